@@ -1,0 +1,63 @@
+// Sessions: a random bearer token given to the client (cookie or Authorization header);
+// the database keeps only its SHA-256, so a leaked table grants nothing.
+import { createHash, randomBytes } from 'node:crypto';
+import { prisma } from '../db/client.ts';
+import type { Viewer } from './viewer.ts';
+
+export const SESSION_COOKIE = 'ma_session';
+
+const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
+
+export async function createSession(userId: string, ttlHours: number): Promise<{ token: string; expiresAt: Date }> {
+  const token = randomBytes(32).toString('base64url');
+  const expiresAt = new Date(Date.now() + ttlHours * 3_600_000);
+  await prisma().session.create({ data: { id: hashToken(token), userId, expiresAt } });
+  return { token, expiresAt };
+}
+
+export async function revokeSession(sessionId: string): Promise<void> {
+  await prisma().session.deleteMany({ where: { id: sessionId } });
+}
+
+/** The viewer for a token, or null when the token is unknown or expired. One query. */
+export async function viewerFromToken(token: string | null | undefined): Promise<Viewer | null> {
+  if (!token || token.length > 200) return null;
+  const session = await prisma().session.findUnique({
+    where: { id: hashToken(token) },
+    select: {
+      id: true,
+      expiresAt: true,
+      user: { select: { id: true, name: true, globalRole: true, memberships: { select: { communityId: true, role: true } } } },
+    },
+  });
+  if (!session || session.expiresAt.getTime() <= Date.now()) return null;
+  const { user } = session;
+  return {
+    id: user.id,
+    name: user.name,
+    isAdmin: user.globalRole === 'ADMIN',
+    roles: new Map(user.memberships.map((m) => [m.communityId, m.role])),
+    sessionId: session.id,
+    sessionExpiresAt: session.expiresAt,
+  };
+}
+
+/** Still valid? Used when a long-lived WebSocket subscribes again. */
+export async function sessionIsLive(sessionId: string): Promise<boolean> {
+  const s = await prisma().session.findUnique({ where: { id: sessionId }, select: { expiresAt: true } });
+  return !!s && s.expiresAt.getTime() > Date.now();
+}
+
+export function tokenFromCookieHeader(cookieHeader: string | null | undefined): string | null {
+  if (!cookieHeader) return null;
+  for (const part of cookieHeader.split(';')) {
+    const [name, ...rest] = part.trim().split('=');
+    if (name === SESSION_COOKIE) return decodeURIComponent(rest.join('='));
+  }
+  return null;
+}
+
+export function tokenFromAuthorization(header: string | null | undefined): string | null {
+  const m = header?.match(/^Bearer\s+(\S+)$/i);
+  return m ? m[1]! : null;
+}

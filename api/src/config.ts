@@ -1,0 +1,55 @@
+// Every environment variable the API reads, parsed and validated in one place.
+import { z } from 'zod';
+import { fileURLToPath } from 'node:url';
+
+const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+
+const boolish = z
+  .enum(['1', '0', 'true', 'false', 'yes', 'no', ''])
+  .transform((v) => v === '1' || v === 'true' || v === 'yes');
+
+const schema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  /** Unset: embedded PGlite in PGLITE_DIR. Set: PostgreSQL through @prisma/adapter-pg. */
+  DATABASE_URL: z.url().optional(),
+  /** Data directory of the embedded database; `memory://` keeps it in memory. */
+  PGLITE_DIR: z.string().default(`${repoRoot}.data/pglite`),
+  DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(500).default(10),
+  DATABASE_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).default(5_000),
+  DATABASE_IDLE_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
+  /** Server mode applies pending migrations at start only when asked. */
+  MIGRATE_ON_START: boolish.optional(),
+  /** Seed demo data at start when the database has no needs yet. */
+  SEED_ON_START: boolish.default(false),
+  REDIS_URL: z.url().optional(),
+  HOST: z.string().default('127.0.0.1'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(4000),
+  /** Origins allowed to open WebSockets and send cookies (comma separated). */
+  ALLOWED_ORIGINS: z
+    .string()
+    .default('http://localhost:4000,http://127.0.0.1:4000,http://localhost:5173,http://127.0.0.1:5173')
+    .transform((s) => s.split(',').map((o) => o.trim()).filter(Boolean)),
+  SESSION_TTL_HOURS: z.coerce.number().positive().default(24 * 30),
+  CLAIM_TTL_MINUTES: z.coerce.number().positive().default(240),
+  MAX_ACTIVE_CLAIMS: z.coerce.number().int().min(1).default(5),
+  /** Directory of the built web app (SvelteKit adapter-node); served on the same port when present. */
+  WEB_BUILD_DIR: z.string().default(`${repoRoot}web/build`),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+});
+
+export type Config = z.infer<typeof schema>;
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  return parsed.data;
+}
+
+export const repoPaths = {
+  root: repoRoot,
+  schema: `${repoRoot}prisma/schema.prisma`,
+  migrations: `${repoRoot}prisma/migrations`,
+};

@@ -1,0 +1,85 @@
+// The Prisma client as a module: one per process, adapter chosen from config.
+// Embedded PGlite by default; PostgreSQL through @prisma/adapter-pg when DATABASE_URL is set.
+import { PGlite } from '@electric-sql/pglite';
+import { PrismaPg } from '@prisma/adapter-pg';
+import { PrismaPGlite } from 'pglite-prisma-adapter';
+import pg from 'pg';
+import { mkdirSync } from 'node:fs';
+import { PrismaClient } from '../generated/prisma/client.ts';
+import type { Config } from '../config.ts';
+import type { SqlDriverAdapterFactory } from '@prisma/driver-adapter-utils';
+
+export type Database = {
+  prisma: PrismaClient;
+  /** The adapter factory, shared with the migration runner so both use one connection path. */
+  adapterFactory: SqlDriverAdapterFactory;
+  kind: 'pglite' | 'postgres';
+  /** Counts SQL statements sent to the database (for tests and benchmarks). */
+  statements: { count: number };
+  close(): Promise<void>;
+};
+
+export function openDatabase(config: Pick<Config, 'DATABASE_URL' | 'PGLITE_DIR' | 'DATABASE_POOL_MAX' | 'DATABASE_CONNECT_TIMEOUT_MS' | 'DATABASE_IDLE_TIMEOUT_MS'>): Database {
+  const statements = { count: 0 };
+  let adapterFactory: SqlDriverAdapterFactory;
+  let kind: Database['kind'];
+  let closeDriver: () => Promise<void>;
+  if (config.DATABASE_URL) {
+    kind = 'postgres';
+    const pool = new pg.Pool({
+      connectionString: config.DATABASE_URL,
+      max: config.DATABASE_POOL_MAX,
+      connectionTimeoutMillis: config.DATABASE_CONNECT_TIMEOUT_MS,
+      idleTimeoutMillis: config.DATABASE_IDLE_TIMEOUT_MS,
+    });
+    // A dropped idle connection must not crash the process; the pool replaces it.
+    pool.on('error', (err) => console.error('[db] idle client error:', err.message));
+    adapterFactory = new PrismaPg(pool);
+    closeDriver = () => pool.end();
+  } else {
+    kind = 'pglite';
+    const dir = config.PGLITE_DIR;
+    if (!dir.startsWith('memory://')) mkdirSync(dir, { recursive: true });
+    const client = new PGlite(dir);
+    adapterFactory = new PrismaPGlite(client) as unknown as SqlDriverAdapterFactory;
+    closeDriver = () => client.close();
+  }
+  const prisma = new PrismaClient({ adapter: adapterFactory, log: [{ emit: 'event', level: 'query' }] });
+  prisma.$on('query' as never, () => {
+    statements.count++;
+  });
+  return {
+    prisma,
+    adapterFactory,
+    kind,
+    statements,
+    async close() {
+      await prisma.$disconnect();
+      await closeDriver();
+    },
+  };
+}
+
+// The process's database. Opened once by the server (or a CLI command) before use.
+let current: Database | undefined;
+
+export function initDatabase(config: Parameters<typeof openDatabase>[0]): Database {
+  if (current) throw new Error('The database is already open in this process.');
+  current = openDatabase(config);
+  return current;
+}
+
+export function database(): Database {
+  if (!current) throw new Error('The database is not open; call initDatabase(config) first.');
+  return current;
+}
+
+export function prisma(): PrismaClient {
+  return database().prisma;
+}
+
+export async function closeDatabase(): Promise<void> {
+  const db = current;
+  current = undefined;
+  await db?.close();
+}

@@ -1,0 +1,25 @@
+// At start: the embedded database migrates itself; a server database is migrated only when
+// asked (MIGRATE_ON_START=1 or `pnpm db:migrate`), and what is pending is said plainly.
+import type { Config } from '../config.ts';
+import type { Database } from './client.ts';
+import { applyMigrations, migrationStatus } from './migrations.ts';
+import { seedDemoData } from './seed.ts';
+
+export async function prepareDatabase(db: Database, config: Config): Promise<{ pending: string[] }> {
+  const migrate = config.MIGRATE_ON_START ?? db.kind === 'pglite';
+  if (migrate) {
+    const { applied } = await applyMigrations(db);
+    if (applied.length && config.LOG_LEVEL !== 'silent') console.log(`[db] applied migrations: ${applied.join(', ')}`);
+  }
+  const status = await migrationStatus(db);
+  if (status.pending.length) {
+    console.warn(
+      `[db] ${status.pending.length} migration(s) pending: ${status.pending.join(', ')}. Run \`pnpm db:migrate\` (or start with MIGRATE_ON_START=1). /ready reports 503 until then.`,
+    );
+  }
+  if (config.SEED_ON_START && status.pending.length === 0) {
+    const { created } = await seedDemoData(db);
+    if (created && config.LOG_LEVEL !== 'silent') console.log('[db] seeded demo data');
+  }
+  return { pending: status.pending };
+}

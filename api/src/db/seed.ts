@@ -1,0 +1,260 @@
+// Demo data: deterministic (seeded RNG), idempotent, and realistic enough for the board to
+// mean something: 15 areas across Israel with real city coordinates, about 30 communities
+// (partners abroad among them), 300 volunteers, 1,500 needs with their history. Needs and
+// claims go through the same domain functions users call, replayed in time order, so the
+// event log is exactly what real use would have written.
+import { uniformInt } from 'pure-rand/distribution/uniformInt';
+import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
+import type { Database } from './client.ts';
+import { hashPassword } from '../auth/passwords.ts';
+import { clock } from '../domain/clock.ts';
+import { createNeed, cancelNeed } from '../domain/needs.ts';
+import { claimNeed, completeClaim, startClaim } from '../domain/claims.ts';
+import type { Viewer } from '../auth/viewer.ts';
+import type { CommunityKind, MembershipRole, NeedCategory, Urgency } from '../generated/prisma/enums.ts';
+import { AppError } from '../errors.ts';
+
+export const DEMO_PASSWORD = 'demo-password';
+
+type Area = { name: string; lat: number; lng: number };
+const AREAS: Area[] = [
+  { name: 'Jerusalem', lat: 31.7683, lng: 35.2137 },
+  { name: 'Tel Aviv-Yafo', lat: 32.0853, lng: 34.7818 },
+  { name: 'Haifa', lat: 32.794, lng: 34.9896 },
+  { name: "Be'er Sheva", lat: 31.252, lng: 34.7915 },
+  { name: 'Sderot', lat: 31.525, lng: 34.5969 },
+  { name: 'Ashkelon', lat: 31.6688, lng: 34.5743 },
+  { name: 'Ashdod', lat: 31.8014, lng: 34.6435 },
+  { name: 'Netivot', lat: 31.4231, lng: 34.5886 },
+  { name: 'Ofakim', lat: 31.3141, lng: 34.6203 },
+  { name: 'Kiryat Shmona', lat: 33.2073, lng: 35.5702 },
+  { name: 'Nahariya', lat: 33.0059, lng: 35.0941 },
+  { name: 'Safed', lat: 32.9646, lng: 35.496 },
+  { name: 'Tiberias', lat: 32.7922, lng: 35.5312 },
+  { name: 'Eilat', lat: 29.5577, lng: 34.9519 },
+  { name: 'Eshkol (Gaza border)', lat: 31.335, lng: 34.43 },
+];
+
+type CommunitySeed = { slug: string; name: string; kind: CommunityKind; area: string; lat: number; lng: number; country?: string };
+const COMMUNITIES: CommunitySeed[] = [
+  { slug: 'jerusalem-ops', name: 'Jerusalem Operations Centre', kind: 'OPERATIONS_CENTER', area: 'Jerusalem', lat: 31.7767, lng: 35.2345 },
+  { slug: 'jerusalem-students', name: 'Hebrew University Student Community', kind: 'STUDENT', area: 'Jerusalem', lat: 31.7944, lng: 35.2422 },
+  { slug: 'katamon', name: 'Katamon Neighbourhood Community', kind: 'NEIGHBORHOOD', area: 'Jerusalem', lat: 31.7606, lng: 35.2108 },
+  { slug: 'tel-aviv-ops', name: 'Tel Aviv Operations Centre', kind: 'OPERATIONS_CENTER', area: 'Tel Aviv-Yafo', lat: 32.0809, lng: 34.7806 },
+  { slug: 'jaffa', name: 'Jaffa Neighbourhood Community', kind: 'NEIGHBORHOOD', area: 'Tel Aviv-Yafo', lat: 32.0504, lng: 34.7522 },
+  { slug: 'tau-students', name: 'Tel Aviv University Student Community', kind: 'STUDENT', area: 'Tel Aviv-Yafo', lat: 32.1133, lng: 34.8044 },
+  { slug: 'haifa-ops', name: 'Haifa Operations Centre', kind: 'OPERATIONS_CENTER', area: 'Haifa', lat: 32.8156, lng: 34.9892 },
+  { slug: 'hadar', name: 'Hadar HaCarmel Community', kind: 'NEIGHBORHOOD', area: 'Haifa', lat: 32.8092, lng: 34.9997 },
+  { slug: 'beer-sheva-ops', name: "Be'er Sheva Operations Centre", kind: 'OPERATIONS_CENTER', area: "Be'er Sheva", lat: 31.2518, lng: 34.7913 },
+  { slug: 'bgu-students', name: 'Ben-Gurion University Student Community', kind: 'STUDENT', area: "Be'er Sheva", lat: 31.2622, lng: 34.8013 },
+  { slug: 'sderot', name: 'Sderot', kind: 'TOWN', area: 'Sderot', lat: 31.525, lng: 34.5969 },
+  { slug: 'ashkelon', name: 'Ashkelon', kind: 'TOWN', area: 'Ashkelon', lat: 31.6688, lng: 34.5743 },
+  { slug: 'ashdod', name: 'Ashdod Neighbourhood Network', kind: 'NEIGHBORHOOD', area: 'Ashdod', lat: 31.8014, lng: 34.6435 },
+  { slug: 'netivot', name: 'Netivot', kind: 'TOWN', area: 'Netivot', lat: 31.4231, lng: 34.5886 },
+  { slug: 'ofakim', name: 'Ofakim', kind: 'TOWN', area: 'Ofakim', lat: 31.3141, lng: 34.6203 },
+  { slug: 'kiryat-shmona', name: 'Kiryat Shmona', kind: 'TOWN', area: 'Kiryat Shmona', lat: 33.2073, lng: 35.5702 },
+  { slug: 'nahariya', name: 'Nahariya', kind: 'TOWN', area: 'Nahariya', lat: 33.0059, lng: 35.0941 },
+  { slug: 'safed', name: 'Safed', kind: 'TOWN', area: 'Safed', lat: 32.9646, lng: 35.496 },
+  { slug: 'tiberias', name: 'Tiberias', kind: 'TOWN', area: 'Tiberias', lat: 32.7922, lng: 35.5312 },
+  { slug: 'eilat-hosting', name: 'Eilat Hosting Network', kind: 'NEIGHBORHOOD', area: 'Eilat', lat: 29.5577, lng: 34.9519 },
+  { slug: 'beeri', name: "Kibbutz Be'eri", kind: 'KIBBUTZ', area: 'Eshkol (Gaza border)', lat: 31.4247, lng: 34.4917 },
+  { slug: 'nir-oz', name: 'Kibbutz Nir Oz', kind: 'KIBBUTZ', area: 'Eshkol (Gaza border)', lat: 31.3103, lng: 34.4003 },
+  { slug: 'kfar-aza', name: 'Kibbutz Kfar Aza', kind: 'KIBBUTZ', area: 'Eshkol (Gaza border)', lat: 31.4833, lng: 34.5333 },
+  { slug: 'nahal-oz', name: 'Kibbutz Nahal Oz', kind: 'KIBBUTZ', area: 'Eshkol (Gaza border)', lat: 31.4733, lng: 34.4975 },
+  { slug: 'toronto', name: 'Toronto Partner Community', kind: 'PARTNER_ABROAD', area: 'Toronto', country: 'CA', lat: 43.6532, lng: -79.3832 },
+  { slug: 'london', name: 'London Partner Community', kind: 'PARTNER_ABROAD', area: 'London', country: 'GB', lat: 51.5072, lng: -0.1276 },
+  { slug: 'new-york', name: 'New York Partner Community', kind: 'PARTNER_ABROAD', area: 'New York', country: 'US', lat: 40.7128, lng: -74.006 },
+  { slug: 'melbourne', name: 'Melbourne Partner Community', kind: 'PARTNER_ABROAD', area: 'Melbourne', country: 'AU', lat: -37.8136, lng: 144.9631 },
+  { slug: 'buenos-aires', name: 'Buenos Aires Partner Community', kind: 'PARTNER_ABROAD', area: 'Buenos Aires', country: 'AR', lat: -34.6037, lng: -58.3816 },
+  { slug: 'paris', name: 'Paris Partner Community', kind: 'PARTNER_ABROAD', area: 'Paris', country: 'FR', lat: 48.8566, lng: 2.3522 },
+];
+
+const TITLES: Record<NeedCategory, string[]> = {
+  FOOD: ['Weekly groceries for a family of five', 'Hot meals for evacuated elderly couple', 'Shabbat food package', 'Baby formula and diapers'],
+  MEDICINE: ['Pick up prescription from the pharmacy', 'Insulin delivery', 'Blood pressure medication run', 'Bring inhaler refills'],
+  TRANSPORT: ['Drive to hospital appointment', 'Ride to the evacuation hotel', 'Take children to school', 'Transport donated furniture'],
+  CHILDCARE: ["Babysitting for a reservist's family", 'Afternoon activities for three children', 'Help with homework after school'],
+  HOSTING: ['Host a displaced family for two weeks', 'Room for a mother and baby', 'Short stay for an evacuated couple'],
+  MENTAL_HEALTH: ['Someone to talk to, twice a week', 'Accompany to a support group', 'Check-in calls for a lonely widower'],
+  EQUIPMENT: ['Winter blankets and heaters', 'Laptop for remote schooling', 'Mobility walker needed', 'Generator for a farm'],
+  ELDERLY_SUPPORT: ['Weekly visit to a Holocaust survivor', 'Help setting up video calls', 'Shopping for an elderly neighbour'],
+  AGRICULTURE: ['Harvest help in the orchard', 'Greenhouse work, two days', 'Pick tomatoes before they spoil', 'Feed the chickens mornings'],
+  JOBS: ['CV help for an evacuee', 'Interview practice', 'Temporary shop assistant wanted'],
+  FUNERAL_SHIVA: ['Meals for a shiva house', 'Drive family to the funeral', 'Set up chairs for the shiva'],
+  OTHER: ['Fix a broken window', 'Translate documents to Hebrew', 'Help clean a damaged home'],
+};
+const CATEGORIES = Object.keys(TITLES) as NeedCategory[];
+const STREETS = ['Herzl', 'Ben Yehuda', 'Jabotinsky', 'Rothschild', 'HaNassi', 'Weizmann', 'Bialik', 'HaPalmach', 'Ha-Atzmaut', 'Rabin'];
+const FIRST = ['Noa', 'Yael', 'Avi', 'Moshe', 'Miriam', 'Daniel', 'Tamar', 'Yosef', 'Shira', 'Omer', 'Maya', 'Eitan', 'Rivka', 'Amir', 'Lior', 'Nadia', 'Samir', 'Olga', 'Dmitri', 'Hila'];
+const LAST = ['Cohen', 'Levi', 'Mizrahi', 'Peretz', 'Biton', 'Dahan', 'Avraham', 'Friedman', 'Azoulay', 'Katz', 'Haddad', 'Ivanov', 'Khoury', 'Shapiro'];
+
+const DAY = 86_400_000;
+
+export async function seedDemoData(db: Database, opts: { needs?: number; volunteers?: number; seed?: number } = {}): Promise<{ created: boolean }> {
+  const prisma = db.prisma;
+  if (await prisma.community.findFirst({ where: { slug: COMMUNITIES[0]!.slug }, select: { id: true } })) return { created: false };
+
+  const needCount = opts.needs ?? 1_500;
+  const volunteerCount = opts.volunteers ?? 300;
+  const rng = xoroshiro128plus(opts.seed ?? 20231007);
+  const int = (min: number, max: number) => uniformInt(rng, min, max);
+  const pick = <T>(xs: readonly T[]): T => xs[int(0, xs.length - 1)]!;
+  const float = () => int(0, 1_000_000) / 1_000_000;
+
+  const now = new Date();
+  const passwordHash = await hashPassword(DEMO_PASSWORD);
+
+  // Communities, the admin, one coordinator per Israeli community, volunteers.
+  const communities = [];
+  for (const c of COMMUNITIES) {
+    communities.push(
+      await prisma.community.create({
+        data: { slug: c.slug, name: c.name, kind: c.kind, area: c.area, country: c.country ?? 'IL', centerLat: c.lat, centerLng: c.lng, createdAt: new Date(now.getTime() - 60 * DAY) },
+      }),
+    );
+  }
+  const local = communities.filter((c) => c.kind !== 'PARTNER_ABROAD');
+  const admin = await prisma.user.create({
+    data: { email: 'admin@example.org', name: 'Admin', passwordHash, locale: 'en', globalRole: 'ADMIN' },
+  });
+  const coordinators = new Map<string, Viewer>();
+  for (const c of communities) {
+    const user = await prisma.user.create({
+      data: {
+        email: `coordinator.${c.slug}@example.org`,
+        name: `${pick(FIRST)} ${pick(LAST)}`,
+        passwordHash,
+        phone: `+972-5${int(0, 8)}-${int(100, 999)}-${int(1000, 9999)}`,
+        locale: c.kind === 'PARTNER_ABROAD' ? 'en' : 'he',
+        homeArea: c.area,
+      },
+    });
+    await prisma.membership.create({ data: { userId: user.id, communityId: c.id, role: 'COORDINATOR' } });
+    coordinators.set(c.id, viewerOf(user.id, user.name, [[c.id, 'COORDINATOR']]));
+  }
+  const membersOf = new Map<string, Viewer[]>();
+  for (let i = 1; i <= volunteerCount; i++) {
+    const home = local[(i - 1) % local.length]!;
+    const user = await prisma.user.create({
+      data: {
+        email: `volunteer${String(i).padStart(3, '0')}@example.org`,
+        name: `${pick(FIRST)} ${pick(LAST)}`,
+        passwordHash,
+        phone: `+972-5${int(0, 8)}-${int(100, 999)}-${int(1000, 9999)}`,
+        locale: pick(['he', 'he', 'he', 'en', 'ru', 'ar']),
+        skills: [pick(CATEGORIES), pick(CATEGORIES)].filter((v, j, a) => a.indexOf(v) === j),
+        homeArea: home.area,
+        homeLat: home.centerLat,
+        homeLng: home.centerLng,
+      },
+    });
+    // Each volunteer belongs to their home community, and some to a second one nearby.
+    const joined = [home];
+    const sameArea = local.filter((c) => c.area === home.area && c.id !== home.id);
+    if (sameArea.length && float() < 0.5) joined.push(pick(sameArea));
+    const roles: [string, MembershipRole][] = [];
+    for (const c of joined) {
+      await prisma.membership.create({ data: { userId: user.id, communityId: c.id, role: 'VOLUNTEER' } });
+      roles.push([c.id, 'VOLUNTEER']);
+    }
+    const viewer = viewerOf(user.id, user.name, roles);
+    for (const c of joined) membersOf.set(c.id, [...(membersOf.get(c.id) ?? []), viewer]);
+  }
+  void admin;
+
+  // Plan each need's life, then replay every step of every need in time order.
+  type Step = { at: number; run: () => Promise<void> };
+  const steps: Step[] = [];
+  const claimsOf = new Map<number, string>();
+  const needIds = new Map<number, string>();
+  for (let i = 0; i < needCount; i++) {
+    const community = local[i % local.length]!;
+    const coordinator = coordinators.get(community.id)!;
+    const category = pick(CATEGORIES);
+    const urgency: Urgency = pick(['CRITICAL', 'HIGH', 'HIGH', 'NORMAL', 'NORMAL', 'NORMAL', 'LOW']);
+    const r = float();
+    const fate = r < 0.45 ? 'OPEN' : r < 0.6 ? 'CLAIMED' : r < 0.7 ? 'IN_PROGRESS' : r < 0.95 ? 'DONE' : 'CANCELLED';
+    // Live claims are recent (they would have expired otherwise); finished needs are older.
+    const createdAt =
+      fate === 'CLAIMED' ? now.getTime() - int(1, 180) * 60_000 - 3_600_000 * float() : now.getTime() - int(10, 14 * 24 * 60) * 60_000;
+    const claimAt = fate === 'CLAIMED' ? Math.min(now.getTime() - 60_000, createdAt + int(5, 60) * 60_000) : createdAt + int(10, 600) * 60_000;
+    const radiusKm = community.kind === 'KIBBUTZ' ? 0.8 : 3;
+    const angle = float() * 2 * Math.PI;
+    const dist = Math.sqrt(float()) * radiusKm;
+    const lat = community.centerLat + (dist / 111.32) * Math.cos(angle);
+    const lng = community.centerLng + (dist / (111.32 * Math.cos((community.centerLat * Math.PI) / 180))) * Math.sin(angle);
+    const slots = category === 'AGRICULTURE' || category === 'FUNERAL_SHIVA' ? int(1, 4) : 1;
+    const input = {
+      title: pick(TITLES[category]),
+      description: `Requested through the ${community.name} hotline.`,
+      category,
+      urgency,
+      slots,
+      neededBy: new Date(createdAt + int(1, 7) * DAY),
+      lat,
+      lng,
+      address: `${pick(STREETS)} ${int(1, 120)}, ${community.area}`,
+      requesterName: `${pick(FIRST)} ${pick(LAST)}`,
+      requesterPhone: `+972-5${int(0, 8)}-${int(100, 999)}-${int(1000, 9999)}`,
+      communityId: community.id,
+    };
+    const volunteers = membersOf.get(community.id) ?? [];
+    const volunteerIndex = int(0, Math.max(0, volunteers.length - 1));
+    const needIndex = i;
+    steps.push({ at: createdAt, run: async () => void needIds.set(needIndex, (await createNeed(coordinator, input)).id) });
+    const idOf = () => needIds.get(needIndex)!;
+    if (fate === 'CANCELLED') {
+      steps.push({ at: createdAt + int(30, 2_000) * 60_000, run: async () => void (await cancelNeed(coordinator, idOf(), 'Resolved by the family'))});
+      continue;
+    }
+    if (fate === 'OPEN' || volunteers.length === 0) continue;
+    steps.push({
+      at: claimAt,
+      run: async () => {
+        // Try volunteers in turn: some already hold as many claims as they may.
+        for (let k = 0; k < volunteers.length; k++) {
+          const v = volunteers[(volunteerIndex + k) % volunteers.length]!;
+          try {
+            claimsOf.set(needIndex, (await claimNeed(v, idOf())).id);
+            claimsOf.set(-needIndex - 1, v.id);
+            return;
+          } catch (err) {
+            if (!(err instanceof AppError)) throw err;
+          }
+        }
+      },
+    });
+    if (fate === 'CLAIMED') continue;
+    const startAt = claimAt + int(10, 120) * 60_000;
+    const volunteerOf = () => volunteers.find((v) => v.id === claimsOf.get(-needIndex - 1));
+    steps.push({
+      at: startAt,
+      run: async () => {
+        const v = volunteerOf();
+        if (v && claimsOf.has(needIndex)) await startClaim(v, claimsOf.get(needIndex)!);
+      },
+    });
+    if (fate === 'IN_PROGRESS') continue;
+    steps.push({
+      at: startAt + int(20, 600) * 60_000,
+      run: async () => {
+        const v = volunteerOf();
+        if (v && claimsOf.has(needIndex)) await completeClaim(v, claimsOf.get(needIndex)!, 'Delivered, thank you!');
+      },
+    });
+  }
+  steps.sort((a, b) => a.at - b.at);
+  try {
+    for (const step of steps) {
+      clock.set(new Date(Math.min(step.at, now.getTime())));
+      await step.run();
+    }
+  } finally {
+    clock.reset();
+  }
+  return { created: true };
+}
+
+function viewerOf(id: string, name: string, roles: [string, MembershipRole][]): Viewer {
+  return { id, name, isAdmin: false, roles: new Map(roles), sessionId: '', sessionExpiresAt: new Date(8.64e15) };
+}

@@ -1,0 +1,234 @@
+// Claims, decided inside the database: the need's row (and the volunteer's, for the cap)
+// is locked FOR UPDATE, the rules are checked under the lock, and the change and its
+// event commit together. Two volunteers racing for the last slot: one waits for the
+// other's lock and then sees the slot taken.
+import { prisma } from '../db/client.ts';
+import { AppError, ErrorCode, forbidden, notFound } from '../errors.ts';
+import { appendEvent, type Tx } from '../events/outbox.ts';
+import { announceCommitted } from '../events/stream.ts';
+import type { Claim, Need } from '../generated/prisma/client.ts';
+import type { NeedEventType } from '../generated/prisma/enums.ts';
+import { isCoordinatorOf, isMemberOf, type Viewer } from '../auth/viewer.ts';
+import { clock } from './clock.ts';
+import { lockNeed } from './needs.ts';
+import { assertClaimAction, assertNeedAction, statusFromClaims } from './needStatus.ts';
+import { claimRules } from './settings.ts';
+
+const LIVE = ['ACTIVE', 'STARTED'] as const;
+
+async function lockUser(tx: Tx, userId: string) {
+  const rows = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM "User" WHERE id = ${userId}::uuid FOR UPDATE`;
+  if (rows.length === 0) throw notFound('Volunteer');
+}
+
+async function liveCounts(tx: Tx, needId: string) {
+  const grouped = await tx.claim.groupBy({ by: ['status'], where: { needId, status: { in: [...LIVE] } }, _count: true });
+  const started = grouped.find((g) => g.status === 'STARTED')?._count ?? 0;
+  const active = grouped.reduce((n, g) => n + g._count, 0);
+  return { active, started };
+}
+
+/** Recomputes the need's status and live-claim count from its claims, and writes the event. */
+async function settleNeed(
+  tx: Tx,
+  need: Need,
+  type: NeedEventType,
+  actorId: string | null,
+  claimId: string | null,
+  at: Date,
+  payload?: Record<string, string | number | boolean | null>,
+  extra: { done?: boolean } = {},
+) {
+  const counts = await liveCounts(tx, need.id);
+  const status = extra.done ? 'DONE' : statusFromClaims({ ...counts, slots: need.slots });
+  const updated = await tx.need.update({
+    where: { id: need.id },
+    data: {
+      status,
+      activeClaims: counts.active,
+      firstClaimedAt: need.firstClaimedAt ?? (type === 'CLAIMED' || type === 'ASSIGNED' ? at : null),
+      doneAt: status === 'DONE' ? at : null,
+    },
+  });
+  await appendEvent(tx, {
+    needId: need.id,
+    communityId: need.communityId,
+    type,
+    fromStatus: need.status,
+    toStatus: status,
+    actorId,
+    claimId,
+    at,
+    payload,
+  });
+  return updated;
+}
+
+async function takeSlot(tx: Tx, needId: string, volunteerId: string, actorId: string, type: 'CLAIMED' | 'ASSIGNED') {
+  await lockUser(tx, volunteerId);
+  const need = await lockNeed(tx, needId);
+  assertNeedAction(type === 'CLAIMED' ? 'claim' : 'assign', need.status);
+  const counts = await liveCounts(tx, needId);
+  if (counts.active >= need.slots) {
+    throw new AppError(
+      ErrorCode.CLAIM_CONFLICT,
+      need.slots === 1
+        ? 'Someone else claimed this need a moment ago.'
+        : `All ${need.slots} places on this need were taken a moment ago.`,
+      { currentStatus: need.status, slots: need.slots },
+    );
+  }
+  const mine = await tx.claim.findFirst({ where: { needId, volunteerId, status: { in: [...LIVE] } }, select: { id: true } });
+  if (mine) throw new AppError(ErrorCode.ALREADY_CLAIMED, 'This volunteer already holds a claim on this need.');
+  const held = await tx.claim.count({ where: { volunteerId, status: { in: [...LIVE] } } });
+  if (held >= claimRules.maxActivePerVolunteer) {
+    throw new AppError(
+      ErrorCode.CLAIM_LIMIT,
+      `A volunteer may hold at most ${claimRules.maxActivePerVolunteer} active claims; finish or release one first.`,
+      { limit: claimRules.maxActivePerVolunteer },
+    );
+  }
+  const at = clock.now();
+  const claim = await tx.claim.create({
+    data: { needId, volunteerId, claimedAt: at, expiresAt: new Date(at.getTime() + claimRules.ttlMinutes * 60_000) },
+  });
+  await settleNeed(tx, need, type, actorId, claim.id, at);
+  return claim;
+}
+
+export async function claimNeed(viewer: Viewer, needId: string): Promise<Claim> {
+  const need = await prisma().need.findUnique({ where: { id: needId }, select: { communityId: true } });
+  if (!need) throw notFound('Need');
+  if (!isMemberOf(viewer, need.communityId)) throw forbidden('claim needs of a community you have not joined');
+  const claim = await prisma().$transaction((tx) => takeSlot(tx, needId, viewer.id, viewer.id, 'CLAIMED'));
+  announceCommitted();
+  return claim;
+}
+
+export async function assignNeed(viewer: Viewer, needId: string, volunteerId: string): Promise<Claim> {
+  const need = await prisma().need.findUnique({ where: { id: needId }, select: { communityId: true } });
+  if (!need) throw notFound('Need');
+  if (!isCoordinatorOf(viewer, need.communityId)) throw forbidden('assign volunteers to this need');
+  const member = await prisma().membership.findUnique({
+    where: { userId_communityId: { userId: volunteerId, communityId: need.communityId } },
+  });
+  if (!member) throw new AppError(ErrorCode.BAD_USER_INPUT, 'The volunteer is not a member of this community.', { field: 'volunteerId' });
+  const claim = await prisma().$transaction((tx) => takeSlot(tx, needId, volunteerId, viewer.id, 'ASSIGNED'));
+  announceCommitted();
+  return claim;
+}
+
+type ClaimChange = {
+  action: 'start' | 'release' | 'complete' | 'extend' | 'unassign' | 'verify';
+  /** Who may do it: the claim's volunteer, or a coordinator of the need's community. */
+  allowed: (viewer: Viewer, claim: Claim, need: Need) => boolean;
+  apply: (tx: Tx, claim: Claim, at: Date) => Promise<unknown>;
+  event: NeedEventType;
+  payload?: Record<string, string | number | boolean | null>;
+  done?: (tx: Tx, need: Need) => Promise<boolean>;
+};
+
+async function changeClaim(viewer: Viewer, claimId: string, change: ClaimChange): Promise<Claim> {
+  const claim = await prisma().$transaction(async (tx) => {
+    const found = await tx.claim.findUnique({ where: { id: claimId }, select: { needId: true } });
+    if (!found) throw notFound('Claim');
+    const need = await lockNeed(tx, found.needId);
+    const claim = await tx.claim.findUniqueOrThrow({ where: { id: claimId } });
+    if (!change.allowed(viewer, claim, need)) throw forbidden(`${change.action} this claim`);
+    assertClaimAction(change.action, claim.status);
+    const at = clock.now();
+    await change.apply(tx, claim, at);
+    const done = change.done ? await change.done(tx, need) : false;
+    await settleNeed(tx, need, change.event, viewer.id, claim.id, at, change.payload, { done });
+    return tx.claim.findUniqueOrThrow({ where: { id: claimId } });
+  });
+  announceCommitted();
+  return claim;
+}
+
+const holderOrCoordinator = (viewer: Viewer, claim: Claim, need: Need) =>
+  claim.volunteerId === viewer.id || isCoordinatorOf(viewer, need.communityId);
+const holder = (viewer: Viewer, claim: Claim) => claim.volunteerId === viewer.id;
+const coordinator = (viewer: Viewer, _claim: Claim, need: Need) => isCoordinatorOf(viewer, need.communityId);
+
+export const startClaim = (viewer: Viewer, claimId: string) =>
+  changeClaim(viewer, claimId, {
+    action: 'start',
+    allowed: holder,
+    event: 'STARTED',
+    apply: (tx, c, at) => tx.claim.update({ where: { id: c.id }, data: { status: 'STARTED', startedAt: at, expiresAt: null } }),
+  });
+
+export const releaseClaim = (viewer: Viewer, claimId: string, reason: string | null) =>
+  changeClaim(viewer, claimId, {
+    action: 'release',
+    allowed: holder,
+    event: 'RELEASED',
+    payload: { reason },
+    apply: (tx, c, at) =>
+      tx.claim.update({ where: { id: c.id }, data: { status: 'RELEASED', releasedAt: at, releaseReason: reason, expiresAt: null } }),
+  });
+
+export const unassignClaim = (viewer: Viewer, claimId: string, reason: string | null) =>
+  changeClaim(viewer, claimId, {
+    action: 'unassign',
+    allowed: coordinator,
+    event: 'UNASSIGNED',
+    payload: { reason },
+    apply: (tx, c, at) =>
+      tx.claim.update({ where: { id: c.id }, data: { status: 'RELEASED', releasedAt: at, releaseReason: reason, expiresAt: null } }),
+  });
+
+export const completeClaim = (viewer: Viewer, claimId: string, note: string | null) =>
+  changeClaim(viewer, claimId, {
+    action: 'complete',
+    allowed: holderOrCoordinator,
+    event: 'COMPLETED',
+    apply: (tx, c, at) => tx.claim.update({ where: { id: c.id }, data: { status: 'COMPLETED', completedAt: at, note } }),
+    // The need is done when no one is still on it.
+    done: async (tx, need) => (await tx.claim.count({ where: { needId: need.id, status: { in: [...LIVE] } } })) === 0,
+  });
+
+export const extendClaim = (viewer: Viewer, claimId: string) =>
+  changeClaim(viewer, claimId, {
+    action: 'extend',
+    allowed: holder,
+    event: 'EXTENDED',
+    apply: (tx, c, at) =>
+      tx.claim.update({ where: { id: c.id }, data: { expiresAt: new Date(at.getTime() + claimRules.ttlMinutes * 60_000) } }),
+  });
+
+export const verifyCompletion = (viewer: Viewer, claimId: string) =>
+  changeClaim(viewer, claimId, {
+    action: 'verify',
+    allowed: coordinator,
+    event: 'VERIFIED',
+    apply: (tx, c, at) => tx.claim.update({ where: { id: c.id }, data: { verifiedAt: at, verifiedById: viewer.id } }),
+    done: async (tx, need) => need.status === 'DONE',
+  });
+
+/**
+ * Expires unstarted claims whose time is up; each in its own transaction, re-checked under
+ * the need's lock so that several API processes may sweep at once without double counting.
+ */
+export async function releaseExpiredClaims(now = clock.now()): Promise<number> {
+  const due = await prisma().claim.findMany({
+    where: { status: 'ACTIVE', expiresAt: { lte: now } },
+    select: { id: true, needId: true },
+    take: 500,
+  });
+  let expired = 0;
+  for (const { id, needId } of due) {
+    const did = await prisma().$transaction(async (tx) => {
+      const need = await lockNeed(tx, needId);
+      const claim = await tx.claim.findUniqueOrThrow({ where: { id } });
+      if (claim.status !== 'ACTIVE' || !claim.expiresAt || claim.expiresAt > now) return false;
+      await tx.claim.update({ where: { id }, data: { status: 'EXPIRED', releasedAt: now, releaseReason: 'Claim expired' } });
+      await settleNeed(tx, need, 'EXPIRED', null, id, now);
+      return true;
+    });
+    if (did) expired++;
+  }
+  if (expired) announceCommitted();
+  return expired;
+}

@@ -1,0 +1,44 @@
+// Geography without PostGIS (PGlite has none): plain degrees, haversine distances,
+// bounding boxes that btree indexes on (lat, lng) can serve.
+import { createHash } from 'node:crypto';
+
+export type Point = { lat: number; lng: number };
+export type BBox = { minLat: number; minLng: number; maxLat: number; maxLng: number };
+
+const EARTH_RADIUS_KM = 6371.0088;
+const rad = (d: number) => (d * Math.PI) / 180;
+
+export function distanceKm(a: Point, b: Point): number {
+  const dLat = rad(b.lat - a.lat);
+  const dLng = rad(b.lng - a.lng);
+  const h = Math.sin(dLat / 2) ** 2 + Math.cos(rad(a.lat)) * Math.cos(rad(b.lat)) * Math.sin(dLng / 2) ** 2;
+  return 2 * EARTH_RADIUS_KM * Math.asin(Math.min(1, Math.sqrt(h)));
+}
+
+/** The smallest box containing the circle, for an index-served prefilter. */
+export function bboxAround(center: Point, radiusKm: number): BBox {
+  const dLat = radiusKm / 111.32;
+  const dLng = radiusKm / (111.32 * Math.max(0.01, Math.cos(rad(center.lat))));
+  return {
+    minLat: Math.max(-90, center.lat - dLat),
+    maxLat: Math.min(90, center.lat + dLat),
+    minLng: Math.max(-180, center.lng - dLng),
+    maxLng: Math.min(180, center.lng + dLng),
+  };
+}
+
+/**
+ * The location everyone may see: the exact point moved 250–500 m in a direction and by a
+ * distance derived from the need's id, so it is stable per need (no averaging out of
+ * repeated random offsets) yet does not reveal the door.
+ */
+export function publicLocation(needId: string, exact: Point): Point {
+  const h = createHash('sha256').update(`public-location:${needId}`).digest();
+  const angle = (h.readUInt32BE(0) / 0xffffffff) * 2 * Math.PI;
+  const distanceM = 250 + (h.readUInt32BE(4) / 0xffffffff) * 250;
+  const dLat = (distanceM * Math.cos(angle)) / 111_320;
+  const dLng = (distanceM * Math.sin(angle)) / (111_320 * Math.max(0.01, Math.cos(rad(exact.lat))));
+  return { lat: round6(exact.lat + dLat), lng: round6(exact.lng + dLng) };
+}
+
+const round6 = (x: number) => Math.round(x * 1e6) / 1e6;

@@ -1,0 +1,52 @@
+// The need state machine: OPEN → CLAIMED → IN_PROGRESS → DONE, CANCELLED, and back to
+// OPEN on release, expiry or reopen. Each action names the states it may start from.
+import { AppError, ErrorCode } from '../errors.ts';
+import type { ClaimStatus, NeedStatus } from '../generated/prisma/enums.ts';
+
+export type NeedAction = 'claim' | 'update' | 'cancel' | 'reopen' | 'assign';
+
+const allowedFrom: Record<NeedAction, readonly NeedStatus[]> = {
+  claim: ['OPEN', 'CLAIMED', 'IN_PROGRESS'],
+  assign: ['OPEN', 'CLAIMED', 'IN_PROGRESS'],
+  update: ['OPEN', 'CLAIMED', 'IN_PROGRESS'],
+  cancel: ['OPEN', 'CLAIMED', 'IN_PROGRESS'],
+  reopen: ['CANCELLED', 'DONE'],
+};
+
+export function assertNeedAction(action: NeedAction, status: NeedStatus): void {
+  if (!allowedFrom[action].includes(status)) {
+    throw new AppError(
+      ErrorCode.ILLEGAL_TRANSITION,
+      `Cannot ${action} a need that is ${status.toLowerCase().replace('_', ' ')}.`,
+      { currentStatus: status, action },
+    );
+  }
+}
+
+export type ClaimAction = 'start' | 'release' | 'complete' | 'extend' | 'unassign' | 'verify';
+
+const claimAllowedFrom: Record<ClaimAction, readonly ClaimStatus[]> = {
+  start: ['ACTIVE'],
+  release: ['ACTIVE', 'STARTED'],
+  unassign: ['ACTIVE', 'STARTED'],
+  complete: ['STARTED'],
+  extend: ['ACTIVE'],
+  verify: ['COMPLETED'],
+};
+
+export function assertClaimAction(action: ClaimAction, status: ClaimStatus): void {
+  if (!claimAllowedFrom[action].includes(status)) {
+    throw new AppError(
+      ErrorCode.ILLEGAL_TRANSITION,
+      `Cannot ${action} a claim that is ${status.toLowerCase()}.`,
+      { currentStatus: status, action },
+    );
+  }
+}
+
+/** The need's status that follows from its live claims. */
+export function statusFromClaims(counts: { active: number; started: number; slots: number }): NeedStatus {
+  if (counts.started > 0) return 'IN_PROGRESS';
+  if (counts.active >= counts.slots) return 'CLAIMED';
+  return 'OPEN';
+}

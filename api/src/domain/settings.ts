@@ -1,0 +1,11 @@
+// Tunable rules, set from config at start (and by tests).
+export const claimRules = {
+  /** Unstarted claims expire after this long; the slot reopens. */
+  ttlMinutes: 240,
+  /** No hoarding: at most this many ACTIVE or STARTED claims per volunteer. */
+  maxActivePerVolunteer: 5,
+};
+
+export const sessionRules = {
+  ttlHours: 24 * 30,
+};

@@ -1,0 +1,246 @@
+// The process's event stream: one reader of the NeedEvent outbox per process, fanning out
+// to every local subscriber. A commit anywhere publishes a wake-up; a slow poll is the
+// safety net when the bus is down. Subscribers that pass a cursor get the stored events
+// after it, then the live ones, with no gap and no duplicate at the seam.
+import { prisma } from '../db/client.ts';
+import { AppError } from '../errors.ts';
+import type { Need, NeedEvent } from '../generated/prisma/client.ts';
+import type { NeedCategory, NeedStatus } from '../generated/prisma/enums.ts';
+import type { BBox } from '../domain/geo.ts';
+import type { Bus } from './pubsub.ts';
+
+export type StreamEvent = NeedEvent & { need: Need };
+
+export type EventFilter = {
+  needIds?: readonly string[] | null;
+  communityIds?: readonly string[] | null;
+  categories?: readonly NeedCategory[] | null;
+  statuses?: readonly NeedStatus[] | null;
+  bbox?: BBox | null;
+};
+
+const PAGE = 500;
+/** A subscriber this far behind is dropped; it resumes from its cursor. */
+export const MAX_BUFFERED_EVENTS = 10_000;
+
+export function matchesFilter(e: StreamEvent, f: EventFilter): boolean {
+  if (f.needIds?.length && !f.needIds.includes(e.needId)) return false;
+  if (f.communityIds?.length && !f.communityIds.includes(e.communityId)) return false;
+  if (f.categories?.length && !f.categories.includes(e.need.category)) return false;
+  if (f.statuses?.length && !f.statuses.includes(e.toStatus)) return false;
+  if (f.bbox) {
+    const { publicLat: lat, publicLng: lng } = e.need;
+    const b = f.bbox;
+    if (lat < b.minLat || lat > b.maxLat || lng < b.minLng || lng > b.maxLng) return false;
+  }
+  return true;
+}
+
+type Listener = (batch: StreamEvent[]) => void;
+
+export class EventStream {
+  #head = 0n;
+  #listeners = new Set<Listener>();
+  #pulling: Promise<void> | null = null;
+  #again = false;
+  #timer: NodeJS.Timeout | undefined;
+  #unsubscribe: (() => void) | undefined;
+  #bus: Bus;
+  #pollMs: number;
+
+  constructor(bus: Bus, pollMs = 1_000) {
+    this.#bus = bus;
+    this.#pollMs = pollMs;
+  }
+
+  get head(): bigint {
+    return this.#head;
+  }
+
+  get subscriberCount(): number {
+    return this.#listeners.size;
+  }
+
+  async start(): Promise<void> {
+    const last = await prisma().needEvent.findFirst({ orderBy: { seq: 'desc' }, select: { seq: true } });
+    this.#head = last?.seq ?? 0n;
+    const iterator = this.#bus.pubsub.subscribe('events:committed')[Symbol.asyncIterator]();
+    this.#unsubscribe = () => void iterator.return?.();
+    void (async () => {
+      for (;;) {
+        const next = await iterator.next();
+        if (next.done) return;
+        this.pull();
+      }
+    })();
+    this.#timer = setInterval(() => this.pull(), this.#pollMs);
+    this.#timer.unref();
+  }
+
+  stop(): void {
+    clearInterval(this.#timer);
+    this.#unsubscribe?.();
+    this.#listeners.clear();
+  }
+
+  /** Called after a commit in this process: read now, and wake the other processes. */
+  announce(): void {
+    this.pull();
+    this.#bus.pubsub.publish('events:committed', { seq: null });
+  }
+
+  /** Reads every committed event past the head and hands it to the listeners. Single-flight. */
+  pull(): Promise<void> {
+    if (this.#pulling) {
+      this.#again = true;
+      return this.#pulling;
+    }
+    this.#pulling = (async () => {
+      try {
+        do {
+          this.#again = false;
+          for (;;) {
+            const batch = (await prisma().needEvent.findMany({
+              where: { seq: { gt: this.#head } },
+              orderBy: { seq: 'asc' },
+              take: PAGE,
+              include: { need: true },
+            })) as StreamEvent[];
+            if (batch.length === 0) break;
+            this.#head = batch[batch.length - 1]!.seq;
+            for (const listener of this.#listeners) listener(batch);
+            if (batch.length < PAGE) break;
+          }
+        } while (this.#again);
+      } catch (err) {
+        // The database may be briefly away; the next wake-up or poll tries again.
+        console.error('[events] read failed:', (err as Error).message);
+      } finally {
+        this.#pulling = null;
+      }
+    })();
+    return this.#pulling;
+  }
+
+  /**
+   * Events matching `filter`: first those stored after `after` (when given), then live ones.
+   * The listener is registered and the head captured in one synchronous step, so the
+   * replay covers (after, head] and the live feed starts at head + 1.
+   */
+  subscribe(filter: EventFilter, after: bigint | null): AsyncIterableIterator<StreamEvent> {
+    const queue: StreamEvent[] = [];
+    let wake: (() => void) | null = null;
+    let closed = false;
+    let failure: Error | null = null;
+    const stream = this;
+    let lastDelivered = after ?? this.#head;
+    const replayUpTo = this.#head;
+
+    const listener: Listener = (batch) => {
+      for (const e of batch) if (matchesFilter(e, filter)) queue.push(e);
+      if (queue.length > MAX_BUFFERED_EVENTS) {
+        failure = new AppError('SUBSCRIBER_TOO_SLOW' as never, 'This subscription fell too far behind; resume from your last cursor.', {
+          cursor: lastDelivered.toString(),
+        });
+        queue.length = 0;
+        stream.#listeners.delete(listener);
+      }
+      wake?.();
+    };
+    this.#listeners.add(listener);
+
+    const finish = () => {
+      closed = true;
+      stream.#listeners.delete(listener);
+      wake?.();
+    };
+
+    async function* run(): AsyncGenerator<StreamEvent> {
+      try {
+        if (after !== null && after < replayUpTo) {
+          let from = after;
+          while (!closed) {
+            const page = (await prisma().needEvent.findMany({
+              where: { seq: { gt: from, lte: replayUpTo } },
+              orderBy: { seq: 'asc' },
+              take: PAGE,
+              include: { need: true },
+            })) as StreamEvent[];
+            for (const e of page) {
+              if (matchesFilter(e, filter)) yield e;
+              lastDelivered = e.seq;
+            }
+            if (page.length < PAGE) break;
+            from = page[page.length - 1]!.seq;
+          }
+          lastDelivered = replayUpTo;
+        }
+        while (!closed) {
+          if (failure) throw failure;
+          const next = queue.shift();
+          if (next) {
+            if (next.seq <= lastDelivered) continue;
+            lastDelivered = next.seq;
+            yield next;
+            continue;
+          }
+          await new Promise<void>((resolve) => (wake = resolve));
+          wake = null;
+        }
+      } finally {
+        finish();
+      }
+    }
+    // A generator parked on an await ignores return() until it resumes, which would leak the
+    // listener of a subscriber that went away; this wrapper closes at once and wakes it.
+    const inner = run();
+    const done = { done: true as const, value: undefined };
+    const iterator: AsyncIterableIterator<StreamEvent> = {
+      next: () => (closed ? Promise.resolve(done) : inner.next()),
+      return: () => {
+        finish();
+        void inner.return(undefined);
+        return Promise.resolve(done);
+      },
+      throw: (err) => {
+        finish();
+        void inner.return(undefined);
+        return Promise.reject(err);
+      },
+      [Symbol.asyncIterator]: () => iterator,
+    };
+    return iterator;
+  }
+}
+
+let current: EventStream | undefined;
+
+export function setEventStream(stream: EventStream | undefined) {
+  current = stream;
+}
+
+export function eventStream(): EventStream {
+  if (!current) throw new Error('The event stream is not running.');
+  return current;
+}
+
+/** After a commit: wake this process's stream and the others'. No-op outside a server. */
+export function announceCommitted(): void {
+  current?.announce();
+}
+
+/** Maps a subscription's events, passing return() straight through so nothing leaks. */
+export function mapEvents<T>(source: AsyncIterableIterator<StreamEvent>, fn: (e: StreamEvent) => T): AsyncIterableIterator<T> {
+  const iterator: AsyncIterableIterator<T> = {
+    next: async () => {
+      const r = await source.next();
+      return r.done ? { done: true, value: undefined } : { done: false, value: fn(r.value) };
+    },
+    return: async () => {
+      await source.return?.();
+      return { done: true, value: undefined };
+    },
+    [Symbol.asyncIterator]: () => iterator,
+  };
+  return iterator;
+}

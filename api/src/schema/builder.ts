@@ -1,0 +1,84 @@
+// Pothos builder configuration only: plugins, scalars, scopes, and the empty root types.
+import SchemaBuilder from '@pothos/core';
+import ErrorsPlugin from '@pothos/plugin-errors';
+import PrismaPlugin from '@pothos/plugin-prisma';
+import RelayPlugin from '@pothos/plugin-relay';
+import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
+import ValidationPlugin from '@pothos/plugin-validation';
+import { DateTimeResolver } from 'graphql-scalars';
+import { AppError, ErrorCode } from '../errors.ts';
+import { prisma } from '../db/client.ts';
+import type { Context } from '../context.ts';
+import type PrismaTypes from '../generated/pothos-prisma-types.ts';
+import { getDatamodel } from '../generated/pothos-prisma-types.ts';
+import { isCoordinatorOf, isMemberOf } from '../auth/viewer.ts';
+
+export const builder = new SchemaBuilder<{
+  Context: Context;
+  PrismaTypes: PrismaTypes;
+  Scalars: { DateTime: { Input: Date; Output: Date } };
+  AuthScopes: {
+    /** Anyone, signed in or not: stated explicitly so that no field is unscoped by accident. */
+    public: boolean;
+    signedIn: boolean;
+    admin: boolean;
+    /** Coordinator of the given community (or admin). */
+    coordinatorOf: string;
+    /** Member, any role, of the given community (or admin). */
+    memberOf: string;
+    /** Coordinator of at least one community (or admin). */
+    anyCoordinator: boolean;
+  };
+  DefaultFieldNullability: false;
+}>({
+  plugins: [ScopeAuthPlugin, ErrorsPlugin, PrismaPlugin, RelayPlugin, ValidationPlugin],
+  defaultFieldNullability: false,
+  scopeAuth: {
+    authorizeOnSubscribe: true,
+    authScopes: (ctx) => ({
+      public: true,
+      signedIn: !!ctx.viewer,
+      admin: !!ctx.viewer?.isAdmin,
+      coordinatorOf: (communityId) => isCoordinatorOf(ctx.viewer, communityId),
+      memberOf: (communityId) => isMemberOf(ctx.viewer, communityId),
+      anyCoordinator: !!ctx.viewer && (ctx.viewer.isAdmin || [...ctx.viewer.roles.values()].includes('COORDINATOR')),
+    }),
+    unauthorizedError: (_parent, ctx) =>
+      ctx.viewer
+        ? new AppError(ErrorCode.FORBIDDEN, 'You are not allowed to see or do this.')
+        : new AppError(ErrorCode.UNAUTHENTICATED, 'Sign in to see or do this.'),
+  },
+  errors: { defaultTypes: [] },
+  validation: {
+    validationError: (result) => {
+      const issues = result.issues.map((i) => ({
+        field: (i.path ?? []).map((p) => (typeof p === 'object' ? String(p.key) : String(p))).join('.'),
+        message: i.message,
+      }));
+      return new AppError(ErrorCode.BAD_USER_INPUT, issues.map((i) => (i.field ? `${i.field}: ${i.message}` : i.message)).join('; '), {
+        issues,
+      });
+    },
+  },
+  prisma: {
+    client: () => prisma(),
+    dmmf: getDatamodel(),
+    exposeDescriptions: false,
+    filterConnectionTotalCount: true,
+    onUnusedQuery: process.env.NODE_ENV === 'production' ? null : 'warn',
+  },
+  relay: {
+    clientMutationId: 'omit',
+    cursorType: 'String',
+    nodeQueryOptions: { authScopes: { public: true } },
+    nodesQueryOptions: { authScopes: { public: true } },
+    nodeTypeOptions: {},
+    pageInfoTypeOptions: {},
+  },
+});
+
+builder.addScalarType('DateTime', DateTimeResolver);
+
+builder.queryType({ authScopes: { public: true } });
+builder.mutationType({ authScopes: { public: true } });
+builder.subscriptionType({ authScopes: { public: true } });

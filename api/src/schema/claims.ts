@@ -1,0 +1,137 @@
+// Claims: claim, release, start, complete, extend; coordinator assign, unassign, verify.
+import { z } from 'zod';
+import { builder } from './builder.ts';
+import { prisma } from '../db/client.ts';
+import {
+  assignNeed,
+  claimNeed,
+  completeClaim,
+  extendClaim,
+  releaseClaim,
+  startClaim,
+  unassignClaim,
+  verifyCompletion,
+} from '../domain/claims.ts';
+import { clock } from '../domain/clock.ts';
+import { isCoordinatorOf } from '../auth/viewer.ts';
+import { ClaimStatusEnum } from './enums.ts';
+import { NeedRef } from './needs.ts';
+import { UserRef } from './users.ts';
+import type { Claim } from '../generated/prisma/client.ts';
+import type { Context } from '../context.ts';
+
+/** The claim's volunteer, coordinators of the need's community, admins. */
+async function canSeeClaim(claim: Claim, ctx: Context): Promise<boolean> {
+  if (!ctx.viewer) return false;
+  if (claim.volunteerId === ctx.viewer.id || ctx.viewer.isAdmin) return true;
+  const need = await prisma().need.findUnique({ where: { id: claim.needId }, select: { communityId: true } });
+  return !!need && isCoordinatorOf(ctx.viewer, need.communityId);
+}
+
+export const ClaimRef = builder.prismaNode('Claim', {
+  id: { field: 'id' },
+  authScopes: (claim, ctx) => canSeeClaim(claim, ctx),
+  fields: (t) => ({
+    status: t.expose('status', { type: ClaimStatusEnum, authScopes: { signedIn: true } }),
+    claimedAt: t.expose('claimedAt', { type: 'DateTime', authScopes: { signedIn: true } }),
+    expiresAt: t.expose('expiresAt', { type: 'DateTime', nullable: true, authScopes: { signedIn: true } }),
+    secondsLeft: t.int({
+      nullable: true,
+      authScopes: { signedIn: true },
+      description: 'Time left before an unstarted claim expires and its slot reopens.',
+      resolve: (c) =>
+        c.status === 'ACTIVE' && c.expiresAt ? Math.max(0, Math.round((c.expiresAt.getTime() - clock.now().getTime()) / 1000)) : null,
+    }),
+    startedAt: t.expose('startedAt', { type: 'DateTime', nullable: true, authScopes: { signedIn: true } }),
+    completedAt: t.expose('completedAt', { type: 'DateTime', nullable: true, authScopes: { signedIn: true } }),
+    releasedAt: t.expose('releasedAt', { type: 'DateTime', nullable: true, authScopes: { signedIn: true } }),
+    releaseReason: t.exposeString('releaseReason', { nullable: true, authScopes: { signedIn: true } }),
+    note: t.exposeString('note', { nullable: true, authScopes: { signedIn: true } }),
+    verifiedAt: t.expose('verifiedAt', { type: 'DateTime', nullable: true, authScopes: { signedIn: true } }),
+    need: t.relation('need', { authScopes: { signedIn: true } }),
+    volunteer: t.relation('volunteer', { authScopes: { signedIn: true } }),
+  }),
+});
+
+builder.queryField('myClaims', (t) =>
+  t.prismaField({
+    type: ['Claim'],
+    authScopes: { signedIn: true },
+    description: "The viewer's claims, live ones first.",
+    args: { live: t.arg.boolean({ defaultValue: true, description: 'Only ACTIVE and STARTED claims.' }) },
+    resolve: (query, _root, args, ctx) =>
+      prisma().claim.findMany({
+        ...query,
+        where: { volunteerId: ctx.viewer!.id, ...(args.live ? { status: { in: ['ACTIVE', 'STARTED'] } } : {}) },
+        orderBy: [{ claimedAt: 'desc' }],
+        take: 200,
+      }),
+  }),
+);
+
+const ClaimPayload = builder.objectRef<{ claim: Claim }>('ClaimPayload').implement({
+  authScopes: { signedIn: true },
+  fields: (t) => ({
+    claim: t.field({ type: ClaimRef, authScopes: { signedIn: true }, resolve: (p) => p.claim }),
+  }),
+});
+
+const reason = z.string().trim().max(500, 'At most 500 characters.');
+
+builder.mutationFields((t) => ({
+  claimNeed: t.field({
+    type: ClaimPayload,
+    authScopes: { signedIn: true },
+    description: 'Take one slot of a need. Fails with CLAIM_CONFLICT when every slot is taken.',
+    args: { needId: t.arg.globalID({ required: true, for: NeedRef }) },
+    resolve: async (_r, { needId }, ctx) => ({ claim: await claimNeed(ctx.viewer!, needId.id) }),
+  }),
+  assignNeed: t.field({
+    type: ClaimPayload,
+    authScopes: { anyCoordinator: true },
+    args: {
+      needId: t.arg.globalID({ required: true, for: NeedRef }),
+      volunteerId: t.arg.globalID({ required: true, for: UserRef }),
+    },
+    resolve: async (_r, args, ctx) => ({ claim: await assignNeed(ctx.viewer!, args.needId.id, args.volunteerId.id) }),
+  }),
+  releaseClaim: t.field({
+    type: ClaimPayload,
+    authScopes: { signedIn: true },
+    args: { claimId: t.arg.globalID({ required: true, for: ClaimRef }), reason: t.arg.string({ validate: reason }) },
+    resolve: async (_r, args, ctx) => ({ claim: await releaseClaim(ctx.viewer!, args.claimId.id, args.reason ?? null) }),
+  }),
+  unassignClaim: t.field({
+    type: ClaimPayload,
+    authScopes: { anyCoordinator: true },
+    args: { claimId: t.arg.globalID({ required: true, for: ClaimRef }), reason: t.arg.string({ validate: reason }) },
+    resolve: async (_r, args, ctx) => ({ claim: await unassignClaim(ctx.viewer!, args.claimId.id, args.reason ?? null) }),
+  }),
+  startClaim: t.field({
+    type: ClaimPayload,
+    authScopes: { signedIn: true },
+    args: { claimId: t.arg.globalID({ required: true, for: ClaimRef }) },
+    resolve: async (_r, args, ctx) => ({ claim: await startClaim(ctx.viewer!, args.claimId.id) }),
+  }),
+  completeClaim: t.field({
+    type: ClaimPayload,
+    authScopes: { signedIn: true },
+    args: {
+      claimId: t.arg.globalID({ required: true, for: ClaimRef }),
+      note: t.arg.string({ validate: z.string().trim().max(2_000, 'At most 2000 characters.') }),
+    },
+    resolve: async (_r, args, ctx) => ({ claim: await completeClaim(ctx.viewer!, args.claimId.id, args.note ?? null) }),
+  }),
+  extendClaim: t.field({
+    type: ClaimPayload,
+    authScopes: { signedIn: true },
+    args: { claimId: t.arg.globalID({ required: true, for: ClaimRef }) },
+    resolve: async (_r, args, ctx) => ({ claim: await extendClaim(ctx.viewer!, args.claimId.id) }),
+  }),
+  verifyCompletion: t.field({
+    type: ClaimPayload,
+    authScopes: { anyCoordinator: true },
+    args: { claimId: t.arg.globalID({ required: true, for: ClaimRef }) },
+    resolve: async (_r, args, ctx) => ({ claim: await verifyCompletion(ctx.viewer!, args.claimId.id) }),
+  }),
+}));

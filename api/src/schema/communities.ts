@@ -1,0 +1,122 @@
+// Communities and memberships.
+import { builder } from './builder.ts';
+import { prisma } from '../db/client.ts';
+import { z } from 'zod';
+import { badInput, forbidden, notFound } from '../errors.ts';
+import { isCoordinatorOf } from '../auth/viewer.ts';
+import { CommunityKindEnum, MembershipRoleEnum } from './enums.ts';
+import { UserRef } from './users.ts';
+
+export const CommunityRef = builder.prismaNode('Community', {
+  id: { field: 'id' },
+  authScopes: { public: true },
+  fields: (t) => ({
+    slug: t.exposeString('slug', { authScopes: { public: true } }),
+    name: t.exposeString('name', { authScopes: { public: true } }),
+    kind: t.expose('kind', { type: CommunityKindEnum, authScopes: { public: true } }),
+    area: t.exposeString('area', { authScopes: { public: true } }),
+    country: t.exposeString('country', { authScopes: { public: true } }),
+    centerLat: t.exposeFloat('centerLat', { authScopes: { public: true } }),
+    centerLng: t.exposeFloat('centerLng', { authScopes: { public: true } }),
+    viewerRole: t.field({
+      type: MembershipRoleEnum,
+      nullable: true,
+      authScopes: { public: true },
+      description: "The viewer's role in this community, if any.",
+      resolve: (c, _a, ctx) => ctx.viewer?.roles.get(c.id) ?? null,
+    }),
+    members: t.relatedConnection('memberships', {
+      cursor: 'userId_communityId',
+      authScopes: (c) => ({ coordinatorOf: c.id }),
+    }),
+  }),
+});
+
+builder.prismaObject('Membership', {
+  authScopes: { signedIn: true },
+  fields: (t) => ({
+    role: t.expose('role', { type: MembershipRoleEnum, authScopes: { signedIn: true } }),
+    since: t.expose('createdAt', { type: 'DateTime', authScopes: { signedIn: true } }),
+    user: t.relation('user', { authScopes: { signedIn: true } }),
+    community: t.relation('community', { authScopes: { signedIn: true } }),
+  }),
+});
+
+builder.queryField('communities', (t) =>
+  t.prismaField({
+    type: ['Community'],
+    authScopes: { public: true },
+    resolve: (query) => prisma().community.findMany({ ...query, orderBy: [{ area: 'asc' }, { name: 'asc' }] }),
+  }),
+);
+
+builder.mutationField('joinCommunity', (t) =>
+  t.prismaField({
+    type: 'Membership',
+    authScopes: { signedIn: true },
+    description: 'Join a community as a volunteer (a coordinator role is granted by an admin).',
+    args: { communityId: t.arg.globalID({ required: true, for: CommunityRef }) },
+    resolve: async (query, _root, { communityId }, ctx) => {
+      const id = communityId.id;
+      const community = await prisma().community.findUnique({ where: { id }, select: { id: true } });
+      if (!community) throw notFound('Community');
+      const viewerId = ctx.viewer!.id;
+      return prisma().membership.upsert({
+        ...query,
+        where: { userId_communityId: { userId: viewerId, communityId: id } },
+        create: { userId: viewerId, communityId: id, role: 'VOLUNTEER' },
+        update: {},
+      });
+    },
+  }),
+);
+
+const CreateCommunityInput = builder.inputType('CreateCommunityInput', {
+  fields: (t) => ({
+    slug: t.string({ required: true, validate: z.string().regex(/^[a-z0-9-]{2,60}$/, 'Use 2–60 lowercase letters, digits and dashes.') }),
+    name: t.string({ required: true, validate: z.string().trim().min(1).max(120) }),
+    kind: t.field({ type: CommunityKindEnum, required: true }),
+    area: t.string({ required: true, validate: z.string().trim().min(1).max(100) }),
+    country: t.string({ validate: z.string().regex(/^[A-Z]{2}$/, 'Use a two-letter country code.') }),
+    centerLat: t.float({ required: true, validate: z.number().min(-90).max(90) }),
+    centerLng: t.float({ required: true, validate: z.number().min(-180).max(180) }),
+  }),
+});
+
+builder.mutationField('createCommunity', (t) =>
+  t.prismaField({
+    type: 'Community',
+    authScopes: { admin: true },
+    args: { input: t.arg({ type: CreateCommunityInput, required: true }) },
+    resolve: async (query, _root, { input }) => {
+      const taken = await prisma().community.findUnique({ where: { slug: input.slug }, select: { id: true } });
+      if (taken) throw badInput('A community with this slug already exists.', 'slug');
+      return prisma().community.create({ ...query, data: { ...input, country: input.country ?? 'IL' } });
+    },
+  }),
+);
+
+builder.mutationField('setMembershipRole', (t) =>
+  t.prismaField({
+    type: 'Membership',
+    authScopes: { anyCoordinator: true },
+    description: "Coordinators (and admins) add members to their community or change a member's role.",
+    args: {
+      communityId: t.arg.globalID({ required: true, for: CommunityRef }),
+      userId: t.arg.globalID({ required: true, for: UserRef }),
+      role: t.arg({ type: MembershipRoleEnum, required: true }),
+    },
+    resolve: async (query, _root, args, ctx) => {
+      const communityId = args.communityId.id;
+      if (!isCoordinatorOf(ctx.viewer, communityId)) throw forbidden('manage members of this community');
+      const user = await prisma().user.findUnique({ where: { id: args.userId.id }, select: { id: true } });
+      if (!user) throw notFound('User');
+      return prisma().membership.upsert({
+        ...query,
+        where: { userId_communityId: { userId: user.id, communityId } },
+        create: { userId: user.id, communityId, role: args.role },
+        update: { role: args.role },
+      });
+    },
+  }),
+);

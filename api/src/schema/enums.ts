@@ -1,0 +1,19 @@
+// The domain's enums, registered once from the Prisma schema's values.
+import { builder } from './builder.ts';
+import {
+  ClaimStatus,
+  CommunityKind,
+  MembershipRole,
+  NeedCategory,
+  NeedEventType,
+  NeedStatus,
+  Urgency,
+} from '../generated/prisma/enums.ts';
+
+export const NeedCategoryEnum = builder.enumType(NeedCategory, { name: 'NeedCategory' });
+export const UrgencyEnum = builder.enumType(Urgency, { name: 'Urgency' });
+export const NeedStatusEnum = builder.enumType(NeedStatus, { name: 'NeedStatus' });
+export const ClaimStatusEnum = builder.enumType(ClaimStatus, { name: 'ClaimStatus' });
+export const CommunityKindEnum = builder.enumType(CommunityKind, { name: 'CommunityKind' });
+export const MembershipRoleEnum = builder.enumType(MembershipRole, { name: 'MembershipRole' });
+export const NeedEventTypeEnum = builder.enumType(NeedEventType, { name: 'NeedEventType' });

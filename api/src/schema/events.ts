@@ -1,0 +1,103 @@
+// The event stream: each need's history, and the live subscriptions that replay from a
+// cursor and then follow the outbox (events/stream.ts).
+import { z } from 'zod';
+import { builder } from './builder.ts';
+import { prisma } from '../db/client.ts';
+import { AppError, ErrorCode } from '../errors.ts';
+import { eventStream, mapEvents, type EventFilter, type StreamEvent } from '../events/stream.ts';
+import { NeedCategoryEnum, NeedEventTypeEnum, NeedStatusEnum } from './enums.ts';
+import { BBoxInput, NeedRef } from './needs.ts';
+import { CommunityRef } from './communities.ts';
+import type { NeedEvent } from '../generated/prisma/client.ts';
+
+export const NeedEventRef = builder.prismaObject('NeedEvent', {
+  authScopes: { public: true },
+  fields: (t) => ({
+    cursor: t.string({
+      authScopes: { public: true },
+      description: 'Pass as `after` to resume the stream after this event.',
+      resolve: (e) => e.seq.toString(),
+    }),
+    type: t.expose('type', { type: NeedEventTypeEnum, authScopes: { public: true } }),
+    fromStatus: t.expose('fromStatus', { type: NeedStatusEnum, nullable: true, authScopes: { public: true } }),
+    toStatus: t.expose('toStatus', { type: NeedStatusEnum, authScopes: { public: true } }),
+    at: t.expose('at', { type: 'DateTime', authScopes: { public: true } }),
+    needId: t.string({
+      authScopes: { public: true },
+      description: 'Global id of the need.',
+      resolve: (e) => Buffer.from(`Need:${e.needId}`).toString('base64'),
+    }),
+    reason: t.string({
+      nullable: true,
+      authScopes: { public: true },
+      resolve: (e) => {
+        const p = e.payload as Record<string, unknown> | null;
+        return typeof p?.reason === 'string' ? p.reason : null;
+      },
+    }),
+    /** The need as it is now; delivered events carry it preloaded, so no query per subscriber. */
+    need: t.field({
+      type: NeedRef,
+      authScopes: { public: true },
+      resolve: (e) => ('need' in e && e.need ? (e as StreamEvent).need : prisma().need.findUniqueOrThrow({ where: { id: e.needId } })),
+    }),
+  }),
+});
+
+const NeedEventFilter = builder.inputType('NeedEventFilter', {
+  fields: (t) => ({
+    needIds: t.globalIDList({ for: NeedRef, validate: z.array(z.any()).max(100) }),
+    communityIds: t.globalIDList({ for: CommunityRef, validate: z.array(z.any()).max(50) }),
+    categories: t.field({ type: [NeedCategoryEnum] }),
+    statuses: t.field({ type: [NeedStatusEnum], description: 'Status after the event.' }),
+    bbox: t.field({ type: BBoxInput, description: "Events of needs whose public location is in the box." }),
+  }),
+});
+
+const cursorArg = z.string().regex(/^\d{1,19}$/, 'A cursor is the `cursor` of an event you received.');
+
+builder.subscriptionFields((t) => ({
+  needEvents: t.field({
+    type: NeedEventRef,
+    authScopes: { public: true },
+    description:
+      'Every change to needs matching the filter. With `after`, first the stored events after that cursor, then live ones: nothing missed, nothing twice.',
+    args: {
+      filter: t.arg({ type: NeedEventFilter }),
+      after: t.arg.string({ validate: cursorArg }),
+    },
+    subscribe: (_root, args) => {
+      const f = args.filter;
+      const filter: EventFilter = {
+        needIds: f?.needIds?.map((n) => n.id),
+        communityIds: f?.communityIds?.map((c) => c.id),
+        categories: f?.categories,
+        statuses: f?.statuses,
+        bbox: f?.bbox,
+      };
+      return eventStream().subscribe(filter, args.after ? BigInt(args.after) : null);
+    },
+    resolve: (e: NeedEvent) => e,
+  }),
+  needChanged: t.field({
+    type: NeedRef,
+    authScopes: { public: true },
+    description: 'The need, each time it changes.',
+    args: { id: t.arg.globalID({ required: true, for: NeedRef }) },
+    subscribe: async (_root, { id }) => {
+      const exists = await prisma().need.findUnique({ where: { id: id.id }, select: { id: true } });
+      if (!exists) throw new AppError(ErrorCode.NOT_FOUND, 'Need was not found.');
+      return mapEvents(eventStream().subscribe({ needIds: [id.id] }, null), (e) => e.need);
+    },
+    resolve: (need) => need,
+  }),
+}));
+
+builder.queryField('latestEventCursor', (t) =>
+  t.string({
+    nullable: true,
+    authScopes: { public: true },
+    description: 'The cursor of the newest stored event: load a view, then subscribe with `after` set to this.',
+    resolve: async () => (await prisma().needEvent.findFirst({ orderBy: { seq: 'desc' }, select: { seq: true } }))?.seq.toString() ?? null,
+  }),
+);

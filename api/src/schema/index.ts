@@ -1,0 +1,10 @@
+// Loads every domain file, then builds the schema. Nothing else.
+import { builder } from './builder.ts';
+import './enums.ts';
+import './users.ts';
+import './communities.ts';
+import './needs.ts';
+import './claims.ts';
+import './events.ts';
+
+export const schema = builder.toSchema({ sortSchema: true });

@@ -1,0 +1,295 @@
+// Needs: the type with its public and private faces, the board queries, intake and edits,
+// and the live subscriptions.
+import { z } from 'zod';
+import { builder } from './builder.ts';
+import { prisma } from '../db/client.ts';
+import { badInput, notFound } from '../errors.ts';
+import { bboxAround, distanceKm } from '../domain/geo.ts';
+import { cancelNeed, createNeed, reopenNeed, updateNeed } from '../domain/needs.ts';
+import { clock } from '../domain/clock.ts';
+import { isCoordinatorOf } from '../auth/viewer.ts';
+import { NeedCategoryEnum, NeedStatusEnum, UrgencyEnum } from './enums.ts';
+import { CommunityRef } from './communities.ts';
+import type { Context } from '../context.ts';
+import type { Need } from '../generated/prisma/client.ts';
+import type { Prisma } from '../generated/prisma/client.ts';
+
+/** Coordinators of the need's community, and the volunteer holding a live claim on it. */
+export async function canSeePrivate(need: Pick<Need, 'id' | 'communityId'>, ctx: Context): Promise<boolean> {
+  if (!ctx.viewer) return false;
+  if (isCoordinatorOf(ctx.viewer, need.communityId)) return true;
+  return (await ctx.liveClaimNeedIds()).has(need.id);
+}
+
+type PrivateDetails = { needId: string; lat: number; lng: number; address: string; requesterName: string; requesterPhone: string | null };
+
+const PrivateDetailsRef = builder.objectRef<PrivateDetails>('NeedPrivateDetails').implement({
+  description: 'The exact place and the requester. Every read is logged.',
+  authScopes: { signedIn: true },
+  fields: (t) => ({
+    lat: t.exposeFloat('lat', { authScopes: { signedIn: true } }),
+    lng: t.exposeFloat('lng', { authScopes: { signedIn: true } }),
+    address: t.exposeString('address', { authScopes: { signedIn: true } }),
+    requesterName: t.exposeString('requesterName', { authScopes: { signedIn: true } }),
+    requesterPhone: t.exposeString('requesterPhone', { nullable: true, authScopes: { signedIn: true } }),
+  }),
+});
+
+export const NeedRef = builder.prismaNode('Need', {
+  id: { field: 'id' },
+  authScopes: { public: true },
+  fields: (t) => ({
+    title: t.exposeString('title', { authScopes: { public: true } }),
+    description: t.exposeString('description', { authScopes: { public: true } }),
+    category: t.expose('category', { type: NeedCategoryEnum, authScopes: { public: true } }),
+    urgency: t.expose('urgency', { type: UrgencyEnum, authScopes: { public: true } }),
+    status: t.expose('status', { type: NeedStatusEnum, authScopes: { public: true } }),
+    slots: t.exposeInt('slots', { authScopes: { public: true } }),
+    openSlots: t.int({ authScopes: { public: true }, resolve: (n) => Math.max(0, n.slots - n.activeClaims) }),
+    neededFrom: t.expose('neededFrom', { type: 'DateTime', nullable: true, authScopes: { public: true } }),
+    neededBy: t.expose('neededBy', { type: 'DateTime', nullable: true, authScopes: { public: true } }),
+    publicLat: t.exposeFloat('publicLat', { authScopes: { public: true }, description: 'Approximate: a few hundred metres from the real place.' }),
+    publicLng: t.exposeFloat('publicLng', { authScopes: { public: true } }),
+    createdAt: t.expose('createdAt', { type: 'DateTime', authScopes: { public: true } }),
+    updatedAt: t.expose('updatedAt', { type: 'DateTime', authScopes: { public: true } }),
+    doneAt: t.expose('doneAt', { type: 'DateTime', nullable: true, authScopes: { public: true } }),
+    community: t.relation('community', { authScopes: { public: true } }),
+    viewerCanSeePrivate: t.boolean({ authScopes: { public: true }, resolve: (n, _a, ctx) => canSeePrivate(n, ctx) }),
+    privateDetails: t.field({
+      type: PrivateDetailsRef,
+      nullable: true,
+      description: 'Only for coordinators of the community and the volunteer holding a live claim; others get FORBIDDEN.',
+      authScopes: async (n, _args, ctx) => canSeePrivate(n, ctx),
+      resolve: async (n, _a, ctx) => {
+        await prisma().privateAccessLog.create({ data: { needId: n.id, userId: ctx.viewer!.id, at: clock.now() } });
+        return { needId: n.id, lat: n.lat, lng: n.lng, address: n.address, requesterName: n.requesterName, requesterPhone: n.requesterPhone };
+      },
+    }),
+    claims: t.relation('claims', {
+      authScopes: (n) => ({ coordinatorOf: n.communityId }),
+      query: { orderBy: { claimedAt: 'desc' } },
+    }),
+    events: t.relatedConnection('events', {
+      cursor: 'seq',
+      authScopes: { public: true },
+      query: { orderBy: { seq: 'asc' } },
+    }),
+  }),
+});
+
+const BBoxInput = builder.inputType('BBoxInput', {
+  fields: (t) => ({
+    minLat: t.float({ required: true, validate: z.number().min(-90).max(90) }),
+    minLng: t.float({ required: true, validate: z.number().min(-180).max(180) }),
+    maxLat: t.float({ required: true, validate: z.number().min(-90).max(90) }),
+    maxLng: t.float({ required: true, validate: z.number().min(-180).max(180) }),
+  }),
+  validate: z
+    .object({ minLat: z.number(), maxLat: z.number(), minLng: z.number(), maxLng: z.number() })
+    .refine((b) => b.minLat <= b.maxLat, { message: 'minLat must not exceed maxLat.', path: ['minLat'] })
+    .refine((b) => b.minLng <= b.maxLng, { message: 'minLng must not exceed maxLng.', path: ['minLng'] }),
+});
+
+export const PointInput = builder.inputType('PointInput', {
+  fields: (t) => ({
+    lat: t.float({ required: true, validate: z.number().min(-90, 'Latitude must be between -90 and 90.').max(90, 'Latitude must be between -90 and 90.') }),
+    lng: t.float({ required: true, validate: z.number().min(-180, 'Longitude must be between -180 and 180.').max(180, 'Longitude must be between -180 and 180.') }),
+  }),
+});
+
+const NeedFilter = builder.inputType('NeedFilter', {
+  fields: (t) => ({
+    bbox: t.field({ type: BBoxInput }),
+    categories: t.field({ type: [NeedCategoryEnum], validate: z.array(z.string()).max(20) }),
+    urgencies: t.field({ type: [UrgencyEnum], validate: z.array(z.string()).max(10) }),
+    statuses: t.field({ type: [NeedStatusEnum], validate: z.array(z.string()).max(10) }),
+    communityIds: t.globalIDList({ for: CommunityRef, validate: z.array(z.any()).max(50) }),
+    text: t.string({ validate: z.string().max(200) }),
+  }),
+});
+
+const NeedSort = builder.enumType('NeedSort', {
+  values: {
+    URGENCY: { description: 'Most urgent first, then oldest first.' },
+    NEWEST: {},
+    OLDEST: {},
+  } as const,
+});
+
+type NeedFilterShape = typeof NeedFilter.$inferInput;
+
+export function needWhere(filter: NeedFilterShape | null | undefined): Prisma.NeedWhereInput {
+  const where: Prisma.NeedWhereInput = {};
+  if (!filter) return { status: { in: ['OPEN', 'CLAIMED', 'IN_PROGRESS'] } };
+  if (filter.bbox) {
+    where.publicLat = { gte: filter.bbox.minLat, lte: filter.bbox.maxLat };
+    where.publicLng = { gte: filter.bbox.minLng, lte: filter.bbox.maxLng };
+  }
+  if (filter.categories?.length) where.category = { in: filter.categories };
+  if (filter.urgencies?.length) where.urgency = { in: filter.urgencies };
+  where.status = { in: filter.statuses?.length ? filter.statuses : ['OPEN', 'CLAIMED', 'IN_PROGRESS'] };
+  if (filter.communityIds?.length) {
+    // Ids that are not UUIDs cannot match, and must not reach a uuid column.
+    where.communityId = { in: filter.communityIds.map((c) => c.id).filter((id) => z.uuid().safeParse(id).success) };
+  }
+  if (filter.text?.trim()) {
+    const text = filter.text.trim();
+    where.OR = [{ title: { contains: text, mode: 'insensitive' } }, { description: { contains: text, mode: 'insensitive' } }];
+  }
+  return where;
+}
+
+const sortOrders: Record<'URGENCY' | 'NEWEST' | 'OLDEST', Prisma.NeedOrderByWithRelationInput[]> = {
+  URGENCY: [{ urgency: 'asc' }, { createdAt: 'asc' }, { id: 'asc' }],
+  NEWEST: [{ createdAt: 'desc' }, { id: 'desc' }],
+  OLDEST: [{ createdAt: 'asc' }, { id: 'asc' }],
+};
+
+builder.queryFields((t) => ({
+  need: t.prismaField({
+    type: 'Need',
+    nullable: true,
+    authScopes: { public: true },
+    args: { id: t.arg.globalID({ required: true, for: NeedRef }) },
+    resolve: (query, _root, { id }) => prisma().need.findUnique({ ...query, where: { id: id.id } }),
+  }),
+  needs: t.prismaConnection({
+    type: 'Need',
+    cursor: 'id',
+    authScopes: { public: true },
+    maxSize: 1_000,
+    defaultSize: 100,
+    args: {
+      filter: t.arg({ type: NeedFilter }),
+      sort: t.arg({ type: NeedSort, defaultValue: 'URGENCY' }),
+    },
+    totalCount: (_root, args) => prisma().need.count({ where: needWhere(args.filter) }),
+    resolve: (query, _root, args) =>
+      prisma().need.findMany({ ...query, where: needWhere(args.filter), orderBy: sortOrders[args.sort ?? 'URGENCY'] }),
+  }),
+  nearbyNeeds: t.prismaField({
+    type: ['Need'],
+    authScopes: { public: true },
+    description: 'Open needs within radiusKm of a point, nearest first (by their public location).',
+    args: {
+      point: t.arg({ type: PointInput, required: true }),
+      radiusKm: t.arg.float({ required: true, validate: z.number().positive('radiusKm must be positive.').max(200, 'radiusKm must be at most 200.') }),
+      filter: t.arg({ type: NeedFilter }),
+      first: t.arg.int({ defaultValue: 50, validate: z.number().int().min(1).max(500) }),
+    },
+    resolve: async (query, _root, args) => {
+      const box = bboxAround(args.point, args.radiusKm);
+      const where = needWhere({ ...args.filter, bbox: box });
+      const rows = await prisma().need.findMany({ ...query, where, take: 5_000 });
+      return rows
+        .map((n) => ({ n, d: distanceKm(args.point, { lat: n.publicLat, lng: n.publicLng }) }))
+        .filter((x) => x.d <= args.radiusKm)
+        .sort((a, b) => a.d - b.d)
+        .slice(0, args.first ?? 50)
+        .map((x) => x.n);
+    },
+  }),
+}));
+
+const trimmed = (max: number, label: string) => z.string().trim().min(1, `${label} is required.`).max(max, `${label} must be at most ${max} characters.`);
+const phone = z.string().trim().regex(/^\+?[0-9 ()-]{6,20}$/, 'Enter a valid phone number.');
+
+const NeedFields = {
+  title: trimmed(120, 'Title'),
+  description: z.string().trim().max(4_000, 'Description must be at most 4000 characters.'),
+  slots: z.number().int().min(1, 'At least one volunteer is needed.').max(500, 'At most 500 volunteers per need.'),
+  lat: z.number().min(-90, 'Latitude must be between -90 and 90.').max(90, 'Latitude must be between -90 and 90.'),
+  lng: z.number().min(-180, 'Longitude must be between -180 and 180.').max(180, 'Longitude must be between -180 and 180.'),
+  address: trimmed(300, 'Address'),
+  requesterName: trimmed(120, 'Requester name'),
+};
+
+const windowRule = (v: { neededFrom?: Date | null; neededBy?: Date | null }) => !v.neededFrom || !v.neededBy || v.neededBy > v.neededFrom;
+
+const CreateNeedInput = builder.inputType('CreateNeedInput', {
+  fields: (t) => ({
+    communityId: t.globalID({ required: true, for: CommunityRef }),
+    title: t.string({ required: true, validate: NeedFields.title }),
+    description: t.string({ validate: NeedFields.description }),
+    category: t.field({ type: NeedCategoryEnum, required: true }),
+    urgency: t.field({ type: UrgencyEnum, required: true }),
+    slots: t.int({ validate: NeedFields.slots }),
+    neededFrom: t.field({ type: 'DateTime' }),
+    neededBy: t.field({ type: 'DateTime' }),
+    lat: t.float({ required: true, validate: NeedFields.lat }),
+    lng: t.float({ required: true, validate: NeedFields.lng }),
+    address: t.string({ required: true, validate: NeedFields.address }),
+    requesterName: t.string({ required: true, validate: NeedFields.requesterName }),
+    requesterPhone: t.string({ validate: phone }),
+  }),
+  validate: z
+    .object({ neededFrom: z.date().nullish(), neededBy: z.date().nullish() })
+    .refine(windowRule, { message: 'The window must end after it starts.', path: ['neededBy'] }),
+});
+
+const UpdateNeedInput = builder.inputType('UpdateNeedInput', {
+  fields: (t) => ({
+    title: t.string({ validate: NeedFields.title }),
+    description: t.string({ validate: NeedFields.description }),
+    category: t.field({ type: NeedCategoryEnum }),
+    urgency: t.field({ type: UrgencyEnum }),
+    slots: t.int({ validate: NeedFields.slots }),
+    neededFrom: t.field({ type: 'DateTime' }),
+    neededBy: t.field({ type: 'DateTime' }),
+    lat: t.float({ validate: NeedFields.lat }),
+    lng: t.float({ validate: NeedFields.lng }),
+    address: t.string({ validate: NeedFields.address }),
+    requesterName: t.string({ validate: NeedFields.requesterName }),
+    requesterPhone: t.string({ validate: phone }),
+  }),
+  validate: z
+    .object({ neededFrom: z.date().nullish(), neededBy: z.date().nullish() })
+    .refine(windowRule, { message: 'The window must end after it starts.', path: ['neededBy'] }),
+});
+
+const NeedPayload = builder.objectRef<{ need: Need }>('NeedPayload').implement({
+  authScopes: { public: true },
+  fields: (t) => ({
+    need: t.field({ type: NeedRef, authScopes: { public: true }, resolve: (p) => p.need }),
+  }),
+});
+
+builder.mutationFields((t) => ({
+  createNeed: t.field({
+    type: NeedPayload,
+    authScopes: { anyCoordinator: true },
+    description: 'Intake: a coordinator or hotline operator records a need on behalf of a requester.',
+    args: { input: t.arg({ type: CreateNeedInput, required: true }) },
+    resolve: async (_root, { input }, ctx) => ({
+      need: await createNeed(ctx.viewer!, { ...input, communityId: input.communityId.id }),
+    }),
+  }),
+  updateNeed: t.field({
+    type: NeedPayload,
+    authScopes: { anyCoordinator: true },
+    args: { id: t.arg.globalID({ required: true, for: NeedRef }), input: t.arg({ type: UpdateNeedInput, required: true }) },
+    resolve: async (_root, { id, input }, ctx) => {
+      const patch = Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined));
+      if (Object.keys(patch).length === 0) throw badInput('Nothing to change.');
+      return { need: await updateNeed(ctx.viewer!, id.id, patch) };
+    },
+  }),
+  cancelNeed: t.field({
+    type: NeedPayload,
+    authScopes: { anyCoordinator: true },
+    args: {
+      id: t.arg.globalID({ required: true, for: NeedRef }),
+      reason: t.arg.string({ validate: z.string().trim().max(500) }),
+    },
+    resolve: async (_root, { id, reason }, ctx) => ({ need: await cancelNeed(ctx.viewer!, id.id, reason ?? null) }),
+  }),
+  reopenNeed: t.field({
+    type: NeedPayload,
+    authScopes: { anyCoordinator: true },
+    args: { id: t.arg.globalID({ required: true, for: NeedRef }) },
+    resolve: async (_root, { id }, ctx) => ({ need: await reopenNeed(ctx.viewer!, id.id) }),
+  }),
+}));
+
+export { BBoxInput, NeedFilter };
+export const needNotFound = () => notFound('Need');

@@ -1,0 +1,124 @@
+// Accounts: the User type, sign up, sign in, sign out, me.
+import { z } from 'zod';
+import { builder } from './builder.ts';
+import { prisma } from '../db/client.ts';
+import { AppError, ErrorCode } from '../errors.ts';
+import { dummyPasswordHash, hashPassword, verifyPassword } from '../auth/passwords.ts';
+import { createSession, revokeSession } from '../auth/sessions.ts';
+import { NeedCategoryEnum } from './enums.ts';
+import { sessionRules } from '../domain/settings.ts';
+
+const selfOrAdmin = (user: { id: string }, ctx: { viewer: { id: string; isAdmin: boolean } | null }) =>
+  !!ctx.viewer && (ctx.viewer.id === user.id || ctx.viewer.isAdmin);
+
+export const UserRef = builder.prismaNode('User', {
+  id: { field: 'id' },
+  authScopes: { signedIn: true },
+  fields: (t) => ({
+    name: t.exposeString('name', { authScopes: { signedIn: true } }),
+    email: t.exposeString('email', { nullable: true, authScopes: (u, _args, ctx) => selfOrAdmin(u, ctx) }),
+    phone: t.exposeString('phone', { nullable: true, authScopes: (u, _args, ctx) => selfOrAdmin(u, ctx) }),
+    locale: t.exposeString('locale', { authScopes: { signedIn: true } }),
+    skills: t.expose('skills', { type: [NeedCategoryEnum], authScopes: { signedIn: true } }),
+    homeArea: t.exposeString('homeArea', { nullable: true, authScopes: { signedIn: true } }),
+    isAdmin: t.boolean({ authScopes: { signedIn: true }, resolve: (u) => u.globalRole === 'ADMIN' }),
+    memberships: t.relation('memberships', { authScopes: (u, _args, ctx) => selfOrAdmin(u, ctx) }),
+  }),
+});
+
+type SessionShape = { token: string; expiresAt: Date; userId: string };
+
+const SessionPayload = builder.objectRef<SessionShape>('SessionPayload').implement({
+  authScopes: { public: true },
+  fields: (t) => ({
+    /** Bearer token for API clients; browsers use the HttpOnly cookie set with it. */
+    token: t.exposeString('token', { authScopes: { public: true } }),
+    expiresAt: t.expose('expiresAt', { type: 'DateTime', authScopes: { public: true } }),
+    user: t.prismaField({
+      type: 'User',
+      authScopes: { public: true },
+      resolve: (query, p) => prisma().user.findUniqueOrThrow({ ...query, where: { id: p.userId } }),
+    }),
+  }),
+});
+
+builder.queryField('me', (t) =>
+  t.prismaField({
+    type: 'User',
+    nullable: true,
+    authScopes: { public: true },
+    description: 'The signed-in user, or null.',
+    resolve: (query, _root, _args, ctx) => (ctx.viewer ? prisma().user.findUnique({ ...query, where: { id: ctx.viewer.id } }) : null),
+  }),
+);
+
+const email = z.email('Enter a valid e-mail address.').max(254).transform((s) => s.trim().toLowerCase());
+const password = z.string().min(10, 'Use at least 10 characters.').max(200);
+
+const SignUpInput = builder.inputType('SignUpInput', {
+  fields: (t) => ({
+    email: t.string({ required: true, validate: email }),
+    password: t.string({ required: true, validate: password }),
+    name: t.string({ required: true, validate: z.string().trim().min(1, 'Enter your name.').max(100) }),
+    phone: t.string({ validate: z.string().trim().regex(/^\+?[0-9 ()-]{6,20}$/, 'Enter a valid phone number.') }),
+    locale: t.string({ validate: z.enum(['he', 'ar', 'en', 'ru']) }),
+    skills: t.field({ type: [NeedCategoryEnum] }),
+    homeArea: t.string({ validate: z.string().trim().max(100) }),
+  }),
+});
+
+builder.mutationField('signUp', (t) =>
+  t.field({
+    type: SessionPayload,
+    authScopes: { public: true },
+    args: { input: t.arg({ type: SignUpInput, required: true }) },
+    resolve: async (_root, { input }, ctx) => {
+      const existing = await prisma().user.findUnique({ where: { email: input.email }, select: { id: true } });
+      if (existing) throw new AppError(ErrorCode.EMAIL_TAKEN, 'An account with this e-mail already exists.', { field: 'email' });
+      const user = await prisma().user.create({
+        data: {
+          email: input.email,
+          name: input.name,
+          passwordHash: await hashPassword(input.password),
+          phone: input.phone ?? null,
+          locale: input.locale ?? 'he',
+          skills: input.skills ?? [],
+          homeArea: input.homeArea ?? null,
+        },
+      });
+      const session = await createSession(user.id, sessionRules.ttlHours);
+      ctx.setSessionCookie?.(session.token, session.expiresAt);
+      return { token: session.token, expiresAt: session.expiresAt, userId: user.id };
+    },
+  }),
+);
+
+builder.mutationField('signIn', (t) =>
+  t.field({
+    type: SessionPayload,
+    authScopes: { public: true },
+    args: {
+      email: t.arg.string({ required: true, validate: email }),
+      password: t.arg.string({ required: true, validate: z.string().max(200) }),
+    },
+    resolve: async (_root, args, ctx) => {
+      const user = await prisma().user.findUnique({ where: { email: args.email } });
+      const ok = await verifyPassword(user?.passwordHash ?? (await dummyPasswordHash()), args.password);
+      if (!user || !ok) throw new AppError(ErrorCode.INVALID_CREDENTIALS, 'Wrong e-mail or password.');
+      const session = await createSession(user.id, sessionRules.ttlHours);
+      ctx.setSessionCookie?.(session.token, session.expiresAt);
+      return { token: session.token, expiresAt: session.expiresAt, userId: user.id };
+    },
+  }),
+);
+
+builder.mutationField('signOut', (t) =>
+  t.boolean({
+    authScopes: { public: true },
+    resolve: async (_root, _args, ctx) => {
+      if (ctx.viewer) await revokeSession(ctx.viewer.sessionId);
+      ctx.setSessionCookie?.(null);
+      return true;
+    },
+  }),
+);

@@ -1,0 +1,271 @@
+// buildApp(): one HTTP server carrying GraphQL over HTTP (and SSE), GraphQL over WebSocket
+// (graphql-ws, through yoga's envelop so plugins, context and masking match), the health
+// endpoints, and the built web app when present.
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { existsSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import type { AddressInfo } from 'node:net';
+import { createYoga, type Plugin } from 'graphql-yoga';
+import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
+import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
+import { WebSocketServer } from 'ws';
+import { useServer } from 'graphql-ws/use/ws';
+import { CloseCode } from 'graphql-ws';
+import type { ExecutionArgs } from 'graphql';
+import { loadConfig, type Config } from './config.ts';
+import { closeDatabase, database, initDatabase } from './db/client.ts';
+import { schema } from './schema/index.ts';
+import { createBus, type Bus } from './events/pubsub.ts';
+import { EventStream, setEventStream } from './events/stream.ts';
+import { SESSION_COOKIE, sessionIsLive, tokenFromAuthorization, tokenFromCookieHeader, viewerFromToken } from './auth/sessions.ts';
+import type { Viewer } from './auth/viewer.ts';
+import type { Context } from './context.ts';
+import { claimRules, sessionRules } from './domain/settings.ts';
+import { releaseExpiredClaims } from './domain/claims.ts';
+import { prepareDatabase } from './db/prepare.ts';
+import { prisma } from './db/client.ts';
+
+export type App = {
+  config: Config;
+  server: Server;
+  bus: Bus;
+  stream: EventStream;
+  start(port?: number): Promise<{ port: number; url: string }>;
+  stop(): Promise<void>;
+};
+
+type WsExtra = { request: IncomingMessage; viewer?: Viewer | null; token?: string | null };
+
+function liveClaimLoader(viewer: Viewer | null): () => Promise<ReadonlySet<string>> {
+  let loaded: Promise<ReadonlySet<string>> | undefined;
+  return () =>
+    (loaded ??= viewer
+      ? prisma()
+          .claim.findMany({ where: { volunteerId: viewer.id, status: { in: ['ACTIVE', 'STARTED'] } }, select: { needId: true } })
+          .then((rows) => new Set(rows.map((r) => r.needId)))
+      : Promise.resolve(new Set<string>()));
+}
+
+function cookieHeader(token: string | null, expiresAt: Date | undefined, secure: boolean): string {
+  const attrs = ['Path=/', 'HttpOnly', 'SameSite=Lax'];
+  if (secure) attrs.push('Secure');
+  if (!token) return `${SESSION_COOKIE}=; ${attrs.join('; ')}; Max-Age=0`;
+  return `${SESSION_COOKIE}=${encodeURIComponent(token)}; ${attrs.join('; ')}; Expires=${expiresAt!.toUTCString()}`;
+}
+
+export async function buildApp(overrides: Partial<Record<string, string>> = {}): Promise<App> {
+  const config = loadConfig({ ...process.env, ...overrides });
+  claimRules.ttlMinutes = config.CLAIM_TTL_MINUTES;
+  claimRules.maxActivePerVolunteer = config.MAX_ACTIVE_CLAIMS;
+  sessionRules.ttlHours = config.SESSION_TTL_HOURS;
+
+  initDatabase(config);
+  const readiness = await prepareDatabase(database(), config);
+
+  const bus = createBus(config.REDIS_URL);
+  const stream = new EventStream(bus);
+  await stream.start();
+  setEventStream(stream);
+
+  const pendingCookies = new WeakMap<Request, string[]>();
+  const setCookiePlugin: Plugin = {
+    onResponse({ request, response }) {
+      for (const c of pendingCookies.get(request) ?? []) response.headers.append('set-cookie', c);
+    },
+  };
+  const production = config.NODE_ENV === 'production';
+
+  const yoga = createYoga<{ req?: IncomingMessage }, Context>({
+    schema,
+    graphqlEndpoint: '/graphql',
+    landingPage: false,
+    graphiql: !production && { subscriptionsProtocol: 'WS' },
+    maskedErrors: { isDev: false },
+    logging: config.LOG_LEVEL === 'silent' ? false : config.LOG_LEVEL,
+    batching: false,
+    plugins: [
+      EnvelopArmorPlugin({
+        maxDepth: { n: 10 },
+        maxAliases: { n: 15 },
+        maxDirectives: { n: 10 },
+        maxTokens: { n: 2_000 },
+        costLimit: { maxCost: 5_000 },
+        blockFieldSuggestion: { enabled: true },
+      }),
+      useCSRFPrevention({ requestHeaders: ['x-graphql-csrf'] }),
+      setCookiePlugin,
+    ],
+    context: async (initial): Promise<Context> => {
+      const anyInitial = initial as unknown as { request?: Request; wsExtra?: WsExtra };
+      if (anyInitial.wsExtra) {
+        const extra = anyInitial.wsExtra;
+        const viewer = extra.viewer ?? null;
+        return {
+          viewer,
+          sessionToken: extra.token ?? null,
+          clientKey: extra.request.socket.remoteAddress ?? 'ws',
+          transport: 'ws',
+          liveClaimNeedIds: liveClaimLoader(viewer),
+        };
+      }
+      const request = anyInitial.request!;
+      const token = tokenFromAuthorization(request.headers.get('authorization')) ?? tokenFromCookieHeader(request.headers.get('cookie'));
+      const viewer = await viewerFromToken(token);
+      const secure = request.url.startsWith('https:');
+      return {
+        viewer,
+        sessionToken: token,
+        clientKey: initial.req?.socket.remoteAddress ?? 'http',
+        transport: 'http',
+        liveClaimNeedIds: liveClaimLoader(viewer),
+        setSessionCookie: (t, expiresAt) => {
+          const list = pendingCookies.get(request) ?? [];
+          list.push(cookieHeader(t, expiresAt, secure));
+          pendingCookies.set(request, list);
+        },
+      };
+    },
+  });
+
+  // The built web app (SvelteKit adapter-node), served on the same port when present.
+  let webHandler: ((req: IncomingMessage, res: import('node:http').ServerResponse, next: () => void) => void) | undefined;
+  const handlerPath = `${config.WEB_BUILD_DIR}/handler.js`;
+  if (existsSync(handlerPath)) {
+    webHandler = (await import(pathToFileURL(handlerPath).href)).handler;
+  }
+
+  const server = createServer(async (req, res) => {
+    const url = req.url ?? '/';
+    if (url === '/health') {
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'ok' }));
+      return;
+    }
+    if (url === '/ready') {
+      const state = await readinessState();
+      res.writeHead(state.ready ? 200 : 503, { 'content-type': 'application/json' }).end(JSON.stringify(state));
+      return;
+    }
+    if (url.startsWith('/graphql') || !webHandler) {
+      void yoga(req, res, { req });
+      return;
+    }
+    webHandler(req, res, () => {
+      res.writeHead(404).end('Not found');
+    });
+  });
+
+  async function readinessState() {
+    let db = false;
+    try {
+      await prisma().$queryRawUnsafe('SELECT 1');
+      db = true;
+    } catch {}
+    const redis = bus.redisState();
+    return {
+      ready: db && readiness.pending.length === 0,
+      database: db ? 'up' : 'down',
+      databaseKind: database().kind,
+      pendingMigrations: readiness.pending,
+      redis,
+      degraded: redis === 'down',
+      subscribers: stream.subscriberCount,
+    };
+  }
+
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 256 * 1024 });
+  server.on('upgrade', (req, socket, head) => {
+    if (!(req.url ?? '').startsWith('/graphql')) {
+      socket.destroy();
+      return;
+    }
+    // A browser always sends Origin; a foreign one may carry our cookie (cross-site WebSocket hijacking).
+    const origin = req.headers.origin;
+    if (origin && !config.ALLOWED_ORIGINS.includes(origin) && !sameHost(origin, req.headers.host)) {
+      socket.write('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
+      socket.destroy();
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+  });
+
+  const wsDisposable = useServer<Record<string, unknown>, WsExtra>(
+    {
+      connectionInitWaitTimeout: 5_000,
+      execute: (args) => (args.rootValue as { execute: (a: ExecutionArgs) => unknown }).execute(args) as never,
+      subscribe: (args) => (args.rootValue as { subscribe: (a: ExecutionArgs) => unknown }).subscribe(args) as never,
+      onConnect: async (ctx) => {
+        const param = ctx.connectionParams?.authToken;
+        const token = (typeof param === 'string' ? param : null) ?? tokenFromCookieHeader(ctx.extra.request.headers.cookie);
+        const viewer = await viewerFromToken(token);
+        if (token && !viewer) return false; // a stale or forged session is refused, not downgraded silently
+        ctx.extra.viewer = viewer;
+        ctx.extra.token = token;
+        return true;
+      },
+      onSubscribe: async (ctx, _id, payload) => {
+        const viewer = ctx.extra.viewer;
+        if (viewer && !(await sessionIsLive(viewer.sessionId))) {
+          ctx.extra.socket.close(CloseCode.Forbidden, 'Session expired');
+          return [];
+        }
+        const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
+          wsExtra: ctx.extra,
+          req: ctx.extra.request,
+          params: payload,
+        });
+        const args: ExecutionArgs = {
+          schema,
+          operationName: payload.operationName,
+          document: parse(payload.query),
+          variableValues: payload.variables,
+          contextValue: await contextFactory(),
+          rootValue: { execute, subscribe },
+        };
+        const errors = validate(args.schema, args.document);
+        if (errors.length) return errors;
+        return args;
+      },
+    },
+    wss,
+  );
+
+  const expiryTimer = setInterval(() => {
+    releaseExpiredClaims().catch((err) => console.error('[claims] expiry sweep failed:', (err as Error).message));
+  }, 30_000);
+  expiryTimer.unref();
+
+  return {
+    config,
+    server,
+    bus,
+    stream,
+    start(port = config.PORT) {
+      return new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, config.HOST, () => {
+          const { port: actual } = server.address() as AddressInfo;
+          resolve({ port: actual, url: `http://${config.HOST}:${actual}` });
+        });
+      });
+    },
+    async stop() {
+      clearInterval(expiryTimer);
+      stream.stop();
+      setEventStream(undefined);
+      await wsDisposable.dispose();
+      for (const client of wss.clients) client.terminate();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      await bus.close();
+      await closeDatabase();
+    },
+  };
+}
+
+function sameHost(origin: string, host: string | undefined): boolean {
+  try {
+    return !!host && new URL(origin).host === host;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,35 @@
+// Starts the real API in this test process on a free loopback port, on a fresh database.
+import { buildApp, type App } from '../../api/src/server.ts';
+import { createTestDatabase, type TestDatabase } from './db.ts';
+
+export type TestServer = {
+  app: App;
+  url: string;
+  wsUrl: string;
+  db: TestDatabase;
+  stop(): Promise<void>;
+};
+
+export async function startServer(env: Record<string, string> = {}): Promise<TestServer> {
+  const db = await createTestDatabase();
+  const app = await buildApp({
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'silent',
+    MIGRATE_ON_START: '1',
+    HOST: '127.0.0.1',
+    WEB_BUILD_DIR: '/nonexistent',
+    ...db.env,
+    ...env,
+  });
+  const { url } = await app.start(0);
+  return {
+    app,
+    url,
+    wsUrl: url.replace('http', 'ws') + '/graphql',
+    db,
+    async stop() {
+      await app.stop();
+      await db.drop();
+    },
+  };
+}
