@@ -1,6 +1,13 @@
 import { defineConfig } from 'vitest/config';
 
+// Vite's default conditions without 'development': graphql 17 ships a separate dev build,
+// and the API's source (transformed by vite) must load the same graphql as yoga (loaded by
+// Node), or `instanceof GraphQLError` fails and every typed error is masked.
+const conditions = ['module', 'node'];
+
 export default defineConfig({
+  resolve: { conditions },
+  ssr: { resolve: { conditions } },
   test: {
     include: ['api/**/*.test.ts', 'web/**/*.test.ts', 'reliability/**/*.test.ts', 'security/**/*.test.ts'],
     testTimeout: 60_000,

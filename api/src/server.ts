@@ -5,7 +5,8 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { existsSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import type { AddressInfo } from 'node:net';
-import { createYoga, type Plugin } from 'graphql-yoga';
+import { createYoga, maskError, type Plugin } from 'graphql-yoga';
+import { GraphQLError } from 'graphql';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { WebSocketServer } from 'ws';
@@ -80,7 +81,15 @@ export async function buildApp(overrides: Partial<Record<string, string>> = {}):
     graphqlEndpoint: '/graphql',
     landingPage: false,
     graphiql: !production && { subscriptionsProtocol: 'WS' },
-    maskedErrors: { isDev: false },
+    maskedErrors: {
+      isDev: false,
+      maskError: (error, message, isDev) => {
+        // The client sees only "Unexpected error."; the operator sees the cause.
+        const original = (error as { originalError?: unknown }).originalError ?? error;
+        if (!(original instanceof GraphQLError) && config.LOG_LEVEL !== 'silent') console.error('[graphql] unexpected error:', original);
+        return maskError(error, message, isDev);
+      },
+    },
     logging: config.LOG_LEVEL === 'silent' ? false : config.LOG_LEVEL,
     batching: false,
     plugins: [

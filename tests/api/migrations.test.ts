@@ -194,8 +194,8 @@ describe('compatibility with prisma migrate', () => {
 
     await applyMigrations(db);
 
-    // A scratch PGlite as shadow database lets `migrate dev`'s devDiagnostic run its drift check too.
-    const engine = await openSchemaEngine(db.adapterFactory, { shadowDatabase: scratchPglite().adapterFactory });
+    // Scratch PGlites as shadow databases let `migrate dev`'s devDiagnostic run its drift check too.
+    const engine = await openSchemaEngine(db.adapterFactory, { shadowDatabase: () => scratchPglite().adapterFactory.connect() });
     try {
       const diagnosis = await engine.run('diagnose', (e) =>
         e.diagnoseMigrationHistory({ migrationsList, optInToShadowDatabase: false, filters }),
@@ -203,6 +203,11 @@ describe('compatibility with prisma migrate', () => {
       expect(diagnosis).toEqual({ editedMigrationNames: [], failedMigrationNames: [], hasMigrationsTable: true, history: null });
       const dev = await engine.run('devDiagnostic', (e) => e.devDiagnostic({ migrationsList, filters }));
       expect(dev.action).toEqual({ tag: 'createMigration' }); // not { tag: 'reset', reason }
+
+      // The same check does catch a database that differs from its history.
+      await db.prisma.$executeRawUnsafe('ALTER TABLE "User" ADD COLUMN "drift" TEXT');
+      const drifted = await engine.run('devDiagnostic', (e) => e.devDiagnostic({ migrationsList, filters }));
+      expect(drifted.action).toMatchObject({ tag: 'reset', reason: expect.stringMatching(/drift/i) });
     } finally {
       await engine.close();
     }

@@ -14,7 +14,7 @@ export async function startServer(env: Record<string, string> = {}): Promise<Tes
   const db = await createTestDatabase();
   const app = await buildApp({
     NODE_ENV: 'test',
-    LOG_LEVEL: 'silent',
+    LOG_LEVEL: 'error',
     MIGRATE_ON_START: '1',
     HOST: '127.0.0.1',
     WEB_BUILD_DIR: '/nonexistent',

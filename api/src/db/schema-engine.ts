@@ -6,12 +6,13 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import pg from 'pg';
 import { PrismaPg } from '@prisma/adapter-pg';
-import { bindMigrationAwareSqlAdapterFactory, DriverAdapterError } from '@prisma/driver-adapter-utils';
+import { bindMigrationAwareSqlAdapterFactory, ColumnTypeEnum, DriverAdapterError } from '@prisma/driver-adapter-utils';
 import type {
   ErrorCapturingSqlMigrationAwareDriverAdapterFactory,
   SqlDriverAdapter,
   SqlDriverAdapterFactory,
   SqlMigrationAwareDriverAdapterFactory,
+  SqlQuery,
 } from '@prisma/driver-adapter-utils';
 import type { SchemaEngine } from '@prisma/schema-engine-wasm';
 import * as glue from '@prisma/schema-engine-wasm/schema_engine_bg';
@@ -21,10 +22,19 @@ export type * as EngineTypes from '@prisma/schema-engine-wasm';
 
 const require = createRequire(import.meta.url);
 
-let compiled: Promise<WebAssembly.Module> | undefined;
+// Node has the WebAssembly global, but only lib.dom declares its types (and this project does
+// not use lib.dom), so the little used here is declared for this module.
+type WasmModule = object & { readonly __wasmModule?: never };
+declare const WebAssembly: {
+  compile(bytes: Uint8Array): Promise<WasmModule>;
+  instantiate(module: WasmModule, imports: Record<string, object>): Promise<{ exports: Record<string, unknown> }>;
+  RuntimeError: new (message?: string) => Error;
+};
+
+let compiled: Promise<WasmModule> | undefined;
 
 /** The compiled module, cached: compiling the 5 MB of WASM takes a noticeable fraction of a second. */
-export function schemaEngineModule(): Promise<WebAssembly.Module> {
+export function schemaEngineModule(): Promise<WasmModule> {
   // The package does not export the .wasm file itself; it sits next to the exported glue.
   const wasmPath = join(dirname(require.resolve('@prisma/schema-engine-wasm/schema_engine_bg')), 'schema_engine_bg.wasm');
   compiled ??= readFile(wasmPath).then((bytes) => WebAssembly.compile(bytes));
@@ -53,7 +63,7 @@ function engineClass(): Promise<EngineClass> {
       installPanicRegistry();
       const instance = await WebAssembly.instantiate(await schemaEngineModule(), {
         // The module imports every glue function from the file it was generated next to.
-        './schema_engine_bg.js': glue as unknown as WebAssembly.ModuleImports,
+        './schema_engine_bg.js': glue,
       });
       glue.__wbg_set_wasm(instance.exports);
       (instance.exports.__wbindgen_start as () => void)();
@@ -115,8 +125,11 @@ export type OpenedEngine = {
 export type OpenEngineOptions = {
   /** Schema files, for commands that read the datasource from the schema. */
   schema?: { path: string; content: string };
-  /** A database to use as shadow database (tests only; migrations never need one). */
-  shadowDatabase?: SqlDriverAdapterFactory;
+  /**
+   * Connects to a new, empty shadow database; called each time the engine wants one. Only for
+   * diagnostics in tests: nothing here needs a shadow database.
+   */
+  shadowDatabase?: () => Promise<SqlDriverAdapter>;
   /** Receives the engine's tracing output. */
   log?: (line: string) => void;
 };
@@ -133,7 +146,7 @@ export async function openSchemaEngine(adapterFactory: SqlDriverAdapterFactory, 
       if (!opts.shadowDatabase) {
         throw new Error('No shadow database is configured: replay the migration history into a throwaway PGlite instead.');
       }
-      return withWholeScripts(await opts.shadowDatabase.connect());
+      return withWholeScripts(await opts.shadowDatabase());
     },
   } satisfies SqlMigrationAwareDriverAdapterFactory);
   const datamodels: [string, string][] | undefined = opts.schema ? [[opts.schema.path, opts.schema.content]] : undefined;
@@ -184,7 +197,37 @@ async function dedicatedConnection(factory: SqlDriverAdapterFactory): Promise<{ 
   if (!(underlying instanceof pg.Pool)) return { factory, close: async () => {} };
   const pool = new pg.Pool({ ...underlying.options, max: 1 });
   pool.on('error', () => {}); // an idle connection dropping is reported by the next query
+  reportCharColumnsAsText(pool);
   return { factory: new PrismaPg(pool), close: () => pool.end() };
+}
+
+/** PostgreSQL's one-byte `"char"` type, used all over pg_catalog (relkind, contype, ...). */
+const PG_CHAR_OID = 18;
+const PG_TEXT_OID = 25;
+/** Result rows (by identity) to the indexes of their `"char"` columns. */
+const charColumns = new WeakMap<object, number[]>();
+
+/**
+ * @prisma/adapter-pg rejects `"char"` result columns as an unsupported type, and the engine reads
+ * pg_catalog's `"char"` columns whenever it inspects a database (diff, db push, drift checks).
+ * The engine's pool hands such columns to the adapter as text (pg already parsed the values as
+ * strings) and remembers where they were, so `queryRaw` can report them as Character, as
+ * PrismaPGlite does.
+ */
+function reportCharColumnsAsText(pool: pg.Pool): void {
+  const query = pool.query.bind(pool) as (...args: unknown[]) => unknown;
+  pool.query = ((...args: unknown[]) => {
+    const result = query(...args);
+    if (!(result instanceof Promise)) return result; // callback style; the adapter never uses it
+    return result.then((r: pg.QueryResult) => {
+      const indexes = r.fields.flatMap((field, i) => (field.dataTypeID === PG_CHAR_OID ? [i] : []));
+      if (indexes.length) {
+        for (const i of indexes) r.fields[i]!.dataTypeID = PG_TEXT_OID;
+        charColumns.set(r.rows, indexes);
+      }
+      return r;
+    });
+  }) as typeof pool.query;
 }
 
 /**
@@ -195,10 +238,11 @@ async function dedicatedConnection(factory: SqlDriverAdapterFactory): Promise<{ 
 function engineError(command: string, error: unknown, bound: ErrorCapturingSqlMigrationAwareDriverAdapterFactory): Error {
   if (error instanceof SchemaEngineError) return error;
   const e = error instanceof Error ? error : new Error(String(error));
-  if (e instanceof WebAssembly.RuntimeError) {
+  if (isWasmTrap(e)) {
     return new SchemaEngineError(command, `the engine panicked: ${takePanicMessage() ?? e.message}`, undefined, { cause: e });
   }
-  const code = typeof (e as { code?: unknown }).code === 'string' ? (e as { code: string }).code : undefined;
+  const rawCode: unknown = (e as { code?: unknown }).code;
+  const code = typeof rawCode === 'string' ? rawCode : undefined;
   let message = e.message;
   const jsErrorId = /External error id#(\d+)/.exec(message)?.[1];
   if (jsErrorId !== undefined) {
@@ -206,6 +250,10 @@ function engineError(command: string, error: unknown, bound: ErrorCapturingSqlMi
     if (original instanceof Error) message = `${original.message}\n${message}`;
   }
   return new SchemaEngineError(command, message, code, { cause: e });
+}
+
+function isWasmTrap(error: Error): boolean {
+  return error instanceof WebAssembly.RuntimeError;
 }
 
 type PgliteLike = { exec(sql: string): Promise<unknown> };
@@ -229,6 +277,15 @@ function withWholeScripts(adapter: SqlDriverAdapter): SqlDriverAdapter {
       } catch (error) {
         throw toDriverAdapterError(error);
       }
+    },
+    async queryRaw(query: SqlQuery) {
+      const result = await adapter.queryRaw(query);
+      // See reportCharColumnsAsText; adapter-pg passes pg's rows array through as is.
+      const indexes = charColumns.get(result.rows);
+      if (!indexes) return result;
+      const columnTypes = [...result.columnTypes];
+      for (const i of indexes) columnTypes[i] = ColumnTypeEnum.Character;
+      return { ...result, columnTypes };
     },
   });
 }

@@ -35,13 +35,15 @@ export const builder = new SchemaBuilder<{
   defaultFieldNullability: false,
   scopeAuth: {
     authorizeOnSubscribe: true,
+    // Loaders, not values: read when first needed, so a sign-in earlier in the same
+    // mutation is seen by the fields of its payload.
     authScopes: (ctx) => ({
       public: true,
-      signedIn: !!ctx.viewer,
-      admin: !!ctx.viewer?.isAdmin,
+      signedIn: () => !!ctx.viewer,
+      admin: () => !!ctx.viewer?.isAdmin,
       coordinatorOf: (communityId) => isCoordinatorOf(ctx.viewer, communityId),
       memberOf: (communityId) => isMemberOf(ctx.viewer, communityId),
-      anyCoordinator: !!ctx.viewer && (ctx.viewer.isAdmin || [...ctx.viewer.roles.values()].includes('COORDINATOR')),
+      anyCoordinator: () => !!ctx.viewer && (ctx.viewer.isAdmin || [...ctx.viewer.roles.values()].includes('COORDINATOR')),
     }),
     unauthorizedError: (_parent, ctx) =>
       ctx.viewer

@@ -6,5 +6,6 @@ import './communities.ts';
 import './needs.ts';
 import './claims.ts';
 import './events.ts';
+import './dashboard.ts';
 
 export const schema = builder.toSchema({ sortSchema: true });

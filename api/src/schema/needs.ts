@@ -85,7 +85,7 @@ const BBoxInput = builder.inputType('BBoxInput', {
     maxLng: t.float({ required: true, validate: z.number().min(-180).max(180) }),
   }),
   validate: z
-    .object({ minLat: z.number(), maxLat: z.number(), minLng: z.number(), maxLng: z.number() })
+    .looseObject({ minLat: z.number(), maxLat: z.number(), minLng: z.number(), maxLng: z.number() })
     .refine((b) => b.minLat <= b.maxLat, { message: 'minLat must not exceed maxLat.', path: ['minLat'] })
     .refine((b) => b.minLng <= b.maxLng, { message: 'minLng must not exceed maxLng.', path: ['minLng'] }),
 });
@@ -223,7 +223,7 @@ const CreateNeedInput = builder.inputType('CreateNeedInput', {
     requesterPhone: t.string({ validate: phone }),
   }),
   validate: z
-    .object({ neededFrom: z.date().nullish(), neededBy: z.date().nullish() })
+    .looseObject({ neededFrom: z.date().nullish(), neededBy: z.date().nullish() })
     .refine(windowRule, { message: 'The window must end after it starts.', path: ['neededBy'] }),
 });
 
@@ -243,7 +243,7 @@ const UpdateNeedInput = builder.inputType('UpdateNeedInput', {
     requesterPhone: t.string({ validate: phone }),
   }),
   validate: z
-    .object({ neededFrom: z.date().nullish(), neededBy: z.date().nullish() })
+    .looseObject({ neededFrom: z.date().nullish(), neededBy: z.date().nullish() })
     .refine(windowRule, { message: 'The window must end after it starts.', path: ['neededBy'] }),
 });
 

@@ -4,7 +4,7 @@ import { builder } from './builder.ts';
 import { prisma } from '../db/client.ts';
 import { AppError, ErrorCode } from '../errors.ts';
 import { dummyPasswordHash, hashPassword, verifyPassword } from '../auth/passwords.ts';
-import { createSession, revokeSession } from '../auth/sessions.ts';
+import { createSession, revokeSession, viewerFromToken } from '../auth/sessions.ts';
 import { NeedCategoryEnum } from './enums.ts';
 import { sessionRules } from '../domain/settings.ts';
 
@@ -88,6 +88,8 @@ builder.mutationField('signUp', (t) =>
       });
       const session = await createSession(user.id, sessionRules.ttlHours);
       ctx.setSessionCookie?.(session.token, session.expiresAt);
+      // The rest of this response is read as the new user.
+      ctx.viewer = await viewerFromToken(session.token);
       return { token: session.token, expiresAt: session.expiresAt, userId: user.id };
     },
   }),
@@ -107,6 +109,8 @@ builder.mutationField('signIn', (t) =>
       if (!user || !ok) throw new AppError(ErrorCode.INVALID_CREDENTIALS, 'Wrong e-mail or password.');
       const session = await createSession(user.id, sessionRules.ttlHours);
       ctx.setSessionCookie?.(session.token, session.expiresAt);
+      // The rest of this response is read as the new user.
+      ctx.viewer = await viewerFromToken(session.token);
       return { token: session.token, expiresAt: session.expiresAt, userId: user.id };
     },
   }),

@@ -1,0 +1,188 @@
+// The coordinator's dashboard: live figures for the communities they coordinate.
+import { z } from 'zod';
+import { builder } from './builder.ts';
+import { prisma } from '../db/client.ts';
+import { forbidden } from '../errors.ts';
+import { boardStats, type BoardStats } from '../domain/stats.ts';
+import { eventStream, type StreamEvent } from '../events/stream.ts';
+import { coordinatedCommunityIds } from '../auth/viewer.ts';
+import { NeedCategoryEnum, UrgencyEnum } from './enums.ts';
+import { CommunityRef } from './communities.ts';
+import type { Context } from '../context.ts';
+import { clock } from '../domain/clock.ts';
+
+const CategoryCount = builder.objectRef<{ category: string; count: number }>('CategoryCount').implement({
+  authScopes: { anyCoordinator: true },
+  fields: (t) => ({
+    category: t.field({ type: NeedCategoryEnum, authScopes: { anyCoordinator: true }, resolve: (c) => c.category as never }),
+    count: t.exposeInt('count', { authScopes: { anyCoordinator: true } }),
+  }),
+});
+const UrgencyCount = builder.objectRef<{ urgency: string; count: number }>('UrgencyCount').implement({
+  authScopes: { anyCoordinator: true },
+  fields: (t) => ({
+    urgency: t.field({ type: UrgencyEnum, authScopes: { anyCoordinator: true }, resolve: (c) => c.urgency as never }),
+    count: t.exposeInt('count', { authScopes: { anyCoordinator: true } }),
+  }),
+});
+const CommunityCount = builder.objectRef<{ communityId: string; count: number }>('CommunityCount').implement({
+  authScopes: { anyCoordinator: true },
+  fields: (t) => ({
+    community: t.prismaField({
+      type: 'Community',
+      authScopes: { anyCoordinator: true },
+      resolve: (query, c) => prisma().community.findUniqueOrThrow({ ...query, where: { id: c.communityId } }),
+    }),
+    count: t.exposeInt('count', { authScopes: { anyCoordinator: true } }),
+  }),
+});
+const HourCount = builder.objectRef<{ hour: Date; count: number }>('HourCount').implement({
+  authScopes: { anyCoordinator: true },
+  fields: (t) => ({
+    hour: t.expose('hour', { type: 'DateTime', authScopes: { anyCoordinator: true } }),
+    count: t.exposeInt('count', { authScopes: { anyCoordinator: true } }),
+  }),
+});
+
+const BoardStatsRef = builder.objectRef<BoardStats>('BoardStats').implement({
+  authScopes: { anyCoordinator: true },
+  fields: (t) => ({
+    asOf: t.expose('asOf', { type: 'DateTime', authScopes: { anyCoordinator: true } }),
+    cursor: t.exposeString('cursor', { nullable: true, authScopes: { anyCoordinator: true } }),
+    open: t.exposeInt('open', { authScopes: { anyCoordinator: true } }),
+    claimed: t.exposeInt('claimed', { authScopes: { anyCoordinator: true } }),
+    inProgress: t.exposeInt('inProgress', { authScopes: { anyCoordinator: true } }),
+    doneToday: t.exposeInt('doneToday', { authScopes: { anyCoordinator: true } }),
+    medianMinutesToClaim: t.exposeFloat('medianMinutesToClaim', { nullable: true, authScopes: { anyCoordinator: true } }),
+    openByCategory: t.field({ type: [CategoryCount], authScopes: { anyCoordinator: true }, resolve: (s) => s.openByCategory }),
+    openByUrgency: t.field({ type: [UrgencyCount], authScopes: { anyCoordinator: true }, resolve: (s) => s.openByUrgency }),
+    openByCommunity: t.field({ type: [CommunityCount], authScopes: { anyCoordinator: true }, resolve: (s) => s.openByCommunity }),
+    claimsPerHour: t.field({ type: [HourCount], authScopes: { anyCoordinator: true }, resolve: (s) => s.claimsPerHour }),
+    unclaimedCritical: t.prismaField({
+      type: ['Need'],
+      authScopes: { anyCoordinator: true },
+      description: 'Open critical needs nobody has claimed, oldest first.',
+      args: { first: t.arg.int({ defaultValue: 20, validate: z.number().int().min(1).max(200) }) },
+      resolve: (query, s, args) =>
+        prisma().need.findMany({
+          ...query,
+          where: { communityId: { in: s.communityIds }, status: 'OPEN', urgency: 'CRITICAL', activeClaims: 0 },
+          orderBy: { createdAt: 'asc' },
+          take: args.first ?? 20,
+        }),
+    }),
+    staleNeeds: t.prismaField({
+      type: ['Need'],
+      authScopes: { anyCoordinator: true },
+      description: 'Needs still open after `olderThanHours`, most urgent and oldest first.',
+      args: {
+        olderThanHours: t.arg.int({ defaultValue: 24, validate: z.number().int().min(1).max(24 * 90) }),
+        first: t.arg.int({ defaultValue: 20, validate: z.number().int().min(1).max(200) }),
+      },
+      resolve: (query, s, args) =>
+        prisma().need.findMany({
+          ...query,
+          where: {
+            communityId: { in: s.communityIds },
+            status: 'OPEN',
+            createdAt: { lt: new Date(clock.now().getTime() - (args.olderThanHours ?? 24) * 3_600_000) },
+          },
+          orderBy: [{ urgency: 'asc' }, { createdAt: 'asc' }],
+          take: args.first ?? 20,
+        }),
+    }),
+  }),
+});
+
+/** The communities asked for, limited to those the viewer coordinates (all of them for admins). */
+async function scopeCommunities(ctx: Context, requested: string[] | undefined): Promise<string[]> {
+  const viewer = ctx.viewer!;
+  if (viewer.isAdmin) {
+    if (requested?.length) return requested;
+    return (await prisma().community.findMany({ select: { id: true } })).map((c) => c.id);
+  }
+  const mine = coordinatedCommunityIds(viewer);
+  if (!requested?.length) return mine;
+  const outside = requested.filter((id) => !mine.includes(id));
+  if (outside.length) throw forbidden("see the dashboard of a community you don't coordinate");
+  return requested;
+}
+
+builder.queryField('boardStats', (t) =>
+  t.field({
+    type: BoardStatsRef,
+    authScopes: { anyCoordinator: true },
+    args: { communityIds: t.arg.globalIDList({ for: CommunityRef, validate: z.array(z.any()).max(100) }) },
+    resolve: async (_root, args, ctx) => boardStats(await scopeCommunities(ctx, args.communityIds?.map((c) => c.id))),
+  }),
+);
+
+/** Wakes on matching events, at most every `intervalMs`, and yields fresh figures. */
+function statsFeed(source: AsyncIterableIterator<StreamEvent>, compute: () => Promise<BoardStats>, intervalMs: number): AsyncIterableIterator<BoardStats> {
+  let dirty = true;
+  let closed = false;
+  let wake = null as (() => void) | null;
+  let last = 0;
+  void (async () => {
+    for await (const _ of source) {
+      dirty = true;
+      wake?.();
+    }
+  })();
+  const iterator: AsyncIterableIterator<BoardStats> = {
+    async next() {
+      while (!closed && !dirty) await new Promise<void>((r) => (wake = r));
+      if (closed) return { done: true, value: undefined };
+      const wait = last + intervalMs - Date.now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      dirty = false;
+      last = Date.now();
+      return { done: false, value: await compute() };
+    },
+    async return() {
+      closed = true;
+      wake?.();
+      await source.return?.();
+      return { done: true, value: undefined };
+    },
+    [Symbol.asyncIterator]: () => iterator,
+  };
+  return iterator;
+}
+
+builder.subscriptionField('boardStats', (t) =>
+  t.field({
+    type: BoardStatsRef,
+    authScopes: { anyCoordinator: true },
+    description: 'The dashboard figures now, then again whenever a need in these communities changes (at most twice a second).',
+    args: { communityIds: t.arg.globalIDList({ for: CommunityRef, validate: z.array(z.any()).max(100) }) },
+    subscribe: async (_root, args, ctx) => {
+      const ids = await scopeCommunities(ctx, args.communityIds?.map((c) => c.id));
+      return statsFeed(eventStream().subscribe({ communityIds: ids }, null), () => boardStats(ids), 500);
+    },
+    resolve: (s: BoardStats) => s,
+  }),
+);
+
+builder.queryField('privateAccessLog', (t) =>
+  t.prismaConnection({
+    type: 'PrivateAccessLog',
+    cursor: 'id',
+    authScopes: { anyCoordinator: true },
+    description: "Who read private details of needs in the viewer's communities, newest first.",
+    args: { communityIds: t.arg.globalIDList({ for: CommunityRef, validate: z.array(z.any()).max(100) }) },
+    resolve: async (query, _root, args, ctx) => {
+      const ids = await scopeCommunities(ctx, args.communityIds?.map((c) => c.id));
+      return prisma().privateAccessLog.findMany({ ...query, where: { need: { communityId: { in: ids } } }, orderBy: { at: 'desc' } });
+    },
+  }),
+);
+
+builder.prismaObject('PrivateAccessLog', {
+  authScopes: { anyCoordinator: true },
+  fields: (t) => ({
+    at: t.expose('at', { type: 'DateTime', authScopes: { anyCoordinator: true } }),
+    user: t.relation('user', { authScopes: { anyCoordinator: true } }),
+    need: t.relation('need', { authScopes: { anyCoordinator: true } }),
+  }),
+});

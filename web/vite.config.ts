@@ -1,0 +1,25 @@
+import adapter from '@sveltejs/adapter-node';
+import { sveltekit } from '@sveltejs/kit/vite';
+import { defineConfig } from 'vite';
+import { basemap } from './vite/basemap.ts';
+
+// In dev, /graphql (HTTP and WebSocket) goes to the API so the app keeps one origin, as in production.
+const api = process.env.API_URL ?? 'http://127.0.0.1:4000';
+
+export default defineConfig({
+  plugins: [
+    basemap(),
+    sveltekit({
+      adapter: adapter({ out: 'build', precompress: true }),
+      compilerOptions: { runes: true },
+      serviceWorker: { register: true },
+      version: { pollInterval: 0 },
+    }),
+  ],
+  server: {
+    proxy: {
+      '/graphql': { target: api, ws: true, changeOrigin: false },
+    },
+  },
+  build: { chunkSizeWarningLimit: 1200 },
+});
