@@ -35,6 +35,8 @@ export type App = {
   stop(): Promise<void>;
 };
 
+const MAX_BODY_BYTES = 256 * 1024;
+
 type WsExtra = { request: IncomingMessage; viewer?: Viewer | null; token?: string | null };
 
 function liveClaimLoader(viewer: Viewer | null): () => Promise<ReadonlySet<string>> {
@@ -155,6 +157,13 @@ export async function buildApp(overrides: Partial<Record<string, string>> = {}):
       return;
     }
     if (url.startsWith('/graphql') || !webHandler) {
+      // No operation of ours needs more than this; refuse before reading the body.
+      if (Number(req.headers['content-length'] ?? 0) > MAX_BODY_BYTES) {
+        res.writeHead(413, { 'content-type': 'application/json', connection: 'close' }).end(
+          JSON.stringify({ errors: [{ message: 'Request body too large.', extensions: { code: 'PAYLOAD_TOO_LARGE' } }] }),
+        );
+        return;
+      }
       void yoga(req, res, { req });
       return;
     }
@@ -181,7 +190,7 @@ export async function buildApp(overrides: Partial<Record<string, string>> = {}):
     };
   }
 
-  const wss = new WebSocketServer({ noServer: true, maxPayload: 256 * 1024 });
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_BODY_BYTES });
   server.on('upgrade', (req, socket, head) => {
     if (!(req.url ?? '').startsWith('/graphql')) {
       socket.destroy();
@@ -222,16 +231,30 @@ export async function buildApp(overrides: Partial<Record<string, string>> = {}):
           req: ctx.extra.request,
           params: payload,
         });
+        // Parse-time limits (tokens) throw; they must reach the client as errors, as on HTTP.
+        let document;
+        try {
+          document = parse(payload.query);
+        } catch (err) {
+          if (err instanceof GraphQLError) return [err];
+          throw err;
+        }
         const args: ExecutionArgs = {
           schema,
           operationName: payload.operationName,
-          document: parse(payload.query),
+          document,
           variableValues: payload.variables,
           contextValue: await contextFactory(),
           rootValue: { execute, subscribe },
         };
-        const errors = validate(args.schema, args.document);
-        if (errors.length) return errors;
+        // graphql-armor's limits throw from validation rather than report; same treatment.
+        try {
+          const errors = validate(args.schema, args.document);
+          if (errors.length) return errors;
+        } catch (err) {
+          if (err instanceof GraphQLError) return [err];
+          throw err;
+        }
         return args;
       },
     },

@@ -130,6 +130,27 @@ describe('applyMigrations', () => {
     expect(await db.prisma.community.count()).toBe(1);
   });
 
+  it('runs each migration file as one script (semicolons in literals and function bodies)', async () => {
+    const { migrationsDir } = await tempProject();
+    const name = '29990101000000_function';
+    await mkdir(join(migrationsDir, name));
+    await writeFile(
+      join(migrationsDir, name, 'migration.sql'),
+      `CREATE TABLE "Note" ("id" SERIAL PRIMARY KEY, "body" TEXT NOT NULL DEFAULT 'a; b');
+CREATE FUNCTION note_count() RETURNS bigint LANGUAGE plpgsql AS $$
+BEGIN
+  RETURN (SELECT count(*) FROM "Note");
+END;
+$$;
+INSERT INTO "Note" DEFAULT VALUES;
+`,
+    );
+    const db = await freshDatabase();
+    expect((await applyMigrations(db, { migrationsDir })).applied.at(-1)).toBe(name);
+    const rows = await db.prisma.$queryRawUnsafe<{ body: string; n: bigint }[]>('SELECT body, note_count() AS n FROM "Note"');
+    expect(rows).toEqual([{ body: 'a; b', n: 1n }]);
+  });
+
   it('leaves a database that matches schema.prisma exactly (the history is complete)', async () => {
     const db = await freshDatabase();
     await applyMigrations(db);
@@ -178,7 +199,7 @@ describe('compatibility with prisma migrate', () => {
     }
   });
 
-  it("is up to date by Prisma's own diagnosis (migrate status and migrate dev logic)", async () => {
+  it("is up to date by Prisma's own diagnosis (migrate status and migrate dev logic)", { timeout: 120_000 }, async () => {
     const db = await freshDatabase();
     const migrationsList = await listMigrations();
 
@@ -240,7 +261,7 @@ describe('compatibility with prisma migrate', () => {
 });
 
 describe('createMigration', () => {
-  it('writes the migration that takes the history to the changed schema, like db push would', async () => {
+  it('writes the migration that takes the history to the changed schema, like db push would', { timeout: 120_000 }, async () => {
     const { schemaPath, migrationsDir } = await tempProject();
     // In sync: nothing to write.
     expect(await createMigration('nothing', { schemaPath, migrationsDir })).toEqual({ dir: null, sql: '' });

@@ -11,7 +11,7 @@ import { PrismaPGlite } from 'pglite-prisma-adapter';
 import type { SqlDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import { repoPaths } from '../config.ts';
 import type { Database } from './client.ts';
-import { openSchemaEngine, SchemaEngineError } from './schema-engine.ts';
+import { openSchemaEngine } from './schema-engine.ts';
 import type { EngineTypes, OpenedEngine } from './schema-engine.ts';
 
 export { SchemaEngineError } from './schema-engine.ts';
@@ -46,7 +46,7 @@ export async function listMigrations(migrationsDir: string = repoPaths.migration
     );
     migrationDirectories.push({ path: entry.name, migrationFile: { path: MIGRATION_FILE, content } });
   }
-  // Lexicographic like Prisma; the timestamp prefix makes it chronological.
+  // By name, so by timestamp prefix (Prisma's CLI sorts with localeCompare: same order for these names).
   migrationDirectories.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return {
     baseDir: migrationsDir,
@@ -232,9 +232,4 @@ export function migrationSlug(name: string): string {
     .slice(0, 200);
   if (!slug) throw new Error(`Invalid migration name ${JSON.stringify(name)}: use letters, digits and underscores.`);
   return slug;
-}
-
-/** True when `error` came from the schema engine (its message is `error.engineMessage`). */
-export function isSchemaEngineError(error: unknown): error is SchemaEngineError {
-  return error instanceof SchemaEngineError;
 }

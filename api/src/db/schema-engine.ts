@@ -141,12 +141,12 @@ export async function openSchemaEngine(adapterFactory: SqlDriverAdapterFactory, 
   const bound = bindMigrationAwareSqlAdapterFactory({
     provider: connection.factory.provider,
     adapterName: connection.factory.adapterName,
-    connect: async () => withWholeScripts(await connection.factory.connect()),
+    connect: async () => forEngine(await connection.factory.connect()),
     connectToShadowDb: async () => {
       if (!opts.shadowDatabase) {
         throw new Error('No shadow database is configured: replay the migration history into a throwaway PGlite instead.');
       }
-      return withWholeScripts(await opts.shadowDatabase());
+      return forEngine(await opts.shadowDatabase());
     },
   } satisfies SqlMigrationAwareDriverAdapterFactory);
   const datamodels: [string, string][] | undefined = opts.schema ? [[opts.schema.path, opts.schema.content]] : undefined;
@@ -259,14 +259,15 @@ function isWasmTrap(error: Error): boolean {
 type PgliteLike = { exec(sql: string): Promise<unknown> };
 
 /**
- * The engine applies each migration file with `executeScript`, which both stock adapters get
- * wrong for migrations: PrismaPGlite does not await `exec` (a failing migration is recorded as
- * applied, and its error becomes an unhandled rejection), and PrismaPg splits the script on
- * every `;` (breaking string literals and function bodies) and runs the pieces one by one. Here
- * a script goes to the database as one simple-protocol query, which PostgreSQL runs in a single
- * implicit transaction, as the native schema engine does.
+ * The adapter as the engine needs it. The engine applies each migration file with
+ * `executeScript`, which both stock adapters get wrong for migrations: PrismaPGlite does not
+ * await `exec` (a failing migration is recorded as applied, and its error becomes an unhandled
+ * rejection), and PrismaPg splits the script on every `;` (breaking string literals and function
+ * bodies) and runs the pieces one by one. Here a script goes to the database as one
+ * simple-protocol query, which PostgreSQL runs in a single implicit transaction, as the native
+ * schema engine does. `queryRaw` restores `"char"` columns (see reportCharColumnsAsText).
  */
-function withWholeScripts(adapter: SqlDriverAdapter): SqlDriverAdapter {
+function forEngine(adapter: SqlDriverAdapter): SqlDriverAdapter {
   const runScript = scriptRunner(adapter);
   if (!runScript) return adapter;
   // Everything else is the adapter's own (inherited methods keep working on their fields).
@@ -280,7 +281,7 @@ function withWholeScripts(adapter: SqlDriverAdapter): SqlDriverAdapter {
     },
     async queryRaw(query: SqlQuery) {
       const result = await adapter.queryRaw(query);
-      // See reportCharColumnsAsText; adapter-pg passes pg's rows array through as is.
+      // adapter-pg passes pg's rows array through as is, so it identifies the result.
       const indexes = charColumns.get(result.rows);
       if (!indexes) return result;
       const columnTypes = [...result.columnTypes];
@@ -296,15 +297,18 @@ function scriptRunner(adapter: SqlDriverAdapter): ((script: string) => Promise<v
   if (underlying instanceof pg.Pool) {
     return async (script) => {
       const client = await underlying.connect();
-      let failure: Error | undefined;
+      let broken: Error | undefined;
       try {
         await client.query(script);
       } catch (error) {
-        failure = error instanceof Error ? error : new Error(String(error));
+        // A script with its own BEGIN can fail inside that transaction; end it, keeping the
+        // connection (and the engine's advisory lock on it) unless even that fails.
+        await client.query('ROLLBACK').catch((e: unknown) => {
+          broken = e instanceof Error ? e : new Error(String(e));
+        });
         throw error;
       } finally {
-        // A connection whose script failed midway is discarded rather than reused.
-        client.release(failure);
+        client.release(broken);
       }
     };
   }

@@ -1,0 +1,31 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { GraphQLObjectType, isObjectType } from 'graphql';
+import { schema } from '../../api/src/schema/index.ts';
+import { printedSchema } from '../../api/src/schema/print.ts';
+
+describe('the schema', () => {
+  it('matches the checked-in api/schema.graphql (run `pnpm schema:print` after a change)', () => {
+    const committed = readFileSync(new URL('../../api/schema.graphql', import.meta.url), 'utf8');
+    expect(printedSchema()).toBe(committed);
+  });
+
+  it('gives every type and every field an explicit auth scope', () => {
+    // Relay's generated connection, edge and page-info types carry no data of their own:
+    // the field that returns them is scoped.
+    const structural = (name: string) => /(Connection|Edge)$/.test(name) || name === 'PageInfo';
+    const missing: string[] = [];
+    for (const type of Object.values(schema.getTypeMap())) {
+      if (!isObjectType(type) || type.name.startsWith('__') || structural(type.name)) continue;
+      const root = ['Query', 'Mutation', 'Subscription'].includes(type.name);
+      const typeOptions = (type as GraphQLObjectType).extensions?.pothosOptions as { authScopes?: unknown } | undefined;
+      if (!root && !typeOptions?.authScopes) missing.push(`type ${type.name}`);
+      for (const field of Object.values(type.getFields())) {
+        if (field.name === 'id' && !root) continue; // global ids are public by design
+        const options = field.extensions?.pothosOptions as { authScopes?: unknown } | undefined;
+        if (!options?.authScopes) missing.push(`${type.name}.${field.name}`);
+      }
+    }
+    expect(missing).toEqual([]);
+  });
+});

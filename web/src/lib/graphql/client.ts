@@ -1,0 +1,87 @@
+// One GraphQL client per app instance: HTTP for queries and mutations, graphql-ws for subscriptions,
+// a normalised cache so a need changed by a subscription updates every view that shows it.
+import { Client, fetchExchange, subscriptionExchange } from '@urql/core';
+import { cacheExchange } from '@urql/exchange-graphcache';
+import { createClient as createWsClient, type Client as WsClient } from 'graphql-ws';
+import { getContextClient, setContextClient } from '@urql/svelte';
+import { getContext, setContext } from 'svelte';
+import type { ConnectionState } from './connection.svelte.ts';
+
+export type GraphqlClients = { client: Client; ws: WsClient };
+
+const embedded = () => null;
+
+export function createGraphqlClients(origin: string, connection: ConnectionState): GraphqlClients {
+  const ws = createWsClient({
+    url: `${origin.replace(/^http/, 'ws')}/graphql`,
+    lazy: true,
+    keepAlive: 10_000,
+    // Never give up: a volunteer's phone drops in and out of coverage.
+    retryAttempts: Number.POSITIVE_INFINITY,
+    shouldRetry: () => true,
+    retryWait: (retries) => new Promise((resolve) => setTimeout(resolve, Math.min(500 * 2 ** retries, 8_000) * (0.75 + Math.random() / 2))),
+    on: {
+      connecting: (isRetry) => connection.connecting(isRetry),
+      connected: (_socket, _payload, wasRetry) => connection.connected(wasRetry),
+      closed: (event) => connection.closed(event),
+    },
+  });
+
+  const client = new Client({
+    url: `${origin}/graphql`,
+    // POST with application/json only: the API refuses other requests (CSRF prevention).
+    preferGetMethod: false,
+    fetchOptions: () => ({ headers: { 'x-graphql-csrf': '1' }, credentials: 'same-origin' }),
+    requestPolicy: 'cache-and-network',
+    exchanges: [
+      cacheExchange({
+        keys: {
+          ClaimPayload: embedded,
+          NeedPayload: embedded,
+          SessionPayload: embedded,
+          NeedEvent: embedded,
+          NeedPrivateDetails: embedded,
+          Membership: embedded,
+          PageInfo: embedded,
+          QueryNeedsConnection: embedded,
+          QueryNeedsConnectionEdge: embedded,
+          NeedEventsConnection: embedded,
+          NeedEventsConnectionEdge: embedded,
+          BoardStats: embedded,
+          CategoryCount: embedded,
+          UrgencyCount: embedded,
+          CommunityCount: embedded,
+          HourCount: embedded,
+        },
+        updates: {
+          Mutation: {
+            // A claim changes what "My tasks" lists; refetch it rather than guess its order.
+            claimNeed: (_r, _a, cache) => cache.invalidate('Query', 'myClaims', { live: true }),
+            releaseClaim: (_r, _a, cache) => cache.invalidate('Query', 'myClaims', { live: true }),
+            completeClaim: (_r, _a, cache) => cache.invalidate('Query', 'myClaims', { live: true }),
+            createNeed: (_r, _a, cache) => cache.invalidate('Query', 'latestEventCursor'),
+          },
+        },
+      }),
+      fetchExchange,
+      subscriptionExchange({
+        enableAllOperations: false,
+        forwardSubscription: (request) => ({
+          subscribe: (sink) => ({ unsubscribe: ws.subscribe({ query: request.query ?? '', variables: request.variables }, sink) }),
+        }),
+      }),
+    ],
+  });
+
+  return { client, ws };
+}
+
+const WS_KEY = Symbol('graphql-ws');
+
+export function provideGraphqlClients(clients: GraphqlClients) {
+  setContextClient(clients.client);
+  setContext(WS_KEY, clients.ws);
+}
+
+export const getClient = () => getContextClient();
+export const getWsClient = () => getContext<WsClient>(WS_KEY);

@@ -1,0 +1,52 @@
+// Turns the API's typed errors (extensions.code, extensions.issues) into what the UI shows.
+import type { CombinedError } from '@urql/core';
+import type { MessageKey } from '#lib/i18n/messages/en.ts';
+
+export type ErrorCode =
+  | 'UNAUTHENTICATED'
+  | 'FORBIDDEN'
+  | 'BAD_USER_INPUT'
+  | 'NOT_FOUND'
+  | 'CLAIM_CONFLICT'
+  | 'CLAIM_LIMIT'
+  | 'ALREADY_CLAIMED'
+  | 'ILLEGAL_TRANSITION';
+
+export type UiError = {
+  code: ErrorCode | 'network' | 'unknown';
+  /** Message key for the whole action. */
+  key: MessageKey;
+  /** Parameters for the message, e.g. the current status of an illegal transition. */
+  params: Record<string, string>;
+  /** Server messages per input field (`input.title` is reported as `title`). */
+  fields: Record<string, string>;
+  /** The server's own message, for logs and unknown cases. */
+  detail: string;
+};
+
+const known: ErrorCode[] = ['UNAUTHENTICATED', 'FORBIDDEN', 'BAD_USER_INPUT', 'NOT_FOUND', 'CLAIM_CONFLICT', 'CLAIM_LIMIT', 'ALREADY_CLAIMED', 'ILLEGAL_TRANSITION'];
+
+export function toUiError(error: CombinedError): UiError {
+  if (error.networkError && !error.graphQLErrors.length) {
+    return { code: 'network', key: 'error.network', params: {}, fields: {}, detail: error.networkError.message };
+  }
+  const first = error.graphQLErrors[0];
+  const ext = (first?.extensions ?? {}) as { code?: string; issues?: { field: string; message: string }[]; currentStatus?: string };
+  const code = known.find((c) => c === ext.code);
+  const fields: Record<string, string> = {};
+  for (const issue of ext.issues ?? []) {
+    const field = issue.field.replace(/^input\./, '');
+    fields[field] ??= issue.message;
+  }
+  if (!code) return { code: 'unknown', key: 'error.unknown', params: {}, fields, detail: first?.message ?? error.message };
+  return {
+    code,
+    key: `error.${code}`,
+    params: ext.currentStatus ? { status: ext.currentStatus } : {},
+    fields,
+    detail: first?.message ?? '',
+  };
+}
+
+/** True when the failure is the network, so an action may be queued and retried. */
+export const isNetworkError = (error: CombinedError | undefined) => !!error?.networkError && !error.graphQLErrors.length;

@@ -1,0 +1,126 @@
+import { graphql } from './graphql.ts';
+
+/** What the map and the lists show of a need. */
+export const NeedSummary = graphql(`
+  fragment NeedSummary on Need {
+    id
+    title
+    category
+    urgency
+    status
+    slots
+    openSlots
+    publicLat
+    publicLng
+    createdAt
+    community { id name }
+  }
+`);
+
+export const LatestCursorQuery = graphql(`
+  query LatestCursor { latestEventCursor }
+`);
+
+export const BoardNeedsQuery = graphql(
+  `
+    query BoardNeeds($filter: NeedFilter, $first: Int!, $after: String) {
+      needs(filter: $filter, first: $first, after: $after, sort: URGENCY) {
+        totalCount
+        pageInfo { hasNextPage endCursor }
+        edges { node { ...NeedSummary } }
+      }
+    }
+  `,
+  [NeedSummary],
+);
+
+export const NeedEventsSubscription = graphql(
+  `
+    subscription NeedEvents($filter: NeedEventFilter, $after: String) {
+      needEvents(filter: $filter, after: $after) {
+        cursor
+        type
+        at
+        fromStatus
+        toStatus
+        needId
+        need { ...NeedSummary description }
+      }
+    }
+  `,
+  [NeedSummary],
+);
+
+export const NearbyNeedsQuery = graphql(
+  `
+    query NearbyNeeds($point: PointInput!, $radiusKm: Float!, $filter: NeedFilter) {
+      nearbyNeeds(point: $point, radiusKm: $radiusKm, filter: $filter, first: 100) { ...NeedSummary }
+    }
+  `,
+  [NeedSummary],
+);
+
+export const NeedDetails = graphql(`
+  fragment NeedDetails on Need {
+    id
+    title
+    description
+    category
+    urgency
+    status
+    slots
+    openSlots
+    publicLat
+    publicLng
+    neededFrom
+    neededBy
+    createdAt
+    updatedAt
+    doneAt
+    viewerCanSeePrivate
+    community { id name slug viewerRole }
+  }
+`);
+
+export const NeedPageQuery = graphql(
+  `
+    query NeedPage($id: ID!) {
+      need(id: $id) {
+        ...NeedDetails
+        events(last: 50) {
+          edges { node { cursor type at fromStatus toStatus reason } }
+        }
+      }
+    }
+  `,
+  [NeedDetails],
+);
+
+export const NeedPrivateQuery = graphql(`
+  query NeedPrivate($id: ID!) {
+    need(id: $id) {
+      id
+      privateDetails { address lat lng requesterName requesterPhone }
+    }
+  }
+`);
+
+export const NeedChangedSubscription = graphql(
+  `
+    subscription NeedChanged($id: ID!) {
+      needChanged(id: $id) {
+        ...NeedDetails
+        events(last: 50) {
+          edges { node { cursor type at fromStatus toStatus reason } }
+        }
+      }
+    }
+  `,
+  [NeedDetails],
+);
+
+export const CreateNeedMutation = graphql(`
+  mutation CreateNeed($input: CreateNeedInput!) {
+    createNeed(input: $input) { need { id title } }
+  }
+`);
