@@ -22,6 +22,8 @@ const schema = z.object({
   /** Seed demo data at start when the database has no needs yet. */
   SEED_ON_START: boolish.default(false),
   REDIS_URL: z.url().optional(),
+  /** Safety-net poll of the event outbox, for when a wake-up from the bus is lost. */
+  EVENT_POLL_MS: z.coerce.number().int().min(50).default(1_000),
   HOST: z.string().default('127.0.0.1'),
   PORT: z.coerce.number().int().min(0).max(65535).default(4000),
   /** Origins allowed to open WebSockets and send cookies (comma separated). */

@@ -66,7 +66,7 @@ export async function buildApp(overrides: Partial<Record<string, string>> = {}):
   const readiness = await prepareDatabase(database(), config);
 
   const bus = createBus(config.REDIS_URL);
-  const stream = new EventStream(bus);
+  const stream = new EventStream(bus, config.EVENT_POLL_MS);
   await stream.start();
   setEventStream(stream);
 

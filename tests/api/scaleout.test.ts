@@ -1,0 +1,59 @@
+// Two stateless API processes on one PostgreSQL with Redis pub/sub: a change made through
+// one reaches a subscriber on the other. Needs TEST_POSTGRES_URL (PGlite is one process).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, serverUrl, type TestDatabase } from '../helpers/db.ts';
+import { spawnApi, type ApiProcess } from '../helpers/process.ts';
+import { Api, collect } from '../helpers/client.ts';
+import pg from 'pg';
+
+const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+describe.skipIf(!serverUrl)('scale-out on PostgreSQL + Redis', () => {
+  let db: TestDatabase;
+  let a: ApiProcess;
+  let b: ApiProcess;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    // The safety-net poll is set to a minute so that only Redis can deliver in time.
+    const env = { ...db.env, REDIS_URL, MIGRATE_ON_START: '1', EVENT_POLL_MS: '60000' };
+    a = await spawnApi(env);
+    b = await spawnApi(env);
+  }, 180_000);
+  afterAll(async () => {
+    await a?.stop();
+    await b?.stop();
+    await db?.drop();
+  });
+
+  it('a mutation on process A reaches a subscriber on process B within a second', async () => {
+    const onA = new Api(a.url);
+    const onB = new Api(b.url);
+    const email = `admin-${Date.now()}@example.org`;
+    const userId = await onA.signUp(email, 'Admin');
+    const c = new pg.Client({ connectionString: db.env.DATABASE_URL });
+    await c.connect();
+    await c.query(`UPDATE "User" SET "globalRole" = 'ADMIN' WHERE id = $1`, [Buffer.from(userId, 'base64').toString().split(':')[1]]);
+    await c.end();
+    await onA.signIn(email, 'correct horse battery');
+    onB.token = onA.token;
+    const community = (await onA.ok(`mutation { createCommunity(input: { slug: "scale-${Date.now()}", name: "Scale", kind: TOWN, area: "Sderot", centerLat: 31.5, centerLng: 34.6 }) { id } }`)).createCommunity.id;
+    await onA.ok(`mutation($c: ID!, $u: ID!) { setMembershipRole(communityId: $c, userId: $u, role: COORDINATOR) { role } }`, { c: community, u: userId });
+
+    const ready = await (await fetch(`${b.url}/ready`)).json();
+    expect(ready).toMatchObject({ ready: true, redis: 'up', databaseKind: 'postgres' });
+
+    const ws = onB.ws();
+    const sub = collect(ws, `subscription { needEvents { type need { title } } }`, {}, (items) => items.length >= 1, 10_000);
+    await new Promise((r) => setTimeout(r, 500));
+    const sent = Date.now();
+    await onA.ok(
+      `mutation($c: ID!) { createNeed(input: { communityId: $c, title: "Across processes", category: FOOD, urgency: HIGH, lat: 31.5, lng: 34.6, address: "1 Main St", requesterName: "R" }) { need { id } } }`,
+      { c: community },
+    );
+    const [got] = await sub.done;
+    expect(got.needEvents).toMatchObject({ type: 'CREATED', need: { title: 'Across processes' } });
+    expect(Date.now() - sent).toBeLessThan(1_000);
+    await ws.dispose();
+  }, 60_000);
+});
