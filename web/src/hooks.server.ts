@@ -1,4 +1,4 @@
-import type { Handle } from '@sveltejs/kit';
+import type { Handle } from '@sveltejs/kit/hooks';
 import { DEFAULT_LOCALE, directionOf, fromAcceptLanguage, fromCookie } from '#lib/i18n/locales.ts';
 
 // The page is rendered in the browser, but <html lang dir> comes from the server so the first paint

@@ -15,6 +15,10 @@ export type NeedFeatureProps = { id: string; u: number; urgency: string; categor
 export type BoardChange = { kind: 'added' | 'changed' | 'removed'; need: NeedSummaryData; at: number };
 
 const PAGE = 1_000;
+
+function fetchPage(client: Client, filter: ReturnType<typeof toNeedFilter>, after: string | null) {
+  return client.query(BoardNeedsQuery, { filter, first: PAGE, after }, { requestPolicy: 'network-only' }).toPromise();
+}
 export const BOARD_LIMIT = 10_000;
 const HIGHLIGHT_MS = 4_000;
 
@@ -60,16 +64,14 @@ export class BoardState {
     let after: string | null = null;
     const filter = toNeedFilter(filters);
     do {
-      const result = await client
-        .query(BoardNeedsQuery, { filter, first: PAGE, after }, { requestPolicy: 'network-only' })
-        .toPromise();
+      const result = await fetchPage(client, filter, after);
       if (generation !== this.#generation) return;
       if (result.error || !result.data) {
         this.error = result.error?.message ?? 'no data';
         this.loading = false;
         return;
       }
-      const page = result.data.needs;
+      const page: NonNullable<typeof result.data>['needs'] = result.data.needs;
       for (const edge of page.edges) {
         const need = readFragment(NeedSummary, edge.node);
         needs.set(need.id, need);

@@ -1,0 +1,7 @@
+import type { PageLoad } from './$types';
+import { parseFilters, parseView } from '#lib/board/filters.ts';
+
+export const load: PageLoad = ({ url }) => ({
+  filters: parseFilters(url.searchParams),
+  view: parseView(url.searchParams),
+});
