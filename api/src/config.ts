@@ -31,6 +31,10 @@ const schema = z.object({
     .string()
     .default('http://localhost:4000,http://127.0.0.1:4000,http://localhost:5173,http://127.0.0.1:5173')
     .transform((s) => s.split(',').map((o) => o.trim()).filter(Boolean)),
+  RATE_LIMIT_SIGNIN_FAILURES_PER_EMAIL: z.coerce.number().int().min(1).default(10),
+  RATE_LIMIT_SIGNIN_FAILURES_PER_IP: z.coerce.number().int().min(1).default(100),
+  RATE_LIMIT_SIGNUPS_PER_IP_PER_HOUR: z.coerce.number().int().min(1).default(30),
+  RATE_LIMIT_MUTATIONS_PER_MINUTE: z.coerce.number().int().min(1).default(120),
   SESSION_TTL_HOURS: z.coerce.number().positive().default(24 * 30),
   CLAIM_TTL_MINUTES: z.coerce.number().positive().default(240),
   MAX_ACTIVE_CLAIMS: z.coerce.number().int().min(1).default(5),

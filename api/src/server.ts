@@ -6,7 +6,8 @@ import { existsSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import type { AddressInfo } from 'node:net';
 import { createYoga, maskError, type Plugin } from 'graphql-yoga';
-import { GraphQLError } from 'graphql';
+import { GraphQLError, Kind, type OperationDefinitionNode } from 'graphql';
+import { createRateLimits, setRateLimits } from './auth/rateLimits.ts';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { WebSocketServer } from 'ws';
@@ -36,6 +37,9 @@ export type App = {
 };
 
 const MAX_BODY_BYTES = 256 * 1024;
+/** Bytes a WebSocket may have queued unsent before it is closed as a slow consumer. */
+const SLOW_CONSUMER_BYTES = 4 * 1024 * 1024;
+export const SLOW_CONSUMER_CLOSE = 4429;
 
 type WsExtra = { request: IncomingMessage; viewer?: Viewer | null; token?: string | null };
 
@@ -65,6 +69,15 @@ export async function buildApp(overrides: Partial<Record<string, string>> = {}):
   initDatabase(config);
   const readiness = await prepareDatabase(database(), config);
 
+  const limits = createRateLimits({
+    redisUrl: config.REDIS_URL,
+    signInFailuresPerEmail: config.RATE_LIMIT_SIGNIN_FAILURES_PER_EMAIL,
+    signInFailuresPerIp: config.RATE_LIMIT_SIGNIN_FAILURES_PER_IP,
+    signUpsPerIpPerHour: config.RATE_LIMIT_SIGNUPS_PER_IP_PER_HOUR,
+    mutationsPerMinute: config.RATE_LIMIT_MUTATIONS_PER_MINUTE,
+  });
+  setRateLimits(limits);
+
   const bus = createBus(config.REDIS_URL);
   const stream = new EventStream(bus, config.EVENT_POLL_MS);
   await stream.start();
@@ -77,6 +90,24 @@ export async function buildApp(overrides: Partial<Record<string, string>> = {}):
     },
   };
   const production = config.NODE_ENV === 'production';
+
+  // Mutations are rate limited before any resolver runs, on both transports alike.
+  const mutationLimitPlugin: Plugin = {
+    async onExecute({ args, setResultAndStopExecution }) {
+      const { document, operationName, contextValue } = args as unknown as ExecutionArgs;
+      const operation = document.definitions.find(
+        (d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION && (!operationName || d.name?.value === operationName),
+      );
+      if (operation?.operation !== 'mutation') return;
+      const ctx = contextValue as Context;
+      try {
+        await limits.mutation(ctx.viewer ? `user:${ctx.viewer.id}` : `ip:${ctx.clientKey}`);
+      } catch (err) {
+        if (!(err instanceof GraphQLError)) throw err;
+        setResultAndStopExecution({ errors: [err] });
+      }
+    },
+  };
 
   const yoga = createYoga<{ req?: IncomingMessage }, Context>({
     schema,
@@ -105,6 +136,7 @@ export async function buildApp(overrides: Partial<Record<string, string>> = {}):
       }),
       useCSRFPrevention({ requestHeaders: ['x-graphql-csrf'] }),
       setCookiePlugin,
+      mutationLimitPlugin,
     ],
     context: async (initial): Promise<Context> => {
       const anyInitial = initial as unknown as { request?: Request; wsExtra?: WsExtra };
@@ -220,11 +252,16 @@ export async function buildApp(overrides: Partial<Record<string, string>> = {}):
         ctx.extra.token = token;
         return true;
       },
+      // A subscriber that stops reading must not make the server buffer without end:
+      // past the limit its socket is closed with 4429, and it resumes from its cursor.
+      onNext: (ctx) => {
+        if (ctx.extra.socket.bufferedAmount > SLOW_CONSUMER_BYTES) ctx.extra.socket.close(SLOW_CONSUMER_CLOSE, 'Too slow: resume from your last cursor');
+      },
       onSubscribe: async (ctx, _id, payload) => {
         const viewer = ctx.extra.viewer;
         if (viewer && !(await sessionIsLive(viewer.sessionId))) {
           ctx.extra.socket.close(CloseCode.Forbidden, 'Session expired');
-          return [];
+          return [new GraphQLError('Your session has expired; sign in again.', { extensions: { code: 'UNAUTHENTICATED' } })];
         }
         const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
           wsExtra: ctx.extra,
@@ -289,6 +326,8 @@ export async function buildApp(overrides: Partial<Record<string, string>> = {}):
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
       await bus.close();
+      limits.close();
+      setRateLimits(undefined);
       await closeDatabase();
     },
   };

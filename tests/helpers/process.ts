@@ -26,7 +26,7 @@ export async function spawnApi(env: Record<string, string>, timeoutMs = 90_000):
   let output = '';
   const child = spawn(process.execPath, [tsxCli, 'src/main.ts'], {
     cwd: apiDir,
-    env: { ...process.env, NODE_ENV: 'test', HOST: '127.0.0.1', PORT: String(port), WEB_BUILD_DIR: '/nonexistent', LOG_LEVEL: 'error', ...env },
+    env: { ...process.env, NODE_ENV: 'test', HOST: '127.0.0.1', PORT: String(port), WEB_BUILD_DIR: '/nonexistent', LOG_LEVEL: 'error', RATE_LIMIT_SIGNUPS_PER_IP_PER_HOUR: '100000', RATE_LIMIT_MUTATIONS_PER_MINUTE: '100000', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout!.on('data', (d) => (output += d));

@@ -4,6 +4,7 @@ import { builder } from './builder.ts';
 import { prisma } from '../db/client.ts';
 import { AppError, ErrorCode } from '../errors.ts';
 import { dummyPasswordHash, hashPassword, verifyPassword } from '../auth/passwords.ts';
+import { rateLimits } from '../auth/rateLimits.ts';
 import { createSession, revokeSession, viewerFromToken } from '../auth/sessions.ts';
 import { NeedCategoryEnum } from './enums.ts';
 import { sessionRules } from '../domain/settings.ts';
@@ -73,6 +74,7 @@ builder.mutationField('signUp', (t) =>
     authScopes: { public: true },
     args: { input: t.arg({ type: SignUpInput, required: true }) },
     resolve: async (_root, { input }, ctx) => {
+      await rateLimits().signUp(ctx.clientKey);
       const existing = await prisma().user.findUnique({ where: { email: input.email }, select: { id: true } });
       if (existing) throw new AppError(ErrorCode.EMAIL_TAKEN, 'An account with this e-mail already exists.', { field: 'email' });
       const user = await prisma().user.create({
@@ -104,9 +106,13 @@ builder.mutationField('signIn', (t) =>
       password: t.arg.string({ required: true, validate: z.string().max(200) }),
     },
     resolve: async (_root, args, ctx) => {
+      await rateLimits().assertSignInAllowed(args.email, ctx.clientKey);
       const user = await prisma().user.findUnique({ where: { email: args.email } });
       const ok = await verifyPassword(user?.passwordHash ?? (await dummyPasswordHash()), args.password);
-      if (!user || !ok) throw new AppError(ErrorCode.INVALID_CREDENTIALS, 'Wrong e-mail or password.');
+      if (!user || !ok) {
+        await rateLimits().recordSignInFailure(args.email, ctx.clientKey);
+        throw new AppError(ErrorCode.INVALID_CREDENTIALS, 'Wrong e-mail or password.');
+      }
       const session = await createSession(user.id, sessionRules.ttlHours);
       ctx.setSessionCookie?.(session.token, session.expiresAt);
       // The rest of this response is read as the new user.

@@ -1,0 +1,124 @@
+// The board's queries: filters, sorts, cursors, nearby, node; and the SSE transport.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startServer, type TestServer } from '../helpers/server.ts';
+import { adminClient, createCommunity, createNeed, member } from '../helpers/fixtures.ts';
+import { Api } from '../helpers/client.ts';
+import { database } from '../../api/src/db/client.ts';
+
+let s: TestServer;
+let coordinator: Api;
+let community: string;
+let other: string;
+const anon = () => new Api(s.url);
+
+beforeAll(async () => {
+  s = await startServer();
+  const admin = await adminClient(s.url);
+  community = await createCommunity(admin, undefined, { lat: 31.525, lng: 34.597 });
+  other = await createCommunity(admin, undefined, { lat: 32.794, lng: 34.99 });
+  coordinator = await member(s.url, admin, community, 'COORDINATOR');
+  await admin.ok(`mutation($c: ID!, $u: ID!) { setMembershipRole(communityId: $c, userId: $u, role: COORDINATOR) { role } }`, { c: other, u: (coordinator as any).userId });
+  await coordinator.signIn((await coordinator.ok(`{ me { email } }`)).me.email, 'correct horse battery');
+  // Sderot: 4 needs; Haifa: 2.
+  await createNeed(coordinator, community, { title: 'Insulin run', category: 'MEDICINE', urgency: 'CRITICAL', lat: 31.524, lng: 34.596 });
+  await createNeed(coordinator, community, { title: 'Shabbat food package', category: 'FOOD', urgency: 'LOW', lat: 31.53, lng: 34.6 });
+  await createNeed(coordinator, community, { title: 'Babysitting for reservist family', category: 'CHILDCARE', urgency: 'HIGH', lat: 31.52, lng: 34.59 });
+  const cancelled = await createNeed(coordinator, community, { title: 'Cancelled need', category: 'FOOD', urgency: 'HIGH' });
+  await coordinator.ok(`mutation($id: ID!) { cancelNeed(id: $id) { need { id } } }`, { id: cancelled.id });
+  await createNeed(coordinator, other, { title: 'Harvest help', category: 'AGRICULTURE', urgency: 'NORMAL', lat: 32.79, lng: 34.99 });
+  await createNeed(coordinator, other, { title: 'Ride to hospital', category: 'TRANSPORT', urgency: 'CRITICAL', lat: 32.8, lng: 34.98 });
+});
+afterAll(async () => s?.stop());
+
+const NEEDS = `query($filter: NeedFilter, $sort: NeedSort, $first: Int, $after: String) {
+  needs(filter: $filter, sort: $sort, first: $first, after: $after) {
+    totalCount pageInfo { hasNextPage endCursor } edges { node { id title urgency category status } }
+  }
+}`;
+const titles = (d: any) => d.needs.edges.map((e: any) => e.node.title);
+
+describe('needs', () => {
+  it('lists live needs, most urgent then oldest first, and hides cancelled ones by default', async () => {
+    const d = await anon().ok(NEEDS);
+    expect(d.needs.totalCount).toBe(5);
+    expect(titles(d)).toEqual(['Insulin run', 'Ride to hospital', 'Babysitting for reservist family', 'Harvest help', 'Shabbat food package']);
+  });
+
+  it('filters by bbox, categories, urgencies, statuses, community and text', async () => {
+    const sderot = { minLat: 31.4, maxLat: 31.6, minLng: 34.5, maxLng: 34.7 };
+    expect(titles(await anon().ok(NEEDS, { filter: { bbox: sderot } }))).toHaveLength(3);
+    expect(titles(await anon().ok(NEEDS, { filter: { categories: ['FOOD', 'MEDICINE'] } }))).toEqual(['Insulin run', 'Shabbat food package']);
+    expect(titles(await anon().ok(NEEDS, { filter: { urgencies: ['CRITICAL'], communityIds: [other] } }))).toEqual(['Ride to hospital']);
+    expect(titles(await anon().ok(NEEDS, { filter: { statuses: ['CANCELLED'] } }))).toEqual(['Cancelled need']);
+    expect(titles(await anon().ok(NEEDS, { filter: { text: 'RESERVIST' } }))).toEqual(['Babysitting for reservist family']);
+  });
+
+  it('pages with Relay cursors without overlap', async () => {
+    const first = await anon().ok(NEEDS, { first: 2, sort: 'NEWEST' });
+    expect(first.needs.pageInfo.hasNextPage).toBe(true);
+    const second = await anon().ok(NEEDS, { first: 10, sort: 'NEWEST', after: first.needs.pageInfo.endCursor });
+    const all = [...titles(first), ...titles(second)];
+    expect(new Set(all).size).toBe(5);
+    expect(all[0]).toBe('Ride to hospital');
+  });
+
+  it('finds nearby needs, nearest first', async () => {
+    const d = await anon().ok(`{ nearbyNeeds(point: { lat: 31.524, lng: 34.596 }, radiusKm: 10) { title } }`);
+    expect(d.nearbyNeeds.map((n: any) => n.title)).toHaveLength(3);
+    expect(d.nearbyNeeds.map((n: any) => n.title)).not.toContain('Harvest help');
+    const bad = await anon().gql(`{ nearbyNeeds(point: { lat: 95, lng: 34 }, radiusKm: -1) { title } }`);
+    expect(bad.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(bad.errors?.[0]?.message).toMatch(/Latitude|radiusKm/);
+  });
+
+  it('resolves node(id) for needs and communities', async () => {
+    const [edge] = (await anon().ok(NEEDS, { first: 1 })).needs.edges;
+    const d = await anon().ok(`query($id: ID!, $c: ID!) { n: node(id: $id) { __typename ... on Need { title } } c: node(id: $c) { __typename ... on Community { name } } }`, { id: edge.node.id, c: community });
+    expect(d.n).toEqual({ __typename: 'Need', title: edge.node.title });
+    expect(d.c.__typename).toBe('Community');
+  });
+
+  it('answers the board query in one SQL statement whatever the page size', async () => {
+    const count = async (first: number) => {
+      const before = database().statements.count;
+      await anon().ok(`query($first: Int) { needs(first: $first) { edges { node { id title category urgency status publicLat publicLng openSlots } } } }`, { first });
+      return database().statements.count - before;
+    };
+    expect(await count(1)).toBe(1);
+    expect(await count(100)).toBe(1);
+  });
+
+  it('answers the dashboard in a fixed number of statements', async () => {
+    const count = async () => {
+      const before = database().statements.count;
+      await coordinator.ok(`{ boardStats { open claimed inProgress doneToday medianMinutesToClaim openByCategory { category count } openByUrgency { urgency count } claimsPerHour { hour count } } }`);
+      return database().statements.count - before;
+    };
+    const small = await count();
+    for (let i = 0; i < 10; i++) await createNeed(coordinator, community);
+    expect(await count()).toBe(small);
+  });
+
+  it('serves subscriptions over Server-Sent Events too', async () => {
+    const controller = new AbortController();
+    const res = await fetch(`${s.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
+      body: JSON.stringify({ query: 'subscription { needEvents { type need { title } } }' }),
+      signal: controller.signal,
+    });
+    expect(res.headers.get('content-type')).toMatch(/text\/event-stream/);
+    const reader = res.body!.getReader();
+    await new Promise((r) => setTimeout(r, 300));
+    await createNeed(coordinator, community, { title: 'Over SSE' });
+    let text = '';
+    const deadline = Date.now() + 10_000;
+    while (!text.includes('Over SSE') && Date.now() < deadline) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      text += new TextDecoder().decode(value);
+    }
+    controller.abort();
+    expect(text).toContain('"title":"Over SSE"');
+  });
+});
