@@ -21,6 +21,7 @@ import { createBus, type Bus } from './events/pubsub.ts';
 import { EventStream, setEventStream } from './events/stream.ts';
 import { SESSION_COOKIE, sessionIsLive, tokenFromAuthorization, tokenFromCookieHeader, viewerFromToken } from './auth/sessions.ts';
 import type { Viewer } from './auth/viewer.ts';
+import { AppError, ErrorCode } from './errors.ts';
 import type { Context } from './context.ts';
 import { claimRules, sessionRules } from './domain/settings.ts';
 import { releaseExpiredClaims } from './domain/claims.ts';
@@ -119,6 +120,10 @@ export async function buildApp(overrides: Partial<Record<string, string>> = {}):
       maskError: (error, message, isDev) => {
         // The client sees only "Unexpected error."; the operator sees the cause.
         const original = (error as { originalError?: unknown }).originalError ?? error;
+        // An id that is not a UUID reached the database (e.g. through node(id)): bad input.
+        if (original instanceof Error && /invalid input syntax for type uuid|Error creating UUID/i.test(original.message)) {
+          return new AppError(ErrorCode.BAD_USER_INPUT, 'Malformed id.');
+        }
         if (!(original instanceof GraphQLError) && config.LOG_LEVEL !== 'silent') console.error('[graphql] unexpected error:', original);
         return maskError(error, message, isDev);
       },

@@ -79,6 +79,17 @@ describe('needs', () => {
     expect(d.c.__typename).toBe('Community');
   });
 
+  it('a malformed id is bad input, not a masked database error', async () => {
+    const bad = Buffer.from('Need:not-a-uuid').toString('base64');
+    for (const q of [`query($id: ID!) { need(id: $id) { id } }`, `query($id: ID!) { node(id: $id) { id } }`, `mutation($id: ID!) { claimNeed(needId: $id) { claim { id } } }`]) {
+      const r = await coordinator.gql(q, { id: bad });
+      expect(r.errors?.[0]?.extensions?.code, q).toBe('BAD_USER_INPUT');
+      expect(r.errors?.[0]?.message, q).toMatch(/Malformed id/);
+    }
+    const r = await coordinator.gql(NEEDS, { filter: { communityIds: [bad] } });
+    expect(r.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+  });
+
   it('answers the board query in one SQL statement whatever the page size', async () => {
     await new Promise((r) => setTimeout(r, 300));
     const count = async (first: number) => {

@@ -3,7 +3,7 @@
 import { createInterface } from 'node:readline/promises';
 import { relative } from 'node:path';
 import { loadConfig, repoPaths } from '../config.ts';
-import { openDatabase } from './client.ts';
+import { initDatabase } from './client.ts';
 import type { Database } from './client.ts';
 import { applyMigrations, createMigration, migrationStatus, resetDatabase } from './migrations.ts';
 import { seedDemoData } from './seed.ts';
@@ -24,7 +24,8 @@ function where(db: Database, config: ReturnType<typeof loadConfig>): string {
 
 async function withDatabase(run: (db: Database, label: string) => Promise<number>): Promise<number> {
   const config = loadConfig();
-  const db = openDatabase(config);
+  // The process database: the seed goes through the domain functions, which use it.
+  const db = initDatabase(config);
   try {
     return await run(db, where(db, config));
   } finally {

@@ -92,7 +92,15 @@ const DAY = 86_400_000;
 
 export async function seedDemoData(db: Database, opts: { needs?: number; volunteers?: number; seed?: number } = {}): Promise<{ created: boolean }> {
   const prisma = db.prisma;
-  if (await prisma.community.findFirst({ where: { slug: COMMUNITIES[0]!.slug }, select: { id: true } })) return { created: false };
+  const first = await prisma.community.findFirst({ where: { slug: COMMUNITIES[0]!.slug }, select: { id: true, _count: { select: { needs: true } } } });
+  if (first && first._count.needs > 0) return { created: false };
+  if (first) {
+    // An earlier seed was interrupted before its needs: clear its rows and start again.
+    const slugs = COMMUNITIES.map((c) => c.slug);
+    await prisma.need.deleteMany({ where: { community: { slug: { in: slugs } } } });
+    await prisma.community.deleteMany({ where: { slug: { in: slugs } } });
+    await prisma.user.deleteMany({ where: { email: { endsWith: '@example.org' }, OR: [{ email: { startsWith: 'volunteer' } }, { email: { startsWith: 'coordinator.' } }, { email: 'admin@example.org' }] } });
+  }
 
   const needCount = opts.needs ?? 1_500;
   const volunteerCount = opts.volunteers ?? 300;

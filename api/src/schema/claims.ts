@@ -1,6 +1,7 @@
 // Claims: claim, release, start, complete, extend; coordinator assign, unassign, verify.
 import { z } from 'zod';
 import { builder } from './builder.ts';
+import { uuidId, uuidIds } from './ids.ts';
 import { prisma } from '../db/client.ts';
 import {
   assignNeed,
@@ -83,41 +84,41 @@ builder.mutationFields((t) => ({
     type: ClaimPayload,
     authScopes: { signedIn: true },
     description: 'Take one slot of a need. Fails with CLAIM_CONFLICT when every slot is taken.',
-    args: { needId: t.arg.globalID({ required: true, for: NeedRef }) },
+    args: { needId: t.arg.globalID({ required: true, for: NeedRef, validate: uuidId }) },
     resolve: async (_r, { needId }, ctx) => ({ claim: await claimNeed(ctx.viewer!, needId.id) }),
   }),
   assignNeed: t.field({
     type: ClaimPayload,
     authScopes: { anyCoordinator: true },
     args: {
-      needId: t.arg.globalID({ required: true, for: NeedRef }),
-      volunteerId: t.arg.globalID({ required: true, for: UserRef }),
+      needId: t.arg.globalID({ required: true, for: NeedRef, validate: uuidId }),
+      volunteerId: t.arg.globalID({ required: true, for: UserRef, validate: uuidId }),
     },
     resolve: async (_r, args, ctx) => ({ claim: await assignNeed(ctx.viewer!, args.needId.id, args.volunteerId.id) }),
   }),
   releaseClaim: t.field({
     type: ClaimPayload,
     authScopes: { signedIn: true },
-    args: { claimId: t.arg.globalID({ required: true, for: ClaimRef }), reason: t.arg.string({ validate: reason }) },
+    args: { claimId: t.arg.globalID({ required: true, for: ClaimRef, validate: uuidId }), reason: t.arg.string({ validate: reason }) },
     resolve: async (_r, args, ctx) => ({ claim: await releaseClaim(ctx.viewer!, args.claimId.id, args.reason ?? null) }),
   }),
   unassignClaim: t.field({
     type: ClaimPayload,
     authScopes: { anyCoordinator: true },
-    args: { claimId: t.arg.globalID({ required: true, for: ClaimRef }), reason: t.arg.string({ validate: reason }) },
+    args: { claimId: t.arg.globalID({ required: true, for: ClaimRef, validate: uuidId }), reason: t.arg.string({ validate: reason }) },
     resolve: async (_r, args, ctx) => ({ claim: await unassignClaim(ctx.viewer!, args.claimId.id, args.reason ?? null) }),
   }),
   startClaim: t.field({
     type: ClaimPayload,
     authScopes: { signedIn: true },
-    args: { claimId: t.arg.globalID({ required: true, for: ClaimRef }) },
+    args: { claimId: t.arg.globalID({ required: true, for: ClaimRef, validate: uuidId }) },
     resolve: async (_r, args, ctx) => ({ claim: await startClaim(ctx.viewer!, args.claimId.id) }),
   }),
   completeClaim: t.field({
     type: ClaimPayload,
     authScopes: { signedIn: true },
     args: {
-      claimId: t.arg.globalID({ required: true, for: ClaimRef }),
+      claimId: t.arg.globalID({ required: true, for: ClaimRef, validate: uuidId }),
       note: t.arg.string({ validate: z.string().trim().max(2_000, 'At most 2000 characters.') }),
     },
     resolve: async (_r, args, ctx) => ({ claim: await completeClaim(ctx.viewer!, args.claimId.id, args.note ?? null) }),
@@ -125,13 +126,13 @@ builder.mutationFields((t) => ({
   extendClaim: t.field({
     type: ClaimPayload,
     authScopes: { signedIn: true },
-    args: { claimId: t.arg.globalID({ required: true, for: ClaimRef }) },
+    args: { claimId: t.arg.globalID({ required: true, for: ClaimRef, validate: uuidId }) },
     resolve: async (_r, args, ctx) => ({ claim: await extendClaim(ctx.viewer!, args.claimId.id) }),
   }),
   verifyCompletion: t.field({
     type: ClaimPayload,
     authScopes: { anyCoordinator: true },
-    args: { claimId: t.arg.globalID({ required: true, for: ClaimRef }) },
+    args: { claimId: t.arg.globalID({ required: true, for: ClaimRef, validate: uuidId }) },
     resolve: async (_r, args, ctx) => ({ claim: await verifyCompletion(ctx.viewer!, args.claimId.id) }),
   }),
 }));

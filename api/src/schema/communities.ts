@@ -1,5 +1,6 @@
 // Communities and memberships.
 import { builder } from './builder.ts';
+import { uuidId, uuidIds } from './ids.ts';
 import { prisma } from '../db/client.ts';
 import { z } from 'zod';
 import { badInput, forbidden, notFound } from '../errors.ts';
@@ -55,7 +56,7 @@ builder.mutationField('joinCommunity', (t) =>
     type: 'Membership',
     authScopes: { signedIn: true },
     description: 'Join a community as a volunteer (a coordinator role is granted by an admin).',
-    args: { communityId: t.arg.globalID({ required: true, for: CommunityRef }) },
+    args: { communityId: t.arg.globalID({ required: true, for: CommunityRef, validate: uuidId }) },
     resolve: async (query, _root, { communityId }, ctx) => {
       const id = communityId.id;
       const community = await prisma().community.findUnique({ where: { id }, select: { id: true } });
@@ -102,8 +103,8 @@ builder.mutationField('setMembershipRole', (t) =>
     authScopes: { anyCoordinator: true },
     description: "Coordinators (and admins) add members to their community or change a member's role.",
     args: {
-      communityId: t.arg.globalID({ required: true, for: CommunityRef }),
-      userId: t.arg.globalID({ required: true, for: UserRef }),
+      communityId: t.arg.globalID({ required: true, for: CommunityRef, validate: uuidId }),
+      userId: t.arg.globalID({ required: true, for: UserRef, validate: uuidId }),
       role: t.arg({ type: MembershipRoleEnum, required: true }),
     },
     resolve: async (query, _root, args, ctx) => {

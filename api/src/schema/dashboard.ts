@@ -1,6 +1,7 @@
 // The coordinator's dashboard: live figures for the communities they coordinate.
 import { z } from 'zod';
 import { builder } from './builder.ts';
+import { uuidId, uuidIds } from './ids.ts';
 import { prisma } from '../db/client.ts';
 import { forbidden } from '../errors.ts';
 import { boardStats, type BoardStats } from '../domain/stats.ts';
@@ -112,7 +113,7 @@ builder.queryField('boardStats', (t) =>
   t.field({
     type: BoardStatsRef,
     authScopes: { anyCoordinator: true },
-    args: { communityIds: t.arg.globalIDList({ for: CommunityRef, validate: z.array(z.any()).max(100) }) },
+    args: { communityIds: t.arg.globalIDList({ for: CommunityRef, validate: uuidIds(100) }) },
     resolve: async (_root, args, ctx) => boardStats(await scopeCommunities(ctx, args.communityIds?.map((c) => c.id))),
   }),
 );
@@ -155,7 +156,7 @@ builder.subscriptionField('boardStats', (t) =>
     type: BoardStatsRef,
     authScopes: { anyCoordinator: true },
     description: 'The dashboard figures now, then again whenever a need in these communities changes (at most twice a second).',
-    args: { communityIds: t.arg.globalIDList({ for: CommunityRef, validate: z.array(z.any()).max(100) }) },
+    args: { communityIds: t.arg.globalIDList({ for: CommunityRef, validate: uuidIds(100) }) },
     subscribe: async (_root, args, ctx) => {
       const ids = await scopeCommunities(ctx, args.communityIds?.map((c) => c.id));
       return statsFeed(eventStream().subscribe({ communityIds: ids }, null), () => boardStats(ids), 500);
@@ -170,7 +171,7 @@ builder.queryField('privateAccessLog', (t) =>
     cursor: 'id',
     authScopes: { anyCoordinator: true },
     description: "Who read private details of needs in the viewer's communities, newest first.",
-    args: { communityIds: t.arg.globalIDList({ for: CommunityRef, validate: z.array(z.any()).max(100) }) },
+    args: { communityIds: t.arg.globalIDList({ for: CommunityRef, validate: uuidIds(100) }) },
     resolve: async (query, _root, args, ctx) => {
       const ids = await scopeCommunities(ctx, args.communityIds?.map((c) => c.id));
       return prisma().privateAccessLog.findMany({ ...query, where: { need: { communityId: { in: ids } } }, orderBy: { at: 'desc' } });

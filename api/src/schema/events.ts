@@ -2,6 +2,7 @@
 // cursor and then follow the outbox (events/stream.ts).
 import { z } from 'zod';
 import { builder } from './builder.ts';
+import { uuidId, uuidIds } from './ids.ts';
 import { prisma } from '../db/client.ts';
 import { AppError, ErrorCode } from '../errors.ts';
 import { eventStream, mapEvents, type EventFilter, type StreamEvent } from '../events/stream.ts';
@@ -46,8 +47,8 @@ export const NeedEventRef = builder.prismaObject('NeedEvent', {
 
 const NeedEventFilter = builder.inputType('NeedEventFilter', {
   fields: (t) => ({
-    needIds: t.globalIDList({ for: NeedRef, validate: z.array(z.any()).max(100) }),
-    communityIds: t.globalIDList({ for: CommunityRef, validate: z.array(z.any()).max(50) }),
+    needIds: t.globalIDList({ for: NeedRef, validate: uuidIds(100) }),
+    communityIds: t.globalIDList({ for: CommunityRef, validate: uuidIds(50) }),
     categories: t.field({ type: [NeedCategoryEnum] }),
     statuses: t.field({ type: [NeedStatusEnum], description: 'Status after the event.' }),
     bbox: t.field({ type: BBoxInput, description: "Events of needs whose public location is in the box." }),
@@ -83,7 +84,7 @@ builder.subscriptionFields((t) => ({
     type: NeedRef,
     authScopes: { public: true },
     description: 'The need, each time it changes.',
-    args: { id: t.arg.globalID({ required: true, for: NeedRef }) },
+    args: { id: t.arg.globalID({ required: true, for: NeedRef, validate: uuidId }) },
     subscribe: async (_root, { id }) => {
       const exists = await prisma().need.findUnique({ where: { id: id.id }, select: { id: true } });
       if (!exists) throw new AppError(ErrorCode.NOT_FOUND, 'Need was not found.');

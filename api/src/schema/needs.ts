@@ -2,6 +2,7 @@
 // and the live subscriptions.
 import { z } from 'zod';
 import { builder } from './builder.ts';
+import { uuidId, uuidIds } from './ids.ts';
 import { prisma } from '../db/client.ts';
 import { badInput, notFound } from '../errors.ts';
 import { bboxAround, distanceKm } from '../domain/geo.ts';
@@ -103,7 +104,7 @@ const NeedFilter = builder.inputType('NeedFilter', {
     categories: t.field({ type: [NeedCategoryEnum], validate: z.array(z.string()).max(20) }),
     urgencies: t.field({ type: [UrgencyEnum], validate: z.array(z.string()).max(10) }),
     statuses: t.field({ type: [NeedStatusEnum], validate: z.array(z.string()).max(10) }),
-    communityIds: t.globalIDList({ for: CommunityRef, validate: z.array(z.any()).max(50) }),
+    communityIds: t.globalIDList({ for: CommunityRef, validate: uuidIds(50) }),
     text: t.string({ validate: z.string().max(200) }),
   }),
 });
@@ -128,10 +129,7 @@ export function needWhere(filter: NeedFilterShape | null | undefined): Prisma.Ne
   if (filter.categories?.length) where.category = { in: filter.categories };
   if (filter.urgencies?.length) where.urgency = { in: filter.urgencies };
   where.status = { in: filter.statuses?.length ? filter.statuses : ['OPEN', 'CLAIMED', 'IN_PROGRESS'] };
-  if (filter.communityIds?.length) {
-    // Ids that are not UUIDs cannot match, and must not reach a uuid column.
-    where.communityId = { in: filter.communityIds.map((c) => c.id).filter((id) => z.uuid().safeParse(id).success) };
-  }
+  if (filter.communityIds?.length) where.communityId = { in: filter.communityIds.map((c) => c.id) };
   if (filter.text?.trim()) {
     const text = filter.text.trim();
     where.OR = [{ title: { contains: text, mode: 'insensitive' } }, { description: { contains: text, mode: 'insensitive' } }];
@@ -150,7 +148,7 @@ builder.queryFields((t) => ({
     type: 'Need',
     nullable: true,
     authScopes: { public: true },
-    args: { id: t.arg.globalID({ required: true, for: NeedRef }) },
+    args: { id: t.arg.globalID({ required: true, for: NeedRef, validate: uuidId }) },
     resolve: (query, _root, { id }) => prisma().need.findUnique({ ...query, where: { id: id.id } }),
   }),
   needs: t.prismaConnection({
@@ -208,7 +206,7 @@ const windowRule = (v: { neededFrom?: Date | null; neededBy?: Date | null }) => 
 
 const CreateNeedInput = builder.inputType('CreateNeedInput', {
   fields: (t) => ({
-    communityId: t.globalID({ required: true, for: CommunityRef }),
+    communityId: t.globalID({ required: true, for: CommunityRef, validate: uuidId }),
     title: t.string({ required: true, validate: NeedFields.title }),
     description: t.string({ validate: NeedFields.description }),
     category: t.field({ type: NeedCategoryEnum, required: true }),
@@ -267,7 +265,7 @@ builder.mutationFields((t) => ({
   updateNeed: t.field({
     type: NeedPayload,
     authScopes: { anyCoordinator: true },
-    args: { id: t.arg.globalID({ required: true, for: NeedRef }), input: t.arg({ type: UpdateNeedInput, required: true }) },
+    args: { id: t.arg.globalID({ required: true, for: NeedRef, validate: uuidId }), input: t.arg({ type: UpdateNeedInput, required: true }) },
     resolve: async (_root, { id, input }, ctx) => {
       const patch = Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined));
       if (Object.keys(patch).length === 0) throw badInput('Nothing to change.');
@@ -278,7 +276,7 @@ builder.mutationFields((t) => ({
     type: NeedPayload,
     authScopes: { anyCoordinator: true },
     args: {
-      id: t.arg.globalID({ required: true, for: NeedRef }),
+      id: t.arg.globalID({ required: true, for: NeedRef, validate: uuidId }),
       reason: t.arg.string({ validate: z.string().trim().max(500) }),
     },
     resolve: async (_root, { id, reason }, ctx) => ({ need: await cancelNeed(ctx.viewer!, id.id, reason ?? null) }),
@@ -286,7 +284,7 @@ builder.mutationFields((t) => ({
   reopenNeed: t.field({
     type: NeedPayload,
     authScopes: { anyCoordinator: true },
-    args: { id: t.arg.globalID({ required: true, for: NeedRef }) },
+    args: { id: t.arg.globalID({ required: true, for: NeedRef, validate: uuidId }) },
     resolve: async (_root, { id }, ctx) => ({ need: await reopenNeed(ctx.viewer!, id.id) }),
   }),
 }));

@@ -1,0 +1,18 @@
+// Global ids decode to a type name and a database id; ours are UUIDs, and anything else is
+// bad input (said so), never a database error (masked). Validation may see the id before
+// or after decoding, so both forms are accepted.
+import { z } from 'zod';
+
+const isUuid = (v: unknown) => z.uuid().safeParse(v).success;
+
+function decodesToUuid(globalId: string): boolean {
+  const decoded = Buffer.from(globalId, 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  return colon > 0 && isUuid(decoded.slice(colon + 1));
+}
+
+export const uuidId = z.custom<unknown>(
+  (v) => (typeof v === 'string' ? decodesToUuid(v) : typeof v === 'object' && v !== null && isUuid((v as { id?: unknown }).id)),
+  'Malformed id.',
+);
+export const uuidIds = (max: number) => z.array(uuidId).max(max, `At most ${max} ids.`);
