@@ -37,6 +37,7 @@ const schema = z.object({
   RATE_LIMIT_MUTATIONS_PER_MINUTE: z.coerce.number().int().min(1).default(120),
   SESSION_TTL_HOURS: z.coerce.number().positive().default(24 * 30),
   CLAIM_TTL_MINUTES: z.coerce.number().positive().default(240),
+  HANDOVER_AUTO_APPROVE_MINUTES: z.coerce.number().positive().default(60),
   MAX_ACTIVE_CLAIMS: z.coerce.number().int().min(1).default(5),
   /** Directory of the built web app (SvelteKit adapter-node); served on the same port when present. */
   WEB_BUILD_DIR: z.string().default(`${repoRoot}web/build`),

@@ -23,7 +23,8 @@ import { SESSION_COOKIE, sessionIsLive, tokenFromAuthorization, tokenFromCookieH
 import type { Viewer } from './auth/viewer.ts';
 import { AppError, ErrorCode } from './errors.ts';
 import type { Context } from './context.ts';
-import { claimRules, sessionRules } from './domain/settings.ts';
+import { claimRules, handoverRules, sessionRules } from './domain/settings.ts';
+import { autoApproveHandovers } from './domain/handover.ts';
 import { releaseExpiredClaims } from './domain/claims.ts';
 import { prepareDatabase } from './db/prepare.ts';
 import { prisma } from './db/client.ts';
@@ -66,6 +67,7 @@ export async function buildApp(overrides: Partial<Record<string, string>> = {}):
   claimRules.ttlMinutes = config.CLAIM_TTL_MINUTES;
   claimRules.maxActivePerVolunteer = config.MAX_ACTIVE_CLAIMS;
   sessionRules.ttlHours = config.SESSION_TTL_HOURS;
+  handoverRules.autoApproveMinutes = config.HANDOVER_AUTO_APPROVE_MINUTES;
 
   initDatabase(config);
   const readiness = await prepareDatabase(database(), config);
@@ -240,7 +242,19 @@ export async function buildApp(overrides: Partial<Record<string, string>> = {}):
       socket.destroy();
       return;
     }
-    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      // graphql-ws waits for each frame to be flushed before it takes the next event, so a client
+      // that stops reading would stall its subscription (events piling up in the stream) and never
+      // reach the byte limit in onNext. Acknowledge a frame once it is queued instead: what the
+      // client leaves unread then shows in bufferedAmount, and onNext closes it with 4429.
+      const send = ws.send.bind(ws);
+      ws.send = ((data: Parameters<typeof send>[0], ...rest: unknown[]) => {
+        const cb = rest.find((r): r is (err?: Error) => void => typeof r === 'function');
+        send(data);
+        cb?.();
+      }) as typeof ws.send;
+      wss.emit('connection', ws, req);
+    });
   });
 
   const wsDisposable = useServer<Record<string, unknown>, WsExtra>(
@@ -305,6 +319,7 @@ export async function buildApp(overrides: Partial<Record<string, string>> = {}):
 
   const expiryTimer = setInterval(() => {
     releaseExpiredClaims().catch((err) => console.error('[claims] expiry sweep failed:', (err as Error).message));
+    autoApproveHandovers().catch((err) => console.error('[handover] auto-approval sweep failed:', (err as Error).message));
   }, 30_000);
   expiryTimer.unref();
 

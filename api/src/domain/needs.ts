@@ -9,6 +9,7 @@ import type { NeedCategory, Urgency } from '../generated/prisma/enums.ts';
 import { isCoordinatorOf, type Viewer } from '../auth/viewer.ts';
 import { clock } from './clock.ts';
 import { publicLocation } from './geo.ts';
+import { flagDuplicates } from './duplicates.ts';
 import { assertNeedAction, statusFromClaims } from './needStatus.ts';
 
 export type NeedInput = {
@@ -24,6 +25,7 @@ export type NeedInput = {
   address: string;
   requesterName: string;
   requesterPhone?: string | null;
+  requesterEmail?: string | null;
   communityId: string;
 };
 
@@ -57,11 +59,13 @@ export async function createNeed(viewer: Viewer, input: NeedInput) {
         publicLng: pub.lng,
         requesterName: input.requesterName,
         requesterPhone: input.requesterPhone ?? null,
+        requesterEmail: input.requesterEmail?.trim().toLowerCase() || null,
         communityId: input.communityId,
         createdById: viewer.id,
         createdAt: at,
       },
     });
+    const duplicates = await flagDuplicates(tx, need);
     await appendEvent(tx, {
       needId: id,
       communityId: need.communityId,
@@ -70,7 +74,7 @@ export async function createNeed(viewer: Viewer, input: NeedInput) {
       toStatus: 'OPEN',
       actorId: viewer.id,
       at,
-      payload: { category: need.category, urgency: need.urgency },
+      payload: { category: need.category, urgency: need.urgency, duplicates },
     });
     return need;
   });
@@ -116,6 +120,7 @@ export async function updateNeed(viewer: Viewer, needId: string, patch: NeedPatc
         address: patch.address ?? undefined,
         requesterName: patch.requesterName ?? undefined,
         requesterPhone: patch.requesterPhone === undefined ? undefined : patch.requesterPhone,
+        requesterEmail: patch.requesterEmail === undefined ? undefined : patch.requesterEmail?.trim().toLowerCase() || null,
         publicLat: pub.lat,
         publicLng: pub.lng,
         status,
@@ -171,6 +176,7 @@ export async function reopenNeed(viewer: Viewer, needId: string) {
     const need = await lockNeed(tx, needId);
     if (!isCoordinatorOf(viewer, need.communityId)) throw forbidden('reopen this need');
     assertNeedAction('reopen', need.status);
+    if (need.mergedIntoId) throw new AppError(ErrorCode.ILLEGAL_TRANSITION, 'This need was merged into another; reopen that one instead.', { currentStatus: need.status });
     const updated = await tx.need.update({
       where: { id: needId },
       data: { status: 'OPEN', activeClaims: 0, doneAt: null },

@@ -9,3 +9,8 @@ export const claimRules = {
 export const sessionRules = {
   ttlHours: 24 * 30,
 };
+
+export const handoverRules = {
+  /** A holder who does not answer within this long approves the handover. */
+  autoApproveMinutes: 60,
+};

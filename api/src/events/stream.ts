@@ -244,3 +244,39 @@ export function mapEvents<T>(source: AsyncIterableIterator<StreamEvent>, fn: (e:
   };
   return iterator;
 }
+
+/**
+ * A view that is recomputed when matching events arrive: yields `compute()` at once, then
+ * again after events, at most every `intervalMs` (bursts collapse into one refresh).
+ */
+export function refreshOn<T>(source: AsyncIterableIterator<StreamEvent>, compute: () => Promise<T>, intervalMs: number): AsyncIterableIterator<T> {
+  let dirty = true;
+  let closed = false;
+  let wake = null as (() => void) | null;
+  let last = 0;
+  void (async () => {
+    for await (const _ of source) {
+      dirty = true;
+      wake?.();
+    }
+  })();
+  const iterator: AsyncIterableIterator<T> = {
+    async next() {
+      while (!closed && !dirty) await new Promise<void>((r) => (wake = r));
+      if (closed) return { done: true, value: undefined };
+      const wait = last + intervalMs - Date.now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      dirty = false;
+      last = Date.now();
+      return { done: false, value: await compute() };
+    },
+    async return() {
+      closed = true;
+      wake?.();
+      await source.return?.();
+      return { done: true, value: undefined };
+    },
+    [Symbol.asyncIterator]: () => iterator,
+  };
+  return iterator;
+}

@@ -5,7 +5,7 @@ import { uuidId, uuidIds } from './ids.ts';
 import { prisma } from '../db/client.ts';
 import { forbidden } from '../errors.ts';
 import { boardStats, type BoardStats } from '../domain/stats.ts';
-import { eventStream, type StreamEvent } from '../events/stream.ts';
+import { eventStream, refreshOn } from '../events/stream.ts';
 import { coordinatedCommunityIds } from '../auth/viewer.ts';
 import { NeedCategoryEnum, UrgencyEnum } from './enums.ts';
 import { CommunityRef } from './communities.ts';
@@ -96,7 +96,7 @@ const BoardStatsRef = builder.objectRef<BoardStats>('BoardStats').implement({
 });
 
 /** The communities asked for, limited to those the viewer coordinates (all of them for admins). */
-async function scopeCommunities(ctx: Context, requested: string[] | undefined): Promise<string[]> {
+export async function scopeCommunities(ctx: Context, requested: string[] | undefined): Promise<string[]> {
   const viewer = ctx.viewer!;
   if (viewer.isAdmin) {
     if (requested?.length) return requested;
@@ -118,39 +118,6 @@ builder.queryField('boardStats', (t) =>
   }),
 );
 
-/** Wakes on matching events, at most every `intervalMs`, and yields fresh figures. */
-function statsFeed(source: AsyncIterableIterator<StreamEvent>, compute: () => Promise<BoardStats>, intervalMs: number): AsyncIterableIterator<BoardStats> {
-  let dirty = true;
-  let closed = false;
-  let wake = null as (() => void) | null;
-  let last = 0;
-  void (async () => {
-    for await (const _ of source) {
-      dirty = true;
-      wake?.();
-    }
-  })();
-  const iterator: AsyncIterableIterator<BoardStats> = {
-    async next() {
-      while (!closed && !dirty) await new Promise<void>((r) => (wake = r));
-      if (closed) return { done: true, value: undefined };
-      const wait = last + intervalMs - Date.now();
-      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-      dirty = false;
-      last = Date.now();
-      return { done: false, value: await compute() };
-    },
-    async return() {
-      closed = true;
-      wake?.();
-      await source.return?.();
-      return { done: true, value: undefined };
-    },
-    [Symbol.asyncIterator]: () => iterator,
-  };
-  return iterator;
-}
-
 builder.subscriptionField('boardStats', (t) =>
   t.field({
     type: BoardStatsRef,
@@ -159,7 +126,7 @@ builder.subscriptionField('boardStats', (t) =>
     args: { communityIds: t.arg.globalIDList({ for: CommunityRef, validate: uuidIds(100) }) },
     subscribe: async (_root, args, ctx) => {
       const ids = await scopeCommunities(ctx, args.communityIds?.map((c) => c.id));
-      return statsFeed(eventStream().subscribe({ communityIds: ids }, null), () => boardStats(ids), 500);
+      return refreshOn(eventStream().subscribe({ communityIds: ids }, null), () => boardStats(ids), 500);
     },
     resolve: (s: BoardStats) => s,
   }),

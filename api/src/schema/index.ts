@@ -7,5 +7,6 @@ import './needs.ts';
 import './claims.ts';
 import './events.ts';
 import './dashboard.ts';
+import './coordination.ts';
 
 export const schema = builder.toSchema({ sortSchema: true });

@@ -7,6 +7,7 @@ import { prisma } from '../db/client.ts';
 import { badInput, notFound } from '../errors.ts';
 import { bboxAround, distanceKm } from '../domain/geo.ts';
 import { cancelNeed, createNeed, reopenNeed, updateNeed } from '../domain/needs.ts';
+import { historyNeedIds, survivorOf } from '../domain/duplicates.ts';
 import { clock } from '../domain/clock.ts';
 import { isCoordinatorOf } from '../auth/viewer.ts';
 import { NeedCategoryEnum, NeedStatusEnum, UrgencyEnum } from './enums.ts';
@@ -22,7 +23,7 @@ export async function canSeePrivate(need: Pick<Need, 'id' | 'communityId'>, ctx:
   return (await ctx.liveClaimNeedIds()).has(need.id);
 }
 
-type PrivateDetails = { needId: string; lat: number; lng: number; address: string; requesterName: string; requesterPhone: string | null };
+type PrivateDetails = { needId: string; lat: number; lng: number; address: string; requesterName: string; requesterPhone: string | null; requesterEmail: string | null };
 
 const PrivateDetailsRef = builder.objectRef<PrivateDetails>('NeedPrivateDetails').implement({
   description: 'The exact place and the requester. Every read is logged.',
@@ -33,6 +34,7 @@ const PrivateDetailsRef = builder.objectRef<PrivateDetails>('NeedPrivateDetails'
     address: t.exposeString('address', { authScopes: { signedIn: true } }),
     requesterName: t.exposeString('requesterName', { authScopes: { signedIn: true } }),
     requesterPhone: t.exposeString('requesterPhone', { nullable: true, authScopes: { signedIn: true } }),
+    requesterEmail: t.exposeString('requesterEmail', { nullable: true, authScopes: { signedIn: true } }),
   }),
 });
 
@@ -63,17 +65,25 @@ export const NeedRef = builder.prismaNode('Need', {
       authScopes: async (n, _args, ctx) => canSeePrivate(n, ctx),
       resolve: async (n, _a, ctx) => {
         await prisma().privateAccessLog.create({ data: { needId: n.id, userId: ctx.viewer!.id, at: clock.now() } });
-        return { needId: n.id, lat: n.lat, lng: n.lng, address: n.address, requesterName: n.requesterName, requesterPhone: n.requesterPhone };
+        return { needId: n.id, lat: n.lat, lng: n.lng, address: n.address, requesterName: n.requesterName, requesterPhone: n.requesterPhone, requesterEmail: n.requesterEmail };
       },
     }),
     claims: t.relation('claims', {
       authScopes: (n) => ({ coordinatorOf: n.communityId }),
       query: { orderBy: { claimedAt: 'desc' } },
     }),
-    events: t.relatedConnection('events', {
+    mergedInto: t.relation('mergedInto', {
+      nullable: true,
+      authScopes: { public: true },
+      description: 'Set when this need was merged into another: follow it.',
+    }),
+    events: t.prismaConnection({
+      type: 'NeedEvent',
       cursor: 'seq',
       authScopes: { public: true },
-      query: { orderBy: { seq: 'asc' } },
+      description: "The need's history, oldest first, including the history of needs merged into it.",
+      resolve: async (query, n) =>
+        prisma().needEvent.findMany({ ...query, where: { needId: { in: await historyNeedIds(n.id) } }, orderBy: { seq: 'asc' } }),
     }),
   }),
 });
@@ -149,7 +159,8 @@ builder.queryFields((t) => ({
     nullable: true,
     authScopes: { public: true },
     args: { id: t.arg.globalID({ required: true, for: NeedRef, validate: uuidId }) },
-    resolve: (query, _root, { id }) => prisma().need.findUnique({ ...query, where: { id: id.id } }),
+    description: 'A need by id; the id of a need merged into another leads to the survivor.',
+    resolve: async (query, _root, { id }) => prisma().need.findUnique({ ...query, where: { id: await survivorOf(id.id) } }),
   }),
   needs: t.prismaConnection({
     type: 'Need',
@@ -219,6 +230,7 @@ const CreateNeedInput = builder.inputType('CreateNeedInput', {
     address: t.string({ required: true, validate: NeedFields.address }),
     requesterName: t.string({ required: true, validate: NeedFields.requesterName }),
     requesterPhone: t.string({ validate: phone }),
+    requesterEmail: t.string({ validate: z.email('Enter a valid e-mail address.').max(254) }),
   }),
   validate: z
     .looseObject({ neededFrom: z.date().nullish(), neededBy: z.date().nullish() })
@@ -239,6 +251,7 @@ const UpdateNeedInput = builder.inputType('UpdateNeedInput', {
     address: t.string({ validate: NeedFields.address }),
     requesterName: t.string({ validate: NeedFields.requesterName }),
     requesterPhone: t.string({ validate: phone }),
+    requesterEmail: t.string({ validate: z.email('Enter a valid e-mail address.').max(254) }),
   }),
   validate: z
     .looseObject({ neededFrom: z.date().nullish(), neededBy: z.date().nullish() })

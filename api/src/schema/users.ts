@@ -22,6 +22,11 @@ export const UserRef = builder.prismaNode('User', {
     locale: t.exposeString('locale', { authScopes: { signedIn: true } }),
     skills: t.expose('skills', { type: [NeedCategoryEnum], authScopes: { signedIn: true } }),
     homeArea: t.exposeString('homeArea', { nullable: true, authScopes: { signedIn: true } }),
+    homeLat: t.exposeFloat('homeLat', { nullable: true, authScopes: (u, _args, ctx) => selfOrAdmin(u, ctx) }),
+    homeLng: t.exposeFloat('homeLng', { nullable: true, authScopes: (u, _args, ctx) => selfOrAdmin(u, ctx) }),
+    availableDays: t.exposeIntList('availableDays', { authScopes: { signedIn: true } }),
+    availableFromHour: t.exposeInt('availableFromHour', { nullable: true, authScopes: { signedIn: true } }),
+    availableToHour: t.exposeInt('availableToHour', { nullable: true, authScopes: { signedIn: true } }),
     isAdmin: t.boolean({ authScopes: { signedIn: true }, resolve: (u) => u.globalRole === 'ADMIN' }),
     memberships: t.relation('memberships', { authScopes: (u, _args, ctx) => selfOrAdmin(u, ctx) }),
   }),
@@ -130,5 +135,52 @@ builder.mutationField('signOut', (t) =>
       ctx.setSessionCookie?.(null);
       return true;
     },
+  }),
+);
+
+const UpdateProfileInput = builder.inputType('UpdateProfileInput', {
+  fields: (t) => ({
+    name: t.string({ validate: z.string().trim().min(1, 'Enter your name.').max(100) }),
+    phone: t.string({ validate: z.string().trim().regex(/^\+?[0-9 ()-]{6,20}$/, 'Enter a valid phone number.') }),
+    locale: t.string({ validate: z.enum(['he', 'ar', 'en', 'ru']) }),
+    skills: t.field({ type: [NeedCategoryEnum] }),
+    homeArea: t.string({ validate: z.string().trim().max(100) }),
+    homeLat: t.float({ validate: z.number().min(-90).max(90) }),
+    homeLng: t.float({ validate: z.number().min(-180).max(180) }),
+    availableDays: t.intList({ validate: z.array(z.number().int().min(0).max(6)).max(7) }),
+    availableFromHour: t.int({ validate: z.number().int().min(0).max(23) }),
+    availableToHour: t.int({ validate: z.number().int().min(1).max(24) }),
+  }),
+  validate: z
+    .looseObject({ availableFromHour: z.number().nullish(), availableToHour: z.number().nullish(), homeLat: z.number().nullish(), homeLng: z.number().nullish() })
+    .refine((v) => v.availableFromHour == null || v.availableToHour == null || v.availableToHour > v.availableFromHour, {
+      message: 'The available hours must end after they start.',
+      path: ['availableToHour'],
+    })
+    .refine((v) => (v.homeLat == null) === (v.homeLng == null), { message: 'Give both latitude and longitude of home.', path: ['homeLng'] }),
+});
+
+builder.mutationField('updateProfile', (t) =>
+  t.prismaField({
+    type: 'User',
+    authScopes: { signedIn: true },
+    args: { input: t.arg({ type: UpdateProfileInput, required: true }) },
+    resolve: (query, _root, { input }, ctx) =>
+      prisma().user.update({
+        ...query,
+        where: { id: ctx.viewer!.id },
+        data: {
+          name: input.name ?? undefined,
+          phone: input.phone ?? undefined,
+          locale: input.locale ?? undefined,
+          skills: input.skills ?? undefined,
+          homeArea: input.homeArea ?? undefined,
+          homeLat: input.homeLat ?? undefined,
+          homeLng: input.homeLng ?? undefined,
+          availableDays: input.availableDays ?? undefined,
+          availableFromHour: input.availableFromHour ?? undefined,
+          availableToHour: input.availableToHour ?? undefined,
+        },
+      }),
   }),
 );

@@ -1,0 +1,191 @@
+// Duplicates: when a need comes in, score the needs it may repeat; coordinators merge or
+// dismiss, and a dismissed pair is not flagged again.
+import { diceCoefficient } from 'dice-coefficient';
+import { prisma } from '../db/client.ts';
+import { AppError, ErrorCode, forbidden, notFound } from '../errors.ts';
+import { appendEvent, type Tx } from '../events/outbox.ts';
+import { announceCommitted } from '../events/stream.ts';
+import type { Need } from '../generated/prisma/client.ts';
+import { isCoordinatorOf, type Viewer } from '../auth/viewer.ts';
+import { clock } from './clock.ts';
+import { distanceKm } from './geo.ts';
+import { lockNeed } from './needs.ts';
+import { statusFromClaims } from './needStatus.ts';
+
+export const DUPLICATE_RULES = {
+  /** Same requester contact within this many days. */
+  contactWindowDays: 30,
+  /** Same category, this close, this recent, and this similar in text. */
+  radiusKm: 0.15,
+  windowHours: 72,
+  minTextSimilarity: 0.45,
+};
+
+/** The last nine digits: 050-123-4567, +972 50 123 4567 and 0501234567 are one number. */
+export function phoneKey(phone: string | null | undefined): string | null {
+  const digits = (phone ?? '').replace(/\D/g, '');
+  return digits.length >= 7 ? digits.slice(-9) : null;
+}
+
+function normalizedText(n: Pick<Need, 'title' | 'description'>): string {
+  return `${n.title} ${n.description}`.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
+}
+
+export type DuplicateScore = { score: number; reasons: string[] };
+
+/** How likely `b` repeats `a`, or null when not likely. Pure: tests call it directly. */
+export function scoreDuplicate(a: Need, b: Need): DuplicateScore | null {
+  const reasons: string[] = [];
+  const samePhone = !!phoneKey(a.requesterPhone) && phoneKey(a.requesterPhone) === phoneKey(b.requesterPhone);
+  const sameEmail = !!a.requesterEmail && a.requesterEmail.trim().toLowerCase() === b.requesterEmail?.trim().toLowerCase();
+  if (samePhone) reasons.push('SAME_PHONE');
+  if (sameEmail) reasons.push('SAME_EMAIL');
+  const sameCategory = a.category === b.category;
+  const near = distanceKm(a, b) <= DUPLICATE_RULES.radiusKm;
+  const hours = Math.abs(a.createdAt.getTime() - b.createdAt.getTime()) / 3_600_000;
+  const similarity = diceCoefficient(normalizedText(a), normalizedText(b));
+  if (sameCategory) reasons.push('SAME_CATEGORY');
+  if (near) reasons.push('NEARBY');
+  if (similarity >= DUPLICATE_RULES.minTextSimilarity) reasons.push('SIMILAR_TEXT');
+  if (samePhone || sameEmail) {
+    // The same person asking twice; a different category may still be a second, real need.
+    return { score: Math.min(1, 0.7 + (sameCategory ? 0.2 : 0) + similarity * 0.1), reasons };
+  }
+  if (sameCategory && near && hours <= DUPLICATE_RULES.windowHours && similarity >= DUPLICATE_RULES.minTextSimilarity) {
+    return { score: Math.round((0.4 + 0.6 * similarity) * 1000) / 1000, reasons };
+  }
+  return null;
+}
+
+/** Records likely duplicates of a new need (inside its creating transaction). */
+export async function flagDuplicates(tx: Tx, need: Need): Promise<number> {
+  const since = new Date(need.createdAt.getTime() - DUPLICATE_RULES.contactWindowDays * 24 * 3_600_000);
+  const key = phoneKey(need.requesterPhone);
+  const email = need.requesterEmail?.trim().toLowerCase() || null;
+  const dLat = DUPLICATE_RULES.radiusKm / 111.32;
+  const dLng = DUPLICATE_RULES.radiusKm / (111.32 * Math.max(0.01, Math.cos((need.lat * Math.PI) / 180)));
+  const windowStart = new Date(need.createdAt.getTime() - DUPLICATE_RULES.windowHours * 3_600_000);
+  const contactMatches = key || email
+    ? await tx.$queryRaw<{ id: string }[]>`
+        SELECT id FROM "Need"
+        WHERE id <> ${need.id}::uuid AND "mergedIntoId" IS NULL AND "createdAt" >= ${since}
+          AND ((${key}::text IS NOT NULL AND right(regexp_replace(coalesce("requesterPhone", ''), '\\D', '', 'g'), 9) = ${key})
+            OR (${email}::text IS NOT NULL AND lower("requesterEmail") = ${email}))
+        LIMIT 50`
+    : [];
+  const candidates = await tx.need.findMany({
+    where: {
+      id: { not: need.id },
+      mergedIntoId: null,
+      OR: [
+        { id: { in: contactMatches.map((r) => r.id) } },
+        {
+          category: need.category,
+          createdAt: { gte: windowStart },
+          lat: { gte: need.lat - dLat, lte: need.lat + dLat },
+          lng: { gte: need.lng - dLng, lte: need.lng + dLng },
+        },
+      ],
+    },
+    take: 100,
+  });
+  const scored = candidates.flatMap((other) => {
+    const s = scoreDuplicate(other, need);
+    return s ? [{ needId: need.id, otherNeedId: other.id, communityId: need.communityId, score: s.score, reasons: s.reasons }] : [];
+  });
+  if (scored.length) await tx.duplicateCandidate.createMany({ data: scored, skipDuplicates: true });
+  return scored.length;
+}
+
+export async function dismissDuplicate(viewer: Viewer, candidateId: string) {
+  const c = await prisma().duplicateCandidate.findUnique({ where: { id: candidateId } });
+  if (!c) throw notFound('Duplicate candidate');
+  if (!isCoordinatorOf(viewer, c.communityId)) throw forbidden('decide on duplicates in this community');
+  const updated = await prisma().duplicateCandidate.updateMany({
+    where: { id: candidateId, status: 'OPEN' },
+    data: { status: 'DISMISSED', decidedAt: clock.now(), decidedById: viewer.id },
+  });
+  if (updated.count === 0) throw new AppError(ErrorCode.ILLEGAL_TRANSITION, `This pair was already ${c.status.toLowerCase()}.`, { currentStatus: c.status });
+  return prisma().duplicateCandidate.findUniqueOrThrow({ where: { id: candidateId } });
+}
+
+/**
+ * Merges `duplicateId` into `survivorId`: the duplicate's live claims move to the survivor
+ * (slots grow to hold them), the duplicate is closed with a redirect, both get a MERGED
+ * event, and both histories stay readable from the survivor.
+ */
+export async function mergeNeeds(viewer: Viewer, survivorId: string, duplicateId: string) {
+  if (survivorId === duplicateId) throw new AppError(ErrorCode.BAD_USER_INPUT, 'A need cannot be merged into itself.', { field: 'duplicateId' });
+  const result = await prisma().$transaction(async (tx) => {
+    // Lock in a fixed order so that two opposite merges cannot deadlock.
+    const [first, second] = [survivorId, duplicateId].sort();
+    const locked = new Map([
+      [first!, await lockNeed(tx, first!)],
+      [second!, await lockNeed(tx, second!)],
+    ]);
+    const survivor = locked.get(survivorId)!;
+    const duplicate = locked.get(duplicateId)!;
+    for (const n of [survivor, duplicate]) {
+      if (!isCoordinatorOf(viewer, n.communityId)) throw forbidden('merge needs of a community you do not coordinate');
+      if (n.mergedIntoId) throw new AppError(ErrorCode.ILLEGAL_TRANSITION, 'This need was already merged into another.', { currentStatus: n.status });
+    }
+    if (survivor.status === 'CANCELLED') {
+      throw new AppError(ErrorCode.ILLEGAL_TRANSITION, 'Cannot merge into a cancelled need.', { currentStatus: survivor.status });
+    }
+    const at = clock.now();
+    const survivorVolunteers = new Set(
+      (await tx.claim.findMany({ where: { needId: survivorId, status: { in: ['ACTIVE', 'STARTED'] } }, select: { volunteerId: true } })).map((c) => c.volunteerId),
+    );
+    const moving = await tx.claim.findMany({ where: { needId: duplicateId, status: { in: ['ACTIVE', 'STARTED'] } } });
+    for (const claim of moving) {
+      if (survivorVolunteers.has(claim.volunteerId)) {
+        await tx.claim.update({ where: { id: claim.id }, data: { status: 'RELEASED', releasedAt: at, releaseReason: 'Merged into a need this volunteer already holds' } });
+      } else {
+        await tx.claim.update({ where: { id: claim.id }, data: { needId: survivorId } });
+      }
+    }
+    const live = await tx.claim.groupBy({ by: ['status'], where: { needId: survivorId, status: { in: ['ACTIVE', 'STARTED'] } }, _count: true });
+    const active = live.reduce((n, g) => n + g._count, 0);
+    const started = live.find((g) => g.status === 'STARTED')?._count ?? 0;
+    const slots = Math.max(survivor.slots, active);
+    const survivorStatus = survivor.status === 'DONE' && active === 0 ? 'DONE' : statusFromClaims({ active, started, slots });
+    const merged = await tx.need.update({ where: { id: survivorId }, data: { slots, activeClaims: active, status: survivorStatus } });
+    await tx.need.update({ where: { id: duplicateId }, data: { status: 'CANCELLED', activeClaims: 0, mergedIntoId: survivorId } });
+    await tx.duplicateCandidate.updateMany({
+      where: { OR: [{ needId: duplicateId, otherNeedId: survivorId }, { needId: survivorId, otherNeedId: duplicateId }] },
+      data: { status: 'MERGED', decidedAt: at, decidedById: viewer.id },
+    });
+    await appendEvent(tx, {
+      needId: duplicateId, communityId: duplicate.communityId, type: 'MERGED', fromStatus: duplicate.status, toStatus: 'CANCELLED', actorId: viewer.id, at,
+      payload: { into: survivorId, movedClaims: moving.length },
+    });
+    await appendEvent(tx, {
+      needId: survivorId, communityId: survivor.communityId, type: 'MERGED', fromStatus: survivor.status, toStatus: survivorStatus, actorId: viewer.id, at,
+      payload: { from: duplicateId, movedClaims: moving.length },
+    });
+    return merged;
+  });
+  announceCommitted();
+  return result;
+}
+
+/** Follows merge redirects to the surviving need (a few hops at most). */
+export async function survivorOf(needId: string): Promise<string> {
+  let id = needId;
+  for (let hops = 0; hops < 10; hops++) {
+    const n = await prisma().need.findUnique({ where: { id }, select: { mergedIntoId: true } });
+    if (!n?.mergedIntoId) return id;
+    id = n.mergedIntoId;
+  }
+  return id;
+}
+
+/** The need and every need merged into it, transitively: whose events make its history. */
+export async function historyNeedIds(needId: string): Promise<string[]> {
+  const ids = [needId];
+  for (let i = 0; i < ids.length && ids.length < 200; i++) {
+    const from = await prisma().need.findMany({ where: { mergedIntoId: ids[i]! }, select: { id: true } });
+    ids.push(...from.map((n) => n.id));
+  }
+  return ids;
+}

@@ -1,0 +1,110 @@
+// Matching: for a need, the volunteers best placed to take it; for a volunteer, the needs
+// that suit them. Each score comes with the reasons behind it.
+import { prisma } from '../db/client.ts';
+import { forbidden, notFound } from '../errors.ts';
+import type { Need, User } from '../generated/prisma/client.ts';
+import { isCoordinatorOf, type Viewer } from '../auth/viewer.ts';
+import { clock } from './clock.ts';
+import { distanceKm } from './geo.ts';
+import { claimRules } from './settings.ts';
+
+export type Reason = { code: 'SKILL' | 'DISTANCE' | 'TOO_FAR' | 'AVAILABLE' | 'UNAVAILABLE' | 'LOAD' | 'NO_HOME'; text: string; weight: number };
+export type Match<T> = { subject: T; score: number; reasons: Reason[] };
+
+const WEIGHTS = { skill: 0.35, distance: 0.35, availability: 0.15, load: 0.15 };
+/** Beyond this, distance earns nothing. */
+const FAR_KM = 25;
+
+/** The hour and weekday in Israel at a moment. */
+function localTime(at: Date): { day: number; hour: number } {
+  const parts = new Intl.DateTimeFormat('en-US', { timeZone: 'Asia/Jerusalem', weekday: 'short', hour: 'numeric', hour12: false }).formatToParts(at);
+  const days = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+  return { day: days.indexOf(parts.find((p) => p.type === 'weekday')!.value), hour: Number(parts.find((p) => p.type === 'hour')!.value) % 24 };
+}
+
+export function isAvailable(user: Pick<User, 'availableDays' | 'availableFromHour' | 'availableToHour'>, at: Date): boolean {
+  const { day, hour } = localTime(at);
+  if (user.availableDays.length && !user.availableDays.includes(day)) return false;
+  if (user.availableFromHour != null && hour < user.availableFromHour) return false;
+  if (user.availableToHour != null && hour >= user.availableToHour) return false;
+  return true;
+}
+
+/** Pure: how well a volunteer fits a need, and why. */
+export function scoreMatch(
+  need: Pick<Need, 'category' | 'lat' | 'lng' | 'neededFrom'>,
+  volunteer: Pick<User, 'skills' | 'homeLat' | 'homeLng' | 'homeArea' | 'availableDays' | 'availableFromHour' | 'availableToHour'>,
+  liveClaims: number,
+  now: Date,
+): { score: number; reasons: Reason[] } {
+  const reasons: Reason[] = [];
+  let tooFar = false;
+  if (volunteer.skills.includes(need.category)) reasons.push({ code: 'SKILL', text: `Has the skill ${need.category}`, weight: WEIGHTS.skill });
+  if (volunteer.homeLat != null && volunteer.homeLng != null) {
+    const km = distanceKm(need, { lat: volunteer.homeLat, lng: volunteer.homeLng });
+    const w = WEIGHTS.distance * Math.max(0, 1 - km / FAR_KM);
+    reasons.push({ code: 'DISTANCE', text: `${km.toFixed(1)} km from home${volunteer.homeArea ? ` (${volunteer.homeArea})` : ''}`, weight: Math.round(w * 1000) / 1000 });
+    tooFar = km > FAR_KM;
+  } else {
+    reasons.push({ code: 'NO_HOME', text: 'No home area given', weight: 0 });
+  }
+  const when = need.neededFrom && need.neededFrom > now ? need.neededFrom : now;
+  if (isAvailable(volunteer, when)) reasons.push({ code: 'AVAILABLE', text: 'Available at that time', weight: WEIGHTS.availability });
+  else reasons.push({ code: 'UNAVAILABLE', text: 'Usually not available then', weight: 0 });
+  const free = Math.max(0, 1 - liveClaims / claimRules.maxActivePerVolunteer);
+  reasons.push({ code: 'LOAD', text: `${liveClaims} active claim${liveClaims === 1 ? '' : 's'}`, weight: Math.round(WEIGHTS.load * free * 1000) / 1000 });
+  let score = reasons.reduce((s, r) => s + r.weight, 0);
+  // Someone far away is a poor match whatever their skills: most of this help is local.
+  if (tooFar) {
+    reasons.push({ code: 'TOO_FAR', text: `More than ${FAR_KM} km away: score halved`, weight: -score / 2 });
+    score /= 2;
+  }
+  return { score: Math.round(score * 1000) / 1000, reasons };
+}
+
+async function liveClaimCounts(volunteerIds: string[]): Promise<Map<string, number>> {
+  const rows = await prisma().claim.groupBy({ by: ['volunteerId'], where: { volunteerId: { in: volunteerIds }, status: { in: ['ACTIVE', 'STARTED'] } }, _count: true });
+  return new Map(rows.map((r) => [r.volunteerId, r._count]));
+}
+
+/** Volunteers of the need's community ranked for it (coordinators only). */
+export async function matchVolunteers(viewer: Viewer, needId: string, first: number): Promise<Match<User>[]> {
+  const need = await prisma().need.findUnique({ where: { id: needId } });
+  if (!need) throw notFound('Need');
+  if (!isCoordinatorOf(viewer, need.communityId)) throw forbidden('see matches for this need');
+  const members = await prisma().user.findMany({
+    where: { memberships: { some: { communityId: need.communityId, role: 'VOLUNTEER' } } },
+    take: 5_000,
+  });
+  const already = new Set(
+    (await prisma().claim.findMany({ where: { needId, status: { in: ['ACTIVE', 'STARTED'] } }, select: { volunteerId: true } })).map((c) => c.volunteerId),
+  );
+  const load = await liveClaimCounts(members.map((m) => m.id));
+  const now = clock.now();
+  return members
+    .filter((m) => !already.has(m.id) && (load.get(m.id) ?? 0) < claimRules.maxActivePerVolunteer)
+    .map((m) => ({ subject: m, ...scoreMatch(need, m, load.get(m.id) ?? 0, now) }))
+    .sort((a, b) => b.score - a.score || a.subject.name.localeCompare(b.subject.name))
+    .slice(0, first);
+}
+
+/** Open needs of the viewer's communities ranked for the viewer. */
+export async function suggestedNeeds(viewer: Viewer, first: number): Promise<Match<Need>[]> {
+  const me = await prisma().user.findUniqueOrThrow({ where: { id: viewer.id } });
+  const communities = [...viewer.roles.keys()];
+  const needs = await prisma().need.findMany({
+    where: { communityId: { in: communities }, status: 'OPEN', mergedIntoId: null },
+    orderBy: [{ urgency: 'asc' }, { createdAt: 'asc' }],
+    take: 2_000,
+  });
+  const load = (await liveClaimCounts([viewer.id])).get(viewer.id) ?? 0;
+  const now = clock.now();
+  const urgencyBonus = { CRITICAL: 0.1, HIGH: 0.05, NORMAL: 0, LOW: 0 } as const;
+  return needs
+    .map((n) => {
+      const m = scoreMatch(n, me, load, now);
+      return { subject: n, score: Math.round((m.score + urgencyBonus[n.urgency]) * 1000) / 1000, reasons: m.reasons };
+    })
+    .sort((a, b) => b.score - a.score)
+    .slice(0, first);
+}
