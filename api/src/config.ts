@@ -41,6 +41,19 @@ const schema = z.object({
   MAX_ACTIVE_CLAIMS: z.coerce.number().int().min(1).default(5),
   /** Directory of the built web app (SvelteKit adapter-node); served on the same port when present. */
   WEB_BUILD_DIR: z.string().default(`${repoRoot}web/build`),
+  /** SMTP for e-mail notifications, e.g. smtp://user:pass@mail.example.org:587; unset = in-app only. */
+  SMTP_URL: z.string().optional(),
+  MAIL_FROM: z.string().default('Mutual Aid Board <no-reply@localhost>'),
+  /** Outbound SMS provider endpoint (form POST To, From, Body); unset = no replies. */
+  SMS_OUTBOUND_URL: z.url().optional(),
+  SMS_OUTBOUND_TOKEN: z.string().optional(),
+  /** Inbound SMS: the provider's auth token to verify X-Twilio-Signature, and the public URL it posts to. */
+  SMS_AUTH_TOKEN: z.string().optional(),
+  SMS_PUBLIC_URL: z.url().optional(),
+  /** Background work (e-mail, webhooks, expiry, handovers, shifts) runs this often. */
+  WORKER_INTERVAL_MS: z.coerce.number().int().min(50).default(2_000),
+  WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().min(1).default(2_000),
+  EMAIL_RETRY_BASE_MS: z.coerce.number().int().min(1).default(30_000),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
 });
 

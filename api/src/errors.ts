@@ -17,6 +17,8 @@ export const ErrorCode = {
   INVALID_CREDENTIALS: 'INVALID_CREDENTIALS',
   RATE_LIMITED: 'RATE_LIMITED',
   CURSOR_EXPIRED: 'CURSOR_EXPIRED',
+  /** The database is unreachable for a moment (restart, failover, lost connection): retry. */
+  SERVICE_UNAVAILABLE: 'SERVICE_UNAVAILABLE',
   /** The same request is already waiting for an answer. */
   CONFLICT_PENDING: 'CONFLICT_PENDING',
 } as const;

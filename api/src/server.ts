@@ -10,6 +10,8 @@ import { GraphQLError, Kind, type OperationDefinitionNode } from 'graphql';
 import { createRateLimits, setRateLimits } from './auth/rateLimits.ts';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
+import { useDisableIntrospection } from '@envelop/disable-introspection';
+import { PothosValidationError } from '@pothos/core';
 import { WebSocketServer } from 'ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { CloseCode } from 'graphql-ws';
@@ -25,6 +27,11 @@ import { AppError, ErrorCode } from './errors.ts';
 import type { Context } from './context.ts';
 import { claimRules, handoverRules, sessionRules } from './domain/settings.ts';
 import { autoApproveHandovers } from './domain/handover.ts';
+import { configureEmail, deliverEmails, notificationRules, onNotified, warnExpiringClaims } from './domain/notifications.ts';
+import { enqueueWebhookDeliveries, deliverWebhooks, webhookRules } from './domain/webhooks.ts';
+import { refreshAllSeries } from './domain/recurrence.ts';
+import { configureSms, HttpSmsSender, receiveSms, verifySmsSignature } from './domain/intake.ts';
+import { publishNotified, setNotificationsBus } from './events/notificationsFeed.ts';
 import { releaseExpiredClaims } from './domain/claims.ts';
 import { prepareDatabase } from './db/prepare.ts';
 import { prisma } from './db/client.ts';
@@ -85,6 +92,12 @@ export async function buildApp(overrides: Partial<Record<string, string>> = {}):
   const stream = new EventStream(bus, config.EVENT_POLL_MS);
   await stream.start();
   setEventStream(stream);
+  setNotificationsBus(bus);
+  const stopNotified = onNotified(publishNotified);
+  configureEmail(config.SMTP_URL, config.MAIL_FROM);
+  notificationRules.emailRetryBaseMs = config.EMAIL_RETRY_BASE_MS;
+  webhookRules.retryBaseMs = config.WEBHOOK_RETRY_BASE_MS;
+  configureSms(config.SMS_OUTBOUND_URL ? new HttpSmsSender(config.SMS_OUTBOUND_URL, config.SMS_OUTBOUND_TOKEN) : null);
 
   const pendingCookies = new WeakMap<Request, string[]>();
   const setCookiePlugin: Plugin = {
@@ -127,7 +140,9 @@ export async function buildApp(overrides: Partial<Record<string, string>> = {}):
           return new AppError(ErrorCode.BAD_USER_INPUT, 'Malformed id.');
         }
         if (!(original instanceof GraphQLError) && config.LOG_LEVEL !== 'silent') console.error('[graphql] unexpected error:', original);
-        return maskError(error, message, isDev);
+        // The database away for a moment is not a bug: say so, typed, and nothing more.
+        if (isDatabaseUnavailable(original)) return serviceUnavailable();
+        return withBadInputCode(maskError(error, message, isDev), original);
       },
     },
     logging: config.LOG_LEVEL === 'silent' ? false : config.LOG_LEVEL,
@@ -142,8 +157,12 @@ export async function buildApp(overrides: Partial<Record<string, string>> = {}):
         blockFieldSuggestion: { enabled: true },
       }),
       useCSRFPrevention({ requestHeaders: ['x-graphql-csrf'] }),
+      // The schema is public in development (GraphiQL, codegen); a production API does not hand out its map.
+      // A validation rule, so it holds on WebSocket too (yoga's own plugin keys on the HTTP request).
+      ...(production ? [useDisableIntrospection()] : []),
       setCookiePlugin,
       mutationLimitPlugin,
+      hideSuggestionsPlugin,
     ],
     context: async (initial): Promise<Context> => {
       const anyInitial = initial as unknown as { request?: Request; wsExtra?: WsExtra };
@@ -195,6 +214,10 @@ export async function buildApp(overrides: Partial<Record<string, string>> = {}):
       res.writeHead(state.ready ? 200 : 503, { 'content-type': 'application/json' }).end(JSON.stringify(state));
       return;
     }
+    if (url.startsWith('/sms/inbound') && req.method === 'POST') {
+      await handleInboundSms(req, res);
+      return;
+    }
     if (url.startsWith('/graphql') || !webHandler) {
       // No operation of ours needs more than this; refuse before reading the body.
       if (Number(req.headers['content-length'] ?? 0) > MAX_BODY_BYTES) {
@@ -210,6 +233,42 @@ export async function buildApp(overrides: Partial<Record<string, string>> = {}):
       res.writeHead(404).end('Not found');
     });
   });
+
+  /** The SMS provider's webhook: form-encoded From, To, Body, MessageSid (Twilio's format). */
+  async function handleInboundSms(req: IncomingMessage, res: import('node:http').ServerResponse) {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of req) {
+      size += (chunk as Buffer).length;
+      if (size > 64 * 1024) {
+        res.writeHead(413).end();
+        return;
+      }
+      chunks.push(chunk as Buffer);
+    }
+    const params = Object.fromEntries(new URLSearchParams(Buffer.concat(chunks).toString('utf8')));
+    if (config.SMS_AUTH_TOKEN) {
+      const url = config.SMS_PUBLIC_URL ?? `http://${req.headers.host}${req.url}`;
+      const signature = String(req.headers['x-twilio-signature'] ?? '');
+      if (!verifySmsSignature(config.SMS_AUTH_TOKEN, url, params, signature)) {
+        res.writeHead(403, { 'content-type': 'text/plain' }).end('Bad signature');
+        return;
+      }
+    }
+    const { From: from, To: to, Body: body, MessageSid: messageId } = params;
+    if (!from || !to || body === undefined || !messageId) {
+      res.writeHead(400, { 'content-type': 'text/plain' }).end('From, To, Body and MessageSid are required');
+      return;
+    }
+    try {
+      await receiveSms({ from, to, body, messageId });
+      // Replies go through the outbound provider; the webhook answers with empty TwiML.
+      res.writeHead(200, { 'content-type': 'text/xml' }).end('<?xml version="1.0" encoding="UTF-8"?><Response></Response>');
+    } catch (err) {
+      console.error('[sms] inbound failed:', (err as Error).message);
+      res.writeHead(500, { 'content-type': 'text/plain' }).end('Try again');
+    }
+  }
 
   async function readinessState() {
     let db = false;
@@ -265,7 +324,15 @@ export async function buildApp(overrides: Partial<Record<string, string>> = {}):
       onConnect: async (ctx) => {
         const param = ctx.connectionParams?.authToken;
         const token = (typeof param === 'string' ? param : null) ?? tokenFromCookieHeader(ctx.extra.request.headers.cookie);
-        const viewer = await viewerFromToken(token);
+        let viewer: Viewer | null;
+        try {
+          viewer = await viewerFromToken(token);
+        } catch (err) {
+          if (!isDatabaseUnavailable(err)) throw err;
+          // Not 4500 (which graphql-ws clients treat as fatal): 1013 Try Again Later, which they retry.
+          ctx.extra.socket.close(1013, 'Service briefly unavailable');
+          return false;
+        }
         if (token && !viewer) return false; // a stale or forged session is refused, not downgraded silently
         ctx.extra.viewer = viewer;
         ctx.extra.token = token;
@@ -278,7 +345,9 @@ export async function buildApp(overrides: Partial<Record<string, string>> = {}):
       },
       onSubscribe: async (ctx, _id, payload) => {
         const viewer = ctx.extra.viewer;
-        if (viewer && !(await sessionIsLive(viewer.sessionId))) {
+        const live = viewer ? await sessionIsLive(viewer.sessionId).catch((err) => (isDatabaseUnavailable(err) ? null : Promise.reject(err))) : true;
+        if (live === null) return [serviceUnavailable()];
+        if (!live) {
           ctx.extra.socket.close(CloseCode.Forbidden, 'Session expired');
           return [new GraphQLError('Your session has expired; sign in again.', { extensions: { code: 'UNAUTHENTICATED' } })];
         }
@@ -317,10 +386,33 @@ export async function buildApp(overrides: Partial<Record<string, string>> = {}):
     wss,
   );
 
-  const expiryTimer = setInterval(() => {
-    releaseExpiredClaims().catch((err) => console.error('[claims] expiry sweep failed:', (err as Error).message));
-    autoApproveHandovers().catch((err) => console.error('[handover] auto-approval sweep failed:', (err as Error).message));
-  }, 30_000);
+  // Background work, safe to run in every process: each job leases or locks what it takes.
+  const jobs: [string, () => Promise<unknown>][] = [
+    ['claim expiry', () => releaseExpiredClaims()],
+    ['expiry warnings', () => warnExpiringClaims()],
+    ['handover auto-approval', () => autoApproveHandovers()],
+    ['shift board', () => refreshAllSeries()],
+    ['webhook queue', () => enqueueWebhookDeliveries()],
+    ['webhook delivery', () => deliverWebhooks()],
+    ['e-mail delivery', () => deliverEmails()],
+  ];
+  let working = false;
+  const runJobs = async () => {
+    if (working) return;
+    working = true;
+    try {
+      for (const [name, job] of jobs) {
+        try {
+          await job();
+        } catch (err) {
+          if (config.LOG_LEVEL !== 'silent') console.error(`[worker] ${name} failed:`, (err as Error).message);
+        }
+      }
+    } finally {
+      working = false;
+    }
+  };
+  const expiryTimer = setInterval(() => void runJobs(), config.WORKER_INTERVAL_MS);
   expiryTimer.unref();
 
   return {
@@ -339,6 +431,8 @@ export async function buildApp(overrides: Partial<Record<string, string>> = {}):
     },
     async stop() {
       clearInterval(expiryTimer);
+      stopNotified();
+      setNotificationsBus(undefined);
       stream.stop();
       setEventStream(undefined);
       await wsDisposable.dispose();
@@ -351,6 +445,71 @@ export async function buildApp(overrides: Partial<Record<string, string>> = {}):
       await closeDatabase();
     },
   };
+}
+
+/**
+ * "Did you mean …?" hints map the schema for a prober. graphql-armor masks only the `Did you
+ * mean "x"?` form in validation; graphql 17 also writes `the enum value "x"`, and variable
+ * coercion writes hints at execution. Removed from all of them, on both transports.
+ */
+const SUGGESTION = /\s*Did you mean [^?]*\?/g;
+function withoutSuggestions<T>(errors: readonly T[]): T[] {
+  for (const e of errors) if (e instanceof GraphQLError && e.message.includes('Did you mean')) e.message = e.message.replace(SUGGESTION, '').trim();
+  return [...errors];
+}
+const resultWithoutSuggestions = ({ result, setResult }: { result: unknown; setResult: (r: never) => void }) => {
+  const errors = (result as { errors?: readonly GraphQLError[] } | null)?.errors;
+  if (errors?.length) setResult({ ...(result as object), errors: withoutSuggestions(errors) } as never);
+};
+const hideSuggestionsPlugin: Plugin = {
+  onValidate: () => ({ valid, result, setResult }) => {
+    if (!valid) setResult(withoutSuggestions(result));
+  },
+  onExecute: () => ({ onExecuteDone: resultWithoutSuggestions as never }),
+  onSubscribe: () => ({ onSubscribeResult: resultWithoutSuggestions as never }),
+};
+
+/**
+ * Bad input that graphql-js (variables of the wrong type) and Pothos (global ids that are
+ * malformed or of another type) report as plain GraphQLErrors: typed like the rest.
+ */
+function withBadInputCode(error: Error, original: unknown): Error {
+  if (!(error instanceof GraphQLError) || error.extensions?.code !== undefined) return error;
+  if (!(original instanceof PothosValidationError) && !/^Variable "\$[^"]+" (got invalid value|of required type|of non-null type)/.test(error.message)) return error;
+  return new GraphQLError(error.message, {
+    nodes: error.nodes,
+    source: error.source,
+    positions: error.positions,
+    path: error.path,
+    extensions: { ...error.extensions, code: ErrorCode.BAD_USER_INPUT },
+  });
+}
+
+const serviceUnavailable = () =>
+  new AppError(ErrorCode.SERVICE_UNAVAILABLE, 'The service is briefly unavailable. Please try again in a moment.', { retryable: true });
+
+/**
+ * Lost or refused database connections (server restarting, backend terminated, pool timeout),
+ * as Prisma, its pg adapter or pg report them, anywhere in the error's cause chain.
+ */
+function isDatabaseUnavailable(error: unknown): boolean {
+  const seen = new Set<unknown>();
+  const queue = [error];
+  while (queue.length) {
+    const e = queue.shift() as Record<string, any> | null | undefined;
+    if (!e || typeof e !== 'object' || seen.has(e)) continue;
+    seen.add(e);
+    const code = typeof e.code === 'string' ? e.code : '';
+    // Prisma: can't reach / timed out / connection closed / pool timeout.
+    if (['P1001', 'P1002', 'P1008', 'P1017', 'P2024'].includes(code)) return true;
+    // PostgreSQL SQLSTATE: connection exception, admin/crash shutdown, cannot connect now, too many connections.
+    if (/^08/.test(code) || ['57P01', '57P02', '57P03', '53300'].includes(code)) return true;
+    if (['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT'].includes(code)) return true;
+    if (['DatabaseNotReachable', 'ConnectionClosed', 'SocketTimeout', 'TooManyConnections'].includes(e.kind)) return true;
+    if (/Connection terminated|not queryable|timeout exceeded when trying to connect|the database system is (starting up|shutting down|not yet accepting)/i.test(String(e.message ?? ''))) return true;
+    queue.push(e.cause, e.originalError, e.meta?.driverAdapterError);
+  }
+  return false;
 }
 
 function sameHost(origin: string, host: string | undefined): boolean {

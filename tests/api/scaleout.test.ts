@@ -51,7 +51,11 @@ describe.skipIf(!serverUrl)('scale-out on PostgreSQL + Redis', () => {
       `mutation($c: ID!) { createNeed(input: { communityId: $c, title: "Across processes", category: FOOD, urgency: HIGH, lat: 31.5, lng: 34.6, address: "1 Main St", requesterName: "R" }) { need { id } } }`,
       { c: community },
     );
-    const [got] = await sub.done;
+    const [got] = await sub.done.catch(async (err) => {
+      const readyB = await (await fetch(`${b.url}/ready`)).text();
+      const q = await onB.gql(`{ needs { totalCount } latestEventCursor }`);
+      throw new Error(`${err.message}\n--- B ready: ${readyB} ${JSON.stringify(q)}\n--- A:\n${a.output()}\n--- B:\n${b.output()}`);
+    });
     expect(got.needEvents).toMatchObject({ type: 'CREATED', need: { title: 'Across processes' } });
     expect(Date.now() - sent).toBeLessThan(1_000);
     await ws.dispose();

@@ -1,12 +1,11 @@
 // The API as a separate process (for scale-out and crash tests): started on a free port,
-// stopped by its own pid only.
+// stopped by its own pid only. One process, not tsx's CLI (which runs the code in a child of
+// its own): a signal sent to `pid` reaches the server itself, so SIGKILL is a real crash.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 
 const apiDir = fileURLToPath(new URL('../../api/', import.meta.url));
-const tsxCli = createRequire(`${apiDir}package.json`).resolve('tsx/cli');
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -21,10 +20,11 @@ export async function freePort(): Promise<number> {
 
 export type ApiProcess = { url: string; pid: number; child: ChildProcess; output: () => string; stop(signal?: NodeJS.Signals): Promise<void> };
 
-export async function spawnApi(env: Record<string, string>, timeoutMs = 90_000): Promise<ApiProcess> {
+export async function spawnApi(env: Record<string, string>, timeoutMs = 90_000, opts: { execArgv?: string[] } = {}): Promise<ApiProcess> {
   const port = await freePort();
   let output = '';
-  const child = spawn(process.execPath, [tsxCli, 'src/main.ts'], {
+  // `--import tsx` resolves from the api package (cwd), which depends on tsx.
+  const child = spawn(process.execPath, ['--import', 'tsx', ...(opts.execArgv ?? []), 'src/main.ts'], {
     cwd: apiDir,
     env: { ...process.env, NODE_ENV: 'test', HOST: '127.0.0.1', PORT: String(port), WEB_BUILD_DIR: '/nonexistent', LOG_LEVEL: 'error', RATE_LIMIT_SIGNUPS_PER_IP_PER_HOUR: '100000', RATE_LIMIT_MUTATIONS_PER_MINUTE: '100000', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -21,6 +21,8 @@ export async function startServer(env: Record<string, string> = {}): Promise<Tes
     // Tests sign up hundreds of users from one address; the limits get their own test.
     RATE_LIMIT_SIGNUPS_PER_IP_PER_HOUR: '100000',
     RATE_LIMIT_MUTATIONS_PER_MINUTE: '100000',
+    // Tests run the background jobs themselves, with a controlled clock; some turn the worker on.
+    WORKER_INTERVAL_MS: '3600000',
     ...db.env,
     ...env,
   });

@@ -13,6 +13,8 @@ import { clock } from './clock.ts';
 import { lockNeed } from './needs.ts';
 import { assertClaimAction, assertNeedAction, statusFromClaims } from './needStatus.ts';
 import { claimRules } from './settings.ts';
+import { refreshSeriesBoard } from './recurrence.ts';
+import { AfterCommit, notify } from './notifications.ts';
 
 const LIVE = ['ACTIVE', 'STARTED'] as const;
 
@@ -61,6 +63,7 @@ async function settleNeed(
     at,
     payload,
   });
+  if (need.seriesId) await refreshSeriesBoard(tx, need.seriesId, at, actorId);
   return updated;
 }
 
@@ -129,6 +132,7 @@ type ClaimChange = {
 };
 
 async function changeClaim(viewer: Viewer, claimId: string, change: ClaimChange): Promise<Claim> {
+  const after = new AfterCommit();
   const claim = await prisma().$transaction(async (tx) => {
     const found = await tx.claim.findUnique({ where: { id: claimId }, select: { needId: true } });
     if (!found) throw notFound('Claim');
@@ -139,10 +143,14 @@ async function changeClaim(viewer: Viewer, claimId: string, change: ClaimChange)
     const at = clock.now();
     await change.apply(tx, claim, at);
     const done = change.done ? await change.done(tx, need) : false;
-    await settleNeed(tx, need, change.event, viewer.id, claim.id, at, change.payload, { done });
+    const settled = await settleNeed(tx, need, change.event, viewer.id, claim.id, at, change.payload, { done });
+    if (change.action === 'complete' && settled.status === 'DONE' && need.createdById && need.createdById !== viewer.id) {
+      await notify(tx, after, [need.createdById], 'NEED_COMPLETED', need, `Done: ${need.title}`, 'A need you registered was completed by a volunteer.');
+    }
     return tx.claim.findUniqueOrThrow({ where: { id: claimId } });
   });
   announceCommitted();
+  after.run();
   return claim;
 }
 
@@ -195,7 +203,7 @@ export const extendClaim = (viewer: Viewer, claimId: string) =>
     allowed: holder,
     event: 'EXTENDED',
     apply: (tx, c, at) =>
-      tx.claim.update({ where: { id: c.id }, data: { expiresAt: new Date(at.getTime() + claimRules.ttlMinutes * 60_000) } }),
+      tx.claim.update({ where: { id: c.id }, data: { expiresAt: new Date(at.getTime() + claimRules.ttlMinutes * 60_000), expiryWarnedAt: null } }),
   });
 
 export const verifyCompletion = (viewer: Viewer, claimId: string) =>

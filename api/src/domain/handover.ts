@@ -11,8 +11,10 @@ import { isCoordinatorOf, isMemberOf, type Viewer } from '../auth/viewer.ts';
 import { clock } from './clock.ts';
 import { lockNeed } from './needs.ts';
 import { claimRules, handoverRules } from './settings.ts';
+import { AfterCommit, notify } from './notifications.ts';
 
 export async function requestHandover(viewer: Viewer, claimId: string, note: string | null): Promise<HandoverRequest> {
+  const after = new AfterCommit();
   const result = await prisma().$transaction(async (tx) => {
     const found = await tx.claim.findUnique({ where: { id: claimId }, select: { needId: true } });
     if (!found) throw notFound('Claim');
@@ -41,9 +43,12 @@ export async function requestHandover(viewer: Viewer, claimId: string, note: str
       needId: need.id, communityId: need.communityId, type: 'HANDOVER_REQUESTED', fromStatus: need.status, toStatus: need.status,
       actorId: viewer.id, claimId, at, payload: { handoverId: request.id },
     });
+    await notify(tx, after, [claim.volunteerId], 'HANDOVER_REQUESTED', need, `${viewer.name} asks to take over "${need.title}"`,
+      `Accept or decline before ${request.respondBy.toISOString()}; without an answer it is handed over then.`);
     return request;
   });
   announceCommitted();
+  after.run();
   return result;
 }
 

@@ -7,6 +7,7 @@ import { isCoordinatorOf, type Viewer } from '../auth/viewer.ts';
 import { clock } from './clock.ts';
 import { distanceKm } from './geo.ts';
 import { claimRules } from './settings.ts';
+import { AfterCommit, notify } from './notifications.ts';
 
 export type Reason = { code: 'SKILL' | 'DISTANCE' | 'TOO_FAR' | 'AVAILABLE' | 'UNAVAILABLE' | 'LOAD' | 'NO_HOME'; text: string; weight: number };
 export type Match<T> = { subject: T; score: number; reasons: Reason[] };
@@ -107,4 +108,19 @@ export async function suggestedNeeds(viewer: Viewer, first: number): Promise<Mat
     })
     .sort((a, b) => b.score - a.score)
     .slice(0, first);
+}
+
+/** "One click to notify": tells a volunteer of the community that a need could use them. */
+export async function askVolunteer(viewer: Viewer, needId: string, volunteerId: string): Promise<boolean> {
+  const need = await prisma().need.findUnique({ where: { id: needId } });
+  if (!need) throw notFound('Need');
+  if (!isCoordinatorOf(viewer, need.communityId)) throw forbidden('ask volunteers to help with this need');
+  const member = await prisma().membership.findUnique({ where: { userId_communityId: { userId: volunteerId, communityId: need.communityId } } });
+  if (!member) throw notFound('Volunteer');
+  const after = new AfterCommit();
+  await prisma().$transaction((tx) =>
+    notify(tx, after, [volunteerId], 'ASKED_TO_HELP', need, `${viewer.name} asks if you can help: ${need.title}`, 'Open the need to see the details and claim it.'),
+  );
+  after.run();
+  return true;
 }

@@ -10,6 +10,8 @@ import { isCoordinatorOf, type Viewer } from '../auth/viewer.ts';
 import { clock } from './clock.ts';
 import { publicLocation } from './geo.ts';
 import { flagDuplicates } from './duplicates.ts';
+import { AfterCommit, notificationRules, notify } from './notifications.ts';
+import { refreshSeriesBoard } from './recurrence.ts';
 import { assertNeedAction, statusFromClaims } from './needStatus.ts';
 
 export type NeedInput = {
@@ -36,49 +38,70 @@ export async function lockNeed(tx: Tx, needId: string) {
   return tx.need.findUniqueOrThrow({ where: { id: needId } });
 }
 
-export async function createNeed(viewer: Viewer, input: NeedInput) {
-  if (!isCoordinatorOf(viewer, input.communityId)) throw forbidden('create needs in this community');
+/** Records a need and its CREATED event, flags likely duplicates and alerts volunteers to critical ones. */
+export async function createNeedInTx(
+  tx: Tx,
+  viewer: Viewer,
+  input: NeedInput,
+  extra: { seriesId?: string; occurrenceAt?: Date; onBoard?: boolean; after?: AfterCommit } = {},
+) {
   const id = randomUUID();
   const at = clock.now();
   const pub = publicLocation(id, input);
-  const need = await prisma().$transaction(async (tx) => {
-    const need = await tx.need.create({
-      data: {
-        id,
-        title: input.title,
-        description: input.description ?? '',
-        category: input.category,
-        urgency: input.urgency,
-        slots: input.slots ?? 1,
-        neededFrom: input.neededFrom ?? null,
-        neededBy: input.neededBy ?? null,
-        lat: input.lat,
-        lng: input.lng,
-        address: input.address,
-        publicLat: pub.lat,
-        publicLng: pub.lng,
-        requesterName: input.requesterName,
-        requesterPhone: input.requesterPhone ?? null,
-        requesterEmail: input.requesterEmail?.trim().toLowerCase() || null,
-        communityId: input.communityId,
-        createdById: viewer.id,
-        createdAt: at,
-      },
-    });
-    const duplicates = await flagDuplicates(tx, need);
-    await appendEvent(tx, {
-      needId: id,
-      communityId: need.communityId,
-      type: 'CREATED',
-      fromStatus: null,
-      toStatus: 'OPEN',
-      actorId: viewer.id,
-      at,
-      payload: { category: need.category, urgency: need.urgency, duplicates },
-    });
-    return need;
+  const need = await tx.need.create({
+    data: {
+      id,
+      title: input.title,
+      description: input.description ?? '',
+      category: input.category,
+      urgency: input.urgency,
+      slots: input.slots ?? 1,
+      neededFrom: input.neededFrom ?? null,
+      neededBy: input.neededBy ?? null,
+      lat: input.lat,
+      lng: input.lng,
+      address: input.address,
+      publicLat: pub.lat,
+      publicLng: pub.lng,
+      requesterName: input.requesterName,
+      requesterPhone: input.requesterPhone ?? null,
+      requesterEmail: input.requesterEmail?.trim().toLowerCase() || null,
+      communityId: input.communityId,
+      createdById: viewer.id,
+      createdAt: at,
+      seriesId: extra.seriesId ?? null,
+      occurrenceAt: extra.occurrenceAt ?? null,
+      onBoard: extra.onBoard ?? true,
+    },
   });
+  const duplicates = await flagDuplicates(tx, need);
+  await appendEvent(tx, {
+    needId: id,
+    communityId: need.communityId,
+    type: 'CREATED',
+    fromStatus: null,
+    toStatus: 'OPEN',
+    actorId: viewer.id,
+    at,
+    payload: { category: need.category, urgency: need.urgency, duplicates },
+  });
+  if (need.urgency === 'CRITICAL' && extra.after) {
+    const volunteers = await tx.membership.findMany({
+      where: { communityId: need.communityId, role: 'VOLUNTEER', userId: { not: viewer.id } },
+      select: { userId: true },
+      take: notificationRules.maxRecipients,
+    });
+    await notify(tx, extra.after, volunteers.map((m) => m.userId), 'NEW_CRITICAL_NEED', need, `Critical: ${need.title}`, 'A critical need was just posted in your community. Open the board to help.');
+  }
+  return need;
+}
+
+export async function createNeed(viewer: Viewer, input: NeedInput) {
+  if (!isCoordinatorOf(viewer, input.communityId)) throw forbidden('create needs in this community');
+  const after = new AfterCommit();
+  const need = await prisma().$transaction((tx) => createNeedInTx(tx, viewer, input, { after }));
   announceCommitted();
+  after.run();
   return need;
 }
 
@@ -138,6 +161,7 @@ export async function updateNeed(viewer: Viewer, needId: string, patch: NeedPatc
       // Names of the changed fields only: never private values in the event stream.
       payload: { fields: changed.join(',') },
     });
+    if (need.seriesId) await refreshSeriesBoard(tx, need.seriesId, at, viewer.id);
     return updated;
   });
   announceCommitted();
@@ -165,6 +189,7 @@ export async function cancelNeed(viewer: Viewer, needId: string, reason: string 
       at,
       payload: { reason },
     });
+    if (need.seriesId) await refreshSeriesBoard(tx, need.seriesId, at, viewer.id);
     return updated;
   });
   announceCommitted();
@@ -190,6 +215,7 @@ export async function reopenNeed(viewer: Viewer, needId: string) {
       actorId: viewer.id,
       at: clock.now(),
     });
+    if (need.seriesId) await refreshSeriesBoard(tx, need.seriesId, clock.now(), viewer.id);
     return updated;
   });
   announceCommitted();

@@ -8,6 +8,8 @@ import { Redis } from 'ioredis';
 export type Topics = {
   /** "There are committed events up to at least `seq`": wakes every process's event stream. */
   'events:committed': [{ seq: string | null }];
+  /** These users have new notifications. */
+  'notifications:changed': [{ userIds: string[] }];
 };
 
 export type Bus = {
@@ -21,14 +23,22 @@ export function createBus(redisUrl: string | undefined): Bus {
   if (!redisUrl) {
     return { pubsub: createPubSub<Topics>(), redisState: () => 'none', close: async () => {} };
   }
-  const options = {
-    lazyConnect: false,
-    enableOfflineQueue: false,
-    maxRetriesPerRequest: 1,
-    retryStrategy: (times: number) => Math.min(times * 200, 2_000),
-  };
-  const publishClient = new Redis(redisUrl, options);
-  const subscribeClient = new Redis(redisUrl, options);
+  const retryStrategy = (times: number) => Math.min(times * 200, 2_000);
+  // Publishing while Redis is away fails at once (the outbox poll delivers meanwhile)...
+  const publishClient = new Redis(redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1, retryStrategy });
+  // ...but a SUBSCRIBE must wait for the connection, however long: with no offline queue, one
+  // sent before the first connect is dropped and the process never hears from the others.
+  // No client-info or ready-check commands on this connection: ioredis 5.9 can flush the
+  // queued SUBSCRIBE between them, and the next one then fails in subscriber mode, drops the
+  // connection and loses the subscription. ioredis re-subscribes by itself after a reconnect.
+  const subscribeClient = new Redis(redisUrl, {
+    enableOfflineQueue: true,
+    maxRetriesPerRequest: null,
+    autoResubscribe: true,
+    disableClientInfo: true,
+    enableReadyCheck: false,
+    retryStrategy,
+  });
   for (const c of [publishClient, subscribeClient]) c.on('error', () => {}); // state is read from .status
   const eventTarget = createRedisEventTarget({ publishClient, subscribeClient });
   const pubsub = createPubSub<Topics>({ eventTarget });

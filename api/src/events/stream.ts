@@ -249,13 +249,15 @@ export function mapEvents<T>(source: AsyncIterableIterator<StreamEvent>, fn: (e:
  * A view that is recomputed when matching events arrive: yields `compute()` at once, then
  * again after events, at most every `intervalMs` (bursts collapse into one refresh).
  */
-export function refreshOn<T>(source: AsyncIterableIterator<StreamEvent>, compute: () => Promise<T>, intervalMs: number): AsyncIterableIterator<T> {
+export function refreshOn<T>(source: AsyncIterator<unknown>, compute: () => Promise<T>, intervalMs: number): AsyncIterableIterator<T> {
   let dirty = true;
   let closed = false;
   let wake = null as (() => void) | null;
   let last = 0;
   void (async () => {
-    for await (const _ of source) {
+    for (;;) {
+      const r = await source.next();
+      if (r.done) return;
       dirty = true;
       wake?.();
     }

@@ -81,6 +81,7 @@ const CreateCommunityInput = builder.inputType('CreateCommunityInput', {
     country: t.string({ validate: z.string().regex(/^[A-Z]{2}$/, 'Use a two-letter country code.') }),
     centerLat: t.float({ required: true, validate: z.number().min(-90).max(90) }),
     centerLng: t.float({ required: true, validate: z.number().min(-180).max(180) }),
+    smsNumber: t.string({ description: 'Texts to this number become intake drafts for this community.', validate: z.string().trim().regex(/^\+?[0-9 ()-]{6,20}$/, 'Enter a valid phone number.') }),
   }),
 });
 

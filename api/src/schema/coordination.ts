@@ -5,7 +5,7 @@ import { uuidId, uuidIds } from './ids.ts';
 import { prisma } from '../db/client.ts';
 import { dismissDuplicate, mergeNeeds } from '../domain/duplicates.ts';
 import { requestHandover, respondToHandover } from '../domain/handover.ts';
-import { matchVolunteers, suggestedNeeds, type Reason } from '../domain/matching.ts';
+import { askVolunteer, matchVolunteers, suggestedNeeds, type Reason } from '../domain/matching.ts';
 import { eventStream, refreshOn } from '../events/stream.ts';
 import { isCoordinatorOf } from '../auth/viewer.ts';
 import { CommunityRef } from './communities.ts';
@@ -192,3 +192,15 @@ builder.queryFields((t) => ({
     resolve: (_root, args, ctx) => suggestedNeeds(ctx.viewer!, args.first ?? 10),
   }),
 }));
+
+builder.mutationField('askVolunteer', (t) =>
+  t.boolean({
+    authScopes: { anyCoordinator: true },
+    description: 'Notify a volunteer (in the app, and by e-mail if they want) that this need could use them.',
+    args: {
+      needId: t.arg.globalID({ required: true, for: NeedRef, validate: uuidId }),
+      volunteerId: t.arg.globalID({ required: true, for: UserRef, validate: uuidId }),
+    },
+    resolve: (_root, args, ctx) => askVolunteer(ctx.viewer!, args.needId.id, args.volunteerId.id),
+  }),
+);

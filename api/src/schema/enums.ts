@@ -7,6 +7,7 @@ import {
   NeedCategory,
   NeedEventType,
   NeedStatus,
+  NotificationKind,
   Urgency,
 } from '../generated/prisma/enums.ts';
 
@@ -17,3 +18,4 @@ export const ClaimStatusEnum = builder.enumType(ClaimStatus, { name: 'ClaimStatu
 export const CommunityKindEnum = builder.enumType(CommunityKind, { name: 'CommunityKind' });
 export const MembershipRoleEnum = builder.enumType(MembershipRole, { name: 'MembershipRole' });
 export const NeedEventTypeEnum = builder.enumType(NeedEventType, { name: 'NeedEventType' });
+export const NotificationKindEnum = builder.enumType(NotificationKind, { name: 'NotificationKind' });

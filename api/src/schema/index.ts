@@ -8,5 +8,9 @@ import './claims.ts';
 import './events.ts';
 import './dashboard.ts';
 import './coordination.ts';
+import './series.ts';
+import './notifications.ts';
+import './webhooks.ts';
+import './intake.ts';
 
 export const schema = builder.toSchema({ sortSchema: true });

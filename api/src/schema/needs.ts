@@ -72,6 +72,14 @@ export const NeedRef = builder.prismaNode('Need', {
       authScopes: (n) => ({ coordinatorOf: n.communityId }),
       query: { orderBy: { claimedAt: 'desc' } },
     }),
+    occurrenceAt: t.expose('occurrenceAt', { type: 'DateTime', nullable: true, authScopes: { public: true }, description: 'For a shift of a recurring need: when it is.' }),
+    onBoard: t.exposeBoolean('onBoard', { authScopes: { public: true }, description: 'False for later shifts of a series: the board shows the next open one.' }),
+    seriesOccurrences: t.prismaField({
+      type: ['Need'],
+      authScopes: { public: true },
+      description: 'All shifts of the series this need belongs to, in order (empty for a one-off need).',
+      resolve: (query, n) => (n.seriesId ? prisma().need.findMany({ ...query, where: { seriesId: n.seriesId }, orderBy: { occurrenceAt: 'asc' } }) : []),
+    }),
     mergedInto: t.relation('mergedInto', {
       nullable: true,
       authScopes: { public: true },
@@ -116,6 +124,7 @@ const NeedFilter = builder.inputType('NeedFilter', {
     statuses: t.field({ type: [NeedStatusEnum], validate: z.array(z.string()).max(10) }),
     communityIds: t.globalIDList({ for: CommunityRef, validate: uuidIds(50) }),
     text: t.string({ validate: z.string().max(200) }),
+    allOccurrences: t.boolean({ description: 'Include every shift of recurring needs, not only the next open one.' }),
   }),
 });
 
@@ -131,7 +140,8 @@ type NeedFilterShape = typeof NeedFilter.$inferInput;
 
 export function needWhere(filter: NeedFilterShape | null | undefined): Prisma.NeedWhereInput {
   const where: Prisma.NeedWhereInput = {};
-  if (!filter) return { status: { in: ['OPEN', 'CLAIMED', 'IN_PROGRESS'] } };
+  if (!filter) return { status: { in: ['OPEN', 'CLAIMED', 'IN_PROGRESS'] }, onBoard: true };
+  if (!filter.allOccurrences) where.onBoard = true;
   if (filter.bbox) {
     where.publicLat = { gte: filter.bbox.minLat, lte: filter.bbox.maxLat };
     where.publicLng = { gte: filter.bbox.minLng, lte: filter.bbox.maxLng };
@@ -215,7 +225,7 @@ const NeedFields = {
 
 const windowRule = (v: { neededFrom?: Date | null; neededBy?: Date | null }) => !v.neededFrom || !v.neededBy || v.neededBy > v.neededFrom;
 
-const CreateNeedInput = builder.inputType('CreateNeedInput', {
+export const CreateNeedInput = builder.inputType('CreateNeedInput', {
   fields: (t) => ({
     communityId: t.globalID({ required: true, for: CommunityRef, validate: uuidId }),
     title: t.string({ required: true, validate: NeedFields.title }),
@@ -258,7 +268,7 @@ const UpdateNeedInput = builder.inputType('UpdateNeedInput', {
     .refine(windowRule, { message: 'The window must end after it starts.', path: ['neededBy'] }),
 });
 
-const NeedPayload = builder.objectRef<{ need: Need }>('NeedPayload').implement({
+export const NeedPayload = builder.objectRef<{ need: Need }>('NeedPayload').implement({
   authScopes: { public: true },
   fields: (t) => ({
     need: t.field({ type: NeedRef, authScopes: { public: true }, resolve: (p) => p.need }),

@@ -6,7 +6,7 @@ import { AppError, ErrorCode } from '../errors.ts';
 import { dummyPasswordHash, hashPassword, verifyPassword } from '../auth/passwords.ts';
 import { rateLimits } from '../auth/rateLimits.ts';
 import { createSession, revokeSession, viewerFromToken } from '../auth/sessions.ts';
-import { NeedCategoryEnum } from './enums.ts';
+import { NeedCategoryEnum, NotificationKindEnum } from './enums.ts';
 import { sessionRules } from '../domain/settings.ts';
 
 const selfOrAdmin = (user: { id: string }, ctx: { viewer: { id: string; isAdmin: boolean } | null }) =>
@@ -27,6 +27,11 @@ export const UserRef = builder.prismaNode('User', {
     availableDays: t.exposeIntList('availableDays', { authScopes: { signedIn: true } }),
     availableFromHour: t.exposeInt('availableFromHour', { nullable: true, authScopes: { signedIn: true } }),
     availableToHour: t.exposeInt('availableToHour', { nullable: true, authScopes: { signedIn: true } }),
+    notifyInApp: t.exposeBoolean('notifyInApp', { authScopes: (u, _args, ctx) => selfOrAdmin(u, ctx) }),
+    notifyEmail: t.exposeBoolean('notifyEmail', { authScopes: (u, _args, ctx) => selfOrAdmin(u, ctx) }),
+    mutedKinds: t.expose('mutedKinds', { type: [NotificationKindEnum], authScopes: (u, _args, ctx) => selfOrAdmin(u, ctx) }),
+    quietFromHour: t.exposeInt('quietFromHour', { nullable: true, authScopes: (u, _args, ctx) => selfOrAdmin(u, ctx) }),
+    quietToHour: t.exposeInt('quietToHour', { nullable: true, authScopes: (u, _args, ctx) => selfOrAdmin(u, ctx) }),
     isAdmin: t.boolean({ authScopes: { signedIn: true }, resolve: (u) => u.globalRole === 'ADMIN' }),
     memberships: t.relation('memberships', { authScopes: (u, _args, ctx) => selfOrAdmin(u, ctx) }),
   }),
@@ -150,6 +155,11 @@ const UpdateProfileInput = builder.inputType('UpdateProfileInput', {
     availableDays: t.intList({ validate: z.array(z.number().int().min(0).max(6)).max(7) }),
     availableFromHour: t.int({ validate: z.number().int().min(0).max(23) }),
     availableToHour: t.int({ validate: z.number().int().min(1).max(24) }),
+    notifyInApp: t.boolean(),
+    notifyEmail: t.boolean(),
+    mutedKinds: t.field({ type: [NotificationKindEnum] }),
+    quietFromHour: t.int({ validate: z.number().int().min(0).max(23) }),
+    quietToHour: t.int({ validate: z.number().int().min(0).max(23) }),
   }),
   validate: z
     .looseObject({ availableFromHour: z.number().nullish(), availableToHour: z.number().nullish(), homeLat: z.number().nullish(), homeLng: z.number().nullish() })
@@ -180,6 +190,11 @@ builder.mutationField('updateProfile', (t) =>
           availableDays: input.availableDays ?? undefined,
           availableFromHour: input.availableFromHour ?? undefined,
           availableToHour: input.availableToHour ?? undefined,
+          notifyInApp: input.notifyInApp ?? undefined,
+          notifyEmail: input.notifyEmail ?? undefined,
+          mutedKinds: input.mutedKinds ?? undefined,
+          quietFromHour: input.quietFromHour ?? undefined,
+          quietToHour: input.quietToHour ?? undefined,
         },
       }),
   }),

@@ -1,0 +1,127 @@
+// SMS intake: an inbound text (in the common provider webhook format: From, To, Body,
+// MessageSid) becomes a draft need for a coordinator to confirm; replies go out through an
+// outbound provider. A repeated text — the provider retrying, or the sender re-sending —
+// lands on the same draft.
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { prisma } from '../db/client.ts';
+import { AppError, ErrorCode, forbidden, notFound } from '../errors.ts';
+import { announceCommitted } from '../events/stream.ts';
+import type { IntakeDraft } from '../generated/prisma/client.ts';
+import { isCoordinatorOf, type Viewer } from '../auth/viewer.ts';
+import { clock } from './clock.ts';
+import { phoneKey } from './duplicates.ts';
+import { createNeedInTx, type NeedInput } from './needs.ts';
+import { AfterCommit } from './notifications.ts';
+
+export type InboundSms = { messageId: string; from: string; to: string; body: string };
+
+/** Where replies go: a provider's REST endpoint in production, a local receiver in tests. */
+export interface SmsSender {
+  send(message: { to: string; from: string; body: string }): Promise<void>;
+}
+
+export class HttpSmsSender implements SmsSender {
+  constructor(
+    private readonly url: string,
+    private readonly authToken?: string,
+  ) {}
+  async send(message: { to: string; from: string; body: string }): Promise<void> {
+    const res = await fetch(this.url, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        ...(this.authToken ? { authorization: `Bearer ${this.authToken}` } : {}),
+      },
+      body: new URLSearchParams({ To: message.to, From: message.from, Body: message.body }),
+      signal: AbortSignal.timeout(5_000),
+    });
+    await res.body?.cancel();
+    if (!res.ok) throw new Error(`SMS provider answered ${res.status}`);
+  }
+}
+
+let sender: SmsSender | null = null;
+export function configureSms(s: SmsSender | null) {
+  sender = s;
+}
+
+async function reply(to: string, from: string, body: string) {
+  if (!sender) return;
+  try {
+    await sender.send({ to, from, body });
+  } catch (err) {
+    console.error('[sms] reply failed:', (err as Error).message);
+  }
+}
+
+/** The provider's signature: base64 HMAC-SHA1 over the URL and the sorted parameters. */
+export function smsSignature(authToken: string, url: string, params: Record<string, string>): string {
+  const data = url + Object.keys(params).sort().map((k) => k + params[k]).join('');
+  return createHmac('sha1', authToken).update(data).digest('base64');
+}
+
+export function verifySmsSignature(authToken: string, url: string, params: Record<string, string>, signature: string): boolean {
+  const expected = Buffer.from(smsSignature(authToken, url, params));
+  const given = Buffer.from(signature);
+  return expected.length === given.length && timingSafeEqual(expected, given);
+}
+
+const normalizedBody = (s: string) => s.toLowerCase().replace(/\s+/g, ' ').trim();
+const REPEAT_WINDOW_MS = 24 * 3_600_000;
+
+export async function receiveSms(sms: InboundSms): Promise<{ draft: IntakeDraft; repeated: boolean }> {
+  const body = sms.body.trim().slice(0, 1_600);
+  const fromKey = phoneKey(sms.from) ?? sms.from;
+  const communities = await prisma().community.findMany({ where: { smsNumber: { not: null } }, select: { id: true, smsNumber: true } });
+  const community = communities.find((c) => phoneKey(c.smsNumber) === phoneKey(sms.to));
+  const result = await prisma().$transaction(async (tx) => {
+    // One sender at a time, so that two copies arriving together make one draft.
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`sms:${fromKey}`}))`;
+    const same = await tx.intakeDraft.findUnique({ where: { providerMessageId: sms.messageId } });
+    if (same) return { draft: same, repeated: true };
+    const since = new Date(clock.now().getTime() - REPEAT_WINDOW_MS);
+    const recent = await tx.intakeDraft.findMany({ where: { status: 'PENDING', receivedAt: { gte: since }, fromNumber: sms.from } });
+    const repeat = recent.find((d) => normalizedBody(d.body) === normalizedBody(body));
+    if (repeat) {
+      return { draft: await tx.intakeDraft.update({ where: { id: repeat.id }, data: { repeats: { increment: 1 } } }), repeated: true };
+    }
+    const draft = await tx.intakeDraft.create({
+      data: { providerMessageId: sms.messageId, fromNumber: sms.from, toNumber: sms.to, body, communityId: community?.id ?? null, receivedAt: clock.now() },
+    });
+    return { draft, repeated: false };
+  });
+  if (!result.repeated) await reply(sms.from, sms.to, 'We received your message. A coordinator will call you back soon.');
+  return result;
+}
+
+export async function confirmDraft(viewer: Viewer, draftId: string, input: NeedInput) {
+  const after = new AfterCommit();
+  const { need, draft } = await prisma().$transaction(async (tx) => {
+    const rows = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM "IntakeDraft" WHERE id = ${draftId}::uuid FOR UPDATE`;
+    if (rows.length === 0) throw notFound('Draft');
+    const draft = await tx.intakeDraft.findUniqueOrThrow({ where: { id: draftId } });
+    if (draft.communityId && !isCoordinatorOf(viewer, draft.communityId)) throw forbidden('confirm drafts of this community');
+    if (!isCoordinatorOf(viewer, input.communityId)) throw forbidden('create needs in this community');
+    if (draft.status !== 'PENDING') {
+      throw new AppError(ErrorCode.ILLEGAL_TRANSITION, `This draft was already ${draft.status.toLowerCase()}.`, { currentStatus: draft.status });
+    }
+    const need = await createNeedInTx(tx, viewer, { ...input, requesterPhone: input.requesterPhone ?? draft.fromNumber }, { after });
+    const updated = await tx.intakeDraft.update({ where: { id: draftId }, data: { status: 'CONFIRMED', needId: need.id, decidedAt: clock.now() } });
+    return { need, draft: updated };
+  });
+  announceCommitted();
+  after.run();
+  await reply(draft.fromNumber, draft.toNumber, 'Your request is registered. Volunteers can now see it; we will keep you posted.');
+  return need;
+}
+
+export async function rejectDraft(viewer: Viewer, draftId: string) {
+  const draft = await prisma().intakeDraft.findUnique({ where: { id: draftId } });
+  if (!draft) throw notFound('Draft');
+  if (draft.communityId ? !isCoordinatorOf(viewer, draft.communityId) : !viewer.isAdmin && ![...viewer.roles.values()].includes('COORDINATOR')) {
+    throw forbidden('reject this draft');
+  }
+  const updated = await prisma().intakeDraft.updateMany({ where: { id: draftId, status: 'PENDING' }, data: { status: 'REJECTED', decidedAt: clock.now() } });
+  if (updated.count === 0) throw new AppError(ErrorCode.ILLEGAL_TRANSITION, `This draft was already ${draft.status.toLowerCase()}.`, { currentStatus: draft.status });
+  return prisma().intakeDraft.findUniqueOrThrow({ where: { id: draftId } });
+}

@@ -1,0 +1,73 @@
+// Notifications: the viewer's list, read marks, preferences, and a live feed.
+import { z } from 'zod';
+import { builder } from './builder.ts';
+import { uuidIds } from './ids.ts';
+import { prisma } from '../db/client.ts';
+import { clock } from '../domain/clock.ts';
+import { notificationsFeed } from '../events/notificationsFeed.ts';
+import { NotificationKindEnum } from './enums.ts';
+
+
+const NotificationRef = builder.prismaNode('Notification', {
+  id: { field: 'id' },
+  authScopes: (n, ctx) => n.userId === ctx.viewer?.id,
+  fields: (t) => ({
+    kind: t.expose('kind', { type: NotificationKindEnum, authScopes: { signedIn: true } }),
+    title: t.exposeString('title', { authScopes: { signedIn: true } }),
+    body: t.exposeString('body', { authScopes: { signedIn: true } }),
+    createdAt: t.expose('createdAt', { type: 'DateTime', authScopes: { signedIn: true } }),
+    readAt: t.expose('readAt', { type: 'DateTime', nullable: true, authScopes: { signedIn: true } }),
+    needId: t.string({
+      nullable: true,
+      authScopes: { signedIn: true },
+      resolve: (n) => (n.needId ? Buffer.from(`Need:${n.needId}`).toString('base64') : null),
+    }),
+  }),
+});
+
+const listFor = (userId: string, unreadOnly: boolean, first: number) =>
+  prisma().notification.findMany({ where: { userId, ...(unreadOnly ? { readAt: null } : {}) }, orderBy: { createdAt: 'desc' }, take: first });
+
+builder.queryField('myNotifications', (t) =>
+  t.prismaField({
+    type: ['Notification'],
+    authScopes: { signedIn: true },
+    args: {
+      unreadOnly: t.arg.boolean({ defaultValue: false }),
+      first: t.arg.int({ defaultValue: 50, validate: z.number().int().min(1).max(200) }),
+    },
+    resolve: (query, _root, args, ctx) =>
+      prisma().notification.findMany({
+        ...query,
+        where: { userId: ctx.viewer!.id, ...(args.unreadOnly ? { readAt: null } : {}) },
+        orderBy: { createdAt: 'desc' },
+        take: args.first ?? 50,
+      }),
+  }),
+);
+
+builder.mutationField('markNotificationsRead', (t) =>
+  t.int({
+    authScopes: { signedIn: true },
+    description: 'Marks the given notifications (or all, when none are given) as read; returns how many.',
+    args: { ids: t.arg.idList({ validate: uuidIds(200) }) },
+    resolve: async (_root, args, ctx) => {
+      const ids = args.ids?.map((g) => Buffer.from(String(g), 'base64').toString().split(':')[1]!);
+      const r = await prisma().notification.updateMany({
+        where: { userId: ctx.viewer!.id, readAt: null, ...(ids ? { id: { in: ids } } : {}) },
+        data: { readAt: clock.now() },
+      });
+      return r.count;
+    },
+  }),
+);
+
+builder.subscriptionField('myNotifications', (t) =>
+  t.field({
+    type: [NotificationRef],
+    authScopes: { signedIn: true },
+    description: "The viewer's unread notifications now, and again whenever one arrives.",
+    subscribe: (_root, _args, ctx) => notificationsFeed(ctx.viewer!.id, () => listFor(ctx.viewer!.id, true, 50)),
+    resolve: (list) => list,
+  }),
+);
