@@ -11,7 +11,7 @@ import { createRateLimits, setRateLimits } from './auth/rateLimits.ts';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { useDisableIntrospection } from '@envelop/disable-introspection';
-import { PothosValidationError } from '@pothos/core';
+import { PothosSchemaError, PothosValidationError } from '@pothos/core';
 import { WebSocketServer } from 'ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { CloseCode } from 'graphql-ws';
@@ -21,6 +21,7 @@ import { closeDatabase, database, initDatabase } from './db/client.ts';
 import { schema } from './schema/index.ts';
 import { createBus, type Bus } from './events/pubsub.ts';
 import { EventStream, setEventStream } from './events/stream.ts';
+import { useSharedSubscriptionExecution } from './events/sharedExecution.ts';
 import { SESSION_COOKIE, sessionIsLive, tokenFromAuthorization, tokenFromCookieHeader, viewerFromToken } from './auth/sessions.ts';
 import type { Viewer } from './auth/viewer.ts';
 import { AppError, ErrorCode } from './errors.ts';
@@ -32,6 +33,7 @@ import { enqueueWebhookDeliveries, deliverWebhooks, webhookRules } from './domai
 import { refreshAllSeries } from './domain/recurrence.ts';
 import { configureSms, HttpSmsSender, receiveSms, verifySmsSignature } from './domain/intake.ts';
 import { publishNotified, setNotificationsBus } from './events/notificationsFeed.ts';
+import { handleExport, handleImport } from './http/transfer.ts';
 import { releaseExpiredClaims } from './domain/claims.ts';
 import { prepareDatabase } from './db/prepare.ts';
 import { prisma } from './db/client.ts';
@@ -139,6 +141,9 @@ export async function buildApp(overrides: Partial<Record<string, string>> = {}):
         if (original instanceof Error && /invalid input syntax for type uuid|Error creating UUID/i.test(original.message)) {
           return new AppError(ErrorCode.BAD_USER_INPUT, 'Malformed id.');
         }
+        // A row that is not there (node(id) of a deleted or never-existing need, user, claim…).
+        if ((original as { code?: unknown }).code === 'P2025') return new AppError(ErrorCode.NOT_FOUND, 'Not found.');
+        if (isUnstorableText(original)) return new AppError(ErrorCode.BAD_USER_INPUT, 'Text may not contain NUL characters.');
         if (!(original instanceof GraphQLError) && config.LOG_LEVEL !== 'silent') console.error('[graphql] unexpected error:', original);
         // The database away for a moment is not a bug: say so, typed, and nothing more.
         if (isDatabaseUnavailable(original)) return serviceUnavailable();
@@ -149,11 +154,11 @@ export async function buildApp(overrides: Partial<Record<string, string>> = {}):
     batching: false,
     plugins: [
       EnvelopArmorPlugin({
-        maxDepth: { n: 10 },
-        maxAliases: { n: 15 },
-        maxDirectives: { n: 10 },
+        maxDepth: { n: 10, onReject: [typedRejection] },
+        maxAliases: { n: 15, onReject: [typedRejection] },
+        maxDirectives: { n: 10, onReject: [typedRejection] },
         maxTokens: { n: 2_000 },
-        costLimit: { maxCost: 5_000 },
+        costLimit: { maxCost: 5_000, onReject: [typedRejection] },
         blockFieldSuggestion: { enabled: true },
       }),
       useCSRFPrevention({ requestHeaders: ['x-graphql-csrf'] }),
@@ -163,6 +168,8 @@ export async function buildApp(overrides: Partial<Record<string, string>> = {}):
       setCookiePlugin,
       mutationLimitPlugin,
       hideSuggestionsPlugin,
+      // One execution per event for identical anonymous WebSocket subscriptions (fan-out).
+      useSharedSubscriptionExecution(),
     ],
     context: async (initial): Promise<Context> => {
       const anyInitial = initial as unknown as { request?: Request; wsExtra?: WsExtra };
@@ -214,6 +221,17 @@ export async function buildApp(overrides: Partial<Record<string, string>> = {}):
       res.writeHead(state.ready ? 200 : 503, { 'content-type': 'application/json' }).end(JSON.stringify(state));
       return;
     }
+    if (url.startsWith('/api/import/') && req.method === 'POST') {
+      await handleImport(req, res, new URL(url, 'http://localhost'), await viewerOfRequest(req));
+      return;
+    }
+    if (url.startsWith('/api/export/') && req.method === 'GET') {
+      await handleExport(res, new URL(url, 'http://localhost'), await viewerOfRequest(req)).catch((err) => {
+        console.error('[export] failed:', (err as Error).message);
+        res.destroy();
+      });
+      return;
+    }
     if (url.startsWith('/sms/inbound') && req.method === 'POST') {
       await handleInboundSms(req, res);
       return;
@@ -233,6 +251,14 @@ export async function buildApp(overrides: Partial<Record<string, string>> = {}):
       res.writeHead(404).end('Not found');
     });
   });
+
+  function viewerOfRequest(req: IncomingMessage) {
+    const header = (name: string) => {
+      const v = req.headers[name];
+      return Array.isArray(v) ? v[0] : v;
+    };
+    return viewerFromToken(tokenFromAuthorization(header('authorization')) ?? tokenFromCookieHeader(header('cookie')));
+  }
 
   /** The SMS provider's webhook: form-encoded From, To, Body, MessageSid (Twilio's format). */
   async function handleInboundSms(req: IncomingMessage, res: import('node:http').ServerResponse) {
@@ -474,6 +500,10 @@ const hideSuggestionsPlugin: Plugin = {
  * malformed or of another type) report as plain GraphQLErrors: typed like the rest.
  */
 function withBadInputCode(error: Error, original: unknown): Error {
+  // A global id naming a type that is not a node (`__Type:…`): Pothos reports a schema error.
+  if (original instanceof PothosSchemaError && / has not been implemented$/.test(original.message)) {
+    return new AppError(ErrorCode.BAD_USER_INPUT, 'Malformed id.');
+  }
   if (!(error instanceof GraphQLError) || error.extensions?.code !== undefined) return error;
   if (!(original instanceof PothosValidationError) && !/^Variable "\$[^"]+" (got invalid value|of required type|of non-null type)/.test(error.message)) return error;
   return new GraphQLError(error.message, {
@@ -485,20 +515,39 @@ function withBadInputCode(error: Error, original: unknown): Error {
   });
 }
 
+/**
+ * graphql-armor throws its own GraphQLError with no code (it aborts validation, rather than
+ * reporting, so that a huge document costs nothing more); it is handed to us just before the
+ * throw, and given the code every other refused document carries.
+ */
+function typedRejection(_context: unknown, error: GraphQLError): void {
+  (error.extensions as Record<string, unknown>).code ??= 'GRAPHQL_VALIDATION_FAILED';
+}
+
 const serviceUnavailable = () =>
   new AppError(ErrorCode.SERVICE_UNAVAILABLE, 'The service is briefly unavailable. Please try again in a moment.', { retryable: true });
+
+/** Every error in the chain (cause, originalError, the driver adapter's error), breadth first. */
+function errorChain(error: unknown): Record<string, any>[] {
+  const seen = new Set<unknown>();
+  const out: Record<string, any>[] = [];
+  const queue = [error];
+  while (queue.length) {
+    const e = queue.shift() as Record<string, any> | null | undefined;
+    if (!e || typeof e !== 'object' || seen.has(e)) continue;
+    seen.add(e);
+    out.push(e);
+    queue.push(e.cause, e.originalError, e.meta?.driverAdapterError);
+  }
+  return out;
+}
 
 /**
  * Lost or refused database connections (server restarting, backend terminated, pool timeout),
  * as Prisma, its pg adapter or pg report them, anywhere in the error's cause chain.
  */
 function isDatabaseUnavailable(error: unknown): boolean {
-  const seen = new Set<unknown>();
-  const queue = [error];
-  while (queue.length) {
-    const e = queue.shift() as Record<string, any> | null | undefined;
-    if (!e || typeof e !== 'object' || seen.has(e)) continue;
-    seen.add(e);
+  return errorChain(error).some((e) => {
     const code = typeof e.code === 'string' ? e.code : '';
     // Prisma: can't reach / timed out / connection closed / pool timeout.
     if (['P1001', 'P1002', 'P1008', 'P1017', 'P2024'].includes(code)) return true;
@@ -506,10 +555,13 @@ function isDatabaseUnavailable(error: unknown): boolean {
     if (/^08/.test(code) || ['57P01', '57P02', '57P03', '53300'].includes(code)) return true;
     if (['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT'].includes(code)) return true;
     if (['DatabaseNotReachable', 'ConnectionClosed', 'SocketTimeout', 'TooManyConnections'].includes(e.kind)) return true;
-    if (/Connection terminated|not queryable|timeout exceeded when trying to connect|the database system is (starting up|shutting down|not yet accepting)/i.test(String(e.message ?? ''))) return true;
-    queue.push(e.cause, e.originalError, e.meta?.driverAdapterError);
-  }
-  return false;
+    return /Connection terminated|not queryable|timeout exceeded when trying to connect|the database system is (starting up|shutting down|not yet accepting)/i.test(String(e.message ?? ''));
+  });
+}
+
+/** Text PostgreSQL cannot store (a NUL byte, SQLSTATE 22021 / 22P05): the client's input, not our bug. */
+function isUnstorableText(error: unknown): boolean {
+  return errorChain(error).some((e) => ['22021', '22P05'].includes(e.code) || /Code: `(22021|22P05)`/.test(String(e.message ?? '')));
 }
 
 function sameHost(origin: string, host: string | undefined): boolean {

@@ -40,7 +40,11 @@ export function createBus(redisUrl: string | undefined): Bus {
     retryStrategy,
   });
   for (const c of [publishClient, subscribeClient]) c.on('error', () => {}); // state is read from .status
-  const eventTarget = createRedisEventTarget({ publishClient, subscribeClient });
+  // The event target publishes and forgets the promise: while Redis is away that promise
+  // rejects, and an unhandled rejection ends the process. A lost wake-up is harmless (the
+  // outbox poll delivers), so the publisher it is given swallows the failure.
+  const publisher = { publish: (channel: string, message: string) => publishClient.publish(channel, message).catch(() => 0) };
+  const eventTarget = createRedisEventTarget({ publishClient: publisher as unknown as Redis, subscribeClient });
   const pubsub = createPubSub<Topics>({ eventTarget });
   return {
     pubsub,

@@ -12,5 +12,7 @@ import './series.ts';
 import './notifications.ts';
 import './webhooks.ts';
 import './intake.ts';
+import './partnerships.ts';
+import './indicators.ts';
 
 export const schema = builder.toSchema({ sortSchema: true });

@@ -8,6 +8,7 @@ import { badInput, notFound } from '../errors.ts';
 import { bboxAround, distanceKm } from '../domain/geo.ts';
 import { cancelNeed, createNeed, reopenNeed, updateNeed } from '../domain/needs.ts';
 import { historyNeedIds, survivorOf } from '../domain/duplicates.ts';
+import { needFieldRules, phoneRule, windowRule } from '../domain/needRules.ts';
 import { clock } from '../domain/clock.ts';
 import { isCoordinatorOf } from '../auth/viewer.ts';
 import { NeedCategoryEnum, NeedStatusEnum, UrgencyEnum } from './enums.ts';
@@ -210,20 +211,8 @@ builder.queryFields((t) => ({
   }),
 }));
 
-const trimmed = (max: number, label: string) => z.string().trim().min(1, `${label} is required.`).max(max, `${label} must be at most ${max} characters.`);
-const phone = z.string().trim().regex(/^\+?[0-9 ()-]{6,20}$/, 'Enter a valid phone number.');
-
-const NeedFields = {
-  title: trimmed(120, 'Title'),
-  description: z.string().trim().max(4_000, 'Description must be at most 4000 characters.'),
-  slots: z.number().int().min(1, 'At least one volunteer is needed.').max(500, 'At most 500 volunteers per need.'),
-  lat: z.number().min(-90, 'Latitude must be between -90 and 90.').max(90, 'Latitude must be between -90 and 90.'),
-  lng: z.number().min(-180, 'Longitude must be between -180 and 180.').max(180, 'Longitude must be between -180 and 180.'),
-  address: trimmed(300, 'Address'),
-  requesterName: trimmed(120, 'Requester name'),
-};
-
-const windowRule = (v: { neededFrom?: Date | null; neededBy?: Date | null }) => !v.neededFrom || !v.neededBy || v.neededBy > v.neededFrom;
+const NeedFields = needFieldRules;
+const phone = phoneRule;
 
 export const CreateNeedInput = builder.inputType('CreateNeedInput', {
   fields: (t) => ({

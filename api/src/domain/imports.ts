@@ -1,0 +1,299 @@
+// CSV import of the spreadsheets groups already keep: needs, volunteers, communities.
+// Streamed row by row; each line is decoded on its own (UTF-8, else the legacy Hebrew
+// code page or what chardet detects), so files mixing encodings still read; every row is
+// reported accepted or rejected with its reason, nothing silently dropped; duplicates are
+// flagged through the same scoring as intake.
+import { Transform, type Readable } from 'node:stream';
+import { parse } from 'csv-parse';
+import iconv from 'iconv-lite';
+import { analyse } from 'chardet';
+import { z } from 'zod';
+import { prisma } from '../db/client.ts';
+import { AppError, forbidden } from '../errors.ts';
+import type { CommunityKind, NeedCategory, Urgency } from '../generated/prisma/enums.ts';
+import { isCoordinatorOf, type Viewer } from '../auth/viewer.ts';
+import { createNeed } from './needs.ts';
+import { emailRule, needFieldRules, phoneRule } from './needRules.ts';
+
+export type ImportKind = 'needs' | 'volunteers' | 'communities';
+export type RowReport = { line: number; status: 'ACCEPTED' | 'REJECTED'; reason?: string; id?: string; duplicates?: number };
+export type ImportSummary = { kind: ImportKind; rows: number; accepted: number; rejected: number; flaggedDuplicates: number };
+
+/** The legacy code pages our users' spreadsheets come in, by what chardet calls them. */
+const LEGACY: Record<string, string> = {
+  'ISO-8859-8': 'windows-1255',
+  'windows-1255': 'windows-1255',
+  'ISO-8859-6': 'windows-1256',
+  'windows-1256': 'windows-1256',
+  'windows-1251': 'windows-1251',
+  'KOI8-R': 'koi8-r',
+  'ISO-8859-5': 'windows-1251',
+};
+
+/**
+ * Splits bytes into lines and decodes each on its own: strict UTF-8 first; otherwise the
+ * legacy code page chardet finds likeliest for that line (Hebrew, Arabic or Cyrillic),
+ * else Hebrew. One line in another encoding does not garble its neighbours.
+ */
+export function lineDecoder(fallback = 'windows-1255'): Transform {
+  const utf8 = new TextDecoder('utf-8', { fatal: true });
+  let pending = Buffer.alloc(0);
+  const decodeLine = (bytes: Buffer) => {
+    try {
+      return utf8.decode(bytes);
+    } catch {
+      const guess = analyse(bytes).find((m) => LEGACY[m.name]);
+      return iconv.decode(bytes, guess ? LEGACY[guess.name]! : fallback);
+    }
+  };
+  const decode = (bytes: Buffer) => {
+    let out = '';
+    let start = 0;
+    for (let nl = bytes.indexOf(0x0a); nl >= 0; nl = bytes.indexOf(0x0a, start)) {
+      out += decodeLine(bytes.subarray(start, nl + 1));
+      start = nl + 1;
+    }
+    return out + (start < bytes.length ? decodeLine(bytes.subarray(start)) : '');
+  };
+  return new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      const data = Buffer.concat([pending, chunk]);
+      const last = data.lastIndexOf(0x0a);
+      if (last < 0) {
+        pending = data;
+        return done();
+      }
+      pending = data.subarray(last + 1);
+      done(null, decode(data.subarray(0, last + 1)));
+    },
+    flush(done) {
+      done(null, pending.length ? decode(pending) : '');
+    },
+  });
+}
+
+const normalizeHeader = (h: string) => h.replace(/^\uFEFF/, '').trim().toLowerCase().replace(/[\s_-]+/g, ' ');
+
+/** Header names we recognise without a mapping, in English, Hebrew, Russian and Arabic. */
+const HEADER_ALIASES: Record<string, string[]> = {
+  title: ['title', 'need', 'request', 'כותרת', 'בקשה', 'צורך', 'название', 'عنوان'],
+  description: ['description', 'details', 'notes', 'תיאור', 'פרטים', 'הערות', 'описание', 'وصف'],
+  category: ['category', 'type', 'קטגוריה', 'סוג', 'категория', 'فئة'],
+  urgency: ['urgency', 'priority', 'דחיפות', 'עדיפות', 'срочность', 'أولوية'],
+  slots: ['slots', 'volunteers needed', 'מתנדבים', 'כמות מתנדבים'],
+  lat: ['lat', 'latitude', 'קו רוחב'],
+  lng: ['lng', 'lon', 'long', 'longitude', 'קו אורך'],
+  address: ['address', 'כתובת', 'адрес', 'عنوان السكن'],
+  requesterName: ['requester', 'requester name', 'name', 'שם', 'שם הפונה', 'имя', 'اسم'],
+  requesterPhone: ['phone', 'requester phone', 'telephone', 'טלפון', 'נייד', 'телефон', 'هاتف'],
+  requesterEmail: ['email', 'e mail', 'requester email', 'מייל', 'דוא"ל', 'почта'],
+  neededBy: ['needed by', 'deadline', 'עד תאריך', 'срок'],
+  skills: ['skills', 'כישורים', 'навыки'],
+  homeArea: ['area', 'home area', 'city', 'אזור', 'עיר', 'город'],
+  slug: ['slug', 'id', 'code'],
+  kind: ['kind', 'community type', 'סוג קהילה'],
+  country: ['country', 'מדינה'],
+};
+
+const CATEGORY_ALIASES: Record<NeedCategory, string[]> = {
+  FOOD: ['food', 'groceries', 'meals', 'מזון', 'אוכל', 'מצרכים', 'ארוחות', 'еда', 'продукты', 'طعام'],
+  MEDICINE: ['medicine', 'medication', 'pharmacy', 'תרופות', 'תרופה', 'лекарства', 'دواء'],
+  TRANSPORT: ['transport', 'ride', 'driving', 'הסעה', 'הסעות', 'נסיעה', 'транспорт', 'نقل'],
+  CHILDCARE: ['childcare', 'babysitting', 'שמרטפות', 'בייביסיטר', 'ילדים', 'няня', 'رعاية الأطفال'],
+  HOSTING: ['hosting', 'housing', 'shelter', 'אירוח', 'לינה', 'жильё', 'استضافة'],
+  MENTAL_HEALTH: ['mental health', 'emotional support', 'תמיכה נפשית', 'חוסן', 'психологическая помощь'],
+  EQUIPMENT: ['equipment', 'supplies', 'ציוד', 'оборудование', 'معدات'],
+  ELDERLY_SUPPORT: ['elderly', 'elderly support', 'קשישים', 'ותיקים', 'пожилые', 'كبار السن'],
+  AGRICULTURE: ['agriculture', 'farm', 'farming', 'harvest', 'חקלאות', 'קטיף', 'сельское хозяйство', 'زراعة'],
+  JOBS: ['jobs', 'employment', 'work', 'תעסוקה', 'עבודה', 'работа', 'عمل'],
+  FUNERAL_SHIVA: ['funeral', 'shiva', 'הלוויה', 'שבעה', 'похороны'],
+  OTHER: ['other', 'אחר', 'другое', 'أخرى'],
+};
+
+const URGENCY_ALIASES: Record<Urgency, string[]> = {
+  CRITICAL: ['critical', 'urgent', 'קריטי', 'דחוף מאוד', 'מיידי', 'критично', 'حرج'],
+  HIGH: ['high', 'גבוה', 'דחוף', 'высокая', 'عالي'],
+  NORMAL: ['normal', 'medium', 'רגיל', 'בינוני', 'обычная', 'عادي'],
+  LOW: ['low', 'נמוך', 'низкая', 'منخفض'],
+};
+
+function fromAliases<T extends string>(aliases: Record<T, string[]>, value: string | undefined): T | undefined {
+  const v = (value ?? '').trim().toLowerCase();
+  if (!v) return undefined;
+  for (const [key, list] of Object.entries(aliases) as [T, string[]][]) {
+    if (key.toLowerCase() === v || list.includes(v)) return key;
+  }
+  return undefined;
+}
+
+/** Which CSV column feeds each field: the explicit mapping first, then known header names. */
+export function resolveColumns(headers: string[], mapping: Record<string, string> = {}): Record<string, string> {
+  const byNormal = new Map(headers.map((h) => [normalizeHeader(h), h]));
+  const out: Record<string, string> = {};
+  for (const [field, aliases] of Object.entries(HEADER_ALIASES)) {
+    const explicit = mapping[field];
+    if (explicit) {
+      const h = byNormal.get(normalizeHeader(explicit));
+      if (h) out[field] = h;
+      continue;
+    }
+    for (const a of [field, ...aliases]) {
+      const h = byNormal.get(normalizeHeader(a));
+      if (h) {
+        out[field] = h;
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+const gid = (type: string, id: string) => Buffer.from(`${type}:${id}`).toString('base64');
+const num = (s: string | undefined) => (s === undefined || s.trim() === '' ? undefined : Number(s.trim().replace(',', '.')));
+
+const needRow = z.object({
+  title: needFieldRules.title,
+  description: needFieldRules.description.optional(),
+  category: z.string({ error: 'Category is missing or unknown.' }),
+  urgency: z.string({ error: 'Urgency is missing or unknown.' }),
+  slots: needFieldRules.slots.optional(),
+  lat: z.number({ error: 'Latitude is required.' }).pipe(needFieldRules.lat),
+  lng: z.number({ error: 'Longitude is required.' }).pipe(needFieldRules.lng),
+  address: needFieldRules.address,
+  requesterName: needFieldRules.requesterName,
+  requesterPhone: phoneRule.optional(),
+  requesterEmail: emailRule.optional(),
+  neededBy: z.date({ error: 'Needed-by is not a date.' }).optional(),
+});
+
+function firstIssue(err: z.ZodError): string {
+  const i = err.issues[0]!;
+  const field = i.path.join('.');
+  return field ? `${field}: ${i.message}` : i.message;
+}
+
+const blankToUndefined = (v: string | undefined) => (v === undefined || v.trim() === '' ? undefined : v.trim());
+
+export async function* importCsv(
+  viewer: Viewer,
+  kind: ImportKind,
+  input: Readable,
+  opts: { communityId?: string; mapping?: Record<string, string> },
+): AsyncGenerator<RowReport | ImportSummary> {
+  if (kind === 'communities' ? !viewer.isAdmin : !opts.communityId || !isCoordinatorOf(viewer, opts.communityId)) {
+    throw forbidden(kind === 'communities' ? 'import communities' : 'import into this community');
+  }
+  const parser = input.pipe(lineDecoder()).pipe(
+    parse({ columns: true, bom: true, skip_empty_lines: true, relax_column_count: true, relax_quotes: true, trim: true, info: true }),
+  );
+  const summary: ImportSummary = { kind, rows: 0, accepted: 0, rejected: 0, flaggedDuplicates: 0 };
+  let columns: Record<string, string> | null = null;
+  for await (const { record, info } of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>) {
+    columns ??= resolveColumns(Object.keys(record), opts.mapping);
+    const get = (field: string) => (columns![field] ? blankToUndefined(record[columns![field]!]) : undefined);
+    summary.rows++;
+    let report: RowReport;
+    try {
+      report = await importRow(viewer, kind, get, opts.communityId);
+    } catch (err) {
+      report = { line: 0, status: 'REJECTED', reason: err instanceof AppError ? err.message : 'Could not be saved.' };
+      if (!(err instanceof AppError)) console.error('[import] row failed:', (err as Error).message);
+    }
+    report.line = info.lines;
+    if (report.status === 'ACCEPTED') summary.accepted++;
+    else summary.rejected++;
+    if (report.duplicates) summary.flaggedDuplicates++;
+    yield report;
+  }
+  yield summary;
+}
+
+async function importRow(viewer: Viewer, kind: ImportKind, get: (f: string) => string | undefined, communityId: string | undefined): Promise<RowReport> {
+  if (kind === 'needs') {
+    const categoryText = get('category');
+    const urgencyText = get('urgency');
+    const neededByText = get('neededBy');
+    const parsed = needRow.safeParse({
+      title: get('title') ?? '',
+      description: get('description'),
+      category: fromAliases(CATEGORY_ALIASES, categoryText),
+      urgency: fromAliases(URGENCY_ALIASES, urgencyText) ?? (urgencyText ? undefined : 'NORMAL'),
+      slots: num(get('slots')),
+      lat: num(get('lat')),
+      lng: num(get('lng')),
+      address: get('address') ?? '',
+      requesterName: get('requesterName') ?? '',
+      requesterPhone: get('requesterPhone'),
+      requesterEmail: get('requesterEmail'),
+      neededBy: neededByText ? new Date(neededByText) : undefined,
+    });
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      if (issue.path[0] === 'category' && categoryText) return { line: 0, status: 'REJECTED', reason: `category: "${categoryText}" is not a known category.` };
+      if (issue.path[0] === 'urgency' && urgencyText) return { line: 0, status: 'REJECTED', reason: `urgency: "${urgencyText}" is not a known urgency.` };
+      return { line: 0, status: 'REJECTED', reason: firstIssue(parsed.error) };
+    }
+    if (parsed.data.neededBy && Number.isNaN(parsed.data.neededBy.getTime())) return { line: 0, status: 'REJECTED', reason: 'neededBy: not a date.' };
+    const need = await createNeed(viewer, { ...parsed.data, category: parsed.data.category as NeedCategory, urgency: parsed.data.urgency as Urgency, communityId: communityId! });
+    const duplicates = await prisma().duplicateCandidate.count({ where: { needId: need.id } });
+    return { line: 0, status: 'ACCEPTED', id: gid('Need', need.id), duplicates };
+  }
+  if (kind === 'volunteers') {
+    const parsed = z
+      .object({ email: emailRule, name: z.string().trim().min(1, 'Name is required.').max(100), phone: phoneRule.optional(), homeArea: z.string().max(100).optional() })
+      .safeParse({ email: get('requesterEmail')?.toLowerCase(), name: get('requesterName') ?? '', phone: get('requesterPhone'), homeArea: get('homeArea') });
+    if (!parsed.success) return { line: 0, status: 'REJECTED', reason: firstIssue(parsed.error) };
+    const skills = (get('skills') ?? '').split(/[,;|]/).map((s) => fromAliases(CATEGORY_ALIASES, s)).filter((s): s is NeedCategory => !!s);
+    const existing = await prisma().user.findUnique({ where: { email: parsed.data.email }, select: { id: true } });
+    if (existing) {
+      await prisma().membership.upsert({
+        where: { userId_communityId: { userId: existing.id, communityId: communityId! } },
+        create: { userId: existing.id, communityId: communityId!, role: 'VOLUNTEER' },
+        update: {},
+      });
+      return { line: 0, status: 'ACCEPTED', id: gid('User', existing.id), duplicates: 1 };
+    }
+    const user = await prisma().user.create({
+      data: {
+        email: parsed.data.email,
+        name: parsed.data.name,
+        phone: parsed.data.phone ?? null,
+        homeArea: parsed.data.homeArea ?? null,
+        skills,
+        // No password yet: it never verifies until the volunteer sets one.
+        passwordHash: '!imported',
+        memberships: { create: { communityId: communityId!, role: 'VOLUNTEER' } },
+      },
+    });
+    return { line: 0, status: 'ACCEPTED', id: gid('User', user.id) };
+  }
+  const kinds = ['NEIGHBORHOOD', 'STUDENT', 'TOWN', 'KIBBUTZ', 'OPERATIONS_CENTER', 'PARTNER_ABROAD'];
+  const parsed = z
+    .object({
+      slug: z.string().regex(/^[a-z0-9-]{2,60}$/, 'slug: use 2–60 lowercase letters, digits and dashes.'),
+      name: z.string().trim().min(1, 'Name is required.').max(120),
+      kind: z.enum(kinds as [string, ...string[]], { error: 'kind: not a known community kind.' }),
+      area: z.string().trim().min(1, 'Area is required.').max(100),
+      lat: z.number({ error: 'Latitude is required.' }).pipe(needFieldRules.lat),
+      lng: z.number({ error: 'Longitude is required.' }).pipe(needFieldRules.lng),
+      country: z.string().regex(/^[A-Z]{2}$/).optional(),
+    })
+    .safeParse({
+      slug: get('slug')?.toLowerCase(),
+      name: get('requesterName') ?? get('title') ?? '',
+      kind: get('kind')?.toUpperCase().replace(/\s+/g, '_'),
+      area: get('homeArea') ?? get('address') ?? '',
+      lat: num(get('lat')),
+      lng: num(get('lng')),
+      country: get('country')?.toUpperCase(),
+    });
+  if (!parsed.success) return { line: 0, status: 'REJECTED', reason: firstIssue(parsed.error) };
+  const d = parsed.data;
+  if (await prisma().community.findUnique({ where: { slug: d.slug }, select: { id: true } })) {
+    return { line: 0, status: 'REJECTED', reason: `slug: a community "${d.slug}" already exists.`, duplicates: 1 };
+  }
+  const c = await prisma().community.create({
+    data: { slug: d.slug, name: d.name, kind: d.kind as CommunityKind, area: d.area, centerLat: d.lat, centerLng: d.lng, country: d.country ?? 'IL' },
+  });
+  return { line: 0, status: 'ACCEPTED', id: gid('Community', c.id) };
+}

@@ -1,0 +1,104 @@
+// HTTP endpoints for files: POST /api/import/{needs|volunteers|communities} (CSV body,
+// NDJSON report streamed back) and GET /api/export/{kind}.{csv|ndjson|json}.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { once } from 'node:events';
+import { stringify } from 'csv-stringify';
+import { AppError } from '../errors.ts';
+import type { Viewer } from '../auth/viewer.ts';
+import { importCsv, type ImportKind } from '../domain/imports.ts';
+import { exportRows, type ExportKind } from '../domain/exports.ts';
+import type { Period } from '../domain/indicators.ts';
+
+const decodeId = (g: string) => {
+  const d = Buffer.from(g, 'base64').toString('utf8');
+  return d.includes(':') ? d.slice(d.indexOf(':') + 1) : g;
+};
+
+async function write(res: ServerResponse, chunk: string) {
+  if (!res.write(chunk)) await once(res, 'drain');
+}
+
+function fail(res: ServerResponse, status: number, code: string, message: string) {
+  if (res.headersSent) {
+    res.end();
+    return;
+  }
+  res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify({ errors: [{ message, extensions: { code } }] }));
+}
+
+export async function handleImport(req: IncomingMessage, res: ServerResponse, url: URL, viewer: Viewer | null) {
+  const kind = url.pathname.split('/').pop() as ImportKind;
+  if (!['needs', 'volunteers', 'communities'].includes(kind)) return fail(res, 404, 'NOT_FOUND', 'Unknown import.');
+  if (!viewer) return fail(res, 401, 'UNAUTHENTICATED', 'Sign in to import.');
+  // A cross-site form cannot set this header (CSRF).
+  if (!req.headers['x-graphql-csrf']) return fail(res, 403, 'CSRF', 'Send the x-graphql-csrf header.');
+  let mapping: Record<string, string> | undefined;
+  try {
+    mapping = url.searchParams.get('mapping') ? JSON.parse(url.searchParams.get('mapping')!) : undefined;
+  } catch {
+    return fail(res, 400, 'BAD_USER_INPUT', 'mapping must be a JSON object of field → column header.');
+  }
+  const communityParam = url.searchParams.get('communityId');
+  try {
+    const rows = importCsv(viewer, kind, req, { communityId: communityParam ? decodeId(communityParam) : undefined, mapping });
+    let started = false;
+    for await (const row of rows) {
+      if (!started) {
+        res.writeHead(200, { 'content-type': 'application/x-ndjson; charset=utf-8' });
+        started = true;
+      }
+      await write(res, JSON.stringify(row) + '\n');
+    }
+    res.end();
+  } catch (err) {
+    if (err instanceof AppError) return fail(res, err.extensions.code === 'FORBIDDEN' ? 403 : 400, String(err.extensions.code), err.message);
+    console.error('[import] failed:', (err as Error).message);
+    return fail(res, 400, 'BAD_USER_INPUT', `The file could not be read: ${(err as Error).message}`);
+  }
+}
+
+export async function handleExport(res: ServerResponse, url: URL, viewer: Viewer | null) {
+  const match = url.pathname.match(/\/api\/export\/(needs|events|indicators|partnerships)\.(csv|ndjson|json)$/);
+  if (!match) return fail(res, 404, 'NOT_FOUND', 'Unknown export: use /api/export/{needs|events|indicators|partnerships}.{csv|ndjson|json}.');
+  if (!viewer) return fail(res, 401, 'UNAUTHENTICATED', 'Sign in to export.');
+  const [, kind, format] = match as unknown as [string, ExportKind, 'csv' | 'ndjson' | 'json'];
+  const communityIds = url.searchParams.getAll('communityId').map(decodeId);
+  const rows = exportRows(viewer, kind, {
+    communityIds,
+    includePrivate: url.searchParams.get('private') === '1',
+    period: (url.searchParams.get('period') as Period | null) ?? undefined,
+  });
+  let first: IteratorResult<Record<string, unknown>>;
+  try {
+    first = await rows.next();
+  } catch (err) {
+    if (err instanceof AppError) return fail(res, 403, String(err.extensions.code), err.message);
+    throw err;
+  }
+  const type = format === 'csv' ? 'text/csv; charset=utf-8' : format === 'ndjson' ? 'application/x-ndjson' : 'application/json';
+  res.writeHead(200, { 'content-type': type, 'content-disposition': `attachment; filename="${kind}.${format}"` });
+  if (format === 'csv') {
+    // Columns from the first row; a BOM so that spreadsheet programs read Hebrew right.
+    const columns = first.done ? [] : Object.keys(first.value);
+    const csv = stringify({ header: true, columns, bom: true });
+    csv.pipe(res);
+    for (let r = first; !r.done; r = await rows.next()) {
+      if (!csv.write(r.value)) await once(csv, 'drain');
+    }
+    csv.end();
+    await once(res, 'finish');
+    return;
+  }
+  // Rows are gathered into ~256 KiB writes: one chunk per batch, not one per row.
+  let buffer = format === 'json' ? '[' : '';
+  let n = 0;
+  for (let r = first; !r.done; r = await rows.next()) {
+    buffer += (format === 'json' && n++ ? ',' : '') + JSON.stringify(r.value) + (format === 'ndjson' ? '\n' : '');
+    if (buffer.length > 256 * 1024) {
+      await write(res, buffer);
+      buffer = '';
+    }
+  }
+  await write(res, buffer + (format === 'json' ? ']' : ''));
+  res.end();
+}

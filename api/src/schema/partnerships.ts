@@ -1,0 +1,336 @@
+// Partnerships, their teams, the recovery road map, pledges and disbursements.
+import { z } from 'zod';
+import { builder } from './builder.ts';
+import { uuidId } from './ids.ts';
+import { prisma } from '../db/client.ts';
+import { badInput, forbidden, notFound } from '../errors.ts';
+import { canManagePartnership, createPartnership, CURRENCY, goalProgress, partnershipFinances, partnershipFor, sumByCurrency, type Money } from '../domain/partnerships.ts';
+import { isCoordinatorOf } from '../auth/viewer.ts';
+import { clock } from '../domain/clock.ts';
+import { CommunityRef } from './communities.ts';
+import { NeedRef } from './needs.ts';
+import type { Context } from '../context.ts';
+
+const PartnershipStatusEnum = builder.enumType('PartnershipStatus', { values: ['PROPOSED', 'ACTIVE', 'PAUSED', 'ENDED'] as const });
+const TeamSideEnum = builder.enumType('TeamSide', { values: ['ISRAEL', 'ABROAD', 'COORDINATOR'] as const });
+const GoalDomainEnum = builder.enumType('GoalDomain', {
+  values: ['HOUSING', 'EDUCATION', 'INFRASTRUCTURE', 'SOCIAL_FABRIC', 'ECONOMY', 'HEALTH', 'AGRICULTURE', 'OTHER'] as const,
+});
+const GoalStatusEnum = builder.enumType('GoalStatus', { values: ['PLANNED', 'IN_PROGRESS', 'DONE', 'BLOCKED'] as const });
+
+const minorUnits = z.string().regex(/^-?\d{1,18}$/, 'An amount in minor units (agorot, cents): digits only.');
+const currency = z.string().regex(CURRENCY, 'A three-letter ISO 4217 currency code, such as ILS or USD.');
+
+export const MoneyRef = builder.objectRef<Money>('Money').implement({
+  description: 'An exact amount: integer minor units (agorot, cents) and the currency.',
+  authScopes: { signedIn: true },
+  fields: (t) => ({
+    amountMinor: t.string({ authScopes: { signedIn: true }, resolve: (m) => m.amountMinor.toString() }),
+    currency: t.exposeString('currency', { authScopes: { signedIn: true } }),
+  }),
+});
+
+const canSee = (p: { israeliCommunityId: string; abroadCommunityId: string }, ctx: Context) => canManagePartnership(ctx.viewer, p);
+
+const PartnershipRef = builder.prismaNode('Partnership', {
+  id: { field: 'id' },
+  authScopes: (p, ctx) => canSee(p, ctx),
+  fields: (t) => ({
+    israeliCommunity: t.prismaField({ type: 'Community', authScopes: { signedIn: true }, resolve: (q, p) => prisma().community.findUniqueOrThrow({ ...q, where: { id: p.israeliCommunityId } }) }),
+    abroadCommunity: t.prismaField({ type: 'Community', authScopes: { signedIn: true }, resolve: (q, p) => prisma().community.findUniqueOrThrow({ ...q, where: { id: p.abroadCommunityId } }) }),
+    startDate: t.expose('startDate', { type: 'DateTime', authScopes: { signedIn: true } }),
+    termYears: t.exposeInt('termYears', { authScopes: { signedIn: true } }),
+    endDate: t.field({
+      type: 'DateTime',
+      authScopes: { signedIn: true },
+      resolve: (p) => new Date(Date.UTC(p.startDate.getUTCFullYear() + p.termYears, p.startDate.getUTCMonth(), p.startDate.getUTCDate())),
+    }),
+    yearlyPledge: t.field({ type: MoneyRef, authScopes: { signedIn: true }, resolve: (p) => ({ amountMinor: p.yearlyPledgeMinor, currency: p.currency }) }),
+    status: t.expose('status', { type: PartnershipStatusEnum, authScopes: { signedIn: true } }),
+    team: t.relation('team', { authScopes: { signedIn: true } }),
+    goals: t.relation('goals', { authScopes: { signedIn: true }, query: { orderBy: { createdAt: 'asc' } } }),
+    pledges: t.relation('pledges', { authScopes: { signedIn: true }, query: { orderBy: [{ year: 'asc' }, { currency: 'asc' }] } }),
+    disbursements: t.relation('disbursements', { authScopes: { signedIn: true }, query: { orderBy: { paidAt: 'asc' } } }),
+    pledged: t.field({ type: [MoneyRef], authScopes: { signedIn: true }, resolve: async (p) => (await partnershipFinances(p.id)).pledged }),
+    disbursed: t.field({ type: [MoneyRef], authScopes: { signedIn: true }, resolve: async (p) => (await partnershipFinances(p.id)).disbursed }),
+    remaining: t.field({ type: [MoneyRef], authScopes: { signedIn: true }, description: 'Pledged minus disbursed, per currency.', resolve: async (p) => (await partnershipFinances(p.id)).remaining }),
+  }),
+});
+
+builder.prismaObject('PartnershipMember', {
+  authScopes: { signedIn: true },
+  fields: (t) => ({
+    id: t.exposeID('id', { authScopes: { signedIn: true } }),
+    name: t.exposeString('name', { authScopes: { signedIn: true } }),
+    role: t.exposeString('role', { authScopes: { signedIn: true } }),
+    side: t.expose('side', { type: TeamSideEnum, authScopes: { signedIn: true } }),
+  }),
+});
+
+builder.prismaObject('Pledge', {
+  authScopes: { signedIn: true },
+  fields: (t) => ({
+    year: t.exposeInt('year', { authScopes: { signedIn: true } }),
+    amount: t.field({ type: MoneyRef, authScopes: { signedIn: true }, resolve: (p) => ({ amountMinor: p.amountMinor, currency: p.currency }) }),
+  }),
+});
+
+builder.prismaObject('Disbursement', {
+  authScopes: { signedIn: true },
+  fields: (t) => ({
+    id: t.exposeID('id', { authScopes: { signedIn: true } }),
+    amount: t.field({ type: MoneyRef, authScopes: { signedIn: true }, resolve: (d) => ({ amountMinor: d.amountMinor, currency: d.currency }) }),
+    paidAt: t.expose('paidAt', { type: 'DateTime', authScopes: { signedIn: true } }),
+    note: t.exposeString('note', { nullable: true, authScopes: { signedIn: true } }),
+    goal: t.relation('goal', { nullable: true, authScopes: { signedIn: true } }),
+  }),
+});
+
+const GoalRef = builder.prismaNode('RecoveryGoal', {
+  id: { field: 'id' },
+  authScopes: { public: true },
+  fields: (t) => ({
+    title: t.exposeString('title', { authScopes: { public: true } }),
+    domain: t.expose('domain', { type: GoalDomainEnum, authScopes: { public: true } }),
+    ownerName: t.exposeString('ownerName', { nullable: true, authScopes: { public: true } }),
+    targetDate: t.expose('targetDate', { type: 'DateTime', nullable: true, authScopes: { public: true } }),
+    status: t.expose('status', { type: GoalStatusEnum, authScopes: { public: true } }),
+    budget: t.field({ type: MoneyRef, authScopes: { signedIn: true }, resolve: (g) => ({ amountMinor: g.budgetMinor, currency: g.currency }) }),
+    disbursed: t.field({
+      type: [MoneyRef],
+      authScopes: { signedIn: true },
+      resolve: async (g) => {
+        const rows = await prisma().disbursement.groupBy({ by: ['currency'], where: { goalId: g.id }, _sum: { amountMinor: true } });
+        return rows.map((r) => ({ currency: r.currency, amountMinor: r._sum.amountMinor ?? 0n }));
+      },
+    }),
+    milestones: t.relation('milestones', { authScopes: { public: true }, query: { orderBy: [{ dueDate: 'asc' }, { id: 'asc' }] } }),
+    progress: t.float({
+      authScopes: { public: true },
+      description: 'Share of milestones done, 0–1.',
+      resolve: async (g) => goalProgress(await prisma().milestone.findMany({ where: { goalId: g.id }, select: { doneAt: true } })),
+    }),
+    needs: t.prismaField({
+      type: ['Need'],
+      authScopes: { public: true },
+      description: 'Immediate needs that serve this goal.',
+      resolve: (q, g) => prisma().need.findMany({ ...q, where: { goals: { some: { goalId: g.id } } }, orderBy: { createdAt: 'asc' } }),
+    }),
+  }),
+});
+
+builder.prismaObject('Milestone', {
+  authScopes: { public: true },
+  fields: (t) => ({
+    id: t.exposeID('id', { authScopes: { public: true } }),
+    title: t.exposeString('title', { authScopes: { public: true } }),
+    dueDate: t.expose('dueDate', { type: 'DateTime', authScopes: { public: true } }),
+    doneAt: t.expose('doneAt', { type: 'DateTime', nullable: true, authScopes: { public: true } }),
+    onTime: t.boolean({ nullable: true, authScopes: { public: true }, resolve: (m) => (m.doneAt ? m.doneAt <= m.dueDate : null) }),
+    ownerName: t.exposeString('ownerName', { nullable: true, authScopes: { public: true } }),
+  }),
+});
+
+builder.queryFields((t) => ({
+  partnerships: t.prismaField({
+    type: ['Partnership'],
+    authScopes: { anyCoordinator: true },
+    description: 'Partnerships of the communities the viewer coordinates (all, for admins).',
+    resolve: (query, _root, _args, ctx) => {
+      const viewer = ctx.viewer!;
+      const mine = [...viewer.roles].filter(([, r]) => r === 'COORDINATOR').map(([id]) => id);
+      return prisma().partnership.findMany({
+        ...query,
+        where: viewer.isAdmin ? {} : { OR: [{ israeliCommunityId: { in: mine } }, { abroadCommunityId: { in: mine } }] },
+        orderBy: { startDate: 'asc' },
+      });
+    },
+  }),
+  recoveryRoadmap: t.prismaField({
+    type: ['RecoveryGoal'],
+    authScopes: { public: true },
+    description: "A community's long-term goals, with their milestones and progress.",
+    args: { communityId: t.arg.globalID({ required: true, for: CommunityRef, validate: uuidId }) },
+    resolve: (query, _root, args) => prisma().recoveryGoal.findMany({ ...query, where: { communityId: args.communityId.id }, orderBy: [{ targetDate: 'asc' }, { createdAt: 'asc' }] }),
+  }),
+  partnershipTotals: t.field({
+    type: [MoneyRef],
+    authScopes: { admin: true },
+    args: { of: t.arg.string({ required: true, validate: z.enum(['PLEDGED', 'DISBURSED', 'REMAINING']) }) },
+    description: 'Across every partnership, per currency.',
+    resolve: async (_root, args) => {
+      const all = await prisma().partnership.findMany({ select: { id: true } });
+      const per = await Promise.all(all.map((p) => partnershipFinances(p.id)));
+      const key = args.of === 'PLEDGED' ? 'pledged' : args.of === 'DISBURSED' ? 'disbursed' : 'remaining';
+      return sumByCurrency(per.flatMap((f) => f[key]));
+    },
+  }),
+}));
+
+builder.mutationFields((t) => ({
+  createPartnership: t.prismaField({
+    type: 'Partnership',
+    authScopes: { anyCoordinator: true },
+    args: {
+      israeliCommunityId: t.arg.globalID({ required: true, for: CommunityRef, validate: uuidId }),
+      abroadCommunityId: t.arg.globalID({ required: true, for: CommunityRef, validate: uuidId }),
+      startDate: t.arg({ type: 'DateTime', required: true }),
+      termYears: t.arg.int({ validate: z.number().int().min(1).max(10) }),
+      yearlyPledgeMinor: t.arg.string({ required: true, validate: minorUnits }),
+      currency: t.arg.string({ required: true, validate: currency }),
+    },
+    resolve: async (query, _root, a, ctx) => {
+      if (BigInt(a.yearlyPledgeMinor) < 0n) throw badInput('A pledge cannot be negative.', 'yearlyPledgeMinor');
+      const p = await createPartnership(ctx.viewer!, {
+        israeliCommunityId: a.israeliCommunityId.id,
+        abroadCommunityId: a.abroadCommunityId.id,
+        startDate: a.startDate,
+        termYears: a.termYears,
+        yearlyPledgeMinor: BigInt(a.yearlyPledgeMinor),
+        currency: a.currency,
+      });
+      return prisma().partnership.findUniqueOrThrow({ ...query, where: { id: p.id } });
+    },
+  }),
+  addTeamMember: t.prismaField({
+    type: 'PartnershipMember',
+    authScopes: { anyCoordinator: true },
+    args: {
+      partnershipId: t.arg.globalID({ required: true, for: PartnershipRef, validate: uuidId }),
+      name: t.arg.string({ required: true, validate: z.string().trim().min(1).max(120) }),
+      role: t.arg.string({ required: true, validate: z.string().trim().min(1).max(120) }),
+      side: t.arg({ type: TeamSideEnum, required: true }),
+    },
+    resolve: async (query, _root, a, ctx) => {
+      await partnershipFor(ctx.viewer!, a.partnershipId.id);
+      return prisma().partnershipMember.create({ ...query, data: { partnershipId: a.partnershipId.id, name: a.name, role: a.role, side: a.side } });
+    },
+  }),
+  setPledge: t.prismaField({
+    type: 'Pledge',
+    authScopes: { anyCoordinator: true },
+    args: {
+      partnershipId: t.arg.globalID({ required: true, for: PartnershipRef, validate: uuidId }),
+      year: t.arg.int({ required: true, validate: z.number().int().min(2000).max(2100) }),
+      amountMinor: t.arg.string({ required: true, validate: minorUnits }),
+      currency: t.arg.string({ required: true, validate: currency }),
+    },
+    resolve: async (query, _root, a, ctx) => {
+      await partnershipFor(ctx.viewer!, a.partnershipId.id);
+      if (BigInt(a.amountMinor) < 0n) throw badInput('A pledge cannot be negative.', 'amountMinor');
+      return prisma().pledge.upsert({
+        ...query,
+        where: { partnershipId_year_currency: { partnershipId: a.partnershipId.id, year: a.year, currency: a.currency } },
+        create: { partnershipId: a.partnershipId.id, year: a.year, currency: a.currency, amountMinor: BigInt(a.amountMinor) },
+        update: { amountMinor: BigInt(a.amountMinor) },
+      });
+    },
+  }),
+  recordDisbursement: t.prismaField({
+    type: 'Disbursement',
+    authScopes: { anyCoordinator: true },
+    args: {
+      partnershipId: t.arg.globalID({ required: true, for: PartnershipRef, validate: uuidId }),
+      amountMinor: t.arg.string({ required: true, validate: minorUnits }),
+      currency: t.arg.string({ required: true, validate: currency }),
+      goalId: t.arg.globalID({ for: GoalRef, validate: uuidId }),
+      paidAt: t.arg({ type: 'DateTime' }),
+      note: t.arg.string({ validate: z.string().trim().max(500) }),
+    },
+    resolve: async (query, _root, a, ctx) => {
+      const p = await partnershipFor(ctx.viewer!, a.partnershipId.id);
+      if (BigInt(a.amountMinor) <= 0n) throw badInput('A disbursement must be more than zero.', 'amountMinor');
+      if (a.goalId) {
+        const goal = await prisma().recoveryGoal.findUnique({ where: { id: a.goalId.id } });
+        if (!goal || goal.communityId !== p.israeliCommunityId) throw badInput("The goal must be on the Israeli community's road map.", 'goalId');
+      }
+      return prisma().disbursement.create({
+        ...query,
+        data: { partnershipId: p.id, amountMinor: BigInt(a.amountMinor), currency: a.currency, goalId: a.goalId?.id ?? null, paidAt: a.paidAt ?? clock.now(), note: a.note ?? null },
+      });
+    },
+  }),
+  createRecoveryGoal: t.prismaField({
+    type: 'RecoveryGoal',
+    authScopes: { anyCoordinator: true },
+    args: {
+      communityId: t.arg.globalID({ required: true, for: CommunityRef, validate: uuidId }),
+      partnershipId: t.arg.globalID({ for: PartnershipRef, validate: uuidId }),
+      title: t.arg.string({ required: true, validate: z.string().trim().min(1).max(200) }),
+      domain: t.arg({ type: GoalDomainEnum, required: true }),
+      ownerName: t.arg.string({ validate: z.string().trim().max(120) }),
+      targetDate: t.arg({ type: 'DateTime' }),
+      budgetMinor: t.arg.string({ validate: minorUnits }),
+      currency: t.arg.string({ validate: currency }),
+    },
+    resolve: async (query, _root, a, ctx) => {
+      if (!isCoordinatorOf(ctx.viewer, a.communityId.id)) throw forbidden("plan this community's recovery");
+      return prisma().recoveryGoal.create({
+        ...query,
+        data: {
+          communityId: a.communityId.id,
+          partnershipId: a.partnershipId?.id ?? null,
+          title: a.title,
+          domain: a.domain,
+          ownerName: a.ownerName ?? null,
+          targetDate: a.targetDate ?? null,
+          budgetMinor: BigInt(a.budgetMinor ?? '0'),
+          currency: a.currency ?? 'ILS',
+        },
+      });
+    },
+  }),
+  setGoalStatus: t.prismaField({
+    type: 'RecoveryGoal',
+    authScopes: { anyCoordinator: true },
+    args: { goalId: t.arg.globalID({ required: true, for: GoalRef, validate: uuidId }), status: t.arg({ type: GoalStatusEnum, required: true }) },
+    resolve: async (query, _root, a, ctx) => {
+      const goal = await prisma().recoveryGoal.findUnique({ where: { id: a.goalId.id } });
+      if (!goal) throw notFound('Goal');
+      if (!isCoordinatorOf(ctx.viewer, goal.communityId)) throw forbidden('change this goal');
+      return prisma().recoveryGoal.update({ ...query, where: { id: goal.id }, data: { status: a.status } });
+    },
+  }),
+  addMilestone: t.prismaField({
+    type: 'Milestone',
+    authScopes: { anyCoordinator: true },
+    args: {
+      goalId: t.arg.globalID({ required: true, for: GoalRef, validate: uuidId }),
+      title: t.arg.string({ required: true, validate: z.string().trim().min(1).max(200) }),
+      dueDate: t.arg({ type: 'DateTime', required: true }),
+      ownerName: t.arg.string({ validate: z.string().trim().max(120) }),
+    },
+    resolve: async (query, _root, a, ctx) => {
+      const goal = await prisma().recoveryGoal.findUnique({ where: { id: a.goalId.id } });
+      if (!goal) throw notFound('Goal');
+      if (!isCoordinatorOf(ctx.viewer, goal.communityId)) throw forbidden('change this goal');
+      return prisma().milestone.create({ ...query, data: { goalId: goal.id, title: a.title, dueDate: a.dueDate, ownerName: a.ownerName ?? null } });
+    },
+  }),
+  completeMilestone: t.prismaField({
+    type: 'Milestone',
+    authScopes: { anyCoordinator: true },
+    args: { milestoneId: t.arg.id({ required: true, validate: z.uuid('Malformed id.') }), doneAt: t.arg({ type: 'DateTime' }) },
+    resolve: async (query, _root, a, ctx) => {
+      const m = await prisma().milestone.findUnique({ where: { id: String(a.milestoneId) }, include: { goal: true } });
+      if (!m) throw notFound('Milestone');
+      if (!isCoordinatorOf(ctx.viewer, m.goal.communityId)) throw forbidden('change this goal');
+      return prisma().milestone.update({ ...query, where: { id: m.id }, data: { doneAt: a.doneAt ?? clock.now() } });
+    },
+  }),
+  linkNeedToGoal: t.boolean({
+    authScopes: { anyCoordinator: true },
+    description: 'Record that an immediate need serves a long-term goal.',
+    args: { needId: t.arg.globalID({ required: true, for: NeedRef, validate: uuidId }), goalId: t.arg.globalID({ required: true, for: GoalRef, validate: uuidId }) },
+    resolve: async (_root, a, ctx) => {
+      const [need, goal] = await Promise.all([
+        prisma().need.findUnique({ where: { id: a.needId.id }, select: { communityId: true } }),
+        prisma().recoveryGoal.findUnique({ where: { id: a.goalId.id }, select: { communityId: true } }),
+      ]);
+      if (!need || !goal) throw notFound(need ? 'Goal' : 'Need');
+      if (!isCoordinatorOf(ctx.viewer, goal.communityId)) throw forbidden('change this goal');
+      await prisma().needGoal.upsert({ where: { needId_goalId: { needId: a.needId.id, goalId: a.goalId.id } }, create: { needId: a.needId.id, goalId: a.goalId.id }, update: {} });
+      return true;
+    },
+  }),
+}));
