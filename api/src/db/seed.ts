@@ -10,6 +10,8 @@ import { hashPassword } from '../auth/passwords.ts';
 import { clock } from '../domain/clock.ts';
 import { createNeed, cancelNeed } from '../domain/needs.ts';
 import { claimNeed, completeClaim, startClaim } from '../domain/claims.ts';
+import { createPartnership } from '../domain/partnerships.ts';
+import { createRecurringNeed } from '../domain/recurrence.ts';
 import type { Viewer } from '../auth/viewer.ts';
 import type { CommunityKind, MembershipRole, NeedCategory, Urgency } from '../generated/prisma/enums.ts';
 import { AppError } from '../errors.ts';
@@ -260,7 +262,76 @@ export async function seedDemoData(db: Database, opts: { needs?: number; volunte
   } finally {
     clock.reset();
   }
+  await seedPartnerships(prisma, communities, coordinators, int, pick, now);
+  // Weekly babysitting shifts for reservists' families, and daily farm days.
+  const sderot = communities.find((c) => c.slug === 'sderot')!;
+  const nirOz = communities.find((c) => c.slug === 'nir-oz')!;
+  const nextWeek = new Date(now.getTime() + 86_400_000);
+  nextWeek.setUTCHours(15, 0, 0, 0);
+  await createRecurringNeed(coordinators.get(sderot.id)!, {
+    title: "Evening babysitting for a reservist's family", description: 'Two children, 4 and 7. Dinner and bedtime.', category: 'CHILDCARE', urgency: 'HIGH',
+    lat: sderot.centerLat + 0.004, lng: sderot.centerLng - 0.003, address: 'Herzl 12, Sderot', requesterName: 'Noa Peretz', requesterPhone: '+972-52-111-2233', communityId: sderot.id,
+  }, { frequency: 'WEEKLY', weekdays: [0, 2, 4], startsAt: nextWeek, count: 9, durationMinutes: 240, slotsPerOccurrence: 1 });
+  await createRecurringNeed(coordinators.get(nirOz.id)!, {
+    title: 'Harvest day in the avocado orchard', description: 'Bring a hat and water. Transport from the gate.', category: 'AGRICULTURE', urgency: 'NORMAL',
+    lat: nirOz.centerLat + 0.002, lng: nirOz.centerLng + 0.004, address: 'Orchard gate, Nir Oz', requesterName: 'Farm office', requesterPhone: '+972-8-999-0000', communityId: nirOz.id,
+  }, { frequency: 'DAILY', startsAt: new Date(nextWeek.getTime() - 9 * 3_600_000), count: 10, durationMinutes: 420, slotsPerOccurrence: 8 });
   return { created: true };
+}
+
+/** Communities2Gether-style pairings: a kibbutz or town with a community abroad, three years. */
+async function seedPartnerships(
+  prisma: Database['prisma'],
+  communities: { id: string; slug: string; kind: string }[],
+  coordinators: Map<string, Viewer>,
+  int: (min: number, max: number) => number,
+  pick: <T>(xs: readonly T[]) => T,
+  now: Date,
+) {
+  const pairs: [string, string, string][] = [
+    ['beeri', 'toronto', 'CAD'],
+    ['nir-oz', 'london', 'GBP'],
+    ['kfar-aza', 'new-york', 'USD'],
+    ['nahal-oz', 'melbourne', 'AUD'],
+    ['sderot', 'buenos-aires', 'USD'],
+    ['kiryat-shmona', 'paris', 'EUR'],
+  ];
+  const bySlug = new Map(communities.map((c) => [c.slug, c]));
+  const goals: [string, 'HOUSING' | 'EDUCATION' | 'INFRASTRUCTURE' | 'SOCIAL_FABRIC' | 'ECONOMY' | 'HEALTH' | 'AGRICULTURE'][] = [
+    ['Rebuild the homes of the southern neighbourhood', 'HOUSING'],
+    ['Reopen the kindergarten and the after-school club', 'EDUCATION'],
+    ['Repair the water and power networks', 'INFRASTRUCTURE'],
+    ['Community events and a memorial garden', 'SOCIAL_FABRIC'],
+    ['Restart the orchards and the dairy', 'AGRICULTURE'],
+    ['Resilience centre: counselling for families', 'HEALTH'],
+  ];
+  for (const [il, abroad, currency] of pairs) {
+    const israeli = bySlug.get(il)!;
+    const partner = bySlug.get(abroad)!;
+    const start = new Date(Date.UTC(2024, 5 + int(0, 4), 1));
+    const yearly = BigInt(int(20, 90)) * 10_000_00n; // 200,000–900,000 in the currency, in cents
+    const p = await createPartnership(coordinators.get(israeli.id)!, { israeliCommunityId: israeli.id, abroadCommunityId: partner.id, startDate: start, yearlyPledgeMinor: yearly, currency });
+    await prisma.partnershipMember.createMany({
+      data: [
+        { partnershipId: p.id, name: `${pick(['Noa', 'Avi', 'Tamar', 'Eitan'])} ${pick(['Cohen', 'Levi', 'Katz'])}`, role: 'Community lead', side: 'ISRAEL' },
+        { partnershipId: p.id, name: `${pick(['Sarah', 'David', 'Rachel', 'Michael'])} ${pick(['Goldberg', 'Rosen', 'Adler'])}`, role: 'Partnership chair', side: 'ABROAD' },
+        { partnershipId: p.id, name: 'Jewish Agency liaison', role: 'Coordinator', side: 'COORDINATOR' },
+      ],
+    });
+    for (let g = 0; g < 3; g++) {
+      const [title, domain] = goals[(int(0, goals.length - 1) + g) % goals.length]!;
+      const target = new Date(start.getTime() + int(300, 1000) * 86_400_000);
+      const goal = await prisma.recoveryGoal.create({
+        data: { communityId: israeli.id, partnershipId: p.id, title, domain, ownerName: 'Joint team', targetDate: target, budgetMinor: yearly / 2n, currency, status: g === 0 ? 'IN_PROGRESS' : 'PLANNED' },
+      });
+      for (let m = 0; m < 4; m++) {
+        const due = new Date(start.getTime() + (m + 1) * int(60, 200) * 86_400_000);
+        const done = due < now && m < 3 ? new Date(due.getTime() + int(-20, 25) * 86_400_000) : null;
+        await prisma.milestone.create({ data: { goalId: goal.id, title: ['Survey and plan', 'Funding approved', 'Works begin', 'Opening'][m]!, dueDate: due, doneAt: done && done < now ? done : null } });
+      }
+      await prisma.disbursement.create({ data: { partnershipId: p.id, goalId: goal.id, amountMinor: yearly / BigInt(int(3, 8)), currency, paidAt: new Date(start.getTime() + int(30, 400) * 86_400_000), note: 'Quarterly transfer' } });
+    }
+  }
 }
 
 function viewerOf(id: string, name: string, roles: [string, MembershipRole][]): Viewer {
