@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import type { AddressInfo } from 'node:net';
 import { createYoga, maskError, type Plugin } from 'graphql-yoga';
-import { GraphQLError, Kind, type OperationDefinitionNode } from 'graphql';
+import { getOperationAST, GraphQLError, Kind, type OperationDefinitionNode } from 'graphql';
 import { createRateLimits, setRateLimits } from './auth/rateLimits.ts';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
@@ -137,6 +137,9 @@ export async function buildApp(overrides: Partial<Record<string, string>> = {}):
       maskError: (error, message, isDev) => {
         // The client sees only "Unexpected error."; the operator sees the cause.
         const original = (error as { originalError?: unknown }).originalError ?? error;
+        // A GraphQLError built by another copy of graphql (graphql-armor's CommonJS build):
+        // an expected, typed error, re-created so that yoga does not mask it.
+        if (isForeignGraphQLError(original)) return asOwnGraphQLError(original);
         // An id that is not a UUID reached the database (e.g. through node(id)): bad input.
         if (original instanceof Error && /invalid input syntax for type uuid|Error creating UUID/i.test(original.message)) {
           return new AppError(ErrorCode.BAD_USER_INPUT, 'Malformed id.');
@@ -388,6 +391,7 @@ export async function buildApp(overrides: Partial<Record<string, string>> = {}):
           document = parse(payload.query);
         } catch (err) {
           if (err instanceof GraphQLError) return [err];
+          if (isForeignGraphQLError(err)) return [asOwnGraphQLError(err)];
           throw err;
         }
         const args: ExecutionArgs = {
@@ -401,10 +405,15 @@ export async function buildApp(overrides: Partial<Record<string, string>> = {}):
         // graphql-armor's limits throw from validation rather than report; same treatment.
         try {
           const errors = validate(args.schema, args.document);
-          if (errors.length) return errors;
+          if (errors.length) return errors.map((e: GraphQLError) => (e instanceof GraphQLError || !isForeignGraphQLError(e) ? e : asOwnGraphQLError(e)));
         } catch (err) {
           if (err instanceof GraphQLError) return [err];
+          if (isForeignGraphQLError(err)) return [asOwnGraphQLError(err)];
           throw err;
+        }
+        // Several operations and no (or an unknown) name: refused as on HTTP, with its code.
+        if (!getOperationAST(args.document, args.operationName)) {
+          return [new GraphQLError('Could not determine what operation to execute.', { extensions: { code: 'OPERATION_RESOLUTION_FAILURE' } })];
         }
         return args;
       },
@@ -562,6 +571,15 @@ function isDatabaseUnavailable(error: unknown): boolean {
 /** Text PostgreSQL cannot store (a NUL byte, SQLSTATE 22021 / 22P05): the client's input, not our bug. */
 function isUnstorableText(error: unknown): boolean {
   return errorChain(error).some((e) => ['22021', '22P05'].includes(e.code) || /Code: `(22021|22P05)`/.test(String(e.message ?? '')));
+}
+
+/** A GraphQLError from another copy of the graphql package (not `instanceof` ours). */
+function isForeignGraphQLError(err: unknown): err is Error & { extensions?: Record<string, unknown> } {
+  return err instanceof Error && !(err instanceof GraphQLError) && (err.name === 'GraphQLError' || err.constructor?.name === 'GraphQLError');
+}
+
+function asOwnGraphQLError(err: Error & { extensions?: Record<string, unknown> }): GraphQLError {
+  return new GraphQLError(err.message, { extensions: { ...(err.extensions ?? {}) } });
 }
 
 function sameHost(origin: string, host: string | undefined): boolean {

@@ -27,7 +27,10 @@ const tokens = `{ ${Array.from({ length: 1500 }, () => '__typename').join(' ')} 
 const recursiveFragment = `{ ...__schema } fragment __schema on Query { ...__schema latestEventCursor }`;
 const suggestion = `{ needz { id } }`;
 
+const costly = `{ needs(first: 1000) { edges { node { id title community { name } } } } }`;
+
 const ABUSE: [string, string][] = [
+  ['cost over the limit', costly],
   ['deep nesting', deep],
   ['alias flood', aliases],
   ['directive flood', directives],
@@ -60,6 +63,9 @@ describe('abusive documents', () => {
       const http = await anonymous.gql(query);
       expect(http.data ?? null, label).toBeNull();
       expect(http.errors?.length, label).toBeGreaterThan(0);
+      // Said plainly, with its code; never masked as an unexpected error.
+      expect(http.errors![0]!.message, label).not.toBe('Unexpected error.');
+      expect(http.errors![0]!.extensions?.code, label).not.toBe('INTERNAL_SERVER_ERROR');
       const ws = await overWebSocket(query, null);
       expect(ws.length, label).toBeGreaterThan(0);
       // The same rule said the same thing on both transports.

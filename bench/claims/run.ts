@@ -1,0 +1,142 @@
+// bench:claims — 1,000 volunteers claiming 100 needs at once on PostgreSQL: throughput, latency,
+// and the correctness check (exactly one winner per need, every other claimer told
+// CLAIM_CONFLICT, the database agreeing). Alternates with an uncontended round (1,000 needs,
+// one claimer each) to show what the contention costs. See bench/README.md.
+import pg from 'pg';
+import { startApi } from '../lib/api.ts';
+import { createBenchDatabase, migrate, seedCommunity, seedUsers } from '../lib/db.ts';
+import { ProcessMeter, alternate, ask, benchDir, flags, log, median, round, spawnNode, stopAll, summarize, waitForMessage } from '../lib/harness.ts';
+import { writeResult, type Table } from '../lib/results.ts';
+
+const opts = flags({ volunteers: 1000, needs: 100, rounds: 3, warmup: 1, poolMax: 10 });
+
+type Variant = 'contended' | 'uncontended';
+
+async function main() {
+  const started = Date.now();
+  const db = await createBenchDatabase('claims');
+  const client = new pg.Client({ connectionString: db.url });
+  client.on('error', () => {});
+  try {
+    log(`claims: ${opts.volunteers} volunteers at once on ${opts.needs} needs (and on ${opts.volunteers} needs, uncontended); ${opts.rounds} rounds after ${opts.warmup} warm-up`);
+    await migrate(db.url);
+    await client.connect();
+    const { communityId } = await seedCommunity(client, 'claims');
+    // Fresh volunteers every round, so nobody reaches the active-claims cap (5) and every claim is a first claim.
+    const roundsTotal = (opts.rounds + opts.warmup) * 2;
+    const volunteers = await seedUsers(client, 'claims-vol', opts.volunteers * roundsTotal, communityId, 'VOLUNTEER');
+    const api = await startApi({ DATABASE_URL: db.url, DATABASE_POOL_MAX: String(opts.poolMax), MAX_ACTIVE_CLAIMS: '5' }, { label: 'api' });
+    const claimer = spawnNode(`${benchDir}claims/claimer.ts`, [], { ipc: true, label: 'claimer' });
+    await waitForMessage(claimer, 'ready');
+
+    let used = 0;
+    const runs = await alternate(['contended', 'uncontended'] as const, opts.rounds, opts.warmup, async (v: Variant, r) => {
+      const needCount = v === 'contended' ? opts.needs : opts.volunteers;
+      const { rows } = await client.query(
+        `INSERT INTO "Need" (id, title, category, urgency, lat, lng, address, "publicLat", "publicLng", "requesterName", "communityId", "updatedAt")
+         SELECT gen_random_uuid(), 'Claim me ' || i, 'FOOD', 'HIGH', 31.52, 34.59, 'Bench St', 31.52, 34.59, 'Bench', $1, now()
+         FROM generate_series(1, $2::int) AS i RETURNING id`,
+        [communityId, needCount],
+      );
+      const needIds: string[] = rows.map((x) => x.id);
+      const mine = volunteers.slice(used, used + opts.volunteers);
+      used += opts.volunteers;
+      const pairs = mine.map((u, i) => [u.token, Buffer.from(`Need:${needIds[i % needIds.length]}`).toString('base64')]);
+      await ask(claimer, { type: 'warm', url: api.url, warm: opts.volunteers }, 'warmed');
+      const meter = new ProcessMeter([api.pid, claimer.pid!]);
+      const res = await ask<{ wallMs: number; outcomes: { ms: number; code: string; message?: string }[] }>(claimer, { type: 'claim', url: api.url, pairs }, 'done');
+      const usage = meter.stop();
+      const codes: Record<string, number> = {};
+      for (const o of res.outcomes) codes[o.code] = (codes[o.code] ?? 0) + 1;
+      // The database's view: one live claim per need at most, and the need's own count agreeing.
+      const check = (
+        await client.query(
+          `SELECT count(*) FILTER (WHERE c.live = 1 AND n."activeClaims" = 1 AND n.status = 'CLAIMED')::int AS ok,
+                  count(*) FILTER (WHERE c.live > 1)::int AS doubled,
+                  COALESCE(sum(c.live), 0)::int AS claims
+           FROM "Need" n LEFT JOIN LATERAL (SELECT count(*)::int AS live FROM "Claim" WHERE "needId" = n.id AND status IN ('ACTIVE', 'STARTED')) c ON true
+           WHERE n.id = ANY($1::uuid[])`,
+          [needIds],
+        )
+      ).rows[0];
+      const expectedWinners = Math.min(needCount, opts.volunteers);
+      const correct = codes.WON === expectedWinners && (codes.CLAIM_CONFLICT ?? 0) === opts.volunteers - expectedWinners && check.ok === expectedWinners && check.doubled === 0 && check.claims === expectedWinners;
+      const lat = summarize(res.outcomes.map((o) => o.ms), 1);
+      const out = {
+        variant: v,
+        wallMs: round(res.wallMs, 1),
+        claimsPerSecond: Math.round(opts.volunteers / (res.wallMs / 1000)),
+        latency: lat,
+        codes,
+        database: check,
+        correct,
+        serverCpuPercent: usage.cpuPercent[0]!,
+        serverMaxRssMB: usage.maxRssMB[0]!,
+        otherErrors: [...new Set(res.outcomes.filter((o) => !['WON', 'CLAIM_CONFLICT'].includes(o.code)).map((o) => `${o.code}: ${o.message}`))].slice(0, 3),
+      };
+      log(
+        `  ${r < 0 ? '(warm-up) ' : ''}${v.padEnd(11)} ${out.wallMs} ms for ${opts.volunteers} claims (${out.claimsPerSecond}/s), p50 ${lat.median} p99 ${lat.p99} ms; ${JSON.stringify(codes)}; db ${JSON.stringify(check)}; ${correct ? 'correct' : 'WRONG'}, server CPU ${out.serverCpuPercent}%` +
+          (out.otherErrors.length ? `; ${out.otherErrors.join(' | ')}` : ''),
+      );
+      return out;
+    });
+    await api.stop();
+
+    const agg = (v: Variant) => ({
+      claimsPerSecond: Math.round(median(runs[v].map((x) => x.claimsPerSecond))),
+      wallMs: median(runs[v].map((x) => x.wallMs)),
+      p50: median(runs[v].map((x) => x.latency.median)),
+      p99: median(runs[v].map((x) => x.latency.p99)),
+      cpu: median(runs[v].map((x) => x.serverCpuPercent)),
+      allCorrect: runs[v].every((x) => x.correct),
+      codes: runs[v].map((x) => x.codes),
+    });
+    const summary = { contended: agg('contended'), uncontended: agg('uncontended') };
+    const table: Table = {
+      title: `${opts.volunteers} claims sent at once (API on PostgreSQL, pool ${opts.poolMax}); medians of ${opts.rounds} rounds`,
+      columns: ['round', 'needs', 'wall ms', 'claims/s', 'p50 ms', 'p99 ms', 'won', 'CLAIM_CONFLICT', 'other', 'database check', 'server CPU %'],
+      rows: (['contended', 'uncontended'] as Variant[]).flatMap((v) =>
+        runs[v].map((x, i) => [
+          `${v} #${i + 1}`,
+          v === 'contended' ? opts.needs : opts.volunteers,
+          x.wallMs,
+          x.claimsPerSecond,
+          x.latency.median,
+          x.latency.p99,
+          x.codes.WON ?? 0,
+          x.codes.CLAIM_CONFLICT ?? 0,
+          opts.volunteers - (x.codes.WON ?? 0) - (x.codes.CLAIM_CONFLICT ?? 0),
+          x.correct ? 'exactly one live claim per need' : `WRONG ${JSON.stringify(x.database)}`,
+          x.serverCpuPercent,
+        ]),
+      ),
+      note: 'Latency: from sending a claim to its answer, all claims in flight together (keep-alive connections opened beforehand). Each round uses fresh needs and fresh volunteers.',
+    };
+    await writeResult({
+      name: 'claims',
+      title: 'Claim contention (bench:claims)',
+      command: `pnpm bench:claims ${process.argv.slice(2).join(' ')}`.trim(),
+      summary: `Contended: ${opts.volunteers} volunteers (members of the community, sessions inserted in SQL) claim ${opts.needs} single-slot needs, ${opts.volunteers / opts.needs} per need, all requests in flight at once from a separate process. Uncontended: the same with one need per volunteer. Median contended: ${summary.contended.claimsPerSecond} claims/s, p99 ${summary.contended.p99} ms; uncontended: ${summary.uncontended.claimsPerSecond} claims/s, p99 ${summary.uncontended.p99} ms.`,
+      tables: [table],
+      targets: [
+        { what: `contended: exactly ${opts.needs} winners and ${opts.volunteers - opts.needs} CLAIM_CONFLICT, every round`, target: 'always', value: summary.contended.allCorrect ? 'yes' : 'no', met: summary.contended.allCorrect },
+        { what: 'contended claims/s, p99', target: '(measured)', value: `${summary.contended.claimsPerSecond}/s, p99 ${summary.contended.p99} ms`, met: null },
+      ],
+      notes: [`Run took ${Math.round((Date.now() - started) / 1000)} s.`],
+      data: { opts, summary, runs },
+    });
+    log('wrote bench/results/claims.json and RESULTS.md');
+  } finally {
+    await stopAll();
+    await client.end().catch(() => {});
+    await db.drop().catch(() => {});
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (err) => {
+    console.error(err);
+    stopAll().finally(() => process.exit(1));
+  },
+);
