@@ -233,3 +233,29 @@ export function migrationSlug(name: string): string {
   if (!slug) throw new Error(`Invalid migration name ${JSON.stringify(name)}: use letters, digits and underscores.`);
   return slug;
 }
+
+/**
+ * The cheap check at start: when `_prisma_migrations` already records every migration in the
+ * directory as finished, with the file's checksum, nothing is pending and the WASM engine (a
+ * few seconds and a few hundred MB to load) is not needed. Anything else — a new, failed or
+ * edited migration, or no table yet — returns false, and the caller asks the engine.
+ */
+export async function upToDateWithoutEngine(db: Database, migrationsDir: string = repoPaths.migrations): Promise<boolean> {
+  const { createHash } = await import('node:crypto');
+  const list = await listMigrations(migrationsDir);
+  type Row = { migration_name: string; checksum: string; finished_at: Date | null; rolled_back_at: Date | null };
+  let rows: Row[];
+  try {
+    rows = await db.prisma.$queryRawUnsafe<Row[]>('SELECT migration_name, checksum, finished_at, rolled_back_at FROM "_prisma_migrations"');
+  } catch {
+    return false; // no table yet
+  }
+  const applied = new Map(rows.filter((r) => r.finished_at && !r.rolled_back_at).map((r) => [r.migration_name, r.checksum]));
+  for (const m of list.migrationDirectories) {
+    const content = m.migrationFile.content;
+    if (!('tag' in content) || content.tag !== 'ok') return false;
+    const sum = createHash('sha256').update(content.value).digest('hex');
+    if (applied.get(m.path) !== sum) return false;
+  }
+  return true;
+}

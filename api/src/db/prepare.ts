@@ -2,10 +2,14 @@
 // asked (MIGRATE_ON_START=1 or `pnpm db:migrate`), and what is pending is said plainly.
 import type { Config } from '../config.ts';
 import type { Database } from './client.ts';
-import { applyMigrations, migrationStatus } from './migrations.ts';
+import { applyMigrations, migrationStatus, upToDateWithoutEngine } from './migrations.ts';
 import { seedDemoData } from './seed.ts';
 
 export async function prepareDatabase(db: Database, config: Config): Promise<{ pending: string[] }> {
+  if (await upToDateWithoutEngine(db)) {
+    await seedIfAsked(db, config);
+    return { pending: [] };
+  }
   const migrate = config.MIGRATE_ON_START ?? db.kind === 'pglite';
   if (migrate) {
     const { applied } = await applyMigrations(db);
@@ -17,9 +21,12 @@ export async function prepareDatabase(db: Database, config: Config): Promise<{ p
       `[db] ${status.pending.length} migration(s) pending: ${status.pending.join(', ')}. Run \`pnpm db:migrate\` (or start with MIGRATE_ON_START=1). /ready reports 503 until then.`,
     );
   }
-  if (config.SEED_ON_START && status.pending.length === 0) {
-    const { created } = await seedDemoData(db);
-    if (created && config.LOG_LEVEL !== 'silent') console.log('[db] seeded demo data');
-  }
+  if (status.pending.length === 0) await seedIfAsked(db, config);
   return { pending: status.pending };
+}
+
+async function seedIfAsked(db: Database, config: Config) {
+  if (!config.SEED_ON_START) return;
+  const { created } = await seedDemoData(db);
+  if (created && config.LOG_LEVEL !== 'silent') console.log('[db] seeded demo data');
 }
