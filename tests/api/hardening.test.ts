@@ -11,12 +11,14 @@ let s: TestServer;
 let volunteer: Api;
 
 beforeAll(async () => {
-  s = await startServer();
+  // No background outbox poll, so that "no SQL ran" is exact.
+  s = await startServer({ EVENT_POLL_MS: '600000' });
   const admin = await adminClient(s.url);
   const community = await createCommunity(admin);
   const coordinator = await member(s.url, admin, community, 'COORDINATOR');
   await createNeed(coordinator, community);
   volunteer = await member(s.url, admin, community, 'VOLUNTEER');
+  await new Promise((r) => setTimeout(r, 300)); // the event stream's read after the last commit
 });
 afterAll(async () => s?.stop());
 
