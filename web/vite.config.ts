@@ -13,6 +13,8 @@ export default defineConfig({
       adapter: adapter({ out: 'build', precompress: true }),
       compilerOptions: { runes: true },
       serviceWorker: { register: true },
+      // Root-relative asset paths: the service worker serves one cached shell for every path when offline.
+      paths: { relative: false },
       version: { pollInterval: 0 },
     }),
   ],

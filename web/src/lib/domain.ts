@@ -5,6 +5,7 @@ import type { introspection_types } from './graphql/graphql-env.d.ts';
 export type NeedCategory = introspection_types['NeedCategory']['enumValues'];
 export type Urgency = introspection_types['Urgency']['enumValues'];
 export type NeedStatus = introspection_types['NeedStatus']['enumValues'];
+export type NotificationKind = introspection_types['NotificationKind']['enumValues'];
 
 export const CATEGORIES: readonly NeedCategory[] = [
   'FOOD',
@@ -23,6 +24,7 @@ export const CATEGORIES: readonly NeedCategory[] = [
 export const URGENCIES: readonly Urgency[] = ['CRITICAL', 'HIGH', 'NORMAL', 'LOW'];
 export const STATUSES: readonly NeedStatus[] = ['OPEN', 'CLAIMED', 'IN_PROGRESS', 'DONE', 'CANCELLED'];
 export const LIVE_STATUSES: readonly NeedStatus[] = ['OPEN', 'CLAIMED', 'IN_PROGRESS'];
+export const NOTIFICATION_KINDS: readonly NotificationKind[] = ['NEW_CRITICAL_NEED', 'ASKED_TO_HELP', 'CLAIM_EXPIRING', 'HANDOVER_REQUESTED', 'NEED_COMPLETED'];
 
 /** Higher is more urgent; drives cluster colour (max of members) and sorting. */
 export const URGENCY_RANK: Record<Urgency, number> = { CRITICAL: 3, HIGH: 2, NORMAL: 1, LOW: 0 };

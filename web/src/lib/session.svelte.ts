@@ -1,22 +1,42 @@
 // Who is signed in (from the HttpOnly session cookie, via `me`), loaded once per app instance.
+// The last answer is kept on the device so "My tasks" still knows its owner offline.
 import type { Client } from '@urql/core';
+import { del, get, set } from 'idb-keyval';
 import { getContext, setContext } from 'svelte';
 import { MeQuery, ViewerFields } from './graphql/session.ts';
+import { isNetworkError } from './graphql/errors.ts';
 import { readFragment, type ResultOf } from './graphql/graphql.ts';
 
 export type Viewer = ResultOf<typeof ViewerFields>;
 export type CommunityRef = Viewer['memberships'][number]['community'];
 
+const VIEWER_KEY = 'ma:viewer';
+
 export class SessionState {
   me = $state.raw<Viewer | null>(null);
   loaded = $state(false);
+  /** True when `me` is the copy kept on this device because the server could not be reached. */
+  offline = $state(false);
   coordinatorCommunities = $derived<CommunityRef[]>(this.me?.memberships.filter((m) => m.role === 'COORDINATOR').map((m) => m.community) ?? []);
   isCoordinator = $derived(!!this.me && (this.me.isAdmin || this.coordinatorCommunities.length > 0));
 
   async load(client: Client) {
     const result = await client.query(MeQuery, {}, { requestPolicy: 'network-only' }).toPromise();
-    this.me = result.data?.me ? readFragment(ViewerFields, result.data.me) : null;
+    if (isNetworkError(result.error)) {
+      this.me = (await get<Viewer>(VIEWER_KEY).catch(() => undefined)) ?? null;
+      this.offline = !!this.me;
+    } else {
+      this.me = result.data?.me ? readFragment(ViewerFields, result.data.me) : null;
+      this.offline = false;
+      await (this.me ? set(VIEWER_KEY, $state.snapshot(this.me)) : del(VIEWER_KEY)).catch(() => {});
+    }
     this.loaded = true;
+  }
+
+  /** Forgets the signed-in user on this device (sign-out). */
+  async forget() {
+    this.me = null;
+    await del(VIEWER_KEY).catch(() => {});
   }
 
   isMemberOf(communityId: string): boolean {
@@ -27,6 +47,11 @@ export class SessionState {
   addMembership(community: CommunityRef) {
     if (!this.me || this.isMemberOf(community.id)) return;
     this.me = { ...this.me, memberships: [...this.me.memberships, { role: 'VOLUNTEER', community }] };
+  }
+
+  /** Applies profile edits (name, language) to the signed-in user shown in the header. */
+  update(changes: Partial<Pick<Viewer, 'name' | 'locale'>>) {
+    if (this.me) this.me = { ...this.me, ...changes };
   }
 }
 

@@ -1,4 +1,4 @@
-import { graphql } from './graphql.ts';
+import { graphql, type ResultOf } from './graphql.ts';
 
 export const ClaimFields = graphql(`
   fragment ClaimFields on Claim {
@@ -78,3 +78,5 @@ export const ExtendClaimMutation = graphql(
   `,
   [ClaimFields],
 );
+
+export type ClaimFieldsData = ResultOf<typeof ClaimFields>;

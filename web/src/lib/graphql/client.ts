@@ -1,7 +1,7 @@
 // One GraphQL client per app instance: HTTP for queries and mutations, graphql-ws for subscriptions,
 // a normalised cache so a need changed by a subscription updates every view that shows it.
 import { Client, fetchExchange, subscriptionExchange } from '@urql/core';
-import { cacheExchange } from '@urql/exchange-graphcache';
+import { cacheExchange, type Cache } from '@urql/exchange-graphcache';
 import { createClient as createWsClient, type Client as WsClient } from 'graphql-ws';
 import { getContextClient, setContextClient } from '@urql/svelte';
 import { getContext, setContext } from 'svelte';
@@ -11,10 +11,19 @@ export type GraphqlClients = { client: Client; ws: WsClient };
 
 const embedded = () => null;
 
+function invalidateMyClaims(cache: Cache) {
+  cache.invalidate('Query', 'myClaims', { live: true });
+  cache.invalidate('Query', 'myClaims', { live: false });
+}
+
 export function createGraphqlClients(origin: string, connection: ConnectionState): GraphqlClients {
+  let socket: WebSocket | undefined;
+  let pongTimer: ReturnType<typeof setTimeout> | undefined;
   const ws = createWsClient({
     url: `${origin.replace(/^http/, 'ws')}/graphql`,
     lazy: true,
+    // Moving between pages swaps subscriptions; keep the socket meanwhile instead of reopening it.
+    lazyCloseTimeout: 3_000,
     keepAlive: 10_000,
     // Never give up: a volunteer's phone drops in and out of coverage.
     retryAttempts: Number.POSITIVE_INFINITY,
@@ -22,8 +31,25 @@ export function createGraphqlClients(origin: string, connection: ConnectionState
     retryWait: (retries) => new Promise((resolve) => setTimeout(resolve, Math.min(500 * 2 ** retries, 8_000) * (0.75 + Math.random() / 2))),
     on: {
       connecting: (isRetry) => connection.connecting(isRetry),
-      connected: (_socket, _payload, wasRetry) => connection.connected(wasRetry),
-      closed: (event) => connection.closed(event),
+      connected: (s, _payload, wasRetry) => {
+        socket = s as WebSocket;
+        connection.connected(wasRetry);
+      },
+      // A socket that stops answering (coverage lost without a close) is closed, so the client retries.
+      ping: (received) => {
+        if (received) return;
+        clearTimeout(pongTimer);
+        pongTimer = setTimeout(() => {
+          if (socket?.readyState === WebSocket.OPEN) socket.close(4408, 'Pong timeout');
+        }, 5_000);
+      },
+      pong: (received) => {
+        if (received) clearTimeout(pongTimer);
+      },
+      closed: (event) => {
+        clearTimeout(pongTimer);
+        connection.closed(event);
+      },
     },
   });
 
@@ -56,9 +82,10 @@ export function createGraphqlClients(origin: string, connection: ConnectionState
         updates: {
           Mutation: {
             // A claim changes what "My tasks" lists; refetch it rather than guess its order.
-            claimNeed: (_r, _a, cache) => cache.invalidate('Query', 'myClaims', { live: true }),
-            releaseClaim: (_r, _a, cache) => cache.invalidate('Query', 'myClaims', { live: true }),
-            completeClaim: (_r, _a, cache) => cache.invalidate('Query', 'myClaims', { live: true }),
+            claimNeed: (_r, _a, cache) => invalidateMyClaims(cache),
+            releaseClaim: (_r, _a, cache) => invalidateMyClaims(cache),
+            completeClaim: (_r, _a, cache) => invalidateMyClaims(cache),
+            startClaim: (_r, _a, cache) => invalidateMyClaims(cache),
             createNeed: (_r, _a, cache) => cache.invalidate('Query', 'latestEventCursor'),
           },
         },

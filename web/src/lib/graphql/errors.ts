@@ -50,3 +50,14 @@ export function toUiError(error: CombinedError): UiError {
 
 /** True when the failure is the network, so an action may be queued and retried. */
 export const isNetworkError = (error: CombinedError | undefined) => !!error?.networkError && !error.graphQLErrors.length;
+
+/**
+ * The message for one input field: ours when we have one for that field (so it is translated),
+ * the server's otherwise. `field` is the input's field name, e.g. `title`.
+ */
+export function fieldMessage(error: UiError | null, field: string, i18n: { has(key: string): key is MessageKey; t(key: MessageKey): string }): string | undefined {
+  const server = error?.fields[field];
+  if (server === undefined) return undefined;
+  const key = `invalid.${field}`;
+  return i18n.has(key) ? i18n.t(key) : server;
+}

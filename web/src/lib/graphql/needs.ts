@@ -100,7 +100,7 @@ export const NeedPrivateQuery = graphql(`
   query NeedPrivate($id: ID!) {
     need(id: $id) {
       id
-      privateDetails { address lat lng requesterName requesterPhone }
+      privateDetails { address lat lng requesterName requesterPhone requesterEmail }
     }
   }
 `);
@@ -119,8 +119,11 @@ export const NeedChangedSubscription = graphql(
   [NeedDetails],
 );
 
-export const CreateNeedMutation = graphql(`
-  mutation CreateNeed($input: CreateNeedInput!) {
-    createNeed(input: $input) { need { id title } }
-  }
-`);
+export const CreateNeedMutation = graphql(
+  `
+    mutation CreateNeed($input: CreateNeedInput!) {
+      createNeed(input: $input) { need { ...NeedSummary } }
+    }
+  `,
+  [NeedSummary],
+);

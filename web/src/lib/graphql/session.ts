@@ -50,3 +50,44 @@ export const JoinCommunityMutation = graphql(`
     joinCommunity(communityId: $communityId) { role community { id viewerRole } }
   }
 `);
+
+/** The signed-in user's own profile, as the profile form edits it. */
+export const ProfileFields = graphql(`
+  fragment ProfileFields on User {
+    id
+    name
+    email
+    phone
+    locale
+    skills
+    homeArea
+    homeLat
+    homeLng
+    availableDays
+    availableFromHour
+    availableToHour
+    notifyEmail
+    notifyInApp
+    mutedKinds
+    quietFromHour
+    quietToHour
+  }
+`);
+
+export const ProfileQuery = graphql(
+  `
+    query Profile {
+      me { ...ProfileFields }
+    }
+  `,
+  [ProfileFields],
+);
+
+export const UpdateProfileMutation = graphql(
+  `
+    mutation UpdateProfile($input: UpdateProfileInput!) {
+      updateProfile(input: $input) { ...ProfileFields }
+    }
+  `,
+  [ProfileFields],
+);

@@ -48,6 +48,11 @@ export class I18n {
     });
   };
 
+  /** Whether a key exists, e.g. a message for one input field reported by the server. */
+  has(key: string): key is MessageKey {
+    return Object.hasOwn(en, key);
+  }
+
   #plural(forms: PluralForms, count: number): string {
     const category = this.#plurals.select(count) as keyof PluralForms;
     return forms[category] ?? forms.other;

@@ -4,7 +4,9 @@
 import type { Client } from '@urql/core';
 import { get, set } from 'idb-keyval';
 import { getContext, setContext } from 'svelte';
+import { readFragment } from '../graphql/graphql.ts';
 import {
+  ClaimFields,
   ClaimNeedMutation,
   CompleteClaimMutation,
   ExtendClaimMutation,
@@ -68,6 +70,13 @@ export class OfflineQueue {
     return item;
   }
 
+  /** Drops everything queued on this device (sign-out). */
+  async clear() {
+    this.pending = [];
+    this.conflicts = [];
+    await this.#save();
+  }
+
   async dismiss(conflict: Conflict) {
     this.conflicts = this.conflicts.filter((c) => c !== conflict);
     await this.#save();
@@ -78,12 +87,15 @@ export class OfflineQueue {
     if (this.flushing || this.pending.length === 0) return;
     this.flushing = true;
     try {
+      // A claim made offline has no id yet; what was queued after it on the same need uses the new one.
+      const claimed = new Map<string, string>();
       while (this.pending.length > 0) {
         const action = this.pending[0]!;
-        const result = await runClaimAction(client, action);
+        const result = await runClaimAction(client, { ...action, claimId: action.claimId ?? claimed.get(action.needId) });
         if (result.error && isNetworkError(result.error)) break;
         this.pending = this.pending.slice(1);
         if (result.error) this.conflicts = [...this.conflicts, { action, error: toUiError(result.error) }];
+        else if (result.data && 'claimNeed' in result.data) claimed.set(action.needId, readFragment(ClaimFields, result.data.claimNeed.claim).id);
         await this.#save();
       }
     } finally {

@@ -1,0 +1,214 @@
+// The whole product for end-to-end tests: the real API as a child process, serving the built web app
+// on the same port, on a free loopback port with a fresh embedded database and the demo seed; and
+// Chromium (Debian's) driven by playwright-core. One stack per test file: seeding takes a while.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { AxeBuilder } from '@axe-core/playwright';
+import { freePort } from './process.ts';
+import { Api } from './client.ts';
+
+const apiDir = fileURLToPath(new URL('../../api/', import.meta.url));
+export const webBuildDir = fileURLToPath(new URL('../../web/build', import.meta.url));
+export const artifactsDir = fileURLToPath(new URL('../artifacts/', import.meta.url));
+export const docsDir = fileURLToPath(new URL('../../docs/', import.meta.url));
+
+export const PASSWORD = 'demo-password';
+
+export type Stack = {
+  url: string;
+  pid: number;
+  output: () => string;
+  /** A GraphQL client (bearer token) for arranging what the browser then sees. */
+  api: (token?: string | null) => Api;
+  stop(): Promise<void>;
+};
+
+export async function startStack(env: Record<string, string> = {}, timeoutMs = 240_000): Promise<Stack> {
+  if (!existsSync(join(webBuildDir, 'handler.js'))) throw new Error(`No web build at ${webBuildDir}: run pnpm --filter @mutual-aid/web build first.`);
+  const port = await freePort();
+  const dataDir = await mkdtemp(join(tmpdir(), 'ma-web-'));
+  let output = '';
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    cwd: apiDir,
+    env: {
+      ...process.env,
+      NODE_ENV: 'test',
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      PGLITE_DIR: join(dataDir, 'pglite'),
+      SEED_ON_START: '1',
+      WEB_BUILD_DIR: webBuildDir,
+      LOG_LEVEL: 'error',
+      RATE_LIMIT_SIGNUPS_PER_IP_PER_HOUR: '100000',
+      RATE_LIMIT_MUTATIONS_PER_MINUTE: '100000',
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout!.on('data', (d) => (output += d));
+  child.stderr!.on('data', (d) => (output += d));
+  const url = `http://127.0.0.1:${port}`;
+
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+      process.kill(child.pid!, 'SIGTERM');
+      const timer = setTimeout(() => child.exitCode === null && process.kill(child.pid!, 'SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(timer);
+    }
+    await rm(dataDir, { recursive: true, force: true });
+  };
+
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (child.exitCode !== null) {
+      await rm(dataDir, { recursive: true, force: true });
+      throw new Error(`API exited early (${child.exitCode}):\n${output}`);
+    }
+    try {
+      if ((await fetch(`${url}/ready`)).ok) break;
+    } catch {}
+    if (Date.now() > deadline) {
+      await stop();
+      throw new Error(`Stack not ready in ${timeoutMs} ms:\n${output}`);
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+
+  return {
+    url,
+    pid: child.pid!,
+    output: () => output,
+    api: (token = null) => {
+      const api = new Api(url);
+      api.token = token;
+      return api;
+    },
+    stop,
+  };
+}
+
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-dev-shm-usage'],
+  });
+}
+
+export const DESKTOP = { width: 1280, height: 800 };
+export const PHONE = { width: 360, height: 740 };
+
+/** A browser context signed in as `token`'s user (the session cookie the API sets at sign-in). */
+export async function contextFor(
+  browser: Browser,
+  stack: Stack,
+  opts: {
+    token?: string | null;
+    /** The browser's language; also chosen in the app (its cookie) unless `chooseLocale` is false. */
+    locale?: 'en' | 'he' | 'ar' | 'ru';
+    chooseLocale?: boolean;
+    viewport?: { width: number; height: number };
+    serviceWorkers?: 'allow' | 'block';
+  } = {},
+): Promise<BrowserContext> {
+  const locale = opts.locale ?? 'en';
+  const context = await browser.newContext({
+    viewport: opts.viewport ?? DESKTOP,
+    locale,
+    timezoneId: 'Asia/Jerusalem',
+    // The service worker gets its own test; elsewhere it would only add caching between runs.
+    serviceWorkers: opts.serviceWorkers ?? 'block',
+    isMobile: (opts.viewport?.width ?? DESKTOP.width) < 500,
+    hasTouch: (opts.viewport?.width ?? DESKTOP.width) < 500,
+  });
+  const cookies = opts.chooseLocale === false ? [] : [{ name: 'ma_locale', value: locale, url: stack.url }];
+  if (opts.token) cookies.push({ name: 'ma_session', value: opts.token, url: stack.url });
+  await context.addCookies(cookies);
+  return context;
+}
+
+/** Signs in through the API and returns the session token. */
+export async function signIn(stack: Stack, email: string, password = PASSWORD): Promise<string> {
+  const api = stack.api();
+  await api.signIn(email, password);
+  return api.token!;
+}
+
+/** A new volunteer, member of `communityId`, with English as their language. */
+export async function newVolunteer(stack: Stack, name: string, communityId: string): Promise<{ token: string; id: string; email: string }> {
+  const api = stack.api();
+  const email = `${name.toLowerCase().replace(/\W+/g, '.')}.${Date.now()}.${Math.random().toString(36).slice(2, 6)}@example.org`;
+  const d = await api.ok(`mutation($input: SignUpInput!) { signUp(input: $input) { token user { id } } }`, {
+    input: { email, name, password: PASSWORD, locale: 'en' },
+  });
+  api.token = d.signUp.token;
+  await api.ok(`mutation($c: ID!) { joinCommunity(communityId: $c) { role } }`, { c: communityId });
+  return { token: d.signUp.token, id: d.signUp.user.id, email };
+}
+
+export async function communityId(stack: Stack, slug: string): Promise<{ id: string; centerLat: number; centerLng: number; name: string }> {
+  const d = await stack.api().ok(`{ communities { id slug name centerLat centerLng } }`);
+  const c = d.communities.find((x: { slug: string }) => x.slug === slug);
+  if (!c) throw new Error(`No community ${slug}`);
+  return c;
+}
+
+export type NewNeed = { title: string; category?: string; urgency?: string; slots?: number; lat: number; lng: number; description?: string };
+
+export async function createNeed(stack: Stack, token: string, community: string, need: NewNeed): Promise<{ id: string; title: string }> {
+  const d = await stack.api(token).ok(`mutation($input: CreateNeedInput!) { createNeed(input: $input) { need { id title } } }`, {
+    input: {
+      communityId: community,
+      title: need.title,
+      description: need.description ?? 'Created by an end-to-end test.',
+      category: need.category ?? 'FOOD',
+      urgency: need.urgency ?? 'CRITICAL',
+      slots: need.slots ?? 1,
+      lat: need.lat,
+      lng: need.lng,
+      address: '1 Test Street',
+      requesterName: 'Test Requester',
+      requesterPhone: '+972 50 123 4567',
+    },
+  });
+  return d.createNeed.need;
+}
+
+/** Serious and critical accessibility violations (WCAG 2.1 A/AA) on the page as it is now. */
+export async function seriousViolations(page: Page, exclude: string[] = []) {
+  let builder = new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']);
+  for (const selector of exclude) builder = builder.exclude(selector);
+  const result = await builder.analyze();
+  return result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.slice(0, 5).map((n) => n.target.join(' ')) }));
+}
+
+export async function screenshot(page: Page, name: string, opts: { fullPage?: boolean } = {}) {
+  await mkdir(artifactsDir, { recursive: true });
+  await page.screenshot({ path: join(artifactsDir, `${name}.png`), fullPage: opts.fullPage ?? false, animations: 'disabled' });
+}
+
+/** Waits until the board's map has drawn its needs (the clustered source is loaded). */
+export async function waitForMap(page: Page, selector = '[data-testid="board-map"]') {
+  await page.waitForSelector(`${selector}[data-ready="true"]`, { timeout: 60_000 });
+  await page.waitForFunction(
+    (sel) => {
+      const el = document.querySelector(sel) as (HTMLElement & { maplibre?: { loaded(): boolean; isSourceLoaded(id: string): boolean } }) | null;
+      return !!el?.maplibre && el.maplibre.isSourceLoaded('needs') && el.maplibre.loaded();
+    },
+    selector,
+    { timeout: 60_000 },
+  );
+}
+
+/** No element wider than the viewport: nothing to scroll sideways on a phone. */
+export function horizontalOverflow(page: Page): Promise<number> {
+  return page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+}
