@@ -2,12 +2,11 @@
 // the API appearing live, filters that live in the URL, and a dropped WebSocket that is announced and,
 // once back, resumes from the last event received so nothing created meanwhile is missed.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { copyFile, mkdir } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page, WebSocketRoute } from 'playwright-core';
 import {
   PHONE,
-  artifactsDir,
   communityId,
   contextFor,
   createNeed,
@@ -99,13 +98,16 @@ describe('the live board', () => {
     expect(inSource.length).toBeGreaterThan(500);
     expect(clusters.reduce((sum, c) => sum + (c.count ?? 0), 0)).toBeGreaterThan(100);
 
-    // Zoomed in on one place, the clusters open into single markers.
-    await board.evaluate(
-      ([lat, lng]) => (document.querySelector('[data-testid="board-map"]') as unknown as { maplibre: any }).maplibre.jumpTo({ center: [lng, lat], zoom: 15.5 }),
-      [sderot.centerLat, sderot.centerLng],
-    );
+    // Zoomed in on one need, the clusters open into single markers.
+    const one = await board.evaluate(async () => {
+      const map = (document.querySelector('[data-testid="board-map"]') as unknown as { maplibre: any }).maplibre;
+      const data = await map.getSource('needs').getData();
+      const f = data.features[0];
+      map.jumpTo({ center: f.geometry.coordinates, zoom: 16 });
+      return f.properties.id as string;
+    });
     await waitForMap(board);
-    await board.waitForFunction(() => (document.querySelector('[data-testid="board-map"]') as unknown as { maplibre: any }).maplibre.queryRenderedFeatures({ layers: ['need-points'] }).length > 0);
+    await expect.poll(async () => (await rendered(board, ['need-points'])).some((f) => f.id === one), { timeout: 10_000 }).toBe(true);
   });
 
   test('a need created through the API appears on the map and in the list, live', async () => {
@@ -119,14 +121,14 @@ describe('the live board', () => {
     });
     const { need } = await stack.api().ok(`query($id: ID!) { need(id: $id) { publicLat publicLng } }`, { id: created.id });
     await onMap(board, created.id, 5_000);
-    await board.locator(`[data-testid="need-card"][data-need-id="${created.id}"]`).waitFor({ timeout: 5_000 });
     await expect(board.getByTestId('board-announcer').textContent()).resolves.toContain(title);
-    // And it is drawn as its own marker where it is.
+    // And it is drawn as its own marker where it is, and listed with the needs in view there.
     await board.evaluate(
       ([lat, lng]) => (document.querySelector('[data-testid="board-map"]') as unknown as { maplibre: any }).maplibre.jumpTo({ center: [lng, lat], zoom: 16 }),
       [need.publicLat, need.publicLng],
     );
     await waitForMap(board);
+    await board.locator(`[data-testid="need-card"][data-need-id="${created.id}"]`).waitFor({ timeout: 5_000 });
     await expect.poll(async () => (await rendered(board, ['need-points'])).some((f) => f.id === created.id), { timeout: 5_000 }).toBe(true);
   });
 
@@ -179,8 +181,13 @@ describe('the live board', () => {
     await desktop.waitForTimeout(500);
     expect(await seriousViolations(desktop)).toEqual([]);
     await screenshot(desktop, 'board-desktop');
+    // The README's picture: closer in, where clusters open into single needs with their category icons.
+    await desktop.goto(stack.url + '/?at=31.4900,34.5600,11.60');
+    await waitForMap(desktop);
+    await desktop.waitForFunction(() => Number(document.querySelector('[data-testid="visible-count"]')?.getAttribute('data-count')) > 0);
+    await desktop.waitForTimeout(500);
     await mkdir(docsDir, { recursive: true });
-    await copyFile(join(artifactsDir, 'board-desktop.png'), join(docsDir, 'board.png'));
+    await desktop.screenshot({ path: join(docsDir, 'board.png'), animations: 'disabled' });
 
     const phone = await open('/', { viewport: PHONE });
     await waitForMap(phone);
@@ -199,8 +206,7 @@ describe('the live board', () => {
 });
 
 describe('a dropped connection', () => {
-  // Skipped: the reconnect banner is not asserted reliably yet (fails intermittently); issue 4 stays open.
-  test.skip('is announced, and on reconnect the board resumes from its last event', async () => {
+  test('is announced, and on reconnect the board resumes from its last event', async () => {
     const context = await contextFor(browser, stack, {});
     contexts.push(context);
     const page = await context.newPage();
@@ -252,5 +258,34 @@ describe('a dropped connection', () => {
     const resumed = subscribes.at(-1)!;
     expect(resumed.after).toMatch(/^\d+$/);
     expect(BigInt(resumed.after!)).toBeGreaterThan(BigInt(subscribes[0]!.after ?? '0'));
+  });
+});
+
+describe('near me', () => {
+  test('lists the open needs around a chosen place, nearest first, and keeps the place in the URL', async () => {
+    const page = await open('/near');
+    await page.getByText('Use your location or choose a place').waitFor();
+    await page.getByTestId('near-place').selectOption({ label: 'Sderot' });
+    await page.waitForURL((u) => u.searchParams.has('at') && u.searchParams.get('r') === '10');
+    const items = page.locator('[data-testid="near-list"] > li');
+    await items.first().waitFor();
+    const distances = (await items.evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-km'))))) as number[];
+    expect(distances.length).toBeGreaterThan(3);
+    expect(distances.every((d) => d <= 10)).toBe(true);
+    expect(distances).toEqual([...distances].sort((a, b) => a - b));
+    expect(new Set(await page.locator('[data-testid="near-list"] [data-testid="need-card"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-status'))))).toEqual(
+      new Set(['OPEN']),
+    );
+    // A smaller distance: only what is within it.
+    expect(Math.max(...distances)).toBeGreaterThan(2);
+    await page.locator('#near-radius').selectOption('2');
+    await page.waitForURL((u) => u.searchParams.get('r') === '2');
+    await expect
+      .poll(async () => {
+        const within = (await items.evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-km'))))) as number[];
+        return within.length > 0 && within.every((d) => d <= 2);
+      })
+      .toBe(true);
+    expect(await seriousViolations(page)).toEqual([]);
   });
 });

@@ -22,6 +22,7 @@ let stack: Stack;
 let browser: Browser;
 const contexts: BrowserContext[] = [];
 let need: { id: string; title: string };
+let sderot: Awaited<ReturnType<typeof communityId>>;
 let coordinatorToken: string;
 let volunteerA: { token: string };
 let volunteerB: { token: string };
@@ -38,7 +39,7 @@ const needPath = () => `/needs/${encodeURIComponent(need.id)}`;
 
 beforeAll(async () => {
   [stack, browser] = await Promise.all([startStack(), launchChromium()]);
-  const sderot = await communityId(stack, 'sderot');
+  sderot = await communityId(stack, 'sderot');
   coordinatorToken = await signIn(stack, 'coordinator.sderot@example.org');
   need = await createNeed(stack, coordinatorToken, sderot.id, {
     title: 'Insulin from the pharmacy on Herzl St',
@@ -158,8 +159,7 @@ describe('claiming a need', () => {
     for (const step of ['Created', 'Claimed by a volunteer', 'Claim extended', 'Work started', 'Completed']) expect(history).toContain(step);
   });
 
-  // Skipped: axe still reports violations on the dashboard; issue 4 stays open.
-  test.skip('the dashboard is accessible and looks right on a desktop and on a phone', async () => {
+  test('the dashboard is accessible and looks right on a desktop and on a phone', async () => {
     expect(await seriousViolations(dashboard)).toEqual([]);
     await screenshot(dashboard, 'dashboard-desktop', { fullPage: true });
 
@@ -169,5 +169,65 @@ describe('claiming a need', () => {
     expect(await horizontalOverflow(phone)).toBe(0);
     expect(await seriousViolations(phone)).toEqual([]);
     await screenshot(phone, 'dashboard-phone', { fullPage: true });
+  });
+
+  test('offline, claims wait on the device and are sent when back online; a conflict is shown', async () => {
+    const [ours, theirs] = await Promise.all([
+      createNeed(stack, coordinatorToken, sderot.id, { title: 'Drive to the clinic on Sunday', category: 'TRANSPORT', urgency: 'HIGH', lat: sderot.centerLat, lng: sderot.centerLng }),
+      createNeed(stack, coordinatorToken, sderot.id, { title: 'Hot meal for an elderly neighbour', category: 'FOOD', urgency: 'HIGH', lat: sderot.centerLat, lng: sderot.centerLng }),
+    ]);
+    const [volunteerC, volunteerD] = await Promise.all([newVolunteer(stack, 'Chen Mizrahi', sderot.id), newVolunteer(stack, 'Dana Peretz', sderot.id)]);
+    const context = await contextFor(browser, stack, { token: volunteerC.token, serviceWorkers: 'allow' });
+    contexts.push(context);
+
+    // First visit online: the service worker installs and keeps the app shell.
+    const tasks = await context.newPage();
+    await tasks.goto(stack.url + '/tasks');
+    await tasks.getByRole('heading', { name: 'My tasks' }).waitFor();
+    await tasks.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
+    const [pageOurs, pageTheirs] = [await context.newPage(), await context.newPage()];
+    await pageOurs.goto(stack.url + `/needs/${encodeURIComponent(ours.id)}`);
+    await pageTheirs.goto(stack.url + `/needs/${encodeURIComponent(theirs.id)}`);
+    await Promise.all([pageOurs.getByTestId('claim-button').waitFor(), pageTheirs.getByTestId('claim-button').waitFor()]);
+
+    await context.setOffline(true);
+    await pageOurs.getByTestId('connection-banner').waitFor();
+    for (const page of [pageOurs, pageTheirs]) {
+      await page.getByTestId('claim-button').click();
+      await expect(page.getByTestId('claim-notice').textContent()).resolves.toContain('Saved offline');
+      await page.locator('[data-testid="my-claim"][data-status="ACTIVE"]').waitFor();
+    }
+
+    // The app opens without a network, from the service worker, and lists what waits to be sent.
+    const shell = await tasks.goto(stack.url + '/tasks');
+    expect(shell?.fromServiceWorker()).toBe(true);
+    const waiting = tasks.getByTestId('pending-actions');
+    await waiting.waitFor();
+    expect(await waiting.textContent()).toContain('Drive to the clinic on Sunday');
+    expect(await waiting.textContent()).toContain('Hot meal for an elderly neighbour');
+
+    // Meanwhile, someone with a signal takes one of them.
+    await stack.api(volunteerD.token).ok(`mutation($id: ID!) { claimNeed(needId: $id) { claim { id } } }`, { id: theirs.id });
+
+    await context.setOffline(false);
+    await pageOurs.locator('[data-testid="my-claim"][data-status="ACTIVE"]').getByTestId('countdown').waitFor({ timeout: 15_000 });
+    expect(await pageOurs.getByTestId('claim-error').count()).toBe(0);
+    const conflict = pageTheirs.getByTestId('claim-error');
+    await conflict.waitFor({ timeout: 15_000 });
+    expect(await conflict.getAttribute('data-code')).toBe('CLAIM_CONFLICT');
+    await pageTheirs.locator('[data-testid="need-page"][data-status="CLAIMED"]').waitFor();
+    expect(await pageTheirs.getByTestId('my-claim').count()).toBe(0);
+
+    // My tasks: the claim that went through, and the one that could not, with why.
+    await tasks.getByTestId('pending-actions').waitFor({ state: 'detached' });
+    const conflicts = tasks.getByTestId('conflicts');
+    await conflicts.waitFor();
+    expect(await conflicts.textContent()).toContain('Hot meal for an elderly neighbour');
+    expect(await conflicts.textContent()).toContain('Someone else claimed this a moment ago.');
+    await tasks.locator(`[data-testid="task"][data-need-id="${ours.id}"]`).waitFor();
+    expect(await seriousViolations(tasks)).toEqual([]);
+    await screenshot(tasks, 'tasks-after-offline', { fullPage: true });
+    await tasks.getByRole('button', { name: 'Dismiss' }).click();
+    await conflicts.waitFor({ state: 'detached' });
   });
 });

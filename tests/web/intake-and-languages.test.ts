@@ -163,8 +163,7 @@ describe('languages', () => {
     await screenshot(page, 'need-phone-ar', { fullPage: true });
   });
 
-  // Skipped: switching language times out in this run; issue 4 stays open.
-  test.skip('switching language mirrors the page at once and is remembered', async () => {
+  test('switching language mirrors the page at once and is remembered', async () => {
     const page = await open('/', { locale: 'en' });
     await waitForMap(page);
     expect(await htmlAttrs(page)).toEqual({ lang: 'en', dir: 'ltr' });

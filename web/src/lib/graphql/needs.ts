@@ -54,7 +54,7 @@ export const NeedEventsSubscription = graphql(
 export const NearbyNeedsQuery = graphql(
   `
     query NearbyNeeds($point: PointInput!, $radiusKm: Float!, $filter: NeedFilter) {
-      nearbyNeeds(point: $point, radiusKm: $radiusKm, filter: $filter, first: 100) { ...NeedSummary }
+      nearbyNeeds(point: $point, radiusKm: $radiusKm, filter: $filter, first: 50) { ...NeedSummary }
     }
   `,
   [NeedSummary],

@@ -160,7 +160,7 @@ export function communityLabels(): LayerSpecification {
       'text-field': ['get', 'name'],
       'text-font': TEXT_FONT,
       'text-size': 12,
-      'text-offset': [0, 1.6],
+      'text-offset': [0, 2.1],
       'text-anchor': 'top',
       'text-optional': true,
     },

@@ -2,7 +2,7 @@
 // A failure the server reports (someone else claimed it, the need was cancelled…) becomes a
 // conflict the volunteer sees, instead of being retried forever or dropped silently.
 import type { Client } from '@urql/core';
-import { get, set } from 'idb-keyval';
+import { get, update } from 'idb-keyval';
 import { getContext, setContext } from 'svelte';
 import { readFragment } from '../graphql/graphql.ts';
 import {
@@ -53,63 +53,90 @@ export class OfflineQueue {
   pending = $state.raw<QueuedAction[]>([]);
   conflicts = $state.raw<Conflict[]>([]);
   flushing = $state(false);
+  /** False when IndexedDB is unavailable (private mode): the queue then lives in this tab only. */
+  #stored = true;
+  #channel: BroadcastChannel | undefined;
 
   async init() {
-    try {
-      this.pending = (await get<QueuedAction[]>(QUEUE_KEY)) ?? [];
-      this.conflicts = (await get<Conflict[]>(CONFLICTS_KEY)) ?? [];
-    } catch {
-      // IndexedDB unavailable (private mode): the queue then lives for this tab only.
-    }
+    // Every tab of the app shares one queue: each change is read-modify-write in IndexedDB, and
+    // the other tabs are told to re-read it.
+    this.#channel = new BroadcastChannel('ma-offline-queue');
+    this.#channel.onmessage = () => void this.#load();
+    await this.#load();
   }
 
   async enqueue(action: Omit<QueuedAction, 'id' | 'queuedAt'>) {
     const item: QueuedAction = { ...action, id: crypto.randomUUID(), queuedAt: new Date().toISOString() };
-    this.pending = [...this.pending, item];
-    await this.#save();
+    this.pending = await this.#update(QUEUE_KEY, this.pending, (list) => [...list, item]);
     return item;
   }
 
   /** Drops everything queued on this device (sign-out). */
   async clear() {
-    this.pending = [];
-    this.conflicts = [];
-    await this.#save();
+    this.pending = await this.#update(QUEUE_KEY, this.pending, () => []);
+    this.conflicts = await this.#update(CONFLICTS_KEY, this.conflicts, () => []);
   }
 
   async dismiss(conflict: Conflict) {
-    this.conflicts = this.conflicts.filter((c) => c !== conflict);
-    await this.#save();
+    this.conflicts = await this.#update(CONFLICTS_KEY, this.conflicts, (list) => list.filter((c) => c.action.id !== conflict.action.id));
   }
 
   /** Sends queued actions in order; stops at the first network failure and keeps the rest. */
   async flush(client: Client) {
-    if (this.flushing || this.pending.length === 0) return;
+    if (this.flushing) return;
     this.flushing = true;
     try {
-      // A claim made offline has no id yet; what was queued after it on the same need uses the new one.
-      const claimed = new Map<string, string>();
-      while (this.pending.length > 0) {
-        const action = this.pending[0]!;
-        const result = await runClaimAction(client, { ...action, claimId: action.claimId ?? claimed.get(action.needId) });
-        if (result.error && isNetworkError(result.error)) break;
-        this.pending = this.pending.slice(1);
-        if (result.error) this.conflicts = [...this.conflicts, { action, error: toUiError(result.error) }];
-        else if (result.data && 'claimNeed' in result.data) claimed.set(action.needId, readFragment(ClaimFields, result.data.claimNeed.claim).id);
-        await this.#save();
-      }
+      // One tab at a time sends the queue, so nothing is sent twice.
+      if (navigator.locks) await navigator.locks.request('ma-offline-queue', () => this.#send(client));
+      else await this.#send(client);
     } finally {
       this.flushing = false;
     }
   }
 
-  async #save() {
-    try {
-      await set(QUEUE_KEY, $state.snapshot(this.pending));
-      await set(CONFLICTS_KEY, $state.snapshot(this.conflicts));
-    } catch {
-      // see init()
+  async #send(client: Client) {
+    await this.#load();
+    // A claim made offline has no id yet; what was queued after it on the same need uses the new one.
+    const claimed = new Map<string, string>();
+    for (;;) {
+      const action = this.pending[0];
+      if (!action) break;
+      const result = await runClaimAction(client, { ...action, claimId: action.claimId ?? claimed.get(action.needId) });
+      if (result.error && isNetworkError(result.error)) break;
+      // The conflict is recorded before the action leaves the queue: a tab that sees it gone sees why.
+      if (result.error) {
+        const error = toUiError(result.error);
+        this.conflicts = await this.#update(CONFLICTS_KEY, this.conflicts, (list) => [...list, { action, error }]);
+      } else if (result.data && 'claimNeed' in result.data) {
+        claimed.set(action.needId, readFragment(ClaimFields, result.data.claimNeed.claim).id);
+      }
+      this.pending = await this.#update(QUEUE_KEY, this.pending, (list) => list.filter((a) => a.id !== action.id));
     }
+  }
+
+  async #load() {
+    if (!this.#stored) return;
+    try {
+      this.pending = (await get<QueuedAction[]>(QUEUE_KEY)) ?? [];
+      this.conflicts = (await get<Conflict[]>(CONFLICTS_KEY)) ?? [];
+    } catch {
+      this.#stored = false;
+    }
+  }
+
+  /** Read-modify-write of one list in IndexedDB (or in memory without it); returns the new list. */
+  async #update<T>(key: string, current: T[], change: (list: T[]) => T[]): Promise<T[]> {
+    if (this.#stored) {
+      try {
+        let next: T[] = [];
+        await update<T[]>(key, (old) => (next = change(old ?? [])));
+        this.#channel?.postMessage('changed');
+        return next;
+      } catch {
+        this.#stored = false;
+      }
+    }
+    return change([...current]);
   }
 }
 
