@@ -1,4 +1,6 @@
 import type { Messages } from './en.ts';
+import { coordinationAr } from './coordination.ts';
+import { partnershipsAr } from './partnerships.ts';
 
 export const ar: Messages = {
   'app.name': 'العون المتبادل',
@@ -355,4 +357,7 @@ export const ar: Messages = {
   'common.optional': 'اختياري',
   'common.close': 'إغلاق',
   'common.justNow': 'الآن',
+
+  ...coordinationAr,
+  ...partnershipsAr,
 };

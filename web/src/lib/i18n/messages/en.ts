@@ -1,3 +1,7 @@
+import { coordinationEn } from './coordination.ts';
+import { partnershipsEn } from './partnerships.ts';
+import type { PluralForms, Translation } from './types.ts';
+
 // The English catalogue is the reference: every other locale must provide each key (checked by type).
 // `{name}` is replaced by a parameter; plural forms are chosen with Intl.PluralRules.
 export const en = {
@@ -327,8 +331,11 @@ export const en = {
   'common.optional': 'optional',
   'common.close': 'Close',
   'common.justNow': 'just now',
+
+  ...coordinationEn,
+  ...partnershipsEn,
 } as const;
 
 export type MessageKey = keyof typeof en;
-export type PluralForms = { zero?: string; one?: string; two?: string; few?: string; many?: string; other: string };
-export type Messages = { [K in MessageKey]: (typeof en)[K] extends string ? string : PluralForms };
+export type { PluralForms };
+export type Messages = Translation<typeof en>;

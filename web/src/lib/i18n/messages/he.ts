@@ -1,4 +1,6 @@
 import type { Messages } from './en.ts';
+import { coordinationHe } from './coordination.ts';
+import { partnershipsHe } from './partnerships.ts';
 
 export const he: Messages = {
   'app.name': 'עזרה הדדית',
@@ -331,4 +333,7 @@ export const he: Messages = {
   'common.optional': 'לא חובה',
   'common.close': 'סגירה',
   'common.justNow': 'הרגע',
+
+  ...coordinationHe,
+  ...partnershipsHe,
 };

@@ -1,4 +1,6 @@
 import type { Messages } from './en.ts';
+import { coordinationRu } from './coordination.ts';
+import { partnershipsRu } from './partnerships.ts';
 
 export const ru: Messages = {
   'app.name': 'Взаимопомощь',
@@ -337,4 +339,7 @@ export const ru: Messages = {
   'common.optional': 'необязательно',
   'common.close': 'Закрыть',
   'common.justNow': 'только что',
+
+  ...coordinationRu,
+  ...partnershipsRu,
 };
