@@ -79,6 +79,14 @@ describe('needs', () => {
     expect(d.c.__typename).toBe('Community');
   });
 
+  it('nodes(ids) keeps its order and answers null where an id names nothing (Relay)', async () => {
+    const [a, b] = (await anon().ok(NEEDS, { first: 2 })).needs.edges.map((e: any) => e.node);
+    const gone = Buffer.from('Need:00000000-0000-4000-8000-000000000000').toString('base64');
+    const r = await anon().gql(`query($ids: [ID!]!) { nodes(ids: $ids) { id ... on Need { title } } }`, { ids: [b.id, gone, a.id] });
+    expect(r.errors).toBeUndefined();
+    expect(r.data.nodes).toEqual([{ id: b.id, title: b.title }, null, { id: a.id, title: a.title }]);
+  });
+
   it('a malformed id is bad input, not a masked database error', async () => {
     const bad = Buffer.from('Need:not-a-uuid').toString('base64');
     for (const q of [`query($id: ID!) { need(id: $id) { id } }`, `query($id: ID!) { node(id: $id) { id } }`, `mutation($id: ID!) { claimNeed(needId: $id) { claim { id } } }`]) {

@@ -31,6 +31,7 @@ async function canSeeClaim(claim: Claim, ctx: Context): Promise<boolean> {
 
 export const ClaimRef = builder.prismaNode('Claim', {
   id: { field: 'id' },
+  nullable: true,
   authScopes: (claim, ctx) => canSeeClaim(claim, ctx),
   fields: (t) => ({
     status: t.expose('status', { type: ClaimStatusEnum, authScopes: { signedIn: true } }),

@@ -10,6 +10,7 @@ import { UserRef } from './users.ts';
 
 export const CommunityRef = builder.prismaNode('Community', {
   id: { field: 'id' },
+  nullable: true,
   authScopes: { public: true },
   fields: (t) => ({
     slug: t.exposeString('slug', { authScopes: { public: true } }),

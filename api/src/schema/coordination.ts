@@ -20,6 +20,7 @@ const HandoverStatusEnum = builder.enumType('HandoverStatus', { values: ['PENDIN
 
 const DuplicateCandidateRef = builder.prismaNode('DuplicateCandidate', {
   id: { field: 'id' },
+  nullable: true,
   authScopes: (c) => ({ coordinatorOf: c.communityId }),
   fields: (t) => ({
     score: t.exposeFloat('score', { authScopes: { anyCoordinator: true }, description: '0–1: how likely `need` repeats `otherNeed`.' }),
@@ -92,6 +93,7 @@ builder.mutationFields((t) => ({
 
 const HandoverRef = builder.prismaNode('HandoverRequest', {
   id: { field: 'id' },
+  nullable: true,
   authScopes: async (h, ctx) => {
     if (!ctx.viewer) return false;
     if (h.requestedById === ctx.viewer.id || h.holderId === ctx.viewer.id) return true;

@@ -12,6 +12,7 @@ const DraftStatusEnum = builder.enumType('DraftStatus', { values: ['PENDING', 'C
 
 const IntakeDraftRef = builder.prismaNode('IntakeDraft', {
   id: { field: 'id' },
+  nullable: true,
   authScopes: (d, ctx) =>
     !!ctx.viewer && (d.communityId ? isCoordinatorOf(ctx.viewer, d.communityId) : ctx.viewer.isAdmin || [...ctx.viewer.roles.values()].includes('COORDINATOR')),
   fields: (t) => ({

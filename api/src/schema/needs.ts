@@ -41,6 +41,8 @@ const PrivateDetailsRef = builder.objectRef<PrivateDetails>('NeedPrivateDetails'
 
 export const NeedRef = builder.prismaNode('Need', {
   id: { field: 'id' },
+  // node(id)/nodes(ids) answer null for an id that names nothing, as Relay expects.
+  nullable: true,
   authScopes: { public: true },
   fields: (t) => ({
     title: t.exposeString('title', { authScopes: { public: true } }),

@@ -10,6 +10,7 @@ import { NotificationKindEnum } from './enums.ts';
 
 const NotificationRef = builder.prismaNode('Notification', {
   id: { field: 'id' },
+  nullable: true,
   authScopes: (n, ctx) => n.userId === ctx.viewer?.id,
   fields: (t) => ({
     kind: t.expose('kind', { type: NotificationKindEnum, authScopes: { signedIn: true } }),

@@ -34,6 +34,7 @@ const canSee = (p: { israeliCommunityId: string; abroadCommunityId: string }, ct
 
 const PartnershipRef = builder.prismaNode('Partnership', {
   id: { field: 'id' },
+  nullable: true,
   authScopes: (p, ctx) => canSee(p, ctx),
   fields: (t) => ({
     israeliCommunity: t.prismaField({ type: 'Community', authScopes: { signedIn: true }, resolve: (q, p) => prisma().community.findUniqueOrThrow({ ...q, where: { id: p.israeliCommunityId } }) }),
@@ -88,6 +89,7 @@ builder.prismaObject('Disbursement', {
 
 const GoalRef = builder.prismaNode('RecoveryGoal', {
   id: { field: 'id' },
+  nullable: true,
   authScopes: { public: true },
   fields: (t) => ({
     title: t.exposeString('title', { authScopes: { public: true } }),

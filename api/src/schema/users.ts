@@ -14,6 +14,7 @@ const selfOrAdmin = (user: { id: string }, ctx: { viewer: { id: string; isAdmin:
 
 export const UserRef = builder.prismaNode('User', {
   id: { field: 'id' },
+  nullable: true,
   authScopes: { signedIn: true },
   fields: (t) => ({
     name: t.exposeString('name', { authScopes: { signedIn: true } }),

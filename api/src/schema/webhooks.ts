@@ -16,6 +16,7 @@ const DeliveryStatusEnum = builder.enumType('DeliveryStatus', { values: ['PENDIN
 
 const WebhookRef = builder.prismaNode('Webhook', {
   id: { field: 'id' },
+  nullable: true,
   authScopes: (w, ctx) => canManage(w.communityId, ctx),
   fields: (t) => ({
     url: t.exposeString('url', { authScopes: { anyCoordinator: true } }),
