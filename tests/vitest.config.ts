@@ -12,6 +12,8 @@ export default defineConfig({
     include: ['api/**/*.test.ts', 'web/**/*.test.ts', 'reliability/**/*.test.ts', 'security/**/*.test.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
+    // expect.poll waits for what a page shows; on a loaded two-core machine that can take seconds.
+    expect: { poll: { timeout: 10_000 } },
     // Each file starts its own server and database; two cores, so a little parallelism.
     fileParallelism: true,
     maxWorkers: 2,

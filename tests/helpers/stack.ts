@@ -2,13 +2,15 @@
 // on the same port, on a free loopback port with a fresh embedded database and the demo seed; and
 // Chromium (Debian's) driven by playwright-core. One stack per test file: seeding takes a while.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
+import { cp, mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { AxeBuilder } from '@axe-core/playwright';
+import { afterAll, beforeAll } from 'vitest';
 import { freePort } from './process.ts';
 import { Api } from './client.ts';
 
@@ -30,8 +32,19 @@ export type Stack = {
 
 export async function startStack(env: Record<string, string> = {}, timeoutMs = 240_000): Promise<Stack> {
   if (!existsSync(join(webBuildDir, 'handler.js'))) throw new Error(`No web build at ${webBuildDir}: run pnpm --filter @mutual-aid/web build first.`);
-  const port = await freePort();
   const dataDir = await mkdtemp(join(tmpdir(), 'ma-web-'));
+  try {
+    await cp(join(await seededTemplate(), 'pglite'), join(dataDir, 'pglite'), { recursive: true });
+  } catch (error) {
+    await rm(dataDir, { recursive: true, force: true });
+    throw error;
+  }
+  return launch(dataDir, env, timeoutMs);
+}
+
+/** The API on the database in `dataDir` (seeded on start when it is not yet); `dataDir` goes with it on stop unless kept. */
+async function launch(dataDir: string, env: Record<string, string>, timeoutMs: number, keepData = false): Promise<Stack> {
+  const port = await freePort();
   let output = '';
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: apiDir,
@@ -53,6 +66,7 @@ export async function startStack(env: Record<string, string> = {}, timeoutMs = 2
   child.stdout!.on('data', (d) => (output += d));
   child.stderr!.on('data', (d) => (output += d));
   const url = `http://127.0.0.1:${port}`;
+  const removeData = () => (keepData ? Promise.resolve() : rm(dataDir, { recursive: true, force: true }));
 
   const stop = async () => {
     if (child.exitCode === null && child.signalCode === null) {
@@ -62,13 +76,13 @@ export async function startStack(env: Record<string, string> = {}, timeoutMs = 2
       await exited;
       clearTimeout(timer);
     }
-    await rm(dataDir, { recursive: true, force: true });
+    await removeData();
   };
 
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (child.exitCode !== null) {
-      await rm(dataDir, { recursive: true, force: true });
+      await removeData();
       throw new Error(`API exited early (${child.exitCode}):\n${output}`);
     }
     try {
@@ -92,6 +106,92 @@ export async function startStack(env: Record<string, string> = {}, timeoutMs = 2
     },
     stop,
   };
+}
+
+// Seeding the demo data takes a minute; copying a seeded database takes a second. The first stack of a
+// run seeds a template (under a lock, as test files start in parallel workers) and every stack starts on
+// a copy of it. The template is remade when the API's code or migrations change, and when it is older
+// than TEMPLATE_MAX_AGE_MS, because the demo data is laid out relative to the time it was made.
+const TEMPLATE_MAX_AGE_MS = 30 * 60_000;
+
+function codeVersion(): string {
+  const hash = createHash('sha256');
+  const root = fileURLToPath(new URL('../../', import.meta.url));
+  for (const dir of ['api/src', 'prisma']) {
+    for (const file of readdirSync(join(root, dir), { recursive: true, withFileTypes: true })
+      .filter((e) => e.isFile())
+      .map((e) => join(e.parentPath, e.name))
+      .sort()) {
+      hash.update(file.slice(root.length)).update(readFileSync(file));
+    }
+  }
+  return hash.digest('hex').slice(0, 16);
+}
+
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+const TEMPLATE_PREFIX = 'ma-web-template-';
+
+/** The newest template for this version of the code that is still fresh enough, if any. */
+function freshTemplate(version: string): string | undefined {
+  const candidates = readdirSync(tmpdir())
+    .filter((name) => name.startsWith(`${TEMPLATE_PREFIX}${version}-`) && existsSync(join(tmpdir(), name, 'READY')))
+    .map((name) => ({ path: join(tmpdir(), name), age: Date.now() - statSync(join(tmpdir(), name, 'READY')).mtimeMs }))
+    .filter((t) => t.age < TEMPLATE_MAX_AGE_MS)
+    .sort((x, y) => x.age - y.age);
+  return candidates[0]?.path;
+}
+
+/** Templates long past use (another stack may still be copying one that has just expired). */
+async function removeStaleTemplates() {
+  for (const name of readdirSync(tmpdir()).filter((n) => n.startsWith(TEMPLATE_PREFIX) && !n.endsWith('.lock'))) {
+    const ready = join(tmpdir(), name, 'READY');
+    if (!existsSync(ready) || Date.now() - statSync(ready).mtimeMs > 2 * TEMPLATE_MAX_AGE_MS) await rm(join(tmpdir(), name), { recursive: true, force: true });
+  }
+}
+
+async function seededTemplate(): Promise<string> {
+  const version = codeVersion();
+  const lock = join(tmpdir(), `${TEMPLATE_PREFIX}${version}.lock`);
+  const deadline = Date.now() + 600_000;
+  for (;;) {
+    const found = freshTemplate(version);
+    if (found) return found;
+    try {
+      await mkdir(lock);
+    } catch {
+      // Someone else is making it; unless they died doing so.
+      const holder = Number(await readFile(join(lock, 'pid'), 'utf8').catch(() => '0'));
+      if (holder && !alive(holder)) await rm(lock, { recursive: true, force: true });
+      if (Date.now() > deadline) throw new Error(`Timed out waiting for the seeded template (${lock})`);
+      await new Promise((r) => setTimeout(r, 500));
+      continue;
+    }
+    try {
+      await writeFile(join(lock, 'pid'), String(process.pid));
+      if (freshTemplate(version)) continue;
+      const building = await mkdtemp(join(tmpdir(), 'ma-web-seeding-'));
+      try {
+        const stack = await launch(building, {}, 480_000, true);
+        await stack.stop();
+        await writeFile(join(building, 'READY'), new Date().toISOString());
+        await rename(building, join(tmpdir(), `${TEMPLATE_PREFIX}${version}-${Date.now()}`));
+      } catch (error) {
+        await rm(building, { recursive: true, force: true });
+        throw error;
+      }
+      await removeStaleTemplates();
+    } finally {
+      await rm(lock, { recursive: true, force: true });
+    }
+  }
 }
 
 export function launchChromium(): Promise<Browser> {
@@ -131,6 +231,56 @@ export async function contextFor(
   if (opts.token) cookies.push({ name: 'ma_session', value: opts.token, url: stack.url });
   await context.addCookies(cookies);
   return context;
+}
+
+export type BrowserSuite = {
+  readonly stack: Stack;
+  readonly browser: Browser;
+  /** A fresh browser context (see contextFor), closed with the suite. */
+  context(opts?: Parameters<typeof contextFor>[2]): Promise<BrowserContext>;
+  /** A page in a fresh context, at `path` when given. */
+  page(path?: string, opts?: Parameters<typeof contextFor>[2]): Promise<Page>;
+};
+
+/**
+ * One stack and one Chromium for a test file: started before its tests (hooks registered after this
+ * call run once they are up), stopped after them, with every context opened through the suite closed.
+ */
+export function browserSuite(env: Record<string, string> = {}): BrowserSuite {
+  let stack: Stack | undefined;
+  let browser: Browser | undefined;
+  const contexts: BrowserContext[] = [];
+  beforeAll(async () => {
+    [stack, browser] = await Promise.all([startStack(env), launchChromium()]);
+  }, 300_000);
+  afterAll(async () => {
+    for (const c of contexts) await c.close().catch(() => {});
+    await browser?.close();
+    await stack?.stop();
+  });
+  const started = <T>(value: T | undefined): T => {
+    if (value === undefined) throw new Error('The browser suite is not started: use it inside a test or a hook.');
+    return value;
+  };
+  const suite: BrowserSuite = {
+    get stack() {
+      return started(stack);
+    },
+    get browser() {
+      return started(browser);
+    },
+    async context(opts = {}) {
+      const context = await contextFor(suite.browser, suite.stack, opts);
+      contexts.push(context);
+      return context;
+    },
+    async page(path, opts = {}) {
+      const page = await (await suite.context(opts)).newPage();
+      if (path !== undefined) await page.goto(suite.stack.url + path);
+      return page;
+    },
+  };
+  return suite;
 }
 
 /** Signs in through the API and returns the session token. */

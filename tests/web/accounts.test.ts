@@ -1,45 +1,27 @@
 // A newcomer's first minutes: signing up with their skills, filling in the profile (availability,
 // home area, quiet hours), joining a community, signing out and back in. What the screens show is
 // checked against what the API then holds.
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { PASSWORD, PHONE, contextFor, horizontalOverflow, launchChromium, screenshot, seriousViolations, startStack, type Stack } from '../helpers/stack.ts';
+import { describe, expect, test } from 'vitest';
+import type { Page } from 'playwright-core';
+import { PASSWORD, PHONE, browserSuite, horizontalOverflow, screenshot, seriousViolations } from '../helpers/stack.ts';
 
-let stack: Stack;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
+const suite = browserSuite();
 const email = `maya.levi.${Date.now()}@example.org`;
-
-async function newPage(opts: Parameters<typeof contextFor>[2] = {}): Promise<Page> {
-  const context = await contextFor(browser, stack, opts);
-  contexts.push(context);
-  return context.newPage();
-}
 
 /** The account as the API holds it, read with a fresh sign-in. */
 async function account() {
-  const api = stack.api();
+  const api = suite.stack.api();
   await api.signIn(email, PASSWORD);
   const { me } = await api.ok(`{ me { name skills homeArea availableDays availableFromHour availableToHour quietFromHour quietToHour memberships { role community { slug } } } }`);
   return me;
 }
 
-beforeAll(async () => {
-  [stack, browser] = await Promise.all([startStack(), launchChromium()]);
-}, 300_000);
-
-afterAll(async () => {
-  for (const c of contexts) await c.close().catch(() => {});
-  await browser?.close();
-  await stack?.stop();
-});
-
 describe('a newcomer', () => {
   let page: Page;
 
   test('signs up with their skills and is signed in; missing fields are pointed out first', async () => {
-    page = await newPage();
-    await page.goto(stack.url + '/signup?next=%2Fprofile');
+    page = await suite.page();
+    await page.goto(suite.stack.url + '/signup?next=%2Fprofile');
     await page.getByRole('heading', { name: 'Create an account' }).waitFor();
     expect(await seriousViolations(page)).toEqual([]);
 
@@ -107,7 +89,7 @@ describe('a newcomer', () => {
     await page.waitForURL((u) => u.pathname === '/signin');
     expect(await page.getByTestId('signed-in-as').count()).toBe(0);
 
-    await page.goto(stack.url + '/signin?next=%2Ftasks');
+    await page.goto(suite.stack.url + '/signin?next=%2Ftasks');
     await page.getByLabel('Email').fill(email);
     await page.getByLabel('Password').fill('not-my-password');
     await page.getByRole('button', { name: 'Sign in' }).last().click();
@@ -122,10 +104,10 @@ describe('a newcomer', () => {
   });
 
   test('the profile works on a phone', async () => {
-    const api = stack.api();
+    const api = suite.stack.api();
     await api.signIn(email, PASSWORD);
-    const phone = await newPage({ token: api.token, viewport: PHONE });
-    await phone.goto(stack.url + '/profile');
+    const phone = await suite.page(undefined, { token: api.token, viewport: PHONE });
+    await phone.goto(suite.stack.url + '/profile');
     await phone.getByTestId('profile-form').waitFor();
     await phone.locator('[data-testid="membership"][data-slug="sderot"]').waitFor();
     expect(await horizontalOverflow(phone)).toBe(0);

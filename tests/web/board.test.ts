@@ -1,39 +1,30 @@
 // The live board in Chromium against the real stack: clustered markers on the map, a need created through
 // the API appearing live, filters that live in the URL, and a dropped WebSocket that is announced and,
 // once back, resumes from the last event received so nothing created meanwhile is missed.
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { beforeAll, describe, expect, test } from 'vitest';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Browser, BrowserContext, Page, WebSocketRoute } from 'playwright-core';
+import type { Page, WebSocketRoute } from 'playwright-core';
 import {
   PHONE,
   communityId,
-  contextFor,
   createNeed,
   docsDir,
   horizontalOverflow,
-  launchChromium,
   screenshot,
   seriousViolations,
   signIn,
-  startStack,
+  browserSuite,
   waitForMap,
   type Stack,
 } from '../helpers/stack.ts';
 
 let stack: Stack;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
+const suite = browserSuite();
 let coordinatorToken: string;
 let sderot: Awaited<ReturnType<typeof communityId>>;
 
-async function open(path: string, opts: Parameters<typeof contextFor>[2] = {}): Promise<Page> {
-  const context = await contextFor(browser, stack, opts);
-  contexts.push(context);
-  const page = await context.newPage();
-  await page.goto(stack.url + path);
-  return page;
-}
+const open = (path: string, opts: Parameters<typeof suite.page>[1] = {}) => suite.page(path, opts);
 
 type MapFeature = { id?: string; category?: string; cluster?: boolean; count?: number };
 
@@ -72,16 +63,10 @@ function onMap(page: Page, id: string, timeout = 10_000) {
 const visibleCount = async (page: Page) => Number(await page.getByTestId('visible-count').getAttribute('data-count'));
 
 beforeAll(async () => {
-  [stack, browser] = await Promise.all([startStack(), launchChromium()]);
+  stack = suite.stack;
   sderot = await communityId(stack, 'sderot');
   coordinatorToken = await signIn(stack, 'coordinator.sderot@example.org');
 }, 300_000);
-
-afterAll(async () => {
-  for (const c of contexts) await c.close().catch(() => {});
-  await browser?.close();
-  await stack?.stop();
-});
 
 describe('the live board', () => {
   let board: Page;
@@ -207,8 +192,7 @@ describe('the live board', () => {
 
 describe('a dropped connection', () => {
   test('is announced, and on reconnect the board resumes from its last event', async () => {
-    const context = await contextFor(browser, stack, {});
-    contexts.push(context);
+    const context = await suite.context({});
     const page = await context.newPage();
     // Every WebSocket goes through here, so the test can cut it like a lost phone signal.
     let down = false;

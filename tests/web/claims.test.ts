@@ -1,44 +1,35 @@
 // Claiming end to end, in Chromium against the real stack: a volunteer claims a one-slot need and the
 // coordinator's dashboard, open in another browser, shows it within a second; a second volunteer, whose
 // page had not caught up, is told plainly that someone else was faster; the claim is then worked to done.
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { beforeAll, describe, expect, test } from 'vitest';
+import type { Page } from 'playwright-core';
 import {
   PHONE,
   communityId,
-  contextFor,
   createNeed,
   horizontalOverflow,
-  launchChromium,
   newVolunteer,
   screenshot,
   seriousViolations,
   signIn,
-  startStack,
+  browserSuite,
   type Stack,
 } from '../helpers/stack.ts';
 
 let stack: Stack;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
+const suite = browserSuite();
 let need: { id: string; title: string };
 let sderot: Awaited<ReturnType<typeof communityId>>;
 let coordinatorToken: string;
 let volunteerA: { token: string };
 let volunteerB: { token: string };
 
-async function open(token: string | null, path: string, opts: Parameters<typeof contextFor>[2] = {}): Promise<Page> {
-  const context = await contextFor(browser, stack, { ...opts, token });
-  contexts.push(context);
-  const page = await context.newPage();
-  await page.goto(stack.url + path);
-  return page;
-}
+const open = (token: string | null, path: string, opts: Parameters<typeof suite.page>[1] = {}) => suite.page(path, { ...opts, token });
 
 const needPath = () => `/needs/${encodeURIComponent(need.id)}`;
 
 beforeAll(async () => {
-  [stack, browser] = await Promise.all([startStack(), launchChromium()]);
+  stack = suite.stack;
   sderot = await communityId(stack, 'sderot');
   coordinatorToken = await signIn(stack, 'coordinator.sderot@example.org');
   need = await createNeed(stack, coordinatorToken, sderot.id, {
@@ -51,12 +42,6 @@ beforeAll(async () => {
   });
   [volunteerA, volunteerB] = await Promise.all([newVolunteer(stack, 'Avi Levi', sderot.id), newVolunteer(stack, 'Bina Cohen', sderot.id)]);
 }, 300_000);
-
-afterAll(async () => {
-  for (const c of contexts) await c.close().catch(() => {});
-  await browser?.close();
-  await stack?.stop();
-});
 
 describe('claiming a need', () => {
   let dashboard: Page;
@@ -74,8 +59,7 @@ describe('claiming a need', () => {
     pageA = await open(volunteerA.token, needPath());
     // B's page loaded before A claimed, and its live updates never arrive (a phone with a poor connection):
     // the claim button is still there when B presses it.
-    const contextB = await contextFor(browser, stack, { token: volunteerB.token });
-    contexts.push(contextB);
+    const contextB = await suite.context({ token: volunteerB.token });
     pageB = await contextB.newPage();
     await pageB.routeWebSocket(/\/graphql$/, () => {
       // Not connected to the server: the page's WebSocket stays silent.
@@ -177,8 +161,7 @@ describe('claiming a need', () => {
       createNeed(stack, coordinatorToken, sderot.id, { title: 'Hot meal for an elderly neighbour', category: 'FOOD', urgency: 'HIGH', lat: sderot.centerLat, lng: sderot.centerLng }),
     ]);
     const [volunteerC, volunteerD] = await Promise.all([newVolunteer(stack, 'Chen Mizrahi', sderot.id), newVolunteer(stack, 'Dana Peretz', sderot.id)]);
-    const context = await contextFor(browser, stack, { token: volunteerC.token, serviceWorkers: 'allow' });
-    contexts.push(context);
+    const context = await suite.context({ token: volunteerC.token, serviceWorkers: 'allow' });
 
     // First visit online: the service worker installs and keeps the app shell.
     const tasks = await context.newPage();

@@ -1,46 +1,31 @@
 // Intake by a coordinator (validation next to each field, from the client and from the API's issues), and
 // the app in Hebrew, Arabic and Russian: right-to-left and mirrored where it should be, on a phone too.
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { beforeAll, describe, expect, test } from 'vitest';
+import type { Page } from 'playwright-core';
 import {
   PHONE,
-  contextFor,
   horizontalOverflow,
-  launchChromium,
   screenshot,
   seriousViolations,
   signIn,
-  startStack,
+  browserSuite,
   waitForMap,
   type Stack,
 } from '../helpers/stack.ts';
 
 let stack: Stack;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
+const suite = browserSuite();
 let coordinatorToken: string;
 
-async function open(path: string, opts: Parameters<typeof contextFor>[2] = {}): Promise<Page> {
-  const context = await contextFor(browser, stack, opts);
-  contexts.push(context);
-  const page = await context.newPage();
-  await page.goto(stack.url + path);
-  return page;
-}
+const open = (path: string, opts: Parameters<typeof suite.page>[1] = {}) => suite.page(path, opts);
 
 const htmlAttrs = (page: Page) => page.evaluate(() => ({ lang: document.documentElement.lang, dir: document.documentElement.dir }));
 const box = async (page: Page, selector: string) => (await page.locator(selector).first().boundingBox())!;
 
 beforeAll(async () => {
-  [stack, browser] = await Promise.all([startStack(), launchChromium()]);
+  stack = suite.stack;
   coordinatorToken = await signIn(stack, 'coordinator.sderot@example.org');
 }, 300_000);
-
-afterAll(async () => {
-  for (const c of contexts) await c.close().catch(() => {});
-  await browser?.close();
-  await stack?.stop();
-});
 
 describe('intake', () => {
   test('missing fields and the API’s own verdict are shown next to each field; a valid need is created', async () => {
