@@ -4,6 +4,7 @@ import type { Translation } from './types.ts';
 export const coordinationEn = {
   // Handover, recurring shifts and notifications.
   'handover.title': 'Take over this task',
+  'handover.requests': 'Handover requests',
   'handover.explain': 'Someone else holds this need. You can ask to take it over: they accept or decline, and if they do not answer in time it passes to you automatically.',
   'handover.note': 'Note for the volunteer holding it (optional)',
   'handover.ask': 'Ask to take over',
@@ -55,6 +56,7 @@ export const coordinationEn = {
 export const coordinationHe: Translation<typeof coordinationEn> = {
   // Handover, recurring shifts and notifications.
   'handover.title': 'לקחת את המשימה',
+  'handover.requests': 'בקשות העברה',
   'handover.explain': 'מישהו אחר מחזיק בבקשה הזו. אפשר לבקש להעביר אותה אליך: הוא יאשר או יסרב, ואם לא יענה בזמן היא תעבור אליך אוטומטית.',
   'handover.note': 'הערה למתנדב/ת שמחזיק/ה בה (לא חובה)',
   'handover.ask': 'לבקש להעביר אליי',
@@ -106,6 +108,7 @@ export const coordinationHe: Translation<typeof coordinationEn> = {
 export const coordinationAr: Translation<typeof coordinationEn> = {
   // Handover, recurring shifts and notifications.
   'handover.title': 'تولّي هذه المهمة',
+  'handover.requests': 'طلبات التسليم',
   'handover.explain': 'شخص آخر يتولى هذا الطلب. يمكنك أن تطلب تسلّمه: سيوافق أو يرفض، وإن لم يرد في الوقت المحدد ينتقل إليك تلقائيًا.',
   'handover.note': 'ملاحظة للمتطوع الذي يتولاه (اختياري)',
   'handover.ask': 'طلب التسلّم',
@@ -164,6 +167,7 @@ export const coordinationAr: Translation<typeof coordinationEn> = {
 export const coordinationRu: Translation<typeof coordinationEn> = {
   // Handover, recurring shifts and notifications.
   'handover.title': 'Взять задачу на себя',
+  'handover.requests': 'Просьбы о передаче',
   'handover.explain': 'Эту просьбу уже взял другой волонтёр. Можно попросить передать её вам: он согласится или откажется, а если не ответит вовремя, задача перейдёт к вам автоматически.',
   'handover.note': 'Сообщение волонтёру, который её взял (необязательно)',
   'handover.ask': 'Попросить передать мне',
