@@ -7,7 +7,7 @@ import { dismissDuplicate, mergeNeeds } from '../domain/duplicates.ts';
 import { requestHandover, respondToHandover } from '../domain/handover.ts';
 import { askVolunteer, matchVolunteers, suggestedNeeds, type Reason } from '../domain/matching.ts';
 import { eventStream, refreshOn } from '../events/stream.ts';
-import { isCoordinatorOf } from '../auth/viewer.ts';
+import { isCoordinatorOf, isMemberOf } from '../auth/viewer.ts';
 import { CommunityRef } from './communities.ts';
 import { NeedRef } from './needs.ts';
 import { ClaimRef } from './claims.ts';
@@ -123,6 +123,22 @@ builder.queryField('myHandoverRequests', (t) =>
         where: { status: 'PENDING', OR: [{ holderId: ctx.viewer!.id }, { requestedById: ctx.viewer!.id }] },
         orderBy: { respondBy: 'asc' },
       }),
+  }),
+);
+
+builder.prismaObjectField('Need', 'handoverClaimIds', (t) =>
+  t.globalIDList({
+    authScopes: { signedIn: true },
+    description: 'Live claims others hold on this need, which the viewer (a member of its community) may ask to take over.',
+    resolve: async (n, _args, ctx) => {
+      if (!isMemberOf(ctx.viewer, n.communityId)) return [];
+      const claims = await prisma().claim.findMany({
+        where: { needId: n.id, status: { in: ['ACTIVE', 'STARTED'] }, volunteerId: { not: ctx.viewer!.id } },
+        select: { id: true },
+        orderBy: { claimedAt: 'asc' },
+      });
+      return claims.map((c) => ({ type: 'Claim', id: c.id }));
+    },
   }),
 );
 

@@ -13,6 +13,7 @@ export const NeedSummary = graphql(`
     publicLat
     publicLng
     createdAt
+    occurrenceAt
     community { id name }
   }
 `);
