@@ -256,6 +256,21 @@ describe('partnerships', () => {
     expect(goalDisbursed.node.disbursed.some((m: Money) => m.currency === currency && BigInt(m.amountMinor) >= paid)).toBe(true);
   });
 
+  test('the partner community’s coordinator records disbursements but does not change the Israeli community’s road map', async () => {
+    const p = await sderotPartnership();
+    const token = await signIn(stack, 'coordinator.buenos-aires@example.org');
+    const page = await open(`/partnerships/${encodeURIComponent(p.id)}`, { token, locale: 'en' });
+    await page.getByTestId('roadmap').waitFor();
+    expect(await page.getByTestId('milestone').count()).toBeGreaterThan(0);
+    expect(await page.getByTestId('complete-milestone').count()).toBe(0);
+    expect(await page.getByTestId('milestone-form').count()).toBe(0);
+    expect(await page.getByTestId('disbursement-form').count()).toBe(1);
+    // As the API has it: the road map is for the Israeli community's coordinators.
+    const open_ = (await roadmap()).flatMap((g) => g.milestones).find((m) => !m.doneAt)!;
+    const refused = await stack.api(token).gql(`mutation($m: ID!) { completeMilestone(milestoneId: $m) { id } }`, { m: open_.id });
+    expect(refused.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+  });
+
   test('is for coordinators only', async () => {
     const page = await open('/partnerships');
     await page.getByTestId('coordinator-only').waitFor();

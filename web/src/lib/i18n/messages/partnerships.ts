@@ -231,7 +231,7 @@ export const partnershipsHe: Translation<typeof partnershipsEn> = {
   'milestone.onTime': 'בזמן',
   'milestone.late': 'באיחור',
   'milestone.open': 'טרם הושלמה',
-  'milestone.overdue': 'באיחור',
+  'milestone.overdue': 'עבר המועד',
   'milestone.complete': 'סימון כהושלמה',
   'milestone.add': 'הוספת אבן דרך',
   'milestone.title': 'אבן דרך',
