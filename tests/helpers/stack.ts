@@ -252,7 +252,7 @@ export function browserSuite(env: Record<string, string> = {}): BrowserSuite {
   const contexts: BrowserContext[] = [];
   beforeAll(async () => {
     [stack, browser] = await Promise.all([startStack(env), launchChromium()]);
-  }, 300_000);
+  }, 600_000);
   afterAll(async () => {
     for (const c of contexts) await c.close().catch(() => {});
     await browser?.close();

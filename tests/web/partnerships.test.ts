@@ -2,14 +2,13 @@
 // (right-to-left, amounts formatted for he-IL) and English; a coordinator completing a milestone and
 // recording a disbursement, with the totals checked through the API; the indicators equal to the API's,
 // each drilling down to exactly the needs it counts; a CSV import's per-row report; an export download.
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { beforeAll, describe, expect, test } from 'vitest';
 import { readFile } from 'node:fs/promises';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { PHONE, communityId, contextFor, horizontalOverflow, launchChromium, screenshot, seriousViolations, signIn, startStack, type Stack } from '../helpers/stack.ts';
+import type { Page } from 'playwright-core';
+import { PHONE, browserSuite, communityId, horizontalOverflow, screenshot, seriousViolations, signIn, type Stack } from '../helpers/stack.ts';
 
 let stack: Stack;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
+const suite = browserSuite();
 let coordinatorToken: string;
 let adminToken: string;
 let sderot: Awaited<ReturnType<typeof communityId>>;
@@ -25,13 +24,7 @@ type PartnershipData = {
   pledges: { year: number; amount: Money }[];
 };
 
-async function open(path: string, opts: Parameters<typeof contextFor>[2] = {}): Promise<Page> {
-  const context = await contextFor(browser, stack, opts);
-  contexts.push(context);
-  const page = await context.newPage();
-  await page.goto(stack.url + path);
-  return page;
-}
+const open = (path: string, opts: Parameters<typeof suite.page>[1] = {}) => suite.page(path, opts);
 
 const htmlAttrs = (page: Page) => page.evaluate(() => ({ lang: document.documentElement.lang, dir: document.documentElement.dir }));
 
@@ -84,16 +77,10 @@ async function expectMoneyBlock(page: Page, scope: string, locale: string, p: Pi
 
 beforeAll(async () => {
   // Seeding takes longer when other suites share the machine.
-  [stack, browser] = await Promise.all([startStack({}, 540_000), launchChromium()]);
+  stack = suite.stack;
   sderot = await communityId(stack, 'sderot');
   [coordinatorToken, adminToken] = await Promise.all([signIn(stack, 'coordinator.sderot@example.org'), signIn(stack, 'admin@example.org')]);
 }, 600_000);
-
-afterAll(async () => {
-  for (const c of contexts) await c.close().catch(() => {});
-  await browser?.close();
-  await stack?.stop();
-});
 
 describe('partnerships', () => {
   test('the list and the partnership page in Hebrew: right-to-left, Hebrew text, amounts formatted for he-IL; on a phone too', async () => {

@@ -2,36 +2,27 @@
 // need someone else holds and the holder accepts (or declines) from their own browser; a coordinator
 // creates a weekly series of shifts at intake and volunteers take different shifts, each filling on its
 // own; a critical need rings the bell of a volunteer of that town, live, and preferences are kept.
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { beforeAll, describe, expect, test } from 'vitest';
+import type { Page } from 'playwright-core';
 import {
   PHONE,
   communityId,
-  contextFor,
   createNeed,
   horizontalOverflow,
-  launchChromium,
   newVolunteer,
   screenshot,
   seriousViolations,
   signIn,
-  startStack,
+  browserSuite,
   type Stack,
 } from '../helpers/stack.ts';
 
 let stack: Stack;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
+const suite = browserSuite();
 let sderot: Awaited<ReturnType<typeof communityId>>;
 let coordinatorToken: string;
 
-async function open(token: string | null, path: string, opts: Parameters<typeof contextFor>[2] = {}): Promise<Page> {
-  const context = await contextFor(browser, stack, { ...opts, token });
-  contexts.push(context);
-  const page = await context.newPage();
-  await page.goto(stack.url + path);
-  return page;
-}
+const open = (token: string | null, path: string, opts: Parameters<typeof suite.page>[1] = {}) => suite.page(path, { ...opts, token });
 
 const needPath = (id: string) => `/needs/${encodeURIComponent(id)}`;
 const MY_CLAIMS = `{ myClaims(live: true) { id status need { id } } }`;
@@ -42,16 +33,10 @@ const historyTypes = async (needId: string) =>
   );
 
 beforeAll(async () => {
-  [stack, browser] = await Promise.all([startStack(), launchChromium()]);
+  stack = suite.stack;
   sderot = await communityId(stack, 'sderot');
   coordinatorToken = await signIn(stack, 'coordinator.sderot@example.org');
 }, 300_000);
-
-afterAll(async () => {
-  for (const c of contexts) await c.close().catch(() => {});
-  await browser?.close();
-  await stack?.stop();
-});
 
 describe('handover', () => {
   let holder: { token: string; id: string };
