@@ -78,6 +78,9 @@ export function createGraphqlClients(origin: string, connection: ConnectionState
           UrgencyCount: embedded,
           CommunityCount: embedded,
           HourCount: embedded,
+          MatchReason: embedded,
+          VolunteerMatch: embedded,
+          NeedMatch: embedded,
         },
         updates: {
           Mutation: {
