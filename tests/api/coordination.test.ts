@@ -87,6 +87,11 @@ describe('duplicate scoring', () => {
 });
 
 describe('duplicate queue and merge', () => {
+  /** Leaves the queue empty for the next case. */
+  const dismissAll = async () => {
+    for (const { id } of (await coordinator.ok(`{ duplicateCandidates { id } }`)).duplicateCandidates) await coordinator.ok(`mutation($id: ID!) { dismissDuplicate(candidateId: $id) { id } }`, { id });
+  };
+
   it('flags a repeat on intake, merges it keeping every event and claim, and redirects', async () => {
     const v1 = await member(s.url, admin, community, 'VOLUNTEER');
     const v2 = await member(s.url, admin, community, 'VOLUNTEER');
@@ -122,6 +127,40 @@ describe('duplicate queue and merge', () => {
 
     const again = await coordinator.gql(`mutation($s: ID!, $d: ID!) { mergeNeeds(survivorId: $s, duplicateId: $d) { id } }`, { s: a.id, d: b.id });
     expect(again.errors?.[0]?.extensions?.code).toBe('ILLEGAL_TRANSITION');
+  });
+
+  it('moves the merged need’s other open pairs onto the survivor, or closes them when the survivor has its own', async () => {
+    // Three reports of one request, and a fourth that repeats only the third one's phone.
+    const a = await createNeed(coordinator, community, { title: 'Water and batteries for the Peretz family', requesterPhone: '050-444-1000', lat: 31.53 });
+    const b = await createNeed(coordinator, community, { title: 'Water and batteries, Peretz family', requesterPhone: '050-444-1000', lat: 31.53 });
+    const c = await createNeed(coordinator, community, { title: 'Peretz family needs water and batteries', requesterPhone: '050-444-1000', lat: 31.53 });
+    const d = await createNeed(coordinator, community, { title: 'Ride to the clinic for Mrs Peretz', category: 'TRANSPORT', requesterPhone: '050-444-1000', lat: 31.6 });
+    const pairs = async () =>
+      ((await coordinator.ok(`{ duplicateCandidates { need { id } otherNeed { id } } }`)).duplicateCandidates as any[]).map((p) => [p.need.id, p.otherNeed.id].sort().join(' '));
+    const pair = (x: { id: string }, y: { id: string }) => [x.id, y.id].sort().join(' ');
+    expect((await pairs()).sort()).toEqual([pair(a, b), pair(a, c), pair(b, c), pair(a, d), pair(b, d), pair(c, d)].sort());
+
+    // c into a: (a, c) is decided; (b, c) and (c, d) are already asked of a, so they close.
+    await coordinator.ok(`mutation($s: ID!, $d: ID!) { mergeNeeds(survivorId: $s, duplicateId: $d) { id } }`, { s: a.id, d: c.id });
+    expect((await pairs()).sort()).toEqual([pair(a, b), pair(a, d), pair(b, d)].sort());
+    // b into d: (a, b) becomes (a, d), which d already has, so it closes; (b, d) is decided.
+    await coordinator.ok(`mutation($s: ID!, $d: ID!) { mergeNeeds(survivorId: $s, duplicateId: $d) { id } }`, { s: d.id, d: b.id });
+    expect(await pairs()).toEqual([pair(a, d)]);
+    const open = await prisma().duplicateCandidate.count({ where: { status: 'OPEN', OR: [{ needId: { in: [uuidOf(b.id), uuidOf(c.id)] } }, { otherNeedId: { in: [uuidOf(b.id), uuidOf(c.id)] } }] } });
+    expect(open).toBe(0);
+    await dismissAll();
+  });
+
+  it('moves a pair onto the survivor when the survivor has none with that need', async () => {
+    const a = await createNeed(coordinator, community, { title: 'Baby formula for the Cohen twins', category: 'FOOD', requesterPhone: '050-555-2000', lat: 31.52 });
+    const b = await createNeed(coordinator, community, { title: 'Baby formula, Cohen twins', category: 'FOOD', requesterPhone: '050-555-2000', requesterEmail: 'cohen.family@example.net', lat: 31.52 });
+    const c = await createNeed(coordinator, community, { title: 'Nappies for a newborn', category: 'EQUIPMENT', requesterPhone: '050-555-9999', requesterEmail: 'cohen.family@example.net', lat: 31.6 });
+    const before = (await coordinator.ok(`{ duplicateCandidates { need { id } otherNeed { id } } }`)).duplicateCandidates.map((p: any) => [p.need.id, p.otherNeed.id].sort().join(' '));
+    expect(before.sort()).toEqual([[a.id, b.id].sort().join(' '), [b.id, c.id].sort().join(' ')].sort());
+    await coordinator.ok(`mutation($s: ID!, $d: ID!) { mergeNeeds(survivorId: $s, duplicateId: $d) { id } }`, { s: a.id, d: b.id });
+    const after = (await coordinator.ok(`{ duplicateCandidates { need { id } otherNeed { id } } }`)).duplicateCandidates.map((p: any) => [p.need.id, p.otherNeed.id].sort().join(' '));
+    expect(after).toEqual([[a.id, c.id].sort().join(' ')]);
+    await dismissAll();
   });
 
   it('dismiss remembers the decision', async () => {

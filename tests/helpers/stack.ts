@@ -324,7 +324,8 @@ export async function createNeed(stack: Stack, token: string, community: string,
       lng: need.lng,
       address: '1 Test Street',
       requesterName: 'Test Requester',
-      requesterPhone: '+972 50 123 4567',
+      // Each its own caller: one shared number would make every need a likely duplicate of the others.
+      requesterPhone: `+972 50 ${String(Math.floor(Math.random() * 10_000_000)).padStart(7, '0')}`,
     },
   });
   return d.createNeed.need;

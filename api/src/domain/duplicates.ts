@@ -155,6 +155,7 @@ export async function mergeNeeds(viewer: Viewer, survivorId: string, duplicateId
       where: { OR: [{ needId: duplicateId, otherNeedId: survivorId }, { needId: survivorId, otherNeedId: duplicateId }] },
       data: { status: 'MERGED', decidedAt: at, decidedById: viewer.id },
     });
+    await carryOpenPairs(tx, duplicateId, survivorId, { decidedAt: at, decidedById: viewer.id });
     await appendEvent(tx, {
       needId: duplicateId, communityId: duplicate.communityId, type: 'MERGED', fromStatus: duplicate.status, toStatus: 'CANCELLED', actorId: viewer.id, at,
       payload: { into: survivorId, movedClaims: moving.length },
@@ -167,6 +168,27 @@ export async function mergeNeeds(viewer: Viewer, survivorId: string, duplicateId
   });
   announceCommitted();
   return result;
+}
+
+/**
+ * Other open pairs of the merged need still ask a question, now about the survivor: "is C the same as
+ * the need B was merged into?". Each is moved onto the survivor, unless the survivor already has its
+ * own pair with C, which then stands for both (the moved one is closed as merged).
+ */
+async function carryOpenPairs(tx: Tx, duplicateId: string, survivorId: string, decision: { decidedAt: Date; decidedById: string }) {
+  const open = await tx.duplicateCandidate.findMany({ where: { status: 'OPEN', OR: [{ needId: duplicateId }, { otherNeedId: duplicateId }] } });
+  for (const pair of open) {
+    const other = pair.needId === duplicateId ? pair.otherNeedId : pair.needId;
+    const existing = await tx.duplicateCandidate.findFirst({
+      where: { OR: [{ needId: survivorId, otherNeedId: other }, { needId: other, otherNeedId: survivorId }] },
+      select: { id: true },
+    });
+    if (other === survivorId || existing) {
+      await tx.duplicateCandidate.update({ where: { id: pair.id }, data: { status: 'MERGED', ...decision } });
+    } else {
+      await tx.duplicateCandidate.update({ where: { id: pair.id }, data: pair.needId === duplicateId ? { needId: survivorId } : { otherNeedId: survivorId } });
+    }
+  }
 }
 
 /** Follows merge redirects to the surviving need (a few hops at most). */
