@@ -343,6 +343,41 @@ describe('indicators', () => {
     expect(await listed()).toEqual(received);
   });
 
+  test('the pilot view compares every community for the period, with the API’s figures; a name opens its own', async () => {
+    const page = await open('/indicators?period=MONTH', { token: adminToken, locale: 'en' });
+    const at = (await page.getByTestId('figures').getAttribute('data-period-start'))!;
+    const compare = page.getByTestId('compare');
+    await compare.locator('[data-testid="compare-row"]').first().waitFor();
+    const { communities } = await stack.api(adminToken).ok(`{ communities { id kind } }`);
+    const israeli = (communities as { id: string; kind: string }[]).filter((c) => c.kind !== 'PARTNER_ABROAD').map((c) => c.id);
+    const d = await stack.api(adminToken).ok(
+      `query($c: [ID!], $from: DateTime!, $to: DateTime!) { needIndicators(communityIds: $c, period: MONTH, from: $from, to: $to) { community { id } periodStart category needsReceived needsMet } volunteerIndicators(communityIds: $c, period: MONTH, from: $from, to: $to) { community { id } periodStart active } }`,
+      { c: israeli, from: at, to: new Date(Date.now() + 86_400_000).toISOString() },
+    );
+    const shown = await compare.locator('[data-testid="compare-row"]').evaluateAll((trs) =>
+      trs.map((tr) => ({
+        id: tr.getAttribute('data-community'),
+        received: Number(tr.querySelector('[data-measure="RECEIVED"]')!.getAttribute('data-value')),
+        met: Number(tr.querySelector('[data-measure="MET"]')!.getAttribute('data-value')),
+        active: Number(tr.querySelector('[data-measure="ACTIVE"]')!.getAttribute('data-value')),
+      })),
+    );
+    expect(shown.map((r) => r.id).sort()).toEqual([...israeli].sort());
+    const expected = israeli.map((id) => {
+      const n = (d.needIndicators as any[]).find((r) => r.community.id === id && r.periodStart === at && r.category === null);
+      const v = (d.volunteerIndicators as any[]).find((r) => r.community.id === id && r.periodStart === at);
+      return { id, received: n?.needsReceived ?? 0, met: n?.needsMet ?? 0, active: v?.active ?? 0 };
+    });
+    expect([...shown].sort((a, b) => a.id!.localeCompare(b.id!))).toEqual(expected.sort((a, b) => a.id.localeCompare(b.id)));
+    expect(shown.filter((r) => r.received > 0).length).toBeGreaterThan(3);
+    expect(await seriousViolations(page)).toEqual([]);
+
+    await compare.locator(`[data-testid="compare-row"][data-community="${sderot.id}"] a`).click();
+    await page.waitForURL((u) => u.searchParams.get('community') === sderot.id);
+    expect(await page.getByTestId('figures').locator('h2').textContent()).toContain('Sderot');
+    await screenshot(page, 'indicators-compare', { fullPage: true });
+  });
+
   test('in Hebrew on a phone: right-to-left, nothing to scroll sideways', async () => {
     const page = await open(`/indicators?community=${encodeURIComponent(sderot.id)}&period=WEEK`, { token: coordinatorToken, locale: 'he', viewport: PHONE });
     await page.getByTestId('figures').waitFor();

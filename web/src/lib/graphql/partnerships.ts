@@ -116,6 +116,22 @@ export const IndicatorsQuery = graphql(`
   }
 `);
 
+/** The overall figures (all categories) of several communities, for comparing them. */
+export const CompareIndicatorsQuery = graphql(`
+  query CompareIndicators($communityIds: [ID!], $period: IndicatorPeriod!, $from: DateTime!, $to: DateTime!) {
+    needIndicators(communityIds: $communityIds, period: $period, from: $from, to: $to) {
+      community { id }
+      periodStart
+      category
+      needsReceived
+      needsMet
+      medianMinutesToClaim
+      criticalMetWithin24hShare
+    }
+    volunteerIndicators(communityIds: $communityIds, period: $period, from: $from, to: $to) { community { id } periodStart active }
+  }
+`);
+
 export const IndicatorNeedsQuery = graphql(
   `
     query IndicatorNeeds($communityId: ID!, $period: IndicatorPeriod!, $periodStart: DateTime!, $measure: IndicatorMeasure!, $category: NeedCategory) {

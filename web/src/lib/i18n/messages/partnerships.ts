@@ -93,6 +93,8 @@ export const partnershipsEn = {
   'pform.amountPositive': 'The amount must be more than zero.',
   'pform.amountTooLarge': 'This amount is too large.',
 
+  'ind.compareTitle': 'Communities compared: {period}',
+  'ind.compareHint': 'The same figures for each community you work with. Choose a name to see its details.',
   'ind.title': 'Outcome indicators',
   'ind.intro': 'Needs received and met, how fast they were claimed and done, and the volunteers who helped, for one community and period. Each count opens the needs behind it.',
   'ind.community': 'Community',
@@ -258,6 +260,8 @@ export const partnershipsHe: Translation<typeof partnershipsEn> = {
   'pform.amountPositive': 'הסכום חייב להיות גדול מאפס.',
   'pform.amountTooLarge': 'הסכום גדול מדי.',
 
+  'ind.compareTitle': 'השוואת קהילות: {period}',
+  'ind.compareHint': 'אותם נתונים לכל קהילה שאת/ה עובד/ת איתה. בחירה בשם מציגה את פרטיה.',
   'ind.title': 'מדדי תוצאה',
   'ind.intro': 'בקשות שהתקבלו ושמולאו, כמה מהר נלקחו והושלמו, והמתנדבים שעזרו – לקהילה אחת ולתקופה אחת. כל מספר פותח את הבקשות שמאחוריו.',
   'ind.community': 'קהילה',
@@ -423,6 +427,8 @@ export const partnershipsAr: Translation<typeof partnershipsEn> = {
   'pform.amountPositive': 'يجب أن يكون المبلغ أكبر من صفر.',
   'pform.amountTooLarge': 'المبلغ كبير جدًا.',
 
+  'ind.compareTitle': 'مقارنة المجتمعات: {period}',
+  'ind.compareHint': 'الأرقام نفسها لكل مجتمع تعمل معه. اختر اسمًا لترى تفاصيله.',
   'ind.title': 'مؤشرات النتائج',
   'ind.intro': 'الاحتياجات الواردة والمُلبّاة، ومدى سرعة حجزها وإنجازها، والمتطوعون الذين ساعدوا، لمجتمع واحد وفترة واحدة. كل رقم يفتح الاحتياجات التي وراءه.',
   'ind.community': 'المجتمع',
@@ -588,6 +594,8 @@ export const partnershipsRu: Translation<typeof partnershipsEn> = {
   'pform.amountPositive': 'Сумма должна быть больше нуля.',
   'pform.amountTooLarge': 'Слишком большая сумма.',
 
+  'ind.compareTitle': 'Сравнение сообществ: {period}',
+  'ind.compareHint': 'Те же показатели для каждого сообщества, с которым вы работаете. Выберите название, чтобы увидеть подробности.',
   'ind.title': 'Показатели результатов',
   'ind.intro': 'Полученные и выполненные запросы, как быстро их брали и выполняли, и волонтёры, которые помогали, — для одной общины и одного периода. Каждое число открывает запросы, стоящие за ним.',
   'ind.community': 'Община',
