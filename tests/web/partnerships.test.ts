@@ -457,6 +457,58 @@ describe('import and export', () => {
     expect(pizza.needs.totalCount).toBe(0);
   });
 
+  test('columns a spreadsheet names its own way are chosen on the page, with its first rows to check against', async () => {
+    const stamp = Date.now();
+    // A hotline's sheet: Hebrew headers the API does not know, and a column that is not the need's place.
+    const csv = [
+      'מה צריך,תחום,כמה דחוף,רחוב,איש קשר,מספר לחזרה,רוחב,אורך,הערות המוקד',
+      `קניות לבית אבוטבול ${stamp},מזון,דחוף,"7 Herzl St, Sderot",שרה אבוטבול,050-${String(stamp).slice(-7)},31.5255,34.5977,לא לצלצל בפעמון`,
+    ].join('\r\n');
+    const page = await open('/data', { token: coordinatorToken, locale: 'en' });
+    await page.getByTestId('import-form').waitFor();
+    await page.getByTestId('import-file').setInputFiles({ name: 'hotline.csv', mimeType: 'text/csv', buffer: Buffer.from(csv, 'utf8') });
+    const mapping = page.getByTestId('column-mapping');
+    await mapping.waitFor();
+    expect(await page.getByTestId('file-preview').locator('thead th').allTextContents()).toEqual(csv.split('\r\n')[0]!.split(','));
+    expect(await page.getByTestId('file-preview').locator('tbody td').first().textContent()).toBe(`קניות לבית אבוטבול ${stamp}`);
+
+    // Without choosing, the titles cannot be found: every row is refused, and nothing is created.
+    await page.getByTestId('import-submit').click();
+    await page.getByTestId('import-summary').waitFor();
+    expect(await page.getByTestId('import-summary').getAttribute('data-accepted')).toBe('0');
+
+    for (const [field, header] of [
+      ['title', 'מה צריך'],
+      ['category', 'תחום'],
+      ['urgency', 'כמה דחוף'],
+      ['address', 'רחוב'],
+      ['requesterName', 'איש קשר'],
+      ['requesterPhone', 'מספר לחזרה'],
+      ['lat', 'רוחב'],
+      ['lng', 'אורך'],
+      ['description', 'הערות המוקד'],
+    ] as const) {
+      await mapping.locator(`select[data-field="${field}"]`).selectOption(header);
+    }
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.getByTestId('import-submit').click();
+    await expect.poll(() => page.getByTestId('import-summary').getAttribute('data-accepted')).toBe('1');
+    const id = (await page.getByTestId('import-row').first().getAttribute('data-id'))!;
+    const { need } = await stack.api(coordinatorToken).ok(
+      `query($id: ID!) { need(id: $id) { title description category urgency community { id } privateDetails { address requesterName requesterPhone lat lng } } }`,
+      { id },
+    );
+    expect(need).toMatchObject({
+      title: `קניות לבית אבוטבול ${stamp}`,
+      description: 'לא לצלצל בפעמון',
+      category: 'FOOD',
+      urgency: 'HIGH',
+      community: { id: sderot.id },
+      privateDetails: { address: '7 Herzl St, Sderot', requesterName: 'שרה אבוטבול', lat: 31.5255, lng: 34.5977 },
+    });
+    await screenshot(page, 'import-mapping', { fullPage: true });
+  });
+
   test('export links download files with the expected header row; the page works on a phone', async () => {
     const page = await open('/data', { token: coordinatorToken, locale: 'en' });
     await page.getByTestId('exports').waitFor();
