@@ -206,6 +206,20 @@ describe('SMS intake', () => {
     expect(again.errors?.[0]?.extensions).toMatchObject({ code: 'ILLEGAL_TRANSITION', currentStatus: 'CONFIRMED' });
   });
 
+  it('a text that is not a need is rejected with the reason on record; too long a reason changes nothing', async () => {
+    expect((await post({ From: '+972507770000', To: HOTLINE, Body: 'Thank you all for yesterday!', MessageSid: 'SM20' })).status).toBe(200);
+    const [draft] = (await coordinator.ok(`{ intakeDrafts { id fromNumber } }`)).intakeDrafts.filter((d: any) => d.fromNumber === '+972507770000');
+    const tooLong = await coordinator.gql(`mutation($d: ID!, $r: String) { rejectIntakeDraft(draftId: $d, reason: $r) { status } }`, { d: draft.id, r: 'x'.repeat(501) });
+    expect(tooLong.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect((await prisma().intakeDraft.findFirstOrThrow({ where: { fromNumber: '+972507770000' } })).status).toBe('PENDING');
+    const rejected = await coordinator.ok(`mutation($d: ID!, $r: String) { rejectIntakeDraft(draftId: $d, reason: $r) { status rejectReason } }`, {
+      d: draft.id,
+      r: '  A thank-you, not a request.  ',
+    });
+    expect(rejected.rejectIntakeDraft).toEqual({ status: 'REJECTED', rejectReason: 'A thank-you, not a request.' });
+    expect((await coordinator.ok(`{ intakeDrafts { id } }`)).intakeDrafts.map((d: any) => d.id)).not.toContain(draft.id);
+  });
+
   it('refuses a text without a valid provider signature', async () => {
     const res = await post({ From: '+972509998877', To: HOTLINE, Body: 'hello', MessageSid: 'SM9' }, 'forged');
     expect(res.status).toBe(403);

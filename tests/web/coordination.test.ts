@@ -264,11 +264,12 @@ describe('text messages', () => {
 
     const draftId = await draft.getAttribute('data-draft-id');
     await draft.getByTestId('sms-reject').click();
+    await draft.getByLabel('Why (optional, kept on record)').fill('A thank-you, not a request.');
     await draft.getByTestId('sms-reject-confirm').click();
     await draft.waitFor({ state: 'detached' });
     await expect(page.getByTestId('sms-notice').textContent()).resolves.toContain('rejected');
-    const row = await stack.api(coordinatorToken).ok(`query($id: ID!) { node(id: $id) { ... on IntakeDraft { status } } }`, { id: draftId });
-    expect(row.node.status).toBe('REJECTED');
+    const row = await stack.api(coordinatorToken).ok(`query($id: ID!) { node(id: $id) { ... on IntakeDraft { status rejectReason } } }`, { id: draftId });
+    expect(row.node).toEqual({ status: 'REJECTED', rejectReason: 'A thank-you, not a request.' });
     await page.reload();
     await page.getByRole('heading', { name: 'Text messages' }).waitFor();
     await page.waitForTimeout(1_000);

@@ -115,13 +115,13 @@ export async function confirmDraft(viewer: Viewer, draftId: string, input: NeedI
   return need;
 }
 
-export async function rejectDraft(viewer: Viewer, draftId: string) {
+export async function rejectDraft(viewer: Viewer, draftId: string, reason: string | null = null) {
   const draft = await prisma().intakeDraft.findUnique({ where: { id: draftId } });
   if (!draft) throw notFound('Draft');
   if (draft.communityId ? !isCoordinatorOf(viewer, draft.communityId) : !viewer.isAdmin && ![...viewer.roles.values()].includes('COORDINATOR')) {
     throw forbidden('reject this draft');
   }
-  const updated = await prisma().intakeDraft.updateMany({ where: { id: draftId, status: 'PENDING' }, data: { status: 'REJECTED', decidedAt: clock.now() } });
+  const updated = await prisma().intakeDraft.updateMany({ where: { id: draftId, status: 'PENDING' }, data: { status: 'REJECTED', decidedAt: clock.now(), rejectReason: reason } });
   if (updated.count === 0) throw new AppError(ErrorCode.ILLEGAL_TRANSITION, `This draft was already ${draft.status.toLowerCase()}.`, { currentStatus: draft.status });
   return prisma().intakeDraft.findUniqueOrThrow({ where: { id: draftId } });
 }

@@ -1,4 +1,5 @@
 // Drafts that came in by SMS, for coordinators to confirm or reject.
+import { z } from 'zod';
 import { builder } from './builder.ts';
 import { uuidId, uuidIds } from './ids.ts';
 import { prisma } from '../db/client.ts';
@@ -22,6 +23,7 @@ const IntakeDraftRef = builder.prismaNode('IntakeDraft', {
     status: t.expose('status', { type: DraftStatusEnum, authScopes: { anyCoordinator: true } }),
     repeats: t.exposeInt('repeats', { authScopes: { anyCoordinator: true }, description: 'How many more times the same text arrived.' }),
     receivedAt: t.expose('receivedAt', { type: 'DateTime', authScopes: { anyCoordinator: true } }),
+    rejectReason: t.exposeString('rejectReason', { nullable: true, authScopes: { anyCoordinator: true } }),
     community: t.prismaField({
       type: 'Community',
       nullable: true,
@@ -63,7 +65,10 @@ builder.mutationFields((t) => ({
   rejectIntakeDraft: t.prismaField({
     type: 'IntakeDraft',
     authScopes: { anyCoordinator: true },
-    args: { draftId: t.arg.globalID({ required: true, for: IntakeDraftRef, validate: uuidId }) },
-    resolve: (_query, _root, { draftId }, ctx) => rejectDraft(ctx.viewer!, draftId.id),
+    args: {
+      draftId: t.arg.globalID({ required: true, for: IntakeDraftRef, validate: uuidId }),
+      reason: t.arg.string({ description: 'Why the text is not a need, for the record.', validate: z.string().trim().max(500, 'At most 500 characters.') }),
+    },
+    resolve: (_query, _root, { draftId, reason }, ctx) => rejectDraft(ctx.viewer!, draftId.id, reason?.trim() || null),
   }),
 }));

@@ -102,8 +102,8 @@ export const ConfirmIntakeDraftMutation = graphql(
 );
 
 export const RejectIntakeDraftMutation = graphql(`
-  mutation RejectIntakeDraft($draftId: ID!) {
-    rejectIntakeDraft(draftId: $draftId) { id status }
+  mutation RejectIntakeDraft($draftId: ID!, $reason: String) {
+    rejectIntakeDraft(draftId: $draftId, reason: $reason) { id status rejectReason }
   }
 `);
 

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "IntakeDraft" ADD COLUMN     "rejectReason" TEXT;
