@@ -155,6 +155,9 @@ describe('recurring shifts', () => {
     await expect.poll(() => page.locator('#pin-lat').inputValue()).not.toBe('');
 
     await page.getByLabel('How often').selectOption('WEEKLY');
+    // A series sets places and times per shift: the single need's fields step aside and say why.
+    await page.getByTestId('per-shift-hint').waitFor();
+    for (const id of ['slots', 'neededFrom', 'neededBy']) expect(await page.locator(`#${id}`).isDisabled(), id).toBe(true);
     // Asked for before sending: when the first shift starts.
     await page.getByTestId('intake-submit').click();
     await expect(page.locator('#repeat-startsAt-error').textContent()).resolves.toBe('This field is required.');
