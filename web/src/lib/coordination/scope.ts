@@ -1,5 +1,5 @@
 // Which communities a coordinator's list covers: `?community=<id>` (one of theirs) or all they coordinate
-// (null for an admin: every community). The same rule as the dashboard's.
+// (null for an admin: every community).
 import { goto } from '$app/navigation';
 import type { SessionState } from '#lib/session.svelte.ts';
 
