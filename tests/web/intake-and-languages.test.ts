@@ -136,7 +136,8 @@ describe('languages', () => {
     await page.getByTestId('need-page').waitFor();
     expect(await htmlAttrs(page)).toEqual({ lang: 'ar', dir: 'rtl' });
     expect(await page.locator('a.back').textContent()).toContain('العودة إلى الخريطة');
-    expect(await page.getByRole('link', { name: 'سجّل الدخول للحجز' }).count()).toBe(1);
+    // The claim panel knows who is signed in only once the session has loaded.
+    await expect.poll(() => page.getByRole('link', { name: 'سجّل الدخول للحجز' }).count()).toBe(1);
     // The "back" arrow points right in a right-to-left page.
     expect(await page.locator('a.back svg').evaluate((el) => getComputedStyle(el).transform)).toBe('matrix(-1, 0, 0, 1, 0, 0)');
     // Text starts at the right edge.

@@ -248,6 +248,8 @@ describe('partnerships', () => {
     const token = await signIn(stack, 'coordinator.buenos-aires@example.org');
     const page = await open(`/partnerships/${encodeURIComponent(p.id)}`, { token, locale: 'en' });
     await page.getByTestId('roadmap').waitFor();
+    // What this coordinator may do shows once the session has loaded.
+    await page.getByTestId('disbursement-form').waitFor();
     expect(await page.getByTestId('milestone').count()).toBeGreaterThan(0);
     expect(await page.getByTestId('complete-milestone').count()).toBe(0);
     expect(await page.getByTestId('milestone-form').count()).toBe(0);
