@@ -33,6 +33,7 @@ import { enqueueWebhookDeliveries, deliverWebhooks, webhookRules } from './domai
 import { refreshAllSeries } from './domain/recurrence.ts';
 import { configureSms, HttpSmsSender, receiveSms, verifySmsSignature } from './domain/intake.ts';
 import { publishNotified, setNotificationsBus } from './events/notificationsFeed.ts';
+import { setIntakeBus } from './events/intakeFeed.ts';
 import { handleExport, handleImport } from './http/transfer.ts';
 import { releaseExpiredClaims } from './domain/claims.ts';
 import { prepareDatabase } from './db/prepare.ts';
@@ -95,6 +96,7 @@ export async function buildApp(overrides: Partial<Record<string, string>> = {}):
   await stream.start();
   setEventStream(stream);
   setNotificationsBus(bus);
+  setIntakeBus(bus);
   const stopNotified = onNotified(publishNotified);
   configureEmail(config.SMTP_URL, config.MAIL_FROM);
   notificationRules.emailRetryBaseMs = config.EMAIL_RETRY_BASE_MS;
@@ -468,6 +470,7 @@ export async function buildApp(overrides: Partial<Record<string, string>> = {}):
       clearInterval(expiryTimer);
       stopNotified();
       setNotificationsBus(undefined);
+      setIntakeBus(undefined);
       stream.stop();
       setEventStream(undefined);
       await wsDisposable.dispose();

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, serverUrl, type TestDatabase } from '../helpers/db.ts';
 import { spawnApi, type ApiProcess } from '../helpers/process.ts';
 import { Api, collect } from '../helpers/client.ts';
+import { waitFor } from '../helpers/sinks.ts';
 import pg from 'pg';
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -26,10 +27,11 @@ describe.skipIf(!serverUrl)('scale-out on PostgreSQL + Redis', () => {
     await db?.drop();
   });
 
-  it('a mutation on process A reaches a subscriber on process B within a second', async () => {
+  /** An admin signed in on both processes (one session). */
+  async function adminOnBoth() {
     const onA = new Api(a.url);
     const onB = new Api(b.url);
-    const email = `admin-${Date.now()}@example.org`;
+    const email = `admin-${Date.now()}-${Math.random().toString(36).slice(2, 6)}@example.org`;
     const userId = await onA.signUp(email, 'Admin');
     const c = new pg.Client({ connectionString: db.env.DATABASE_URL });
     await c.connect();
@@ -37,6 +39,11 @@ describe.skipIf(!serverUrl)('scale-out on PostgreSQL + Redis', () => {
     await c.end();
     await onA.signIn(email, 'correct horse battery');
     onB.token = onA.token;
+    return { onA, onB, userId };
+  }
+
+  it('a mutation on process A reaches a subscriber on process B within a second', async () => {
+    const { onA, onB, userId } = await adminOnBoth();
     const community = (await onA.ok(`mutation { createCommunity(input: { slug: "scale-${Date.now()}", name: "Scale", kind: TOWN, area: "Sderot", centerLat: 31.5, centerLng: 34.6 }) { id } }`)).createCommunity.id;
     await onA.ok(`mutation($c: ID!, $u: ID!) { setMembershipRole(communityId: $c, userId: $u, role: COORDINATOR) { role } }`, { c: community, u: userId });
 
@@ -57,6 +64,25 @@ describe.skipIf(!serverUrl)('scale-out on PostgreSQL + Redis', () => {
       throw new Error(`${err.message}\n--- B ready: ${readyB} ${JSON.stringify(q)}\n--- A:\n${a.output()}\n--- B:\n${b.output()}`);
     });
     expect(got.needEvents).toMatchObject({ type: 'CREATED', need: { title: 'Across processes' } });
+    expect(Date.now() - sent).toBeLessThan(1_000);
+    await ws.dispose();
+  }, 60_000);
+
+  it('a text received by process A reaches a coordinator watching drafts on process B within a second', async () => {
+    const { onB } = await adminOnBoth();
+    const ws = onB.ws();
+    const from = `+97250${String(Date.now()).slice(-7)}`;
+    const sub = collect(ws, `subscription { intakeDraftsChanged { fromNumber body } }`, {}, (items) => items.some((i) => i.intakeDraftsChanged.some((d: { fromNumber: string }) => d.fromNumber === from)), 10_000);
+    await waitFor(() => sub.items.length >= 1);
+    const sent = Date.now();
+    const res = await fetch(`${a.url}/sms/inbound`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ From: from, To: '+972-9-000-0001', Body: 'Across processes by text', MessageSid: `SMscale${Date.now()}` }),
+    });
+    expect(res.status).toBe(200);
+    const items = await sub.done;
+    expect(items.at(-1).intakeDraftsChanged.find((d: { fromNumber: string }) => d.fromNumber === from)).toEqual({ fromNumber: from, body: 'Across processes by text' });
     expect(Date.now() - sent).toBeLessThan(1_000);
     await ws.dispose();
   }, 60_000);

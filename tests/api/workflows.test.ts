@@ -1,9 +1,10 @@
 // Recurring shifts, notifications (in-app and e-mail to a real SMTP sink), signed webhooks
-// with retries against a local receiver, and SMS intake.
+// with retries against a local receiver, and SMS intake (drafts listed and watched live).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type TestServer } from '../helpers/server.ts';
 import { adminClient, createCommunity, createNeed, member } from '../helpers/fixtures.ts';
 import { Api, collect } from '../helpers/client.ts';
+import { overHttp, overWs } from '../helpers/transports.ts';
 import { startReceiver, startSmtpSink, waitFor } from '../helpers/sinks.ts';
 import { prisma } from '../../api/src/db/client.ts';
 import { occurrenceStarts } from '../../api/src/domain/recurrence.ts';
@@ -224,5 +225,115 @@ describe('SMS intake', () => {
     const res = await post({ From: '+972509998877', To: HOTLINE, Body: 'hello', MessageSid: 'SM9' }, 'forged');
     expect(res.status).toBe(403);
     expect(await prisma().intakeDraft.count({ where: { fromNumber: '+972509998877' } })).toBe(0);
+  });
+
+  /** Every message of one `intakeDraftsChanged` subscription over a real graphql-ws connection, until disposed. */
+  function watchDrafts(api: Api, selection: string, variables: Record<string, unknown> = {}) {
+    const client = api.ws();
+    const items: any[][] = [];
+    const errors: unknown[] = [];
+    client.subscribe(
+      { query: `subscription($c: [ID!]) { intakeDraftsChanged(communityIds: $c) { ${selection} } }`, variables },
+      {
+        next: (r) => {
+          if (r.errors) errors.push(r.errors);
+          if (r.data) items.push((r.data as { intakeDraftsChanged: any[] }).intakeDraftsChanged);
+        },
+        error: (e) => errors.push(e),
+        complete: () => {},
+      },
+    );
+    return { items, errors, latest: () => items.at(-1)!, dispose: () => client.dispose() };
+  }
+
+  it('coordinators watch their drafts live: a text appears, a repeat counts, a retry changes nothing, a reject removes it', async () => {
+    // Private on every side: the texter's number, and the members of the draft's community.
+    const DRAFT = `id fromNumber body status repeats community { name members(first: 5) { edges { node { role } } } }`;
+    const asQuery = async (api: Api) => (await api.ok(`{ intakeDrafts { ${DRAFT} } }`)).intakeDrafts;
+    const other = await member(s.url, admin, await createCommunity(admin), 'COORDINATOR');
+    const mine = watchDrafts(coordinator, DRAFT);
+    const theirs = watchDrafts(other, DRAFT);
+    try {
+      await waitFor(() => mine.items.length >= 1 && theirs.items.length >= 1);
+      // The first message is the list as the query gives it, fields and all, for each of them.
+      expect(mine.latest()).toEqual(await asQuery(coordinator));
+      expect(theirs.latest()).toEqual(await asQuery(other));
+
+      const from = '+972508880001';
+      const text = { From: from, To: HOTLINE, Body: 'Two elderly neighbours on Rager St need a hot meal tonight' };
+      const fromIn = (list: any[], number = from) => list.filter((d) => d.fromNumber === number);
+      /** Sends a text and returns the next message of `mine`. */
+      const next = async (params: Record<string, string>) => {
+        const before = mine.items.length;
+        expect((await post(params)).status).toBe(200);
+        await waitFor(() => mine.items.length > before);
+        return mine.items[before]!;
+      };
+
+      const arrived = await next({ ...text, MessageSid: 'SMlive1' });
+      expect(fromIn(arrived)).toHaveLength(1);
+      expect(fromIn(arrived)[0]).toMatchObject({ body: text.Body, status: 'PENDING', repeats: 0, community: { name: 'Ofakim' } });
+      expect(fromIn(arrived)[0].community.members.edges.length).toBeGreaterThan(0);
+      expect(arrived).toEqual(await asQuery(coordinator));
+
+      // The sender sending again: still one draft, one more repeat.
+      const repeated = await next({ ...text, Body: text.Body.toUpperCase(), MessageSid: 'SMlive2' });
+      expect(fromIn(repeated)).toHaveLength(1);
+      expect(fromIn(repeated)[0]).toMatchObject({ id: fromIn(arrived)[0].id, repeats: 1 });
+
+      // The provider retrying changes nothing, so nobody is woken.
+      const count = mine.items.length;
+      expect((await post({ ...text, MessageSid: 'SMlive1' })).status).toBe(200);
+      await new Promise((r) => setTimeout(r, 500));
+      expect(mine.items).toHaveLength(count);
+
+      // An unrouted text concerns every coordinator; Ofakim's did not wake the other community's.
+      expect(theirs.items).toHaveLength(1);
+      const unrouted = await next({ From: '+972508880002', To: '+972-9-000-0000', Body: 'Is anyone delivering water to Be’eri?', MessageSid: 'SMlive3' });
+      expect(fromIn(unrouted, '+972508880002')).toMatchObject([{ community: null }]);
+      await waitFor(() => theirs.items.length === 2);
+      expect(fromIn(theirs.latest(), '+972508880002')).toHaveLength(1);
+      expect(theirs.items.flat().filter((d) => d.fromNumber === from)).toEqual([]);
+      expect(theirs.latest()).toEqual(await asQuery(other));
+
+      const reject = async (api: Api, id: string) => api.ok(`mutation($d: ID!) { rejectIntakeDraft(draftId: $d) { status } }`, { d: id });
+      let before = mine.items.length;
+      await reject(coordinator, fromIn(arrived)[0].id);
+      await waitFor(() => mine.items.length > before);
+      expect(fromIn(mine.items[before]!)).toEqual([]);
+      expect(theirs.items).toHaveLength(2);
+
+      // The other coordinator turns the unrouted one down: it leaves both lists.
+      before = mine.items.length;
+      await reject(other, fromIn(unrouted, '+972508880002')[0].id);
+      await waitFor(() => mine.items.length > before && theirs.items.length === 3);
+      expect(fromIn(mine.items[before]!, '+972508880002')).toEqual([]);
+      expect(fromIn(theirs.latest(), '+972508880002')).toEqual([]);
+      expect(mine.latest()).toEqual(await asQuery(coordinator));
+      expect([...mine.errors, ...theirs.errors]).toEqual([]);
+    } finally {
+      await Promise.all([mine.dispose(), theirs.dispose()]);
+    }
+  });
+
+  it('only coordinators may watch drafts, and only of communities they coordinate: the typed errors of the query', async () => {
+    const volunteer = await member(s.url, admin, community, 'VOLUNTEER');
+    const other = await member(s.url, admin, await createCommunity(admin), 'COORDINATOR');
+    const cases: [string, string | null, Record<string, unknown>, string][] = [
+      ['anonymous', null, {}, 'UNAUTHENTICATED'],
+      ['volunteer', volunteer.token, {}, 'FORBIDDEN'],
+      ['coordinator of another community', other.token, { c: [community] }, 'FORBIDDEN'],
+    ];
+    for (const [who, token, variables, code] of cases) {
+      const live = await overWs(s.url, `subscription($c: [ID!]) { intakeDraftsChanged(communityIds: $c) { id fromNumber body } }`, variables, token);
+      const listed = await overHttp(s.url, `query($c: [ID!]) { intakeDrafts(communityIds: $c) { id fromNumber body } }`, variables, token);
+      expect(live.errors.map((e) => e.extensions?.code), who).toEqual([code]);
+      expect(live.data, who).toBeNull();
+      expect(listed.errors.map((e) => e.extensions?.code), who).toEqual([code]);
+    }
+    // Their own community they may watch.
+    const own = await overWs(s.url, `subscription($c: [ID!]) { intakeDraftsChanged(communityIds: $c) { id } }`, { c: [community] }, coordinator.token);
+    expect(own.errors).toEqual([]);
+    expect(own.data).toMatchObject({ intakeDraftsChanged: expect.any(Array) });
   });
 });

@@ -6,6 +6,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { prisma } from '../db/client.ts';
 import { AppError, ErrorCode, forbidden, notFound } from '../errors.ts';
 import { announceCommitted } from '../events/stream.ts';
+import { publishIntakeDraftsChanged } from '../events/intakeFeed.ts';
 import type { IntakeDraft } from '../generated/prisma/client.ts';
 import { isCoordinatorOf, type Viewer } from '../auth/viewer.ts';
 import { clock } from './clock.ts';
@@ -78,18 +79,21 @@ export async function receiveSms(sms: InboundSms): Promise<{ draft: IntakeDraft;
     // One sender at a time, so that two copies arriving together make one draft.
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`sms:${fromKey}`}))`;
     const same = await tx.intakeDraft.findUnique({ where: { providerMessageId: sms.messageId } });
-    if (same) return { draft: same, repeated: true };
+    // The provider retrying: nothing changes.
+    if (same) return { draft: same, repeated: true, changed: false };
     const since = new Date(clock.now().getTime() - REPEAT_WINDOW_MS);
     const recent = await tx.intakeDraft.findMany({ where: { status: 'PENDING', receivedAt: { gte: since }, fromNumber: sms.from } });
     const repeat = recent.find((d) => normalizedBody(d.body) === normalizedBody(body));
     if (repeat) {
-      return { draft: await tx.intakeDraft.update({ where: { id: repeat.id }, data: { repeats: { increment: 1 } } }), repeated: true };
+      // The sender sending again: the draft shows one more repeat.
+      return { draft: await tx.intakeDraft.update({ where: { id: repeat.id }, data: { repeats: { increment: 1 } } }), repeated: true, changed: true };
     }
     const draft = await tx.intakeDraft.create({
       data: { providerMessageId: sms.messageId, fromNumber: sms.from, toNumber: sms.to, body, communityId: community?.id ?? null, receivedAt: clock.now() },
     });
-    return { draft, repeated: false };
+    return { draft, repeated: false, changed: true };
   });
+  if (result.changed) publishIntakeDraftsChanged(result.draft.communityId);
   if (!result.repeated) await reply(sms.from, sms.to, 'We received your message. A coordinator will call you back soon.');
   return result;
 }
@@ -110,6 +114,7 @@ export async function confirmDraft(viewer: Viewer, draftId: string, input: NeedI
     return { need, draft: updated };
   });
   announceCommitted();
+  publishIntakeDraftsChanged(draft.communityId);
   after.run();
   await reply(draft.fromNumber, draft.toNumber, 'Your request is registered. Volunteers can now see it; we will keep you posted.');
   return need;
@@ -123,5 +128,6 @@ export async function rejectDraft(viewer: Viewer, draftId: string, reason: strin
   }
   const updated = await prisma().intakeDraft.updateMany({ where: { id: draftId, status: 'PENDING' }, data: { status: 'REJECTED', decidedAt: clock.now(), rejectReason: reason } });
   if (updated.count === 0) throw new AppError(ErrorCode.ILLEGAL_TRANSITION, `This draft was already ${draft.status.toLowerCase()}.`, { currentStatus: draft.status });
+  publishIntakeDraftsChanged(draft.communityId);
   return prisma().intakeDraft.findUniqueOrThrow({ where: { id: draftId } });
 }

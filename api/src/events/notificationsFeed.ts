@@ -1,7 +1,7 @@
 // Live notifications: a commit that notifies users publishes their ids on the bus; each
 // subscriber re-reads its own unread list when its id goes by.
 import type { Bus } from './pubsub.ts';
-import { refreshOn } from './stream.ts';
+import { only, refreshOn } from './stream.ts';
 
 let bus: Bus | undefined;
 export function setNotificationsBus(b: Bus | undefined) {
@@ -16,14 +16,6 @@ export function notificationsFeed<T>(userId: string, compute: () => Promise<T>):
   if (!bus) throw new Error('The bus is not running.');
   const all = bus.pubsub.subscribe('notifications:changed')[Symbol.asyncIterator]();
   // Only the wake-ups that name this user.
-  const mine: AsyncIterator<unknown> = {
-    async next() {
-      for (;;) {
-        const r = await all.next();
-        if (r.done || r.value.userIds.includes(userId)) return r;
-      }
-    },
-    return: async () => (await all.return?.()) ?? { done: true, value: undefined },
-  };
+  const mine = only(all, (p) => p.userIds.includes(userId));
   return refreshOn(mine, compute, 0);
 }

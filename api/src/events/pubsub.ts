@@ -10,6 +10,11 @@ export type Topics = {
   'events:committed': [{ seq: string | null }];
   /** These users have new notifications. */
   'notifications:changed': [{ userIds: string[] }];
+  /**
+   * The pending SMS drafts of this community changed (one arrived, repeated, or was decided).
+   * `communityId` null: an unrouted draft, which every coordinator sees.
+   */
+  'intakeDrafts:changed': [{ communityId: string | null }];
 };
 
 export type Bus = {

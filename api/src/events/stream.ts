@@ -245,6 +245,19 @@ export function mapEvents<T>(source: AsyncIterableIterator<StreamEvent>, fn: (e:
   return iterator;
 }
 
+/** The values of `source` that pass `keep`, passing return() straight through so nothing leaks. */
+export function only<T>(source: AsyncIterator<T>, keep: (value: T) => boolean): AsyncIterator<T> {
+  return {
+    async next() {
+      for (;;) {
+        const r = await source.next();
+        if (r.done || keep(r.value)) return r;
+      }
+    },
+    return: async () => (await source.return?.()) ?? { done: true, value: undefined },
+  };
+}
+
 /**
  * A view that is recomputed when matching events arrive: yields `compute()` at once, then
  * again after events, at most every `intervalMs` (bursts collapse into one refresh).

@@ -4,6 +4,7 @@ import { builder } from './builder.ts';
 import { uuidId, uuidIds } from './ids.ts';
 import { prisma } from '../db/client.ts';
 import { confirmDraft, rejectDraft } from '../domain/intake.ts';
+import { intakeDraftsFeed } from '../events/intakeFeed.ts';
 import { isCoordinatorOf } from '../auth/viewer.ts';
 import { CommunityRef } from './communities.ts';
 import { CreateNeedInput, NeedRef } from './needs.ts';
@@ -33,6 +34,13 @@ const IntakeDraftRef = builder.prismaNode('IntakeDraft', {
   }),
 });
 
+/** What the query and the subscription list: pending drafts of these communities and the unrouted ones, oldest first. */
+const pendingDrafts = (communityIds: string[]) => ({
+  where: { status: 'PENDING' as const, OR: [{ communityId: { in: communityIds } }, { communityId: null }] },
+  orderBy: { receivedAt: 'asc' as const },
+  take: 200,
+});
+
 builder.queryField('intakeDrafts', (t) =>
   t.prismaField({
     type: ['IntakeDraft'],
@@ -41,13 +49,29 @@ builder.queryField('intakeDrafts', (t) =>
     args: { communityIds: t.arg.globalIDList({ for: CommunityRef, validate: uuidIds(100) }) },
     resolve: async (query, _root, args, ctx) => {
       const ids = await scopeCommunities(ctx, args.communityIds?.map((c) => c.id));
-      return prisma().intakeDraft.findMany({
-        ...query,
-        where: { status: 'PENDING', OR: [{ communityId: { in: ids } }, { communityId: null }] },
-        orderBy: { receivedAt: 'asc' },
-        take: 200,
-      });
+      return prisma().intakeDraft.findMany({ ...query, ...pendingDrafts(ids) });
     },
+  }),
+);
+
+builder.subscriptionField('intakeDraftsChanged', (t) =>
+  t.field({
+    type: [IntakeDraftRef],
+    authScopes: { anyCoordinator: true },
+    description: 'The pending drafts, as `intakeDrafts` lists them: now, and again whenever one arrives, repeats or is decided.',
+    args: { communityIds: t.arg.globalIDList({ for: CommunityRef, validate: uuidIds(100) }) },
+    subscribe: async (_root, args, ctx) => {
+      const requested = args.communityIds?.map((c) => c.id);
+      const ids = await scopeCommunities(ctx, requested);
+      // An admin watching everything also watches communities created after subscribing.
+      const everything = ctx.viewer!.isAdmin && !requested?.length;
+      const watched = new Set(ids);
+      return intakeDraftsFeed(
+        (communityId) => everything || watched.has(communityId),
+        async () => prisma().intakeDraft.findMany(pendingDrafts(everything ? await scopeCommunities(ctx, undefined) : ids)),
+      );
+    },
+    resolve: (list) => list,
   }),
 );
 

@@ -83,10 +83,11 @@ export const IntakeDraftFields = graphql(`
 
 export type IntakeDraftData = ResultOf<typeof IntakeDraftFields>;
 
-export const IntakeDraftsQuery = graphql(
+/** The same list as `IntakeDrafts`, now and again after every change: each message is the whole list. */
+export const IntakeDraftsSubscription = graphql(
   `
-    query IntakeDrafts($communityIds: [ID!]) {
-      intakeDrafts(communityIds: $communityIds) { ...IntakeDraftFields }
+    subscription IntakeDraftsLive($communityIds: [ID!]) {
+      intakeDraftsChanged(communityIds: $communityIds) { ...IntakeDraftFields }
     }
   `,
   [IntakeDraftFields],
