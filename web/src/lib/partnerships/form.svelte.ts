@@ -2,8 +2,7 @@
 // made, then the API's verdict), and the sending, with focus moved to the first field to fix.
 import { tick } from 'svelte';
 import type { CombinedError } from '@urql/core';
-import type { UiError } from '#lib/graphql/errors.ts';
-import { formError } from './forms.ts';
+import { toUiError, type UiError } from '#lib/graphql/errors.ts';
 
 export class FormState {
   attempted = $state(false);
@@ -51,7 +50,7 @@ export class FormState {
     const result = await send();
     this.busy = false;
     if (result.error) {
-      this.error = formError(result.error);
+      this.error = toUiError(result.error);
       await this.#focusFirstInvalid();
       return false;
     }
