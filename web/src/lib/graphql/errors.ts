@@ -18,7 +18,7 @@ export type UiError = {
   key: MessageKey;
   /** Parameters for the message, e.g. the current status of an illegal transition. */
   params: Record<string, string>;
-  /** Server messages per input field (`input.title` is reported as `title`). */
+  /** Server messages per input field (`input.title` is reported as `title`), from validation issues or the field a rule names. */
   fields: Record<string, string>;
   /** The server's own message, for logs and unknown cases. */
   detail: string;
@@ -31,13 +31,15 @@ export function toUiError(error: CombinedError): UiError {
     return { code: 'network', key: 'error.network', params: {}, fields: {}, detail: error.networkError.message };
   }
   const first = error.graphQLErrors[0];
-  const ext = (first?.extensions ?? {}) as { code?: string; issues?: { field: string; message: string }[]; currentStatus?: string };
+  const ext = (first?.extensions ?? {}) as { code?: string; issues?: { field: string; message: string }[]; field?: string; currentStatus?: string };
   const code = known.find((c) => c === ext.code);
   const fields: Record<string, string> = {};
   for (const issue of ext.issues ?? []) {
     const field = issue.field.replace(/^input\./, '');
     fields[field] ??= issue.message;
   }
+  // A domain rule names the one field it concerns (`badInput(message, field)`).
+  if (ext.field) fields[ext.field] ??= first!.message;
   if (!code) return { code: 'unknown', key: 'error.unknown', params: {}, fields, detail: first?.message ?? error.message };
   return {
     code,

@@ -1,16 +1,6 @@
-// What the partnership forms show next to each field: their own checks first, then the API's verdict
-// (validation issues per argument, or the one field a domain rule names).
-import type { CombinedError } from '@urql/core';
-import { toUiError, type UiError } from '#lib/graphql/errors.ts';
+// What the partnership forms say about amounts, and how they read and show calendar dates.
 import type { I18n } from '#lib/i18n/i18n.svelte.ts';
 import type { AmountProblem } from '#lib/money.ts';
-
-export function formError(error: CombinedError): UiError {
-  const ui = toUiError(error);
-  const field = (error.graphQLErrors[0]?.extensions as { field?: string } | undefined)?.field;
-  if (field && ui.fields[field] === undefined) ui.fields[field] = error.graphQLErrors[0]!.message;
-  return ui;
-}
 
 export function amountMessage(i18n: I18n, problem: AmountProblem, currency: string): string {
   switch (problem.kind) {
