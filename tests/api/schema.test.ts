@@ -28,4 +28,10 @@ describe('the schema', () => {
     }
     expect(missing).toEqual([]);
   });
+
+  it("resolves a need's global id without a promise (one per row of a list adds up; patches/@pothos__plugin-relay)", () => {
+    const id = (schema.getType('Need') as GraphQLObjectType).getFields().id!;
+    const value = id.resolve!({ id: '0190a0a0-0000-7000-8000-000000000000' }, {}, { viewer: null }, {} as never);
+    expect(value).toBe(Buffer.from('Need:0190a0a0-0000-7000-8000-000000000000').toString('base64'));
+  });
 });
