@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { builder } from './builder.ts';
 import { uuidId, uuidIds } from './ids.ts';
+import { reads } from './columns.ts';
 import { prisma } from '../db/client.ts';
 import { dismissDuplicate, mergeNeeds } from '../domain/duplicates.ts';
 import { requestHandover, respondToHandover } from '../domain/handover.ts';
@@ -130,6 +131,7 @@ builder.prismaObjectField('Need', 'handoverClaimIds', (t) =>
   t.globalIDList({
     authScopes: { signedIn: true },
     description: 'Live claims others hold on this need, which the viewer (a member of its community) may ask to take over.',
+    extensions: reads('id', 'communityId'),
     resolve: async (n, _args, ctx) => {
       if (!isMemberOf(ctx.viewer, n.communityId)) return [];
       const claims = await prisma().claim.findMany({

@@ -1,8 +1,10 @@
 // Needs: the type with its public and private faces, the board queries, intake and edits,
 // and the live subscriptions.
 import { z } from 'zod';
+import type { GraphQLObjectType, GraphQLResolveInfo } from 'graphql';
 import { builder } from './builder.ts';
 import { uuidId, uuidIds } from './ids.ts';
+import { omitUnread, reads } from './columns.ts';
 import { prisma } from '../db/client.ts';
 import { badInput, notFound } from '../errors.ts';
 import { bboxAround, distanceKm } from '../domain/geo.ts';
@@ -15,7 +17,7 @@ import { NeedCategoryEnum, NeedStatusEnum, UrgencyEnum } from './enums.ts';
 import { CommunityRef } from './communities.ts';
 import type { Context } from '../context.ts';
 import type { Need } from '../generated/prisma/client.ts';
-import type { Prisma } from '../generated/prisma/client.ts';
+import { Prisma } from '../generated/prisma/client.ts';
 
 /** Coordinators of the need's community, and the volunteer holding a live claim on it. */
 export async function canSeePrivate(need: Pick<Need, 'id' | 'communityId'>, ctx: Context): Promise<boolean> {
@@ -40,7 +42,7 @@ const PrivateDetailsRef = builder.objectRef<PrivateDetails>('NeedPrivateDetails'
 });
 
 export const NeedRef = builder.prismaNode('Need', {
-  id: { field: 'id' },
+  id: { field: 'id', extensions: reads('id') },
   // node(id)/nodes(ids) answer null for an id that names nothing, as Relay expects.
   nullable: true,
   authScopes: { public: true },
@@ -51,7 +53,7 @@ export const NeedRef = builder.prismaNode('Need', {
     urgency: t.expose('urgency', { type: UrgencyEnum, authScopes: { public: true } }),
     status: t.expose('status', { type: NeedStatusEnum, authScopes: { public: true } }),
     slots: t.exposeInt('slots', { authScopes: { public: true } }),
-    openSlots: t.int({ authScopes: { public: true }, resolve: (n) => Math.max(0, n.slots - n.activeClaims) }),
+    openSlots: t.int({ authScopes: { public: true }, extensions: reads('slots', 'activeClaims'), resolve: (n) => Math.max(0, n.slots - n.activeClaims) }),
     neededFrom: t.expose('neededFrom', { type: 'DateTime', nullable: true, authScopes: { public: true } }),
     neededBy: t.expose('neededBy', { type: 'DateTime', nullable: true, authScopes: { public: true } }),
     publicLat: t.exposeFloat('publicLat', { authScopes: { public: true }, description: 'Approximate: a few hundred metres from the real place.' }),
@@ -59,13 +61,14 @@ export const NeedRef = builder.prismaNode('Need', {
     createdAt: t.expose('createdAt', { type: 'DateTime', authScopes: { public: true } }),
     updatedAt: t.expose('updatedAt', { type: 'DateTime', authScopes: { public: true } }),
     doneAt: t.expose('doneAt', { type: 'DateTime', nullable: true, authScopes: { public: true } }),
-    community: t.relation('community', { authScopes: { public: true } }),
-    viewerCanSeePrivate: t.boolean({ authScopes: { public: true }, resolve: (n, _a, ctx) => canSeePrivate(n, ctx) }),
+    community: t.relation('community', { authScopes: { public: true }, extensions: reads('communityId') }),
+    viewerCanSeePrivate: t.boolean({ authScopes: { public: true }, extensions: reads('id', 'communityId'), resolve: (n, _a, ctx) => canSeePrivate(n, ctx) }),
     privateDetails: t.field({
       type: PrivateDetailsRef,
       nullable: true,
       description: 'Only for coordinators of the community and the volunteer holding a live claim; others get FORBIDDEN.',
       authScopes: async (n, _args, ctx) => canSeePrivate(n, ctx),
+      extensions: reads('id', 'communityId', 'lat', 'lng', 'address', 'requesterName', 'requesterPhone', 'requesterEmail'),
       resolve: async (n, _a, ctx) => {
         await prisma().privateAccessLog.create({ data: { needId: n.id, userId: ctx.viewer!.id, at: clock.now() } });
         return { needId: n.id, lat: n.lat, lng: n.lng, address: n.address, requesterName: n.requesterName, requesterPhone: n.requesterPhone, requesterEmail: n.requesterEmail };
@@ -73,6 +76,7 @@ export const NeedRef = builder.prismaNode('Need', {
     }),
     claims: t.relation('claims', {
       authScopes: (n) => ({ coordinatorOf: n.communityId }),
+      extensions: reads('id', 'communityId'),
       query: { orderBy: { claimedAt: 'desc' } },
     }),
     occurrenceAt: t.expose('occurrenceAt', { type: 'DateTime', nullable: true, authScopes: { public: true }, description: 'For a shift of a recurring need: when it is.' }),
@@ -81,18 +85,21 @@ export const NeedRef = builder.prismaNode('Need', {
       type: ['Need'],
       authScopes: { public: true },
       description: 'All shifts of the series this need belongs to, in order (empty for a one-off need).',
+      extensions: reads('seriesId'),
       resolve: (query, n) => (n.seriesId ? prisma().need.findMany({ ...query, where: { seriesId: n.seriesId }, orderBy: { occurrenceAt: 'asc' } }) : []),
     }),
     mergedInto: t.relation('mergedInto', {
       nullable: true,
       authScopes: { public: true },
       description: 'Set when this need was merged into another: follow it.',
+      extensions: reads('mergedIntoId'),
     }),
     events: t.prismaConnection({
       type: 'NeedEvent',
       cursor: 'seq',
       authScopes: { public: true },
       description: "The need's history, oldest first, including the history of needs merged into it.",
+      extensions: reads('id'),
       resolve: async (query, n) =>
         prisma().needEvent.findMany({ ...query, where: { needId: { in: await historyNeedIds(n.id) } }, orderBy: { seq: 'asc' } }),
     }),
@@ -160,6 +167,12 @@ export function needWhere(filter: NeedFilterShape | null | undefined): Prisma.Ne
   return where;
 }
 
+const needColumns = Object.values(Prisma.NeedScalarFieldEnum);
+
+/** Lists of needs load only the columns their selection reads (see columns.ts); `keep` is what the resolver itself needs. */
+const unreadColumns = (info: GraphQLResolveInfo, path: readonly string[], keep: readonly Prisma.NeedScalarFieldEnum[]) =>
+  omitUnread(info, path, info.schema.getType('Need') as GraphQLObjectType, needColumns, keep);
+
 const sortOrders: Record<'URGENCY' | 'NEWEST' | 'OLDEST', Prisma.NeedOrderByWithRelationInput[]> = {
   URGENCY: [{ urgency: 'asc' }, { createdAt: 'asc' }, { id: 'asc' }],
   NEWEST: [{ createdAt: 'desc' }, { id: 'desc' }],
@@ -186,8 +199,13 @@ builder.queryFields((t) => ({
       sort: t.arg({ type: NeedSort, defaultValue: 'URGENCY' }),
     },
     totalCount: (_root, args) => prisma().need.count({ where: needWhere(args.filter) }),
-    resolve: (query, _root, args) =>
-      prisma().need.findMany({ ...query, where: needWhere(args.filter), orderBy: sortOrders[args.sort ?? 'URGENCY'] }),
+    resolve: (query, _root, args, _ctx, info) =>
+      prisma().need.findMany({
+        ...query,
+        omit: unreadColumns(info, ['edges', 'node'], ['id']),
+        where: needWhere(args.filter),
+        orderBy: sortOrders[args.sort ?? 'URGENCY'],
+      }),
   }),
   nearbyNeeds: t.prismaField({
     type: ['Need'],
@@ -199,10 +217,10 @@ builder.queryFields((t) => ({
       filter: t.arg({ type: NeedFilter }),
       first: t.arg.int({ defaultValue: 50, validate: z.number().int().min(1).max(500) }),
     },
-    resolve: async (query, _root, args) => {
+    resolve: async (query, _root, args, _ctx, info) => {
       const box = bboxAround(args.point, args.radiusKm);
       const where = needWhere({ ...args.filter, bbox: box });
-      const rows = await prisma().need.findMany({ ...query, where, take: 5_000 });
+      const rows = await prisma().need.findMany({ ...query, omit: unreadColumns(info, [], ['id', 'publicLat', 'publicLng']), where, take: 5_000 });
       return rows
         .map((n) => ({ n, d: distanceKm(args.point, { lat: n.publicLat, lng: n.publicLng }) }))
         .filter((x) => x.d <= args.radiusKm)
