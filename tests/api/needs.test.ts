@@ -192,6 +192,13 @@ describe('lists of needs load only the columns their selection reads', () => {
     expect(full.openSlots).toBe(1);
   });
 
+  it('answers a board that asks for no need at all (cursors and counts only)', async () => {
+    // Pothos then selects the cursor column alone; Prisma refuses `omit` beside a `select`.
+    const d = await anon().ok(`{ needs(first: 2) { totalCount edges { cursor } } nearbyNeeds(point: { lat: 31.524, lng: 34.596 }, radiusKm: 10) { __typename } }`);
+    expect(d.needs.edges).toHaveLength(2);
+    expect(d.nearbyNeeds.length).toBeGreaterThan(0);
+  });
+
   it("does not read a requester's details for the public board", async () => {
     const sql: string[] = [];
     let listening = true;

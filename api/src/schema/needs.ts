@@ -169,9 +169,13 @@ export function needWhere(filter: NeedFilterShape | null | undefined): Prisma.Ne
 
 const needColumns = Object.values(Prisma.NeedScalarFieldEnum);
 
-/** Lists of needs load only the columns their selection reads (see columns.ts); `keep` is what the resolver itself needs. */
-const unreadColumns = (info: GraphQLResolveInfo, path: readonly string[], keep: readonly Prisma.NeedScalarFieldEnum[]) =>
-  omitUnread(info, path, info.schema.getType('Need') as GraphQLObjectType, needColumns, keep);
+/**
+ * Pothos' query for a list of needs, less the columns no selected field reads (see columns.ts);
+ * `keep` is what the resolver itself needs. A query that already selects (Pothos selects only
+ * the cursor when no node is asked for) stays as it is: Prisma takes `select` or `omit`, not both.
+ */
+const readingOnlySelected = <Q extends object>(query: Q, info: GraphQLResolveInfo, path: readonly string[], keep: readonly Prisma.NeedScalarFieldEnum[]): Q =>
+  (query as { select?: unknown }).select ? query : { ...query, omit: omitUnread(info, path, info.schema.getType('Need') as GraphQLObjectType, needColumns, keep) };
 
 const sortOrders: Record<'URGENCY' | 'NEWEST' | 'OLDEST', Prisma.NeedOrderByWithRelationInput[]> = {
   URGENCY: [{ urgency: 'asc' }, { createdAt: 'asc' }, { id: 'asc' }],
@@ -201,8 +205,7 @@ builder.queryFields((t) => ({
     totalCount: (_root, args) => prisma().need.count({ where: needWhere(args.filter) }),
     resolve: (query, _root, args, _ctx, info) =>
       prisma().need.findMany({
-        ...query,
-        omit: unreadColumns(info, ['edges', 'node'], ['id']),
+        ...readingOnlySelected(query, info, ['edges', 'node'], ['id']),
         where: needWhere(args.filter),
         orderBy: sortOrders[args.sort ?? 'URGENCY'],
       }),
@@ -220,7 +223,7 @@ builder.queryFields((t) => ({
     resolve: async (query, _root, args, _ctx, info) => {
       const box = bboxAround(args.point, args.radiusKm);
       const where = needWhere({ ...args.filter, bbox: box });
-      const rows = await prisma().need.findMany({ ...query, omit: unreadColumns(info, [], ['id', 'publicLat', 'publicLng']), where, take: 5_000 });
+      const rows = await prisma().need.findMany({ ...readingOnlySelected(query, info, [], ['id', 'publicLat', 'publicLng']), where, take: 5_000 });
       return rows
         .map((n) => ({ n, d: distanceKm(args.point, { lat: n.publicLat, lng: n.publicLng }) }))
         .filter((x) => x.d <= args.radiusKm)
