@@ -3,10 +3,10 @@
 // driver, Prisma's row mapping and the garbage collector on each of up to 1,000 rows.
 //
 // A `t.expose*` field reads its own column. Any other field of a trimmed type says what it reads
-// with `extensions: reads(...)`. A selected field that says nothing makes the query load whole
-// rows: a forgotten declaration costs speed, never data. (Pothos' select mode does this per
-// field, but reloads a row for every object that did not come from a planned query — mutation
-// payloads, events delivered to subscribers — which costs a query each.)
+// with `extensions: reads(...)` (typed per model: `readsNeed` in needs.ts). A selected field that
+// says nothing makes the query load whole rows: a forgotten declaration costs speed, never data.
+// (Pothos' select mode does this per field, but reloads a row for every object that did not come
+// from a planned query — mutation payloads, events delivered to subscribers — a query each.)
 import { Kind, type GraphQLObjectType, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
 
 /** Field extensions: the columns of its row this field's resolver or auth scopes read. */

@@ -2,7 +2,6 @@
 import { z } from 'zod';
 import { builder } from './builder.ts';
 import { uuidId, uuidIds } from './ids.ts';
-import { reads } from './columns.ts';
 import { prisma } from '../db/client.ts';
 import { dismissDuplicate, mergeNeeds } from '../domain/duplicates.ts';
 import { requestHandover, respondToHandover } from '../domain/handover.ts';
@@ -10,7 +9,7 @@ import { askVolunteer, matchVolunteers, suggestedNeeds, type Reason } from '../d
 import { eventStream, refreshOn } from '../events/stream.ts';
 import { isCoordinatorOf, isMemberOf } from '../auth/viewer.ts';
 import { CommunityRef } from './communities.ts';
-import { NeedRef } from './needs.ts';
+import { NeedRef, readsNeed } from './needs.ts';
 import { ClaimRef } from './claims.ts';
 import { UserRef } from './users.ts';
 import { scopeCommunities } from './dashboard.ts';
@@ -131,7 +130,7 @@ builder.prismaObjectField('Need', 'handoverClaimIds', (t) =>
   t.globalIDList({
     authScopes: { signedIn: true },
     description: 'Live claims others hold on this need, which the viewer (a member of its community) may ask to take over.',
-    extensions: reads('id', 'communityId'),
+    extensions: readsNeed('id', 'communityId'),
     resolve: async (n, _args, ctx) => {
       if (!isMemberOf(ctx.viewer, n.communityId)) return [];
       const claims = await prisma().claim.findMany({

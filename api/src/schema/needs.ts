@@ -19,6 +19,9 @@ import type { Context } from '../context.ts';
 import type { Need } from '../generated/prisma/client.ts';
 import { Prisma } from '../generated/prisma/client.ts';
 
+/** Field extensions of a Need field: the need's columns it reads (see columns.ts). */
+export const readsNeed = (...columns: Prisma.NeedScalarFieldEnum[]) => reads(...columns);
+
 /** Coordinators of the need's community, and the volunteer holding a live claim on it. */
 export async function canSeePrivate(need: Pick<Need, 'id' | 'communityId'>, ctx: Context): Promise<boolean> {
   if (!ctx.viewer) return false;
@@ -42,7 +45,7 @@ const PrivateDetailsRef = builder.objectRef<PrivateDetails>('NeedPrivateDetails'
 });
 
 export const NeedRef = builder.prismaNode('Need', {
-  id: { field: 'id', extensions: reads('id') },
+  id: { field: 'id', extensions: readsNeed('id') },
   // node(id)/nodes(ids) answer null for an id that names nothing, as Relay expects.
   nullable: true,
   authScopes: { public: true },
@@ -57,7 +60,7 @@ export const NeedRef = builder.prismaNode('Need', {
     urgency: t.expose('urgency', { type: UrgencyEnum, authScopes: { public: true } }),
     status: t.expose('status', { type: NeedStatusEnum, authScopes: { public: true } }),
     slots: t.exposeInt('slots', { authScopes: { public: true } }),
-    openSlots: t.int({ authScopes: { public: true }, extensions: reads('slots', 'activeClaims'), resolve: (n) => Math.max(0, n.slots - n.activeClaims) }),
+    openSlots: t.int({ authScopes: { public: true }, extensions: readsNeed('slots', 'activeClaims'), resolve: (n) => Math.max(0, n.slots - n.activeClaims) }),
     neededFrom: t.expose('neededFrom', { type: 'DateTime', nullable: true, authScopes: { public: true } }),
     neededBy: t.expose('neededBy', { type: 'DateTime', nullable: true, authScopes: { public: true } }),
     publicLat: t.exposeFloat('publicLat', { authScopes: { public: true }, description: 'Approximate: a few hundred metres from the real place.' }),
@@ -65,14 +68,14 @@ export const NeedRef = builder.prismaNode('Need', {
     createdAt: t.expose('createdAt', { type: 'DateTime', authScopes: { public: true } }),
     updatedAt: t.expose('updatedAt', { type: 'DateTime', authScopes: { public: true } }),
     doneAt: t.expose('doneAt', { type: 'DateTime', nullable: true, authScopes: { public: true } }),
-    community: t.relation('community', { authScopes: { public: true }, extensions: reads('communityId') }),
-    viewerCanSeePrivate: t.boolean({ authScopes: { public: true }, extensions: reads('id', 'communityId'), resolve: (n, _a, ctx) => canSeePrivate(n, ctx) }),
+    community: t.relation('community', { authScopes: { public: true }, extensions: readsNeed('communityId') }),
+    viewerCanSeePrivate: t.boolean({ authScopes: { public: true }, extensions: readsNeed('id', 'communityId'), resolve: (n, _a, ctx) => canSeePrivate(n, ctx) }),
     privateDetails: t.field({
       type: PrivateDetailsRef,
       nullable: true,
       description: 'Only for coordinators of the community and the volunteer holding a live claim; others get FORBIDDEN.',
       authScopes: async (n, _args, ctx) => canSeePrivate(n, ctx),
-      extensions: reads('id', 'communityId', 'lat', 'lng', 'address', 'requesterName', 'requesterPhone', 'requesterEmail'),
+      extensions: readsNeed('id', 'communityId', 'lat', 'lng', 'address', 'requesterName', 'requesterPhone', 'requesterEmail'),
       resolve: async (n, _a, ctx) => {
         await prisma().privateAccessLog.create({ data: { needId: n.id, userId: ctx.viewer!.id, at: clock.now() } });
         return { needId: n.id, lat: n.lat, lng: n.lng, address: n.address, requesterName: n.requesterName, requesterPhone: n.requesterPhone, requesterEmail: n.requesterEmail };
@@ -80,7 +83,7 @@ export const NeedRef = builder.prismaNode('Need', {
     }),
     claims: t.relation('claims', {
       authScopes: (n) => ({ coordinatorOf: n.communityId }),
-      extensions: reads('id', 'communityId'),
+      extensions: readsNeed('id', 'communityId'),
       query: { orderBy: { claimedAt: 'desc' } },
     }),
     occurrenceAt: t.expose('occurrenceAt', { type: 'DateTime', nullable: true, authScopes: { public: true }, description: 'For a shift of a recurring need: when it is.' }),
@@ -89,21 +92,21 @@ export const NeedRef = builder.prismaNode('Need', {
       type: ['Need'],
       authScopes: { public: true },
       description: 'All shifts of the series this need belongs to, in order (empty for a one-off need).',
-      extensions: reads('seriesId'),
+      extensions: readsNeed('seriesId'),
       resolve: (query, n) => (n.seriesId ? prisma().need.findMany({ ...query, where: { seriesId: n.seriesId }, orderBy: { occurrenceAt: 'asc' } }) : []),
     }),
     mergedInto: t.relation('mergedInto', {
       nullable: true,
       authScopes: { public: true },
       description: 'Set when this need was merged into another: follow it.',
-      extensions: reads('mergedIntoId'),
+      extensions: readsNeed('mergedIntoId'),
     }),
     events: t.prismaConnection({
       type: 'NeedEvent',
       cursor: 'seq',
       authScopes: { public: true },
       description: "The need's history, oldest first, including the history of needs merged into it.",
-      extensions: reads('id'),
+      extensions: readsNeed('id'),
       resolve: async (query, n) =>
         prisma().needEvent.findMany({ ...query, where: { needId: { in: await historyNeedIds(n.id) } }, orderBy: { seq: 'asc' } }),
     }),
