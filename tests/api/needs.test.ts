@@ -1,11 +1,14 @@
 // The board's queries: filters, sorts, cursors, nearby, node; and the SSE transport.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { getNamedType, isLeafType, isObjectType, type GraphQLObjectType } from 'graphql';
 import { startServer, type TestServer } from '../helpers/server.ts';
 import { adminClient, createCommunity, createNeed, member } from '../helpers/fixtures.ts';
 import { Api } from '../helpers/client.ts';
 import { database } from '../../api/src/db/client.ts';
+import { schema } from '../../api/src/schema/index.ts';
 
 let s: TestServer;
+let admin: Api;
 let coordinator: Api;
 let community: string;
 let other: string;
@@ -14,7 +17,7 @@ const anon = () => new Api(s.url);
 beforeAll(async () => {
   // No background outbox poll, so that statement counts are exact.
   s = await startServer({ EVENT_POLL_MS: '600000' });
-  const admin = await adminClient(s.url);
+  admin = await adminClient(s.url);
   community = await createCommunity(admin, undefined, { lat: 31.525, lng: 34.597 });
   other = await createCommunity(admin, undefined, { lat: 32.794, lng: 34.99 });
   coordinator = await member(s.url, admin, community, 'COORDINATOR');
@@ -142,5 +145,71 @@ describe('needs', () => {
     }
     controller.abort();
     expect(text).toContain('"title":"Over SSE"');
+  });
+});
+
+describe('lists of needs load only the columns their selection reads', () => {
+  /**
+   * Every field of Need; an object of its own table by its id, any other object (the private
+   * details, made of the need's columns) with all its leaf fields.
+   */
+  const everyNeedField = () =>
+    Object.values((schema.getType('Need') as GraphQLObjectType).getFields())
+      .map((f) => {
+        const type = getNamedType(f.type);
+        if (isLeafType(type)) return f.name;
+        const fields = isObjectType(type) ? type.getFields() : {};
+        const leaves = fields.id ? ['id'] : Object.values(fields).filter((l) => isLeafType(getNamedType(l.type))).map((l) => l.name);
+        return `${f.name} { __typename ${leaves.join(' ')} }`;
+      })
+      .join(' ');
+
+  it('answers every field of a need through the board and nearbyNeeds as need(id) does', async () => {
+    // A need with everything set: a window, an e-mail, a live claim.
+    const need = await createNeed(coordinator, community, {
+      title: 'Every field',
+      requesterEmail: 'miriam@example.org',
+      neededFrom: '2031-01-01T08:00:00.000Z',
+      neededBy: '2031-01-01T12:00:00.000Z',
+      slots: 2,
+    });
+    const volunteer = await member(s.url, admin, community, 'VOLUNTEER');
+    await volunteer.ok(`mutation($id: ID!) { claimNeed(needId: $id) { claim { id } } }`, { id: need.id });
+
+    const fields = everyNeedField();
+    const board = (
+      await coordinator.ok(`query($c: [ID!], $first: Int) { needs(filter: { communityIds: $c }, first: $first) { edges { node { ${fields} } } } }`, { c: [community], first: 100 })
+    ).needs.edges.map((e: any) => e.node);
+    const nearby = (await coordinator.ok(`query($first: Int) { nearbyNeeds(point: { lat: 31.525, lng: 34.597 }, radiusKm: 50, first: $first) { ${fields} } }`, { first: 100 })).nearbyNeeds;
+    expect(board.map((n: any) => n.title)).toContain('Every field');
+    expect(nearby.map((n: any) => n.title)).toContain('Every field');
+    for (const n of [...board, ...nearby]) {
+      const whole = (await coordinator.ok(`query($id: ID!) { need(id: $id) { ${fields} } }`, { id: n.id })).need;
+      expect(n).toEqual(whole);
+    }
+    const full = board.find((n: any) => n.title === 'Every field');
+    expect(full.privateDetails).toMatchObject({ requesterEmail: 'miriam@example.org', requesterPhone: '+972-50-123-4567', address: '12 Herzl St, Sderot' });
+    expect(full.openSlots).toBe(1);
+  });
+
+  it('answers a board that asks for no need at all (cursors and counts only)', async () => {
+    // Pothos then selects the cursor column alone; Prisma refuses `omit` beside a `select`.
+    const d = await anon().ok(`{ needs(first: 2) { totalCount edges { cursor } } nearbyNeeds(point: { lat: 31.524, lng: 34.596 }, radiusKm: 10) { __typename } }`);
+    expect(d.needs.edges).toHaveLength(2);
+    expect(d.nearbyNeeds.length).toBeGreaterThan(0);
+  });
+
+  it("does not read a requester's details for the public board", async () => {
+    const sql: string[] = [];
+    let listening = true;
+    database().prisma.$on('query' as never, (e: { query: string }) => {
+      if (listening) sql.push(e.query);
+    });
+    await anon().ok(`{ needs(first: 5) { edges { node { id title publicLat publicLng } } } }`);
+    listening = false;
+    const board = sql.filter((q) => q.includes('"Need"'));
+    expect(board).toHaveLength(1);
+    expect(board[0]).toContain('"title"');
+    for (const column of ['lat', 'lng', 'address', 'requesterName', 'requesterPhone', 'requesterEmail', 'description']) expect(board[0]).not.toContain(`."${column}"`);
   });
 });

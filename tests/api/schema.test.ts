@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { GraphQLObjectType, isObjectType } from 'graphql';
 import { schema } from '../../api/src/schema/index.ts';
 import { printedSchema } from '../../api/src/schema/print.ts';
+import { columnsReadBy } from '../../api/src/schema/columns.ts';
 
 describe('the schema', () => {
   it('matches the checked-in api/schema.graphql (run `pnpm schema:print` after a change)', () => {
@@ -27,5 +28,17 @@ describe('the schema', () => {
       }
     }
     expect(missing).toEqual([]);
+  });
+
+  it('says, for every field of Need, which columns it reads (else lists of needs load whole rows)', () => {
+    const need = schema.getType('Need') as GraphQLObjectType;
+    const silent = Object.keys(need.getFields()).filter((f) => !columnsReadBy(need, f));
+    expect(silent).toEqual([]);
+  });
+
+  it("resolves a need's global id without a promise (one per row of a list adds up; patches/@pothos__plugin-relay)", () => {
+    const id = (schema.getType('Need') as GraphQLObjectType).getFields().id!;
+    const value = id.resolve!({ id: '0190a0a0-0000-7000-8000-000000000000' }, {}, { viewer: null }, {} as never);
+    expect(value).toBe(Buffer.from('Need:0190a0a0-0000-7000-8000-000000000000').toString('base64'));
   });
 });

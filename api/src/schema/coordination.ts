@@ -9,7 +9,7 @@ import { askVolunteer, matchVolunteers, suggestedNeeds, type Reason } from '../d
 import { eventStream, refreshOn } from '../events/stream.ts';
 import { isCoordinatorOf, isMemberOf } from '../auth/viewer.ts';
 import { CommunityRef } from './communities.ts';
-import { NeedRef } from './needs.ts';
+import { NeedRef, readsNeed } from './needs.ts';
 import { ClaimRef } from './claims.ts';
 import { UserRef } from './users.ts';
 import { scopeCommunities } from './dashboard.ts';
@@ -130,6 +130,7 @@ builder.prismaObjectField('Need', 'handoverClaimIds', (t) =>
   t.globalIDList({
     authScopes: { signedIn: true },
     description: 'Live claims others hold on this need, which the viewer (a member of its community) may ask to take over.',
+    extensions: readsNeed('id', 'communityId'),
     resolve: async (n, _args, ctx) => {
       if (!isMemberOf(ctx.viewer, n.communityId)) return [];
       const claims = await prisma().claim.findMany({
