@@ -4,6 +4,7 @@
 // after it, then the live ones, with no gap and no duplicate at the seam.
 import { prisma } from '../db/client.ts';
 import { AppError } from '../errors.ts';
+import { isDatabaseUnavailable } from '../db/errors.ts';
 import type { Need, NeedEvent } from '../generated/prisma/client.ts';
 import type { NeedCategory, NeedStatus } from '../generated/prisma/enums.ts';
 import type { BBox } from '../domain/geo.ts';
@@ -258,15 +259,35 @@ export function only<T>(source: AsyncIterator<T>, keep: (value: T) => boolean): 
   };
 }
 
+/** Waits between attempts to recompute a view whose reads fail (the database is away). */
+export const REFRESH_RETRY_MS = [250, 1_000, 2_000, 5_000] as const;
+
 /**
  * A view that is recomputed when matching events arrive: yields `compute()` at once, then
  * again after events, at most every `intervalMs` (bursts collapse into one refresh).
+ * A read that fails because the database is away does not end the view (a dashboard would
+ * silently stop updating): it is tried again, with growing waits, until it succeeds or the
+ * subscriber leaves. Any other failure ends it.
  */
-export function refreshOn<T>(source: AsyncIterator<unknown>, compute: () => Promise<T>, intervalMs: number): AsyncIterableIterator<T> {
+export function refreshOn<T>(
+  source: AsyncIterator<unknown>,
+  compute: () => Promise<T>,
+  intervalMs: number,
+  retryMs: readonly number[] = REFRESH_RETRY_MS,
+): AsyncIterableIterator<T> {
   let dirty = true;
   let closed = false;
   let wake = null as (() => void) | null;
   let last = 0;
+  /** Sleeps; a return() ends the sleep at once, and a new event makes the retry come sooner. */
+  const pause = (ms: number) =>
+    new Promise<void>((r) => {
+      const timer = setTimeout(r, ms);
+      wake = () => {
+        clearTimeout(timer);
+        r();
+      };
+    });
   void (async () => {
     for (;;) {
       const r = await source.next();
@@ -282,8 +303,18 @@ export function refreshOn<T>(source: AsyncIterator<unknown>, compute: () => Prom
       const wait = last + intervalMs - Date.now();
       if (wait > 0) await new Promise((r) => setTimeout(r, wait));
       dirty = false;
-      last = Date.now();
-      return { done: false, value: await compute() };
+      for (let attempt = 0; ; attempt++) {
+        last = Date.now();
+        try {
+          return { done: false, value: await compute() };
+        } catch (err) {
+          if (closed || !isDatabaseUnavailable(err)) throw err;
+          // Once per outage and view: every open dashboard retries, the log need not say so each time.
+          if (attempt === 0) console.error('[events] view refresh failed, retrying until the database is back:', (err as Error).message);
+          await pause(retryMs[Math.min(attempt, retryMs.length - 1)]!);
+          if (closed) return { done: true, value: undefined };
+        }
+      }
     },
     async return() {
       closed = true;
