@@ -38,15 +38,6 @@ export const DuplicateFields = graphql(
 
 export type DuplicateData = ResultOf<typeof DuplicateFields>;
 
-export const DuplicateCandidatesQuery = graphql(
-  `
-    query DuplicateCandidates($communityIds: [ID!]) {
-      duplicateCandidates(communityIds: $communityIds) { ...DuplicateFields }
-    }
-  `,
-  [DuplicateFields],
-);
-
 export const DuplicateQueueSubscription = graphql(
   `
     subscription DuplicateQueue($communityIds: [ID!]) {
@@ -83,7 +74,7 @@ export const IntakeDraftFields = graphql(`
 
 export type IntakeDraftData = ResultOf<typeof IntakeDraftFields>;
 
-/** The same list as `IntakeDrafts`, now and again after every change: each message is the whole list. */
+/** The pending drafts, now and again after every change: each message is the whole list. */
 export const IntakeDraftsSubscription = graphql(
   `
     subscription IntakeDraftsLive($communityIds: [ID!]) {
