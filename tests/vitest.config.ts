@@ -10,7 +10,8 @@ export default defineConfig({
   ssr: { resolve: { conditions } },
   test: {
     include: ['api/**/*.test.ts', 'web/**/*.test.ts', 'reliability/**/*.test.ts', 'security/**/*.test.ts'],
-    testTimeout: 60_000,
+    // A cap against hangs, not a speed target: a browser test on a loaded two-core machine can take a minute.
+    testTimeout: 120_000,
     hookTimeout: 120_000,
     // expect.poll waits for what a page shows; on a loaded two-core machine that can take seconds.
     expect: { poll: { timeout: 10_000 } },

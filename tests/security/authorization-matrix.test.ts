@@ -42,6 +42,8 @@ let expected: Record<string, Role[]>;
 const seen = { query: new Map<string, Set<Role>>(), subscription: new Map<string, Set<Role>>(), mutation: new Map<string, Set<Role>>() };
 const markersSeen = new Map<string, Set<Role>>();
 const untyped: string[] = [];
+/** What each subscription probe got first, per role: for the verdict's message. */
+const subscriptionOutcomes: string[] = [];
 const deniedMutations: string[] = [];
 /** Mutations whose refusal came from authorisation (not from input validation first). */
 const reachedAuthorisation = new Set<string>();
@@ -235,30 +237,35 @@ describe('queries', () => {
 
 describe('subscriptions', () => {
   it('every subscription field, every role: first result after changes in both communities', async () => {
+    // Find every probe first (each search opens short anonymous subscriptions), then open them all
+    // together: a subscription waits for its first result from when it opens, and the changes
+    // below start only once all are open.
+    const probes: Probe[] = [];
+    for (const field of rootFields('Subscription')) probes.push(...(await probesFor('subscription', field)));
     const pending: Promise<void>[] = [];
-    for (const field of rootFields('Subscription')) {
-      for (const probe of await probesFor('subscription', field)) {
-        // NA2 is done and does not change: a subscription to it alone would only wait.
-        for (const variables of probe.variants.filter((v) => !JSON.stringify(v).includes(ids.NA2!))) {
-          for (const role of ROLES) {
-            pending.push(
-              overWs(s.url, probe.operation, variables, api[role].token ?? null, 20_000).then((out) =>
-                noteResponse('subscription', role, `${probe.label}(${JSON.stringify(variables)})`, out as never),
-              ),
-            );
-          }
+    for (const probe of probes) {
+      // NA2 is done and does not change: a subscription to it alone would only wait.
+      for (const variables of probe.variants.filter((v) => !JSON.stringify(v).includes(ids.NA2!))) {
+        for (const role of ROLES) {
+          const label = `${probe.label}(${JSON.stringify(variables)})`;
+          pending.push(
+            overWs(s.url, probe.operation, variables, api[role].token ?? null, 60_000).then((out) => {
+              noteResponse('subscription', role, label, out as never);
+              subscriptionOutcomes.push(`${role} ${label}: ${out.data ? 'data' : out.errors.length ? JSON.stringify(out.errors[0]).slice(0, 160) : 'nothing within 60 s'}`);
+            }),
+          );
         }
       }
     }
     // Something happens to a need in each community, again and again until every subscription has had its first result.
     let done = false;
     const all = Promise.all(pending).then(() => (done = true));
-    for (let k = 0; !done && k < 80; k++) {
+    for (let k = 0, until = Date.now() + 70_000; !done && Date.now() < until; k++) {
       await new Promise((r) => setTimeout(r, 250));
       for (const id of [ids.NA, ids.NB]) await api.admin.ok(`mutation($id: ID!) { updateNeed(id: $id, input: { description: "changed ${tag} ${k}" }) { need { id } } }`, { id });
     }
     await all;
-  }, 120_000);
+  }, 180_000);
 });
 
 /** Who a mutation's scope admits, and for the core mutations, on which community's objects. */
@@ -382,7 +389,12 @@ describe('the verdict', () => {
       if (allowed) expect([...roles].filter((r) => !allowed.includes(r)), key).toEqual([]);
     }
     for (const key of [`privateDetails@${ids.NA}`, `privateDetails@${ids.NB}`, `boardStats@${ids.A}`, `boardStats@${ids.B}`]) {
-      expect(ROLES.filter((r) => seen.subscription.get(key)?.has(r)), key).toEqual(ROLES.filter((r) => expected[key]!.includes(r)));
+      const root = key.split('@')[0] === 'boardStats' ? 'boardStats' : 'need';
+      const missing = expected[key]!.filter((r) => !seen.subscription.get(key)?.has(r));
+      const why = subscriptionOutcomes.filter((o) => missing.some((r) => o.startsWith(`${r} `)) && o.includes(`subscription ${root}`));
+      expect(ROLES.filter((r) => seen.subscription.get(key)?.has(r)), `${key}; what the missing roles got:\n${why.join('\n')}`).toEqual(
+        ROLES.filter((r) => expected[key]!.includes(r)),
+      );
     }
   });
 
