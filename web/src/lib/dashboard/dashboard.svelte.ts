@@ -1,12 +1,14 @@
-// The coordinator dashboard: figures from `boardStats` (query, then the live subscription), and a feed of
-// `needEvents` that starts at the figures' own cursor, so the counters and the feed never disagree, and
-// resumes from its last event after a reconnect.
-import { stringifyDocument, type Client } from '@urql/core';
+// The coordinator dashboard: figures from the `boardStats` subscription (which answers at once, then after
+// every change, and again at once after a reconnect), and a feed of `needEvents` that starts at the first
+// figures' own cursor, so the counters and the feed never disagree, and resumes from its last event after
+// a reconnect. Opened while the API is out of reach, it waits for it (graphql-ws keeps trying) instead of
+// showing an error for good.
+import { stringifyDocument } from '@urql/core';
 import type { Client as WsClient } from 'graphql-ws';
-import { BoardStatsFields, BoardStatsQuery, BoardStatsSubscription } from '../graphql/dashboard.ts';
+import { BoardStatsFields, BoardStatsSubscription } from '../graphql/dashboard.ts';
 import { readFragment, type FragmentOf, type ResultOf } from '../graphql/graphql.ts';
 import { NeedSummary } from '../graphql/needs.ts';
-import { toUiError, type UiError } from '../graphql/errors.ts';
+import { toUiErrorFromWs, type UiError } from '../graphql/errors.ts';
 import { NeedEventStream, type NeedEvent } from '../live/needEvents.svelte.ts';
 
 export type BoardStatsData = ResultOf<typeof BoardStatsFields>;
@@ -31,49 +33,53 @@ export class DashboardState {
   stats = $state.raw<BoardStatsData | null>(null);
   feed = $state.raw<FeedItem[]>([]);
   error = $state.raw<UiError | null>(null);
+  /** Until the first figures (or an error) arrive. */
   loading = $state(true);
+  /** Figures have arrived and the subscription has not failed since. */
+  live = $state(false);
   /** When the figures last changed here (not the server's `asOf`, which a slow clock would skew). */
   updatedAt = $state<number | null>(null);
   readonly events = new NeedEventStream();
   #disposeStats: (() => void) | undefined;
-  #generation = 0;
 
   /** `communityIds` null: every community the viewer may see (admins). */
-  async start(client: Client, ws: WsClient, communityIds: string[] | null) {
+  start(ws: WsClient, communityIds: string[] | null) {
     this.stop();
-    const generation = ++this.#generation;
     this.loading = true;
     this.error = null;
     this.feed = [];
-    const result = await client.query(BoardStatsQuery, { communityIds }, { requestPolicy: 'network-only' }).toPromise();
-    if (generation !== this.#generation) return;
-    this.loading = false;
-    if (result.error || !result.data) {
-      this.error = result.error ? toUiError(result.error) : null;
-      return;
-    }
-    this.#setStats(result.data.boardStats);
-    const cursor = this.stats?.cursor ?? null;
-
-    // The subscription answers with the figures now, then after each change: after a reconnect it is current again.
+    let feedStarted = false;
     this.#disposeStats = ws.subscribe<StatsResult>(
       { query: stringifyDocument(BoardStatsSubscription), variables: { communityIds } },
       {
         next: (r) => {
-          if (r.data?.boardStats) this.#setStats(r.data.boardStats);
+          this.loading = false;
+          if (!r.data?.boardStats) {
+            if (r.errors?.length) this.error = toUiErrorFromWs(r.errors);
+            return;
+          }
+          this.#setStats(r.data.boardStats);
+          this.error = null;
+          this.live = true;
+          if (feedStarted) return;
+          feedStarted = true;
+          this.events.start(ws, communityIds ? { communityIds } : null, this.stats?.cursor ?? null, (event) => this.#push(event));
         },
-        error: (err) => (this.error = { code: 'unknown', key: 'error.unknown', params: {}, fields: {}, detail: String(err) }),
-        complete: () => {},
+        error: (err) => {
+          this.loading = false;
+          this.live = false;
+          this.error = toUiErrorFromWs(err);
+        },
+        complete: () => (this.live = false),
       },
     );
-    this.events.start(ws, communityIds ? { communityIds } : null, cursor, (event) => this.#push(event));
   }
 
   stop() {
-    this.#generation++;
     this.#disposeStats?.();
     this.#disposeStats = undefined;
     this.events.stop();
+    this.live = false;
   }
 
   #setStats(data: StatsResult['boardStats']) {

@@ -23,15 +23,6 @@ export const BoardStatsFields = graphql(
   [NeedSummary],
 );
 
-export const BoardStatsQuery = graphql(
-  `
-    query BoardStats($communityIds: [ID!]) {
-      boardStats(communityIds: $communityIds) { ...BoardStatsFields }
-    }
-  `,
-  [BoardStatsFields],
-);
-
 export const BoardStatsSubscription = graphql(
   `
     subscription BoardStatsLive($communityIds: [ID!]) {

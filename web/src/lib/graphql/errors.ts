@@ -24,13 +24,26 @@ export type UiError = {
   detail: string;
 };
 
+/** A GraphQL error as the server sent it (over HTTP or graphql-ws). */
+type ServerError = { readonly message: string; readonly extensions?: Readonly<Record<string, unknown>> };
+
 const known: ErrorCode[] = ['UNAUTHENTICATED', 'FORBIDDEN', 'BAD_USER_INPUT', 'NOT_FOUND', 'CLAIM_CONFLICT', 'CLAIM_LIMIT', 'ALREADY_CLAIMED', 'ILLEGAL_TRANSITION'];
 
 export function toUiError(error: CombinedError): UiError {
-  if (error.networkError && !error.graphQLErrors.length) {
-    return { code: 'network', key: 'error.network', params: {}, fields: {}, detail: error.networkError.message };
-  }
-  const first = error.graphQLErrors[0];
+  if (error.networkError && !error.graphQLErrors.length) return networkError(error.networkError.message);
+  return fromGraphQLErrors(error.graphQLErrors, error.message);
+}
+
+/** How a graphql-ws subscription ended: the server's GraphQL errors, or the socket's own failure. */
+export function toUiErrorFromWs(error: unknown): UiError {
+  if (Array.isArray(error)) return fromGraphQLErrors(error as ServerError[], 'subscription error');
+  return networkError(error instanceof Error ? error.message : String((error as { reason?: string } | null)?.reason || error));
+}
+
+const networkError = (detail: string): UiError => ({ code: 'network', key: 'error.network', params: {}, fields: {}, detail });
+
+function fromGraphQLErrors(errors: readonly ServerError[], fallback: string): UiError {
+  const first = errors[0];
   const ext = (first?.extensions ?? {}) as { code?: string; issues?: { field: string; message: string }[]; field?: string; currentStatus?: string };
   const code = known.find((c) => c === ext.code);
   const fields: Record<string, string> = {};
@@ -40,7 +53,7 @@ export function toUiError(error: CombinedError): UiError {
   }
   // A domain rule names the one field it concerns (`badInput(message, field)`).
   if (ext.field) fields[ext.field] ??= first!.message;
-  if (!code) return { code: 'unknown', key: 'error.unknown', params: {}, fields, detail: first?.message ?? error.message };
+  if (!code) return { code: 'unknown', key: 'error.unknown', params: {}, fields, detail: first?.message ?? fallback };
   return {
     code,
     key: `error.${code}`,
