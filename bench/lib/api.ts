@@ -1,6 +1,6 @@
-// Starts the API (bench entry, under tsx like `pnpm start`) as a separate process on a free
+// Starts the API (bench entry, run by Node as `pnpm start` runs it) as a separate process on a free
 // loopback port, and talks to its IPC channel.
-import { ask, apiDir, benchDir, freePort, spawnNode, tsxImport, waitForMessage, type Child } from './harness.ts';
+import { ask, apiDir, benchDir, freePort, spawnNode, waitForMessage, type Child } from './harness.ts';
 
 export type ApiServer = {
   child: Child;
@@ -30,7 +30,7 @@ export const apiEnv = (extra: Record<string, string | undefined> = {}): Record<s
 export async function startApi(env: Record<string, string | undefined>, opts: { label?: string; nodeArgs?: string[]; timeoutMs?: number } = {}): Promise<ApiServer> {
   const port = await freePort();
   const child = spawnNode(`${benchDir}lib/api-entry.ts`, [], {
-    nodeArgs: ['--expose-gc', ...(opts.nodeArgs ?? []), '--import', tsxImport],
+    nodeArgs: ['--expose-gc', ...(opts.nodeArgs ?? [])],
     env: apiEnv({ PORT: String(port), ...env }),
     ipc: true,
     cwd: apiDir,

@@ -1,8 +1,8 @@
 // Throwaway PostgreSQL databases for the benchmarks, migrated with the API's own runner
-// (applyMigrations, run in a child under tsx) and filled with deterministic data in SQL.
+// (applyMigrations, run in a child process) and filled with deterministic data in SQL.
 import pg from 'pg';
 import { createHash, randomBytes } from 'node:crypto';
-import { PG_ADMIN_URL, apiDir, benchDir, spawnNode, tsxImport } from './harness.ts';
+import { PG_ADMIN_URL, apiDir, benchDir, spawnNode } from './harness.ts';
 
 export type BenchDatabase = { name: string; url: string; drop(): Promise<void> };
 
@@ -28,7 +28,7 @@ export async function createBenchDatabase(label: string): Promise<BenchDatabase>
 
 /** Applies the API's migrations to `url` with applyMigrations (api/src/db/migrations.ts). */
 export async function migrate(url: string): Promise<string[]> {
-  const child = spawnNode(`${benchDir}lib/migrate.ts`, [], { nodeArgs: ['--import', tsxImport], env: { DATABASE_URL: url }, cwd: apiDir, label: 'migrate' });
+  const child = spawnNode(`${benchDir}lib/migrate.ts`, [], { env: { DATABASE_URL: url }, cwd: apiDir, label: 'migrate' });
   const code = await new Promise<number | null>((r) => child.once('exit', r));
   const out = child.output();
   if (code !== 0) throw new Error(`migration failed (${code}):\n${out}`);

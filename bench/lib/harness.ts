@@ -5,16 +5,14 @@ import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process'
 import { createServer } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 
 export const benchDir = fileURLToPath(new URL('../', import.meta.url));
 export const repoDir = fileURLToPath(new URL('../../', import.meta.url));
 export const apiDir = `${repoDir}api/`;
-/** Resolves packages as the API does (its tsx, graphql, graphql-ws, pg). */
+/** Resolves packages as the API does (its graphql, graphql-ws, pg). */
 export const apiRequire = createRequire(`${apiDir}package.json`);
 export const benchRequire = createRequire(`${benchDir}package.json`);
-/** `--import` this to run the API's TypeScript the way `pnpm start` does (tsx). */
-export const tsxImport = pathToFileURL(apiRequire.resolve('tsx')).href;
 
 export const PG_ADMIN_URL = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
@@ -196,16 +194,6 @@ export function rssBytes(pid: number): number {
     return m ? Number(m[1]) * 1024 : NaN;
   } catch {
     return NaN;
-  }
-}
-
-/** Direct children of a process (e.g. the server under tsx's CLI wrapper). */
-export function childPids(pid: number): number[] {
-  try {
-    const tasks = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim();
-    return tasks ? tasks.split(/\s+/).map(Number) : [];
-  } catch {
-    return [];
   }
 }
 

@@ -1,4 +1,4 @@
-// Child process (under tsx): applies the API's migrations to DATABASE_URL with its own runner.
+// Child process: applies the API's migrations to DATABASE_URL with its own runner.
 import { openDatabase } from '../../api/src/db/client.ts';
 import { applyMigrations } from '../../api/src/db/migrations.ts';
 

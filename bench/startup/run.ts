@@ -1,15 +1,15 @@
 // bench:startup — time from process start to the first answered GraphQL query, and idle RSS:
 // PGlite on a fresh data directory (migrations applied at start), PGlite again on that
 // directory, and PostgreSQL (an already migrated database). The API is started exactly as
-// `pnpm start` starts it (tsx src/main.ts), without the web build step. See bench/README.md.
+// `pnpm start` starts it (`node src/main.ts`: Node strips the types), without the web build step.
+// See bench/README.md.
 import { mkdirSync, rmSync } from 'node:fs';
 import { apiEnv } from '../lib/api.ts';
 import { createBenchDatabase, migrate } from '../lib/db.ts';
-import { alternate, apiDir, apiRequire, benchDir, childPids, flags, freePort, log, median, round, rssBytes, sleep, spawnChild, stopAll, type Child } from '../lib/harness.ts';
+import { alternate, apiDir, benchDir, flags, freePort, log, median, round, rssBytes, sleep, spawnChild, stopAll, type Child } from '../lib/harness.ts';
 import { writeResult, type Table } from '../lib/results.ts';
 
 const opts = flags({ rounds: 3, warmup: 1, idleSeconds: 5 });
-const tsxCli = apiRequire.resolve('tsx/cli');
 
 type Variant = 'pglite-fresh' | 'pglite-existing' | 'postgres';
 const names: Record<Variant, string> = {
@@ -22,7 +22,7 @@ async function startOnce(env: Record<string, string | undefined>) {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}/graphql`;
   const t0 = performance.now();
-  const child: Child = spawnChild(process.execPath, [tsxCli, 'src/main.ts'], { cwd: apiDir, env: { ...process.env, ...apiEnv({ PORT: String(port), LOG_LEVEL: 'warn', ...env }) } as NodeJS.ProcessEnv, label: 'api' });
+  const child: Child = spawnChild(process.execPath, ['src/main.ts'], { cwd: apiDir, env: { ...process.env, ...apiEnv({ PORT: String(port), LOG_LEVEL: 'warn', ...env }) } as NodeJS.ProcessEnv, label: 'api' });
   let firstQueryMs = NaN;
   const deadline = t0 + 120_000;
   while (performance.now() < deadline) {
@@ -39,12 +39,9 @@ async function startOnce(env: Record<string, string | undefined>) {
   }
   if (!Number.isFinite(firstQueryMs)) throw new Error(`no answer in 120 s:\n${child.output()}`);
   await sleep(opts.idleSeconds * 1000);
-  // `tsx` runs the server in a child of its CLI process: report the server, and the pair.
-  const server = childPids(child.pid!)[0] ?? child.pid!;
-  const serverRss = rssBytes(server);
-  const treeRss = serverRss + (server === child.pid ? 0 : rssBytes(child.pid!));
+  const serverRss = rssBytes(child.pid!);
   await child.stop(15_000);
-  return { firstQueryMs: round(firstQueryMs, 0), idleRssMB: round(serverRss / 2 ** 20, 1), treeRssMB: round(treeRss / 2 ** 20, 1) };
+  return { firstQueryMs: round(firstQueryMs, 0), idleRssMB: round(serverRss / 2 ** 20, 1) };
 }
 
 async function main() {
@@ -70,20 +67,20 @@ async function main() {
         env = { PGLITE_DIR: lastFresh };
       } else env = { DATABASE_URL: db.url };
       const res = await startOnce(env);
-      log(`  ${r < 0 ? '(warm-up) ' : ''}${v.padEnd(16)} first query after ${res.firstQueryMs} ms, idle RSS ${res.idleRssMB} MB (with tsx's CLI process ${res.treeRssMB} MB)`);
+      log(`  ${r < 0 ? '(warm-up) ' : ''}${v.padEnd(16)} first query after ${res.firstQueryMs} ms, idle RSS ${res.idleRssMB} MB`);
       return res;
     });
     const summary = Object.fromEntries(
       (Object.keys(runs) as Variant[]).map((v) => [
         v,
-        { firstQueryMs: median(runs[v].map((x) => x.firstQueryMs)), maxFirstQueryMs: Math.max(...runs[v].map((x) => x.firstQueryMs)), idleRssMB: median(runs[v].map((x) => x.idleRssMB)), treeRssMB: median(runs[v].map((x) => x.treeRssMB)) },
+        { firstQueryMs: median(runs[v].map((x) => x.firstQueryMs)), maxFirstQueryMs: Math.max(...runs[v].map((x) => x.firstQueryMs)), idleRssMB: median(runs[v].map((x) => x.idleRssMB)) },
       ]),
-    ) as Record<Variant, { firstQueryMs: number; maxFirstQueryMs: number; idleRssMB: number; treeRssMB: number }>;
+    ) as Record<Variant, { firstQueryMs: number; maxFirstQueryMs: number; idleRssMB: number }>;
     const table: Table = {
       title: `Start to first answered query, and RSS after ${opts.idleSeconds} s idle (medians of ${opts.rounds} rounds)`,
-      columns: ['database', 'first query ms (median)', 'worst ms', 'idle RSS MB (server)', 'with tsx CLI process MB'],
-      rows: (Object.keys(names) as Variant[]).map((v) => [names[v], summary[v].firstQueryMs, summary[v].maxFirstQueryMs, summary[v].idleRssMB, summary[v].treeRssMB]),
-      note: '`node tsx/cli src/main.ts` in api/ (what `pnpm start` runs after building the web app), NODE_ENV=production, no web build served, polled every 10 ms with `{ latestEventCursor }`.',
+      columns: ['database', 'first query ms (median)', 'worst ms', 'idle RSS MB'],
+      rows: (Object.keys(names) as Variant[]).map((v) => [names[v], summary[v].firstQueryMs, summary[v].maxFirstQueryMs, summary[v].idleRssMB]),
+      note: '`node src/main.ts` in api/ (what `pnpm start` runs after building the web app), NODE_ENV=production, no web build served, polled every 10 ms with `{ latestEventCursor }`.',
     };
     await writeResult({
       name: 'startup',

@@ -1,6 +1,6 @@
 // The API as a separate process (for scale-out and crash tests): started on a free port,
-// stopped by its own pid only. One process, not tsx's CLI (which runs the code in a child of
-// its own): a signal sent to `pid` reaches the server itself, so SIGKILL is a real crash.
+// stopped by its own pid only. Run as `pnpm start` runs it (`node src/main.ts`, one process): a
+// signal sent to `pid` reaches the server itself, so SIGKILL is a real crash.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
@@ -23,8 +23,7 @@ export type ApiProcess = { url: string; pid: number; child: ChildProcess; output
 export async function spawnApi(env: Record<string, string>, timeoutMs = 90_000, opts: { execArgv?: string[] } = {}): Promise<ApiProcess> {
   const port = await freePort();
   let output = '';
-  // `--import tsx` resolves from the api package (cwd), which depends on tsx.
-  const child = spawn(process.execPath, ['--import', 'tsx', ...(opts.execArgv ?? []), 'src/main.ts'], {
+  const child = spawn(process.execPath, [...(opts.execArgv ?? []), 'src/main.ts'], {
     cwd: apiDir,
     env: { ...process.env, NODE_ENV: 'test', HOST: '127.0.0.1', PORT: String(port), WEB_BUILD_DIR: '/nonexistent', LOG_LEVEL: 'error', RATE_LIMIT_SIGNUPS_PER_IP_PER_HOUR: '100000', RATE_LIMIT_MUTATIONS_PER_MINUTE: '100000', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -46,7 +46,7 @@ export async function startStack(env: Record<string, string> = {}, timeoutMs = 2
 async function launch(dataDir: string, env: Record<string, string>, timeoutMs: number, keepData = false): Promise<Stack> {
   const port = await freePort();
   let output = '';
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  const child: ChildProcess = spawn(process.execPath, ['src/main.ts'], {
     cwd: apiDir,
     env: {
       ...process.env,

@@ -102,15 +102,16 @@ export async function schemaEngineVersion(): Promise<string> {
 
 export class SchemaEngineError extends Error {
   override name = 'SchemaEngineError';
-  constructor(
-    readonly command: string,
-    /** The engine's own message (with its span trace), unchanged. */
-    readonly engineMessage: string,
-    /** Prisma error code (e.g. P3019) when the engine gave one. */
-    readonly code: string | undefined,
-    options?: ErrorOptions,
-  ) {
+  readonly command: string;
+  /** The engine's own message (with its span trace), unchanged. */
+  readonly engineMessage: string;
+  /** Prisma error code (e.g. P3019) when the engine gave one. */
+  readonly code: string | undefined;
+  constructor(command: string, engineMessage: string, code: string | undefined, options?: ErrorOptions) {
     super(`Schema engine ${command} failed${code ? ` (${code})` : ''}: ${engineMessage}`, options);
+    this.command = command;
+    this.engineMessage = engineMessage;
+    this.code = code;
   }
 }
 

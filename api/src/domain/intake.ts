@@ -22,16 +22,18 @@ export interface SmsSender {
 }
 
 export class HttpSmsSender implements SmsSender {
-  constructor(
-    private readonly url: string,
-    private readonly authToken?: string,
-  ) {}
+  readonly #url: string;
+  readonly #authToken: string | undefined;
+  constructor(url: string, authToken?: string) {
+    this.#url = url;
+    this.#authToken = authToken;
+  }
   async send(message: { to: string; from: string; body: string }): Promise<void> {
-    const res = await fetch(this.url, {
+    const res = await fetch(this.#url, {
       method: 'POST',
       headers: {
         'content-type': 'application/x-www-form-urlencoded',
-        ...(this.authToken ? { authorization: `Bearer ${this.authToken}` } : {}),
+        ...(this.#authToken ? { authorization: `Bearer ${this.#authToken}` } : {}),
       },
       body: new URLSearchParams({ To: message.to, From: message.from, Body: message.body }),
       signal: AbortSignal.timeout(5_000),
