@@ -103,6 +103,24 @@ describe('a newcomer', () => {
     expect(await page.getByTestId('signed-in-as').textContent()).toContain('Maya Levi');
   });
 
+  test('an e-mail already in use is said so at its field, in the page’s language, and no account is made', async () => {
+    const hebrew = await suite.page('/signup', { locale: 'he' });
+    await hebrew.locator('#name').fill('מאיה לוי');
+    await hebrew.locator('#email').fill(email);
+    await hebrew.locator('#password').fill('another-password');
+    await hebrew.locator('button[type="submit"]').click();
+    const message = hebrew.locator('#email-error');
+    await message.waitFor();
+    expect(await message.textContent()).toBe('כבר קיים חשבון עם כתובת הדוא״ל הזו. אולי להיכנס במקום?');
+    expect(await hebrew.locator('#email').getAttribute('aria-invalid')).toBe('true');
+    expect(await hebrew.evaluate(() => document.activeElement?.id)).toBe('email');
+    expect(await hebrew.getByTestId('form-error').textContent()).toBe('בדקו את השדות המסומנים.');
+    expect(new URL(hebrew.url()).pathname).toBe('/signup');
+    // The first account is untouched: its name and password still the ones it was made with.
+    expect((await account()).name).toBe('Maya Levi');
+    await hebrew.close();
+  });
+
   test('the profile works on a phone', async () => {
     const api = suite.stack.api();
     await api.signIn(email, PASSWORD);

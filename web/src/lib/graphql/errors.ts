@@ -9,6 +9,7 @@ export type ErrorCode =
   | 'NOT_FOUND'
   | 'CLAIM_CONFLICT'
   | 'CLAIM_LIMIT'
+  | 'EMAIL_TAKEN'
   | 'ALREADY_CLAIMED'
   | 'ILLEGAL_TRANSITION';
 
@@ -27,7 +28,7 @@ export type UiError = {
 /** A GraphQL error as the server sent it (over HTTP or graphql-ws). */
 type ServerError = { readonly message: string; readonly extensions?: Readonly<Record<string, unknown>> };
 
-const known: ErrorCode[] = ['UNAUTHENTICATED', 'FORBIDDEN', 'BAD_USER_INPUT', 'NOT_FOUND', 'CLAIM_CONFLICT', 'CLAIM_LIMIT', 'ALREADY_CLAIMED', 'ILLEGAL_TRANSITION'];
+const known: ErrorCode[] = ['UNAUTHENTICATED', 'FORBIDDEN', 'BAD_USER_INPUT', 'NOT_FOUND', 'CLAIM_CONFLICT', 'CLAIM_LIMIT', 'EMAIL_TAKEN', 'ALREADY_CLAIMED', 'ILLEGAL_TRANSITION'];
 
 export function toUiError(error: CombinedError): UiError {
   if (error.networkError && !error.graphQLErrors.length) return networkError(error.networkError.message);
@@ -67,12 +68,14 @@ function fromGraphQLErrors(errors: readonly ServerError[], fallback: string): Ui
 export const isNetworkError = (error: CombinedError | undefined) => !!error?.networkError && !error.graphQLErrors.length;
 
 /**
- * The message for one input field: ours when we have one for that field (so it is translated),
- * the server's otherwise. `field` is the input's field name, e.g. `title`.
+ * The message for one input field: a rule's own (a typed code other than BAD_USER_INPUT that names the
+ * field, e.g. EMAIL_TAKEN) or ours for that field (`invalid.<field>`) when we have one, so it is
+ * translated; the server's otherwise. `field` is the input's field name, e.g. `title`.
  */
 export function fieldMessage(error: UiError | null, field: string, i18n: { has(key: string): key is MessageKey; t(key: MessageKey): string }): string | undefined {
   const server = error?.fields[field];
   if (server === undefined) return undefined;
+  if (error!.code !== 'BAD_USER_INPUT' && error!.code !== 'unknown' && error!.code !== 'network') return i18n.t(error!.key);
   const key = `invalid.${field}`;
   return i18n.has(key) ? i18n.t(key) : server;
 }

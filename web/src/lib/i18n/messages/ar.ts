@@ -195,6 +195,7 @@ export const ar: Messages = {
   'action.full': 'كل الأماكن محجوزة.',
 
   'error.CLAIM_CONFLICT': 'شخص آخر حجز هذا الطلب قبل لحظة.',
+  'error.EMAIL_TAKEN': 'يوجد حساب بهذا البريد الإلكتروني. هل تريد تسجيل الدخول بدلًا من ذلك؟',
   'error.CLAIM_LIMIT': 'وصلت إلى الحد الأقصى من المهام. أنجز مهمة أو أعدها أولًا.',
   'error.ALREADY_CLAIMED': 'لقد حجزت هذا الطلب من قبل.',
   'error.ILLEGAL_TRANSITION': 'لا يمكن القيام بذلك الآن: حالة الطلب {status}.',

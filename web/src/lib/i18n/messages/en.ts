@@ -183,6 +183,7 @@ export const en = {
   'action.full': 'All slots are taken.',
 
   'error.CLAIM_CONFLICT': 'Someone else claimed this a moment ago.',
+  'error.EMAIL_TAKEN': 'An account with this e-mail already exists. Sign in instead?',
   'error.CLAIM_LIMIT': 'You already hold the most tasks you can. Finish or release one first.',
   'error.ALREADY_CLAIMED': 'You have already claimed this need.',
   'error.ILLEGAL_TRANSITION': 'This can’t be done now: the need is {status}.',

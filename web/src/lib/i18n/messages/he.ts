@@ -181,6 +181,7 @@ export const he: Messages = {
   'action.full': 'כל המקומות תפוסים.',
 
   'error.CLAIM_CONFLICT': 'מישהו אחר לקח את זה לפני רגע.',
+  'error.EMAIL_TAKEN': 'כבר קיים חשבון עם כתובת הדוא״ל הזו. אולי להיכנס במקום?',
   'error.CLAIM_LIMIT': 'הגעת למספר המשימות המרבי. סיימו או שחררו משימה קודם.',
   'error.ALREADY_CLAIMED': 'כבר לקחת את הבקשה הזו.',
   'error.ILLEGAL_TRANSITION': 'אי אפשר לעשות זאת עכשיו: הבקשה במצב {status}.',

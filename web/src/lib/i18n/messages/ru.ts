@@ -181,6 +181,7 @@ export const ru: Messages = {
   'action.full': 'Все места заняты.',
 
   'error.CLAIM_CONFLICT': 'Кто-то другой взял эту заявку минуту назад.',
+  'error.EMAIL_TAKEN': 'Учётная запись с этим адресом уже есть. Может быть, войти?',
   'error.CLAIM_LIMIT': 'У вас уже максимум задач. Сначала выполните или верните одну.',
   'error.ALREADY_CLAIMED': 'Вы уже взяли эту заявку.',
   'error.ILLEGAL_TRANSITION': 'Сейчас это невозможно: заявка в статусе «{status}».',
