@@ -72,10 +72,14 @@ export const isNetworkError = (error: CombinedError | undefined) => !!error?.net
  * field, e.g. EMAIL_TAKEN) or ours for that field (`invalid.<field>`) when we have one, so it is
  * translated; the server's otherwise. `field` is the input's field name, e.g. `title`.
  */
-export function fieldMessage(error: UiError | null, field: string, i18n: { has(key: string): key is MessageKey; t(key: MessageKey): string }): string | undefined {
+export function fieldMessage(
+  error: UiError | null,
+  field: string,
+  i18n: { has(key: string): key is MessageKey; t(key: MessageKey, params?: Record<string, string>): string },
+): string | undefined {
   const server = error?.fields[field];
   if (server === undefined) return undefined;
-  if (error!.code !== 'BAD_USER_INPUT' && error!.code !== 'unknown' && error!.code !== 'network') return i18n.t(error!.key);
+  if (error!.code !== 'BAD_USER_INPUT' && error!.code !== 'unknown' && error!.code !== 'network') return i18n.t(error!.key, error!.params);
   const key = `invalid.${field}`;
   return i18n.has(key) ? i18n.t(key) : server;
 }
