@@ -151,6 +151,33 @@ INSERT INTO "Note" DEFAULT VALUES;
     expect(rows).toEqual([{ body: 'a; b', n: 1n }]);
   });
 
+  it('links text-message drafts to their community and need, clearing links to rows that are not there', async () => {
+    // The history up to the migration before the keys, then drafts as they could be then, then the rest.
+    const names = await migrationNames();
+    const keys = names.find((n) => n.endsWith('_intake_draft_relations'))!;
+    const { migrationsDir } = await tempProject();
+    for (const later of names.slice(names.indexOf(keys))) await rm(join(migrationsDir, later), { recursive: true });
+    const db = await freshDatabase();
+    await applyMigrations(db, { migrationsDir });
+    const community = await db.prisma.community.create({ data: { slug: 'sms', name: 'SMS', kind: 'TOWN', area: 'South', centerLat: 31.5, centerLng: 34.6 } });
+    const gone = '00000000-0000-4000-8000-000000000001';
+    await db.prisma.$executeRawUnsafe(
+      `INSERT INTO "IntakeDraft" ("id", "providerMessageId", "fromNumber", "toNumber", "body", "communityId", "needId") VALUES
+        ('00000000-0000-4000-8000-00000000000a', 'm1', '+972500000001', '+972500000000', 'kept', $1::uuid, NULL),
+        ('00000000-0000-4000-8000-00000000000b', 'm2', '+972500000002', '+972500000000', 'dangling', $2::uuid, $2::uuid)`,
+      community.id,
+      gone,
+    );
+
+    expect((await applyMigrations(db)).applied).toEqual(names.slice(names.indexOf(keys)));
+    const drafts = await db.prisma.intakeDraft.findMany({ orderBy: { body: 'asc' }, select: { body: true, communityId: true, needId: true } });
+    expect(drafts).toEqual([
+      { body: 'dangling', communityId: null, needId: null },
+      { body: 'kept', communityId: community.id, needId: null },
+    ]);
+    await expect(db.prisma.$executeRawUnsafe(`UPDATE "IntakeDraft" SET "communityId" = $1::uuid`, gone)).rejects.toThrow(/foreign key/i);
+  });
+
   it('leaves a database that matches schema.prisma exactly (the history is complete)', async () => {
     const db = await freshDatabase();
     await applyMigrations(db);

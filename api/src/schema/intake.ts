@@ -25,12 +25,7 @@ const IntakeDraftRef = builder.prismaNode('IntakeDraft', {
     repeats: t.exposeInt('repeats', { authScopes: { anyCoordinator: true }, description: 'How many more times the same text arrived.' }),
     receivedAt: t.expose('receivedAt', { type: 'DateTime', authScopes: { anyCoordinator: true } }),
     rejectReason: t.exposeString('rejectReason', { nullable: true, authScopes: { anyCoordinator: true } }),
-    community: t.prismaField({
-      type: 'Community',
-      nullable: true,
-      authScopes: { anyCoordinator: true },
-      resolve: (query, d) => (d.communityId ? prisma().community.findUnique({ ...query, where: { id: d.communityId } }) : null),
-    }),
+    community: t.relation('community', { nullable: true, authScopes: { anyCoordinator: true } }),
   }),
 });
 
