@@ -32,8 +32,7 @@ import { configureEmail, deliverEmails, notificationRules, onNotified, warnExpir
 import { enqueueWebhookDeliveries, deliverWebhooks, webhookRules } from './domain/webhooks.ts';
 import { refreshAllSeries } from './domain/recurrence.ts';
 import { configureSms, HttpSmsSender, receiveSms, verifySmsSignature } from './domain/intake.ts';
-import { publishNotified, setNotificationsBus } from './events/notificationsFeed.ts';
-import { setIntakeBus } from './events/intakeFeed.ts';
+import { publishNotified, setFeedBus } from './events/feeds.ts';
 import { handleExport, handleImport } from './http/transfer.ts';
 import { releaseExpiredClaims } from './domain/claims.ts';
 import { prepareDatabase } from './db/prepare.ts';
@@ -96,8 +95,7 @@ export async function buildApp(overrides: Partial<Record<string, string>> = {}):
   const stream = new EventStream(bus, config.EVENT_POLL_MS);
   await stream.start();
   setEventStream(stream);
-  setNotificationsBus(bus);
-  setIntakeBus(bus);
+  setFeedBus(bus);
   const stopNotified = onNotified(publishNotified);
   configureEmail(config.SMTP_URL, config.MAIL_FROM);
   notificationRules.emailRetryBaseMs = config.EMAIL_RETRY_BASE_MS;
@@ -470,8 +468,7 @@ export async function buildApp(overrides: Partial<Record<string, string>> = {}):
     async stop() {
       clearInterval(expiryTimer);
       stopNotified();
-      setNotificationsBus(undefined);
-      setIntakeBus(undefined);
+      setFeedBus(undefined);
       stream.stop();
       setEventStream(undefined);
       await wsDisposable.dispose();

@@ -6,7 +6,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { prisma } from '../db/client.ts';
 import { AppError, ErrorCode, forbidden, notFound } from '../errors.ts';
 import { announceCommitted } from '../events/stream.ts';
-import { publishIntakeDraftsChanged } from '../events/intakeFeed.ts';
+import { publishIntakeDraftsChanged } from '../events/feeds.ts';
 import type { IntakeDraft } from '../generated/prisma/client.ts';
 import { isCoordinatorOf, type Viewer } from '../auth/viewer.ts';
 import { clock } from './clock.ts';

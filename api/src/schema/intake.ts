@@ -4,7 +4,7 @@ import { builder } from './builder.ts';
 import { uuidId, uuidIds } from './ids.ts';
 import { prisma } from '../db/client.ts';
 import { confirmDraft, rejectDraft } from '../domain/intake.ts';
-import { intakeDraftsFeed } from '../events/intakeFeed.ts';
+import { intakeDraftsFeed } from '../events/feeds.ts';
 import { isCoordinatorOf } from '../auth/viewer.ts';
 import { CommunityRef } from './communities.ts';
 import { CreateNeedInput, NeedRef } from './needs.ts';

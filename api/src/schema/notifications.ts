@@ -4,7 +4,7 @@ import { builder } from './builder.ts';
 import { uuidIds } from './ids.ts';
 import { prisma } from '../db/client.ts';
 import { clock } from '../domain/clock.ts';
-import { notificationsFeed } from '../events/notificationsFeed.ts';
+import { notificationsFeed } from '../events/feeds.ts';
 import { NotificationKindEnum } from './enums.ts';
 
 

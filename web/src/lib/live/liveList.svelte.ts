@@ -2,6 +2,7 @@
 // text-message drafts): there is no first query to make, and a reconnect (graphql-ws subscribes again)
 // loses nothing. An item decided on this page leaves at once and is not shown again, even if a list
 // computed before the decision arrives after it.
+import { untrack } from 'svelte';
 import type { AnyVariables, Client, DocumentInput } from '@urql/core';
 import { toUiError, type UiError } from '../graphql/errors.ts';
 
@@ -25,7 +26,7 @@ export class LiveList<Data, Variables extends AnyVariables, Item extends { id: s
     this.#read = read;
   }
 
-  start(client: Client, variables: Variables) {
+  #start(client: Client, variables: Variables) {
     this.stop();
     this.loading = true;
     this.error = null;
@@ -42,6 +43,18 @@ export class LiveList<Data, Variables extends AnyVariables, Item extends { id: s
       this.updatedAt = Date.now();
       this.items = this.#read(result.data).filter((item) => !this.#decided.has(item.id));
     }).unsubscribe;
+  }
+
+  /**
+   * Follows the subscription for as long as the component is mounted, starting over when what
+   * `variables()` reads changes (a scope picked on the page). Call while the component initialises.
+   */
+  follow(client: Client, variables: () => Variables) {
+    $effect(() => {
+      const v = variables();
+      untrack(() => this.#start(client, v));
+      return () => this.stop();
+    });
   }
 
   stop() {
