@@ -39,6 +39,10 @@ const schema = z.object({
   CLAIM_TTL_MINUTES: z.coerce.number().positive().default(240),
   HANDOVER_AUTO_APPROVE_MINUTES: z.coerce.number().positive().default(60),
   MAX_ACTIVE_CLAIMS: z.coerce.number().int().min(1).default(5),
+  /** A volunteer is warned this long before an unstarted claim expires. */
+  CLAIM_EXPIRY_WARNING_MINUTES: z.coerce.number().positive().default(30),
+  /** Recipients of one broadcast notification (a new critical need), at most. */
+  NOTIFY_MAX_RECIPIENTS: z.coerce.number().int().min(1).default(500),
   /** Directory of the built web app (SvelteKit adapter-node); served on the same port when present. */
   WEB_BUILD_DIR: z.string().default(`${repoRoot}web/build`),
   /** SMTP for e-mail notifications, e.g. smtp://user:pass@mail.example.org:587; unset = in-app only. */
@@ -53,13 +57,20 @@ const schema = z.object({
   /** Background work (e-mail, webhooks, expiry, handovers, shifts) runs this often. */
   WORKER_INTERVAL_MS: z.coerce.number().int().min(50).default(2_000),
   WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().min(1).default(2_000),
+  WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).default(8),
+  WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).default(5_000),
   EMAIL_RETRY_BASE_MS: z.coerce.number().int().min(1).default(30_000),
+  EMAIL_MAX_ATTEMPTS: z.coerce.number().int().min(1).default(8),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
 });
 
 export type Config = z.infer<typeof schema>;
 
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+/** The process environment with `overrides` on top, parsed and validated. */
+export const configFromEnvironment = (overrides: Partial<Record<string, string>> = {}): Config => loadConfig({ ...process.env, ...overrides });
+
+/** `env` alone (not the process's environment), parsed and validated. */
+export function loadConfig(env: Partial<Record<string, string>>): Config {
   const parsed = schema.safeParse(env);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
@@ -72,4 +83,15 @@ export const repoPaths = {
   root: repoRoot,
   schema: `${repoRoot}prisma/schema.prisma`,
   migrations: `${repoRoot}prisma/migrations`,
+};
+
+/**
+ * Settings of the process rather than of an app: the GraphQL schema is built once per process
+ * (at import), so the few things it reads at build time come from here.
+ */
+export const processSettings = {
+  /** Warn about Prisma selections a resolver did not use (development and tests). */
+  warnUnusedQueries: process.env.NODE_ENV !== 'production',
+  /** Stack traces of CLI failures. */
+  debug: !!process.env.DEBUG,
 };

@@ -1,8 +1,11 @@
-// The GraphQL context: who is asking, and per-request helpers. Nothing here is shared
-// between requests; the database client is a module (db/client.ts), not a context field.
+// The GraphQL context: who is asking, per-request helpers, and the app's services (which
+// domain functions take as their first argument). Nothing per-request is shared.
 import type { Viewer } from './auth/viewer.ts';
+import type { Services } from './services.ts';
 
 export type Context = {
+  /** The app's services (database, clock, rules, bus…), the same object for every request. */
+  services: Services;
   viewer: Viewer | null;
   /** Set a cookie on the HTTP response (sign in / sign out); absent on WebSocket. */
   setSessionCookie?: (token: string | null, expiresAt?: Date) => void;

@@ -1,10 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type TestServer } from '../helpers/server.ts';
 import { adminClient, createCommunity, createNeed, member } from '../helpers/fixtures.ts';
-import { prisma } from '../../api/src/db/client.ts';
-import { clock } from '../../api/src/domain/clock.ts';
 import { releaseExpiredClaims } from '../../api/src/domain/claims.ts';
-import { claimRules } from '../../api/src/domain/settings.ts';
 import type { Api } from '../helpers/client.ts';
 
 const uuidOf = (globalId: string) => Buffer.from(globalId, 'base64').toString().split(':')[1]!;
@@ -21,14 +18,14 @@ let volunteers: (Api & { userId: string })[];
 
 beforeAll(async () => {
   s = await startServer();
-  admin = await adminClient(s.url);
+  admin = await adminClient(s.url, s.app.services.prisma);
   community = await createCommunity(admin);
   coordinator = await member(s.url, admin, community, 'COORDINATOR');
   volunteers = [];
   for (let i = 0; i < 4; i++) volunteers.push(await member(s.url, admin, community, 'VOLUNTEER'));
 });
 afterAll(async () => {
-  clock.reset();
+  s.app.services.clock.reset();
   await s?.stop();
 });
 
@@ -45,9 +42,9 @@ describe('claiming under contention', () => {
     expect(conflicts).toHaveLength(99);
     expect(conflicts[0]!.errors![0]!.message).toMatch(/someone else claimed/i);
     const needId = uuidOf(need.id);
-    expect(await prisma().claim.count({ where: { needId, status: 'ACTIVE' } })).toBe(1);
-    expect(await prisma().needEvent.count({ where: { needId, type: 'CLAIMED' } })).toBe(1);
-    const row = await prisma().need.findUniqueOrThrow({ where: { id: needId } });
+    expect(await s.app.services.prisma.claim.count({ where: { needId, status: 'ACTIVE' } })).toBe(1);
+    expect(await s.app.services.prisma.needEvent.count({ where: { needId, type: 'CLAIMED' } })).toBe(1);
+    const row = await s.app.services.prisma.need.findUniqueOrThrow({ where: { id: needId } });
     expect(row).toMatchObject({ status: 'CLAIMED', activeClaims: 1 });
   }, 120_000);
 
@@ -58,7 +55,7 @@ describe('claiming under contention', () => {
     const results = await Promise.all(racers.map((r) => r.gql(CLAIM, { id: need.id })));
     expect(results.filter((r) => r.data?.claimNeed)).toHaveLength(3);
     expect(results.filter((r) => r.errors?.[0]?.extensions?.code === 'CLAIM_CONFLICT')).toHaveLength(17);
-    const row = await prisma().need.findUniqueOrThrow({ where: { id: uuidOf(need.id) } });
+    const row = await s.app.services.prisma.need.findUniqueOrThrow({ where: { id: uuidOf(need.id) } });
     expect(row).toMatchObject({ status: 'CLAIMED', activeClaims: 3 });
   }, 60_000);
 });
@@ -71,7 +68,7 @@ describe('the state machine', () => {
     const claimed = (await v!.ok(CLAIM, { id: need.id })).claimNeed.claim;
     expect(claimed.status).toBe('ACTIVE');
     expect(claimed.need.status).toBe('CLAIMED');
-    expect(claimed.secondsLeft).toBeGreaterThan(claimRules.ttlMinutes * 60 - 30);
+    expect(claimed.secondsLeft).toBeGreaterThan(s.app.services.rules.claims.ttlMinutes * 60 - 30);
     const started = (await v!.ok(claimOp('startClaim'), { id: claimed.id })).startClaim.claim;
     expect(started).toMatchObject({ status: 'STARTED', need: { status: 'IN_PROGRESS' } });
     const done = (await v!.ok(`mutation($id: ID!) { completeClaim(claimId: $id, note: "Delivered") { claim { status note need { status } } } }`, { id: claimed.id })).completeClaim.claim;
@@ -79,7 +76,7 @@ describe('the state machine', () => {
     const verified = await coordinator.ok(`mutation($id: ID!) { verifyCompletion(claimId: $id) { claim { verifiedAt need { status } } } }`, { id: claimed.id });
     expect(verified.verifyCompletion.claim.verifiedAt).toBeTruthy();
     expect(verified.verifyCompletion.claim.need.status).toBe('DONE');
-    const events = await prisma().needEvent.findMany({ where: { needId: uuidOf(need.id) }, orderBy: { seq: 'asc' } });
+    const events = await s.app.services.prisma.needEvent.findMany({ where: { needId: uuidOf(need.id) }, orderBy: { seq: 'asc' } });
     expect(events.map((e) => `${e.type}:${e.fromStatus ?? '-'}>${e.toStatus}`)).toEqual([
       'CREATED:->OPEN',
       'CLAIMED:OPEN>CLAIMED',
@@ -105,7 +102,7 @@ describe('the state machine', () => {
     const [v] = volunteers;
     const need = await createNeed(coordinator, community);
     const claim = (await v!.ok(CLAIM, { id: need.id })).claimNeed.claim;
-    const before = await prisma().needEvent.count();
+    const before = await s.app.services.prisma.needEvent.count();
     // Completing an unstarted claim, extending or starting twice, reopening a live need.
     const complete = await v!.gql(claimOp('completeClaim'), { id: claim.id });
     expect(complete.errors?.[0]?.extensions).toMatchObject({ code: 'ILLEGAL_TRANSITION', currentStatus: 'ACTIVE' });
@@ -116,11 +113,11 @@ describe('the state machine', () => {
     expect(extend.errors?.[0]?.extensions).toMatchObject({ code: 'ILLEGAL_TRANSITION', currentStatus: 'STARTED' });
     const reopen = await coordinator.gql(`mutation($id: ID!) { reopenNeed(id: $id) { need { status } } }`, { id: need.id });
     expect(reopen.errors?.[0]?.extensions).toMatchObject({ code: 'ILLEGAL_TRANSITION', currentStatus: 'IN_PROGRESS' });
-    expect(await prisma().needEvent.count()).toBe(before + 1); // only the STARTED event
+    expect(await s.app.services.prisma.needEvent.count()).toBe(before + 1); // only the STARTED event
     // Cancel a live need: its claim is released; then claim, update, cancel again are illegal.
     const cancelled = await coordinator.ok(`mutation($id: ID!) { cancelNeed(id: $id, reason: "Family moved") { need { status } } }`, { id: need.id });
     expect(cancelled.cancelNeed.need.status).toBe('CANCELLED');
-    expect((await prisma().claim.findUniqueOrThrow({ where: { id: uuidOf(claim.id) } })).status).toBe('RELEASED');
+    expect((await s.app.services.prisma.claim.findUniqueOrThrow({ where: { id: uuidOf(claim.id) } })).status).toBe('RELEASED');
     for (const [op, vars, who] of [
       [CLAIM, { id: need.id }, volunteers[1]!],
       [`mutation($id: ID!) { cancelNeed(id: $id) { need { status } } }`, { id: need.id }, coordinator],
@@ -152,9 +149,9 @@ describe('expiry and the claim cap', () => {
     const [v] = volunteers;
     const need = await createNeed(coordinator, community);
     const claim = (await v!.ok(CLAIM, { id: need.id })).claimNeed.claim;
-    const statusOf = async () => (await prisma().claim.findUniqueOrThrow({ where: { id: uuidOf(claim.id) } })).status;
-    clock.advance((claimRules.ttlMinutes - 1) * 60_000);
-    await releaseExpiredClaims(); // (claims left by earlier tests may expire here)
+    const statusOf = async () => (await s.app.services.prisma.claim.findUniqueOrThrow({ where: { id: uuidOf(claim.id) } })).status;
+    s.app.services.clock.advance((s.app.services.rules.claims.ttlMinutes - 1) * 60_000);
+    await releaseExpiredClaims(s.app.services); // (claims left by earlier tests may expire here)
     expect(await statusOf()).toBe('ACTIVE');
     const mine = await v!.ok(`{ myClaims { id secondsLeft } }`);
     const left = mine.myClaims.find((c: any) => c.id === claim.id).secondsLeft;
@@ -162,33 +159,33 @@ describe('expiry and the claim cap', () => {
     expect(left).toBeLessThanOrEqual(60);
     // Extending gives a fresh full period.
     await v!.ok(claimOp('extendClaim'), { id: claim.id });
-    clock.advance(30 * 60_000);
-    await releaseExpiredClaims();
+    s.app.services.clock.advance(30 * 60_000);
+    await releaseExpiredClaims(s.app.services);
     expect(await statusOf()).toBe('ACTIVE');
-    clock.advance(claimRules.ttlMinutes * 60_000);
-    expect(await releaseExpiredClaims()).toBeGreaterThanOrEqual(1);
-    const row = await prisma().need.findUniqueOrThrow({ where: { id: uuidOf(need.id) } });
+    s.app.services.clock.advance(s.app.services.rules.claims.ttlMinutes * 60_000);
+    expect(await releaseExpiredClaims(s.app.services)).toBeGreaterThanOrEqual(1);
+    const row = await s.app.services.prisma.need.findUniqueOrThrow({ where: { id: uuidOf(need.id) } });
     expect(row).toMatchObject({ status: 'OPEN', activeClaims: 0 });
-    const last = await prisma().needEvent.findFirstOrThrow({ where: { needId: row.id }, orderBy: { seq: 'desc' } });
+    const last = await s.app.services.prisma.needEvent.findFirstOrThrow({ where: { needId: row.id }, orderBy: { seq: 'desc' } });
     expect(last).toMatchObject({ type: 'EXPIRED', fromStatus: 'CLAIMED', toStatus: 'OPEN' });
     expect(await statusOf()).toBe('EXPIRED');
-    clock.reset();
+    s.app.services.clock.reset();
   });
 
   it('a volunteer may hold at most the configured number of live claims', async () => {
     const hoarder = await member(s.url, admin, community, 'VOLUNTEER', 'hoarder');
     const needs = [];
-    for (let i = 0; i <= claimRules.maxActivePerVolunteer; i++) needs.push(await createNeed(coordinator, community));
+    for (let i = 0; i <= s.app.services.rules.claims.maxActivePerVolunteer; i++) needs.push(await createNeed(coordinator, community));
     for (const n of needs.slice(0, -1)) await hoarder.ok(CLAIM, { id: n.id });
     const over = await hoarder.gql(CLAIM, { id: needs.at(-1)!.id });
-    expect(over.errors?.[0]?.extensions).toMatchObject({ code: 'CLAIM_LIMIT', limit: claimRules.maxActivePerVolunteer });
-    expect((await prisma().need.findUniqueOrThrow({ where: { id: uuidOf(needs.at(-1)!.id) } })).status).toBe('OPEN');
+    expect(over.errors?.[0]?.extensions).toMatchObject({ code: 'CLAIM_LIMIT', limit: s.app.services.rules.claims.maxActivePerVolunteer });
+    expect((await s.app.services.prisma.need.findUniqueOrThrow({ where: { id: uuidOf(needs.at(-1)!.id) } })).status).toBe('OPEN');
   });
 });
 
 describe('input validation', () => {
   it('bad input is a typed error naming the field, and creates nothing', async () => {
-    const before = await prisma().need.count();
+    const before = await s.app.services.prisma.need.count();
     for (const [overrides, field] of [
       [{ lat: 91 }, 'lat'],
       [{ lng: -181 }, 'lng'],
@@ -206,6 +203,6 @@ describe('input validation', () => {
     }
     const badEnum = await coordinator.gql(`mutation { createNeed(input: { communityId: "x", title: "t", category: PIZZA, urgency: LOW, lat: 1, lng: 1, address: "a", requesterName: "b" }) { need { id } } }`);
     expect(badEnum.errors?.[0]?.message).toMatch(/PIZZA/);
-    expect(await prisma().need.count()).toBe(before);
+    expect(await s.app.services.prisma.need.count()).toBe(before);
   });
 });

@@ -3,8 +3,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type TestServer } from '../helpers/server.ts';
 import { adminClient, createCommunity, createNeed, member } from '../helpers/fixtures.ts';
 import type { Api } from '../helpers/client.ts';
-import { prisma } from '../../api/src/db/client.ts';
-import { clock } from '../../api/src/domain/clock.ts';
 import { autoApproveHandovers } from '../../api/src/domain/handover.ts';
 import { phoneKey, scoreDuplicate } from '../../api/src/domain/duplicates.ts';
 import type { Need } from '../../api/src/generated/prisma/client.ts';
@@ -18,12 +16,12 @@ let coordinator: Api;
 
 beforeAll(async () => {
   s = await startServer();
-  admin = await adminClient(s.url);
+  admin = await adminClient(s.url, s.app.services.prisma);
   community = await createCommunity(admin);
   coordinator = await member(s.url, admin, community, 'COORDINATOR');
 });
 afterAll(async () => {
-  clock.reset();
+  s.app.services.clock.reset();
   await s?.stop();
 });
 
@@ -107,11 +105,11 @@ describe('duplicate queue and merge', () => {
     // Both got a volunteer before anyone noticed.
     await v1.ok(`mutation($id: ID!) { claimNeed(needId: $id) { claim { id } } }`, { id: a.id });
     await v2.ok(`mutation($id: ID!) { claimNeed(needId: $id) { claim { id } } }`, { id: b.id });
-    const eventsBefore = await prisma().needEvent.count({ where: { needId: { in: [uuidOf(a.id), uuidOf(b.id)] } } });
+    const eventsBefore = await s.app.services.prisma.needEvent.count({ where: { needId: { in: [uuidOf(a.id), uuidOf(b.id)] } } });
 
     const merged = await coordinator.ok(`mutation($s: ID!, $d: ID!) { mergeNeeds(survivorId: $s, duplicateId: $d) { id status slots openSlots } }`, { s: a.id, d: b.id });
     expect(merged.mergeNeeds).toMatchObject({ id: a.id, status: 'CLAIMED', slots: 2, openSlots: 0 });
-    const claims = await prisma().claim.findMany({ where: { needId: uuidOf(a.id), status: 'ACTIVE' } });
+    const claims = await s.app.services.prisma.claim.findMany({ where: { needId: uuidOf(a.id), status: 'ACTIVE' } });
     expect(claims.map((c) => c.volunteerId).sort()).toEqual([uuidOf(v1.userId), uuidOf(v2.userId)].sort());
 
     // The duplicate's id leads to the survivor; its own row remembers where it went.
@@ -146,7 +144,7 @@ describe('duplicate queue and merge', () => {
     // b into d: (a, b) becomes (a, d), which d already has, so it closes; (b, d) is decided.
     await coordinator.ok(`mutation($s: ID!, $d: ID!) { mergeNeeds(survivorId: $s, duplicateId: $d) { id } }`, { s: d.id, d: b.id });
     expect(await pairs()).toEqual([pair(a, d)]);
-    const open = await prisma().duplicateCandidate.count({ where: { status: 'OPEN', OR: [{ needId: { in: [uuidOf(b.id), uuidOf(c.id)] } }, { otherNeedId: { in: [uuidOf(b.id), uuidOf(c.id)] } }] } });
+    const open = await s.app.services.prisma.duplicateCandidate.count({ where: { status: 'OPEN', OR: [{ needId: { in: [uuidOf(b.id), uuidOf(c.id)] } }, { otherNeedId: { in: [uuidOf(b.id), uuidOf(c.id)] } }] } });
     expect(open).toBe(0);
     await dismissAll();
   });
@@ -173,7 +171,7 @@ describe('duplicate queue and merge', () => {
     const d = await coordinator.ok(`mutation($id: ID!) { dismissDuplicate(candidateId: $id) { status } }`, { id: pair.id });
     expect(d.dismissDuplicate.status).toBe('DISMISSED');
     expect((await coordinator.ok(`{ duplicateCandidates { id } }`)).duplicateCandidates).toHaveLength(0);
-    const row = await prisma().duplicateCandidate.findUniqueOrThrow({ where: { id: uuidOf(pair.id) } });
+    const row = await s.app.services.prisma.duplicateCandidate.findUniqueOrThrow({ where: { id: uuidOf(pair.id) } });
     expect(row.status).toBe('DISMISSED');
   });
 });
@@ -192,16 +190,16 @@ describe('handover', () => {
     const dup = await taker.gql(REQUEST, { id: claim.id });
     expect(dup.errors?.[0]?.extensions?.code).toBe('CONFLICT_PENDING');
 
-    clock.advance(59 * 60_000);
-    await autoApproveHandovers();
-    expect((await prisma().handoverRequest.findUniqueOrThrow({ where: { id: uuidOf(req.id) } })).status).toBe('PENDING');
-    clock.advance(2 * 60_000);
-    expect(await autoApproveHandovers()).toBeGreaterThanOrEqual(1);
-    clock.reset();
-    const live = await prisma().claim.findMany({ where: { needId: uuidOf(n.id), status: { in: ['ACTIVE', 'STARTED'] } } });
+    s.app.services.clock.advance(59 * 60_000);
+    await autoApproveHandovers(s.app.services);
+    expect((await s.app.services.prisma.handoverRequest.findUniqueOrThrow({ where: { id: uuidOf(req.id) } })).status).toBe('PENDING');
+    s.app.services.clock.advance(2 * 60_000);
+    expect(await autoApproveHandovers(s.app.services)).toBeGreaterThanOrEqual(1);
+    s.app.services.clock.reset();
+    const live = await s.app.services.prisma.claim.findMany({ where: { needId: uuidOf(n.id), status: { in: ['ACTIVE', 'STARTED'] } } });
     expect(live.map((c) => c.volunteerId)).toEqual([uuidOf(taker.userId)]);
-    expect((await prisma().claim.findUniqueOrThrow({ where: { id: uuidOf(claim.id) } })).releaseReason).toBe('Handed over');
-    const types = (await prisma().needEvent.findMany({ where: { needId: uuidOf(n.id) }, orderBy: { seq: 'asc' } })).map((e) => e.type);
+    expect((await s.app.services.prisma.claim.findUniqueOrThrow({ where: { id: uuidOf(claim.id) } })).releaseReason).toBe('Handed over');
+    const types = (await s.app.services.prisma.needEvent.findMany({ where: { needId: uuidOf(n.id) }, orderBy: { seq: 'asc' } })).map((e) => e.type);
     expect(types).toEqual(['CREATED', 'CLAIMED', 'HANDOVER_REQUESTED', 'HANDOVER_AUTO_APPROVED']);
   });
 
@@ -218,7 +216,7 @@ describe('handover', () => {
     expect((await holder.gql(RESPOND, { id: first.id, a: true })).errors?.[0]?.extensions).toMatchObject({ code: 'ILLEGAL_TRANSITION', currentStatus: 'DECLINED' });
     const second = (await taker.ok(REQUEST, { id: claim.id })).requestHandover;
     expect((await holder.ok(RESPOND, { id: second.id, a: true })).respondToHandover.status).toBe('ACCEPTED');
-    const live = await prisma().claim.findMany({ where: { needId: uuidOf(n.id), status: { in: ['ACTIVE', 'STARTED'] } } });
+    const live = await s.app.services.prisma.claim.findMany({ where: { needId: uuidOf(n.id), status: { in: ['ACTIVE', 'STARTED'] } } });
     expect(live.map((c) => c.volunteerId)).toEqual([uuidOf(taker.userId)]);
   });
 });

@@ -5,7 +5,6 @@ import WebSocket from 'ws';
 import { startServer, type TestServer } from '../helpers/server.ts';
 import { adminClient, createCommunity, createNeed, member } from '../helpers/fixtures.ts';
 import { Api } from '../helpers/client.ts';
-import { database } from '../../api/src/db/client.ts';
 
 let s: TestServer;
 let volunteer: Api;
@@ -13,7 +12,7 @@ let volunteer: Api;
 beforeAll(async () => {
   // No background outbox poll, so that "no SQL ran" is exact.
   s = await startServer({ EVENT_POLL_MS: '600000' });
-  const admin = await adminClient(s.url);
+  const admin = await adminClient(s.url, s.app.services.prisma);
   const community = await createCommunity(admin);
   const coordinator = await member(s.url, admin, community, 'COORDINATOR');
   await createNeed(coordinator, community);
@@ -61,7 +60,7 @@ describe('abusive documents', () => {
   for (const [label, query] of ABUSE) {
     it(`${label}: rejected on HTTP and WebSocket before any resolver runs`, async () => {
       const anonymous = new Api(s.url);
-      const before = database().statements.count;
+      const before = s.app.services.db.statements.count;
       const http = await anonymous.gql(query);
       expect(http.data ?? null, label).toBeNull();
       expect(http.errors?.length, label).toBeGreaterThan(0);
@@ -73,7 +72,7 @@ describe('abusive documents', () => {
       // The same rule said the same thing on both transports.
       expect(ws[0]).toBe(http.errors![0]!.message);
       // No resolver ran: not one SQL statement.
-      expect(database().statements.count - before, label).toBe(0);
+      expect(s.app.services.db.statements.count - before, label).toBe(0);
       // Signed in, the same.
       expect((await volunteer.gql(query)).errors?.[0]?.message).toBe(http.errors![0]!.message);
     });

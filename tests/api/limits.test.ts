@@ -3,7 +3,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type TestServer } from '../helpers/server.ts';
 import { adminClient, createCommunity, member } from '../helpers/fixtures.ts';
 import { Api, collect } from '../helpers/client.ts';
-import { prisma } from '../../api/src/db/client.ts';
 
 let s: TestServer;
 
@@ -28,7 +27,7 @@ describe('rate limits', () => {
   });
 
   it('limits mutations per user before any resolver runs', async () => {
-    const admin = await adminClient(s.url);
+    const admin = await adminClient(s.url, s.app.services.prisma);
     const community = await createCommunity(admin);
     const v = await member(s.url, admin, community, 'VOLUNTEER');
     const results = [];
@@ -50,7 +49,7 @@ describe('sessions on a live socket', () => {
     // A first subscription keeps the socket open (and proves the session was good).
     collect(client, `subscription { needEvents { type } }`, {}, () => false, 10_000).done.catch(() => {});
     await new Promise((r) => setTimeout(r, 300));
-    await prisma().session.updateMany({ where: { userId: Buffer.from(id, 'base64').toString().split(':')[1]! }, data: { expiresAt: new Date(Date.now() - 1000) } });
+    await s.app.services.prisma.session.updateMany({ where: { userId: Buffer.from(id, 'base64').toString().split(':')[1]! }, data: { expiresAt: new Date(Date.now() - 1000) } });
     collect(client, `subscription { needEvents { type } }`, {}, () => false, 5_000).done.catch(() => {});
     expect(await closed).toBe(4403);
   });

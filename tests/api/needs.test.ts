@@ -4,7 +4,6 @@ import { getNamedType, isLeafType, isObjectType, type GraphQLObjectType } from '
 import { startServer, type TestServer } from '../helpers/server.ts';
 import { adminClient, createCommunity, createNeed, member } from '../helpers/fixtures.ts';
 import { Api } from '../helpers/client.ts';
-import { database } from '../../api/src/db/client.ts';
 import { schema } from '../../api/src/schema/index.ts';
 
 let s: TestServer;
@@ -17,7 +16,7 @@ const anon = () => new Api(s.url);
 beforeAll(async () => {
   // No background outbox poll, so that statement counts are exact.
   s = await startServer({ EVENT_POLL_MS: '600000' });
-  admin = await adminClient(s.url);
+  admin = await adminClient(s.url, s.app.services.prisma);
   community = await createCommunity(admin, undefined, { lat: 31.525, lng: 34.597 });
   other = await createCommunity(admin, undefined, { lat: 32.794, lng: 34.99 });
   coordinator = await member(s.url, admin, community, 'COORDINATOR');
@@ -104,9 +103,9 @@ describe('needs', () => {
   it('answers the board query in one SQL statement whatever the page size', async () => {
     await new Promise((r) => setTimeout(r, 300));
     const count = async (first: number) => {
-      const before = database().statements.count;
+      const before = s.app.services.db.statements.count;
       await anon().ok(`query($first: Int) { needs(first: $first) { edges { node { id title category urgency status publicLat publicLng openSlots } } } }`, { first });
-      return database().statements.count - before;
+      return s.app.services.db.statements.count - before;
     };
     expect(await count(1)).toBe(1);
     expect(await count(100)).toBe(1);
@@ -114,9 +113,9 @@ describe('needs', () => {
 
   it('answers the dashboard in a fixed number of statements', async () => {
     const count = async () => {
-      const before = database().statements.count;
+      const before = s.app.services.db.statements.count;
       await coordinator.ok(`{ boardStats { open claimed inProgress doneToday medianMinutesToClaim openByCategory { category count } openByUrgency { urgency count } claimsPerHour { hour count } } }`);
-      return database().statements.count - before;
+      return s.app.services.db.statements.count - before;
     };
     const small = await count();
     for (let i = 0; i < 10; i++) await createNeed(coordinator, community);
@@ -202,7 +201,7 @@ describe('lists of needs load only the columns their selection reads', () => {
   it("does not read a requester's details for the public board", async () => {
     const sql: string[] = [];
     let listening = true;
-    database().prisma.$on('query' as never, (e: { query: string }) => {
+    s.app.services.db.prisma.$on('query' as never, (e: { query: string }) => {
       if (listening) sql.push(e.query);
     });
     await anon().ok(`{ needs(first: 5) { edges { node { id title publicLat publicLng } } } }`);

@@ -5,8 +5,6 @@ import iconv from '../../api/node_modules/iconv-lite/lib/index.js';
 import { startServer, type TestServer } from '../helpers/server.ts';
 import { adminClient, createCommunity, createNeed, member } from '../helpers/fixtures.ts';
 import type { Api } from '../helpers/client.ts';
-import { prisma } from '../../api/src/db/client.ts';
-import { clock } from '../../api/src/domain/clock.ts';
 import { serverUrl } from '../helpers/db.ts';
 import { spawnApi } from '../helpers/process.ts';
 import { readFileSync } from 'node:fs';
@@ -23,13 +21,13 @@ let coordinator: Api;
 
 beforeAll(async () => {
   s = await startServer();
-  admin = await adminClient(s.url);
+  admin = await adminClient(s.url, s.app.services.prisma);
   community = await createCommunity(admin, `Kibbutz Beeri ${Date.now()}`);
   abroad = (await admin.ok(`mutation { createCommunity(input: { slug: "toronto-${Date.now()}", name: "Toronto", kind: PARTNER_ABROAD, area: "Toronto", country: "CA", centerLat: 43.65, centerLng: -79.38 }) { id } }`)).createCommunity.id;
   coordinator = await member(s.url, admin, community, 'COORDINATOR');
 });
 afterAll(async () => {
-  clock.reset();
+  s.app.services.clock.reset();
   await s?.stop();
 });
 
@@ -90,29 +88,29 @@ describe('outcome indicators', () => {
     const cats = ['FOOD', 'MEDICINE', 'TRANSPORT'];
     for (let i = 0; i < 36; i++) {
       const t0 = start + Math.floor(rnd() * 88) * 86_400_000 + Math.floor(rnd() * 12) * 3_600_000;
-      clock.set(new Date(t0));
+      s.app.services.clock.set(new Date(t0));
       const n = await createNeed(coord, c2, { category: cats[i % 3], urgency: rnd() < 0.3 ? 'CRITICAL' : 'NORMAL', lat: 31 + i / 100 });
       const fate = rnd();
       if (fate < 0.2) continue;
       const v = volunteers[i % 4]!;
-      clock.set(new Date(t0 + Math.floor(5 + rnd() * 600) * 60_000));
+      s.app.services.clock.set(new Date(t0 + Math.floor(5 + rnd() * 600) * 60_000));
       const claim = (await v.ok(`mutation($id: ID!) { claimNeed(needId: $id) { claim { id } } }`, { id: n.id })).claimNeed.claim;
       if (fate < 0.4) {
         await v.ok(`mutation($id: ID!) { releaseClaim(claimId: $id) { claim { id } } }`, { id: claim.id });
         continue;
       }
       await v.ok(`mutation($id: ID!) { startClaim(claimId: $id) { claim { id } } }`, { id: claim.id });
-      clock.set(new Date(t0 + Math.floor(60 + rnd() * 3_000) * 60_000));
+      s.app.services.clock.set(new Date(t0 + Math.floor(60 + rnd() * 3_000) * 60_000));
       await v.ok(`mutation($id: ID!) { completeClaim(claimId: $id) { claim { id } } }`, { id: claim.id });
     }
-    clock.reset();
+    s.app.services.clock.reset();
     const figures = (await coord.ok(
       `query($c: [ID!]) { needIndicators(communityIds: $c, period: MONTH, from: "2026-06-01T00:00:00Z", to: "2026-11-01T00:00:00Z") { periodStart category needsReceived needsMet medianMinutesToClaim medianMinutesToComplete criticalReceived criticalMetWithin24h } }`,
       { c: [c2] },
     )).needIndicators;
 
     // Independently: from the event log alone.
-    const events = await prisma().needEvent.findMany({ where: { communityId: uuidOf(c2) }, orderBy: { seq: 'asc' }, include: { need: { select: { category: true, urgency: true } } } });
+    const events = await s.app.services.prisma.needEvent.findMany({ where: { communityId: uuidOf(c2) }, orderBy: { seq: 'asc' }, include: { need: { select: { category: true, urgency: true } } } });
     const needs = new Map<string, { category: string; urgency: string; created: number; claimed?: number; done?: number }>();
     for (const e of events) {
       if (e.type === 'CREATED') needs.set(e.needId, { category: e.need.category, urgency: e.need.urgency, created: e.at.getTime() });
@@ -198,9 +196,9 @@ describe('CSV import', () => {
       [8, 'ACCEPTED', null, 1],
       [10, 'ACCEPTED', null, 0],
     ]);
-    const medicine = await prisma().need.findUniqueOrThrow({ where: { id: uuidOf(lines[1].id) } });
+    const medicine = await s.app.services.prisma.need.findUniqueOrThrow({ where: { id: uuidOf(lines[1].id) } });
     expect(medicine).toMatchObject({ title: 'תרופות לאבא', category: 'MEDICINE', urgency: 'CRITICAL', address: 'הזית 2' });
-    const quoted = await prisma().need.findUniqueOrThrow({ where: { id: uuidOf(lines[6].id) } });
+    const quoted = await s.app.services.prisma.need.findUniqueOrThrow({ where: { id: uuidOf(lines[6].id) } });
     expect(quoted).toMatchObject({ title: 'ציוד "מיוחד" לתינוק', address: 'הרימון 9\nדירה 2', category: 'EQUIPMENT', urgency: 'LOW' });
     const forbidden = await fetch(`${s.url}/api/import/needs?communityId=${encodeURIComponent(community)}`, { method: 'POST', headers: { 'content-type': 'text/csv', authorization: `Bearer ${coordinator.token}` }, body: file });
     expect(forbidden.status).toBe(403);
@@ -230,15 +228,15 @@ describe('exports', () => {
   const EVENTS = Number(process.env.EXPORT_TEST_EVENTS ?? (serverUrl ? 1_000_000 : 20_000));
   it(`streams ${EVENTS.toLocaleString('en')} events${serverUrl ? ' with bounded memory' : ''}`, async () => {
     const n = await createNeed(coordinator, community);
-    await prisma().$executeRawUnsafe(
+    await s.app.services.prisma.$executeRawUnsafe(
       `INSERT INTO "NeedEvent" ("needId", "communityId", type, "fromStatus", "toStatus", at, payload)
        SELECT $1::uuid, $2::uuid, 'UPDATED', 'OPEN', 'OPEN', now(), '{}' FROM generate_series(1, ${EVENTS})`,
       uuidOf(n.id),
       uuidOf(community),
     );
     // As autovacuum would after such a burst: fresh statistics, so the planner keeps using the index.
-    await prisma().$executeRawUnsafe('ANALYZE "NeedEvent"');
-    const expected = await prisma().needEvent.count({ where: { communityId: uuidOf(community) } });
+    await s.app.services.prisma.$executeRawUnsafe('ANALYZE "NeedEvent"');
+    const expected = await s.app.services.prisma.needEvent.count({ where: { communityId: uuidOf(community) } });
     // The exporter's heap is capped well below the size of the export: holding it would crash.
     const exporter = serverUrl ? await spawnApi({ ...s.db.env }, 90_000, { execArgv: ['--max-old-space-size=160'] }) : null;
     try {

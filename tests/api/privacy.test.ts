@@ -5,7 +5,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type TestServer } from '../helpers/server.ts';
 import { adminClient, createCommunity, createNeed, member } from '../helpers/fixtures.ts';
 import { Api, collect } from '../helpers/client.ts';
-import { prisma } from '../../api/src/db/client.ts';
 
 const ADDRESS = '7 Secret Lane, Sderot';
 const PHONE = '+972-52-999-8888';
@@ -17,7 +16,7 @@ let expectations: Record<string, boolean>;
 
 beforeAll(async () => {
   s = await startServer();
-  const admin = await adminClient(s.url);
+  const admin = await adminClient(s.url, s.app.services.prisma);
   const home = await createCommunity(admin);
   const elsewhere = await createCommunity(admin);
   const coordinator = await member(s.url, admin, home, 'COORDINATOR');
@@ -73,7 +72,7 @@ describe('private details', () => {
     const a = (await roles.anonymous!.ok(q, { id: needId })).need;
     const b = (await roles.volunteer!.ok(q, { id: needId })).need;
     expect(a).toEqual(b);
-    const row = await prisma().need.findUniqueOrThrow({ where: { id: Buffer.from(needId, 'base64').toString().split(':')[1]! } });
+    const row = await s.app.services.prisma.need.findUniqueOrThrow({ where: { id: Buffer.from(needId, 'base64').toString().split(':')[1]! } });
     const dLat = (a.publicLat - row.lat) * 111_320;
     const dLng = (a.publicLng - row.lng) * 111_320 * Math.cos((row.lat * Math.PI) / 180);
     const metres = Math.hypot(dLat, dLng);
@@ -95,9 +94,9 @@ describe('private details', () => {
   });
 
   it('every read of private details is logged, and coordinators can read the log', async () => {
-    const before = await prisma().privateAccessLog.count();
+    const before = await s.app.services.prisma.privateAccessLog.count();
     await roles.claimant!.ok(`query($id: ID!) { need(id: $id) { privateDetails { address } } }`, { id: needId });
-    expect(await prisma().privateAccessLog.count()).toBe(before + 1);
+    expect(await s.app.services.prisma.privateAccessLog.count()).toBe(before + 1);
     const log = await roles.coordinator!.ok(`{ privateAccessLog(first: 5) { edges { node { at user { name } need { id } } } } }`);
     expect(log.privateAccessLog.edges[0].node.need.id).toBe(needId);
     const denied = await roles.volunteer!.gql(`{ privateAccessLog(first: 5) { edges { node { at } } } }`);

@@ -2,7 +2,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type TestServer } from '../helpers/server.ts';
 import { adminClient, createCommunity, createNeed, member } from '../helpers/fixtures.ts';
 import { collect, type Api } from '../helpers/client.ts';
-import { prisma } from '../../api/src/db/client.ts';
 
 const EVENTS = `subscription($after: String, $filter: NeedEventFilter) {
   needEvents(after: $after, filter: $filter) { cursor type toStatus needId need { id title status } }
@@ -15,7 +14,7 @@ let coordinator: Api;
 
 beforeAll(async () => {
   s = await startServer();
-  admin = await adminClient(s.url);
+  admin = await adminClient(s.url, s.app.services.prisma);
   community = await createCommunity(admin);
   coordinator = await member(s.url, admin, community, 'COORDINATOR');
 });
@@ -59,7 +58,7 @@ describe('needEvents', () => {
         produced++;
       }
     }
-    const stored = await prisma().needEvent.findMany({
+    const stored = await s.app.services.prisma.needEvent.findMany({
       where: { seq: { gt: BigInt(lastCursor) } },
       orderBy: { seq: 'asc' },
       select: { seq: true },
@@ -72,7 +71,7 @@ describe('needEvents', () => {
     for (let i = 0; i < 3; i++) await createNeed(coordinator, community, { title: `during replay ${i}` });
     const got = (await resumed.done).map((d) => d.needEvents);
     const cursors = got.map((e) => BigInt(e.cursor));
-    const expected = (await prisma().needEvent.findMany({ where: { seq: { gt: BigInt(lastCursor) } }, orderBy: { seq: 'asc' }, select: { seq: true } })).map((e) => e.seq);
+    const expected = (await s.app.services.prisma.needEvent.findMany({ where: { seq: { gt: BigInt(lastCursor) } }, orderBy: { seq: 'asc' }, select: { seq: true } })).map((e) => e.seq);
     expect(cursors).toEqual(expected); // every event, once, in order, across the replay/live seam
     expect(new Set(cursors.map(String)).size).toBe(cursors.length);
     await ws2.dispose();
@@ -122,11 +121,11 @@ describe('needEvents', () => {
   it('closing a socket mid-subscription leaves no listener behind', async () => {
     const settle = () => new Promise((r) => setTimeout(r, 500));
     await settle();
-    expect(s.app.stream.subscriberCount).toBe(0); // earlier tests closed theirs
+    expect(s.app.services.stream.subscriberCount).toBe(0); // earlier tests closed theirs
     const open = coordinator.ws();
     collect(open, EVENTS, {}, () => false, 60_000).done.catch(() => {});
     await settle();
-    expect(s.app.stream.subscriberCount).toBe(1);
+    expect(s.app.services.stream.subscriberCount).toBe(1);
     // Closing at every moment: before the ack, right after subscribing, after a while.
     for (let i = 0; i < 30; i++) {
       const ws = coordinator.ws();
@@ -136,6 +135,6 @@ describe('needEvents', () => {
     }
     await open.dispose();
     await settle();
-    expect(s.app.stream.subscriberCount).toBe(0);
+    expect(s.app.services.stream.subscriberCount).toBe(0);
   });
 });

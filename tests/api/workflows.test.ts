@@ -6,7 +6,6 @@ import { adminClient, createCommunity, createNeed, member } from '../helpers/fix
 import { Api, collect } from '../helpers/client.ts';
 import { overHttp, overWs } from '../helpers/transports.ts';
 import { startReceiver, startSmtpSink, waitFor } from '../helpers/sinks.ts';
-import { prisma } from '../../api/src/db/client.ts';
 import { occurrenceStarts } from '../../api/src/domain/recurrence.ts';
 import { verifySignature } from '../../api/src/domain/webhooks.ts';
 import { smsSignature } from '../../api/src/domain/intake.ts';
@@ -33,7 +32,7 @@ beforeAll(async () => {
     SMS_OUTBOUND_URL: smsProvider.url,
     SMS_AUTH_TOKEN: SMS_TOKEN,
   });
-  admin = await adminClient(s.url);
+  admin = await adminClient(s.url, s.app.services.prisma);
   community = (await admin.ok(
     `mutation($i: CreateCommunityInput!) { createCommunity(input: $i) { id } }`,
     { i: { slug: `ofakim-${Date.now()}`, name: 'Ofakim', kind: 'TOWN', area: 'Ofakim', centerLat: 31.314, centerLng: 34.62, smsNumber: HOTLINE } },
@@ -78,9 +77,9 @@ describe('recurring needs', () => {
     await claim(a, created[0].id);
     expect((await claim(b, created[0].id)).claimNeed.claim.need.status).toBe('CLAIMED');
     expect(await onBoard()).toEqual([created[1].id]);
-    const flip = await prisma().needEvent.findFirst({ where: { needId: uuidOf(created[1].id), type: 'UPDATED' } });
+    const flip = await s.app.services.prisma.needEvent.findFirst({ where: { needId: uuidOf(created[1].id), type: 'UPDATED' } });
     expect(flip?.payload).toMatchObject({ fields: 'onBoard', onBoard: true });
-    const third = await prisma().need.findUniqueOrThrow({ where: { id: uuidOf(created[2].id) } });
+    const third = await s.app.services.prisma.need.findUniqueOrThrow({ where: { id: uuidOf(created[2].id) } });
     expect(third).toMatchObject({ status: 'OPEN', activeClaims: 1 });
   });
 });
@@ -114,7 +113,7 @@ describe('notifications', () => {
     await createNeed(coordinator, community, { urgency: 'CRITICAL', title: 'Generator for the clinic' });
     expect((await muted.ok(`{ myNotifications { id } }`)).myNotifications).toHaveLength(0);
     expect((await quiet.ok(`{ myNotifications { title } }`)).myNotifications[0].title).toBe('Critical: Generator for the clinic');
-    const delivery = await prisma().notificationDelivery.findFirstOrThrow({ where: { notification: { userId: uuidOf((quiet as any).userId) } } });
+    const delivery = await s.app.services.prisma.notificationDelivery.findFirstOrThrow({ where: { notification: { userId: uuidOf((quiet as any).userId) } } });
     expect(delivery.nextAttemptAt.getTime()).toBeGreaterThan(Date.now() + 30 * 60_000);
     await new Promise((r) => setTimeout(r, 800));
     expect(smtp.mails.some((m) => m.to.includes(quietEmail))).toBe(false);
@@ -187,7 +186,7 @@ describe('SMS intake', () => {
       post({ ...text, Body: `  ${text.Body.toUpperCase()} `, MessageSid: 'SM3' }),
     ]);
     expect(results.map((r) => r.status)).toEqual([200, 200, 200, 200]);
-    const drafts = await prisma().intakeDraft.findMany({ where: { fromNumber: text.From } });
+    const drafts = await s.app.services.prisma.intakeDraft.findMany({ where: { fromNumber: text.From } });
     expect(drafts).toHaveLength(1);
     expect(drafts[0]!.repeats).toBe(2);
     await waitFor(() => replies().length >= 1);
@@ -212,7 +211,7 @@ describe('SMS intake', () => {
     const [draft] = (await coordinator.ok(`{ intakeDrafts { id fromNumber } }`)).intakeDrafts.filter((d: any) => d.fromNumber === '+972507770000');
     const tooLong = await coordinator.gql(`mutation($d: ID!, $r: String) { rejectIntakeDraft(draftId: $d, reason: $r) { status } }`, { d: draft.id, r: 'x'.repeat(501) });
     expect(tooLong.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
-    expect((await prisma().intakeDraft.findFirstOrThrow({ where: { fromNumber: '+972507770000' } })).status).toBe('PENDING');
+    expect((await s.app.services.prisma.intakeDraft.findFirstOrThrow({ where: { fromNumber: '+972507770000' } })).status).toBe('PENDING');
     const rejected = await coordinator.ok(`mutation($d: ID!, $r: String) { rejectIntakeDraft(draftId: $d, reason: $r) { status rejectReason } }`, {
       d: draft.id,
       r: '  A thank-you, not a request.  ',
@@ -224,7 +223,7 @@ describe('SMS intake', () => {
   it('refuses a text without a valid provider signature', async () => {
     const res = await post({ From: '+972509998877', To: HOTLINE, Body: 'hello', MessageSid: 'SM9' }, 'forged');
     expect(res.status).toBe(403);
-    expect(await prisma().intakeDraft.count({ where: { fromNumber: '+972509998877' } })).toBe(0);
+    expect(await s.app.services.prisma.intakeDraft.count({ where: { fromNumber: '+972509998877' } })).toBe(0);
   });
 
   /** Every message of one `intakeDraftsChanged` subscription over a real graphql-ws connection, until disposed. */

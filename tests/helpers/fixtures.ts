@@ -1,17 +1,18 @@
 // A small world built through the public API: an admin, a community or two, coordinators
 // and volunteers, each with their own signed-in client.
-import { prisma } from '../../api/src/db/client.ts';
+import type { PrismaClient } from '../../api/src/generated/prisma/client.ts';
 import { Api } from './client.ts';
 
 let counter = 0;
 const unique = (prefix: string) => `${prefix}-${process.pid}-${Date.now().toString(36)}-${++counter}`;
 
-export async function adminClient(url: string): Promise<Api> {
+/** A signed-in admin on the server at `url`, whose database `prisma` reaches. */
+export async function adminClient(url: string, prisma: PrismaClient): Promise<Api> {
   const api = new Api(url);
   const email = `${unique('admin')}@example.org`;
   const id = await api.signUp(email, 'Admin');
   // Bootstrapping the first admin is an operator's act, not an API call.
-  await prisma().user.update({ where: { id: Buffer.from(id, 'base64').toString().split(':')[1] }, data: { globalRole: 'ADMIN' } });
+  await prisma.user.update({ where: { id: Buffer.from(id, 'base64').toString().split(':')[1] }, data: { globalRole: 'ADMIN' } });
   await api.signIn(email, 'correct horse battery');
   return api;
 }

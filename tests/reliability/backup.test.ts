@@ -134,7 +134,7 @@ describe.skipIf(!!serverUrl)('embedded PGlite: the data directory copied while s
     // The API on a data directory, in this process (so the first admin can be made directly).
     const app = await buildApp({ NODE_ENV: 'test', LOG_LEVEL: 'error', HOST: '127.0.0.1', WEB_BUILD_DIR: '/nonexistent', PGLITE_DIR: live, RATE_LIMIT_SIGNUPS_PER_IP_PER_HOUR: '100000', RATE_LIMIT_MUTATIONS_PER_MINUTE: '100000' });
     const { url } = await app.start(0);
-    const admin = await adminClient(url);
+    const admin = await adminClient(url, app.services.prisma);
     const community = await createCommunity(admin);
     const coordinator = await member(url, admin, community, 'COORDINATOR');
     const volunteers = [];

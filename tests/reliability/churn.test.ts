@@ -9,7 +9,6 @@ import { startServer, type TestServer } from '../helpers/server.ts';
 import { adminClient, createCommunity, createNeed, member } from '../helpers/fixtures.ts';
 import { collect, type Api } from '../helpers/client.ts';
 import { openAcknowledged, openRawSocket } from '../helpers/rawWs.ts';
-import { database, prisma } from '../../api/src/db/client.ts';
 
 const CYCLES = 480;
 /** Subscriptions left open for a while, then dropped abruptly, oldest first. */
@@ -35,7 +34,7 @@ let needId: string;
 
 beforeAll(async () => {
   s = await startServer();
-  const admin = await adminClient(s.url);
+  const admin = await adminClient(s.url, s.app.services.prisma);
   community = await createCommunity(admin);
   coordinator = await member(s.url, admin, community, 'COORDINATOR');
   needId = (await createNeed(coordinator, community)).id;
@@ -50,13 +49,13 @@ async function resources() {
   // On PostgreSQL the pool's own connections (a socket, and an idle timer each but the one
   // asking) come and go with load: counted apart, so that only what the churn left shows.
   const pool =
-    database().kind === 'postgres'
-      ? Number((await prisma().$queryRawUnsafe<{ n: number }[]>(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database()`))[0]!.n)
+    s.app.services.db.kind === 'postgres'
+      ? Number((await s.app.services.prisma.$queryRawUnsafe<{ n: number }[]>(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_s.app.services.db`))[0]!.n)
       : 0;
   const handles: Record<string, number> = {};
   for (const r of process.getActiveResourcesInfo()) handles[r] = (handles[r] ?? 0) + 1;
   return {
-    subscribers: s.app.stream.subscriberCount,
+    subscribers: s.app.services.stream.subscriberCount,
     readySubscribers: ready.subscribers as number,
     connections,
     upgradeListeners: s.app.server.listenerCount('upgrade'),
@@ -74,7 +73,7 @@ const QUERIES = [
 ];
 
 let peakSubscribers = 0;
-const observe = () => (peakSubscribers = Math.max(peakSubscribers, s.app.stream.subscriberCount));
+const observe = () => (peakSubscribers = Math.max(peakSubscribers, s.app.services.stream.subscriberCount));
 
 async function oneCycle(i: number) {
   const q = QUERIES[i % QUERIES.length]!;

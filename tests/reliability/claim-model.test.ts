@@ -10,7 +10,6 @@ import { adminClient, createCommunity, createNeed, member } from '../helpers/fix
 import type { Api } from '../helpers/client.ts';
 import { consistencyViolations } from '../helpers/consistency.ts';
 import { missingAcknowledged } from '../helpers/workload.ts';
-import { prisma } from '../../api/src/db/client.ts';
 
 const VOLUNTEERS = 3;
 const MAX_ACTIVE = 2;
@@ -42,7 +41,7 @@ const tally: Record<string, number> = {};
 
 beforeAll(async () => {
   s = await startServer({ MAX_ACTIVE_CLAIMS: String(MAX_ACTIVE) });
-  const admin = await adminClient(s.url);
+  const admin = await adminClient(s.url, s.app.services.prisma);
   community = await createCommunity(admin);
   coordinator = await member(s.url, admin, community, 'COORDINATOR');
   volunteers = [];
@@ -163,7 +162,7 @@ const commands = fc.commands(
 
 describe('the claim lifecycle against a reference model', () => {
   it(`${RUNS} random command sequences agree with the model, and leave the database consistent`, async () => {
-    const query = (sql: string, params: unknown[] = []) => prisma().$queryRawUnsafe<any[]>(sql, ...params);
+    const query = (sql: string, params: unknown[] = []) => s.app.services.prisma.$queryRawUnsafe<any[]>(sql, ...params);
     const communityUuid = Buffer.from(community, 'base64').toString().split(':')[1]!;
     await fc.assert(
       fc.asyncProperty(commands, async (cmds) => {
@@ -189,16 +188,16 @@ describe('the claim lifecycle against a reference model', () => {
 
 describe('the checks the fault tests rely on can fail', () => {
   it('a half-written need and an acknowledged change without its event are reported', async () => {
-    const query = (sql: string, params: unknown[] = []) => prisma().$queryRawUnsafe<any[]>(sql, ...params);
+    const query = (sql: string, params: unknown[] = []) => s.app.services.prisma.$queryRawUnsafe<any[]>(sql, ...params);
     const communityUuid = Buffer.from(community, 'base64').toString().split(':')[1]!;
     const need = await createNeed(coordinator, community, { title: 'to be corrupted' });
     const needId = Buffer.from(need.id, 'base64').toString().split(':')[1]!;
     expect(await consistencyViolations(query, communityUuid)).toEqual([]);
     // A claim count out of step with the claims (what a half-applied claim would leave).
-    await prisma().need.update({ where: { id: needId }, data: { activeClaims: { increment: 1 } } });
+    await s.app.services.prisma.need.update({ where: { id: needId }, data: { activeClaims: { increment: 1 } } });
     const violations = await consistencyViolations(query, communityUuid);
     expect(violations.join('\n')).toMatch(/activeClaims differs/);
-    await prisma().need.update({ where: { id: needId }, data: { activeClaims: { decrement: 1 } } });
+    await s.app.services.prisma.need.update({ where: { id: needId }, data: { activeClaims: { decrement: 1 } } });
     // An acknowledged claim whose CLAIMED event is not in the database.
     expect(await missingAcknowledged(query, [{ op: 'claimNeed', event: 'CLAIMED', needId, claimId: '00000000-0000-4000-8000-000000000000' }])).toHaveLength(1);
     expect(await missingAcknowledged(query, [{ op: 'createNeed', event: 'CREATED', needId }])).toEqual([]);

@@ -7,10 +7,8 @@ import { startServer, type TestServer } from '../helpers/server.ts';
 import { adminClient, createCommunity, createNeed, member } from '../helpers/fixtures.ts';
 import { collect, type Api } from '../helpers/client.ts';
 import { openAcknowledged } from '../helpers/rawWs.ts';
-import { SLOW_CONSUMER_CLOSE } from '../../api/src/server.ts';
-import { prisma } from '../../api/src/db/client.ts';
-import { appendEvent } from '../../api/src/events/outbox.ts';
-import { announceCommitted } from '../../api/src/events/stream.ts';
+import { SLOW_CONSUMER_CLOSE } from '../../api/src/graphql/websocket.ts';
+import { commit } from '../../api/src/events/unitOfWork.ts';
 
 const EVENTS = 3_000;
 const NEEDS = 8;
@@ -27,18 +25,17 @@ const uuidOf = (globalId: string) => Buffer.from(globalId, 'base64').toString().
  * than a client can take, without spending the test's time in HTTP round trips.
  */
 async function burst(needIds: string[], count: number, afterEach: () => void): Promise<number> {
-  const needs = await prisma().need.findMany({ where: { id: { in: needIds } } });
+  const needs = await s.app.services.prisma.need.findMany({ where: { id: { in: needIds } } });
   let written = 0;
   while (written < count) {
     const n = Math.min(100, count - written);
-    await prisma().$transaction(async (tx) => {
+    await commit(s.app.services, async (_tx, w) => {
       for (let i = 0; i < n; i++) {
         const need = needs[(written + i) % needs.length]!;
-        await appendEvent(tx, { needId: need.id, communityId: need.communityId, type: 'UPDATED', fromStatus: 'OPEN', toStatus: 'OPEN', actorId: null, at: new Date(), payload: { fields: 'urgency' } });
+        await w.event({ needId: need.id, communityId: need.communityId, type: 'UPDATED', fromStatus: 'OPEN', toStatus: 'OPEN', actorId: null, at: new Date(), payload: { fields: 'urgency' } });
       }
     });
     written += n;
-    announceCommitted();
     // Let I/O run between commits (in-process PGlite would otherwise never yield to it).
     await new Promise((r) => setTimeout(r, 5));
     afterEach();
@@ -52,7 +49,7 @@ let community: string;
 
 beforeAll(async () => {
   s = await startServer();
-  const admin = await adminClient(s.url);
+  const admin = await adminClient(s.url, s.app.services.prisma);
   community = await createCommunity(admin);
   coordinator = await member(s.url, admin, community, 'COORDINATOR');
 });
@@ -72,7 +69,7 @@ describe('a subscriber that stops reading', () => {
     slow.send({ type: 'subscribe', id: 'heavy', payload: { query: HEAVY, variables: { c: [community] } } });
     const fastClients = [coordinator.ws(), coordinator.ws()];
     const fast = fastClients.map((c) => collect(c, LIGHT, { c: [community] }, (items) => items.length >= EVENTS, 120_000));
-    await expect.poll(() => s.app.stream.subscriberCount).toBe(3);
+    await expect.poll(() => s.app.services.stream.subscriberCount).toBe(3);
     const slowServerSide = serverSockets.find((sock) => sock.remotePort === (slow.ws as any)._socket.localPort)!;
     expect(slowServerSide).toBeDefined();
     s.app.server.off('connection', onConnection);
@@ -91,13 +88,13 @@ describe('a subscriber that stops reading', () => {
     const sampler = setInterval(sample, 10);
 
     const started = Date.now();
-    const before = await prisma().needEvent.count();
+    const before = await s.app.services.prisma.needEvent.count();
     const produced = await burst(needs.map((n) => uuidOf(n.id)), EVENTS, sample);
     const produceMs = Date.now() - started;
-    expect(await prisma().needEvent.count()).toBe(before + produced);
+    expect(await s.app.services.prisma.needEvent.count()).toBe(before + produced);
 
     // Everyone else got every event, in order, each once.
-    const stored = (await prisma().needEvent.findMany({ where: { communityId: Buffer.from(community, 'base64').toString().split(':')[1]! }, orderBy: { seq: 'asc' }, select: { seq: true } }))
+    const stored = (await s.app.services.prisma.needEvent.findMany({ where: { communityId: Buffer.from(community, 'base64').toString().split(':')[1]! }, orderBy: { seq: 'asc' }, select: { seq: true } }))
       .map((e) => e.seq.toString())
       .slice(NEEDS);
     for (const f of fast) {
@@ -119,6 +116,6 @@ describe('a subscriber that stops reading', () => {
     // Bounded: the limit plus at most one event's frame (≈ 60 kB) over it.
     expect(maxUnsent).toBeLessThan(LIMIT_BYTES + 256 * 1024);
     for (const c of fastClients) await c.dispose();
-    await expect.poll(() => s.app.stream.subscriberCount).toBe(0);
+    await expect.poll(() => s.app.services.stream.subscriberCount).toBe(0);
   }, 180_000);
 });

@@ -5,7 +5,6 @@ import { startServer, type TestServer } from '../helpers/server.ts';
 import { adminClient, createCommunity, member } from '../helpers/fixtures.ts';
 import { Api } from '../helpers/client.ts';
 import { openAcknowledged, openRawSocket, type RawSocket } from '../helpers/rawWs.ts';
-import { prisma } from '../../api/src/db/client.ts';
 
 const uuidOf = (globalId: string) => Buffer.from(globalId, 'base64').toString().split(':')[1]!;
 const SUBSCRIPTION = { query: 'subscription { needEvents { cursor type } }' };
@@ -15,7 +14,7 @@ let volunteer: Api & { userId: string };
 
 beforeAll(async () => {
   s = await startServer();
-  const admin = await adminClient(s.url);
+  const admin = await adminClient(s.url, s.app.services.prisma);
   const community = await createCommunity(admin);
   volunteer = await member(s.url, admin, community, 'VOLUNTEER');
 });
@@ -29,8 +28,8 @@ async function open(opts: { headers?: Record<string, string>; protocol?: string 
 
 async function settled() {
   const deadline = Date.now() + 5_000;
-  while (s.app.stream.subscriberCount !== 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-  return s.app.stream.subscriberCount;
+  while (s.app.services.stream.subscriberCount !== 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  return s.app.services.stream.subscriberCount;
 }
 
 describe('graphql-transport-ws, broken by the client', () => {
@@ -73,9 +72,9 @@ describe('graphql-transport-ws, broken by the client', () => {
       const id = await api.signUp(`ending-${end}-${Date.now()}@example.org`, end);
       const sock = await openAcknowledged(s.wsUrl, { authToken: api.token });
       sock.send({ type: 'subscribe', id: 'first', payload: SUBSCRIPTION });
-      await expect.poll(() => s.app.stream.subscriberCount).toBe(1);
+      await expect.poll(() => s.app.services.stream.subscriberCount).toBe(1);
       if (end === 'expire') {
-        await prisma().session.updateMany({ where: { userId: uuidOf(id) }, data: { expiresAt: new Date(Date.now() - 1_000) } });
+        await s.app.services.prisma.session.updateMany({ where: { userId: uuidOf(id) }, data: { expiresAt: new Date(Date.now() - 1_000) } });
       } else {
         await api.ok('mutation { signOut }');
       }

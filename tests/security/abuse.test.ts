@@ -8,7 +8,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type TestServer } from '../helpers/server.ts';
 import { overHttp, overWs } from '../helpers/transports.ts';
 import { openAcknowledged } from '../helpers/rawWs.ts';
-import { database } from '../../api/src/db/client.ts';
 
 let s: TestServer;
 
@@ -41,9 +40,9 @@ const DOCUMENTS: [string, string, RegExp][] = [
 const OWN_WORDING = new Set<string>();
 
 async function statementsDuring<T>(fn: () => Promise<T>): Promise<[T, number]> {
-  const before = database().statements.count;
+  const before = s.app.services.db.statements.count;
   const out = await fn();
-  return [out, database().statements.count - before];
+  return [out, s.app.services.db.statements.count - before];
 }
 
 describe('abusive documents, both transports, nothing executed', () => {

@@ -13,7 +13,6 @@ import { Api } from '../helpers/client.ts';
 import { overHttp, overWs } from '../helpers/transports.ts';
 import { argumentVariants, disclosures, isRestrictedField, matrixSelection, operationWithVariables, reachableRestrictions } from '../helpers/authMatrix.ts';
 import { schema } from '../../api/src/schema/index.ts';
-import { prisma } from '../../api/src/db/client.ts';
 
 const ROLES = ['anonymous', 'volunteer', 'claimant', 'otherCoordinator', 'coordinator', 'admin'] as const;
 type Role = (typeof ROLES)[number];
@@ -51,7 +50,7 @@ const CORE_MUTATIONS = new Set(['createNeed', 'updateNeed', 'cancelNeed', 'reope
 
 beforeAll(async () => {
   s = await startServer({ LOG_LEVEL: 'silent' });
-  const admin = await adminClient(s.url);
+  const admin = await adminClient(s.url, s.app.services.prisma);
   const A = await createCommunity(admin);
   const B = await createCommunity(admin);
   const coordinator = await member(s.url, admin, A, 'COORDINATOR', 'coordinator');
@@ -61,7 +60,7 @@ beforeAll(async () => {
   const adminId = (await admin.ok(`{ me { id } }`)).me.id as string;
   Object.assign(api, { anonymous: new Api(s.url), volunteer, claimant, otherCoordinator, coordinator, admin: Object.assign(admin, { userId: adminId }) });
   // Every user gets a phone of their own (a marker, like their e-mail).
-  for (const role of ROLES.slice(1)) await prisma().user.update({ where: { id: uuidOf(api[role].userId!) }, data: { phone: `+972-54-${tag.length}00-${ROLES.indexOf(role)}${ROLES.indexOf(role)}` } });
+  for (const role of ROLES.slice(1)) await s.app.services.prisma.user.update({ where: { id: uuidOf(api[role].userId!) }, data: { phone: `+972-54-${tag.length}00-${ROLES.indexOf(role)}${ROLES.indexOf(role)}` } });
 
   const NA = await createNeed(coordinator, A, { address: SECRET.addressA, requesterPhone: SECRET.phoneA, requesterName: SECRET.requesterA, slots: 2, title: 'Matrix need A' });
   const NA2 = await createNeed(coordinator, A, { slots: 2, title: 'Matrix need A2' });
@@ -79,7 +78,7 @@ beforeAll(async () => {
   Object.assign(ids, { A, B, NA: NA.id, NA2: NA2.id, NB: NB.id, CA, CN, CR: released });
 
   const u = (r: Role) => api[r].userId!;
-  const emailOf = async (r: Role) => (await prisma().user.findUniqueOrThrow({ where: { id: uuidOf(u(r)) } })).email;
+  const emailOf = async (r: Role) => (await s.app.services.prisma.user.findUniqueOrThrow({ where: { id: uuidOf(u(r)) } })).email;
   markerRoles = {
     [SECRET.addressA]: ['claimant', 'coordinator', 'admin'],
     [SECRET.phoneA]: ['claimant', 'coordinator', 'admin'],
@@ -92,7 +91,7 @@ beforeAll(async () => {
   };
   for (const r of ROLES.slice(1)) {
     markerRoles[(await emailOf(r))!] = r === 'admin' ? ['admin'] : [r, 'admin'];
-    markerRoles[(await prisma().user.findUniqueOrThrow({ where: { id: uuidOf(u(r)) } })).phone!] = r === 'admin' ? ['admin'] : [r, 'admin'];
+    markerRoles[(await s.app.services.prisma.user.findUniqueOrThrow({ where: { id: uuidOf(u(r)) } })).phone!] = r === 'admin' ? ['admin'] : [r, 'admin'];
   }
   const own = (r: Role): Role[] => (r === 'admin' ? ['admin'] : [r, 'admin']);
   expected = {
@@ -323,11 +322,11 @@ async function refusedCall(caller: Api, operation: string, variables: Record<str
 describe('mutations', () => {
   it('every mutation is refused, typed and without effect, for every role it does not admit', async () => {
     const count = async () => ({
-      needs: await prisma().need.findMany({ orderBy: { id: 'asc' }, select: { id: true, status: true, updatedAt: true, activeClaims: true } }),
-      claims: await prisma().claim.findMany({ orderBy: { id: 'asc' }, select: { id: true, status: true, expiresAt: true } }),
-      events: await prisma().needEvent.count(),
-      memberships: await prisma().membership.findMany({ orderBy: [{ userId: 'asc' }, { communityId: 'asc' }], select: { userId: true, communityId: true, role: true } }),
-      communities: await prisma().community.count(),
+      needs: await s.app.services.prisma.need.findMany({ orderBy: { id: 'asc' }, select: { id: true, status: true, updatedAt: true, activeClaims: true } }),
+      claims: await s.app.services.prisma.claim.findMany({ orderBy: { id: 'asc' }, select: { id: true, status: true, expiresAt: true } }),
+      events: await s.app.services.prisma.needEvent.count(),
+      memberships: await s.app.services.prisma.membership.findMany({ orderBy: [{ userId: 'asc' }, { communityId: 'asc' }], select: { userId: true, communityId: true, role: true } }),
+      communities: await s.app.services.prisma.community.count(),
     });
     const before = await count();
     let refused = 0;

@@ -23,7 +23,7 @@ const seenCodes = new Map<string, number>();
 
 beforeAll(async () => {
   s = await startServer({ LOG_LEVEL: 'silent' });
-  const admin = await adminClient(s.url);
+  const admin = await adminClient(s.url, s.app.services.prisma);
   const home = await createCommunity(admin);
   const other = await createCommunity(admin);
   const coordinator = await member(s.url, admin, home, 'COORDINATOR');
@@ -151,6 +151,6 @@ describe('every subscription, over WebSocket', () => {
 
   it('the server is still up and serving', async () => {
     expect((await callers[2]!.gql(`{ me { name } }`)).data?.me?.name).toBeTruthy();
-    expect(s.app.stream.subscriberCount).toBe(0);
+    expect(s.app.services.stream.subscriberCount).toBe(0);
   });
 });

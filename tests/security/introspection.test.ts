@@ -5,7 +5,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type TestServer } from '../helpers/server.ts';
 import { overHttp, overWs } from '../helpers/transports.ts';
 import { Api } from '../helpers/client.ts';
-import { database } from '../../api/src/db/client.ts';
 
 let s: TestServer;
 let token: string;
@@ -33,11 +32,11 @@ describe('introspection in production', () => {
     it(`${label}: refused on both transports, before any SQL`, async () => {
       for (const who of [null, token]) {
         // What authenticating costs on both transports (a document refused by validation runs nothing else).
-        let before = database().statements.count;
+        let before = s.app.services.db.statements.count;
         await overHttp(s.url, '{ nothingHere }', {}, who);
         await overWs(s.url, '{ nothingHere }', {}, who);
-        const authStatements = database().statements.count - before;
-        before = database().statements.count;
+        const authStatements = s.app.services.db.statements.count - before;
+        before = s.app.services.db.statements.count;
         const http = await overHttp(s.url, query, {}, who);
         const ws = await overWs(s.url, query, {}, who);
         const label2 = `${label} (${who ? 'signed in' : 'anonymous'})`;
@@ -46,7 +45,7 @@ describe('introspection in production', () => {
         expect(ws.data, label2).toBeNull();
         expect(ws.errors.map((e) => e.message).join(' '), label2).toMatch(/introspection/i);
         // Nothing ran but the session checks of a signed-in caller.
-        expect(database().statements.count - before, label2).toBe(authStatements);
+        expect(s.app.services.db.statements.count - before, label2).toBe(authStatements);
         expect(JSON.stringify([http, ws]), label2).not.toMatch(/privateDetails|requesterPhone|NeedPrivateDetails\b.*fields/);
       }
     });

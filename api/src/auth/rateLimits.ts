@@ -72,12 +72,3 @@ export function createRateLimits(s: RateLimitSettings): RateLimits {
     close: () => redis?.disconnect(),
   };
 }
-
-let current: RateLimits | undefined;
-export function setRateLimits(limits: RateLimits | undefined) {
-  current = limits;
-}
-export function rateLimits(): RateLimits {
-  if (!current) throw new Error('Rate limits are not configured.');
-  return current;
-}

@@ -1,28 +1,28 @@
 // Sessions: a random bearer token given to the client (cookie or Authorization header);
 // the database keeps only its SHA-256, so a leaked table grants nothing.
 import { createHash, randomBytes } from 'node:crypto';
-import { prisma } from '../db/client.ts';
+import type { Services } from '../services.ts';
 import type { Viewer } from './viewer.ts';
 
 export const SESSION_COOKIE = 'ma_session';
 
 const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 
-export async function createSession(userId: string, ttlHours: number): Promise<{ token: string; expiresAt: Date }> {
+export async function createSession(s: Services, userId: string, ttlHours: number): Promise<{ token: string; expiresAt: Date }> {
   const token = randomBytes(32).toString('base64url');
   const expiresAt = new Date(Date.now() + ttlHours * 3_600_000);
-  await prisma().session.create({ data: { id: hashToken(token), userId, expiresAt } });
+  await s.prisma.session.create({ data: { id: hashToken(token), userId, expiresAt } });
   return { token, expiresAt };
 }
 
-export async function revokeSession(sessionId: string): Promise<void> {
-  await prisma().session.deleteMany({ where: { id: sessionId } });
+export async function revokeSession(s: Services, sessionId: string): Promise<void> {
+  await s.prisma.session.deleteMany({ where: { id: sessionId } });
 }
 
 /** The viewer for a token, or null when the token is unknown or expired. One query. */
-export async function viewerFromToken(token: string | null | undefined): Promise<Viewer | null> {
+export async function viewerFromToken(s: Services, token: string | null | undefined): Promise<Viewer | null> {
   if (!token || token.length > 200) return null;
-  const session = await prisma().session.findUnique({
+  const session = await s.prisma.session.findUnique({
     where: { id: hashToken(token) },
     select: {
       id: true,
@@ -43,9 +43,9 @@ export async function viewerFromToken(token: string | null | undefined): Promise
 }
 
 /** Still valid? Used when a long-lived WebSocket subscribes again. */
-export async function sessionIsLive(sessionId: string): Promise<boolean> {
-  const s = await prisma().session.findUnique({ where: { id: sessionId }, select: { expiresAt: true } });
-  return !!s && s.expiresAt.getTime() > Date.now();
+export async function sessionIsLive(s: Services, sessionId: string): Promise<boolean> {
+  const session = await s.prisma.session.findUnique({ where: { id: sessionId }, select: { expiresAt: true } });
+  return !!session && session.expiresAt.getTime() > Date.now();
 }
 
 export function tokenFromCookieHeader(cookieHeader: string | null | undefined): string | null {

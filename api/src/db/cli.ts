@@ -2,9 +2,9 @@
 // The database is the app's (DATABASE_URL, else the embedded PGlite in PGLITE_DIR).
 import { createInterface } from 'node:readline/promises';
 import { relative } from 'node:path';
-import { loadConfig, repoPaths } from '../config.ts';
-import { initDatabase } from './client.ts';
+import { configFromEnvironment, processSettings, repoPaths, type Config } from '../config.ts';
 import type { Database } from './client.ts';
+import { closeServices, createServices, type Services } from '../services.ts';
 import { applyMigrations, createMigration, migrationStatus, resetDatabase } from './migrations.ts';
 import { seedDemoData } from './seed.ts';
 
@@ -16,20 +16,19 @@ const usage = `Usage: tsx src/db/cli.ts <command>
   reset [--force]    drop everything in the database and apply all migrations again
   seed               add the demo data`;
 
-function where(db: Database, config: ReturnType<typeof loadConfig>): string {
+function where(db: Database, config: Config): string {
   if (db.kind === 'pglite') return `PGlite at ${config.PGLITE_DIR}`;
   const url = new URL(config.DATABASE_URL ?? '');
   return `PostgreSQL ${url.host}${url.pathname}`;
 }
 
-async function withDatabase(run: (db: Database, label: string) => Promise<number>): Promise<number> {
-  const config = loadConfig();
-  // The process database: the seed goes through the domain functions, which use it.
-  const db = initDatabase(config);
+async function withDatabase(run: (db: Database, label: string, s: Services) => Promise<number>): Promise<number> {
+  // The app's services without a server: the seed goes through the domain functions, which take them.
+  const s = createServices(configFromEnvironment());
   try {
-    return await run(db, where(db, config));
+    return await run(s.db, where(s.db, s.config), s);
   } finally {
-    await db.close();
+    await closeServices(s);
   }
 }
 
@@ -103,13 +102,13 @@ async function main(argv: string[]): Promise<number> {
       });
 
     case 'seed':
-      return withDatabase(async (db, label) => {
+      return withDatabase(async (db, label, s) => {
         const { pending, failed } = await migrationStatus(db);
         if (pending.length || failed.length) {
           console.error(`${label} is not migrated (${[...pending, ...failed].join(', ')}). Run db:migrate first.`);
           return 1;
         }
-        const { created } = await seedDemoData(db);
+        const { created } = await seedDemoData(s);
         console.log(created ? `${label}: demo data added.` : `${label}: demo data already present.`);
         return 0;
       });
@@ -124,7 +123,7 @@ main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
     console.error(error instanceof Error ? error.message : error);
-    if (process.env.DEBUG) console.error(error);
+    if (processSettings.debug) console.error(error);
     process.exit(1);
   },
 );

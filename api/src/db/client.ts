@@ -1,4 +1,4 @@
-// The Prisma client as a module: one per process, adapter chosen from config.
+// The database of one app: the Prisma client with its adapter, chosen from config.
 // Embedded PGlite by default; PostgreSQL through @prisma/adapter-pg when DATABASE_URL is set.
 import { PGlite } from '@electric-sql/pglite';
 import { PrismaPg } from '@prisma/adapter-pg';
@@ -64,28 +64,4 @@ export function openDatabase(config: Pick<Config, 'DATABASE_URL' | 'PGLITE_DIR' 
       await closeDriver();
     },
   };
-}
-
-// The process's database. Opened once by the server (or a CLI command) before use.
-let current: Database | undefined;
-
-export function initDatabase(config: Parameters<typeof openDatabase>[0]): Database {
-  if (current) throw new Error('The database is already open in this process.');
-  current = openDatabase(config);
-  return current;
-}
-
-export function database(): Database {
-  if (!current) throw new Error('The database is not open; call initDatabase(config) first.');
-  return current;
-}
-
-export function prisma(): PrismaClient {
-  return database().prisma;
-}
-
-export async function closeDatabase(): Promise<void> {
-  const db = current;
-  current = undefined;
-  await db?.close();
 }

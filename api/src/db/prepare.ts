@@ -1,13 +1,13 @@
 // At start: the embedded database migrates itself; a server database is migrated only when
 // asked (MIGRATE_ON_START=1 or `pnpm db:migrate`), and what is pending is said plainly.
-import type { Config } from '../config.ts';
-import type { Database } from './client.ts';
+import type { Services } from '../services.ts';
 import { applyMigrations, migrationStatus, upToDateWithoutEngine } from './migrations.ts';
 import { seedDemoData } from './seed.ts';
 
-export async function prepareDatabase(db: Database, config: Config): Promise<{ pending: string[] }> {
+export async function prepareDatabase(s: Services): Promise<{ pending: string[] }> {
+  const { db, config } = s;
   if (await upToDateWithoutEngine(db)) {
-    await seedIfAsked(db, config);
+    await seedIfAsked(s);
     return { pending: [] };
   }
   const migrate = config.MIGRATE_ON_START ?? db.kind === 'pglite';
@@ -21,12 +21,12 @@ export async function prepareDatabase(db: Database, config: Config): Promise<{ p
       `[db] ${status.pending.length} migration(s) pending: ${status.pending.join(', ')}. Run \`pnpm db:migrate\` (or start with MIGRATE_ON_START=1). /ready reports 503 until then.`,
     );
   }
-  if (status.pending.length === 0) await seedIfAsked(db, config);
+  if (status.pending.length === 0) await seedIfAsked(s);
   return { pending: status.pending };
 }
 
-async function seedIfAsked(db: Database, config: Config) {
-  if (!config.SEED_ON_START) return;
-  const { created } = await seedDemoData(db);
-  if (created && config.LOG_LEVEL !== 'silent') console.log('[db] seeded demo data');
+async function seedIfAsked(s: Services) {
+  if (!s.config.SEED_ON_START) return;
+  const { created } = await seedDemoData(s);
+  if (created && s.config.LOG_LEVEL !== 'silent') console.log('[db] seeded demo data');
 }

@@ -5,9 +5,8 @@
 // event log is exactly what real use would have written.
 import { uniformInt } from 'pure-rand/distribution/uniformInt';
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
-import type { Database } from './client.ts';
+import type { Services } from '../services.ts';
 import { hashPassword } from '../auth/passwords.ts';
-import { clock } from '../domain/clock.ts';
 import { createNeed, cancelNeed } from '../domain/needs.ts';
 import { claimNeed, completeClaim, startClaim } from '../domain/claims.ts';
 import { createPartnership } from '../domain/partnerships.ts';
@@ -92,8 +91,8 @@ const LAST = ['Cohen', 'Levi', 'Mizrahi', 'Peretz', 'Biton', 'Dahan', 'Avraham',
 
 const DAY = 86_400_000;
 
-export async function seedDemoData(db: Database, opts: { needs?: number; volunteers?: number; seed?: number } = {}): Promise<{ created: boolean }> {
-  const prisma = db.prisma;
+export async function seedDemoData(s: Services, opts: { needs?: number; volunteers?: number; seed?: number } = {}): Promise<{ created: boolean }> {
+  const prisma = s.prisma;
   const first = await prisma.community.findFirst({ where: { slug: COMMUNITIES[0]!.slug }, select: { id: true, _count: { select: { needs: true } } } });
   if (first && first._count.needs > 0) return { created: false };
   if (first) {
@@ -211,10 +210,10 @@ export async function seedDemoData(db: Database, opts: { needs?: number; volunte
     const volunteers = membersOf.get(community.id) ?? [];
     const volunteerIndex = int(0, Math.max(0, volunteers.length - 1));
     const needIndex = i;
-    steps.push({ at: createdAt, run: async () => void needIds.set(needIndex, (await createNeed(coordinator, input)).id) });
+    steps.push({ at: createdAt, run: async () => void needIds.set(needIndex, (await createNeed(s, coordinator, input)).id) });
     const idOf = () => needIds.get(needIndex)!;
     if (fate === 'CANCELLED') {
-      steps.push({ at: createdAt + int(30, 2_000) * 60_000, run: async () => void (await cancelNeed(coordinator, idOf(), 'Resolved by the family'))});
+      steps.push({ at: createdAt + int(30, 2_000) * 60_000, run: async () => void (await cancelNeed(s, coordinator, idOf(), 'Resolved by the family'))});
       continue;
     }
     if (fate === 'OPEN' || volunteers.length === 0) continue;
@@ -225,7 +224,7 @@ export async function seedDemoData(db: Database, opts: { needs?: number; volunte
         for (let k = 0; k < volunteers.length; k++) {
           const v = volunteers[(volunteerIndex + k) % volunteers.length]!;
           try {
-            claimsOf.set(needIndex, (await claimNeed(v, idOf())).id);
+            claimsOf.set(needIndex, (await claimNeed(s, v, idOf())).id);
             claimsOf.set(-needIndex - 1, v.id);
             return;
           } catch (err) {
@@ -241,7 +240,7 @@ export async function seedDemoData(db: Database, opts: { needs?: number; volunte
       at: startAt,
       run: async () => {
         const v = volunteerOf();
-        if (v && claimsOf.has(needIndex)) await startClaim(v, claimsOf.get(needIndex)!);
+        if (v && claimsOf.has(needIndex)) await startClaim(s, v, claimsOf.get(needIndex)!);
       },
     });
     if (fate === 'IN_PROGRESS') continue;
@@ -249,30 +248,30 @@ export async function seedDemoData(db: Database, opts: { needs?: number; volunte
       at: startAt + int(20, 600) * 60_000,
       run: async () => {
         const v = volunteerOf();
-        if (v && claimsOf.has(needIndex)) await completeClaim(v, claimsOf.get(needIndex)!, 'Delivered, thank you!');
+        if (v && claimsOf.has(needIndex)) await completeClaim(s, v, claimsOf.get(needIndex)!, 'Delivered, thank you!');
       },
     });
   }
   steps.sort((a, b) => a.at - b.at);
   try {
     for (const step of steps) {
-      clock.set(new Date(Math.min(step.at, now.getTime())));
+      s.clock.set(new Date(Math.min(step.at, now.getTime())));
       await step.run();
     }
   } finally {
-    clock.reset();
+    s.clock.reset();
   }
-  await seedPartnerships(prisma, communities, coordinators, int, pick, now);
+  await seedPartnerships(s, communities, coordinators, int, pick, now);
   // Weekly babysitting shifts for reservists' families, and daily farm days.
   const sderot = communities.find((c) => c.slug === 'sderot')!;
   const nirOz = communities.find((c) => c.slug === 'nir-oz')!;
   const nextWeek = new Date(now.getTime() + 86_400_000);
   nextWeek.setUTCHours(15, 0, 0, 0);
-  await createRecurringNeed(coordinators.get(sderot.id)!, {
+  await createRecurringNeed(s, coordinators.get(sderot.id)!, {
     title: "Evening babysitting for a reservist's family", description: 'Two children, 4 and 7. Dinner and bedtime.', category: 'CHILDCARE', urgency: 'HIGH',
     lat: sderot.centerLat + 0.004, lng: sderot.centerLng - 0.003, address: 'Herzl 12, Sderot', requesterName: 'Noa Peretz', requesterPhone: '+972-52-111-2233', communityId: sderot.id,
   }, { frequency: 'WEEKLY', weekdays: [0, 2, 4], startsAt: nextWeek, count: 9, durationMinutes: 240, slotsPerOccurrence: 1 });
-  await createRecurringNeed(coordinators.get(nirOz.id)!, {
+  await createRecurringNeed(s, coordinators.get(nirOz.id)!, {
     title: 'Harvest day in the avocado orchard', description: 'Bring a hat and water. Transport from the gate.', category: 'AGRICULTURE', urgency: 'NORMAL',
     lat: nirOz.centerLat + 0.002, lng: nirOz.centerLng + 0.004, address: 'Orchard gate, Nir Oz', requesterName: 'Farm office', requesterPhone: '+972-8-999-0000', communityId: nirOz.id,
   }, { frequency: 'DAILY', startsAt: new Date(nextWeek.getTime() - 9 * 3_600_000), count: 10, durationMinutes: 420, slotsPerOccurrence: 8 });
@@ -281,13 +280,14 @@ export async function seedDemoData(db: Database, opts: { needs?: number; volunte
 
 /** Communities2Gether-style pairings: a kibbutz or town with a community abroad, three years. */
 async function seedPartnerships(
-  prisma: Database['prisma'],
+  s: Services,
   communities: { id: string; slug: string; kind: string }[],
   coordinators: Map<string, Viewer>,
   int: (min: number, max: number) => number,
   pick: <T>(xs: readonly T[]) => T,
   now: Date,
 ) {
+  const prisma = s.prisma;
   const pairs: [string, string, string][] = [
     ['beeri', 'toronto', 'CAD'],
     ['nir-oz', 'london', 'GBP'],
@@ -310,7 +310,7 @@ async function seedPartnerships(
     const partner = bySlug.get(abroad)!;
     const start = new Date(Date.UTC(2024, 5 + int(0, 4), 1));
     const yearly = BigInt(int(20, 90)) * 10_000_00n; // 200,000–900,000 in the currency, in cents
-    const p = await createPartnership(coordinators.get(israeli.id)!, { israeliCommunityId: israeli.id, abroadCommunityId: partner.id, startDate: start, yearlyPledgeMinor: yearly, currency });
+    const p = await createPartnership(s, coordinators.get(israeli.id)!, { israeliCommunityId: israeli.id, abroadCommunityId: partner.id, startDate: start, yearlyPledgeMinor: yearly, currency });
     await prisma.partnershipMember.createMany({
       data: [
         { partnershipId: p.id, name: `${pick(['Noa', 'Avi', 'Tamar', 'Eitan'])} ${pick(['Cohen', 'Levi', 'Katz'])}`, role: 'Community lead', side: 'ISRAEL' },

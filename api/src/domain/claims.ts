@@ -2,26 +2,20 @@
 // is locked FOR UPDATE, the rules are checked under the lock, and the change and its
 // event commit together. Two volunteers racing for the last slot: one waits for the
 // other's lock and then sees the slot taken.
-import { prisma } from '../db/client.ts';
+import type { Services } from '../services.ts';
+import { commit, type UnitOfWork } from '../events/unitOfWork.ts';
 import { AppError, ErrorCode, forbidden, notFound } from '../errors.ts';
-import { appendEvent, type Tx } from '../events/outbox.ts';
-import { announceCommitted } from '../events/stream.ts';
+import type { Tx } from '../events/outbox.ts';
 import type { Claim, Need } from '../generated/prisma/client.ts';
 import type { NeedEventType } from '../generated/prisma/enums.ts';
 import { isCoordinatorOf, isMemberOf, type Viewer } from '../auth/viewer.ts';
-import { clock } from './clock.ts';
-import { lockNeed } from './needs.ts';
+import { lockNeed, lockUser } from './locks.ts';
 import { assertClaimAction, assertNeedAction, statusFromClaims } from './needStatus.ts';
-import { claimRules } from './settings.ts';
 import { refreshSeriesBoard } from './recurrence.ts';
-import { AfterCommit, notify } from './notifications.ts';
+import { notify } from './notifications.ts';
+import { claimExpiresAt } from './rules.ts';
 
 const LIVE = ['ACTIVE', 'STARTED'] as const;
-
-async function lockUser(tx: Tx, userId: string) {
-  const rows = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM "User" WHERE id = ${userId}::uuid FOR UPDATE`;
-  if (rows.length === 0) throw notFound('Volunteer');
-}
 
 async function liveCounts(tx: Tx, needId: string) {
   const grouped = await tx.claim.groupBy({ by: ['status'], where: { needId, status: { in: [...LIVE] } }, _count: true });
@@ -32,7 +26,7 @@ async function liveCounts(tx: Tx, needId: string) {
 
 /** Recomputes the need's status and live-claim count from its claims, and writes the event. */
 async function settleNeed(
-  tx: Tx,
+  w: UnitOfWork,
   need: Need,
   type: NeedEventType,
   actorId: string | null,
@@ -41,6 +35,7 @@ async function settleNeed(
   payload?: Record<string, string | number | boolean | null>,
   extra: { done?: boolean } = {},
 ) {
+  const { tx } = w;
   const counts = await liveCounts(tx, need.id);
   const status = extra.done ? 'DONE' : statusFromClaims({ ...counts, slots: need.slots });
   const updated = await tx.need.update({
@@ -52,7 +47,7 @@ async function settleNeed(
       doneAt: status === 'DONE' ? at : null,
     },
   });
-  await appendEvent(tx, {
+  await w.event({
     needId: need.id,
     communityId: need.communityId,
     type,
@@ -63,11 +58,12 @@ async function settleNeed(
     at,
     payload,
   });
-  if (need.seriesId) await refreshSeriesBoard(tx, need.seriesId, at, actorId);
+  if (need.seriesId) await refreshSeriesBoard(w, need.seriesId, at, actorId);
   return updated;
 }
 
-async function takeSlot(tx: Tx, needId: string, volunteerId: string, actorId: string, type: 'CLAIMED' | 'ASSIGNED') {
+async function takeSlot(w: UnitOfWork, needId: string, volunteerId: string, actorId: string, type: 'CLAIMED' | 'ASSIGNED') {
+  const { tx, s } = w;
   await lockUser(tx, volunteerId);
   const need = await lockNeed(tx, needId);
   assertNeedAction(type === 'CLAIMED' ? 'claim' : 'assign', need.status);
@@ -84,40 +80,38 @@ async function takeSlot(tx: Tx, needId: string, volunteerId: string, actorId: st
   const mine = await tx.claim.findFirst({ where: { needId, volunteerId, status: { in: [...LIVE] } }, select: { id: true } });
   if (mine) throw new AppError(ErrorCode.ALREADY_CLAIMED, 'This volunteer already holds a claim on this need.');
   const held = await tx.claim.count({ where: { volunteerId, status: { in: [...LIVE] } } });
-  if (held >= claimRules.maxActivePerVolunteer) {
+  if (held >= s.rules.claims.maxActivePerVolunteer) {
     throw new AppError(
       ErrorCode.CLAIM_LIMIT,
-      `A volunteer may hold at most ${claimRules.maxActivePerVolunteer} active claims; finish or release one first.`,
-      { limit: claimRules.maxActivePerVolunteer },
+      `A volunteer may hold at most ${s.rules.claims.maxActivePerVolunteer} active claims; finish or release one first.`,
+      { limit: s.rules.claims.maxActivePerVolunteer },
     );
   }
-  const at = clock.now();
+  const at = s.clock.now();
   const claim = await tx.claim.create({
-    data: { needId, volunteerId, claimedAt: at, expiresAt: new Date(at.getTime() + claimRules.ttlMinutes * 60_000) },
+    data: { needId, volunteerId, claimedAt: at, expiresAt: claimExpiresAt(s.rules, at) },
   });
-  await settleNeed(tx, need, type, actorId, claim.id, at);
+  await settleNeed(w, need, type, actorId, claim.id, at);
   return claim;
 }
 
-export async function claimNeed(viewer: Viewer, needId: string): Promise<Claim> {
-  const need = await prisma().need.findUnique({ where: { id: needId }, select: { communityId: true } });
+export async function claimNeed(s: Services, viewer: Viewer, needId: string): Promise<Claim> {
+  const need = await s.prisma.need.findUnique({ where: { id: needId }, select: { communityId: true } });
   if (!need) throw notFound('Need');
   if (!isMemberOf(viewer, need.communityId)) throw forbidden('claim needs of a community you have not joined');
-  const claim = await prisma().$transaction((tx) => takeSlot(tx, needId, viewer.id, viewer.id, 'CLAIMED'));
-  announceCommitted();
+  const claim = await commit(s, (_tx, w) => takeSlot(w, needId, viewer.id, viewer.id, 'CLAIMED'));
   return claim;
 }
 
-export async function assignNeed(viewer: Viewer, needId: string, volunteerId: string): Promise<Claim> {
-  const need = await prisma().need.findUnique({ where: { id: needId }, select: { communityId: true } });
+export async function assignNeed(s: Services, viewer: Viewer, needId: string, volunteerId: string): Promise<Claim> {
+  const need = await s.prisma.need.findUnique({ where: { id: needId }, select: { communityId: true } });
   if (!need) throw notFound('Need');
   if (!isCoordinatorOf(viewer, need.communityId)) throw forbidden('assign volunteers to this need');
-  const member = await prisma().membership.findUnique({
+  const member = await s.prisma.membership.findUnique({
     where: { userId_communityId: { userId: volunteerId, communityId: need.communityId } },
   });
   if (!member) throw new AppError(ErrorCode.BAD_USER_INPUT, 'The volunteer is not a member of this community.', { field: 'volunteerId' });
-  const claim = await prisma().$transaction((tx) => takeSlot(tx, needId, volunteerId, viewer.id, 'ASSIGNED'));
-  announceCommitted();
+  const claim = await commit(s, (_tx, w) => takeSlot(w, needId, volunteerId, viewer.id, 'ASSIGNED'));
   return claim;
 }
 
@@ -131,27 +125,23 @@ type ClaimChange = {
   done?: (tx: Tx, need: Need) => Promise<boolean>;
 };
 
-async function changeClaim(viewer: Viewer, claimId: string, change: ClaimChange): Promise<Claim> {
-  const after = new AfterCommit();
-  const claim = await prisma().$transaction(async (tx) => {
+async function changeClaim(s: Services, viewer: Viewer, claimId: string, change: ClaimChange): Promise<Claim> {
+  return commit(s, async (tx, w) => {
     const found = await tx.claim.findUnique({ where: { id: claimId }, select: { needId: true } });
     if (!found) throw notFound('Claim');
     const need = await lockNeed(tx, found.needId);
     const claim = await tx.claim.findUniqueOrThrow({ where: { id: claimId } });
     if (!change.allowed(viewer, claim, need)) throw forbidden(`${change.action} this claim`);
     assertClaimAction(change.action, claim.status);
-    const at = clock.now();
+    const at = s.clock.now();
     await change.apply(tx, claim, at);
     const done = change.done ? await change.done(tx, need) : false;
-    const settled = await settleNeed(tx, need, change.event, viewer.id, claim.id, at, change.payload, { done });
+    const settled = await settleNeed(w, need, change.event, viewer.id, claim.id, at, change.payload, { done });
     if (change.action === 'complete' && settled.status === 'DONE' && need.createdById && need.createdById !== viewer.id) {
-      await notify(tx, after, [need.createdById], 'NEED_COMPLETED', need, `Done: ${need.title}`, 'A need you registered was completed by a volunteer.');
+      await notify(w, [need.createdById], 'NEED_COMPLETED', need, `Done: ${need.title}`, 'A need you registered was completed by a volunteer.');
     }
     return tx.claim.findUniqueOrThrow({ where: { id: claimId } });
   });
-  announceCommitted();
-  after.run();
-  return claim;
 }
 
 const holderOrCoordinator = (viewer: Viewer, claim: Claim, need: Need) =>
@@ -159,16 +149,16 @@ const holderOrCoordinator = (viewer: Viewer, claim: Claim, need: Need) =>
 const holder = (viewer: Viewer, claim: Claim) => claim.volunteerId === viewer.id;
 const coordinator = (viewer: Viewer, _claim: Claim, need: Need) => isCoordinatorOf(viewer, need.communityId);
 
-export const startClaim = (viewer: Viewer, claimId: string) =>
-  changeClaim(viewer, claimId, {
+export const startClaim = (s: Services, viewer: Viewer, claimId: string) =>
+  changeClaim(s, viewer, claimId, {
     action: 'start',
     allowed: holder,
     event: 'STARTED',
     apply: (tx, c, at) => tx.claim.update({ where: { id: c.id }, data: { status: 'STARTED', startedAt: at, expiresAt: null } }),
   });
 
-export const releaseClaim = (viewer: Viewer, claimId: string, reason: string | null) =>
-  changeClaim(viewer, claimId, {
+export const releaseClaim = (s: Services, viewer: Viewer, claimId: string, reason: string | null) =>
+  changeClaim(s, viewer, claimId, {
     action: 'release',
     allowed: holder,
     event: 'RELEASED',
@@ -177,8 +167,8 @@ export const releaseClaim = (viewer: Viewer, claimId: string, reason: string | n
       tx.claim.update({ where: { id: c.id }, data: { status: 'RELEASED', releasedAt: at, releaseReason: reason, expiresAt: null } }),
   });
 
-export const unassignClaim = (viewer: Viewer, claimId: string, reason: string | null) =>
-  changeClaim(viewer, claimId, {
+export const unassignClaim = (s: Services, viewer: Viewer, claimId: string, reason: string | null) =>
+  changeClaim(s, viewer, claimId, {
     action: 'unassign',
     allowed: coordinator,
     event: 'UNASSIGNED',
@@ -187,8 +177,8 @@ export const unassignClaim = (viewer: Viewer, claimId: string, reason: string | 
       tx.claim.update({ where: { id: c.id }, data: { status: 'RELEASED', releasedAt: at, releaseReason: reason, expiresAt: null } }),
   });
 
-export const completeClaim = (viewer: Viewer, claimId: string, note: string | null) =>
-  changeClaim(viewer, claimId, {
+export const completeClaim = (s: Services, viewer: Viewer, claimId: string, note: string | null) =>
+  changeClaim(s, viewer, claimId, {
     action: 'complete',
     allowed: holderOrCoordinator,
     event: 'COMPLETED',
@@ -197,17 +187,17 @@ export const completeClaim = (viewer: Viewer, claimId: string, note: string | nu
     done: async (tx, need) => (await tx.claim.count({ where: { needId: need.id, status: { in: [...LIVE] } } })) === 0,
   });
 
-export const extendClaim = (viewer: Viewer, claimId: string) =>
-  changeClaim(viewer, claimId, {
+export const extendClaim = (s: Services, viewer: Viewer, claimId: string) =>
+  changeClaim(s, viewer, claimId, {
     action: 'extend',
     allowed: holder,
     event: 'EXTENDED',
     apply: (tx, c, at) =>
-      tx.claim.update({ where: { id: c.id }, data: { expiresAt: new Date(at.getTime() + claimRules.ttlMinutes * 60_000), expiryWarnedAt: null } }),
+      tx.claim.update({ where: { id: c.id }, data: { expiresAt: claimExpiresAt(s.rules, at), expiryWarnedAt: null } }),
   });
 
-export const verifyCompletion = (viewer: Viewer, claimId: string) =>
-  changeClaim(viewer, claimId, {
+export const verifyCompletion = (s: Services, viewer: Viewer, claimId: string) =>
+  changeClaim(s, viewer, claimId, {
     action: 'verify',
     allowed: coordinator,
     event: 'VERIFIED',
@@ -219,24 +209,23 @@ export const verifyCompletion = (viewer: Viewer, claimId: string) =>
  * Expires unstarted claims whose time is up; each in its own transaction, re-checked under
  * the need's lock so that several API processes may sweep at once without double counting.
  */
-export async function releaseExpiredClaims(now = clock.now()): Promise<number> {
-  const due = await prisma().claim.findMany({
+export async function releaseExpiredClaims(s: Services, now = s.clock.now()): Promise<number> {
+  const due = await s.prisma.claim.findMany({
     where: { status: 'ACTIVE', expiresAt: { lte: now } },
     select: { id: true, needId: true },
     take: 500,
   });
   let expired = 0;
   for (const { id, needId } of due) {
-    const did = await prisma().$transaction(async (tx) => {
+    const did = await commit(s, async (tx, w) => {
       const need = await lockNeed(tx, needId);
       const claim = await tx.claim.findUniqueOrThrow({ where: { id } });
       if (claim.status !== 'ACTIVE' || !claim.expiresAt || claim.expiresAt > now) return false;
       await tx.claim.update({ where: { id }, data: { status: 'EXPIRED', releasedAt: now, releaseReason: 'Claim expired' } });
-      await settleNeed(tx, need, 'EXPIRED', null, id, now);
+      await settleNeed(w, need, 'EXPIRED', null, id, now);
       return true;
     });
     if (did) expired++;
   }
-  if (expired) announceCommitted();
   return expired;
 }

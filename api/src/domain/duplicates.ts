@@ -1,15 +1,14 @@
 // Duplicates: when a need comes in, score the needs it may repeat; coordinators merge or
 // dismiss, and a dismissed pair is not flagged again.
 import { diceCoefficient } from 'dice-coefficient';
-import { prisma } from '../db/client.ts';
+import type { Services } from '../services.ts';
+import { commit, type UnitOfWork } from '../events/unitOfWork.ts';
 import { AppError, ErrorCode, forbidden, notFound } from '../errors.ts';
 import { appendEvent, type Tx } from '../events/outbox.ts';
-import { announceCommitted } from '../events/stream.ts';
 import type { Need } from '../generated/prisma/client.ts';
 import { isCoordinatorOf, type Viewer } from '../auth/viewer.ts';
-import { clock } from './clock.ts';
 import { distanceKm } from './geo.ts';
-import { lockNeed } from './needs.ts';
+import { lockNeed } from './locks.ts';
 import { statusFromClaims } from './needStatus.ts';
 
 export const DUPLICATE_RULES = {
@@ -97,16 +96,16 @@ export async function flagDuplicates(tx: Tx, need: Need): Promise<number> {
   return scored.length;
 }
 
-export async function dismissDuplicate(viewer: Viewer, candidateId: string) {
-  const c = await prisma().duplicateCandidate.findUnique({ where: { id: candidateId } });
+export async function dismissDuplicate(s: Services, viewer: Viewer, candidateId: string) {
+  const c = await s.prisma.duplicateCandidate.findUnique({ where: { id: candidateId } });
   if (!c) throw notFound('Duplicate candidate');
   if (!isCoordinatorOf(viewer, c.communityId)) throw forbidden('decide on duplicates in this community');
-  const updated = await prisma().duplicateCandidate.updateMany({
+  const updated = await s.prisma.duplicateCandidate.updateMany({
     where: { id: candidateId, status: 'OPEN' },
-    data: { status: 'DISMISSED', decidedAt: clock.now(), decidedById: viewer.id },
+    data: { status: 'DISMISSED', decidedAt: s.clock.now(), decidedById: viewer.id },
   });
   if (updated.count === 0) throw new AppError(ErrorCode.ILLEGAL_TRANSITION, `This pair was already ${c.status.toLowerCase()}.`, { currentStatus: c.status });
-  return prisma().duplicateCandidate.findUniqueOrThrow({ where: { id: candidateId } });
+  return s.prisma.duplicateCandidate.findUniqueOrThrow({ where: { id: candidateId } });
 }
 
 /**
@@ -114,9 +113,9 @@ export async function dismissDuplicate(viewer: Viewer, candidateId: string) {
  * (slots grow to hold them), the duplicate is closed with a redirect, both get a MERGED
  * event, and both histories stay readable from the survivor.
  */
-export async function mergeNeeds(viewer: Viewer, survivorId: string, duplicateId: string) {
+export async function mergeNeeds(s: Services, viewer: Viewer, survivorId: string, duplicateId: string) {
   if (survivorId === duplicateId) throw new AppError(ErrorCode.BAD_USER_INPUT, 'A need cannot be merged into itself.', { field: 'duplicateId' });
-  const result = await prisma().$transaction(async (tx) => {
+  const result = await commit(s, async (tx, w) => {
     // Lock in a fixed order so that two opposite merges cannot deadlock.
     const [first, second] = [survivorId, duplicateId].sort();
     const locked = new Map([
@@ -132,7 +131,7 @@ export async function mergeNeeds(viewer: Viewer, survivorId: string, duplicateId
     if (survivor.status === 'CANCELLED') {
       throw new AppError(ErrorCode.ILLEGAL_TRANSITION, 'Cannot merge into a cancelled need.', { currentStatus: survivor.status });
     }
-    const at = clock.now();
+    const at = s.clock.now();
     const survivorVolunteers = new Set(
       (await tx.claim.findMany({ where: { needId: survivorId, status: { in: ['ACTIVE', 'STARTED'] } }, select: { volunteerId: true } })).map((c) => c.volunteerId),
     );
@@ -156,17 +155,16 @@ export async function mergeNeeds(viewer: Viewer, survivorId: string, duplicateId
       data: { status: 'MERGED', decidedAt: at, decidedById: viewer.id },
     });
     await carryOpenPairs(tx, duplicateId, survivorId, { decidedAt: at, decidedById: viewer.id });
-    await appendEvent(tx, {
+    await w.event({
       needId: duplicateId, communityId: duplicate.communityId, type: 'MERGED', fromStatus: duplicate.status, toStatus: 'CANCELLED', actorId: viewer.id, at,
       payload: { into: survivorId, movedClaims: moving.length },
     });
-    await appendEvent(tx, {
+    await w.event({
       needId: survivorId, communityId: survivor.communityId, type: 'MERGED', fromStatus: survivor.status, toStatus: survivorStatus, actorId: viewer.id, at,
       payload: { from: duplicateId, movedClaims: moving.length },
     });
     return merged;
   });
-  announceCommitted();
   return result;
 }
 
@@ -192,10 +190,10 @@ async function carryOpenPairs(tx: Tx, duplicateId: string, survivorId: string, d
 }
 
 /** Follows merge redirects to the surviving need (a few hops at most). */
-export async function survivorOf(needId: string): Promise<string> {
+export async function survivorOf(s: Services, needId: string): Promise<string> {
   let id = needId;
   for (let hops = 0; hops < 10; hops++) {
-    const n = await prisma().need.findUnique({ where: { id }, select: { mergedIntoId: true } });
+    const n = await s.prisma.need.findUnique({ where: { id }, select: { mergedIntoId: true } });
     if (!n?.mergedIntoId) return id;
     id = n.mergedIntoId;
   }
@@ -203,10 +201,10 @@ export async function survivorOf(needId: string): Promise<string> {
 }
 
 /** The need and every need merged into it, transitively: whose events make its history. */
-export async function historyNeedIds(needId: string): Promise<string[]> {
+export async function historyNeedIds(s: Services, needId: string): Promise<string[]> {
   const ids = [needId];
   for (let i = 0; i < ids.length && ids.length < 200; i++) {
-    const from = await prisma().need.findMany({ where: { mergedIntoId: ids[i]! }, select: { id: true } });
+    const from = await s.prisma.need.findMany({ where: { mergedIntoId: ids[i]! }, select: { id: true } });
     ids.push(...from.map((n) => n.id));
   }
   return ids;

@@ -2,10 +2,10 @@
 // array: rows are read in keyset-paged batches and written with backpressure, so an export
 // of a million events holds one batch in memory, never the whole. Private fields only for
 // the communities the viewer coordinates (every read of them logged).
-import { prisma } from '../db/client.ts';
+import { encodeGlobalID } from '@pothos/plugin-relay';
+import type { Services } from '../services.ts';
 import { forbidden } from '../errors.ts';
 import { coordinatedCommunityIds, isCoordinatorOf, type Viewer } from '../auth/viewer.ts';
-import { clock } from './clock.ts';
 import { needIndicators, type Period } from './indicators.ts';
 import { partnershipFinances } from './partnerships.ts';
 
@@ -13,22 +13,21 @@ export type ExportKind = 'needs' | 'events' | 'indicators' | 'partnerships';
 export type Row = Record<string, string | number | boolean | null>;
 
 const BATCH = 2_000;
-const gid = (type: string, id: string) => Buffer.from(`${type}:${id}`).toString('base64');
 
-async function allowedCommunities(viewer: Viewer, requested: string[] | undefined): Promise<{ ids: string[]; privateFor: Set<string> }> {
-  const all = viewer.isAdmin ? (await prisma().community.findMany({ select: { id: true } })).map((c) => c.id) : coordinatedCommunityIds(viewer);
+async function allowedCommunities(s: Services, viewer: Viewer, requested: string[] | undefined): Promise<{ ids: string[]; privateFor: Set<string> }> {
+  const all = viewer.isAdmin ? (await s.prisma.community.findMany({ select: { id: true } })).map((c) => c.id) : coordinatedCommunityIds(viewer);
   if (all.length === 0) throw forbidden('export data');
   const ids = requested?.length ? requested : all;
   for (const id of ids) if (!isCoordinatorOf(viewer, id)) throw forbidden("export a community you don't coordinate");
   return { ids, privateFor: new Set(ids) };
 }
 
-export async function* exportRows(viewer: Viewer, kind: ExportKind, opts: { communityIds?: string[]; includePrivate?: boolean; period?: Period; from?: Date; to?: Date }): AsyncGenerator<Row> {
-  const { ids, privateFor } = await allowedCommunities(viewer, opts.communityIds);
+export async function* exportRows(s: Services, viewer: Viewer, kind: ExportKind, opts: { communityIds?: string[]; includePrivate?: boolean; period?: Period; from?: Date; to?: Date }): AsyncGenerator<Row> {
+  const { ids, privateFor } = await allowedCommunities(s, viewer, opts.communityIds);
   if (kind === 'needs') {
     let after: string | undefined;
     for (;;) {
-      const batch = await prisma().need.findMany({
+      const batch = await s.prisma.need.findMany({
         where: { communityId: { in: ids } },
         orderBy: { id: 'asc' },
         take: BATCH,
@@ -38,11 +37,11 @@ export async function* exportRows(viewer: Viewer, kind: ExportKind, opts: { comm
       if (batch.length === 0) return;
       const withPrivate = opts.includePrivate ? batch.filter((n) => privateFor.has(n.communityId)) : [];
       if (withPrivate.length) {
-        await prisma().privateAccessLog.createMany({ data: withPrivate.map((n) => ({ needId: n.id, userId: viewer.id, at: clock.now() })) });
+        await s.prisma.privateAccessLog.createMany({ data: withPrivate.map((n) => ({ needId: n.id, userId: viewer.id, at: s.clock.now() })) });
       }
       for (const n of batch) {
         const row: Row = {
-          id: gid('Need', n.id), title: n.title, category: n.category, urgency: n.urgency, status: n.status, slots: n.slots,
+          id: encodeGlobalID('Need', n.id), title: n.title, category: n.category, urgency: n.urgency, status: n.status, slots: n.slots,
           community: n.community.slug, createdAt: n.createdAt.toISOString(), doneAt: n.doneAt?.toISOString() ?? null,
           publicLat: n.publicLat, publicLng: n.publicLng,
         };
@@ -57,35 +56,35 @@ export async function* exportRows(viewer: Viewer, kind: ExportKind, opts: { comm
   if (kind === 'events') {
     let after = 0n;
     for (;;) {
-      const batch = await prisma().needEvent.findMany({ where: { seq: { gt: after }, communityId: { in: ids } }, orderBy: { seq: 'asc' }, take: BATCH });
+      const batch = await s.prisma.needEvent.findMany({ where: { seq: { gt: after }, communityId: { in: ids } }, orderBy: { seq: 'asc' }, take: BATCH });
       if (batch.length === 0) return;
       for (const e of batch) {
         yield {
           cursor: e.seq.toString(), at: e.at.toISOString(), type: e.type, fromStatus: e.fromStatus, toStatus: e.toStatus,
-          needId: gid('Need', e.needId), communityId: gid('Community', e.communityId), actorId: e.actorId ? gid('User', e.actorId) : null,
+          needId: encodeGlobalID('Need', e.needId), communityId: encodeGlobalID('Community', e.communityId), actorId: e.actorId ? encodeGlobalID('User', e.actorId) : null,
         };
       }
       after = batch[batch.length - 1]!.seq;
     }
   }
   if (kind === 'indicators') {
-    const to = opts.to ?? clock.now();
+    const to = opts.to ?? s.clock.now();
     const from = opts.from ?? new Date(to.getTime() - 365 * 86_400_000);
-    for (const r of await needIndicators(ids, opts.period ?? 'MONTH', from, to)) {
+    for (const r of await needIndicators(s, ids, opts.period ?? 'MONTH', from, to)) {
       yield {
-        community: gid('Community', r.communityId), periodStart: r.periodStart.toISOString(), category: r.category ?? 'ALL',
+        community: encodeGlobalID('Community', r.communityId), periodStart: r.periodStart.toISOString(), category: r.category ?? 'ALL',
         needsReceived: r.needsReceived, needsMet: r.needsMet, medianMinutesToClaim: r.medianMinutesToClaim, medianMinutesToComplete: r.medianMinutesToComplete,
         criticalReceived: r.criticalReceived, criticalMetWithin24h: r.criticalMetWithin24h,
       };
     }
     return;
   }
-  const partnerships = await prisma().partnership.findMany({ where: { OR: [{ israeliCommunityId: { in: ids } }, { abroadCommunityId: { in: ids } }] }, orderBy: { startDate: 'asc' } });
+  const partnerships = await s.prisma.partnership.findMany({ where: { OR: [{ israeliCommunityId: { in: ids } }, { abroadCommunityId: { in: ids } }] }, orderBy: { startDate: 'asc' } });
   for (const p of partnerships) {
-    const f = await partnershipFinances(p.id);
+    const f = await partnershipFinances(s, p.id);
     const money = (list: { amountMinor: bigint; currency: string }[]) => list.map((m) => `${m.amountMinor} ${m.currency}`).join('; ');
     yield {
-      id: gid('Partnership', p.id), israeliCommunity: gid('Community', p.israeliCommunityId), abroadCommunity: gid('Community', p.abroadCommunityId),
+      id: encodeGlobalID('Partnership', p.id), israeliCommunity: encodeGlobalID('Community', p.israeliCommunityId), abroadCommunity: encodeGlobalID('Community', p.abroadCommunityId),
       startDate: p.startDate.toISOString(), termYears: p.termYears, status: p.status,
       pledgedMinor: money(f.pledged), disbursedMinor: money(f.disbursed), remainingMinor: money(f.remaining),
     };

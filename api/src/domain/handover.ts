@@ -1,21 +1,18 @@
 // Handover: someone asks to take over a claim another volunteer holds; the holder (or a
 // coordinator) accepts or declines; silence past `respondBy` approves. Every step is in
 // the need's history.
-import { prisma } from '../db/client.ts';
+import type { Services } from '../services.ts';
+import { commit, type UnitOfWork } from '../events/unitOfWork.ts';
 import { AppError, ErrorCode, forbidden, notFound } from '../errors.ts';
-import { appendEvent, type Tx } from '../events/outbox.ts';
-import { announceCommitted } from '../events/stream.ts';
 import type { HandoverRequest } from '../generated/prisma/client.ts';
 import type { NeedEventType } from '../generated/prisma/enums.ts';
 import { isCoordinatorOf, isMemberOf, type Viewer } from '../auth/viewer.ts';
-import { clock } from './clock.ts';
-import { lockNeed } from './needs.ts';
-import { claimRules, handoverRules } from './settings.ts';
-import { AfterCommit, notify } from './notifications.ts';
+import { lockNeed } from './locks.ts';
+import { notify } from './notifications.ts';
+import { claimExpiresAt } from './rules.ts';
 
-export async function requestHandover(viewer: Viewer, claimId: string, note: string | null): Promise<HandoverRequest> {
-  const after = new AfterCommit();
-  const result = await prisma().$transaction(async (tx) => {
+export async function requestHandover(s: Services, viewer: Viewer, claimId: string, note: string | null): Promise<HandoverRequest> {
+  return commit(s, async (tx, w) => {
     const found = await tx.claim.findUnique({ where: { id: claimId }, select: { needId: true } });
     if (!found) throw notFound('Claim');
     const need = await lockNeed(tx, found.needId);
@@ -27,7 +24,7 @@ export async function requestHandover(viewer: Viewer, claimId: string, note: str
     }
     const pending = await tx.handoverRequest.findFirst({ where: { claimId, status: 'PENDING' }, select: { id: true } });
     if (pending) throw new AppError(ErrorCode.CONFLICT_PENDING, 'A handover of this claim is already waiting for an answer.');
-    const at = clock.now();
+    const at = s.clock.now();
     const request = await tx.handoverRequest.create({
       data: {
         needId: need.id,
@@ -36,24 +33,22 @@ export async function requestHandover(viewer: Viewer, claimId: string, note: str
         holderId: claim.volunteerId,
         note,
         createdAt: at,
-        respondBy: new Date(at.getTime() + handoverRules.autoApproveMinutes * 60_000),
+        respondBy: new Date(at.getTime() + s.rules.handover.autoApproveMinutes * 60_000),
       },
     });
-    await appendEvent(tx, {
+    await w.event({
       needId: need.id, communityId: need.communityId, type: 'HANDOVER_REQUESTED', fromStatus: need.status, toStatus: need.status,
       actorId: viewer.id, claimId, at, payload: { handoverId: request.id },
     });
-    await notify(tx, after, [claim.volunteerId], 'HANDOVER_REQUESTED', need, `${viewer.name} asks to take over "${need.title}"`,
+    await notify(w, [claim.volunteerId], 'HANDOVER_REQUESTED', need, `${viewer.name} asks to take over "${need.title}"`,
       `Accept or decline before ${request.respondBy.toISOString()}; without an answer it is handed over then.`);
     return request;
   });
-  announceCommitted();
-  after.run();
-  return result;
 }
 
 /** Moves the claim to the requester: the holder's claim ends, the requester's begins. */
-async function transfer(tx: Tx, request: HandoverRequest, outcome: 'ACCEPTED' | 'AUTO_APPROVED', actorId: string | null, at: Date) {
+async function transfer(w: UnitOfWork, request: HandoverRequest, outcome: 'ACCEPTED' | 'AUTO_APPROVED', actorId: string | null, at: Date) {
+  const { tx, s } = w;
   const need = await lockNeed(tx, request.needId);
   const claim = await tx.claim.findUniqueOrThrow({ where: { id: request.claimId } });
   if (claim.status !== 'ACTIVE' && claim.status !== 'STARTED') {
@@ -71,7 +66,7 @@ async function transfer(tx: Tx, request: HandoverRequest, outcome: 'ACCEPTED' | 
         claimedAt: at,
         status: claim.status,
         startedAt: claim.status === 'STARTED' ? at : null,
-        expiresAt: claim.status === 'ACTIVE' ? new Date(at.getTime() + claimRules.ttlMinutes * 60_000) : null,
+        expiresAt: claim.status === 'ACTIVE' ? claimExpiresAt(s.rules, at) : null,
       },
     });
   }
@@ -79,15 +74,15 @@ async function transfer(tx: Tx, request: HandoverRequest, outcome: 'ACCEPTED' | 
   const live = await tx.claim.count({ where: { needId: need.id, status: { in: ['ACTIVE', 'STARTED'] } } });
   await tx.need.update({ where: { id: need.id }, data: { activeClaims: live } });
   const type: NeedEventType = outcome === 'ACCEPTED' ? 'HANDOVER_ACCEPTED' : 'HANDOVER_AUTO_APPROVED';
-  await appendEvent(tx, {
+  await w.event({
     needId: need.id, communityId: need.communityId, type, fromStatus: need.status, toStatus: need.status,
     actorId, claimId: claim.id, at, payload: { handoverId: request.id },
   });
   return true;
 }
 
-export async function respondToHandover(viewer: Viewer, requestId: string, accept: boolean): Promise<HandoverRequest> {
-  const result = await prisma().$transaction(async (tx) => {
+export async function respondToHandover(s: Services, viewer: Viewer, requestId: string, accept: boolean): Promise<HandoverRequest> {
+  return commit(s, async (tx, w) => {
     const found = await tx.handoverRequest.findUnique({ where: { id: requestId } });
     if (!found) throw notFound('Handover request');
     const need = await lockNeed(tx, found.needId);
@@ -96,36 +91,33 @@ export async function respondToHandover(viewer: Viewer, requestId: string, accep
     if (request.status !== 'PENDING') {
       throw new AppError(ErrorCode.ILLEGAL_TRANSITION, `This handover request is already ${request.status.toLowerCase().replace('_', ' ')}.`, { currentStatus: request.status });
     }
-    const at = clock.now();
+    const at = s.clock.now();
     if (accept) {
-      await transfer(tx, request, 'ACCEPTED', viewer.id, at);
+      await transfer(w, request, 'ACCEPTED', viewer.id, at);
     } else {
       await tx.handoverRequest.update({ where: { id: requestId }, data: { status: 'DECLINED', decidedAt: at } });
-      await appendEvent(tx, {
+      await w.event({
         needId: need.id, communityId: need.communityId, type: 'HANDOVER_DECLINED', fromStatus: need.status, toStatus: need.status,
         actorId: viewer.id, claimId: request.claimId, at, payload: { handoverId: request.id },
       });
     }
     return tx.handoverRequest.findUniqueOrThrow({ where: { id: requestId } });
   });
-  announceCommitted();
-  return result;
 }
 
 /** Approves every handover whose holder let the time pass; safe to run from several processes. */
-export async function autoApproveHandovers(now = clock.now()): Promise<number> {
-  const due = await prisma().handoverRequest.findMany({ where: { status: 'PENDING', respondBy: { lte: now } }, select: { id: true }, take: 500 });
+export async function autoApproveHandovers(s: Services, now = s.clock.now()): Promise<number> {
+  const due = await s.prisma.handoverRequest.findMany({ where: { status: 'PENDING', respondBy: { lte: now } }, select: { id: true }, take: 500 });
   let approved = 0;
   for (const { id } of due) {
-    const did = await prisma().$transaction(async (tx) => {
+    const did = await commit(s, async (tx, w) => {
       const r = await tx.handoverRequest.findUniqueOrThrow({ where: { id } });
       await lockNeed(tx, r.needId);
       const request = await tx.handoverRequest.findUniqueOrThrow({ where: { id } });
       if (request.status !== 'PENDING' || request.respondBy > now) return false;
-      return transfer(tx, request, 'AUTO_APPROVED', null, now);
+      return transfer(w, request, 'AUTO_APPROVED', null, now);
     });
     if (did) approved++;
   }
-  if (due.length) announceCommitted();
   return approved;
 }

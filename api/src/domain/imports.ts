@@ -3,12 +3,13 @@
 // code page or what chardet detects), so files mixing encodings still read; every row is
 // reported accepted or rejected with its reason, nothing silently dropped; duplicates are
 // flagged through the same scoring as intake.
+import { encodeGlobalID } from '@pothos/plugin-relay';
 import { Transform, type Readable } from 'node:stream';
 import { parse } from 'csv-parse';
 import iconv from 'iconv-lite';
 import { analyse } from 'chardet';
 import { z } from 'zod';
-import { prisma } from '../db/client.ts';
+import type { Services } from '../services.ts';
 import { AppError, forbidden } from '../errors.ts';
 import type { CommunityKind, NeedCategory, Urgency } from '../generated/prisma/enums.ts';
 import { isCoordinatorOf, type Viewer } from '../auth/viewer.ts';
@@ -148,7 +149,6 @@ export function resolveColumns(headers: string[], mapping: Record<string, string
   return out;
 }
 
-const gid = (type: string, id: string) => Buffer.from(`${type}:${id}`).toString('base64');
 const num = (s: string | undefined) => (s === undefined || s.trim() === '' ? undefined : Number(s.trim().replace(',', '.')));
 
 const needRow = z.object({
@@ -175,6 +175,7 @@ function firstIssue(err: z.ZodError): string {
 const blankToUndefined = (v: string | undefined) => (v === undefined || v.trim() === '' ? undefined : v.trim());
 
 export async function* importCsv(
+  s: Services,
   viewer: Viewer,
   kind: ImportKind,
   input: Readable,
@@ -194,7 +195,7 @@ export async function* importCsv(
     summary.rows++;
     let report: RowReport;
     try {
-      report = await importRow(viewer, kind, get, opts.communityId);
+      report = await importRow(s, viewer, kind, get, opts.communityId);
     } catch (err) {
       report = { line: 0, status: 'REJECTED', reason: err instanceof AppError ? err.message : 'Could not be saved.' };
       if (!(err instanceof AppError)) console.error('[import] row failed:', (err as Error).message);
@@ -208,7 +209,7 @@ export async function* importCsv(
   yield summary;
 }
 
-async function importRow(viewer: Viewer, kind: ImportKind, get: (f: string) => string | undefined, communityId: string | undefined): Promise<RowReport> {
+async function importRow(s: Services, viewer: Viewer, kind: ImportKind, get: (f: string) => string | undefined, communityId: string | undefined): Promise<RowReport> {
   if (kind === 'needs') {
     const categoryText = get('category');
     const urgencyText = get('urgency');
@@ -234,9 +235,9 @@ async function importRow(viewer: Viewer, kind: ImportKind, get: (f: string) => s
       return { line: 0, status: 'REJECTED', reason: firstIssue(parsed.error) };
     }
     if (parsed.data.neededBy && Number.isNaN(parsed.data.neededBy.getTime())) return { line: 0, status: 'REJECTED', reason: 'neededBy: not a date.' };
-    const need = await createNeed(viewer, { ...parsed.data, category: parsed.data.category as NeedCategory, urgency: parsed.data.urgency as Urgency, communityId: communityId! });
-    const duplicates = await prisma().duplicateCandidate.count({ where: { needId: need.id } });
-    return { line: 0, status: 'ACCEPTED', id: gid('Need', need.id), duplicates };
+    const need = await createNeed(s, viewer, { ...parsed.data, category: parsed.data.category as NeedCategory, urgency: parsed.data.urgency as Urgency, communityId: communityId! });
+    const duplicates = await s.prisma.duplicateCandidate.count({ where: { needId: need.id } });
+    return { line: 0, status: 'ACCEPTED', id: encodeGlobalID('Need', need.id), duplicates };
   }
   if (kind === 'volunteers') {
     const parsed = z
@@ -244,16 +245,16 @@ async function importRow(viewer: Viewer, kind: ImportKind, get: (f: string) => s
       .safeParse({ email: get('requesterEmail')?.toLowerCase(), name: get('requesterName') ?? '', phone: get('requesterPhone'), homeArea: get('homeArea') });
     if (!parsed.success) return { line: 0, status: 'REJECTED', reason: firstIssue(parsed.error) };
     const skills = (get('skills') ?? '').split(/[,;|]/).map((s) => fromAliases(CATEGORY_ALIASES, s)).filter((s): s is NeedCategory => !!s);
-    const existing = await prisma().user.findUnique({ where: { email: parsed.data.email }, select: { id: true } });
+    const existing = await s.prisma.user.findUnique({ where: { email: parsed.data.email }, select: { id: true } });
     if (existing) {
-      await prisma().membership.upsert({
+      await s.prisma.membership.upsert({
         where: { userId_communityId: { userId: existing.id, communityId: communityId! } },
         create: { userId: existing.id, communityId: communityId!, role: 'VOLUNTEER' },
         update: {},
       });
-      return { line: 0, status: 'ACCEPTED', id: gid('User', existing.id), duplicates: 1 };
+      return { line: 0, status: 'ACCEPTED', id: encodeGlobalID('User', existing.id), duplicates: 1 };
     }
-    const user = await prisma().user.create({
+    const user = await s.prisma.user.create({
       data: {
         email: parsed.data.email,
         name: parsed.data.name,
@@ -265,7 +266,7 @@ async function importRow(viewer: Viewer, kind: ImportKind, get: (f: string) => s
         memberships: { create: { communityId: communityId!, role: 'VOLUNTEER' } },
       },
     });
-    return { line: 0, status: 'ACCEPTED', id: gid('User', user.id) };
+    return { line: 0, status: 'ACCEPTED', id: encodeGlobalID('User', user.id) };
   }
   const kinds = ['NEIGHBORHOOD', 'STUDENT', 'TOWN', 'KIBBUTZ', 'OPERATIONS_CENTER', 'PARTNER_ABROAD'];
   const parsed = z
@@ -289,11 +290,11 @@ async function importRow(viewer: Viewer, kind: ImportKind, get: (f: string) => s
     });
   if (!parsed.success) return { line: 0, status: 'REJECTED', reason: firstIssue(parsed.error) };
   const d = parsed.data;
-  if (await prisma().community.findUnique({ where: { slug: d.slug }, select: { id: true } })) {
+  if (await s.prisma.community.findUnique({ where: { slug: d.slug }, select: { id: true } })) {
     return { line: 0, status: 'REJECTED', reason: `slug: a community "${d.slug}" already exists.`, duplicates: 1 };
   }
-  const c = await prisma().community.create({
+  const c = await s.prisma.community.create({
     data: { slug: d.slug, name: d.name, kind: d.kind as CommunityKind, area: d.area, centerLat: d.lat, centerLng: d.lng, country: d.country ?? 'IL' },
   });
-  return { line: 0, status: 'ACCEPTED', id: gid('Community', c.id) };
+  return { line: 0, status: 'ACCEPTED', id: encodeGlobalID('Community', c.id) };
 }

@@ -1,6 +1,6 @@
 // Outcome indicators per community and period, computed in SQL from the needs, claims and
 // events; each figure can be traced to the needs behind it.
-import { prisma } from '../db/client.ts';
+import type { Services } from '../services.ts';
 import type { NeedCategory } from '../generated/prisma/enums.ts';
 import { ZONE } from './timezone.ts';
 
@@ -28,8 +28,8 @@ const unit = (p: Period) => ({ WEEK: 'week', MONTH: 'month', QUARTER: 'quarter' 
  * of time to first claim and to done; critical ones and those met within 24 h. One row per
  * community, period and category, and one per community and period for all categories.
  */
-export async function needIndicators(communityIds: string[], period: Period, from: Date, to: Date): Promise<IndicatorRow[]> {
-  const rows = await prisma().$queryRawUnsafe<
+export async function needIndicators(s: Services, communityIds: string[], period: Period, from: Date, to: Date): Promise<IndicatorRow[]> {
+  const rows = await s.prisma.$queryRawUnsafe<
     { communityId: string; periodStart: Date; category: NeedCategory | null; received: number; met: number; toClaim: number | null; toComplete: number | null; criticalReceived: number; criticalMet24: number }[]
   >(
     `SELECT n."communityId"::text AS "communityId",
@@ -65,8 +65,8 @@ export async function needIndicators(communityIds: string[], period: Period, fro
 }
 
 /** Volunteers who claimed in a period, and those of them who had claimed before it. */
-export async function volunteerIndicators(communityIds: string[], period: Period, from: Date, to: Date): Promise<VolunteerRow[]> {
-  const rows = await prisma().$queryRawUnsafe<{ communityId: string; periodStart: Date; active: number; returning: number }[]>(
+export async function volunteerIndicators(s: Services, communityIds: string[], period: Period, from: Date, to: Date): Promise<VolunteerRow[]> {
+  const rows = await s.prisma.$queryRawUnsafe<{ communityId: string; periodStart: Date; active: number; returning: number }[]>(
     `WITH c AS (
        SELECT n."communityId", c."volunteerId", c."claimedAt",
               (date_trunc('${unit(period)}', c."claimedAt" AT TIME ZONE 'UTC' AT TIME ZONE '${ZONE}') AT TIME ZONE '${ZONE}') AS p
@@ -86,8 +86,8 @@ export async function volunteerIndicators(communityIds: string[], period: Period
 }
 
 /** The needs behind one figure. */
-export async function needsBehind(communityId: string, period: Period, periodStart: Date, measure: Measure, category: NeedCategory | null) {
-  const rows = await prisma().$queryRawUnsafe<{ id: string }[]>(
+export async function needsBehind(s: Services, communityId: string, period: Period, periodStart: Date, measure: Measure, category: NeedCategory | null) {
+  const rows = await s.prisma.$queryRawUnsafe<{ id: string }[]>(
     `SELECT id FROM "Need" n
      WHERE n."communityId" = $1::uuid AND n."mergedIntoId" IS NULL
        AND (date_trunc('${unit(period)}', n."createdAt" AT TIME ZONE 'UTC' AT TIME ZONE '${ZONE}') AT TIME ZONE '${ZONE}') = $2

@@ -3,59 +3,16 @@
 // outbound provider. A repeated text — the provider retrying, or the sender re-sending —
 // lands on the same draft.
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { prisma } from '../db/client.ts';
+import type { Services } from '../services.ts';
+import { commit } from '../events/unitOfWork.ts';
 import { AppError, ErrorCode, forbidden, notFound } from '../errors.ts';
-import { announceCommitted } from '../events/stream.ts';
-import { publishIntakeDraftsChanged } from '../events/feeds.ts';
 import type { IntakeDraft } from '../generated/prisma/client.ts';
 import { isCoordinatorOf, type Viewer } from '../auth/viewer.ts';
-import { clock } from './clock.ts';
 import { phoneKey } from './duplicates.ts';
-import { createNeedInTx, type NeedInput } from './needs.ts';
-import { AfterCommit } from './notifications.ts';
+import { insertNeed, type NeedInput } from './needRecords.ts';
+import { reply } from './sms.ts';
 
 export type InboundSms = { messageId: string; from: string; to: string; body: string };
-
-/** Where replies go: a provider's REST endpoint in production, a local receiver in tests. */
-export interface SmsSender {
-  send(message: { to: string; from: string; body: string }): Promise<void>;
-}
-
-export class HttpSmsSender implements SmsSender {
-  readonly #url: string;
-  readonly #authToken: string | undefined;
-  constructor(url: string, authToken?: string) {
-    this.#url = url;
-    this.#authToken = authToken;
-  }
-  async send(message: { to: string; from: string; body: string }): Promise<void> {
-    const res = await fetch(this.#url, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/x-www-form-urlencoded',
-        ...(this.#authToken ? { authorization: `Bearer ${this.#authToken}` } : {}),
-      },
-      body: new URLSearchParams({ To: message.to, From: message.from, Body: message.body }),
-      signal: AbortSignal.timeout(5_000),
-    });
-    await res.body?.cancel();
-    if (!res.ok) throw new Error(`SMS provider answered ${res.status}`);
-  }
-}
-
-let sender: SmsSender | null = null;
-export function configureSms(s: SmsSender | null) {
-  sender = s;
-}
-
-async function reply(to: string, from: string, body: string) {
-  if (!sender) return;
-  try {
-    await sender.send({ to, from, body });
-  } catch (err) {
-    console.error('[sms] reply failed:', (err as Error).message);
-  }
-}
 
 /** The provider's signature: base64 HMAC-SHA1 over the URL and the sorted parameters. */
 export function smsSignature(authToken: string, url: string, params: Record<string, string>): string {
@@ -72,37 +29,38 @@ export function verifySmsSignature(authToken: string, url: string, params: Recor
 const normalizedBody = (s: string) => s.toLowerCase().replace(/\s+/g, ' ').trim();
 const REPEAT_WINDOW_MS = 24 * 3_600_000;
 
-export async function receiveSms(sms: InboundSms): Promise<{ draft: IntakeDraft; repeated: boolean }> {
+export async function receiveSms(s: Services, sms: InboundSms): Promise<{ draft: IntakeDraft; repeated: boolean }> {
   const body = sms.body.trim().slice(0, 1_600);
   const fromKey = phoneKey(sms.from) ?? sms.from;
-  const communities = await prisma().community.findMany({ where: { smsNumber: { not: null } }, select: { id: true, smsNumber: true } });
+  const communities = await s.prisma.community.findMany({ where: { smsNumber: { not: null } }, select: { id: true, smsNumber: true } });
   const community = communities.find((c) => phoneKey(c.smsNumber) === phoneKey(sms.to));
-  const result = await prisma().$transaction(async (tx) => {
+  const result = await commit(s, async (tx, w) => {
     // One sender at a time, so that two copies arriving together make one draft.
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`sms:${fromKey}`}))`;
     const same = await tx.intakeDraft.findUnique({ where: { providerMessageId: sms.messageId } });
     // The provider retrying: nothing changes.
-    if (same) return { draft: same, repeated: true, changed: false };
-    const since = new Date(clock.now().getTime() - REPEAT_WINDOW_MS);
+    if (same) return { draft: same, repeated: true };
+    const since = new Date(s.clock.now().getTime() - REPEAT_WINDOW_MS);
     const recent = await tx.intakeDraft.findMany({ where: { status: 'PENDING', receivedAt: { gte: since }, fromNumber: sms.from } });
     const repeat = recent.find((d) => normalizedBody(d.body) === normalizedBody(body));
     if (repeat) {
       // The sender sending again: the draft shows one more repeat.
-      return { draft: await tx.intakeDraft.update({ where: { id: repeat.id }, data: { repeats: { increment: 1 } } }), repeated: true, changed: true };
+      const updated = await tx.intakeDraft.update({ where: { id: repeat.id }, data: { repeats: { increment: 1 } } });
+      w.draftsChanged(updated.communityId);
+      return { draft: updated, repeated: true };
     }
     const draft = await tx.intakeDraft.create({
-      data: { providerMessageId: sms.messageId, fromNumber: sms.from, toNumber: sms.to, body, communityId: community?.id ?? null, receivedAt: clock.now() },
+      data: { providerMessageId: sms.messageId, fromNumber: sms.from, toNumber: sms.to, body, communityId: community?.id ?? null, receivedAt: s.clock.now() },
     });
-    return { draft, repeated: false, changed: true };
+    w.draftsChanged(draft.communityId);
+    return { draft, repeated: false };
   });
-  if (result.changed) publishIntakeDraftsChanged(result.draft.communityId);
-  if (!result.repeated) await reply(sms.from, sms.to, 'We received your message. A coordinator will call you back soon.');
+  if (!result.repeated) await reply(s.sms, sms.from, sms.to, 'We received your message. A coordinator will call you back soon.');
   return result;
 }
 
-export async function confirmDraft(viewer: Viewer, draftId: string, input: NeedInput) {
-  const after = new AfterCommit();
-  const { need, draft } = await prisma().$transaction(async (tx) => {
+export async function confirmDraft(s: Services, viewer: Viewer, draftId: string, input: NeedInput) {
+  const { need, draft } = await commit(s, async (tx, w) => {
     const rows = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM "IntakeDraft" WHERE id = ${draftId}::uuid FOR UPDATE`;
     if (rows.length === 0) throw notFound('Draft');
     const draft = await tx.intakeDraft.findUniqueOrThrow({ where: { id: draftId } });
@@ -111,25 +69,25 @@ export async function confirmDraft(viewer: Viewer, draftId: string, input: NeedI
     if (draft.status !== 'PENDING') {
       throw new AppError(ErrorCode.ILLEGAL_TRANSITION, `This draft was already ${draft.status.toLowerCase()}.`, { currentStatus: draft.status });
     }
-    const need = await createNeedInTx(tx, viewer, { ...input, requesterPhone: input.requesterPhone ?? draft.fromNumber }, { after });
-    const updated = await tx.intakeDraft.update({ where: { id: draftId }, data: { status: 'CONFIRMED', needId: need.id, decidedAt: clock.now() } });
+    const need = await insertNeed(w, viewer, { ...input, requesterPhone: input.requesterPhone ?? draft.fromNumber });
+    const updated = await tx.intakeDraft.update({ where: { id: draftId }, data: { status: 'CONFIRMED', needId: need.id, decidedAt: s.clock.now() } });
+    w.draftsChanged(updated.communityId);
     return { need, draft: updated };
   });
-  announceCommitted();
-  publishIntakeDraftsChanged(draft.communityId);
-  after.run();
-  await reply(draft.fromNumber, draft.toNumber, 'Your request is registered. Volunteers can now see it; we will keep you posted.');
+  await reply(s.sms, draft.fromNumber, draft.toNumber, 'Your request is registered. Volunteers can now see it; we will keep you posted.');
   return need;
 }
 
-export async function rejectDraft(viewer: Viewer, draftId: string, reason: string | null = null) {
-  const draft = await prisma().intakeDraft.findUnique({ where: { id: draftId } });
+export async function rejectDraft(s: Services, viewer: Viewer, draftId: string, reason: string | null = null) {
+  const draft = await s.prisma.intakeDraft.findUnique({ where: { id: draftId } });
   if (!draft) throw notFound('Draft');
   if (draft.communityId ? !isCoordinatorOf(viewer, draft.communityId) : !viewer.isAdmin && ![...viewer.roles.values()].includes('COORDINATOR')) {
     throw forbidden('reject this draft');
   }
-  const updated = await prisma().intakeDraft.updateMany({ where: { id: draftId, status: 'PENDING' }, data: { status: 'REJECTED', decidedAt: clock.now(), rejectReason: reason } });
-  if (updated.count === 0) throw new AppError(ErrorCode.ILLEGAL_TRANSITION, `This draft was already ${draft.status.toLowerCase()}.`, { currentStatus: draft.status });
-  publishIntakeDraftsChanged(draft.communityId);
-  return prisma().intakeDraft.findUniqueOrThrow({ where: { id: draftId } });
+  return commit(s, async (tx, w) => {
+    const updated = await tx.intakeDraft.updateMany({ where: { id: draftId, status: 'PENDING' }, data: { status: 'REJECTED', decidedAt: s.clock.now(), rejectReason: reason } });
+    if (updated.count === 0) throw new AppError(ErrorCode.ILLEGAL_TRANSITION, `This draft was already ${draft.status.toLowerCase()}.`, { currentStatus: draft.status });
+    w.draftsChanged(draft.communityId);
+    return tx.intakeDraft.findUniqueOrThrow({ where: { id: draftId } });
+  });
 }

@@ -1,13 +1,12 @@
 // Matching: for a need, the volunteers best placed to take it; for a volunteer, the needs
 // that suit them. Each score comes with the reasons behind it.
-import { prisma } from '../db/client.ts';
+import type { Services } from '../services.ts';
+import { commit } from '../events/unitOfWork.ts';
 import { forbidden, notFound } from '../errors.ts';
 import type { Need, User } from '../generated/prisma/client.ts';
 import { isCoordinatorOf, type Viewer } from '../auth/viewer.ts';
-import { clock } from './clock.ts';
 import { distanceKm } from './geo.ts';
-import { claimRules } from './settings.ts';
-import { AfterCommit, notify } from './notifications.ts';
+import { notify } from './notifications.ts';
 
 export type Reason = { code: 'SKILL' | 'DISTANCE' | 'TOO_FAR' | 'AVAILABLE' | 'UNAVAILABLE' | 'LOAD' | 'NO_HOME'; text: string; weight: number };
 export type Match<T> = { subject: T; score: number; reasons: Reason[] };
@@ -37,6 +36,8 @@ export function scoreMatch(
   volunteer: Pick<User, 'skills' | 'homeLat' | 'homeLng' | 'homeArea' | 'availableDays' | 'availableFromHour' | 'availableToHour'>,
   liveClaims: number,
   now: Date,
+  /** The most live claims a volunteer may hold (rules.claims.maxActivePerVolunteer). */
+  maxActive: number,
 ): { score: number; reasons: Reason[] } {
   const reasons: Reason[] = [];
   let tooFar = false;
@@ -52,7 +53,7 @@ export function scoreMatch(
   const when = need.neededFrom && need.neededFrom > now ? need.neededFrom : now;
   if (isAvailable(volunteer, when)) reasons.push({ code: 'AVAILABLE', text: 'Available at that time', weight: WEIGHTS.availability });
   else reasons.push({ code: 'UNAVAILABLE', text: 'Usually not available then', weight: 0 });
-  const free = Math.max(0, 1 - liveClaims / claimRules.maxActivePerVolunteer);
+  const free = Math.max(0, 1 - liveClaims / maxActive);
   reasons.push({ code: 'LOAD', text: `${liveClaims} active claim${liveClaims === 1 ? '' : 's'}`, weight: Math.round(WEIGHTS.load * free * 1000) / 1000 });
   let score = reasons.reduce((s, r) => s + r.weight, 0);
   // Someone far away is a poor match whatever their skills: most of this help is local.
@@ -63,47 +64,47 @@ export function scoreMatch(
   return { score: Math.round(score * 1000) / 1000, reasons };
 }
 
-async function liveClaimCounts(volunteerIds: string[]): Promise<Map<string, number>> {
-  const rows = await prisma().claim.groupBy({ by: ['volunteerId'], where: { volunteerId: { in: volunteerIds }, status: { in: ['ACTIVE', 'STARTED'] } }, _count: true });
+async function liveClaimCounts(s: Services, volunteerIds: string[]): Promise<Map<string, number>> {
+  const rows = await s.prisma.claim.groupBy({ by: ['volunteerId'], where: { volunteerId: { in: volunteerIds }, status: { in: ['ACTIVE', 'STARTED'] } }, _count: true });
   return new Map(rows.map((r) => [r.volunteerId, r._count]));
 }
 
 /** Volunteers of the need's community ranked for it (coordinators only). */
-export async function matchVolunteers(viewer: Viewer, needId: string, first: number): Promise<Match<User>[]> {
-  const need = await prisma().need.findUnique({ where: { id: needId } });
+export async function matchVolunteers(s: Services, viewer: Viewer, needId: string, first: number): Promise<Match<User>[]> {
+  const need = await s.prisma.need.findUnique({ where: { id: needId } });
   if (!need) throw notFound('Need');
   if (!isCoordinatorOf(viewer, need.communityId)) throw forbidden('see matches for this need');
-  const members = await prisma().user.findMany({
+  const members = await s.prisma.user.findMany({
     where: { memberships: { some: { communityId: need.communityId, role: 'VOLUNTEER' } } },
     take: 5_000,
   });
   const already = new Set(
-    (await prisma().claim.findMany({ where: { needId, status: { in: ['ACTIVE', 'STARTED'] } }, select: { volunteerId: true } })).map((c) => c.volunteerId),
+    (await s.prisma.claim.findMany({ where: { needId, status: { in: ['ACTIVE', 'STARTED'] } }, select: { volunteerId: true } })).map((c) => c.volunteerId),
   );
-  const load = await liveClaimCounts(members.map((m) => m.id));
-  const now = clock.now();
+  const load = await liveClaimCounts(s, members.map((m) => m.id));
+  const now = s.clock.now();
   return members
-    .filter((m) => !already.has(m.id) && (load.get(m.id) ?? 0) < claimRules.maxActivePerVolunteer)
-    .map((m) => ({ subject: m, ...scoreMatch(need, m, load.get(m.id) ?? 0, now) }))
+    .filter((m) => !already.has(m.id) && (load.get(m.id) ?? 0) < s.rules.claims.maxActivePerVolunteer)
+    .map((m) => ({ subject: m, ...scoreMatch(need, m, load.get(m.id) ?? 0, now, s.rules.claims.maxActivePerVolunteer) }))
     .sort((a, b) => b.score - a.score || a.subject.name.localeCompare(b.subject.name))
     .slice(0, first);
 }
 
 /** Open needs of the viewer's communities ranked for the viewer. */
-export async function suggestedNeeds(viewer: Viewer, first: number): Promise<Match<Need>[]> {
-  const me = await prisma().user.findUniqueOrThrow({ where: { id: viewer.id } });
+export async function suggestedNeeds(s: Services, viewer: Viewer, first: number): Promise<Match<Need>[]> {
+  const me = await s.prisma.user.findUniqueOrThrow({ where: { id: viewer.id } });
   const communities = [...viewer.roles.keys()];
-  const needs = await prisma().need.findMany({
+  const needs = await s.prisma.need.findMany({
     where: { communityId: { in: communities }, status: 'OPEN', mergedIntoId: null },
     orderBy: [{ urgency: 'asc' }, { createdAt: 'asc' }],
     take: 2_000,
   });
-  const load = (await liveClaimCounts([viewer.id])).get(viewer.id) ?? 0;
-  const now = clock.now();
+  const load = (await liveClaimCounts(s, [viewer.id])).get(viewer.id) ?? 0;
+  const now = s.clock.now();
   const urgencyBonus = { CRITICAL: 0.1, HIGH: 0.05, NORMAL: 0, LOW: 0 } as const;
   return needs
     .map((n) => {
-      const m = scoreMatch(n, me, load, now);
+      const m = scoreMatch(n, me, load, now, s.rules.claims.maxActivePerVolunteer);
       return { subject: n, score: Math.round((m.score + urgencyBonus[n.urgency]) * 1000) / 1000, reasons: m.reasons };
     })
     .sort((a, b) => b.score - a.score)
@@ -111,16 +112,14 @@ export async function suggestedNeeds(viewer: Viewer, first: number): Promise<Mat
 }
 
 /** "One click to notify": tells a volunteer of the community that a need could use them. */
-export async function askVolunteer(viewer: Viewer, needId: string, volunteerId: string): Promise<boolean> {
-  const need = await prisma().need.findUnique({ where: { id: needId } });
+export async function askVolunteer(s: Services, viewer: Viewer, needId: string, volunteerId: string): Promise<boolean> {
+  const need = await s.prisma.need.findUnique({ where: { id: needId } });
   if (!need) throw notFound('Need');
   if (!isCoordinatorOf(viewer, need.communityId)) throw forbidden('ask volunteers to help with this need');
-  const member = await prisma().membership.findUnique({ where: { userId_communityId: { userId: volunteerId, communityId: need.communityId } } });
+  const member = await s.prisma.membership.findUnique({ where: { userId_communityId: { userId: volunteerId, communityId: need.communityId } } });
   if (!member) throw notFound('Volunteer');
-  const after = new AfterCommit();
-  await prisma().$transaction((tx) =>
-    notify(tx, after, [volunteerId], 'ASKED_TO_HELP', need, `${viewer.name} asks if you can help: ${need.title}`, 'Open the need to see the details and claim it.'),
+  await commit(s, (_tx, w) =>
+    notify(w, [volunteerId], 'ASKED_TO_HELP', need, `${viewer.name} asks if you can help: ${need.title}`, 'Open the need to see the details and claim it.'),
   );
-  after.run();
   return true;
 }

@@ -1,6 +1,7 @@
 // Community partnerships: pairings, joint teams, recovery road maps, pledges and what was
 // disbursed. Money is integer minor units with its currency; currencies are never mixed.
-import { prisma } from '../db/client.ts';
+import type { Services } from '../services.ts';
+import { commit, type UnitOfWork } from '../events/unitOfWork.ts';
 import { AppError, ErrorCode, forbidden, notFound } from '../errors.ts';
 import type { Partnership } from '../generated/prisma/client.ts';
 import { isCoordinatorOf, type Viewer } from '../auth/viewer.ts';
@@ -25,28 +26,28 @@ export function canManagePartnership(viewer: Viewer | null, p: Pick<Partnership,
   return !!viewer && (isCoordinatorOf(viewer, p.israeliCommunityId) || isCoordinatorOf(viewer, p.abroadCommunityId));
 }
 
-export async function partnershipFor(viewer: Viewer, partnershipId: string) {
-  const p = await prisma().partnership.findUnique({ where: { id: partnershipId } });
+export async function partnershipFor(s: Services, viewer: Viewer, partnershipId: string) {
+  const p = await s.prisma.partnership.findUnique({ where: { id: partnershipId } });
   if (!p) throw notFound('Partnership');
   if (!canManagePartnership(viewer, p)) throw forbidden('manage this partnership');
   return p;
 }
 
-export async function createPartnership(
+export async function createPartnership(s: Services, 
   viewer: Viewer,
   input: { israeliCommunityId: string; abroadCommunityId: string; startDate: Date; termYears?: number | null; yearlyPledgeMinor: bigint; currency: string },
 ) {
   if (!isCoordinatorOf(viewer, input.israeliCommunityId)) throw forbidden('pair this community');
   const [il, abroad] = await Promise.all([
-    prisma().community.findUnique({ where: { id: input.israeliCommunityId } }),
-    prisma().community.findUnique({ where: { id: input.abroadCommunityId } }),
+    s.prisma.community.findUnique({ where: { id: input.israeliCommunityId } }),
+    s.prisma.community.findUnique({ where: { id: input.abroadCommunityId } }),
   ]);
   if (!il || !abroad) throw notFound('Community');
   if (il.kind === 'PARTNER_ABROAD' || abroad.kind !== 'PARTNER_ABROAD') {
     throw new AppError(ErrorCode.BAD_USER_INPUT, 'A partnership pairs a community in Israel with a partner community abroad.', { field: 'abroadCommunityId' });
   }
   const termYears = input.termYears ?? 3;
-  return prisma().$transaction(async (tx) => {
+  return commit(s, async (tx, w) => {
     const p = await tx.partnership.create({
       data: { ...input, termYears, status: 'ACTIVE' },
     });
@@ -60,10 +61,10 @@ export async function createPartnership(
 }
 
 /** Pledged, disbursed and remaining, per currency (and pledged per year). */
-export async function partnershipFinances(partnershipId: string) {
+export async function partnershipFinances(s: Services, partnershipId: string) {
   const [pledges, disbursements] = await Promise.all([
-    prisma().pledge.findMany({ where: { partnershipId }, orderBy: [{ year: 'asc' }, { currency: 'asc' }] }),
-    prisma().disbursement.findMany({ where: { partnershipId }, select: { amountMinor: true, currency: true } }),
+    s.prisma.pledge.findMany({ where: { partnershipId }, orderBy: [{ year: 'asc' }, { currency: 'asc' }] }),
+    s.prisma.disbursement.findMany({ where: { partnershipId }, select: { amountMinor: true, currency: true } }),
   ]);
   const pledged = sumByCurrency(pledges);
   const disbursed = sumByCurrency(disbursements);

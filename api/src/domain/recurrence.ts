@@ -1,14 +1,12 @@
 // Recurring needs: a series makes occurrences (needs of their own, claimed independently)
 // from an RRULE in Israel's wall-clock time; the board shows each series' next open one.
 import rrulePkg from 'rrule';
-import { prisma } from '../db/client.ts';
+import type { Services } from '../services.ts';
+import { commit, type UnitOfWork } from '../events/unitOfWork.ts';
 import { AppError, ErrorCode, forbidden } from '../errors.ts';
-import { appendEvent, type Tx } from '../events/outbox.ts';
-import { announceCommitted } from '../events/stream.ts';
 import type { RecurrenceFrequency } from '../generated/prisma/enums.ts';
 import { isCoordinatorOf, type Viewer } from '../auth/viewer.ts';
-import { clock } from './clock.ts';
-import { createNeedInTx, type NeedInput } from './needs.ts';
+import { insertNeed, type NeedInput } from './needRecords.ts';
 import { fromWallClock, toWallClock } from './timezone.ts';
 
 const { RRule } = rrulePkg;
@@ -51,25 +49,26 @@ export function occurrenceStarts(r: Recurrence): Date[] {
 }
 
 /** Marks which occurrence of a series the board shows (the next open one), with an event for each change. */
-export async function refreshSeriesBoard(tx: Tx, seriesId: string, now = clock.now(), actorId: string | null = null): Promise<void> {
+export async function refreshSeriesBoard(w: UnitOfWork, seriesId: string, now = w.s.clock.now(), actorId: string | null = null): Promise<void> {
+  const { tx } = w;
   const occurrences = await tx.need.findMany({ where: { seriesId }, orderBy: { occurrenceAt: 'asc' } });
   const next = occurrences.find((n) => n.status === 'OPEN' && (n.neededBy ?? n.occurrenceAt ?? now) >= now);
   for (const n of occurrences) {
     const onBoard = n.id === next?.id;
     if (n.onBoard === onBoard) continue;
     await tx.need.update({ where: { id: n.id }, data: { onBoard } });
-    await appendEvent(tx, {
+    await w.event({
       needId: n.id, communityId: n.communityId, type: 'UPDATED', fromStatus: n.status, toStatus: n.status,
       actorId, at: now, payload: { fields: 'onBoard', onBoard },
     });
   }
 }
 
-export async function createRecurringNeed(viewer: Viewer, template: NeedInput, recurrence: Recurrence) {
+export async function createRecurringNeed(s: Services, viewer: Viewer, template: NeedInput, recurrence: Recurrence) {
   if (!isCoordinatorOf(viewer, template.communityId)) throw forbidden('create needs in this community');
   const starts = occurrenceStarts(recurrence);
   if (starts.length === 0) throw new AppError(ErrorCode.BAD_USER_INPUT, 'This recurrence has no occurrence.', { field: 'recurrence' });
-  const result = await prisma().$transaction(async (tx) => {
+  return commit(s, async (tx, w) => {
     const series = await tx.needSeries.create({
       data: {
         communityId: template.communityId,
@@ -86,28 +85,25 @@ export async function createRecurringNeed(viewer: Viewer, template: NeedInput, r
       },
     });
     for (const start of starts) {
-      await createNeedInTx(tx, viewer, {
+      await insertNeed(w, viewer, {
         ...template,
         slots: recurrence.slotsPerOccurrence,
         neededFrom: start,
         neededBy: new Date(start.getTime() + recurrence.durationMinutes * 60_000),
-      }, { seriesId: series.id, occurrenceAt: start, onBoard: false });
+      }, { seriesId: series.id, occurrenceAt: start, onBoard: false, alertVolunteers: false });
     }
-    await refreshSeriesBoard(tx, series.id, clock.now(), viewer.id);
+    await refreshSeriesBoard(w, series.id, s.clock.now(), viewer.id);
     return series;
   });
-  announceCommitted();
-  return result;
 }
 
 /** Time moves on: a past occurrence leaves the board and the next one comes on. */
-export async function refreshAllSeries(now = clock.now()): Promise<void> {
-  const series = await prisma().need.findMany({
+export async function refreshAllSeries(s: Services, now = s.clock.now()): Promise<void> {
+  const series = await s.prisma.need.findMany({
     where: { onBoard: true, seriesId: { not: null }, OR: [{ status: { not: 'OPEN' } }, { neededBy: { lt: now } }] },
     select: { seriesId: true },
     distinct: ['seriesId'],
     take: 500,
   });
-  for (const { seriesId } of series) await prisma().$transaction((tx) => refreshSeriesBoard(tx, seriesId!, now));
-  if (series.length) announceCommitted();
+  for (const { seriesId } of series) await commit(s, (_tx, w) => refreshSeriesBoard(w, seriesId!, now));
 }

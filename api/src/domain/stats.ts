@@ -1,8 +1,7 @@
 // Dashboard figures for a set of communities, in a fixed number of SQL statements
 // whatever the number of needs.
-import { prisma } from '../db/client.ts';
+import type { Services } from '../services.ts';
 import type { NeedCategory, NeedStatus, Urgency } from '../generated/prisma/enums.ts';
-import { clock } from './clock.ts';
 
 export type BoardStats = {
   asOf: Date;
@@ -30,24 +29,24 @@ export function startOfDay(now: Date, timeZone = 'Asia/Jerusalem'): Date {
   return new Date(now.getTime() - sinceMidnightMs);
 }
 
-export async function boardStats(communityIds: string[]): Promise<BoardStats> {
-  const now = clock.now();
+export async function boardStats(s: Services, communityIds: string[]): Promise<BoardStats> {
+  const now = s.clock.now();
   const dayStart = startOfDay(now);
   const since24h = new Date(now.getTime() - 24 * 3_600_000);
   const since7d = new Date(now.getTime() - 7 * 24 * 3_600_000);
   const ids = communityIds;
   const [cursorRow, groups, doneToday, median, perHour] = await Promise.all([
-    prisma().needEvent.findFirst({ orderBy: { seq: 'desc' }, select: { seq: true } }),
-    prisma().need.groupBy({
+    s.prisma.needEvent.findFirst({ orderBy: { seq: 'desc' }, select: { seq: true } }),
+    s.prisma.need.groupBy({
       by: ['communityId', 'category', 'urgency', 'status'],
       where: { communityId: { in: ids }, status: { in: LIVE } },
       _count: { _all: true },
     }),
-    prisma().need.count({ where: { communityId: { in: ids }, status: 'DONE', doneAt: { gte: dayStart } } }),
-    prisma().$queryRaw<{ minutes: number | null }[]>`
+    s.prisma.need.count({ where: { communityId: { in: ids }, status: 'DONE', doneAt: { gte: dayStart } } }),
+    s.prisma.$queryRaw<{ minutes: number | null }[]>`
       SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY EXTRACT(EPOCH FROM ("firstClaimedAt" - "createdAt")) / 60.0)::float8 AS minutes
       FROM "Need" WHERE "communityId" = ANY(${ids}::uuid[]) AND "firstClaimedAt" >= ${since7d}`,
-    prisma().$queryRaw<{ hour: Date; count: number }[]>`
+    s.prisma.$queryRaw<{ hour: Date; count: number }[]>`
       SELECT date_trunc('hour', "at") AS hour, count(*)::int AS count
       FROM "NeedEvent" WHERE "communityId" = ANY(${ids}::uuid[]) AND type IN ('CLAIMED', 'ASSIGNED') AND "at" >= ${since24h}
       GROUP BY 1 ORDER BY 1`,

@@ -1,12 +1,13 @@
 // Outbound webhooks for partner systems: each need event matching a webhook becomes a
 // delivery (exactly once, from a locked cursor over the outbox), POSTed as JSON signed with
 // HMAC-SHA256, retried with exponential backoff, every attempt in the delivery log.
+import { encodeGlobalID } from '@pothos/plugin-relay';
 import { createHmac, randomBytes } from 'node:crypto';
-import { prisma } from '../db/client.ts';
+import type { Services } from '../services.ts';
+import { commit, type UnitOfWork } from '../events/unitOfWork.ts';
 import { badInput, forbidden } from '../errors.ts';
 import type { NeedEventType } from '../generated/prisma/enums.ts';
 import { isCoordinatorOf, type Viewer } from '../auth/viewer.ts';
-import { clock } from './clock.ts';
 
 export const webhookRules = {
   maxAttempts: 8,
@@ -31,14 +32,14 @@ export function verifySignature(secret: string, body: string, header: string, to
   return expected === parts.v1;
 }
 
-export async function createWebhook(viewer: Viewer, input: { url: string; communityId: string | null; eventTypes: NeedEventType[] }) {
+export async function createWebhook(s: Services, viewer: Viewer, input: { url: string; communityId: string | null; eventTypes: NeedEventType[] }) {
   if (input.communityId ? !isCoordinatorOf(viewer, input.communityId) : !viewer.isAdmin) {
     throw forbidden(input.communityId ? "add webhooks for a community you don't coordinate" : 'add webhooks for every community');
   }
   const url = new URL(input.url);
   if (url.protocol !== 'https:' && url.protocol !== 'http:') throw badInput('Use an http or https URL.', 'url');
   const secret = `whsec_${randomBytes(24).toString('base64url')}`;
-  const webhook = await prisma().webhook.create({
+  const webhook = await s.prisma.webhook.create({
     data: { url: url.toString(), secret, communityId: input.communityId, eventTypes: input.eventTypes, createdById: viewer.id },
   });
   // Start from now: a new webhook is not sent the whole past.
@@ -48,8 +49,8 @@ export async function createWebhook(viewer: Viewer, input: { url: string; commun
 const CURSOR = 'webhooks';
 
 /** Turns new events into deliveries, under a row lock so one process does it at a time. */
-export async function enqueueWebhookDeliveries(): Promise<number> {
-  return prisma().$transaction(async (tx) => {
+export async function enqueueWebhookDeliveries(s: Services): Promise<number> {
+  return commit(s, async (tx, w) => {
     await tx.$executeRaw`INSERT INTO "OutboxCursor" (name, seq) SELECT ${CURSOR}, coalesce(max(seq), 0) FROM "NeedEvent" ON CONFLICT (name) DO NOTHING`;
     const locked = await tx.$queryRaw<{ seq: bigint }[]>`SELECT seq FROM "OutboxCursor" WHERE name = ${CURSOR} FOR UPDATE SKIP LOCKED`;
     if (locked.length === 0) return 0; // another process is on it
@@ -69,9 +70,8 @@ export async function enqueueWebhookDeliveries(): Promise<number> {
 }
 
 /** The JSON a partner receives: the event and the need's public face. Never private fields. */
-async function payloadFor(deliveryId: string, seq: bigint) {
-  const e = await prisma().needEvent.findUniqueOrThrow({ where: { seq }, include: { need: true } });
-  const g = (type: string, id: string) => Buffer.from(`${type}:${id}`).toString('base64');
+async function payloadFor(s: Services, deliveryId: string, seq: bigint) {
+  const e = await s.prisma.needEvent.findUniqueOrThrow({ where: { seq }, include: { need: true } });
   return {
     delivery: deliveryId,
     event: {
@@ -80,11 +80,11 @@ async function payloadFor(deliveryId: string, seq: bigint) {
       fromStatus: e.fromStatus,
       toStatus: e.toStatus,
       at: e.at.toISOString(),
-      needId: g('Need', e.needId),
-      communityId: g('Community', e.communityId),
+      needId: encodeGlobalID('Need', e.needId),
+      communityId: encodeGlobalID('Community', e.communityId),
     },
     need: {
-      id: g('Need', e.need.id),
+      id: encodeGlobalID('Need', e.need.id),
       title: e.need.title,
       category: e.need.category,
       urgency: e.need.urgency,
@@ -97,9 +97,9 @@ async function payloadFor(deliveryId: string, seq: bigint) {
 }
 
 /** Sends due deliveries (leased first, so never twice at once) and schedules retries. */
-export async function deliverWebhooks(now = clock.now()): Promise<{ delivered: number; failed: number }> {
-  const lease = new Date(now.getTime() + webhookRules.timeoutMs * 3);
-  const leased = await prisma().$queryRaw<{ id: string }[]>`
+export async function deliverWebhooks(s: Services, now = s.clock.now()): Promise<{ delivered: number; failed: number }> {
+  const lease = new Date(now.getTime() + s.rules.webhooks.timeoutMs * 3);
+  const leased = await s.prisma.$queryRaw<{ id: string }[]>`
     UPDATE "WebhookDelivery" SET "nextAttemptAt" = ${lease}
     WHERE id IN (
       SELECT id FROM "WebhookDelivery" WHERE status = 'PENDING' AND "nextAttemptAt" <= ${now}
@@ -109,8 +109,8 @@ export async function deliverWebhooks(now = clock.now()): Promise<{ delivered: n
   let failed = 0;
   await Promise.all(
     leased.map(async ({ id }) => {
-      const d = await prisma().webhookDelivery.findUniqueOrThrow({ where: { id }, include: { webhook: true } });
-      const body = JSON.stringify(await payloadFor(d.id, d.eventSeq));
+      const d = await s.prisma.webhookDelivery.findUniqueOrThrow({ where: { id }, include: { webhook: true } });
+      const body = JSON.stringify(await payloadFor(s, d.id, d.eventSeq));
       let status: number | null = null;
       let error: string | null = null;
       try {
@@ -119,11 +119,11 @@ export async function deliverWebhooks(now = clock.now()): Promise<{ delivered: n
           headers: {
             'content-type': 'application/json',
             'user-agent': 'mutual-aid-webhooks/1',
-            [SIGNATURE_HEADER]: signPayload(d.webhook.secret, body, clock.now()),
+            [SIGNATURE_HEADER]: signPayload(d.webhook.secret, body, s.clock.now()),
             'x-mutual-aid-delivery': d.id,
           },
           body,
-          signal: AbortSignal.timeout(webhookRules.timeoutMs),
+          signal: AbortSignal.timeout(s.rules.webhooks.timeoutMs),
         });
         status = res.status;
         await res.body?.cancel();
@@ -133,18 +133,18 @@ export async function deliverWebhooks(now = clock.now()): Promise<{ delivered: n
       }
       const attempts = d.attempts + 1;
       if (!error) {
-        await prisma().webhookDelivery.update({ where: { id }, data: { status: 'SENT', attempts, responseStatus: status, lastError: null, deliveredAt: clock.now() } });
+        await s.prisma.webhookDelivery.update({ where: { id }, data: { status: 'SENT', attempts, responseStatus: status, lastError: null, deliveredAt: s.clock.now() } });
         delivered++;
       } else {
-        const giveUp = attempts >= webhookRules.maxAttempts;
-        await prisma().webhookDelivery.update({
+        const giveUp = attempts >= s.rules.webhooks.maxAttempts;
+        await s.prisma.webhookDelivery.update({
           where: { id },
           data: {
             status: giveUp ? 'FAILED' : 'PENDING',
             attempts,
             responseStatus: status,
             lastError: error,
-            nextAttemptAt: new Date(clock.now().getTime() + webhookRules.retryBaseMs * 2 ** (attempts - 1)),
+            nextAttemptAt: new Date(s.clock.now().getTime() + s.rules.webhooks.retryBaseMs * 2 ** (attempts - 1)),
           },
         });
         failed++;

@@ -1,39 +1,24 @@
 // Live lists woken by the bus: a commit publishes who or what changed (notified users, the
-// community of an SMS draft), and each subscriber re-reads its own list when a change it
-// watches goes by. Over Redis, a change on one API process wakes subscribers on all of them.
+// community of an SMS draft; see unitOfWork.ts), and each subscriber re-reads its own list
+// when a change it watches goes by. Over Redis, a change on one API process wakes
+// subscribers on all of them.
 import type { Bus, Topics } from './pubsub.ts';
 import { only, refreshOn } from './stream.ts';
 
-let bus: Bus | undefined;
-export function setFeedBus(b: Bus | undefined) {
-  bus = b;
-}
-
 /** `compute()` now, and again after each message on `topic` that `keep` accepts (closer together than `coalesceMs`: one re-read). */
-function feed<K extends keyof Topics, T>(topic: K, keep: (payload: Topics[K][0]) => boolean, compute: () => Promise<T>, coalesceMs: number): AsyncIterableIterator<T> {
-  if (!bus) throw new Error('The bus is not running.');
+function feed<K extends keyof Topics, T>(bus: Bus, topic: K, keep: (payload: Topics[K][0]) => boolean, compute: () => Promise<T>, coalesceMs: number): AsyncIterableIterator<T> {
   // (yoga's subscribe types its arguments per topic; for a topic chosen by the caller, say what it yields.)
   const pubsub = bus.pubsub as unknown as { subscribe(topic: K): AsyncIterable<Topics[K][0]> };
   const all = pubsub.subscribe(topic)[Symbol.asyncIterator]();
   return refreshOn(only(all, keep), compute, coalesceMs);
 }
 
-/** After the commit: these users have new notifications. */
-export function publishNotified(userIds: string[]) {
-  bus?.pubsub.publish('notifications:changed', { userIds });
-}
-
 /** A user's notifications: now, and again when a commit notifies them. */
-export function notificationsFeed<T>(userId: string, compute: () => Promise<T>): AsyncIterableIterator<T> {
-  return feed('notifications:changed', (p) => p.userIds.includes(userId), compute, 0);
-}
-
-/** After the commit: the pending drafts of `communityId` (null: unrouted) changed. */
-export function publishIntakeDraftsChanged(communityId: string | null) {
-  bus?.pubsub.publish('intakeDrafts:changed', { communityId });
+export function notificationsFeed<T>(bus: Bus, userId: string, compute: () => Promise<T>): AsyncIterableIterator<T> {
+  return feed(bus, 'notifications:changed', (p) => p.userIds.includes(userId), compute, 0);
 }
 
 /** Pending drafts: now, and again after changes in a community that `watches` accepts or in an unrouted draft (which every coordinator sees). */
-export function intakeDraftsFeed<T>(watches: (communityId: string) => boolean, compute: () => Promise<T>): AsyncIterableIterator<T> {
-  return feed('intakeDrafts:changed', (p) => p.communityId === null || watches(p.communityId), compute, 100);
+export function intakeDraftsFeed<T>(bus: Bus, watches: (communityId: string) => boolean, compute: () => Promise<T>): AsyncIterableIterator<T> {
+  return feed(bus, 'intakeDrafts:changed', (p) => p.communityId === null || watches(p.communityId), compute, 100);
 }

@@ -2,10 +2,9 @@
 // to every local subscriber. A commit anywhere publishes a wake-up; a slow poll is the
 // safety net when the bus is down. Subscribers that pass a cursor get the stored events
 // after it, then the live ones, with no gap and no duplicate at the seam.
-import { prisma } from '../db/client.ts';
 import { AppError } from '../errors.ts';
 import { isDatabaseUnavailable } from '../db/errors.ts';
-import type { Need, NeedEvent } from '../generated/prisma/client.ts';
+import type { Need, NeedEvent, PrismaClient } from '../generated/prisma/client.ts';
 import type { NeedCategory, NeedStatus } from '../generated/prisma/enums.ts';
 import type { BBox } from '../domain/geo.ts';
 import type { Bus } from './pubsub.ts';
@@ -46,10 +45,13 @@ export class EventStream {
   #again = false;
   #timer: NodeJS.Timeout | undefined;
   #unsubscribe: (() => void) | undefined;
-  #bus: Bus;
-  #pollMs: number;
+  #started = false;
+  readonly #prisma: PrismaClient;
+  readonly #bus: Bus;
+  readonly #pollMs: number;
 
-  constructor(bus: Bus, pollMs = 1_000) {
+  constructor(prisma: PrismaClient, bus: Bus, pollMs = 1_000) {
+    this.#prisma = prisma;
     this.#bus = bus;
     this.#pollMs = pollMs;
   }
@@ -63,7 +65,8 @@ export class EventStream {
   }
 
   async start(): Promise<void> {
-    const last = await prisma().needEvent.findFirst({ orderBy: { seq: 'desc' }, select: { seq: true } });
+    this.#started = true;
+    const last = await this.#prisma.needEvent.findFirst({ orderBy: { seq: 'desc' }, select: { seq: true } });
     this.#head = last?.seq ?? 0n;
     const iterator = this.#bus.pubsub.subscribe('events:committed')[Symbol.asyncIterator]();
     this.#unsubscribe = () => void iterator.return?.();
@@ -79,14 +82,15 @@ export class EventStream {
   }
 
   stop(): void {
+    this.#started = false;
     clearInterval(this.#timer);
     this.#unsubscribe?.();
     this.#listeners.clear();
   }
 
-  /** Called after a commit in this process: read now, and wake the other processes. */
+  /** Called after a commit in this process: read now (when reading), and wake the other processes. */
   announce(): void {
-    this.pull();
+    if (this.#started) void this.pull();
     this.#bus.pubsub.publish('events:committed', { seq: null });
   }
 
@@ -101,7 +105,7 @@ export class EventStream {
         do {
           this.#again = false;
           for (;;) {
-            const batch = (await prisma().needEvent.findMany({
+            const batch = (await this.#prisma.needEvent.findMany({
               where: { seq: { gt: this.#head } },
               orderBy: { seq: 'asc' },
               take: PAGE,
@@ -161,7 +165,7 @@ export class EventStream {
         if (after !== null && after < replayUpTo) {
           let from = after;
           while (!closed) {
-            const page = (await prisma().needEvent.findMany({
+            const page = (await stream.#prisma.needEvent.findMany({
               where: { seq: { gt: from, lte: replayUpTo } },
               orderBy: { seq: 'asc' },
               take: PAGE,
@@ -214,21 +218,6 @@ export class EventStream {
   }
 }
 
-let current: EventStream | undefined;
-
-export function setEventStream(stream: EventStream | undefined) {
-  current = stream;
-}
-
-export function eventStream(): EventStream {
-  if (!current) throw new Error('The event stream is not running.');
-  return current;
-}
-
-/** After a commit: wake this process's stream and the others'. No-op outside a server. */
-export function announceCommitted(): void {
-  current?.announce();
-}
 
 /** Maps a subscription's events, passing return() straight through so nothing leaks. */
 export function mapEvents<T>(source: AsyncIterableIterator<StreamEvent>, fn: (e: StreamEvent) => T): AsyncIterableIterator<T> {

@@ -1,5 +1,7 @@
 // HTTP endpoints for files: POST /api/import/{needs|volunteers|communities} (CSV body,
 // NDJSON report streamed back) and GET /api/export/{kind}.{csv|ndjson|json}.
+import { decodeGlobalID } from '@pothos/plugin-relay';
+import type { Services } from '../services.ts';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { once } from 'node:events';
 import { stringify } from 'csv-stringify';
@@ -9,9 +11,13 @@ import { importCsv, type ImportKind } from '../domain/imports.ts';
 import { exportRows, type ExportKind } from '../domain/exports.ts';
 import type { Period } from '../domain/indicators.ts';
 
+/** A community named by its global id (or, from a hand-written URL, by its database id). */
 const decodeId = (g: string) => {
-  const d = Buffer.from(g, 'base64').toString('utf8');
-  return d.includes(':') ? d.slice(d.indexOf(':') + 1) : g;
+  try {
+    return decodeGlobalID(g).id;
+  } catch {
+    return g;
+  }
 };
 
 async function write(res: ServerResponse, chunk: string) {
@@ -26,7 +32,7 @@ function fail(res: ServerResponse, status: number, code: string, message: string
   res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify({ errors: [{ message, extensions: { code } }] }));
 }
 
-export async function handleImport(req: IncomingMessage, res: ServerResponse, url: URL, viewer: Viewer | null) {
+export async function handleImport(s: Services, req: IncomingMessage, res: ServerResponse, url: URL, viewer: Viewer | null) {
   const kind = url.pathname.split('/').pop() as ImportKind;
   if (!['needs', 'volunteers', 'communities'].includes(kind)) return fail(res, 404, 'NOT_FOUND', 'Unknown import.');
   if (!viewer) return fail(res, 401, 'UNAUTHENTICATED', 'Sign in to import.');
@@ -40,7 +46,7 @@ export async function handleImport(req: IncomingMessage, res: ServerResponse, ur
   }
   const communityParam = url.searchParams.get('communityId');
   try {
-    const rows = importCsv(viewer, kind, req, { communityId: communityParam ? decodeId(communityParam) : undefined, mapping });
+    const rows = importCsv(s, viewer, kind, req, { communityId: communityParam ? decodeId(communityParam) : undefined, mapping });
     let started = false;
     for await (const row of rows) {
       if (!started) {
@@ -57,13 +63,13 @@ export async function handleImport(req: IncomingMessage, res: ServerResponse, ur
   }
 }
 
-export async function handleExport(res: ServerResponse, url: URL, viewer: Viewer | null) {
+export async function handleExport(s: Services, res: ServerResponse, url: URL, viewer: Viewer | null) {
   const match = url.pathname.match(/\/api\/export\/(needs|events|indicators|partnerships)\.(csv|ndjson|json)$/);
   if (!match) return fail(res, 404, 'NOT_FOUND', 'Unknown export: use /api/export/{needs|events|indicators|partnerships}.{csv|ndjson|json}.');
   if (!viewer) return fail(res, 401, 'UNAUTHENTICATED', 'Sign in to export.');
   const [, kind, format] = match as unknown as [string, ExportKind, 'csv' | 'ndjson' | 'json'];
   const communityIds = url.searchParams.getAll('communityId').map(decodeId);
-  const rows = exportRows(viewer, kind, {
+  const rows = exportRows(s, viewer, kind, {
     communityIds,
     includePrivate: url.searchParams.get('private') === '1',
     period: (url.searchParams.get('period') as Period | null) ?? undefined,

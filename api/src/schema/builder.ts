@@ -7,7 +7,7 @@ import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
 import ValidationPlugin from '@pothos/plugin-validation';
 import { DateTimeResolver } from 'graphql-scalars';
 import { AppError, ErrorCode } from '../errors.ts';
-import { prisma } from '../db/client.ts';
+import { processSettings } from '../config.ts';
 import type { Context } from '../context.ts';
 import type PrismaTypes from '../generated/pothos-prisma-types.ts';
 import { getDatamodel } from '../generated/pothos-prisma-types.ts';
@@ -63,11 +63,11 @@ export const builder = new SchemaBuilder<{
     },
   },
   prisma: {
-    client: () => prisma(),
+    client: (ctx) => ctx.services.prisma,
     dmmf: getDatamodel(),
     exposeDescriptions: false,
     filterConnectionTotalCount: true,
-    onUnusedQuery: process.env.NODE_ENV === 'production' ? null : 'warn',
+    onUnusedQuery: processSettings.warnUnusedQueries ? 'warn' : null,
   },
   relay: {
     clientMutationId: 'omit',

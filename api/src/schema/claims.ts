@@ -2,7 +2,6 @@
 import { z } from 'zod';
 import { builder } from './builder.ts';
 import { uuidId, uuidIds } from './ids.ts';
-import { prisma } from '../db/client.ts';
 import {
   assignNeed,
   claimNeed,
@@ -13,7 +12,6 @@ import {
   unassignClaim,
   verifyCompletion,
 } from '../domain/claims.ts';
-import { clock } from '../domain/clock.ts';
 import { isCoordinatorOf } from '../auth/viewer.ts';
 import { ClaimStatusEnum } from './enums.ts';
 import { NeedRef } from './needs.ts';
@@ -25,7 +23,7 @@ import type { Context } from '../context.ts';
 async function canSeeClaim(claim: Claim, ctx: Context): Promise<boolean> {
   if (!ctx.viewer) return false;
   if (claim.volunteerId === ctx.viewer.id || ctx.viewer.isAdmin) return true;
-  const need = await prisma().need.findUnique({ where: { id: claim.needId }, select: { communityId: true } });
+  const need = await ctx.services.prisma.need.findUnique({ where: { id: claim.needId }, select: { communityId: true } });
   return !!need && isCoordinatorOf(ctx.viewer, need.communityId);
 }
 
@@ -41,8 +39,8 @@ export const ClaimRef = builder.prismaNode('Claim', {
       nullable: true,
       authScopes: { signedIn: true },
       description: 'Time left before an unstarted claim expires and its slot reopens.',
-      resolve: (c) =>
-        c.status === 'ACTIVE' && c.expiresAt ? Math.max(0, Math.round((c.expiresAt.getTime() - clock.now().getTime()) / 1000)) : null,
+      resolve: (c, _args, ctx) =>
+        c.status === 'ACTIVE' && c.expiresAt ? Math.max(0, Math.round((c.expiresAt.getTime() - ctx.services.clock.now().getTime()) / 1000)) : null,
     }),
     startedAt: t.expose('startedAt', { type: 'DateTime', nullable: true, authScopes: { signedIn: true } }),
     completedAt: t.expose('completedAt', { type: 'DateTime', nullable: true, authScopes: { signedIn: true } }),
@@ -62,7 +60,7 @@ builder.queryField('myClaims', (t) =>
     description: "The viewer's claims, live ones first.",
     args: { live: t.arg.boolean({ defaultValue: true, description: 'Only ACTIVE and STARTED claims.' }) },
     resolve: (query, _root, args, ctx) =>
-      prisma().claim.findMany({
+      ctx.services.prisma.claim.findMany({
         ...query,
         where: { volunteerId: ctx.viewer!.id, ...(args.live ? { status: { in: ['ACTIVE', 'STARTED'] } } : {}) },
         orderBy: [{ claimedAt: 'desc' }],
@@ -86,7 +84,7 @@ builder.mutationFields((t) => ({
     authScopes: { signedIn: true },
     description: 'Take one slot of a need. Fails with CLAIM_CONFLICT when every slot is taken.',
     args: { needId: t.arg.globalID({ required: true, for: NeedRef, validate: uuidId }) },
-    resolve: async (_r, { needId }, ctx) => ({ claim: await claimNeed(ctx.viewer!, needId.id) }),
+    resolve: async (_r, { needId }, ctx) => ({ claim: await claimNeed(ctx.services, ctx.viewer!, needId.id) }),
   }),
   assignNeed: t.field({
     type: ClaimPayload,
@@ -95,25 +93,25 @@ builder.mutationFields((t) => ({
       needId: t.arg.globalID({ required: true, for: NeedRef, validate: uuidId }),
       volunteerId: t.arg.globalID({ required: true, for: UserRef, validate: uuidId }),
     },
-    resolve: async (_r, args, ctx) => ({ claim: await assignNeed(ctx.viewer!, args.needId.id, args.volunteerId.id) }),
+    resolve: async (_r, args, ctx) => ({ claim: await assignNeed(ctx.services, ctx.viewer!, args.needId.id, args.volunteerId.id) }),
   }),
   releaseClaim: t.field({
     type: ClaimPayload,
     authScopes: { signedIn: true },
     args: { claimId: t.arg.globalID({ required: true, for: ClaimRef, validate: uuidId }), reason: t.arg.string({ validate: reason }) },
-    resolve: async (_r, args, ctx) => ({ claim: await releaseClaim(ctx.viewer!, args.claimId.id, args.reason ?? null) }),
+    resolve: async (_r, args, ctx) => ({ claim: await releaseClaim(ctx.services, ctx.viewer!, args.claimId.id, args.reason ?? null) }),
   }),
   unassignClaim: t.field({
     type: ClaimPayload,
     authScopes: { anyCoordinator: true },
     args: { claimId: t.arg.globalID({ required: true, for: ClaimRef, validate: uuidId }), reason: t.arg.string({ validate: reason }) },
-    resolve: async (_r, args, ctx) => ({ claim: await unassignClaim(ctx.viewer!, args.claimId.id, args.reason ?? null) }),
+    resolve: async (_r, args, ctx) => ({ claim: await unassignClaim(ctx.services, ctx.viewer!, args.claimId.id, args.reason ?? null) }),
   }),
   startClaim: t.field({
     type: ClaimPayload,
     authScopes: { signedIn: true },
     args: { claimId: t.arg.globalID({ required: true, for: ClaimRef, validate: uuidId }) },
-    resolve: async (_r, args, ctx) => ({ claim: await startClaim(ctx.viewer!, args.claimId.id) }),
+    resolve: async (_r, args, ctx) => ({ claim: await startClaim(ctx.services, ctx.viewer!, args.claimId.id) }),
   }),
   completeClaim: t.field({
     type: ClaimPayload,
@@ -122,18 +120,18 @@ builder.mutationFields((t) => ({
       claimId: t.arg.globalID({ required: true, for: ClaimRef, validate: uuidId }),
       note: t.arg.string({ validate: z.string().trim().max(2_000, 'At most 2000 characters.') }),
     },
-    resolve: async (_r, args, ctx) => ({ claim: await completeClaim(ctx.viewer!, args.claimId.id, args.note ?? null) }),
+    resolve: async (_r, args, ctx) => ({ claim: await completeClaim(ctx.services, ctx.viewer!, args.claimId.id, args.note ?? null) }),
   }),
   extendClaim: t.field({
     type: ClaimPayload,
     authScopes: { signedIn: true },
     args: { claimId: t.arg.globalID({ required: true, for: ClaimRef, validate: uuidId }) },
-    resolve: async (_r, args, ctx) => ({ claim: await extendClaim(ctx.viewer!, args.claimId.id) }),
+    resolve: async (_r, args, ctx) => ({ claim: await extendClaim(ctx.services, ctx.viewer!, args.claimId.id) }),
   }),
   verifyCompletion: t.field({
     type: ClaimPayload,
     authScopes: { anyCoordinator: true },
     args: { claimId: t.arg.globalID({ required: true, for: ClaimRef, validate: uuidId }) },
-    resolve: async (_r, args, ctx) => ({ claim: await verifyCompletion(ctx.viewer!, args.claimId.id) }),
+    resolve: async (_r, args, ctx) => ({ claim: await verifyCompletion(ctx.services, ctx.viewer!, args.claimId.id) }),
   }),
 }));

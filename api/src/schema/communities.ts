@@ -1,7 +1,6 @@
 // Communities and memberships.
 import { builder } from './builder.ts';
 import { uuidId, uuidIds } from './ids.ts';
-import { prisma } from '../db/client.ts';
 import { z } from 'zod';
 import { badInput, forbidden, notFound } from '../errors.ts';
 import { isCoordinatorOf } from '../auth/viewer.ts';
@@ -48,7 +47,7 @@ builder.queryField('communities', (t) =>
   t.prismaField({
     type: ['Community'],
     authScopes: { public: true },
-    resolve: (query) => prisma().community.findMany({ ...query, orderBy: [{ area: 'asc' }, { name: 'asc' }] }),
+    resolve: (query, _parent, _args, ctx) => ctx.services.prisma.community.findMany({ ...query, orderBy: [{ area: 'asc' }, { name: 'asc' }] }),
   }),
 );
 
@@ -60,10 +59,10 @@ builder.mutationField('joinCommunity', (t) =>
     args: { communityId: t.arg.globalID({ required: true, for: CommunityRef, validate: uuidId }) },
     resolve: async (query, _root, { communityId }, ctx) => {
       const id = communityId.id;
-      const community = await prisma().community.findUnique({ where: { id }, select: { id: true } });
+      const community = await ctx.services.prisma.community.findUnique({ where: { id }, select: { id: true } });
       if (!community) throw notFound('Community');
       const viewerId = ctx.viewer!.id;
-      return prisma().membership.upsert({
+      return ctx.services.prisma.membership.upsert({
         ...query,
         where: { userId_communityId: { userId: viewerId, communityId: id } },
         create: { userId: viewerId, communityId: id, role: 'VOLUNTEER' },
@@ -91,10 +90,10 @@ builder.mutationField('createCommunity', (t) =>
     type: 'Community',
     authScopes: { admin: true },
     args: { input: t.arg({ type: CreateCommunityInput, required: true }) },
-    resolve: async (query, _root, { input }) => {
-      const taken = await prisma().community.findUnique({ where: { slug: input.slug }, select: { id: true } });
+    resolve: async (query, _root, { input }, ctx) => {
+      const taken = await ctx.services.prisma.community.findUnique({ where: { slug: input.slug }, select: { id: true } });
       if (taken) throw badInput('A community with this slug already exists.', 'slug');
-      return prisma().community.create({ ...query, data: { ...input, country: input.country ?? 'IL' } });
+      return ctx.services.prisma.community.create({ ...query, data: { ...input, country: input.country ?? 'IL' } });
     },
   }),
 );
@@ -112,9 +111,9 @@ builder.mutationField('setMembershipRole', (t) =>
     resolve: async (query, _root, args, ctx) => {
       const communityId = args.communityId.id;
       if (!isCoordinatorOf(ctx.viewer, communityId)) throw forbidden('manage members of this community');
-      const user = await prisma().user.findUnique({ where: { id: args.userId.id }, select: { id: true } });
+      const user = await ctx.services.prisma.user.findUnique({ where: { id: args.userId.id }, select: { id: true } });
       if (!user) throw notFound('User');
-      return prisma().membership.upsert({
+      return ctx.services.prisma.membership.upsert({
         ...query,
         where: { userId_communityId: { userId: user.id, communityId } },
         create: { userId: user.id, communityId, role: args.role },

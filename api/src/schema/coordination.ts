@@ -2,18 +2,17 @@
 import { z } from 'zod';
 import { builder } from './builder.ts';
 import { uuidId, uuidIds } from './ids.ts';
-import { prisma } from '../db/client.ts';
 import { dismissDuplicate, mergeNeeds } from '../domain/duplicates.ts';
 import { requestHandover, respondToHandover } from '../domain/handover.ts';
 import { askVolunteer, matchVolunteers, suggestedNeeds, type Reason } from '../domain/matching.ts';
-import { eventStream, refreshOn } from '../events/stream.ts';
+import { refreshOn } from '../events/stream.ts';
 import { isCoordinatorOf, isMemberOf } from '../auth/viewer.ts';
 import { CommunityRef } from './communities.ts';
 import { NeedRef, readsNeed } from './needs.ts';
 import { ClaimRef } from './claims.ts';
 import { UserRef } from './users.ts';
 import { scopeCommunities } from './dashboard.ts';
-import type { Need, User } from '../generated/prisma/client.ts';
+import type { Need, PrismaClient, User } from '../generated/prisma/client.ts';
 
 const DuplicateStatusEnum = builder.enumType('DuplicateStatus', { values: ['OPEN', 'MERGED', 'DISMISSED'] as const });
 const HandoverStatusEnum = builder.enumType('HandoverStatus', { values: ['PENDING', 'ACCEPTED', 'DECLINED', 'AUTO_APPROVED', 'CANCELLED'] as const });
@@ -32,8 +31,8 @@ const DuplicateCandidateRef = builder.prismaNode('DuplicateCandidate', {
   }),
 });
 
-const duplicatesQuery = (ids: string[]) =>
-  prisma().duplicateCandidate.findMany({
+const duplicatesQuery = (prisma: PrismaClient, ids: string[]) =>
+  prisma.duplicateCandidate.findMany({
     where: { communityId: { in: ids }, status: 'OPEN' },
     orderBy: [{ score: 'desc' }, { createdAt: 'desc' }],
     take: 200,
@@ -47,7 +46,7 @@ builder.queryField('duplicateCandidates', (t) =>
     args: { communityIds: t.arg.globalIDList({ for: CommunityRef, validate: uuidIds(100) }) },
     resolve: async (query, _root, args, ctx) => {
       const ids = await scopeCommunities(ctx, args.communityIds?.map((c) => c.id));
-      return prisma().duplicateCandidate.findMany({
+      return ctx.services.prisma.duplicateCandidate.findMany({
         ...query,
         where: { communityId: { in: ids }, status: 'OPEN' },
         orderBy: [{ score: 'desc' }, { createdAt: 'desc' }],
@@ -65,7 +64,7 @@ builder.subscriptionField('duplicateQueue', (t) =>
     args: { communityIds: t.arg.globalIDList({ for: CommunityRef, validate: uuidIds(100) }) },
     subscribe: async (_root, args, ctx) => {
       const ids = await scopeCommunities(ctx, args.communityIds?.map((c) => c.id));
-      return refreshOn(eventStream().subscribe({ communityIds: ids }, null), () => duplicatesQuery(ids), 500);
+      return refreshOn(ctx.services.stream.subscribe({ communityIds: ids }, null), () => duplicatesQuery(ctx.services.prisma, ids), 500);
     },
     resolve: (list) => list as never,
   }),
@@ -80,14 +79,14 @@ builder.mutationFields((t) => ({
       survivorId: t.arg.globalID({ required: true, for: NeedRef, validate: uuidId }),
       duplicateId: t.arg.globalID({ required: true, for: NeedRef, validate: uuidId }),
     },
-    resolve: (_root, args, ctx) => mergeNeeds(ctx.viewer!, args.survivorId.id, args.duplicateId.id),
+    resolve: (_root, args, ctx) => mergeNeeds(ctx.services, ctx.viewer!, args.survivorId.id, args.duplicateId.id),
   }),
   dismissDuplicate: t.prismaField({
     type: 'DuplicateCandidate',
     authScopes: { anyCoordinator: true },
     description: 'Not a duplicate: the pair is not flagged again.',
     args: { candidateId: t.arg.globalID({ required: true, for: DuplicateCandidateRef, validate: uuidId }) },
-    resolve: (_query, _root, args, ctx) => dismissDuplicate(ctx.viewer!, args.candidateId.id),
+    resolve: (_query, _root, args, ctx) => dismissDuplicate(ctx.services, ctx.viewer!, args.candidateId.id),
   }),
 }));
 
@@ -97,7 +96,7 @@ const HandoverRef = builder.prismaNode('HandoverRequest', {
   authScopes: async (h, ctx) => {
     if (!ctx.viewer) return false;
     if (h.requestedById === ctx.viewer.id || h.holderId === ctx.viewer.id) return true;
-    const need = await prisma().need.findUnique({ where: { id: h.needId }, select: { communityId: true } });
+    const need = await ctx.services.prisma.need.findUnique({ where: { id: h.needId }, select: { communityId: true } });
     return !!need && isCoordinatorOf(ctx.viewer, need.communityId);
   },
   fields: (t) => ({
@@ -118,7 +117,7 @@ builder.queryField('myHandoverRequests', (t) =>
     authScopes: { signedIn: true },
     description: 'Pending handovers the viewer asked for or must answer.',
     resolve: (query, _root, _args, ctx) =>
-      prisma().handoverRequest.findMany({
+      ctx.services.prisma.handoverRequest.findMany({
         ...query,
         where: { status: 'PENDING', OR: [{ holderId: ctx.viewer!.id }, { requestedById: ctx.viewer!.id }] },
         orderBy: { respondBy: 'asc' },
@@ -133,7 +132,7 @@ builder.prismaObjectField('Need', 'handoverClaimIds', (t) =>
     extensions: readsNeed('id', 'communityId'),
     resolve: async (n, _args, ctx) => {
       if (!isMemberOf(ctx.viewer, n.communityId)) return [];
-      const claims = await prisma().claim.findMany({
+      const claims = await ctx.services.prisma.claim.findMany({
         where: { needId: n.id, status: { in: ['ACTIVE', 'STARTED'] }, volunteerId: { not: ctx.viewer!.id } },
         select: { id: true },
         orderBy: { claimedAt: 'asc' },
@@ -152,7 +151,7 @@ builder.mutationFields((t) => ({
       claimId: t.arg.globalID({ required: true, for: ClaimRef, validate: uuidId }),
       note: t.arg.string({ validate: z.string().trim().max(500) }),
     },
-    resolve: (_query, _root, args, ctx) => requestHandover(ctx.viewer!, args.claimId.id, args.note ?? null),
+    resolve: (_query, _root, args, ctx) => requestHandover(ctx.services, ctx.viewer!, args.claimId.id, args.note ?? null),
   }),
   respondToHandover: t.prismaField({
     type: 'HandoverRequest',
@@ -161,7 +160,7 @@ builder.mutationFields((t) => ({
       requestId: t.arg.globalID({ required: true, for: HandoverRef, validate: uuidId }),
       accept: t.arg.boolean({ required: true }),
     },
-    resolve: (_query, _root, args, ctx) => respondToHandover(ctx.viewer!, args.requestId.id, args.accept),
+    resolve: (_query, _root, args, ctx) => respondToHandover(ctx.services, ctx.viewer!, args.requestId.id, args.accept),
   }),
 }));
 
@@ -201,14 +200,14 @@ builder.queryFields((t) => ({
       needId: t.arg.globalID({ required: true, for: NeedRef, validate: uuidId }),
       first: t.arg.int({ defaultValue: 10, validate: z.number().int().min(1).max(100) }),
     },
-    resolve: (_root, args, ctx) => matchVolunteers(ctx.viewer!, args.needId.id, args.first ?? 10),
+    resolve: (_root, args, ctx) => matchVolunteers(ctx.services, ctx.viewer!, args.needId.id, args.first ?? 10),
   }),
   suggestedNeeds: t.field({
     type: [NeedMatchRef],
     authScopes: { signedIn: true },
     description: "Open needs of the viewer's communities that suit them, best first.",
     args: { first: t.arg.int({ defaultValue: 10, validate: z.number().int().min(1).max(100) }) },
-    resolve: (_root, args, ctx) => suggestedNeeds(ctx.viewer!, args.first ?? 10),
+    resolve: (_root, args, ctx) => suggestedNeeds(ctx.services, ctx.viewer!, args.first ?? 10),
   }),
 }));
 
@@ -220,6 +219,6 @@ builder.mutationField('askVolunteer', (t) =>
       needId: t.arg.globalID({ required: true, for: NeedRef, validate: uuidId }),
       volunteerId: t.arg.globalID({ required: true, for: UserRef, validate: uuidId }),
     },
-    resolve: (_root, args, ctx) => askVolunteer(ctx.viewer!, args.needId.id, args.volunteerId.id),
+    resolve: (_root, args, ctx) => askVolunteer(ctx.services, ctx.viewer!, args.needId.id, args.volunteerId.id),
   }),
 );

@@ -2,15 +2,13 @@
 import { z } from 'zod';
 import { builder } from './builder.ts';
 import { uuidId, uuidIds } from './ids.ts';
-import { prisma } from '../db/client.ts';
 import { forbidden } from '../errors.ts';
 import { boardStats, type BoardStats } from '../domain/stats.ts';
-import { eventStream, refreshOn } from '../events/stream.ts';
+import { refreshOn } from '../events/stream.ts';
 import { coordinatedCommunityIds } from '../auth/viewer.ts';
 import { NeedCategoryEnum, UrgencyEnum } from './enums.ts';
 import { CommunityRef } from './communities.ts';
 import type { Context } from '../context.ts';
-import { clock } from '../domain/clock.ts';
 
 const CategoryCount = builder.objectRef<{ category: string; count: number }>('CategoryCount').implement({
   authScopes: { anyCoordinator: true },
@@ -32,7 +30,7 @@ const CommunityCount = builder.objectRef<{ communityId: string; count: number }>
     community: t.prismaField({
       type: 'Community',
       authScopes: { anyCoordinator: true },
-      resolve: (query, c) => prisma().community.findUniqueOrThrow({ ...query, where: { id: c.communityId } }),
+      resolve: (query, c, _args, ctx) => ctx.services.prisma.community.findUniqueOrThrow({ ...query, where: { id: c.communityId } }),
     }),
     count: t.exposeInt('count', { authScopes: { anyCoordinator: true } }),
   }),
@@ -64,8 +62,8 @@ const BoardStatsRef = builder.objectRef<BoardStats>('BoardStats').implement({
       authScopes: { anyCoordinator: true },
       description: 'Open critical needs nobody has claimed, oldest first.',
       args: { first: t.arg.int({ defaultValue: 20, validate: z.number().int().min(1).max(200) }) },
-      resolve: (query, s, args) =>
-        prisma().need.findMany({
+      resolve: (query, s, args, ctx) =>
+        ctx.services.prisma.need.findMany({
           ...query,
           where: { communityId: { in: s.communityIds }, status: 'OPEN', urgency: 'CRITICAL', activeClaims: 0 },
           orderBy: { createdAt: 'asc' },
@@ -80,13 +78,13 @@ const BoardStatsRef = builder.objectRef<BoardStats>('BoardStats').implement({
         olderThanHours: t.arg.int({ defaultValue: 24, validate: z.number().int().min(1).max(24 * 90) }),
         first: t.arg.int({ defaultValue: 20, validate: z.number().int().min(1).max(200) }),
       },
-      resolve: (query, s, args) =>
-        prisma().need.findMany({
+      resolve: (query, s, args, ctx) =>
+        ctx.services.prisma.need.findMany({
           ...query,
           where: {
             communityId: { in: s.communityIds },
             status: 'OPEN',
-            createdAt: { lt: new Date(clock.now().getTime() - (args.olderThanHours ?? 24) * 3_600_000) },
+            createdAt: { lt: new Date(ctx.services.clock.now().getTime() - (args.olderThanHours ?? 24) * 3_600_000) },
           },
           orderBy: [{ urgency: 'asc' }, { createdAt: 'asc' }],
           take: args.first ?? 20,
@@ -100,7 +98,7 @@ export async function scopeCommunities(ctx: Context, requested: string[] | undef
   const viewer = ctx.viewer!;
   if (viewer.isAdmin) {
     if (requested?.length) return requested;
-    return (await prisma().community.findMany({ select: { id: true } })).map((c) => c.id);
+    return (await ctx.services.prisma.community.findMany({ select: { id: true } })).map((c) => c.id);
   }
   const mine = coordinatedCommunityIds(viewer);
   if (!requested?.length) return mine;
@@ -114,7 +112,7 @@ builder.queryField('boardStats', (t) =>
     type: BoardStatsRef,
     authScopes: { anyCoordinator: true },
     args: { communityIds: t.arg.globalIDList({ for: CommunityRef, validate: uuidIds(100) }) },
-    resolve: async (_root, args, ctx) => boardStats(await scopeCommunities(ctx, args.communityIds?.map((c) => c.id))),
+    resolve: async (_root, args, ctx) => boardStats(ctx.services, await scopeCommunities(ctx, args.communityIds?.map((c) => c.id))),
   }),
 );
 
@@ -126,7 +124,7 @@ builder.subscriptionField('boardStats', (t) =>
     args: { communityIds: t.arg.globalIDList({ for: CommunityRef, validate: uuidIds(100) }) },
     subscribe: async (_root, args, ctx) => {
       const ids = await scopeCommunities(ctx, args.communityIds?.map((c) => c.id));
-      return refreshOn(eventStream().subscribe({ communityIds: ids }, null), () => boardStats(ids), 500);
+      return refreshOn(ctx.services.stream.subscribe({ communityIds: ids }, null), () => boardStats(ctx.services, ids), 500);
     },
     resolve: (s: BoardStats) => s,
   }),
@@ -141,7 +139,7 @@ builder.queryField('privateAccessLog', (t) =>
     args: { communityIds: t.arg.globalIDList({ for: CommunityRef, validate: uuidIds(100) }) },
     resolve: async (query, _root, args, ctx) => {
       const ids = await scopeCommunities(ctx, args.communityIds?.map((c) => c.id));
-      return prisma().privateAccessLog.findMany({ ...query, where: { need: { communityId: { in: ids } } }, orderBy: { at: 'desc' } });
+      return ctx.services.prisma.privateAccessLog.findMany({ ...query, where: { need: { communityId: { in: ids } } }, orderBy: { at: 'desc' } });
     },
   }),
 );

@@ -1,11 +1,11 @@
 // The event stream: each need's history, and the live subscriptions that replay from a
 // cursor and then follow the outbox (events/stream.ts).
+import { encodeGlobalID } from '@pothos/plugin-relay';
 import { z } from 'zod';
 import { builder } from './builder.ts';
 import { uuidId, uuidIds } from './ids.ts';
-import { prisma } from '../db/client.ts';
 import { AppError, ErrorCode } from '../errors.ts';
-import { eventStream, mapEvents, type EventFilter, type StreamEvent } from '../events/stream.ts';
+import { mapEvents, type EventFilter, type StreamEvent } from '../events/stream.ts';
 import { NeedCategoryEnum, NeedEventTypeEnum, NeedStatusEnum } from './enums.ts';
 import { BBoxInput, NeedRef } from './needs.ts';
 import { CommunityRef } from './communities.ts';
@@ -32,7 +32,7 @@ export const NeedEventRef = builder.prismaObject('NeedEvent', {
     needId: t.string({
       authScopes: { public: true },
       description: 'Global id of the need.',
-      resolve: (e) => Buffer.from(`Need:${e.needId}`).toString('base64'),
+      resolve: (e) => encodeGlobalID('Need', e.needId),
     }),
     reason: t.string({
       nullable: true,
@@ -44,7 +44,7 @@ export const NeedEventRef = builder.prismaObject('NeedEvent', {
         if (!ctx.viewer) return false;
         if (isCoordinatorOf(ctx.viewer, e.communityId) || e.actorId === ctx.viewer.id) return true;
         if (!e.claimId) return false;
-        const claim = await prisma().claim.findUnique({ where: { id: e.claimId }, select: { volunteerId: true } });
+        const claim = await ctx.services.prisma.claim.findUnique({ where: { id: e.claimId }, select: { volunteerId: true } });
         return claim?.volunteerId === ctx.viewer.id;
       },
       resolve: (e) => eventReason(e),
@@ -53,7 +53,7 @@ export const NeedEventRef = builder.prismaObject('NeedEvent', {
     need: t.field({
       type: NeedRef,
       authScopes: { public: true },
-      resolve: (e) => ('need' in e && e.need ? (e as StreamEvent).need : prisma().need.findUniqueOrThrow({ where: { id: e.needId } })),
+      resolve: (e, _args, ctx) => ('need' in e && e.need ? (e as StreamEvent).need : ctx.services.prisma.need.findUniqueOrThrow({ where: { id: e.needId } })),
     }),
   }),
 });
@@ -80,7 +80,7 @@ builder.subscriptionFields((t) => ({
       filter: t.arg({ type: NeedEventFilter }),
       after: t.arg.string({ validate: cursorArg }),
     },
-    subscribe: (_root, args) => {
+    subscribe: (_root, args, ctx) => {
       const f = args.filter;
       const filter: EventFilter = {
         needIds: f?.needIds?.map((n) => n.id),
@@ -89,7 +89,7 @@ builder.subscriptionFields((t) => ({
         statuses: f?.statuses,
         bbox: f?.bbox,
       };
-      return eventStream().subscribe(filter, args.after ? BigInt(args.after) : null);
+      return ctx.services.stream.subscribe(filter, args.after ? BigInt(args.after) : null);
     },
     resolve: (e: NeedEvent) => e,
   }),
@@ -98,10 +98,10 @@ builder.subscriptionFields((t) => ({
     authScopes: { public: true },
     description: 'The need, each time it changes.',
     args: { id: t.arg.globalID({ required: true, for: NeedRef, validate: uuidId }) },
-    subscribe: async (_root, { id }) => {
-      const exists = await prisma().need.findUnique({ where: { id: id.id }, select: { id: true } });
+    subscribe: async (_root, { id }, ctx) => {
+      const exists = await ctx.services.prisma.need.findUnique({ where: { id: id.id }, select: { id: true } });
       if (!exists) throw new AppError(ErrorCode.NOT_FOUND, 'Need was not found.');
-      return mapEvents(eventStream().subscribe({ needIds: [id.id] }, null), (e) => e.need);
+      return mapEvents(ctx.services.stream.subscribe({ needIds: [id.id] }, null), (e) => e.need);
     },
     resolve: (need) => need,
   }),
@@ -112,6 +112,6 @@ builder.queryField('latestEventCursor', (t) =>
     nullable: true,
     authScopes: { public: true },
     description: 'The cursor of the newest stored event: load a view, then subscribe with `after` set to this.',
-    resolve: async () => (await prisma().needEvent.findFirst({ orderBy: { seq: 'desc' }, select: { seq: true } }))?.seq.toString() ?? null,
+    resolve: async (_parent, _args, ctx) => (await ctx.services.prisma.needEvent.findFirst({ orderBy: { seq: 'desc' }, select: { seq: true } }))?.seq.toString() ?? null,
   }),
 );

@@ -1,14 +1,17 @@
 // Global ids decode to a type name and a database id; ours are UUIDs, and anything else is
 // bad input (said so), never a database error (masked). Validation may see the id before
 // or after decoding, so both forms are accepted.
+import { decodeGlobalID } from '@pothos/plugin-relay';
 import { z } from 'zod';
 
 const isUuid = (v: unknown) => z.uuid().safeParse(v).success;
 
 function decodesToUuid(globalId: string): boolean {
-  const decoded = Buffer.from(globalId, 'base64').toString('utf8');
-  const colon = decoded.indexOf(':');
-  return colon > 0 && isUuid(decoded.slice(colon + 1));
+  try {
+    return isUuid(decodeGlobalID(globalId).id);
+  } catch {
+    return false;
+  }
 }
 
 export const uuidId = z.custom<unknown>(

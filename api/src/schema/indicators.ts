@@ -3,7 +3,6 @@
 import { z } from 'zod';
 import { builder } from './builder.ts';
 import { uuidId, uuidIds } from './ids.ts';
-import { prisma } from '../db/client.ts';
 import { forbidden } from '../errors.ts';
 import { needIndicators, needsBehind, volunteerIndicators, type IndicatorRow, type VolunteerRow } from '../domain/indicators.ts';
 import { isCoordinatorOf } from '../auth/viewer.ts';
@@ -17,7 +16,7 @@ const MeasureEnum = builder.enumType('IndicatorMeasure', { values: ['RECEIVED', 
 const NeedIndicatorRef = builder.objectRef<IndicatorRow>('NeedIndicator').implement({
   authScopes: { anyCoordinator: true },
   fields: (t) => ({
-    community: t.prismaField({ type: 'Community', authScopes: { anyCoordinator: true }, resolve: (q, r) => prisma().community.findUniqueOrThrow({ ...q, where: { id: r.communityId } }) }),
+    community: t.prismaField({ type: 'Community', authScopes: { anyCoordinator: true }, resolve: (q, r, _args, ctx) => ctx.services.prisma.community.findUniqueOrThrow({ ...q, where: { id: r.communityId } }) }),
     periodStart: t.expose('periodStart', { type: 'DateTime', authScopes: { anyCoordinator: true } }),
     category: t.expose('category', { type: NeedCategoryEnum, nullable: true, authScopes: { anyCoordinator: true }, description: 'Null: all categories.' }),
     needsReceived: t.exposeInt('needsReceived', { authScopes: { anyCoordinator: true } }),
@@ -37,7 +36,7 @@ const NeedIndicatorRef = builder.objectRef<IndicatorRow>('NeedIndicator').implem
 const VolunteerIndicatorRef = builder.objectRef<VolunteerRow>('VolunteerIndicator').implement({
   authScopes: { anyCoordinator: true },
   fields: (t) => ({
-    community: t.prismaField({ type: 'Community', authScopes: { anyCoordinator: true }, resolve: (q, r) => prisma().community.findUniqueOrThrow({ ...q, where: { id: r.communityId } }) }),
+    community: t.prismaField({ type: 'Community', authScopes: { anyCoordinator: true }, resolve: (q, r, _args, ctx) => ctx.services.prisma.community.findUniqueOrThrow({ ...q, where: { id: r.communityId } }) }),
     periodStart: t.expose('periodStart', { type: 'DateTime', authScopes: { anyCoordinator: true } }),
     active: t.exposeInt('active', { authScopes: { anyCoordinator: true }, description: 'Volunteers who claimed in the period.' }),
     returning: t.exposeInt('returning', { authScopes: { anyCoordinator: true }, description: 'Of them, those who had claimed in an earlier period.' }),
@@ -61,7 +60,7 @@ builder.queryFields((t) => ({
       to: t.arg({ type: 'DateTime', required: true, validate: range.to }),
     },
     validate: z.looseObject({ from: z.date(), to: z.date() }).refine((a) => a.to > a.from, { message: 'to must be after from.', path: ['to'] }),
-    resolve: async (_root, a, ctx) => needIndicators(await scopeCommunities(ctx, a.communityIds?.map((c) => c.id)), a.period, a.from, a.to),
+    resolve: async (_root, a, ctx) => needIndicators(ctx.services, await scopeCommunities(ctx, a.communityIds?.map((c) => c.id)), a.period, a.from, a.to),
   }),
   volunteerIndicators: t.field({
     type: [VolunteerIndicatorRef],
@@ -72,7 +71,7 @@ builder.queryFields((t) => ({
       from: t.arg({ type: 'DateTime', required: true }),
       to: t.arg({ type: 'DateTime', required: true }),
     },
-    resolve: async (_root, a, ctx) => volunteerIndicators(await scopeCommunities(ctx, a.communityIds?.map((c) => c.id)), a.period, a.from, a.to),
+    resolve: async (_root, a, ctx) => volunteerIndicators(ctx.services, await scopeCommunities(ctx, a.communityIds?.map((c) => c.id)), a.period, a.from, a.to),
   }),
   indicatorNeeds: t.prismaField({
     type: ['Need'],
@@ -87,8 +86,8 @@ builder.queryFields((t) => ({
     },
     resolve: async (query, _root, a, ctx) => {
       if (!isCoordinatorOf(ctx.viewer, a.communityId.id)) throw forbidden("see this community's figures");
-      const ids = await needsBehind(a.communityId.id, a.period, a.periodStart, a.measure, a.category ?? null);
-      return prisma().need.findMany({ ...query, where: { id: { in: ids } }, orderBy: { createdAt: 'asc' } });
+      const ids = await needsBehind(ctx.services, a.communityId.id, a.period, a.periodStart, a.measure, a.category ?? null);
+      return ctx.services.prisma.need.findMany({ ...query, where: { id: { in: ids } }, orderBy: { createdAt: 'asc' } });
     },
   }),
 }));

@@ -2,7 +2,6 @@
 import { z } from 'zod';
 import { builder } from './builder.ts';
 import { uuidId, uuidIds } from './ids.ts';
-import { prisma } from '../db/client.ts';
 import { confirmDraft, rejectDraft } from '../domain/intake.ts';
 import { intakeDraftsFeed } from '../events/feeds.ts';
 import { isCoordinatorOf } from '../auth/viewer.ts';
@@ -44,7 +43,7 @@ builder.queryField('intakeDrafts', (t) =>
     args: { communityIds: t.arg.globalIDList({ for: CommunityRef, validate: uuidIds(100) }) },
     resolve: async (query, _root, args, ctx) => {
       const ids = await scopeCommunities(ctx, args.communityIds?.map((c) => c.id));
-      return prisma().intakeDraft.findMany({ ...query, ...pendingDrafts(ids) });
+      return ctx.services.prisma.intakeDraft.findMany({ ...query, ...pendingDrafts(ids) });
     },
   }),
 );
@@ -62,8 +61,9 @@ builder.subscriptionField('intakeDraftsChanged', (t) =>
       const everything = ctx.viewer!.isAdmin && !requested?.length;
       const watched = new Set(ids);
       return intakeDraftsFeed(
+        ctx.services.bus,
         (communityId) => everything || watched.has(communityId),
-        async () => prisma().intakeDraft.findMany(pendingDrafts(everything ? await scopeCommunities(ctx, undefined) : ids)),
+        async () => ctx.services.prisma.intakeDraft.findMany(pendingDrafts(everything ? await scopeCommunities(ctx, undefined) : ids)),
       );
     },
     resolve: (list) => list,
@@ -79,7 +79,7 @@ builder.mutationFields((t) => ({
       draftId: t.arg.globalID({ required: true, for: IntakeDraftRef, validate: uuidId }),
       input: t.arg({ type: CreateNeedInput, required: true }),
     },
-    resolve: (_root, { draftId, input }, ctx) => confirmDraft(ctx.viewer!, draftId.id, { ...input, communityId: input.communityId.id }),
+    resolve: (_root, { draftId, input }, ctx) => confirmDraft(ctx.services, ctx.viewer!, draftId.id, { ...input, communityId: input.communityId.id }),
   }),
   rejectIntakeDraft: t.prismaField({
     type: 'IntakeDraft',
@@ -88,6 +88,6 @@ builder.mutationFields((t) => ({
       draftId: t.arg.globalID({ required: true, for: IntakeDraftRef, validate: uuidId }),
       reason: t.arg.string({ description: 'Why the text is not a need, for the record.', validate: z.string().trim().max(500, 'At most 500 characters.') }),
     },
-    resolve: (_query, _root, { draftId, reason }, ctx) => rejectDraft(ctx.viewer!, draftId.id, reason?.trim() || null),
+    resolve: (_query, _root, { draftId, reason }, ctx) => rejectDraft(ctx.services, ctx.viewer!, draftId.id, reason?.trim() || null),
   }),
 }));

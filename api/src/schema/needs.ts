@@ -5,13 +5,11 @@ import type { GraphQLObjectType, GraphQLResolveInfo } from 'graphql';
 import { builder } from './builder.ts';
 import { uuidId, uuidIds } from './ids.ts';
 import { omitUnread, reads } from './columns.ts';
-import { prisma } from '../db/client.ts';
 import { badInput, notFound } from '../errors.ts';
 import { bboxAround, distanceKm } from '../domain/geo.ts';
 import { cancelNeed, createNeed, reopenNeed, updateNeed } from '../domain/needs.ts';
 import { historyNeedIds, survivorOf } from '../domain/duplicates.ts';
 import { needFieldRules, phoneRule, windowRule } from '../domain/needRules.ts';
-import { clock } from '../domain/clock.ts';
 import { isCoordinatorOf } from '../auth/viewer.ts';
 import { NeedCategoryEnum, NeedStatusEnum, UrgencyEnum } from './enums.ts';
 import { CommunityRef } from './communities.ts';
@@ -77,7 +75,7 @@ export const NeedRef = builder.prismaNode('Need', {
       authScopes: async (n, _args, ctx) => canSeePrivate(n, ctx),
       extensions: readsNeed('id', 'communityId', 'lat', 'lng', 'address', 'requesterName', 'requesterPhone', 'requesterEmail'),
       resolve: async (n, _a, ctx) => {
-        await prisma().privateAccessLog.create({ data: { needId: n.id, userId: ctx.viewer!.id, at: clock.now() } });
+        await ctx.services.prisma.privateAccessLog.create({ data: { needId: n.id, userId: ctx.viewer!.id, at: ctx.services.clock.now() } });
         return { needId: n.id, lat: n.lat, lng: n.lng, address: n.address, requesterName: n.requesterName, requesterPhone: n.requesterPhone, requesterEmail: n.requesterEmail };
       },
     }),
@@ -93,7 +91,7 @@ export const NeedRef = builder.prismaNode('Need', {
       authScopes: { public: true },
       description: 'All shifts of the series this need belongs to, in order (empty for a one-off need).',
       extensions: readsNeed('seriesId'),
-      resolve: (query, n) => (n.seriesId ? prisma().need.findMany({ ...query, where: { seriesId: n.seriesId }, orderBy: { occurrenceAt: 'asc' } }) : []),
+      resolve: (query, n, _args, ctx) => (n.seriesId ? ctx.services.prisma.need.findMany({ ...query, where: { seriesId: n.seriesId }, orderBy: { occurrenceAt: 'asc' } }) : []),
     }),
     mergedInto: t.relation('mergedInto', {
       nullable: true,
@@ -107,8 +105,8 @@ export const NeedRef = builder.prismaNode('Need', {
       authScopes: { public: true },
       description: "The need's history, oldest first, including the history of needs merged into it.",
       extensions: readsNeed('id'),
-      resolve: async (query, n) =>
-        prisma().needEvent.findMany({ ...query, where: { needId: { in: await historyNeedIds(n.id) } }, orderBy: { seq: 'asc' } }),
+      resolve: async (query, n, _args, ctx) =>
+        ctx.services.prisma.needEvent.findMany({ ...query, where: { needId: { in: await historyNeedIds(ctx.services, n.id) } }, orderBy: { seq: 'asc' } }),
     }),
   }),
 });
@@ -197,7 +195,7 @@ builder.queryFields((t) => ({
     authScopes: { public: true },
     args: { id: t.arg.globalID({ required: true, for: NeedRef, validate: uuidId }) },
     description: 'A need by id; the id of a need merged into another leads to the survivor.',
-    resolve: async (query, _root, { id }) => prisma().need.findUnique({ ...query, where: { id: await survivorOf(id.id) } }),
+    resolve: async (query, _root, { id }, ctx) => ctx.services.prisma.need.findUnique({ ...query, where: { id: await survivorOf(ctx.services, id.id) } }),
   }),
   needs: t.prismaConnection({
     type: 'Need',
@@ -209,9 +207,9 @@ builder.queryFields((t) => ({
       filter: t.arg({ type: NeedFilter }),
       sort: t.arg({ type: NeedSort, defaultValue: 'URGENCY' }),
     },
-    totalCount: (_root, args) => prisma().need.count({ where: needWhere(args.filter) }),
-    resolve: (query, _root, args, _ctx, info) =>
-      prisma().need.findMany({
+    totalCount: (_root, args, ctx) => ctx.services.prisma.need.count({ where: needWhere(args.filter) }),
+    resolve: (query, _root, args, ctx, info) =>
+      ctx.services.prisma.need.findMany({
         ...readingOnlySelected(query, info, ['edges', 'node'], ['id']),
         where: needWhere(args.filter),
         orderBy: sortOrders[args.sort ?? 'URGENCY'],
@@ -227,10 +225,10 @@ builder.queryFields((t) => ({
       filter: t.arg({ type: NeedFilter }),
       first: t.arg.int({ defaultValue: 50, validate: z.number().int().min(1).max(500) }),
     },
-    resolve: async (query, _root, args, _ctx, info) => {
+    resolve: async (query, _root, args, ctx, info) => {
       const box = bboxAround(args.point, args.radiusKm);
       const where = needWhere({ ...args.filter, bbox: box });
-      const rows = await prisma().need.findMany({ ...readingOnlySelected(query, info, [], ['id', 'publicLat', 'publicLng']), where, take: 5_000 });
+      const rows = await ctx.services.prisma.need.findMany({ ...readingOnlySelected(query, info, [], ['id', 'publicLat', 'publicLng']), where, take: 5_000 });
       return rows
         .map((n) => ({ n, d: distanceKm(args.point, { lat: n.publicLat, lng: n.publicLng }) }))
         .filter((x) => x.d <= args.radiusKm)
@@ -301,7 +299,7 @@ builder.mutationFields((t) => ({
     description: 'Intake: a coordinator or hotline operator records a need on behalf of a requester.',
     args: { input: t.arg({ type: CreateNeedInput, required: true }) },
     resolve: async (_root, { input }, ctx) => ({
-      need: await createNeed(ctx.viewer!, { ...input, communityId: input.communityId.id }),
+      need: await createNeed(ctx.services, ctx.viewer!, { ...input, communityId: input.communityId.id }),
     }),
   }),
   updateNeed: t.field({
@@ -311,7 +309,7 @@ builder.mutationFields((t) => ({
     resolve: async (_root, { id, input }, ctx) => {
       const patch = Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined));
       if (Object.keys(patch).length === 0) throw badInput('Nothing to change.');
-      return { need: await updateNeed(ctx.viewer!, id.id, patch) };
+      return { need: await updateNeed(ctx.services, ctx.viewer!, id.id, patch) };
     },
   }),
   cancelNeed: t.field({
@@ -321,13 +319,13 @@ builder.mutationFields((t) => ({
       id: t.arg.globalID({ required: true, for: NeedRef, validate: uuidId }),
       reason: t.arg.string({ validate: z.string().trim().max(500) }),
     },
-    resolve: async (_root, { id, reason }, ctx) => ({ need: await cancelNeed(ctx.viewer!, id.id, reason ?? null) }),
+    resolve: async (_root, { id, reason }, ctx) => ({ need: await cancelNeed(ctx.services, ctx.viewer!, id.id, reason ?? null) }),
   }),
   reopenNeed: t.field({
     type: NeedPayload,
     authScopes: { anyCoordinator: true },
     args: { id: t.arg.globalID({ required: true, for: NeedRef, validate: uuidId }) },
-    resolve: async (_root, { id }, ctx) => ({ need: await reopenNeed(ctx.viewer!, id.id) }),
+    resolve: async (_root, { id }, ctx) => ({ need: await reopenNeed(ctx.services, ctx.viewer!, id.id) }),
   }),
 }));
 

@@ -1,11 +1,11 @@
 // Notifications: the viewer's list, read marks, preferences, and a live feed.
+import { decodeGlobalID, encodeGlobalID } from '@pothos/plugin-relay';
 import { z } from 'zod';
 import { builder } from './builder.ts';
 import { uuidIds } from './ids.ts';
-import { prisma } from '../db/client.ts';
-import { clock } from '../domain/clock.ts';
 import { notificationsFeed } from '../events/feeds.ts';
 import { NotificationKindEnum } from './enums.ts';
+import type { PrismaClient } from '../generated/prisma/client.ts';
 
 
 const NotificationRef = builder.prismaNode('Notification', {
@@ -21,13 +21,13 @@ const NotificationRef = builder.prismaNode('Notification', {
     needId: t.string({
       nullable: true,
       authScopes: { signedIn: true },
-      resolve: (n) => (n.needId ? Buffer.from(`Need:${n.needId}`).toString('base64') : null),
+      resolve: (n) => (n.needId ? encodeGlobalID('Need', n.needId) : null),
     }),
   }),
 });
 
-const listFor = (userId: string, unreadOnly: boolean, first: number) =>
-  prisma().notification.findMany({ where: { userId, ...(unreadOnly ? { readAt: null } : {}) }, orderBy: { createdAt: 'desc' }, take: first });
+const listFor = (prisma: PrismaClient, userId: string, unreadOnly: boolean, first: number) =>
+  prisma.notification.findMany({ where: { userId, ...(unreadOnly ? { readAt: null } : {}) }, orderBy: { createdAt: 'desc' }, take: first });
 
 builder.queryField('myNotifications', (t) =>
   t.prismaField({
@@ -38,7 +38,7 @@ builder.queryField('myNotifications', (t) =>
       first: t.arg.int({ defaultValue: 50, validate: z.number().int().min(1).max(200) }),
     },
     resolve: (query, _root, args, ctx) =>
-      prisma().notification.findMany({
+      ctx.services.prisma.notification.findMany({
         ...query,
         where: { userId: ctx.viewer!.id, ...(args.unreadOnly ? { readAt: null } : {}) },
         orderBy: { createdAt: 'desc' },
@@ -53,10 +53,10 @@ builder.mutationField('markNotificationsRead', (t) =>
     description: 'Marks the given notifications (or all, when none are given) as read; returns how many.',
     args: { ids: t.arg.idList({ validate: uuidIds(200) }) },
     resolve: async (_root, args, ctx) => {
-      const ids = args.ids?.map((g) => Buffer.from(String(g), 'base64').toString().split(':')[1]!);
-      const r = await prisma().notification.updateMany({
+      const ids = args.ids?.map((g) => decodeGlobalID(String(g)).id);
+      const r = await ctx.services.prisma.notification.updateMany({
         where: { userId: ctx.viewer!.id, readAt: null, ...(ids ? { id: { in: ids } } : {}) },
-        data: { readAt: clock.now() },
+        data: { readAt: ctx.services.clock.now() },
       });
       return r.count;
     },
@@ -68,7 +68,7 @@ builder.subscriptionField('myNotifications', (t) =>
     type: [NotificationRef],
     authScopes: { signedIn: true },
     description: "The viewer's unread notifications now, and again whenever one arrives.",
-    subscribe: (_root, _args, ctx) => notificationsFeed(ctx.viewer!.id, () => listFor(ctx.viewer!.id, true, 50)),
+    subscribe: (_root, _args, ctx) => notificationsFeed(ctx.services.bus, ctx.viewer!.id, () => listFor(ctx.services.prisma, ctx.viewer!.id, true, 50)),
     resolve: (list) => list,
   }),
 );

@@ -2,11 +2,9 @@
 import { z } from 'zod';
 import { builder } from './builder.ts';
 import { uuidId } from './ids.ts';
-import { prisma } from '../db/client.ts';
 import { badInput, forbidden, notFound } from '../errors.ts';
 import { canManagePartnership, createPartnership, CURRENCY, goalProgress, partnershipFinances, partnershipFor, sumByCurrency, type Money } from '../domain/partnerships.ts';
 import { isCoordinatorOf } from '../auth/viewer.ts';
-import { clock } from '../domain/clock.ts';
 import { CommunityRef } from './communities.ts';
 import { NeedRef } from './needs.ts';
 import type { Context } from '../context.ts';
@@ -37,8 +35,8 @@ const PartnershipRef = builder.prismaNode('Partnership', {
   nullable: true,
   authScopes: (p, ctx) => canSee(p, ctx),
   fields: (t) => ({
-    israeliCommunity: t.prismaField({ type: 'Community', authScopes: { signedIn: true }, resolve: (q, p) => prisma().community.findUniqueOrThrow({ ...q, where: { id: p.israeliCommunityId } }) }),
-    abroadCommunity: t.prismaField({ type: 'Community', authScopes: { signedIn: true }, resolve: (q, p) => prisma().community.findUniqueOrThrow({ ...q, where: { id: p.abroadCommunityId } }) }),
+    israeliCommunity: t.prismaField({ type: 'Community', authScopes: { signedIn: true }, resolve: (q, p, _args, ctx) => ctx.services.prisma.community.findUniqueOrThrow({ ...q, where: { id: p.israeliCommunityId } }) }),
+    abroadCommunity: t.prismaField({ type: 'Community', authScopes: { signedIn: true }, resolve: (q, p, _args, ctx) => ctx.services.prisma.community.findUniqueOrThrow({ ...q, where: { id: p.abroadCommunityId } }) }),
     startDate: t.expose('startDate', { type: 'DateTime', authScopes: { signedIn: true } }),
     termYears: t.exposeInt('termYears', { authScopes: { signedIn: true } }),
     endDate: t.field({
@@ -52,9 +50,9 @@ const PartnershipRef = builder.prismaNode('Partnership', {
     goals: t.relation('goals', { authScopes: { signedIn: true }, query: { orderBy: { createdAt: 'asc' } } }),
     pledges: t.relation('pledges', { authScopes: { signedIn: true }, query: { orderBy: [{ year: 'asc' }, { currency: 'asc' }] } }),
     disbursements: t.relation('disbursements', { authScopes: { signedIn: true }, query: { orderBy: { paidAt: 'asc' } } }),
-    pledged: t.field({ type: [MoneyRef], authScopes: { signedIn: true }, resolve: async (p) => (await partnershipFinances(p.id)).pledged }),
-    disbursed: t.field({ type: [MoneyRef], authScopes: { signedIn: true }, resolve: async (p) => (await partnershipFinances(p.id)).disbursed }),
-    remaining: t.field({ type: [MoneyRef], authScopes: { signedIn: true }, description: 'Pledged minus disbursed, per currency.', resolve: async (p) => (await partnershipFinances(p.id)).remaining }),
+    pledged: t.field({ type: [MoneyRef], authScopes: { signedIn: true }, resolve: async (p, _args, ctx) => (await partnershipFinances(ctx.services, p.id)).pledged }),
+    disbursed: t.field({ type: [MoneyRef], authScopes: { signedIn: true }, resolve: async (p, _args, ctx) => (await partnershipFinances(ctx.services, p.id)).disbursed }),
+    remaining: t.field({ type: [MoneyRef], authScopes: { signedIn: true }, description: 'Pledged minus disbursed, per currency.', resolve: async (p, _args, ctx) => (await partnershipFinances(ctx.services, p.id)).remaining }),
   }),
 });
 
@@ -101,8 +99,8 @@ const GoalRef = builder.prismaNode('RecoveryGoal', {
     disbursed: t.field({
       type: [MoneyRef],
       authScopes: { signedIn: true },
-      resolve: async (g) => {
-        const rows = await prisma().disbursement.groupBy({ by: ['currency'], where: { goalId: g.id }, _sum: { amountMinor: true } });
+      resolve: async (g, _args, ctx) => {
+        const rows = await ctx.services.prisma.disbursement.groupBy({ by: ['currency'], where: { goalId: g.id }, _sum: { amountMinor: true } });
         return rows.map((r) => ({ currency: r.currency, amountMinor: r._sum.amountMinor ?? 0n }));
       },
     }),
@@ -110,13 +108,13 @@ const GoalRef = builder.prismaNode('RecoveryGoal', {
     progress: t.float({
       authScopes: { public: true },
       description: 'Share of milestones done, 0–1.',
-      resolve: async (g) => goalProgress(await prisma().milestone.findMany({ where: { goalId: g.id }, select: { doneAt: true } })),
+      resolve: async (g, _args, ctx) => goalProgress(await ctx.services.prisma.milestone.findMany({ where: { goalId: g.id }, select: { doneAt: true } })),
     }),
     needs: t.prismaField({
       type: ['Need'],
       authScopes: { public: true },
       description: 'Immediate needs that serve this goal.',
-      resolve: (q, g) => prisma().need.findMany({ ...q, where: { goals: { some: { goalId: g.id } } }, orderBy: { createdAt: 'asc' } }),
+      resolve: (q, g, _args, ctx) => ctx.services.prisma.need.findMany({ ...q, where: { goals: { some: { goalId: g.id } } }, orderBy: { createdAt: 'asc' } }),
     }),
   }),
 });
@@ -141,7 +139,7 @@ builder.queryFields((t) => ({
     resolve: (query, _root, _args, ctx) => {
       const viewer = ctx.viewer!;
       const mine = [...viewer.roles].filter(([, r]) => r === 'COORDINATOR').map(([id]) => id);
-      return prisma().partnership.findMany({
+      return ctx.services.prisma.partnership.findMany({
         ...query,
         where: viewer.isAdmin ? {} : { OR: [{ israeliCommunityId: { in: mine } }, { abroadCommunityId: { in: mine } }] },
         orderBy: { startDate: 'asc' },
@@ -153,16 +151,16 @@ builder.queryFields((t) => ({
     authScopes: { public: true },
     description: "A community's long-term goals, with their milestones and progress.",
     args: { communityId: t.arg.globalID({ required: true, for: CommunityRef, validate: uuidId }) },
-    resolve: (query, _root, args) => prisma().recoveryGoal.findMany({ ...query, where: { communityId: args.communityId.id }, orderBy: [{ targetDate: 'asc' }, { createdAt: 'asc' }] }),
+    resolve: (query, _root, args, ctx) => ctx.services.prisma.recoveryGoal.findMany({ ...query, where: { communityId: args.communityId.id }, orderBy: [{ targetDate: 'asc' }, { createdAt: 'asc' }] }),
   }),
   partnershipTotals: t.field({
     type: [MoneyRef],
     authScopes: { admin: true },
     args: { of: t.arg.string({ required: true, validate: z.enum(['PLEDGED', 'DISBURSED', 'REMAINING']) }) },
     description: 'Across every partnership, per currency.',
-    resolve: async (_root, args) => {
-      const all = await prisma().partnership.findMany({ select: { id: true } });
-      const per = await Promise.all(all.map((p) => partnershipFinances(p.id)));
+    resolve: async (_root, args, ctx) => {
+      const all = await ctx.services.prisma.partnership.findMany({ select: { id: true } });
+      const per = await Promise.all(all.map((p) => partnershipFinances(ctx.services, p.id)));
       const key = args.of === 'PLEDGED' ? 'pledged' : args.of === 'DISBURSED' ? 'disbursed' : 'remaining';
       return sumByCurrency(per.flatMap((f) => f[key]));
     },
@@ -183,7 +181,7 @@ builder.mutationFields((t) => ({
     },
     resolve: async (query, _root, a, ctx) => {
       if (BigInt(a.yearlyPledgeMinor) < 0n) throw badInput('A pledge cannot be negative.', 'yearlyPledgeMinor');
-      const p = await createPartnership(ctx.viewer!, {
+      const p = await createPartnership(ctx.services, ctx.viewer!, {
         israeliCommunityId: a.israeliCommunityId.id,
         abroadCommunityId: a.abroadCommunityId.id,
         startDate: a.startDate,
@@ -191,7 +189,7 @@ builder.mutationFields((t) => ({
         yearlyPledgeMinor: BigInt(a.yearlyPledgeMinor),
         currency: a.currency,
       });
-      return prisma().partnership.findUniqueOrThrow({ ...query, where: { id: p.id } });
+      return ctx.services.prisma.partnership.findUniqueOrThrow({ ...query, where: { id: p.id } });
     },
   }),
   addTeamMember: t.prismaField({
@@ -204,8 +202,8 @@ builder.mutationFields((t) => ({
       side: t.arg({ type: TeamSideEnum, required: true }),
     },
     resolve: async (query, _root, a, ctx) => {
-      await partnershipFor(ctx.viewer!, a.partnershipId.id);
-      return prisma().partnershipMember.create({ ...query, data: { partnershipId: a.partnershipId.id, name: a.name, role: a.role, side: a.side } });
+      await partnershipFor(ctx.services, ctx.viewer!, a.partnershipId.id);
+      return ctx.services.prisma.partnershipMember.create({ ...query, data: { partnershipId: a.partnershipId.id, name: a.name, role: a.role, side: a.side } });
     },
   }),
   setPledge: t.prismaField({
@@ -218,9 +216,9 @@ builder.mutationFields((t) => ({
       currency: t.arg.string({ required: true, validate: currency }),
     },
     resolve: async (query, _root, a, ctx) => {
-      await partnershipFor(ctx.viewer!, a.partnershipId.id);
+      await partnershipFor(ctx.services, ctx.viewer!, a.partnershipId.id);
       if (BigInt(a.amountMinor) < 0n) throw badInput('A pledge cannot be negative.', 'amountMinor');
-      return prisma().pledge.upsert({
+      return ctx.services.prisma.pledge.upsert({
         ...query,
         where: { partnershipId_year_currency: { partnershipId: a.partnershipId.id, year: a.year, currency: a.currency } },
         create: { partnershipId: a.partnershipId.id, year: a.year, currency: a.currency, amountMinor: BigInt(a.amountMinor) },
@@ -240,15 +238,15 @@ builder.mutationFields((t) => ({
       note: t.arg.string({ validate: z.string().trim().max(500) }),
     },
     resolve: async (query, _root, a, ctx) => {
-      const p = await partnershipFor(ctx.viewer!, a.partnershipId.id);
+      const p = await partnershipFor(ctx.services, ctx.viewer!, a.partnershipId.id);
       if (BigInt(a.amountMinor) <= 0n) throw badInput('A disbursement must be more than zero.', 'amountMinor');
       if (a.goalId) {
-        const goal = await prisma().recoveryGoal.findUnique({ where: { id: a.goalId.id } });
+        const goal = await ctx.services.prisma.recoveryGoal.findUnique({ where: { id: a.goalId.id } });
         if (!goal || goal.communityId !== p.israeliCommunityId) throw badInput("The goal must be on the Israeli community's road map.", 'goalId');
       }
-      return prisma().disbursement.create({
+      return ctx.services.prisma.disbursement.create({
         ...query,
-        data: { partnershipId: p.id, amountMinor: BigInt(a.amountMinor), currency: a.currency, goalId: a.goalId?.id ?? null, paidAt: a.paidAt ?? clock.now(), note: a.note ?? null },
+        data: { partnershipId: p.id, amountMinor: BigInt(a.amountMinor), currency: a.currency, goalId: a.goalId?.id ?? null, paidAt: a.paidAt ?? ctx.services.clock.now(), note: a.note ?? null },
       });
     },
   }),
@@ -267,7 +265,7 @@ builder.mutationFields((t) => ({
     },
     resolve: async (query, _root, a, ctx) => {
       if (!isCoordinatorOf(ctx.viewer, a.communityId.id)) throw forbidden("plan this community's recovery");
-      return prisma().recoveryGoal.create({
+      return ctx.services.prisma.recoveryGoal.create({
         ...query,
         data: {
           communityId: a.communityId.id,
@@ -287,10 +285,10 @@ builder.mutationFields((t) => ({
     authScopes: { anyCoordinator: true },
     args: { goalId: t.arg.globalID({ required: true, for: GoalRef, validate: uuidId }), status: t.arg({ type: GoalStatusEnum, required: true }) },
     resolve: async (query, _root, a, ctx) => {
-      const goal = await prisma().recoveryGoal.findUnique({ where: { id: a.goalId.id } });
+      const goal = await ctx.services.prisma.recoveryGoal.findUnique({ where: { id: a.goalId.id } });
       if (!goal) throw notFound('Goal');
       if (!isCoordinatorOf(ctx.viewer, goal.communityId)) throw forbidden('change this goal');
-      return prisma().recoveryGoal.update({ ...query, where: { id: goal.id }, data: { status: a.status } });
+      return ctx.services.prisma.recoveryGoal.update({ ...query, where: { id: goal.id }, data: { status: a.status } });
     },
   }),
   addMilestone: t.prismaField({
@@ -303,10 +301,10 @@ builder.mutationFields((t) => ({
       ownerName: t.arg.string({ validate: z.string().trim().max(120) }),
     },
     resolve: async (query, _root, a, ctx) => {
-      const goal = await prisma().recoveryGoal.findUnique({ where: { id: a.goalId.id } });
+      const goal = await ctx.services.prisma.recoveryGoal.findUnique({ where: { id: a.goalId.id } });
       if (!goal) throw notFound('Goal');
       if (!isCoordinatorOf(ctx.viewer, goal.communityId)) throw forbidden('change this goal');
-      return prisma().milestone.create({ ...query, data: { goalId: goal.id, title: a.title, dueDate: a.dueDate, ownerName: a.ownerName ?? null } });
+      return ctx.services.prisma.milestone.create({ ...query, data: { goalId: goal.id, title: a.title, dueDate: a.dueDate, ownerName: a.ownerName ?? null } });
     },
   }),
   completeMilestone: t.prismaField({
@@ -314,10 +312,10 @@ builder.mutationFields((t) => ({
     authScopes: { anyCoordinator: true },
     args: { milestoneId: t.arg.id({ required: true, validate: z.uuid('Malformed id.') }), doneAt: t.arg({ type: 'DateTime' }) },
     resolve: async (query, _root, a, ctx) => {
-      const m = await prisma().milestone.findUnique({ where: { id: String(a.milestoneId) }, include: { goal: true } });
+      const m = await ctx.services.prisma.milestone.findUnique({ where: { id: String(a.milestoneId) }, include: { goal: true } });
       if (!m) throw notFound('Milestone');
       if (!isCoordinatorOf(ctx.viewer, m.goal.communityId)) throw forbidden('change this goal');
-      return prisma().milestone.update({ ...query, where: { id: m.id }, data: { doneAt: a.doneAt ?? clock.now() } });
+      return ctx.services.prisma.milestone.update({ ...query, where: { id: m.id }, data: { doneAt: a.doneAt ?? ctx.services.clock.now() } });
     },
   }),
   linkNeedToGoal: t.boolean({
@@ -326,12 +324,12 @@ builder.mutationFields((t) => ({
     args: { needId: t.arg.globalID({ required: true, for: NeedRef, validate: uuidId }), goalId: t.arg.globalID({ required: true, for: GoalRef, validate: uuidId }) },
     resolve: async (_root, a, ctx) => {
       const [need, goal] = await Promise.all([
-        prisma().need.findUnique({ where: { id: a.needId.id }, select: { communityId: true } }),
-        prisma().recoveryGoal.findUnique({ where: { id: a.goalId.id }, select: { communityId: true } }),
+        ctx.services.prisma.need.findUnique({ where: { id: a.needId.id }, select: { communityId: true } }),
+        ctx.services.prisma.recoveryGoal.findUnique({ where: { id: a.goalId.id }, select: { communityId: true } }),
       ]);
       if (!need || !goal) throw notFound(need ? 'Goal' : 'Need');
       if (!isCoordinatorOf(ctx.viewer, goal.communityId)) throw forbidden('change this goal');
-      await prisma().needGoal.upsert({ where: { needId_goalId: { needId: a.needId.id, goalId: a.goalId.id } }, create: { needId: a.needId.id, goalId: a.goalId.id }, update: {} });
+      await ctx.services.prisma.needGoal.upsert({ where: { needId_goalId: { needId: a.needId.id, goalId: a.goalId.id } }, create: { needId: a.needId.id, goalId: a.goalId.id }, update: {} });
       return true;
     },
   }),

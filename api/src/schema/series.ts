@@ -2,7 +2,6 @@
 import { z } from 'zod';
 import { builder } from './builder.ts';
 import { createRecurringNeed } from '../domain/recurrence.ts';
-import { prisma } from '../db/client.ts';
 import { CreateNeedInput, NeedRef } from './needs.ts';
 
 const RecurrenceFrequencyEnum = builder.enumType('RecurrenceFrequency', { values: ['DAILY', 'WEEKLY', 'DATES'] as const });
@@ -35,8 +34,8 @@ builder.mutationField('createRecurringNeed', (t) =>
       recurrence: t.arg({ type: RecurrenceInput, required: true }),
     },
     resolve: async (_root, { input, recurrence }, ctx) => {
-      const series = await createRecurringNeed(ctx.viewer!, { ...input, communityId: input.communityId.id }, recurrence);
-      return prisma().need.findMany({ where: { seriesId: series.id }, orderBy: { occurrenceAt: 'asc' } });
+      const series = await createRecurringNeed(ctx.services, ctx.viewer!, { ...input, communityId: input.communityId.id }, recurrence);
+      return ctx.services.prisma.need.findMany({ where: { seriesId: series.id }, orderBy: { occurrenceAt: 'asc' } });
     },
   }),
 );

@@ -1,13 +1,10 @@
 // Accounts: the User type, sign up, sign in, sign out, me.
 import { z } from 'zod';
 import { builder } from './builder.ts';
-import { prisma } from '../db/client.ts';
 import { AppError, ErrorCode } from '../errors.ts';
 import { dummyPasswordHash, hashPassword, verifyPassword } from '../auth/passwords.ts';
-import { rateLimits } from '../auth/rateLimits.ts';
 import { createSession, revokeSession, viewerFromToken } from '../auth/sessions.ts';
 import { NeedCategoryEnum, NotificationKindEnum } from './enums.ts';
-import { sessionRules } from '../domain/settings.ts';
 
 const selfOrAdmin = (user: { id: string }, ctx: { viewer: { id: string; isAdmin: boolean } | null }) =>
   !!ctx.viewer && (ctx.viewer.id === user.id || ctx.viewer.isAdmin);
@@ -49,7 +46,7 @@ const SessionPayload = builder.objectRef<SessionShape>('SessionPayload').impleme
     user: t.prismaField({
       type: 'User',
       authScopes: { public: true },
-      resolve: (query, p) => prisma().user.findUniqueOrThrow({ ...query, where: { id: p.userId } }),
+      resolve: (query, p, _args, ctx) => ctx.services.prisma.user.findUniqueOrThrow({ ...query, where: { id: p.userId } }),
     }),
   }),
 });
@@ -63,7 +60,7 @@ builder.queryField('me', (t) =>
     resolve: (query, _root, _args, ctx) => {
       // Spread either way, so an anonymous `me` is not reported as an unused query.
       const args = { ...query, where: { id: ctx.viewer?.id ?? '' } };
-      return ctx.viewer ? prisma().user.findUnique(args) : null;
+      return ctx.viewer ? ctx.services.prisma.user.findUnique(args) : null;
     },
   }),
 );
@@ -89,10 +86,10 @@ builder.mutationField('signUp', (t) =>
     authScopes: { public: true },
     args: { input: t.arg({ type: SignUpInput, required: true }) },
     resolve: async (_root, { input }, ctx) => {
-      await rateLimits().signUp(ctx.clientKey);
-      const existing = await prisma().user.findUnique({ where: { email: input.email }, select: { id: true } });
+      await ctx.services.limits.signUp(ctx.clientKey);
+      const existing = await ctx.services.prisma.user.findUnique({ where: { email: input.email }, select: { id: true } });
       if (existing) throw new AppError(ErrorCode.EMAIL_TAKEN, 'An account with this e-mail already exists.', { field: 'email' });
-      const user = await prisma().user.create({
+      const user = await ctx.services.prisma.user.create({
         data: {
           email: input.email,
           name: input.name,
@@ -103,10 +100,10 @@ builder.mutationField('signUp', (t) =>
           homeArea: input.homeArea ?? null,
         },
       });
-      const session = await createSession(user.id, sessionRules.ttlHours);
+      const session = await createSession(ctx.services, user.id, ctx.services.rules.sessions.ttlHours);
       ctx.setSessionCookie?.(session.token, session.expiresAt);
       // The rest of this response is read as the new user.
-      ctx.viewer = await viewerFromToken(session.token);
+      ctx.viewer = await viewerFromToken(ctx.services, session.token);
       return { token: session.token, expiresAt: session.expiresAt, userId: user.id };
     },
   }),
@@ -121,17 +118,17 @@ builder.mutationField('signIn', (t) =>
       password: t.arg.string({ required: true, validate: z.string().max(200) }),
     },
     resolve: async (_root, args, ctx) => {
-      await rateLimits().assertSignInAllowed(args.email, ctx.clientKey);
-      const user = await prisma().user.findUnique({ where: { email: args.email } });
+      await ctx.services.limits.assertSignInAllowed(args.email, ctx.clientKey);
+      const user = await ctx.services.prisma.user.findUnique({ where: { email: args.email } });
       const ok = await verifyPassword(user?.passwordHash ?? (await dummyPasswordHash()), args.password);
       if (!user || !ok) {
-        await rateLimits().recordSignInFailure(args.email, ctx.clientKey);
+        await ctx.services.limits.recordSignInFailure(args.email, ctx.clientKey);
         throw new AppError(ErrorCode.INVALID_CREDENTIALS, 'Wrong e-mail or password.');
       }
-      const session = await createSession(user.id, sessionRules.ttlHours);
+      const session = await createSession(ctx.services, user.id, ctx.services.rules.sessions.ttlHours);
       ctx.setSessionCookie?.(session.token, session.expiresAt);
       // The rest of this response is read as the new user.
-      ctx.viewer = await viewerFromToken(session.token);
+      ctx.viewer = await viewerFromToken(ctx.services, session.token);
       return { token: session.token, expiresAt: session.expiresAt, userId: user.id };
     },
   }),
@@ -141,7 +138,7 @@ builder.mutationField('signOut', (t) =>
   t.boolean({
     authScopes: { public: true },
     resolve: async (_root, _args, ctx) => {
-      if (ctx.viewer) await revokeSession(ctx.viewer.sessionId);
+      if (ctx.viewer) await revokeSession(ctx.services, ctx.viewer.sessionId);
       ctx.setSessionCookie?.(null);
       return true;
     },
@@ -181,7 +178,7 @@ builder.mutationField('updateProfile', (t) =>
     authScopes: { signedIn: true },
     args: { input: t.arg({ type: UpdateProfileInput, required: true }) },
     resolve: (query, _root, { input }, ctx) =>
-      prisma().user.update({
+      ctx.services.prisma.user.update({
         ...query,
         where: { id: ctx.viewer!.id },
         data: {

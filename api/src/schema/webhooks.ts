@@ -2,7 +2,6 @@
 import { z } from 'zod';
 import { builder } from './builder.ts';
 import { uuidId } from './ids.ts';
-import { prisma } from '../db/client.ts';
 import { createWebhook } from '../domain/webhooks.ts';
 import { isCoordinatorOf } from '../auth/viewer.ts';
 import { CommunityRef } from './communities.ts';
@@ -50,7 +49,7 @@ const CreatedWebhook = builder.objectRef<{ webhook: { id: string }; secret: stri
     webhook: t.prismaField({
       type: 'Webhook',
       authScopes: { anyCoordinator: true },
-      resolve: (query, p) => prisma().webhook.findUniqueOrThrow({ ...query, where: { id: p.webhook.id } }),
+      resolve: (query, p, _args, ctx) => ctx.services.prisma.webhook.findUniqueOrThrow({ ...query, where: { id: p.webhook.id } }),
     }),
     secret: t.exposeString('secret', {
       authScopes: { anyCoordinator: true },
@@ -69,7 +68,7 @@ builder.mutationField('createWebhook', (t) =>
       eventTypes: t.arg({ type: [NeedEventTypeEnum], description: 'Omit for every event type.' }),
     },
     resolve: async (_root, args, ctx) => {
-      const webhook = await createWebhook(ctx.viewer!, { url: args.url, communityId: args.communityId?.id ?? null, eventTypes: args.eventTypes ?? [] });
+      const webhook = await createWebhook(ctx.services, ctx.viewer!, { url: args.url, communityId: args.communityId?.id ?? null, eventTypes: args.eventTypes ?? [] });
       return { webhook, secret: webhook.secret };
     },
   }),
@@ -82,7 +81,7 @@ builder.queryField('webhooks', (t) =>
     resolve: (query, _root, _args, ctx) => {
       const viewer = ctx.viewer!;
       const mine = [...viewer.roles].filter(([, r]) => r === 'COORDINATOR').map(([id]) => id);
-      return prisma().webhook.findMany({ ...query, where: viewer.isAdmin ? {} : { communityId: { in: mine } }, orderBy: { createdAt: 'desc' } });
+      return ctx.services.prisma.webhook.findMany({ ...query, where: viewer.isAdmin ? {} : { communityId: { in: mine } }, orderBy: { createdAt: 'desc' } });
     },
   }),
 );

@@ -1,0 +1,17 @@
+// Row locks taken at the start of a unit of work: every race-free rule about a need (or a
+// volunteer's load) is checked under them.
+import { notFound } from '../errors.ts';
+import type { Tx } from '../events/outbox.ts';
+
+/** Locks the need's row for the rest of the transaction; the basis of every race-free rule. */
+export async function lockNeed(tx: Tx, needId: string) {
+  const rows = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM "Need" WHERE id = ${needId}::uuid FOR UPDATE`;
+  if (rows.length === 0) throw notFound('Need');
+  return tx.need.findUniqueOrThrow({ where: { id: needId } });
+}
+
+/** Locks the volunteer's row: their claim count is checked under it. */
+export async function lockUser(tx: Tx, userId: string) {
+  const rows = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM "User" WHERE id = ${userId}::uuid FOR UPDATE`;
+  if (rows.length === 0) throw notFound('Volunteer');
+}

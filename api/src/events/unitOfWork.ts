@@ -1,0 +1,52 @@
+// One unit of work: the transaction, what the domain records while in it (need events in the
+// outbox, users with new notifications, changed SMS drafts), and one publication of all of it
+// after the commit — never before, never on rollback, never forgotten by a domain function,
+// which cannot reach the bus or the stream except through here.
+import type { NeedEvent } from '../generated/prisma/client.ts';
+import type { Services } from '../services.ts';
+import { appendEvent, type NewEvent, type Tx } from './outbox.ts';
+
+export type UnitOfWork = {
+  readonly tx: Tx;
+  readonly s: Services;
+  /** Appends a need event to the outbox, in this transaction. */
+  event(event: NewEvent): Promise<NeedEvent>;
+  /** These users got notifications in this transaction. */
+  notified(userIds: readonly string[]): void;
+  /** The pending SMS drafts of this community (null: unrouted) changed in this transaction. */
+  draftsChanged(communityId: string | null): void;
+};
+
+/** What a committed unit of work announces. */
+export type Committed = { events: boolean; notified: string[]; drafts: (string | null)[] };
+
+export async function commit<T>(s: Services, work: (tx: Tx, w: UnitOfWork) => Promise<T>): Promise<T> {
+  const { result, committed } = await s.prisma.$transaction(async (tx) => {
+    const recorded = { events: false, notified: new Set<string>(), drafts: new Set<string | null>() };
+    const w: UnitOfWork = {
+      tx,
+      s,
+      async event(e) {
+        recorded.events = true;
+        return appendEvent(tx, e);
+      },
+      notified(ids) {
+        for (const id of ids) recorded.notified.add(id);
+      },
+      draftsChanged(communityId) {
+        recorded.drafts.add(communityId);
+      },
+    };
+    const result = await work(tx, w);
+    return { result, committed: { events: recorded.events, notified: [...recorded.notified], drafts: [...recorded.drafts] } };
+  });
+  publish(s, committed);
+  return result;
+}
+
+/** After the commit: wake the event streams, the notification feeds and the draft lists. */
+export function publish(s: Pick<Services, 'stream' | 'bus'>, c: Committed): void {
+  if (c.events) s.stream.announce();
+  if (c.notified.length) s.bus.pubsub.publish('notifications:changed', { userIds: c.notified });
+  for (const communityId of c.drafts) s.bus.pubsub.publish('intakeDrafts:changed', { communityId });
+}

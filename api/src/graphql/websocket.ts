@@ -1,0 +1,137 @@
+// GraphQL over WebSocket (graphql-ws) on the HTTP server's /graphql, through yoga's envelop
+// so that plugins, context and error masking are those of HTTP. Origins are checked at the
+// upgrade (cross-site WebSocket hijacking), sessions at each subscribe, and a subscriber that
+// stops reading is closed with 4429 before the server buffers without end.
+import type { Server } from 'node:http';
+import { WebSocketServer } from 'ws';
+import { useServer } from 'graphql-ws/use/ws';
+import { CloseCode } from 'graphql-ws';
+import { getOperationAST, GraphQLError, type ExecutionArgs } from 'graphql';
+import type { Services } from '../services.ts';
+import type { Viewer } from '../auth/viewer.ts';
+import { sessionIsLive, tokenFromCookieHeader, viewerFromToken } from '../auth/sessions.ts';
+import { isDatabaseUnavailable } from '../db/errors.ts';
+import type { WsExtra } from './context.ts';
+import type { Yoga } from './yoga.ts';
+import { asDocumentError, asOwnGraphQLError, isForeignGraphQLError, serviceUnavailable } from './errorPolicy.ts';
+
+/** Bytes a WebSocket may have queued unsent before it is closed as a slow consumer. */
+const SLOW_CONSUMER_BYTES = 4 * 1024 * 1024;
+export const SLOW_CONSUMER_CLOSE = 4429;
+
+export function attachWebSocket(s: Services, server: Server, yoga: Yoga, maxPayload: number) {
+  const wss = new WebSocketServer({ noServer: true, maxPayload });
+  server.on('upgrade', (req, socket, head) => {
+    if (!(req.url ?? '').startsWith('/graphql')) {
+      socket.destroy();
+      return;
+    }
+    // A browser always sends Origin; a foreign one may carry our cookie (cross-site WebSocket hijacking).
+    const origin = req.headers.origin;
+    if (origin && !s.config.ALLOWED_ORIGINS.includes(origin) && !sameHost(origin, req.headers.host)) {
+      socket.write('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
+      socket.destroy();
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      // graphql-ws waits for each frame to be flushed before it takes the next event, so a client
+      // that stops reading would stall its subscription (events piling up in the stream) and never
+      // reach the byte limit in onNext. Acknowledge a frame once it is queued instead: what the
+      // client leaves unread then shows in bufferedAmount, and onNext closes it with 4429.
+      const send = ws.send.bind(ws);
+      ws.send = ((data: Parameters<typeof send>[0], ...rest: unknown[]) => {
+        const cb = rest.find((r): r is (err?: Error) => void => typeof r === 'function');
+        send(data);
+        cb?.();
+      }) as typeof ws.send;
+      wss.emit('connection', ws, req);
+    });
+  });
+
+  const disposable = useServer<Record<string, unknown>, WsExtra>(
+    {
+      connectionInitWaitTimeout: 5_000,
+      execute: (args) => (args.rootValue as { execute: (a: ExecutionArgs) => unknown }).execute(args) as never,
+      subscribe: (args) => (args.rootValue as { subscribe: (a: ExecutionArgs) => unknown }).subscribe(args) as never,
+      onConnect: async (ctx) => {
+        const param = ctx.connectionParams?.authToken;
+        const token = (typeof param === 'string' ? param : null) ?? tokenFromCookieHeader(ctx.extra.request.headers.cookie);
+        let viewer: Viewer | null;
+        try {
+          viewer = await viewerFromToken(s, token);
+        } catch (err) {
+          if (!isDatabaseUnavailable(err)) throw err;
+          // Not 4500 (which graphql-ws clients treat as fatal): 1013 Try Again Later, which they retry.
+          ctx.extra.socket.close(1013, 'Service briefly unavailable');
+          return false;
+        }
+        if (token && !viewer) return false; // a stale or forged session is refused, not downgraded silently
+        ctx.extra.viewer = viewer;
+        ctx.extra.token = token;
+        return true;
+      },
+      // A subscriber that stops reading must not make the server buffer without end:
+      // past the limit its socket is closed with 4429, and it resumes from its cursor.
+      onNext: (ctx) => {
+        if (ctx.extra.socket.bufferedAmount > SLOW_CONSUMER_BYTES) ctx.extra.socket.close(SLOW_CONSUMER_CLOSE, 'Too slow: resume from your last cursor');
+      },
+      onSubscribe: async (ctx, _id, payload) => {
+        const viewer = ctx.extra.viewer;
+        const live = viewer ? await sessionIsLive(s, viewer.sessionId).catch((err) => (isDatabaseUnavailable(err) ? null : Promise.reject(err))) : true;
+        if (live === null) return [serviceUnavailable()];
+        if (!live) {
+          ctx.extra.socket.close(CloseCode.Forbidden, 'Session expired');
+          return [new GraphQLError('Your session has expired; sign in again.', { extensions: { code: 'UNAUTHENTICATED' } })];
+        }
+        const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
+          wsExtra: ctx.extra,
+          req: ctx.extra.request,
+          params: payload,
+        });
+        // Parse-time limits (tokens) throw; they must reach the client as errors, as on HTTP.
+        let document;
+        try {
+          document = parse(payload.query);
+        } catch (err) {
+          return [asDocumentError(err)];
+        }
+        const args: ExecutionArgs = {
+          schema,
+          operationName: payload.operationName,
+          document,
+          variableValues: payload.variables,
+          contextValue: await contextFactory(),
+          rootValue: { execute, subscribe },
+        };
+        // graphql-armor's limits throw from validation rather than report; same treatment.
+        try {
+          const errors = validate(args.schema, args.document);
+          if (errors.length) return errors.map((e: GraphQLError) => (isForeignGraphQLError(e) ? asOwnGraphQLError(e) : e));
+        } catch (err) {
+          return [asDocumentError(err)];
+        }
+        // Several operations and no (or an unknown) name: refused as on HTTP, with its code.
+        if (!getOperationAST(args.document, args.operationName)) {
+          return [new GraphQLError('Could not determine what operation to execute.', { extensions: { code: 'OPERATION_RESOLUTION_FAILURE' } })];
+        }
+        return args;
+      },
+    },
+    wss,
+  );
+
+  return {
+    async close() {
+      await disposable.dispose();
+      for (const client of wss.clients) client.terminate();
+    },
+  };
+}
+
+function sameHost(origin: string, host: string | undefined): boolean {
+  try {
+    return !!host && new URL(origin).host === host;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,77 @@
+// The GraphQL server (graphql-yoga) of one app: the schema, its guard rails (depth, cost,
+// aliases, CSRF, introspection off in production), the mutation rate limit, error masking,
+// and the shared execution of identical anonymous subscriptions. The WebSocket transport
+// runs through the same envelop (websocket.ts), so all of it holds on both transports.
+import type { IncomingMessage } from 'node:http';
+import { createYoga, type Plugin } from 'graphql-yoga';
+import { GraphQLError, Kind, type ExecutionArgs, type OperationDefinitionNode } from 'graphql';
+import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
+import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
+import { useDisableIntrospection } from '@envelop/disable-introspection';
+import type { Services } from '../services.ts';
+import type { Context } from '../context.ts';
+import { schema } from '../schema/index.ts';
+import { useSharedSubscriptionExecution } from '../events/sharedExecution.ts';
+import { contextFactory, PendingCookies } from './context.ts';
+import { errorMasker, hideSuggestionsPlugin, typedRejection } from './errorPolicy.ts';
+
+export type Yoga = ReturnType<typeof createGraphQLServer>;
+
+/** Mutations are rate limited before any resolver runs, on both transports alike. */
+function mutationLimit(s: Services): Plugin {
+  return {
+    async onExecute({ args, setResultAndStopExecution }) {
+      const { document, operationName, contextValue } = args as unknown as ExecutionArgs;
+      const operation = document.definitions.find(
+        (d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION && (!operationName || d.name?.value === operationName),
+      );
+      if (operation?.operation !== 'mutation') return;
+      const ctx = contextValue as Context;
+      try {
+        await s.limits.mutation(ctx.viewer ? `user:${ctx.viewer.id}` : `ip:${ctx.clientKey}`);
+      } catch (err) {
+        if (!(err instanceof GraphQLError)) throw err;
+        setResultAndStopExecution({ errors: [err] });
+      }
+    },
+  };
+}
+
+export function createGraphQLServer(s: Services) {
+  const production = s.config.NODE_ENV === 'production';
+  const cookies = new PendingCookies();
+  const setCookies: Plugin = {
+    onResponse({ request, response }) {
+      for (const c of cookies.of(request)) response.headers.append('set-cookie', c);
+    },
+  };
+  return createYoga<{ req?: IncomingMessage }, Context>({
+    schema,
+    graphqlEndpoint: '/graphql',
+    landingPage: false,
+    graphiql: !production && { subscriptionsProtocol: 'WS' },
+    maskedErrors: { isDev: false, maskError: errorMasker(s.config.LOG_LEVEL === 'silent') },
+    logging: s.config.LOG_LEVEL === 'silent' ? false : s.config.LOG_LEVEL,
+    batching: false,
+    plugins: [
+      EnvelopArmorPlugin({
+        maxDepth: { n: 10, onReject: [typedRejection] },
+        maxAliases: { n: 15, onReject: [typedRejection] },
+        maxDirectives: { n: 10, onReject: [typedRejection] },
+        maxTokens: { n: 2_000 },
+        costLimit: { maxCost: 5_000, onReject: [typedRejection] },
+        blockFieldSuggestion: { enabled: true },
+      }),
+      useCSRFPrevention({ requestHeaders: ['x-graphql-csrf'] }),
+      // The schema is public in development (GraphiQL, codegen); a production API does not hand out its map.
+      // A validation rule, so it holds on WebSocket too (yoga's own plugin keys on the HTTP request).
+      ...(production ? [useDisableIntrospection()] : []),
+      setCookies,
+      mutationLimit(s),
+      hideSuggestionsPlugin,
+      // One execution per event for identical anonymous WebSocket subscriptions (fan-out).
+      useSharedSubscriptionExecution(),
+    ],
+    context: contextFactory(s, cookies) as never,
+  });
+}

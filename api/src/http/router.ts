@@ -1,0 +1,73 @@
+// The HTTP routes of one port: health and readiness, CSV import and export, the SMS webhook,
+// GraphQL (with a body cap before anything is read), and the built web app for the rest.
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import { existsSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import type { Services } from '../services.ts';
+import { viewerFromToken } from '../auth/sessions.ts';
+import { tokenOfRequest } from '../graphql/context.ts';
+import type { Yoga } from '../graphql/yoga.ts';
+import { handleExport, handleImport } from './transfer.ts';
+import { handleInboundSms } from './sms.ts';
+import { readinessState } from './health.ts';
+
+/** No GraphQL operation of ours needs more than this. */
+export const MAX_BODY_BYTES = 256 * 1024;
+
+type WebHandler = (req: IncomingMessage, res: ServerResponse, next: () => void) => void;
+
+/** The SvelteKit adapter-node handler, when the web app has been built. */
+export async function loadWebHandler(dir: string): Promise<WebHandler | undefined> {
+  const path = `${dir}/handler.js`;
+  return existsSync(path) ? (await import(pathToFileURL(path).href)).handler : undefined;
+}
+
+const header = (req: IncomingMessage, name: string) => {
+  const v = req.headers[name];
+  return Array.isArray(v) ? v[0] : v;
+};
+
+export function createRouter(s: Services, yoga: Yoga, web: WebHandler | undefined, pendingMigrations: readonly string[]): RequestListener {
+  const viewerOf = (req: IncomingMessage) => viewerFromToken(s, tokenOfRequest(header(req, 'authorization'), header(req, 'cookie')));
+  return async (req, res) => {
+    const url = req.url ?? '/';
+    if (url === '/health') {
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'ok' }));
+      return;
+    }
+    if (url === '/ready') {
+      const state = await readinessState(s, pendingMigrations);
+      res.writeHead(state.ready ? 200 : 503, { 'content-type': 'application/json' }).end(JSON.stringify(state));
+      return;
+    }
+    if (url.startsWith('/api/import/') && req.method === 'POST') {
+      await handleImport(s, req, res, new URL(url, 'http://localhost'), await viewerOf(req));
+      return;
+    }
+    if (url.startsWith('/api/export/') && req.method === 'GET') {
+      await handleExport(s, res, new URL(url, 'http://localhost'), await viewerOf(req)).catch((err) => {
+        console.error('[export] failed:', (err as Error).message);
+        res.destroy();
+      });
+      return;
+    }
+    if (url.startsWith('/sms/inbound') && req.method === 'POST') {
+      await handleInboundSms(s, req, res);
+      return;
+    }
+    if (url.startsWith('/graphql') || !web) {
+      // Refuse before reading the body.
+      if (Number(req.headers['content-length'] ?? 0) > MAX_BODY_BYTES) {
+        res.writeHead(413, { 'content-type': 'application/json', connection: 'close' }).end(
+          JSON.stringify({ errors: [{ message: 'Request body too large.', extensions: { code: 'PAYLOAD_TOO_LARGE' } }] }),
+        );
+        return;
+      }
+      void yoga(req, res, { req });
+      return;
+    }
+    web(req, res, () => {
+      res.writeHead(404).end('Not found');
+    });
+  };
+}

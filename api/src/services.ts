@@ -1,0 +1,65 @@
+// The composition of one app: everything a domain function may need, built once from config
+// and frozen. Domain code receives it as its first argument; nothing lives at module level,
+// so two apps (two tests, or a server and a CLI) can run side by side in one process.
+import nodemailer from 'nodemailer';
+import type { Config } from './config.ts';
+import { openDatabase, type Database } from './db/client.ts';
+import type { PrismaClient } from './generated/prisma/client.ts';
+import { Clock } from './domain/clock.ts';
+import { rulesFrom, type Rules } from './domain/rules.ts';
+import { createBus, type Bus } from './events/pubsub.ts';
+import { EventStream } from './events/stream.ts';
+import { createRateLimits, type RateLimits } from './auth/rateLimits.ts';
+import { HttpSmsSender, type SmsSender } from './domain/sms.ts';
+
+/** Where e-mail goes: SMTP when configured. */
+export type Mailer = { send(message: { to: string; subject: string; text: string }): Promise<void> };
+
+export type Services = Readonly<{
+  config: Config;
+  db: Database;
+  prisma: PrismaClient;
+  clock: Clock;
+  rules: Rules;
+  bus: Bus;
+  /** The process's reader of the event outbox; started by the server, idle in a CLI. */
+  stream: EventStream;
+  limits: RateLimits;
+  mail: Mailer | null;
+  sms: SmsSender | null;
+}>;
+
+export function createServices(config: Config): Services {
+  const db = openDatabase(config);
+  const bus = createBus(config.REDIS_URL);
+  return Object.freeze({
+    config,
+    db,
+    prisma: db.prisma,
+    clock: new Clock(),
+    rules: rulesFrom(config),
+    bus,
+    stream: new EventStream(db.prisma, bus, config.EVENT_POLL_MS),
+    limits: createRateLimits({
+      redisUrl: config.REDIS_URL,
+      signInFailuresPerEmail: config.RATE_LIMIT_SIGNIN_FAILURES_PER_EMAIL,
+      signInFailuresPerIp: config.RATE_LIMIT_SIGNIN_FAILURES_PER_IP,
+      signUpsPerIpPerHour: config.RATE_LIMIT_SIGNUPS_PER_IP_PER_HOUR,
+      mutationsPerMinute: config.RATE_LIMIT_MUTATIONS_PER_MINUTE,
+    }),
+    mail: config.SMTP_URL ? smtpMailer(config.SMTP_URL, config.MAIL_FROM) : null,
+    sms: config.SMS_OUTBOUND_URL ? new HttpSmsSender(config.SMS_OUTBOUND_URL, config.SMS_OUTBOUND_TOKEN) : null,
+  });
+}
+
+export async function closeServices(s: Services): Promise<void> {
+  s.stream.stop();
+  await s.bus.close();
+  s.limits.close();
+  await s.db.close();
+}
+
+function smtpMailer(url: string, from: string): Mailer {
+  const transport = nodemailer.createTransport(url);
+  return { send: async (m) => void (await transport.sendMail({ from, ...m })) };
+}
