@@ -23,6 +23,10 @@ export async function startServer(env: Record<string, string> = {}): Promise<Tes
     RATE_LIMIT_MUTATIONS_PER_MINUTE: '100000',
     // Tests run the background jobs themselves, with a controlled clock; some turn the worker on.
     WORKER_INTERVAL_MS: '3600000',
+    // The outbox poll is a safety net for lost wake-ups between processes; in one process every
+    // commit must publish what it wrote (events/unitOfWork.ts). With the poll off, a write that
+    // publishes nothing leaves a subscription test waiting, and it fails.
+    EVENT_POLL_MS: '3600000',
     ...db.env,
     ...env,
   });
