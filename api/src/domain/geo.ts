@@ -2,18 +2,12 @@
 // bounding boxes that btree indexes on (lat, lng) can serve.
 import { createHash } from 'node:crypto';
 
-export type Point = { lat: number; lng: number };
-export type BBox = { minLat: number; minLng: number; maxLat: number; maxLng: number };
+import { distanceKm, type Point } from '../shared/geo.ts';
 
-const EARTH_RADIUS_KM = 6371.0088;
 const rad = (d: number) => (d * Math.PI) / 180;
 
-export function distanceKm(a: Point, b: Point): number {
-  const dLat = rad(b.lat - a.lat);
-  const dLng = rad(b.lng - a.lng);
-  const h = Math.sin(dLat / 2) ** 2 + Math.cos(rad(a.lat)) * Math.cos(rad(b.lat)) * Math.sin(dLng / 2) ** 2;
-  return 2 * EARTH_RADIUS_KM * Math.asin(Math.min(1, Math.sqrt(h)));
-}
+export { distanceKm, type Point };
+export type BBox = { minLat: number; minLng: number; maxLat: number; maxLng: number };
 
 /** The smallest box containing the circle, for an index-served prefilter. */
 export function bboxAround(center: Point, radiusKm: number): BBox {

@@ -7,6 +7,7 @@ import type { Need, User } from '../generated/prisma/client.ts';
 import { isCoordinatorOf, type Viewer } from '../auth/viewer.ts';
 import { distanceKm } from './geo.ts';
 import { notify } from './notifications.ts';
+import { ZONE } from './timezone.ts';
 
 export type Reason = { code: 'SKILL' | 'DISTANCE' | 'TOO_FAR' | 'AVAILABLE' | 'UNAVAILABLE' | 'LOAD' | 'NO_HOME'; text: string; weight: number };
 export type Match<T> = { subject: T; score: number; reasons: Reason[] };
@@ -17,7 +18,7 @@ const FAR_KM = 25;
 
 /** The hour and weekday in Israel at a moment. */
 function localTime(at: Date): { day: number; hour: number } {
-  const parts = new Intl.DateTimeFormat('en-US', { timeZone: 'Asia/Jerusalem', weekday: 'short', hour: 'numeric', hour12: false }).formatToParts(at);
+  const parts = new Intl.DateTimeFormat('en-US', { timeZone: ZONE, weekday: 'short', hour: 'numeric', hour12: false }).formatToParts(at);
   const days = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
   return { day: days.indexOf(parts.find((p) => p.type === 'weekday')!.value), hour: Number(parts.find((p) => p.type === 'hour')!.value) % 24 };
 }

@@ -2,6 +2,7 @@
 // whatever the number of needs.
 import type { Services } from '../services.ts';
 import type { NeedCategory, NeedStatus, Urgency } from '../generated/prisma/enums.ts';
+import { ZONE } from '../shared/time.ts';
 
 export type BoardStats = {
   asOf: Date;
@@ -22,7 +23,7 @@ export type BoardStats = {
 const LIVE: NeedStatus[] = ['OPEN', 'CLAIMED', 'IN_PROGRESS'];
 
 /** Midnight in Israel, where the day of the people using the board begins. */
-export function startOfDay(now: Date, timeZone = 'Asia/Jerusalem'): Date {
+export function startOfDay(now: Date, timeZone = ZONE): Date {
   const parts = new Intl.DateTimeFormat('en-CA', { timeZone, hour12: false, hour: '2-digit', minute: '2-digit', second: '2-digit' }).formatToParts(now);
   const get = (t: string) => Number(parts.find((p) => p.type === t)?.value ?? 0);
   const sinceMidnightMs = (((get('hour') % 24) * 60 + get('minute')) * 60 + get('second')) * 1000 + now.getMilliseconds();

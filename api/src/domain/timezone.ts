@@ -1,6 +1,8 @@
 // Wall-clock time in Israel, where shifts are planned: "every Thursday 18:00" stays 18:00
 // across the change to and from daylight saving time.
-export const ZONE = 'Asia/Jerusalem';
+import { ZONE } from '../shared/time.ts';
+
+export { ZONE };
 
 const partsFormatter = new Intl.DateTimeFormat('en-US', {
   timeZone: ZONE,

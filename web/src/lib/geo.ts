@@ -1,16 +1,7 @@
 // Distances on the board are between public (approximate) locations: shown as a guide only.
-export type LatLng = { lat: number; lng: number };
+import { distanceKm, type Point as LatLng } from '@mutual-aid/api/shared/geo.ts';
 
-const EARTH_KM = 6371;
-const rad = (deg: number) => (deg * Math.PI) / 180;
-
-/** Great-circle distance in kilometres. */
-export function distanceKm(a: LatLng, b: LatLng): number {
-  const dLat = rad(b.lat - a.lat);
-  const dLng = rad(b.lng - a.lng);
-  const h = Math.sin(dLat / 2) ** 2 + Math.cos(rad(a.lat)) * Math.cos(rad(b.lat)) * Math.sin(dLng / 2) ** 2;
-  return 2 * EARTH_KM * Math.asin(Math.min(1, Math.sqrt(h)));
-}
+export { distanceKm, type LatLng };
 
 export const RADII_KM = [2, 5, 10, 25, 50] as const;
 export const DEFAULT_RADIUS_KM = 10;

@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../config.ts';
+import { claimExpiresAt, rulesFrom } from './rules.ts';
+import { Clock } from './clock.ts';
+
+describe('rules from config', () => {
+  it('takes the defaults of config.ts when nothing is set', () => {
+    expect(rulesFrom(loadConfig({}))).toEqual({
+      claims: { ttlMinutes: 240, maxActivePerVolunteer: 5 },
+      sessions: { ttlHours: 720 },
+      handover: { autoApproveMinutes: 60 },
+      notifications: { expiryWarningMinutes: 30, maxEmailAttempts: 8, emailRetryBaseMs: 30_000, maxRecipients: 500 },
+      webhooks: { maxAttempts: 8, retryBaseMs: 2_000, timeoutMs: 5_000 },
+    });
+  });
+
+  it('follows the configuration and is frozen all the way down', () => {
+    const rules = rulesFrom(loadConfig({ MAX_ACTIVE_CLAIMS: '2', CLAIM_TTL_MINUTES: '15', HANDOVER_AUTO_APPROVE_MINUTES: '5' }));
+    expect(rules.claims).toEqual({ ttlMinutes: 15, maxActivePerVolunteer: 2 });
+    expect(rules.handover.autoApproveMinutes).toBe(5);
+    expect(Object.isFrozen(rules) && Object.isFrozen(rules.claims) && Object.isFrozen(rules.webhooks)).toBe(true);
+    expect(() => ((rules.claims as { ttlMinutes: number }).ttlMinutes = 1)).toThrow(TypeError);
+  });
+
+  it('refuses invalid values with the name of the setting', () => {
+    expect(() => loadConfig({ MAX_ACTIVE_CLAIMS: '0' })).toThrow(/MAX_ACTIVE_CLAIMS/);
+    expect(() => loadConfig({ CLAIM_TTL_MINUTES: '-5' })).toThrow(/CLAIM_TTL_MINUTES/);
+  });
+
+  it('a claim expires its TTL after it is taken', () => {
+    const rules = rulesFrom(loadConfig({ CLAIM_TTL_MINUTES: '90' }));
+    expect(claimExpiresAt(rules, new Date('2026-03-27T00:30:00Z')).toISOString()).toBe('2026-03-27T02:00:00.000Z');
+  });
+});
+
+describe('Clock', () => {
+  it('moves forward, is set, and resets, each instance on its own', () => {
+    const a = new Clock();
+    const b = new Clock();
+    a.set(new Date('2030-01-01T00:00:00Z'));
+    expect(Math.abs(a.now().getTime() - Date.parse('2030-01-01T00:00:00Z'))).toBeLessThan(60_000);
+    a.advance(86_400_000);
+    expect(a.now().getTime() - Date.parse('2030-01-02T00:00:00Z')).toBeLessThan(60_000);
+    expect(Math.abs(b.now().getTime() - Date.now())).toBeLessThan(60_000);
+    a.reset();
+    expect(Math.abs(a.now().getTime() - Date.now())).toBeLessThan(60_000);
+  });
+});

@@ -1,0 +1,15 @@
+// Pure geography shared by the API and the web app (the web imports it as @mutual-aid/api/shared/geo.ts):
+// one Earth, one distance.
+export type Point = { lat: number; lng: number };
+
+/** The mean Earth radius (IUGG). */
+export const EARTH_RADIUS_KM = 6371.0088;
+const rad = (d: number) => (d * Math.PI) / 180;
+
+/** Great-circle (haversine) distance in kilometres. */
+export function distanceKm(a: Point, b: Point): number {
+  const dLat = rad(b.lat - a.lat);
+  const dLng = rad(b.lng - a.lng);
+  const h = Math.sin(dLat / 2) ** 2 + Math.cos(rad(a.lat)) * Math.cos(rad(b.lat)) * Math.sin(dLng / 2) ** 2;
+  return 2 * EARTH_RADIUS_KM * Math.asin(Math.min(1, Math.sqrt(h)));
+}
