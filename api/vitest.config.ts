@@ -10,6 +10,10 @@ export default defineConfig({
   ssr: { resolve: { conditions } },
   test: {
     include: ['src/**/*.test.ts'],
+    // Pure rules, no state of their own that a test changes: a worker imports the domain's
+    // dependencies (Prisma's client, PGlite, graphql) once for all its files instead of once
+    // per file, about 1 s for the suite instead of 5–9 s on a busy two-core machine.
+    isolate: false,
     reporters: ['default'],
   },
 });
