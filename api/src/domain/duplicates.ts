@@ -7,7 +7,7 @@ import { AppError, ErrorCode, forbidden, notFound } from '../errors.ts';
 import { appendEvent, type Tx } from '../events/outbox.ts';
 import type { Need } from '../generated/prisma/client.ts';
 import { isCoordinatorOf, type Viewer } from '../auth/viewer.ts';
-import { distanceKm } from './geo.ts';
+import { bboxAround, distanceKm } from './geo.ts';
 import { lockNeed } from './locks.ts';
 import { statusFromClaims } from './needStatus.ts';
 
@@ -61,8 +61,7 @@ export async function flagDuplicates(tx: Tx, need: Need): Promise<number> {
   const since = new Date(need.createdAt.getTime() - DUPLICATE_RULES.contactWindowDays * 24 * 3_600_000);
   const key = phoneKey(need.requesterPhone);
   const email = need.requesterEmail?.trim().toLowerCase() || null;
-  const dLat = DUPLICATE_RULES.radiusKm / 111.32;
-  const dLng = DUPLICATE_RULES.radiusKm / (111.32 * Math.max(0.01, Math.cos((need.lat * Math.PI) / 180)));
+  const box = bboxAround(need, DUPLICATE_RULES.radiusKm);
   const windowStart = new Date(need.createdAt.getTime() - DUPLICATE_RULES.windowHours * 3_600_000);
   const contactMatches = key || email
     ? await tx.$queryRaw<{ id: string }[]>`
@@ -81,8 +80,8 @@ export async function flagDuplicates(tx: Tx, need: Need): Promise<number> {
         {
           category: need.category,
           createdAt: { gte: windowStart },
-          lat: { gte: need.lat - dLat, lte: need.lat + dLat },
-          lng: { gte: need.lng - dLng, lte: need.lng + dLng },
+          lat: { gte: box.minLat, lte: box.maxLat },
+          lng: { gte: box.minLng, lte: box.maxLng },
         },
       ],
     },

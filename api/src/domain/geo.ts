@@ -2,7 +2,7 @@
 // bounding boxes that btree indexes on (lat, lng) can serve.
 import { createHash } from 'node:crypto';
 
-import { distanceKm, type Point } from '../shared/geo.ts';
+import { distanceKm, KM_PER_DEGREE, type Point } from '../shared/geo.ts';
 
 const rad = (d: number) => (d * Math.PI) / 180;
 
@@ -11,8 +11,10 @@ export type BBox = { minLat: number; minLng: number; maxLat: number; maxLng: num
 
 /** The smallest box containing the circle, for an index-served prefilter. */
 export function bboxAround(center: Point, radiusKm: number): BBox {
-  const dLat = radiusKm / 111.32;
-  const dLng = radiusKm / (111.32 * Math.max(0.01, Math.cos(rad(center.lat))));
+  // Degrees on distanceKm's own sphere (a hair wider against rounding): a point on the circle is inside the box.
+  const degrees = (radiusKm / KM_PER_DEGREE) * (1 + 1e-9);
+  const dLat = degrees;
+  const dLng = degrees / Math.max(0.01, Math.cos(rad(center.lat)));
   return {
     minLat: Math.max(-90, center.lat - dLat),
     maxLat: Math.min(90, center.lat + dLat),

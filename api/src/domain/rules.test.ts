@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../config.ts';
 import { claimExpiresAt, rulesFrom } from './rules.ts';
-import { Clock } from './clock.ts';
 
 describe('rules from config', () => {
   it('takes the defaults of config.ts when nothing is set', () => {
@@ -30,19 +29,5 @@ describe('rules from config', () => {
   it('a claim expires its TTL after it is taken', () => {
     const rules = rulesFrom(loadConfig({ CLAIM_TTL_MINUTES: '90' }));
     expect(claimExpiresAt(rules, new Date('2026-03-27T00:30:00Z')).toISOString()).toBe('2026-03-27T02:00:00.000Z');
-  });
-});
-
-describe('Clock', () => {
-  it('moves forward, is set, and resets, each instance on its own', () => {
-    const a = new Clock();
-    const b = new Clock();
-    a.set(new Date('2030-01-01T00:00:00Z'));
-    expect(Math.abs(a.now().getTime() - Date.parse('2030-01-01T00:00:00Z'))).toBeLessThan(60_000);
-    a.advance(86_400_000);
-    expect(a.now().getTime() - Date.parse('2030-01-02T00:00:00Z')).toBeLessThan(60_000);
-    expect(Math.abs(b.now().getTime() - Date.now())).toBeLessThan(60_000);
-    a.reset();
-    expect(Math.abs(a.now().getTime() - Date.now())).toBeLessThan(60_000);
   });
 });

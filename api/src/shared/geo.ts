@@ -4,6 +4,8 @@ export type Point = { lat: number; lng: number };
 
 /** The mean Earth radius (IUGG). */
 export const EARTH_RADIUS_KM = 6371.0088;
+/** Kilometres per degree of latitude on that sphere (for boxes and offsets in degrees). */
+export const KM_PER_DEGREE = (Math.PI * EARTH_RADIUS_KM) / 180;
 const rad = (d: number) => (d * Math.PI) / 180;
 
 /** Great-circle (haversine) distance in kilometres. */

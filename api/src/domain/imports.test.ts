@@ -1,0 +1,139 @@
+import { Readable } from 'node:stream';
+import iconv from 'iconv-lite';
+import { describe, expect, it } from 'vitest';
+import type { Viewer } from '../auth/viewer.ts';
+import type { Services } from '../services.ts';
+import { importCsv, lineDecoder, resolveColumns, type ImportKind } from './imports.ts';
+
+/** Rows refused before anything is saved: a test that reached the database would throw here. */
+const NO_SERVICES = {} as Services;
+
+describe('resolveColumns', () => {
+  it.each([
+    [
+      'English headers',
+      ['Title', 'Description', 'Category', 'Urgency', 'Volunteers needed', 'Latitude', 'Lon', 'Address', 'Name', 'Phone', 'Email', 'Deadline'],
+      {
+        title: 'Title', description: 'Description', category: 'Category', urgency: 'Urgency', slots: 'Volunteers needed', lat: 'Latitude', lng: 'Lon',
+        address: 'Address', requesterName: 'Name', requesterPhone: 'Phone', requesterEmail: 'Email', neededBy: 'Deadline',
+      },
+    ],
+    [
+      'Hebrew headers',
+      ['כותרת', 'קטגוריה', 'דחיפות', 'כתובת', 'שם הפונה', 'טלפון', 'מייל', 'עד תאריך'],
+      { title: 'כותרת', category: 'קטגוריה', urgency: 'דחיפות', address: 'כתובת', requesterName: 'שם הפונה', requesterPhone: 'טלפון', requesterEmail: 'מייל', neededBy: 'עד תאריך' },
+    ],
+    ['Russian and Arabic headers', ['название', 'адрес', 'هاتف', 'عنوان السكن'], { title: 'название', address: 'адрес', requesterPhone: 'هاتف' }],
+    [
+      'case, spacing, dashes, underscores and a byte-order mark do not count',
+      ['\uFEFFTITLE', ' Requester_Name ', 'E-mail', 'needed-by', 'home   area'],
+      { title: '\uFEFFTITLE', requesterName: ' Requester_Name ', requesterEmail: 'E-mail', neededBy: 'needed-by', homeArea: 'home   area' },
+    ],
+    [
+      'volunteer and community columns',
+      ['slug', 'kind', 'country', 'skills', 'city'],
+      { slug: 'slug', kind: 'kind', country: 'country', skills: 'skills', homeArea: 'city' },
+    ],
+    ['the field name before its aliases', ['lon', 'lng'], { lng: 'lng' }],
+    ['unknown headers: nothing', ['foo', 'bar baz'], {}],
+  ])('%s', (_label, headers, columns) => {
+    expect(resolveColumns(headers)).toEqual(columns);
+  });
+
+  it('takes the explicit mapping over known names', () => {
+    expect(resolveColumns(['Title', 'Subject', 'Where'], { title: 'subject', address: 'WHERE' })).toEqual({ title: 'Subject', address: 'Where' });
+  });
+
+  it('maps nothing for a mapping to a column that is not there (no guessing)', () => {
+    expect(resolveColumns(['Title'], { title: 'Subject' })).toEqual({});
+  });
+});
+
+/** Everything the decoder writes for these chunks. */
+async function decode(chunks: Buffer[], fallback?: string): Promise<string> {
+  let out = '';
+  for await (const piece of Readable.from(chunks).pipe(lineDecoder(fallback))) out += piece;
+  return out;
+}
+
+describe('lineDecoder', () => {
+  const hebrew = 'משלוח מזון לזוג קשישים ברחוב הרצל, הם לא יכולים לצאת מהבית';
+  const russian = 'Доставка продуктов пожилой паре на улице Герцля, они не выходят из дома';
+  const utf8 = (s: string) => Buffer.from(s, 'utf8');
+
+  it.each([
+    ['UTF-8 as it is', [utf8(`${hebrew}\n`)], `${hebrew}\n`],
+    ['a Hebrew line in windows-1255', [iconv.encode(`${hebrew}\n`, 'windows-1255')], `${hebrew}\n`],
+    ['a Russian line in windows-1251', [iconv.encode(`${russian}\n`, 'windows-1251')], `${russian}\n`],
+    [
+      'each line in its own encoding',
+      [Buffer.concat([utf8('title,city\n'), iconv.encode(`${hebrew}\n`, 'windows-1255'), utf8(`${hebrew},Sderot\n`)])],
+      `title,city\n${hebrew}\n${hebrew},Sderot\n`,
+    ],
+    ['a character split between chunks', [utf8('שלום\n').subarray(0, 3), utf8('שלום\n').subarray(3)], 'שלום\n'],
+    ['a line split between chunks, in windows-1255', [iconv.encode(hebrew, 'windows-1255').subarray(0, 10), iconv.encode(`${hebrew}\n`, 'windows-1255').subarray(10)], `${hebrew}\n`],
+    ['a last line without a newline', [utf8('a\nb')], 'a\nb'],
+    ['CRLF line ends kept', [utf8('a,b\r\nc,d\r\n')], 'a,b\r\nc,d\r\n'],
+    ['nothing', [], ''],
+  ])('decodes %s', async (_label, chunks, text) => {
+    expect(await decode(chunks)).toBe(text);
+  });
+});
+
+describe('importCsv, rows refused before anything is saved', () => {
+  const viewer = (isAdmin = false): Viewer => ({ id: 'u', name: 'U', isAdmin, roles: new Map([['c1', 'COORDINATOR']]), sessionId: 's', sessionExpiresAt: new Date(0) });
+  const run = async (kind: ImportKind, csv: string, opts: { communityId?: string } = { communityId: 'c1' }, who = viewer()) => {
+    const out = [];
+    for await (const r of importCsv(NO_SERVICES, who, kind, Readable.from([Buffer.from(csv)]), opts)) out.push(r);
+    return out;
+  };
+  const NEED_HEADER = 'title,category,urgency,lat,lng,address,name,phone,email,needed by';
+
+  it.each([
+    ['an unknown category', 'Groceries,xyz,,31.5,34.6,Herzl 1,Tamar,,,', 'category: "xyz" is not a known category.'],
+    ['an unknown urgency', 'Groceries,food,urgentish,31.5,34.6,Herzl 1,Tamar,,,', 'urgency: "urgentish" is not a known urgency.'],
+    // The category (Hebrew for food) is known: the first problem is further on.
+    ['no latitude', 'Groceries,מזון,,,34.6,Herzl 1,Tamar,,,', 'lat: Latitude is required.'],
+    // A decimal comma is read as a point: 91,5 is 91.5, out of range.
+    ['a latitude of 91,5', 'Groceries,food,,"91,5",34.6,Herzl 1,Tamar,,,', 'lat: Latitude must be between -90 and 90.'],
+    ['no title', ',food,,31.5,34.6,Herzl 1,Tamar,,,', 'title: Title is required.'],
+    ['a bad phone (with a known Hebrew urgency)', 'Groceries,food,דחוף,31.5,34.6,Herzl 1,Tamar,abc,,', 'requesterPhone: Enter a valid phone number.'],
+    ['a bad e-mail', 'Groceries,food,,31.5,34.6,Herzl 1,Tamar,,nope,', 'requesterEmail: Enter a valid e-mail address.'],
+    ['a needed-by that is not a date', 'Groceries,food,,31.5,34.6,Herzl 1,Tamar,,,someday', 'neededBy: Needed-by is not a date.'],
+    ['no address', 'Groceries,food,,31.5,34.6,,Tamar,,,', 'address: Address is required.'],
+  ])('needs: %s', async (_label, row, reason) => {
+    expect(await run('needs', `${NEED_HEADER}\n${row}\n`)).toEqual([
+      { line: 2, status: 'REJECTED', reason },
+      { kind: 'needs', rows: 1, accepted: 0, rejected: 1, flaggedDuplicates: 0 },
+    ]);
+  });
+
+  it('reports every row with its line, then the counts', async () => {
+    const rows = await run('volunteers', 'email,name\nnope,Dan\n\nDAN@example.org,\n');
+    expect(rows).toEqual([
+      { line: 2, status: 'REJECTED', reason: 'email: Enter a valid e-mail address.' },
+      { line: 4, status: 'REJECTED', reason: 'name: Name is required.' },
+      { kind: 'volunteers', rows: 2, accepted: 0, rejected: 2, flaggedDuplicates: 0 },
+    ]);
+  });
+
+  // As the reasons read today: the slug and kind rules name their field in their message, and
+  // the report names it again in front.
+  it.each([
+    ['a slug with a space', 'A B,X,town,North,1,2,IL', 'slug: slug: use 2–60 lowercase letters, digits and dashes.'],
+    ['an unknown kind', 'ab,X,village,North,1,2,IL', 'kind: kind: not a known community kind.'],
+    ['a three-letter country', 'ab,X,town,North,1,2,ISR', 'country: Invalid string: must match pattern /^[A-Z]{2}$/'],
+    ['no name', 'ab,,town,North,1,2,IL', 'name: Name is required.'],
+  ])('communities: %s', async (_label, row, reason) => {
+    const [report] = await run('communities', `slug,name,kind,area,lat,lng,country\n${row}\n`, {}, viewer(true));
+    expect(report).toEqual({ line: 2, status: 'REJECTED', reason });
+  });
+
+  it.each([
+    ['communities, by a coordinator', 'communities', {}, 'You are not allowed to import communities.'],
+    ['needs, without a community', 'needs', {}, 'You are not allowed to import into this community.'],
+    ['needs, into a community the viewer does not coordinate', 'needs', { communityId: 'c2' }, 'You are not allowed to import into this community.'],
+  ] as const)('refuses to import %s', async (_label, kind, opts, message) => {
+    await expect(run(kind, 'title\nx\n', opts)).rejects.toThrow(message);
+  });
+});
