@@ -359,6 +359,21 @@ export async function waitForMap(page: Page, selector = '[data-testid="board-map
   );
 }
 
+/** Waits until the map has drawn all it has: no tile, fade or camera move left (MapLibre's `idle`), e.g. before a screenshot. */
+export async function waitForMapIdle(page: Page, selector = '[data-testid="board-map"]') {
+  await waitForMap(page, selector);
+  await page.evaluate(
+    (sel) =>
+      new Promise<void>((resolve) => {
+        const map = (document.querySelector(sel) as unknown as { maplibre: { once(event: 'idle', fn: () => void): void; triggerRepaint(): void } }).maplibre;
+        // A repaint ends in `idle` once nothing is left to draw, also when the map is idle already.
+        map.once('idle', () => resolve());
+        map.triggerRepaint();
+      }),
+    selector,
+  );
+}
+
 /** No element wider than the viewport: nothing to scroll sideways on a phone. */
 export function horizontalOverflow(page: Page): Promise<number> {
   return page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
