@@ -18,6 +18,7 @@ export default defineConfig({
     // Each file starts its own server and database; two cores, so a little parallelism.
     fileParallelism: true,
     maxWorkers: 2,
-    reporters: ['default'],
+    // The usual report, closed by what was skipped and why.
+    reporters: ['default', './helpers/skipSummary.ts'],
   },
 });
