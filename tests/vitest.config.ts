@@ -18,6 +18,9 @@ export default defineConfig({
     // Each file starts its own server and database; two cores, so a little parallelism.
     fileParallelism: true,
     maxWorkers: 2,
-    reporters: ['default'],
+    // Before any suite: Chromium for the browser tests, found or installed, or the run stops with what to do.
+    globalSetup: ['helpers/chromium.ts'],
+    // The usual report, closed by what was skipped and why.
+    reporters: ['default', './helpers/skipSummary.ts'],
   },
 });

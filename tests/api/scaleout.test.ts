@@ -1,15 +1,16 @@
 // Two stateless API processes on one PostgreSQL with Redis pub/sub: a change made through
 // one reaches a subscriber on the other. Needs TEST_POSTGRES_URL (PGlite is one process).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, serverUrl, type TestDatabase } from '../helpers/db.ts';
+import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
 import { spawnApi, type ApiProcess } from '../helpers/process.ts';
 import { Api, collect } from '../helpers/client.ts';
 import { waitFor } from '../helpers/sinks.ts';
+import { requires, postgresServer } from '../helpers/skips.ts';
 import pg from 'pg';
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
-describe.skipIf(!serverUrl)('scale-out on PostgreSQL + Redis', () => {
+describe('scale-out on PostgreSQL + Redis', requires(postgresServer), () => {
   let db: TestDatabase;
   let a: ApiProcess;
   let b: ApiProcess;

@@ -13,6 +13,7 @@ import { AxeBuilder } from '@axe-core/playwright';
 import { afterAll, beforeAll } from 'vitest';
 import { freePort } from './process.ts';
 import { Api } from './client.ts';
+import { findChromium } from './chromium.ts';
 
 const apiDir = fileURLToPath(new URL('../../api/', import.meta.url));
 export const webBuildDir = fileURLToPath(new URL('../../web/build', import.meta.url));
@@ -195,8 +196,11 @@ async function seededTemplate(): Promise<string> {
 }
 
 export function launchChromium(): Promise<Browser> {
+  // The run's globalSetup (helpers/chromium.ts) has made sure there is one.
+  const executablePath = findChromium();
+  if (!executablePath) throw new Error('No Chromium: see tests/helpers/chromium.ts');
   return chromium.launch({
-    executablePath: '/usr/bin/chromium',
+    executablePath,
     args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-dev-shm-usage'],
   });
 }
@@ -356,6 +360,21 @@ export async function waitForMap(page: Page, selector = '[data-testid="board-map
     },
     selector,
     { timeout: 60_000 },
+  );
+}
+
+/** Waits until the map has drawn all it has: no tile, fade or camera move left (MapLibre's `idle`), e.g. before a screenshot. */
+export async function waitForMapIdle(page: Page, selector = '[data-testid="board-map"]') {
+  await waitForMap(page, selector);
+  await page.evaluate(
+    (sel) =>
+      new Promise<void>((resolve) => {
+        const map = (document.querySelector(sel) as unknown as { maplibre: { once(event: 'idle', fn: () => void): void; triggerRepaint(): void } }).maplibre;
+        // A repaint ends in `idle` once nothing is left to draw, also when the map is idle already.
+        map.once('idle', () => resolve());
+        map.triggerRepaint();
+      }),
+    selector,
   );
 }
 

@@ -11,13 +11,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
-import { createTestDatabase, serverUrl } from '../helpers/db.ts';
+import { createTestDatabase } from '../helpers/db.ts';
 import { spawnApi } from '../helpers/process.ts';
 import { buildWorld, rebase, uuidOf, type World } from '../helpers/world.ts';
 import { Workload } from '../helpers/workload.ts';
 import { collect } from '../helpers/client.ts';
 import { postgresBinDir } from '../helpers/postgresCluster.ts';
 import { adminClient, createCommunity, member } from '../helpers/fixtures.ts';
+import { requires, postgresServer, postgresPrograms, embeddedDatabase } from '../helpers/skips.ts';
 import { buildApp } from '../../api/src/server.ts';
 
 const run = promisify(execFile);
@@ -69,7 +70,7 @@ async function replay(world: World, url: string, count: number): Promise<string[
 }
 
 
-describe.skipIf(!serverUrl || !postgresBinDir())('PostgreSQL: pg_dump while serving, pg_restore into a new database', () => {
+describe('PostgreSQL: pg_dump while serving, pg_restore into a new database', requires(postgresServer, postgresPrograms), () => {
   it('restores every row and event, and the API serves the copy', async () => {
     const bin = postgresBinDir()!;
     const source = await createTestDatabase();
@@ -124,7 +125,7 @@ describe.skipIf(!serverUrl || !postgresBinDir())('PostgreSQL: pg_dump while serv
   }, 180_000);
 });
 
-describe.skipIf(!!serverUrl)('embedded PGlite: the data directory copied while stopped, and dumpDataDir', () => {
+describe('embedded PGlite: the data directory copied while stopped, and dumpDataDir', requires(embeddedDatabase), () => {
   it('restores every row and event from both, and the API serves each copy', async () => {
     const apiDir = new URL('../../api/', import.meta.url).pathname;
     const { PGlite } = (await import(createRequire(`${apiDir}package.json`).resolve('@electric-sql/pglite'))) as typeof import('@electric-sql/pglite');

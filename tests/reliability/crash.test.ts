@@ -3,18 +3,19 @@
 // database with its event; nothing is half-written; a subscriber that resumes from its last
 // cursor ends with exactly the database's events, each once, in order.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, serverUrl, type TestDatabase } from '../helpers/db.ts';
+import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
 import { spawnApi, type ApiProcess } from '../helpers/process.ts';
 import { collect } from '../helpers/client.ts';
 import { buildWorld, rebase, uuidOf, type World } from '../helpers/world.ts';
 import { Workload, missingAcknowledged } from '../helpers/workload.ts';
 import { consistencyViolations, pgQuery } from '../helpers/consistency.ts';
+import { requires, postgresServer } from '../helpers/skips.ts';
 
 const MUTATIONS = 1_000;
 const KILL_AT = 450;
 const EVENTS = `subscription($after: String, $c: [ID!]) { needEvents(after: $after, filter: { communityIds: $c }) { cursor type } }`;
 
-describe.skipIf(!serverUrl)('SIGKILL mid-traffic on PostgreSQL', () => {
+describe('SIGKILL mid-traffic on PostgreSQL', requires(postgresServer), () => {
   let db: TestDatabase;
   let api: ApiProcess;
   let env: Record<string, string>;

@@ -5,15 +5,15 @@
 // absent, and service comes back by itself.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
-import { serverUrl } from '../helpers/db.ts';
 import { spawnApi, type ApiProcess } from '../helpers/process.ts';
-import { postgresBinDir, startPostgresCluster, type PostgresCluster } from '../helpers/postgresCluster.ts';
+import { startPostgresCluster, type PostgresCluster } from '../helpers/postgresCluster.ts';
 import { collect } from '../helpers/client.ts';
 import { buildWorld, uuidOf, type World } from '../helpers/world.ts';
 import { Workload, missingAcknowledged, type Failure } from '../helpers/workload.ts';
 import { consistencyViolations, pgQuery } from '../helpers/consistency.ts';
 import { createNeed } from '../helpers/fixtures.ts';
 import { openRawSocket } from '../helpers/rawWs.ts';
+import { requires, postgresServer, postgresPrograms } from '../helpers/skips.ts';
 
 const EVENTS = `subscription($after: String, $c: [ID!]) { needEvents(after: $after, filter: { communityIds: $c }) { cursor } }`;
 /** What an error seen by a client must never contain. */
@@ -29,7 +29,7 @@ function expectClear(failures: Failure[]) {
   }
 }
 
-describe.skipIf(!serverUrl || !postgresBinDir())('database faults on a throwaway PostgreSQL cluster', () => {
+describe('database faults on a throwaway PostgreSQL cluster', requires(postgresServer, postgresPrograms), () => {
   let cluster: PostgresCluster;
   let api: ApiProcess;
   let world: World;

@@ -3,13 +3,14 @@
 // events cross processes again, and what was committed meanwhile reaches every subscriber.
 // The safety-net poll is set to a minute, so only Redis can deliver across processes in time.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, serverUrl, type TestDatabase } from '../helpers/db.ts';
+import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
 import { spawnApi, type ApiProcess } from '../helpers/process.ts';
-import { redisServerAvailable, startRedisServer, type RedisServer } from '../helpers/redisServer.ts';
+import { startRedisServer, type RedisServer } from '../helpers/redisServer.ts';
 import { collect, type Api } from '../helpers/client.ts';
 import { createNeed } from '../helpers/fixtures.ts';
 import { buildWorld, rebase, uuidOf, type World } from '../helpers/world.ts';
 import { pgQuery } from '../helpers/consistency.ts';
+import { requires, postgresServer, redisServerProgram } from '../helpers/skips.ts';
 
 const EVENTS = `subscription($after: String, $c: [ID!]) { needEvents(after: $after, filter: { communityIds: $c }) { cursor type } }`;
 
@@ -28,7 +29,7 @@ async function until<T>(what: string, fn: () => Promise<T>, ok: (v: T) => boolea
   }
 }
 
-describe.skipIf(!serverUrl || !redisServerAvailable)('Redis faults across two API processes', () => {
+describe('Redis faults across two API processes', requires(postgresServer, redisServerProgram), () => {
   let redis: RedisServer;
   let db: TestDatabase;
   let a: ApiProcess;

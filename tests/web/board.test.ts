@@ -4,7 +4,7 @@
 import { beforeAll, describe, expect, test } from 'vitest';
 import { copyFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Page, WebSocketRoute } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import {
   PHONE,
   communityId,
@@ -17,8 +17,10 @@ import {
   signIn,
   browserSuite,
   waitForMap,
+  waitForMapIdle,
   type Stack,
 } from '../helpers/stack.ts';
+import { cursorOf, cuttable, published } from '../helpers/outage.ts';
 
 let stack: Stack;
 const suite = browserSuite();
@@ -164,7 +166,7 @@ describe('the live board', () => {
     const desktop = await open('/');
     await waitForMap(desktop);
     await desktop.waitForFunction(() => Number(document.querySelector('[data-testid="visible-count"]')?.getAttribute('data-count')) > 100);
-    await desktop.waitForTimeout(500);
+    await waitForMapIdle(desktop);
     expect(await seriousViolations(desktop)).toEqual([]);
     await screenshot(desktop, 'board-desktop');
     // The README's picture: closer in, where clusters open into single needs with their category icons.
@@ -173,7 +175,7 @@ describe('the live board', () => {
     await desktop.goto(stack.url + '/?at=31.4900,34.5600,11.60');
     await waitForMap(desktop);
     await desktop.waitForFunction(() => Number(document.querySelector('[data-testid="visible-count"]')?.getAttribute('data-count')) > 0);
-    await desktop.waitForTimeout(500);
+    await waitForMapIdle(desktop);
     await screenshot(desktop, 'board-readme');
     if (process.env.UPDATE_DOCS === '1') {
       await mkdir(docsDir, { recursive: true });
@@ -201,53 +203,51 @@ describe('a dropped connection', () => {
     const context = await suite.context({});
     const page = await context.newPage();
     // Every WebSocket goes through here, so the test can cut it like a lost phone signal.
-    let down = false;
-    const open: { page: WebSocketRoute; server: WebSocketRoute }[] = [];
     const subscribes: { operation?: string; after?: string | null }[] = [];
-    await page.routeWebSocket(/\/graphql$/, (ws) => {
-      if (down) {
-        ws.close({ code: 1012, reason: 'network down (test)' });
-        return;
-      }
-      const server = ws.connectToServer();
-      open.push({ page: ws, server });
-      ws.onMessage((message) => {
-        const msg = JSON.parse(String(message)) as { type: string; payload?: { query?: string; variables?: { after?: string | null } } };
+    const network = await cuttable(page, {
+      onClientMessage: (message) => {
+        const msg = JSON.parse(message) as { type: string; payload?: { query?: string; variables?: { after?: string | null } } };
         if (msg.type === 'subscribe' && msg.payload?.query?.includes('needEvents')) subscribes.push({ operation: 'needEvents', after: msg.payload.variables?.after ?? null });
-        server.send(message);
-      });
+      },
     });
+    const board = page.getByTestId('board');
     await page.goto(stack.url + '/');
     await waitForMap(page);
     await page.waitForFunction(() => Number(document.querySelector('[data-testid="visible-count"]')?.getAttribute('data-count')) > 100);
     await expect.poll(() => subscribes.length).toBe(1);
+    const loadedAt = BigInt(subscribes[0]!.after ?? '0');
 
     // One event received live, so the board's cursor moves past the one it loaded at.
     const first = await createNeed(stack, coordinatorToken, sderot.id, { title: `Before the drop ${Date.now()}`, lat: sderot.centerLat, lng: sderot.centerLng });
     await onMap(page, first.id);
+    const firstCursor = await published(stack, first.id, 'CREATED', loadedAt);
 
-    down = true;
-    for (const s of open.splice(0)) {
-      await s.page.close({ code: 1012, reason: 'network down (test)' });
-      await s.server.close().catch(() => {});
-    }
+    await network.cut();
     const banner = page.getByTestId('connection-banner');
     await banner.waitFor();
     await expect(banner.textContent()).resolves.toContain('Connection lost');
+    // Cut off: the last event it has is where it will resume.
+    const before = (await cursorOf(board))!;
+    expect(before).toBeGreaterThanOrEqual(firstCursor);
 
-    // Created while the board cannot hear anything.
+    // Created while the board cannot hear anything: handed out to every live subscriber, and the board,
+    // turned away since, still at the event it had before the drop, without the need.
     const missed = await createNeed(stack, coordinatorToken, sderot.id, { title: `During the outage ${Date.now()}`, lat: sderot.centerLat, lng: sderot.centerLng });
-    await page.waitForTimeout(1_500);
+    const missedCursor = await published(stack, missed.id, 'CREATED', before);
+    await network.refusedTwiceMore();
+    expect(await cursorOf(board)).toBe(before);
+    expect(missedCursor).toBeGreaterThan(before);
     expect(await isOnMap(page, missed.id)).toBe(false);
 
-    down = false;
+    network.restore();
     await banner.waitFor({ state: 'detached', timeout: 20_000 });
     // Resubscribed after the last event it had, and caught up with what it missed, without reloading.
     await onMap(page, missed.id);
     expect(subscribes.length).toBeGreaterThanOrEqual(2);
     const resumed = subscribes.at(-1)!;
-    expect(resumed.after).toMatch(/^\d+$/);
-    expect(BigInt(resumed.after!)).toBeGreaterThan(BigInt(subscribes[0]!.after ?? '0'));
+    expect(resumed.after).toBe(before.toString());
+    expect(BigInt(resumed.after!)).toBeGreaterThan(loadedAt);
+    expect(await cursorOf(board)).toBeGreaterThanOrEqual(missedCursor);
   });
 });
 

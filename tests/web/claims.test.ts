@@ -2,7 +2,7 @@
 // coordinator's dashboard, open in another browser, shows it within a second; a second volunteer, whose
 // page had not caught up, is told plainly that someone else was faster; the claim is then worked to done.
 import { beforeAll, describe, expect, test } from 'vitest';
-import type { Page, WebSocketRoute } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import {
   PHONE,
   communityId,
@@ -15,6 +15,7 @@ import {
   browserSuite,
   type Stack,
 } from '../helpers/stack.ts';
+import { cursorOf, cuttable, published } from '../helpers/outage.ts';
 
 let stack: Stack;
 const suite = browserSuite();
@@ -226,20 +227,7 @@ describe('the dashboard and its connection', () => {
     const context = await suite.context({ token: coordinatorToken });
     const page = await context.newPage();
     // Every request to the API goes through here, so the test can cut it like a lost signal.
-    let down = false;
-    const sockets: { page: WebSocketRoute; server: WebSocketRoute }[] = [];
-    await page.routeWebSocket(/\/graphql$/, (ws) => {
-      if (down) return void ws.close({ code: 1012, reason: 'network down (test)' });
-      sockets.push({ page: ws, server: ws.connectToServer() });
-    });
-    await page.route(/\/graphql$/, (route) => (down ? route.abort('internetdisconnected') : route.continue()));
-    const cut = async () => {
-      down = true;
-      for (const s of sockets.splice(0)) {
-        await s.page.close({ code: 1012, reason: 'network down (test)' });
-        await s.server.close().catch(() => {});
-      }
-    };
+    const network = await cuttable(page, { http: true });
     const live = page.locator('[data-testid="dashboard-live"]');
     const shown = async (counter: string) => Number(await page.getByTestId(`count-${counter}`).getAttribute('data-value'));
     const api = async () => (await stack.api(coordinatorToken).ok(`{ boardStats { open claimed } }`)).boardStats as { open: number; claimed: number };
@@ -247,36 +235,48 @@ describe('the dashboard and its connection', () => {
     // Seen once (the device keeps who is signed in), then reloaded while the API is out of reach.
     await page.goto(stack.url + '/dashboard');
     await page.locator('[data-testid="dashboard-live"][data-live="true"]').waitFor();
-    await cut();
+    const seen = (await cursorOf(live))!;
+    await network.cut();
     await page.reload();
     await live.waitFor();
-    // A need comes in while this dashboard cannot hear anything.
+    // A need comes in while this dashboard cannot hear anything: handed out to live subscribers, and the
+    // dashboard, turned away since, has no figures at all.
     const during = await createNeed(stack, coordinatorToken, sderot.id, { title: 'Generator fuel for the shelter', category: 'OTHER', urgency: 'CRITICAL', lat: sderot.centerLat, lng: sderot.centerLng });
-    await page.waitForTimeout(1_500);
+    const createdAt = await published(stack, during.id, 'CREATED', seen, coordinatorToken);
+    await network.refusedTwiceMore();
     expect(await live.getAttribute('data-live')).toBe('false');
+    expect(await cursorOf(live)).toBeNull();
     // Waiting, not failed: no error that would stay after the connection is back.
     expect(await page.locator('.alert.error').count()).toBe(0);
 
-    down = false;
+    network.restore();
     await page.locator('[data-testid="dashboard-live"][data-live="true"]').waitFor({ timeout: 20_000 });
     const afterCreate = await api();
     await expect.poll(() => shown('open')).toBe(afterCreate.open);
 
     // The connection drops; a volunteer claims the need meanwhile.
-    await cut();
+    await network.cut();
     await page.locator('[data-testid="dashboard-live"][data-live="false"]').waitFor();
+    // Cut off: the figures are as of this event, whatever comes next.
+    const before = (await cursorOf(live))!;
+    expect(before).toBeGreaterThanOrEqual(createdAt);
     const volunteer = await newVolunteer(stack, 'Gal Ohana', sderot.id);
     await stack.api(volunteer.token).ok(`mutation($id: ID!) { claimNeed(needId: $id) { claim { id } } }`, { id: during.id });
     const afterClaim = await api();
     expect(afterClaim.claimed).toBe(afterCreate.claimed + 1);
-    await page.waitForTimeout(1_000);
+    // The claim is handed out to live subscribers; the dashboard, turned away since, still shows the figures it had.
+    const claimedAt = await published(stack, during.id, 'CLAIMED', before, coordinatorToken);
+    await network.refusedTwiceMore();
+    expect(await cursorOf(live)).toBe(before);
+    expect(claimedAt).toBeGreaterThan(before);
     expect(await shown('claimed')).toBe(afterCreate.claimed);
 
     // Back: live again, the figures current, and the claim made during the drop in the feed, once.
-    down = false;
+    network.restore();
     await page.locator('[data-testid="dashboard-live"][data-live="true"]').waitFor({ timeout: 20_000 });
     await expect.poll(() => shown('claimed')).toBe(afterClaim.claimed);
     expect(await shown('open')).toBe(afterClaim.open);
+    expect(await cursorOf(live)).toBeGreaterThanOrEqual(claimedAt);
     const claimed = page.locator(`[data-testid="event-feed"] li[data-type="CLAIMED"][data-need-id="${during.id}"]`);
     await claimed.waitFor();
     expect(await claimed.count()).toBe(1);

@@ -164,7 +164,11 @@ describe('duplicate queue', () => {
     await createNeed(sderot.id, { title: 'Ride to the clinic', category: 'TRANSPORT', lat: sderot.centerLat - north(800), lng: sderot.centerLng, phone: '050-777-8888' });
     await phone.reload();
     await phone.locator('[data-testid="duplicates-live"][data-live="true"]').waitFor();
-    await phone.waitForTimeout(1_500);
+    // A new pair after the reload: the list that brings it is the whole queue as it is now, and the dismissed pair is not in it.
+    const blankets = { title: 'Blankets for the shelter', category: 'OTHER', lat: sderot.centerLat - north(2_500), lng: sderot.centerLng, phone: '050-555-6666' };
+    const e = await createNeed(sderot.id, blankets);
+    const f = await createNeed(sderot.id, blankets);
+    await phone.locator(`[data-testid="duplicate-pair"][data-need-id="${f.id}"][data-other-need-id="${e.id}"]`).waitFor({ timeout: 10_000 });
     expect(await phone.locator(`[data-candidate-id="${candidateId}"]`).count()).toBe(0);
     const row = await stack.api(coordinatorToken).ok(`query($id: ID!) { node(id: $id) { ... on DuplicateCandidate { status } } }`, { id: candidateId });
     expect(row.node.status).toBe('DISMISSED');
@@ -277,7 +281,11 @@ describe('text messages', () => {
     expect(row.node).toEqual({ status: 'REJECTED', rejectReason: 'A thank-you, not a request.' });
     await page.reload();
     await page.getByRole('heading', { name: 'Text messages' }).waitFor();
-    await page.waitForTimeout(1_000);
+    await page.getByTestId('sms-count').waitFor();
+    // A text after the reload: the list that brings it is the whole list as it is now, and the rejected draft is not in it.
+    const later = { From: '+972521230000', To: HOTLINE, Body: 'Please bring water to Herzl 9, Netivot' };
+    expect((await post({ ...later, MessageSid: 'SMweb5' })).status).toBe(200);
+    await page.locator(`[data-testid="sms-draft"][data-from="${later.From}"]`).waitFor({ timeout: 10_000 });
     expect(await page.locator(`[data-draft-id="${draftId}"]`).count()).toBe(0);
   });
 });
