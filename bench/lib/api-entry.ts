@@ -20,7 +20,6 @@ pg.Client.prototype.query = function (this: unknown, config: unknown, ...rest: u
 };
 
 const { buildApp } = await import('../../api/src/server.ts');
-const { database } = await import('../../api/src/db/client.ts');
 
 const t0 = performance.now();
 const app = await buildApp();
@@ -31,8 +30,8 @@ function stats() {
   return {
     memory: process.memoryUsage(),
     cpu: process.cpuUsage(),
-    statements: { prisma: database().statements.count, driver: pgStatements.count },
-    subscribers: app.stream.subscriberCount,
+    statements: { prisma: app.services.db.statements.count, driver: pgStatements.count },
+    subscribers: app.services.stream.subscriberCount,
   };
 }
 
