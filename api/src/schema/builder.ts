@@ -1,6 +1,5 @@
 // Pothos builder configuration only: plugins, scalars, scopes, and the empty root types.
 import SchemaBuilder from '@pothos/core';
-import ErrorsPlugin from '@pothos/plugin-errors';
 import PrismaPlugin from '@pothos/plugin-prisma';
 import RelayPlugin from '@pothos/plugin-relay';
 import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
@@ -31,7 +30,7 @@ export const builder = new SchemaBuilder<{
   };
   DefaultFieldNullability: false;
 }>({
-  plugins: [ScopeAuthPlugin, ErrorsPlugin, PrismaPlugin, RelayPlugin, ValidationPlugin],
+  plugins: [ScopeAuthPlugin, PrismaPlugin, RelayPlugin, ValidationPlugin],
   defaultFieldNullability: false,
   scopeAuth: {
     authorizeOnSubscribe: true,
@@ -50,7 +49,6 @@ export const builder = new SchemaBuilder<{
         ? new AppError(ErrorCode.FORBIDDEN, 'You are not allowed to see or do this.')
         : new AppError(ErrorCode.UNAUTHENTICATED, 'Sign in to see or do this.'),
   },
-  errors: { defaultTypes: [] },
   validation: {
     validationError: (result) => {
       const issues = result.issues.map((i) => ({

@@ -330,4 +330,3 @@ builder.mutationFields((t) => ({
 }));
 
 export { BBoxInput, NeedFilter };
-export const needNotFound = () => notFound('Need');
