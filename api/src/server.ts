@@ -244,7 +244,7 @@ export async function buildApp(overrides: Partial<Record<string, string>> = {}):
       // No operation of ours needs more than this; refuse before reading the body.
       if (Number(req.headers['content-length'] ?? 0) > MAX_BODY_BYTES) {
         res.writeHead(413, { 'content-type': 'application/json', connection: 'close' }).end(
-          JSON.stringify({ errors: [{ message: 'Request body too large.', extensions: { code: 'PAYLOAD_TOO_LARGE' } }] }),
+          JSON.stringify({ errors: [{ message: 'Request body too large.', extensions: { code: ErrorCode.PAYLOAD_TOO_LARGE } }] }),
         );
         return;
       }
@@ -379,7 +379,7 @@ export async function buildApp(overrides: Partial<Record<string, string>> = {}):
         if (live === null) return [serviceUnavailable()];
         if (!live) {
           ctx.extra.socket.close(CloseCode.Forbidden, 'Session expired');
-          return [new GraphQLError('Your session has expired; sign in again.', { extensions: { code: 'UNAUTHENTICATED' } })];
+          return [new AppError(ErrorCode.UNAUTHENTICATED, 'Your session has expired; sign in again.')];
         }
         const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
           wsExtra: ctx.extra,
@@ -414,7 +414,7 @@ export async function buildApp(overrides: Partial<Record<string, string>> = {}):
         }
         // Several operations and no (or an unknown) name: refused as on HTTP, with its code.
         if (!getOperationAST(args.document, args.operationName)) {
-          return [new GraphQLError('Could not determine what operation to execute.', { extensions: { code: 'OPERATION_RESOLUTION_FAILURE' } })];
+          return [new GraphQLError('Could not determine what operation to execute.', { extensions: { code: ErrorCode.OPERATION_RESOLUTION_FAILURE } })];
         }
         return args;
       },
@@ -531,7 +531,7 @@ function withBadInputCode(error: Error, original: unknown): Error {
  * throw, and given the code every other refused document carries.
  */
 function typedRejection(_context: unknown, error: GraphQLError): void {
-  (error.extensions as Record<string, unknown>).code ??= 'GRAPHQL_VALIDATION_FAILED';
+  (error.extensions as Record<string, unknown>).code ??= ErrorCode.GRAPHQL_VALIDATION_FAILED;
 }
 
 const serviceUnavailable = () =>

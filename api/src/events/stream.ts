@@ -3,7 +3,7 @@
 // safety net when the bus is down. Subscribers that pass a cursor get the stored events
 // after it, then the live ones, with no gap and no duplicate at the seam.
 import { prisma } from '../db/client.ts';
-import { AppError } from '../errors.ts';
+import { AppError, ErrorCode } from '../errors.ts';
 import { isDatabaseUnavailable } from '../db/errors.ts';
 import type { Need, NeedEvent } from '../generated/prisma/client.ts';
 import type { NeedCategory, NeedStatus } from '../generated/prisma/enums.ts';
@@ -140,7 +140,7 @@ export class EventStream {
     const listener: Listener = (batch) => {
       for (const e of batch) if (matchesFilter(e, filter)) queue.push(e);
       if (queue.length > MAX_BUFFERED_EVENTS) {
-        failure = new AppError('SUBSCRIBER_TOO_SLOW' as never, 'This subscription fell too far behind; resume from your last cursor.', {
+        failure = new AppError(ErrorCode.SUBSCRIBER_TOO_SLOW, 'This subscription fell too far behind; resume from your last cursor.', {
           cursor: lastDelivered.toString(),
         });
         queue.length = 0;

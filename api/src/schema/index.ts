@@ -1,6 +1,7 @@
 // Loads every domain file, then builds the schema. Nothing else.
 import { builder } from './builder.ts';
 import './enums.ts';
+import './errorCodes.ts';
 import './users.ts';
 import './communities.ts';
 import './needs.ts';

@@ -6,7 +6,7 @@ import { builder } from './builder.ts';
 import { uuidId, uuidIds } from './ids.ts';
 import { omitUnread, reads } from './columns.ts';
 import { prisma } from '../db/client.ts';
-import { badInput, notFound } from '../errors.ts';
+import { badInput } from '../errors.ts';
 import { bboxAround, distanceKm } from '../domain/geo.ts';
 import { cancelNeed, createNeed, reopenNeed, updateNeed } from '../domain/needs.ts';
 import { historyNeedIds, survivorOf } from '../domain/duplicates.ts';
@@ -332,4 +332,3 @@ builder.mutationFields((t) => ({
 }));
 
 export { BBoxInput, NeedFilter };
-export const needNotFound = () => notFound('Need');
