@@ -6,7 +6,7 @@ import { AppError, ErrorCode } from '../errors.ts';
 import { dummyPasswordHash, hashPassword, verifyPassword } from '../auth/passwords.ts';
 import { rateLimits } from '../auth/rateLimits.ts';
 import { createSession, revokeSession, viewerFromToken } from '../auth/sessions.ts';
-import { NeedCategoryEnum, NotificationKindEnum } from './enums.ts';
+import { LocaleEnum, NeedCategoryEnum, NotificationKindEnum } from './enums.ts';
 import { sessionRules } from '../domain/settings.ts';
 
 const selfOrAdmin = (user: { id: string }, ctx: { viewer: { id: string; isAdmin: boolean } | null }) =>
@@ -77,7 +77,7 @@ const SignUpInput = builder.inputType('SignUpInput', {
     password: t.string({ required: true, validate: password }),
     name: t.string({ required: true, validate: z.string().trim().min(1, 'Enter your name.').max(100) }),
     phone: t.string({ validate: z.string().trim().regex(/^\+?[0-9 ()-]{6,20}$/, 'Enter a valid phone number.') }),
-    locale: t.string({ validate: z.enum(['he', 'ar', 'en', 'ru']) }),
+    locale: t.field({ type: LocaleEnum }),
     skills: t.field({ type: [NeedCategoryEnum] }),
     homeArea: t.string({ validate: z.string().trim().max(100) }),
   }),
@@ -152,7 +152,7 @@ const UpdateProfileInput = builder.inputType('UpdateProfileInput', {
   fields: (t) => ({
     name: t.string({ validate: z.string().trim().min(1, 'Enter your name.').max(100) }),
     phone: t.string({ validate: z.string().trim().regex(/^\+?[0-9 ()-]{6,20}$/, 'Enter a valid phone number.') }),
-    locale: t.string({ validate: z.enum(['he', 'ar', 'en', 'ru']) }),
+    locale: t.field({ type: LocaleEnum }),
     skills: t.field({ type: [NeedCategoryEnum] }),
     homeArea: t.string({ validate: z.string().trim().max(100) }),
     homeLat: t.float({ validate: z.number().min(-90).max(90) }),
