@@ -8,6 +8,7 @@ import { omitUnread, reads } from './columns.ts';
 import { prisma } from '../db/client.ts';
 import { badInput } from '../errors.ts';
 import { bboxAround, distanceKm } from '../domain/geo.ts';
+import { boardWhere, LIVE_STATUSES } from '../domain/boardFilter.ts';
 import { cancelNeed, createNeed, reopenNeed, updateNeed } from '../domain/needs.ts';
 import { historyNeedIds, survivorOf } from '../domain/duplicates.ts';
 import { needFieldRules, phoneRule, windowRule } from '../domain/needRules.ts';
@@ -156,22 +157,12 @@ const NeedSort = builder.enumType('NeedSort', {
 type NeedFilterShape = typeof NeedFilter.$inferInput;
 
 export function needWhere(filter: NeedFilterShape | null | undefined): Prisma.NeedWhereInput {
-  const where: Prisma.NeedWhereInput = {};
-  if (!filter) return { status: { in: ['OPEN', 'CLAIMED', 'IN_PROGRESS'] }, onBoard: true };
-  if (!filter.allOccurrences) where.onBoard = true;
-  if (filter.bbox) {
-    where.publicLat = { gte: filter.bbox.minLat, lte: filter.bbox.maxLat };
-    where.publicLng = { gte: filter.bbox.minLng, lte: filter.bbox.maxLng };
-  }
-  if (filter.categories?.length) where.category = { in: filter.categories };
-  if (filter.urgencies?.length) where.urgency = { in: filter.urgencies };
-  where.status = { in: filter.statuses?.length ? filter.statuses : ['OPEN', 'CLAIMED', 'IN_PROGRESS'] };
-  if (filter.communityIds?.length) where.communityId = { in: filter.communityIds.map((c) => c.id) };
-  if (filter.text?.trim()) {
-    const text = filter.text.trim();
-    where.OR = [{ title: { contains: text, mode: 'insensitive' } }, { description: { contains: text, mode: 'insensitive' } }];
-  }
-  return where;
+  return boardWhere({
+    ...filter,
+    communityIds: filter?.communityIds?.map((c) => c.id),
+    statuses: filter?.statuses?.length ? filter.statuses : LIVE_STATUSES,
+    onBoard: !filter?.allOccurrences,
+  });
 }
 
 const needColumns = Object.values(Prisma.NeedScalarFieldEnum);

@@ -45,7 +45,7 @@ export const NeedEventsSubscription = graphql(
         fromStatus
         toStatus
         needId
-        need { ...NeedSummary description }
+        need { ...NeedSummary description onBoard }
       }
     }
   `,
