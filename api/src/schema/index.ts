@@ -5,6 +5,7 @@ import './errorCodes.ts';
 import './users.ts';
 import './communities.ts';
 import './needs.ts';
+import './permissions.ts';
 import './claims.ts';
 import './events.ts';
 import './dashboard.ts';

@@ -13,7 +13,7 @@ import { cancelNeed, createNeed, reopenNeed, updateNeed } from '../domain/needs.
 import { historyNeedIds, survivorOf } from '../domain/duplicates.ts';
 import { needFieldRules, phoneRule, windowRule } from '../domain/needRules.ts';
 import { clock } from '../domain/clock.ts';
-import { isCoordinatorOf } from '../auth/viewer.ts';
+import { seesPrivate } from '../domain/permissions.ts';
 import { NeedCategoryEnum, NeedStatusEnum, UrgencyEnum } from './enums.ts';
 import { CommunityRef } from './communities.ts';
 import type { Context } from '../context.ts';
@@ -25,9 +25,7 @@ export const readsNeed = (...columns: Prisma.NeedScalarFieldEnum[]) => reads(...
 
 /** Coordinators of the need's community, and the volunteer holding a live claim on it. */
 export async function canSeePrivate(need: Pick<Need, 'id' | 'communityId'>, ctx: Context): Promise<boolean> {
-  if (!ctx.viewer) return false;
-  if (isCoordinatorOf(ctx.viewer, need.communityId)) return true;
-  return (await ctx.liveClaimNeedIds()).has(need.id);
+  return seesPrivate(ctx.viewer, need, async () => (await ctx.liveClaimNeedIds()).has(need.id));
 }
 
 type PrivateDetails = { needId: string; lat: number; lng: number; address: string; requesterName: string; requesterPhone: string | null; requesterEmail: string | null };
@@ -70,7 +68,12 @@ export const NeedRef = builder.prismaNode('Need', {
     updatedAt: t.expose('updatedAt', { type: 'DateTime', authScopes: { public: true } }),
     doneAt: t.expose('doneAt', { type: 'DateTime', nullable: true, authScopes: { public: true } }),
     community: t.relation('community', { authScopes: { public: true }, extensions: readsNeed('communityId') }),
-    viewerCanSeePrivate: t.boolean({ authScopes: { public: true }, extensions: readsNeed('id', 'communityId'), resolve: (n, _a, ctx) => canSeePrivate(n, ctx) }),
+    viewerCanSeePrivate: t.boolean({
+      authScopes: { public: true },
+      deprecationReason: 'Use viewerCan.seePrivate.',
+      extensions: readsNeed('id', 'communityId'),
+      resolve: (n, _a, ctx) => canSeePrivate(n, ctx),
+    }),
     privateDetails: t.field({
       type: PrivateDetailsRef,
       nullable: true,
