@@ -2,27 +2,34 @@
 // Anything else thrown is unexpected and is masked by yoga before it reaches a client.
 import { GraphQLError } from 'graphql';
 
-export const ErrorCode = {
-  UNAUTHENTICATED: 'UNAUTHENTICATED',
-  FORBIDDEN: 'FORBIDDEN',
-  BAD_USER_INPUT: 'BAD_USER_INPUT',
-  NOT_FOUND: 'NOT_FOUND',
-  /** Someone else got there first: every slot of the need is taken. */
-  CLAIM_CONFLICT: 'CLAIM_CONFLICT',
-  /** The volunteer already holds the maximum number of active claims. */
-  CLAIM_LIMIT: 'CLAIM_LIMIT',
-  ALREADY_CLAIMED: 'ALREADY_CLAIMED',
-  ILLEGAL_TRANSITION: 'ILLEGAL_TRANSITION',
-  EMAIL_TAKEN: 'EMAIL_TAKEN',
-  INVALID_CREDENTIALS: 'INVALID_CREDENTIALS',
-  RATE_LIMITED: 'RATE_LIMITED',
-  CURSOR_EXPIRED: 'CURSOR_EXPIRED',
-  /** The database is unreachable for a moment (restart, failover, lost connection): retry. */
-  SERVICE_UNAVAILABLE: 'SERVICE_UNAVAILABLE',
-  /** The same request is already waiting for an answer. */
-  CONFLICT_PENDING: 'CONFLICT_PENDING',
+/**
+ * Every `extensions.code` this API sends, with what it means. Published in the schema as the
+ * enum ErrorCode (schema/errorCodes.ts), so a client's types list the same codes.
+ */
+export const errorCodes = {
+  UNAUTHENTICATED: 'Not signed in, or the session has expired: sign in and try again.',
+  FORBIDDEN: 'Signed in, but not allowed to see or do this (for example, not a coordinator of the community).',
+  BAD_USER_INPUT:
+    'The input breaks a rule. `extensions.issues` lists the problem of each field (`{ field, message }`); a rule about one field names it in `extensions.field`.',
+  NOT_FOUND: 'Nothing with this id, or it is gone.',
+  CLAIM_CONFLICT: 'Someone else got there first: every slot of the need is taken (`extensions.slots`, `extensions.currentStatus`).',
+  CLAIM_LIMIT: 'The volunteer already holds the maximum number of live claims (`extensions.limit`): finish or release one first.',
+  ALREADY_CLAIMED: 'The volunteer already holds a live claim on this need.',
+  ILLEGAL_TRANSITION: 'Not allowed from the current state (`extensions.currentStatus`; `extensions.action` for a need or claim).',
+  EMAIL_TAKEN: 'An account with this e-mail address already exists (`extensions.field` is `email`).',
+  INVALID_CREDENTIALS: 'Wrong e-mail address or password.',
+  RATE_LIMITED: 'Too many attempts: wait `extensions.retryAfterSeconds` seconds.',
+  SERVICE_UNAVAILABLE: 'The database is unreachable for a moment (restart, failover, lost connection): retry (`extensions.retryable`).',
+  CONFLICT_PENDING: 'The same request is already waiting for an answer (a handover of this claim).',
+  SUBSCRIBER_TOO_SLOW: 'The subscription fell too far behind and was ended: subscribe again with `after` set to `extensions.cursor`.',
+  PAYLOAD_TOO_LARGE: 'The request body is larger than any operation of this API needs (HTTP 413); refused before reading it.',
+  GRAPHQL_VALIDATION_FAILED:
+    'The document is not valid against this schema, or exceeds the size, depth or cost limits. From a web page: a client older than the server, reload it.',
+  OPERATION_RESOLUTION_FAILURE: 'The document holds several operations and the request names none of them (or an unknown one).',
+  CSRF: 'A file upload without the `x-graphql-csrf` header (the import endpoint).',
 } as const;
-export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+export type ErrorCode = keyof typeof errorCodes;
+export const ErrorCode = Object.fromEntries(Object.keys(errorCodes).map((code) => [code, code])) as { readonly [C in ErrorCode]: C };
 
 export class AppError extends GraphQLError {
   constructor(code: ErrorCode, message: string, extra: Record<string, unknown> = {}) {
@@ -30,7 +37,6 @@ export class AppError extends GraphQLError {
   }
 }
 
-export const unauthenticated = () => new AppError(ErrorCode.UNAUTHENTICATED, 'Sign in to do this.');
 export const forbidden = (what = 'do this') => new AppError(ErrorCode.FORBIDDEN, `You are not allowed to ${what}.`);
 export const notFound = (what: string) => new AppError(ErrorCode.NOT_FOUND, `${what} was not found.`);
 export const badInput = (message: string, field?: string) =>

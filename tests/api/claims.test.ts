@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type TestServer } from '../helpers/server.ts';
 import { adminClient, createCommunity, createNeed, member } from '../helpers/fixtures.ts';
 import { releaseExpiredClaims } from '../../api/src/domain/claims.ts';
-import type { Api } from '../helpers/client.ts';
+import { Api } from '../helpers/client.ts';
 
 const uuidOf = (globalId: string) => Buffer.from(globalId, 'base64').toString().split(':')[1]!;
 
@@ -205,4 +205,32 @@ describe('input validation', () => {
     expect(badEnum.errors?.[0]?.message).toMatch(/PIZZA/);
     expect(await s.app.services.prisma.need.count()).toBe(before);
   });
+});
+
+describe('viewerCan', () => {
+  const CAN = `viewerCan { claim claimOnceMember start extend complete release askHandover assign askVolunteer cancel reopen seePrivate }`;
+  const can = async (who: Api, id: string) => (await who.ok(`query($id: ID!) { need(id: $id) { ${CAN} } }`, { id })).need.viewerCan;
+  const none = { claim: false, claimOnceMember: false, start: false, extend: false, complete: false, release: false, askHandover: false, assign: false, askVolunteer: false, cancel: false, reopen: false, seePrivate: false };
+
+  it("says what the mutations accept, for each viewer, through a claim's life (a payload already sees the change)", async () => {
+    const [v, other] = volunteers;
+    const need = await createNeed(coordinator, community);
+    const outsider = await member(s.url, admin, await createCommunity(admin), 'VOLUNTEER');
+    expect(await can(new Api(s.url), need.id)).toEqual({ ...none, claimOnceMember: true });
+    expect(await can(outsider, need.id)).toEqual({ ...none, claimOnceMember: true });
+    expect(await can(v!, need.id)).toEqual({ ...none, claim: true, claimOnceMember: true });
+    expect(await can(coordinator, need.id)).toEqual({ ...none, claim: true, claimOnceMember: true, assign: true, askVolunteer: true, cancel: true, seePrivate: true });
+
+    const claimed = (await v!.ok(`mutation($id: ID!) { claimNeed(needId: $id) { claim { id need { ${CAN} } } } }`, { id: need.id })).claimNeed.claim;
+    expect(claimed.need.viewerCan).toEqual({ ...none, start: true, extend: true, release: true, seePrivate: true });
+    expect(await can(other!, need.id)).toEqual({ ...none, askHandover: true });
+    expect(await can(coordinator, need.id)).toEqual({ ...none, askHandover: true, askVolunteer: true, cancel: true, seePrivate: true });
+
+    const started = (await v!.ok(`mutation($id: ID!) { startClaim(claimId: $id) { claim { need { ${CAN} } } } }`, { id: claimed.id })).startClaim.claim;
+    expect(started.need.viewerCan).toEqual({ ...none, complete: true, release: true, seePrivate: true });
+    const done = (await v!.ok(`mutation($id: ID!) { completeClaim(claimId: $id) { claim { need { ${CAN} } } } }`, { id: claimed.id })).completeClaim.claim;
+    expect(done.need.viewerCan).toEqual(none);
+    expect(await can(coordinator, need.id)).toEqual({ ...none, reopen: true, seePrivate: true });
+  });
+
 });

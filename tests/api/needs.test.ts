@@ -111,6 +111,20 @@ describe('needs', () => {
     expect(await count(100)).toBe(1);
   });
 
+  it("answers viewerCan on the board with one more statement (the viewer's claims), whatever the page size", async () => {
+    await new Promise((r) => setTimeout(r, 300));
+    const count = async (who: Api, first: number) => {
+      const before = database().statements.count;
+      await who.ok(`query($first: Int) { needs(first: $first) { edges { node { id viewerCan { claim start seePrivate } } } } }`, { first });
+      return database().statements.count - before;
+    };
+    expect(await count(anon(), 1)).toBe(1);
+    expect(await count(anon(), 100)).toBe(1);
+    const signedIn = await count(coordinator, 1);
+    expect(await count(coordinator, 100)).toBe(signedIn);
+    expect(signedIn - (await count(coordinator, 0))).toBeLessThanOrEqual(1);
+  });
+
   it('answers the dashboard in a fixed number of statements', async () => {
     const count = async () => {
       const before = s.app.services.db.statements.count;

@@ -50,7 +50,7 @@ describe('partnerships and pledges', () => {
     expect(f.pledged).toEqual([{ amountMinor: '450000000', currency: 'ILS' }, { amountMinor: big, currency: 'USD' }]);
     expect(f.disbursed).toEqual([{ amountMinor: '100000000', currency: 'ILS' }, { amountMinor: '12', currency: 'USD' }]);
     expect(f.remaining).toEqual([{ amountMinor: '350000000', currency: 'ILS' }, { amountMinor: (BigInt(big) - 12n).toString(), currency: 'USD' }]);
-    const totals = (await admin.ok(`{ partnershipTotals(of: "REMAINING") { amountMinor currency } }`)).partnershipTotals;
+    const totals = (await admin.ok(`{ partnershipTotals(of: REMAINING) { amountMinor currency } }`)).partnershipTotals;
     expect(totals).toEqual(f.remaining);
     const bad = await coordinator.gql(`mutation($p: ID!) { recordDisbursement(partnershipId: $p, amountMinor: "10.5", currency: "ils") { id } }`, { p: p.id });
     expect(bad.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');

@@ -103,6 +103,21 @@ describe('needEvents', () => {
     await ws.dispose();
   });
 
+  it("needChanged's viewerCan follows the viewer's own claim from event to event (the context outlives them)", async () => {
+    const need = await createNeed(coordinator, community);
+    const v = await member(s.url, admin, community, 'VOLUNTEER');
+    const ws = v.ws();
+    const sub = collect(ws, `subscription($id: ID!) { needChanged(id: $id) { id status viewerCan { claim start release } } }`, { id: need.id }, (items) => items.length >= 2);
+    await new Promise((r) => setTimeout(r, 300));
+    const claim = (await v.ok(`mutation($id: ID!) { claimNeed(needId: $id) { claim { id } } }`, { id: need.id })).claimNeed.claim;
+    await new Promise((r) => setTimeout(r, 300));
+    await v.ok(`mutation($id: ID!) { releaseClaim(claimId: $id) { claim { id } } }`, { id: claim.id });
+    const [claimed, released] = await sub.done;
+    expect(claimed.needChanged).toMatchObject({ status: 'CLAIMED', viewerCan: { claim: false, start: true, release: true } });
+    expect(released.needChanged).toMatchObject({ status: 'OPEN', viewerCan: { claim: true, start: false, release: false } });
+    await ws.dispose();
+  });
+
   it('the dashboard stats update live for coordinators only', async () => {
     const v = await member(s.url, admin, community, 'VOLUNTEER');
     const denied = await v.gql(`{ boardStats { open } }`);

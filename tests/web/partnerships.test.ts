@@ -158,7 +158,7 @@ describe('partnerships', () => {
   test('a coordinator completes a milestone, adds one and records a disbursement: validation at the fields, totals updated', async () => {
     const before = await sderotPartnership();
     const admin = stack.api(adminToken);
-    const totalsBefore = (await admin.ok(`{ partnershipTotals(of: "DISBURSED") { amountMinor currency } }`)).partnershipTotals as Money[];
+    const totalsBefore = (await admin.ok(`{ partnershipTotals(of: DISBURSED) { amountMinor currency } }`)).partnershipTotals as Money[];
     const goals = await roadmap();
     const goal = goals.find((g) => g.milestones.some((m) => !m.doneAt))!;
     const milestone = goal.milestones.find((m) => !m.doneAt)!;
@@ -236,7 +236,7 @@ describe('partnerships', () => {
     expect(afterP.disbursed.find((m) => m.currency === currency)!.amountMinor).toBe((disbursedBefore + paid).toString());
     expect(afterP.remaining.find((m) => m.currency === currency)!.amountMinor).toBe((remainingBefore - paid).toString());
     await expectMoneyBlock(page, '[data-testid="partnership-page"]', 'en', afterP);
-    const totalsAfter = (await admin.ok(`{ partnershipTotals(of: "DISBURSED") { amountMinor currency } }`)).partnershipTotals as Money[];
+    const totalsAfter = (await admin.ok(`{ partnershipTotals(of: DISBURSED) { amountMinor currency } }`)).partnershipTotals as Money[];
     const total = (list: Money[]) => BigInt(list.find((m) => m.currency === currency)?.amountMinor ?? '0');
     expect(total(totalsAfter) - total(totalsBefore)).toBe(paid);
     const goalDisbursed = await stack.api(coordinatorToken).ok(`query($id: ID!) { node(id: $id) { ... on RecoveryGoal { disbursed { amountMinor currency } } } }`, { id: goal.id });

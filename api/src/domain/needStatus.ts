@@ -13,8 +13,11 @@ const allowedFrom: Record<NeedAction, readonly NeedStatus[]> = {
   reopen: ['CANCELLED', 'DONE'],
 };
 
+/** Whether the need's state machine allows `action` from `status`. */
+export const needActionAllowed = (action: NeedAction, status: NeedStatus): boolean => allowedFrom[action].includes(status);
+
 export function assertNeedAction(action: NeedAction, status: NeedStatus): void {
-  if (!allowedFrom[action].includes(status)) {
+  if (!needActionAllowed(action, status)) {
     throw new AppError(
       ErrorCode.ILLEGAL_TRANSITION,
       `Cannot ${action} a need that is ${status.toLowerCase().replace('_', ' ')}.`,
@@ -34,8 +37,11 @@ const claimAllowedFrom: Record<ClaimAction, readonly ClaimStatus[]> = {
   verify: ['COMPLETED'],
 };
 
+/** Whether the claim's state machine allows `action` from `status`. */
+export const claimActionAllowed = (action: ClaimAction, status: ClaimStatus): boolean => claimAllowedFrom[action].includes(status);
+
 export function assertClaimAction(action: ClaimAction, status: ClaimStatus): void {
-  if (!claimAllowedFrom[action].includes(status)) {
+  if (!claimActionAllowed(action, status)) {
     throw new AppError(
       ErrorCode.ILLEGAL_TRANSITION,
       `Cannot ${action} a claim that is ${status.toLowerCase()}.`,

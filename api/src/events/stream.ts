@@ -2,38 +2,27 @@
 // to every local subscriber. A commit anywhere publishes a wake-up; a slow poll is the
 // safety net when the bus is down. Subscribers that pass a cursor get the stored events
 // after it, then the live ones, with no gap and no duplicate at the seam.
-import { AppError } from '../errors.ts';
+import { AppError, ErrorCode } from '../errors.ts';
 import { isDatabaseUnavailable } from '../db/errors.ts';
 import type { Need, NeedEvent, PrismaClient } from '../generated/prisma/client.ts';
-import type { NeedCategory, NeedStatus } from '../generated/prisma/enums.ts';
-import type { BBox } from '../domain/geo.ts';
+import { matchesBoard, type BoardFilter } from '../domain/boardFilter.ts';
 import type { Bus } from './pubsub.ts';
 
 export type StreamEvent = NeedEvent & { need: Need };
 
-export type EventFilter = {
-  needIds?: readonly string[] | null;
-  communityIds?: readonly string[] | null;
-  categories?: readonly NeedCategory[] | null;
-  statuses?: readonly NeedStatus[] | null;
-  bbox?: BBox | null;
-};
+export type EventFilter = BoardFilter;
 
 const PAGE = 500;
 /** A subscriber this far behind is dropped; it resumes from its cursor. */
 export const MAX_BUFFERED_EVENTS = 10_000;
 
 export function matchesFilter(e: StreamEvent, f: EventFilter): boolean {
-  if (f.needIds?.length && !f.needIds.includes(e.needId)) return false;
-  if (f.communityIds?.length && !f.communityIds.includes(e.communityId)) return false;
-  if (f.categories?.length && !f.categories.includes(e.need.category)) return false;
-  if (f.statuses?.length && !f.statuses.includes(e.toStatus)) return false;
-  if (f.bbox) {
-    const { publicLat: lat, publicLng: lng } = e.need;
-    const b = f.bbox;
-    if (lat < b.minLat || lat > b.maxLat || lng < b.minLng || lng > b.maxLng) return false;
-  }
-  return true;
+  // The need as this event left it: its status then; the rest of the need as it is now.
+  const n = e.need;
+  return matchesBoard(
+    { id: e.needId, communityId: e.communityId, status: e.toStatus, category: n.category, urgency: n.urgency, publicLat: n.publicLat, publicLng: n.publicLng, title: n.title, description: n.description, onBoard: n.onBoard },
+    f,
+  );
 }
 
 type Listener = (batch: StreamEvent[]) => void;
@@ -144,7 +133,7 @@ export class EventStream {
     const listener: Listener = (batch) => {
       for (const e of batch) if (matchesFilter(e, filter)) queue.push(e);
       if (queue.length > MAX_BUFFERED_EVENTS) {
-        failure = new AppError('SUBSCRIBER_TOO_SLOW' as never, 'This subscription fell too far behind; resume from your last cursor.', {
+        failure = new AppError(ErrorCode.SUBSCRIBER_TOO_SLOW, 'This subscription fell too far behind; resume from your last cursor.', {
           cursor: lastDelivered.toString(),
         });
         queue.length = 0;

@@ -57,7 +57,7 @@ function withBadInputCode(error: Error, original: unknown): Error {
  * throw, and given the code every other refused document carries.
  */
 export function typedRejection(_context: unknown, error: GraphQLError): void {
-  (error.extensions as Record<string, unknown>).code ??= 'GRAPHQL_VALIDATION_FAILED';
+  (error.extensions as Record<string, unknown>).code ??= ErrorCode.GRAPHQL_VALIDATION_FAILED;
 }
 
 /** A GraphQLError from another copy of the graphql package (not `instanceof` ours). */

@@ -2,6 +2,7 @@
 // so that plugins, context and error masking are those of HTTP. Origins are checked at the
 // upgrade (cross-site WebSocket hijacking), sessions at each subscribe, and a subscriber that
 // stops reading is closed with 4429 before the server buffers without end.
+import { AppError, ErrorCode } from '../errors.ts';
 import type { Server } from 'node:http';
 import { WebSocketServer } from 'ws';
 import { useServer } from 'graphql-ws/use/ws';
@@ -81,7 +82,7 @@ export function attachWebSocket(s: Services, server: Server, yoga: Yoga, maxPayl
         if (live === null) return [serviceUnavailable()];
         if (!live) {
           ctx.extra.socket.close(CloseCode.Forbidden, 'Session expired');
-          return [new GraphQLError('Your session has expired; sign in again.', { extensions: { code: 'UNAUTHENTICATED' } })];
+          return [new AppError(ErrorCode.UNAUTHENTICATED, 'Your session has expired; sign in again.')];
         }
         const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
           wsExtra: ctx.extra,
@@ -112,7 +113,7 @@ export function attachWebSocket(s: Services, server: Server, yoga: Yoga, maxPayl
         }
         // Several operations and no (or an unknown) name: refused as on HTTP, with its code.
         if (!getOperationAST(args.document, args.operationName)) {
-          return [new GraphQLError('Could not determine what operation to execute.', { extensions: { code: 'OPERATION_RESOLUTION_FAILURE' } })];
+          return [new GraphQLError('Could not determine what operation to execute.', { extensions: { code: ErrorCode.OPERATION_RESOLUTION_FAILURE } })];
         }
         return args;
       },

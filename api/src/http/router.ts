@@ -1,5 +1,6 @@
 // The HTTP routes of one port: health and readiness, CSV import and export, the SMS webhook,
 // GraphQL (with a body cap before anything is read), and the built web app for the rest.
+import { ErrorCode } from '../errors.ts';
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { existsSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
@@ -59,7 +60,7 @@ export function createRouter(s: Services, yoga: Yoga, web: WebHandler | undefine
       // Refuse before reading the body.
       if (Number(req.headers['content-length'] ?? 0) > MAX_BODY_BYTES) {
         res.writeHead(413, { 'content-type': 'application/json', connection: 'close' }).end(
-          JSON.stringify({ errors: [{ message: 'Request body too large.', extensions: { code: 'PAYLOAD_TOO_LARGE' } }] }),
+          JSON.stringify({ errors: [{ message: 'Request body too large.', extensions: { code: ErrorCode.PAYLOAD_TOO_LARGE } }] }),
         );
         return;
       }

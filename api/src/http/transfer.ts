@@ -5,7 +5,7 @@ import type { Services } from '../services.ts';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { once } from 'node:events';
 import { stringify } from 'csv-stringify';
-import { AppError } from '../errors.ts';
+import { AppError, type ErrorCode } from '../errors.ts';
 import type { Viewer } from '../auth/viewer.ts';
 import { importCsv, type ImportKind } from '../domain/imports.ts';
 import { exportRows, type ExportKind } from '../domain/exports.ts';
@@ -24,7 +24,7 @@ async function write(res: ServerResponse, chunk: string) {
   if (!res.write(chunk)) await once(res, 'drain');
 }
 
-function fail(res: ServerResponse, status: number, code: string, message: string) {
+function fail(res: ServerResponse, status: number, code: ErrorCode, message: string) {
   if (res.headersSent) {
     res.end();
     return;
@@ -57,7 +57,7 @@ export async function handleImport(s: Services, req: IncomingMessage, res: Serve
     }
     res.end();
   } catch (err) {
-    if (err instanceof AppError) return fail(res, err.extensions.code === 'FORBIDDEN' ? 403 : 400, String(err.extensions.code), err.message);
+    if (err instanceof AppError) return fail(res, err.extensions.code === 'FORBIDDEN' ? 403 : 400, err.extensions.code as ErrorCode, err.message);
     console.error('[import] failed:', (err as Error).message);
     return fail(res, 400, 'BAD_USER_INPUT', `The file could not be read: ${(err as Error).message}`);
   }
@@ -78,7 +78,7 @@ export async function handleExport(s: Services, res: ServerResponse, url: URL, v
   try {
     first = await rows.next();
   } catch (err) {
-    if (err instanceof AppError) return fail(res, 403, String(err.extensions.code), err.message);
+    if (err instanceof AppError) return fail(res, 403, err.extensions.code as ErrorCode, err.message);
     throw err;
   }
   const type = format === 'csv' ? 'text/csv; charset=utf-8' : format === 'ndjson' ? 'application/x-ndjson' : 'application/json';

@@ -19,3 +19,8 @@ export const CommunityKindEnum = builder.enumType(CommunityKind, { name: 'Commun
 export const MembershipRoleEnum = builder.enumType(MembershipRole, { name: 'MembershipRole' });
 export const NeedEventTypeEnum = builder.enumType(NeedEventType, { name: 'NeedEventType' });
 export const NotificationKindEnum = builder.enumType(NotificationKind, { name: 'NotificationKind' });
+
+export const LocaleEnum = builder.enumType('Locale', {
+  description: "The languages the app speaks, a user's choice; lower case, as the values are the BCP 47 language tags.",
+  values: ['he', 'ar', 'en', 'ru'] as const,
+});

@@ -1,9 +1,11 @@
 // Loads every domain file, then builds the schema. Nothing else.
 import { builder } from './builder.ts';
 import './enums.ts';
+import './errorCodes.ts';
 import './users.ts';
 import './communities.ts';
 import './needs.ts';
+import './permissions.ts';
 import './claims.ts';
 import './events.ts';
 import './dashboard.ts';

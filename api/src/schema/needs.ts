@@ -5,12 +5,13 @@ import type { GraphQLObjectType, GraphQLResolveInfo } from 'graphql';
 import { builder } from './builder.ts';
 import { uuidId, uuidIds } from './ids.ts';
 import { omitUnread, reads } from './columns.ts';
-import { badInput, notFound } from '../errors.ts';
+import { badInput } from '../errors.ts';
 import { bboxAround, distanceKm } from '../domain/geo.ts';
+import { boardWhere, LIVE_STATUSES } from '../domain/boardFilter.ts';
 import { cancelNeed, createNeed, reopenNeed, updateNeed } from '../domain/needs.ts';
 import { historyNeedIds, survivorOf } from '../domain/duplicates.ts';
 import { needFieldRules, phoneRule, windowRule } from '../domain/needRules.ts';
-import { isCoordinatorOf } from '../auth/viewer.ts';
+import { seesPrivate } from '../domain/permissions.ts';
 import { NeedCategoryEnum, NeedStatusEnum, UrgencyEnum } from './enums.ts';
 import { CommunityRef } from './communities.ts';
 import type { Context } from '../context.ts';
@@ -22,9 +23,7 @@ export const readsNeed = (...columns: Prisma.NeedScalarFieldEnum[]) => reads(...
 
 /** Coordinators of the need's community, and the volunteer holding a live claim on it. */
 export async function canSeePrivate(need: Pick<Need, 'id' | 'communityId'>, ctx: Context): Promise<boolean> {
-  if (!ctx.viewer) return false;
-  if (isCoordinatorOf(ctx.viewer, need.communityId)) return true;
-  return (await ctx.liveClaimNeedIds()).has(need.id);
+  return seesPrivate(ctx.viewer, need, async () => (await ctx.liveClaimNeedIds()).has(need.id));
 }
 
 type PrivateDetails = { needId: string; lat: number; lng: number; address: string; requesterName: string; requesterPhone: string | null; requesterEmail: string | null };
@@ -67,7 +66,12 @@ export const NeedRef = builder.prismaNode('Need', {
     updatedAt: t.expose('updatedAt', { type: 'DateTime', authScopes: { public: true } }),
     doneAt: t.expose('doneAt', { type: 'DateTime', nullable: true, authScopes: { public: true } }),
     community: t.relation('community', { authScopes: { public: true }, extensions: readsNeed('communityId') }),
-    viewerCanSeePrivate: t.boolean({ authScopes: { public: true }, extensions: readsNeed('id', 'communityId'), resolve: (n, _a, ctx) => canSeePrivate(n, ctx) }),
+    viewerCanSeePrivate: t.boolean({
+      authScopes: { public: true },
+      deprecationReason: 'Use viewerCan.seePrivate.',
+      extensions: readsNeed('id', 'communityId'),
+      resolve: (n, _a, ctx) => canSeePrivate(n, ctx),
+    }),
     privateDetails: t.field({
       type: PrivateDetailsRef,
       nullable: true,
@@ -154,22 +158,12 @@ const NeedSort = builder.enumType('NeedSort', {
 type NeedFilterShape = typeof NeedFilter.$inferInput;
 
 export function needWhere(filter: NeedFilterShape | null | undefined): Prisma.NeedWhereInput {
-  const where: Prisma.NeedWhereInput = {};
-  if (!filter) return { status: { in: ['OPEN', 'CLAIMED', 'IN_PROGRESS'] }, onBoard: true };
-  if (!filter.allOccurrences) where.onBoard = true;
-  if (filter.bbox) {
-    where.publicLat = { gte: filter.bbox.minLat, lte: filter.bbox.maxLat };
-    where.publicLng = { gte: filter.bbox.minLng, lte: filter.bbox.maxLng };
-  }
-  if (filter.categories?.length) where.category = { in: filter.categories };
-  if (filter.urgencies?.length) where.urgency = { in: filter.urgencies };
-  where.status = { in: filter.statuses?.length ? filter.statuses : ['OPEN', 'CLAIMED', 'IN_PROGRESS'] };
-  if (filter.communityIds?.length) where.communityId = { in: filter.communityIds.map((c) => c.id) };
-  if (filter.text?.trim()) {
-    const text = filter.text.trim();
-    where.OR = [{ title: { contains: text, mode: 'insensitive' } }, { description: { contains: text, mode: 'insensitive' } }];
-  }
-  return where;
+  return boardWhere({
+    ...filter,
+    communityIds: filter?.communityIds?.map((c) => c.id),
+    statuses: filter?.statuses?.length ? filter.statuses : LIVE_STATUSES,
+    onBoard: !filter?.allOccurrences,
+  });
 }
 
 const needColumns = Object.values(Prisma.NeedScalarFieldEnum);

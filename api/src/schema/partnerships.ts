@@ -15,6 +15,14 @@ const GoalDomainEnum = builder.enumType('GoalDomain', {
   values: ['HOUSING', 'EDUCATION', 'INFRASTRUCTURE', 'SOCIAL_FABRIC', 'ECONOMY', 'HEALTH', 'AGRICULTURE', 'OTHER'] as const,
 });
 const GoalStatusEnum = builder.enumType('GoalStatus', { values: ['PLANNED', 'IN_PROGRESS', 'DONE', 'BLOCKED'] as const });
+const PartnershipTotalEnum = builder.enumType('PartnershipTotal', {
+  description: 'Which sum of partnership money.',
+  values: {
+    PLEDGED: { value: 'pledged', description: 'Promised, every year of every pledge.' },
+    DISBURSED: { value: 'disbursed', description: 'Paid out.' },
+    REMAINING: { value: 'remaining', description: 'Pledged minus disbursed.' },
+  } as const,
+});
 
 const minorUnits = z.string().regex(/^-?\d{1,18}$/, 'An amount in minor units (agorot, cents): digits only.');
 const currency = z.string().regex(CURRENCY, 'A three-letter ISO 4217 currency code, such as ILS or USD.');
@@ -156,13 +164,12 @@ builder.queryFields((t) => ({
   partnershipTotals: t.field({
     type: [MoneyRef],
     authScopes: { admin: true },
-    args: { of: t.arg.string({ required: true, validate: z.enum(['PLEDGED', 'DISBURSED', 'REMAINING']) }) },
+    args: { of: t.arg({ type: PartnershipTotalEnum, required: true }) },
     description: 'Across every partnership, per currency.',
     resolve: async (_root, args, ctx) => {
       const all = await ctx.services.prisma.partnership.findMany({ select: { id: true } });
       const per = await Promise.all(all.map((p) => partnershipFinances(ctx.services, p.id)));
-      const key = args.of === 'PLEDGED' ? 'pledged' : args.of === 'DISBURSED' ? 'disbursed' : 'remaining';
-      return sumByCurrency(per.flatMap((f) => f[key]));
+      return sumByCurrency(per.flatMap((f) => f[args.of]));
     },
   }),
 }));

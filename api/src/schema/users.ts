@@ -4,7 +4,7 @@ import { builder } from './builder.ts';
 import { AppError, ErrorCode } from '../errors.ts';
 import { dummyPasswordHash, hashPassword, verifyPassword } from '../auth/passwords.ts';
 import { createSession, revokeSession, viewerFromToken } from '../auth/sessions.ts';
-import { NeedCategoryEnum, NotificationKindEnum } from './enums.ts';
+import { LocaleEnum, NeedCategoryEnum, NotificationKindEnum } from './enums.ts';
 
 const selfOrAdmin = (user: { id: string }, ctx: { viewer: { id: string; isAdmin: boolean } | null }) =>
   !!ctx.viewer && (ctx.viewer.id === user.id || ctx.viewer.isAdmin);
@@ -74,7 +74,7 @@ const SignUpInput = builder.inputType('SignUpInput', {
     password: t.string({ required: true, validate: password }),
     name: t.string({ required: true, validate: z.string().trim().min(1, 'Enter your name.').max(100) }),
     phone: t.string({ validate: z.string().trim().regex(/^\+?[0-9 ()-]{6,20}$/, 'Enter a valid phone number.') }),
-    locale: t.string({ validate: z.enum(['he', 'ar', 'en', 'ru']) }),
+    locale: t.field({ type: LocaleEnum }),
     skills: t.field({ type: [NeedCategoryEnum] }),
     homeArea: t.string({ validate: z.string().trim().max(100) }),
   }),
@@ -149,7 +149,7 @@ const UpdateProfileInput = builder.inputType('UpdateProfileInput', {
   fields: (t) => ({
     name: t.string({ validate: z.string().trim().min(1, 'Enter your name.').max(100) }),
     phone: t.string({ validate: z.string().trim().regex(/^\+?[0-9 ()-]{6,20}$/, 'Enter a valid phone number.') }),
-    locale: t.string({ validate: z.enum(['he', 'ar', 'en', 'ru']) }),
+    locale: t.field({ type: LocaleEnum }),
     skills: t.field({ type: [NeedCategoryEnum] }),
     homeArea: t.string({ validate: z.string().trim().max(100) }),
     homeLat: t.float({ validate: z.number().min(-90).max(90) }),

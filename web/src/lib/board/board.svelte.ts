@@ -7,7 +7,7 @@ import { BoardNeedsQuery, LatestCursorQuery, NeedSummary } from '../graphql/need
 import { readFragment, type ResultOf } from '../graphql/graphql.ts';
 import { URGENCY_RANK } from '../domain.ts';
 import { NeedEventStream, type NeedEvent } from '../live/needEvents.svelte.ts';
-import { matchesFilters, toNeedFilter, type BoardFilters } from './filters.ts';
+import { matchesFilters, toNeedFilter, type BoardFilters, type NeedFilter } from './filters.ts';
 
 export type NeedSummaryData = ResultOf<typeof NeedSummary>;
 export type Bounds = { west: number; south: number; east: number; north: number };
@@ -16,7 +16,7 @@ export type BoardChange = { kind: 'added' | 'changed' | 'removed'; need: NeedSum
 
 const PAGE = 1_000;
 
-function fetchPage(client: Client, filter: ReturnType<typeof toNeedFilter>, after: string | null) {
+function fetchPage(client: Client, filter: NeedFilter, after: string | null) {
   return client.query(BoardNeedsQuery, { filter, first: PAGE, after }, { requestPolicy: 'network-only' }).toPromise();
 }
 export const BOARD_LIMIT = 10_000;
@@ -89,7 +89,7 @@ export class BoardState {
       ws,
       {
         categories: filters.categories.length ? filters.categories : null,
-        communityIds: filters.communityId ? [filters.communityId] : null,
+        communityIds: filters.communityIds.length ? filters.communityIds : null,
       },
       cursor,
       (event) => this.#apply(event),
@@ -121,7 +121,7 @@ export class BoardState {
   #apply(event: NeedEvent) {
     const need = readFragment(NeedSummary, event.need);
     const had = this.#needs.has(need.id);
-    const wanted = matchesFilters({ ...need, description: event.need.description }, this.#filters);
+    const wanted = matchesFilters({ ...need, description: event.need.description, onBoard: event.need.onBoard }, this.#filters);
     if (wanted) this.#needs.set(need.id, need);
     else if (had) this.#needs.delete(need.id);
     else return;

@@ -1,17 +1,17 @@
 // Board filters live in the URL so a view can be shared; these are pure conversions.
 import { CATEGORIES, LIVE_STATUSES, STATUSES, URGENCIES, type NeedCategory, type NeedStatus, type Urgency } from '../domain.ts';
+import type { VariablesOf } from '../graphql/graphql.ts';
+import type { BoardNeedsQuery } from '../graphql/needs.ts';
 
-export type BoardFilters = {
-  categories: NeedCategory[];
-  urgencies: Urgency[];
-  statuses: NeedStatus[];
-  communityId: string | null;
-  text: string;
-};
+/** The API's board filter (input NeedFilter). A criterion added there appears here, and `criteria` below fails to compile until the board applies it. */
+export type NeedFilter = NonNullable<VariablesOf<typeof BoardNeedsQuery>['filter']>;
+
+/** The criteria a person sets on the board, as the URL keeps them: the API's own, never null (at most one community). */
+export type BoardFilters = { [K in 'categories' | 'urgencies' | 'statuses' | 'communityIds' | 'text']-?: NonNullable<NeedFilter[K]> };
 
 export type MapView = { lat: number; lng: number; zoom: number };
 
-export const emptyFilters = (): BoardFilters => ({ categories: [], urgencies: [], statuses: [], communityId: null, text: '' });
+export const emptyFilters = (): BoardFilters => ({ categories: [], urgencies: [], statuses: [], communityIds: [], text: '' });
 
 function list<T extends string>(params: URLSearchParams, name: string, allowed: readonly T[]): T[] {
   const raw = params.get(name);
@@ -25,7 +25,7 @@ export function parseFilters(params: URLSearchParams): BoardFilters {
     categories: list(params, 'category', CATEGORIES),
     urgencies: list(params, 'urgency', URGENCIES),
     statuses: list(params, 'status', STATUSES),
-    communityId: params.get('community') || null,
+    communityIds: params.get('community') ? [params.get('community')!] : [],
     text: (params.get('q') ?? '').slice(0, 200),
   };
 }
@@ -44,7 +44,7 @@ export function writeFilters(params: URLSearchParams, f: BoardFilters): URLSearc
   set('category', f.categories.join(','));
   set('urgency', f.urgencies.join(','));
   set('status', f.statuses.join(','));
-  set('community', f.communityId ?? '');
+  set('community', f.communityIds[0] ?? '');
   set('q', f.text.trim());
   return out;
 }
@@ -56,29 +56,54 @@ export function writeView(params: URLSearchParams, v: MapView): URLSearchParams 
 }
 
 export const activeFilterCount = (f: BoardFilters) =>
-  f.categories.length + f.urgencies.length + f.statuses.length + (f.communityId ? 1 : 0) + (f.text.trim() ? 1 : 0);
+  f.categories.length + f.urgencies.length + f.statuses.length + f.communityIds.length + (f.text.trim() ? 1 : 0);
 
 /** The API filter for these board filters (no statuses means the live ones). */
-export function toNeedFilter(f: BoardFilters) {
+export function toNeedFilter(f: BoardFilters): NeedFilter {
   return {
     categories: f.categories.length ? f.categories : null,
     urgencies: f.urgencies.length ? f.urgencies : null,
     statuses: f.statuses.length ? f.statuses : [...LIVE_STATUSES],
-    communityIds: f.communityId ? [f.communityId] : null,
+    communityIds: f.communityIds.length ? f.communityIds : null,
     text: f.text.trim() || null,
   };
 }
 
-type Matchable = { category: NeedCategory; urgency: Urgency; status: NeedStatus; title: string; description?: string; community: { id: string } };
+type Matchable = {
+  category: NeedCategory;
+  urgency: Urgency;
+  status: NeedStatus;
+  title: string;
+  description: string;
+  publicLat: number;
+  publicLng: number;
+  onBoard: boolean;
+  community: { id: string };
+};
 
-/** The same rule as the API's filter, for needs arriving on the live stream. */
-export function matchesFilters(need: Matchable, f: BoardFilters): boolean {
-  const statuses = f.statuses.length ? f.statuses : LIVE_STATUSES;
-  if (!statuses.includes(need.status)) return false;
-  if (f.categories.length && !f.categories.includes(need.category)) return false;
-  if (f.urgencies.length && !f.urgencies.includes(need.urgency)) return false;
-  if (f.communityId && need.community.id !== f.communityId) return false;
-  const text = f.text.trim().toLowerCase();
-  if (text && !need.title.toLowerCase().includes(text) && !(need.description ?? '').toLowerCase().includes(text)) return false;
-  return true;
+/**
+ * Each criterion of the API's filter applied to a need from the live stream, as the API applies it
+ * (api/src/domain/boardFilter.ts): an empty or absent criterion asks for nothing, except
+ * `allOccurrences`, whose absence means only the needs on the board.
+ */
+const criteria: { [K in keyof NeedFilter]-?: (need: Matchable, value: NeedFilter[K]) => boolean } = {
+  categories: (n, v) => !v?.length || v.includes(n.category),
+  urgencies: (n, v) => !v?.length || v.includes(n.urgency),
+  statuses: (n, v) => !v?.length || v.includes(n.status),
+  communityIds: (n, v) => !v?.length || v.includes(n.community.id),
+  bbox: (n, b) => !b || (n.publicLat >= b.minLat && n.publicLat <= b.maxLat && n.publicLng >= b.minLng && n.publicLng <= b.maxLng),
+  text: (n, v) => {
+    const text = v?.trim().toLowerCase();
+    return !text || n.title.toLowerCase().includes(text) || n.description.toLowerCase().includes(text);
+  },
+  allOccurrences: (n, all) => !!all || n.onBoard,
+};
+const criterionNames = Object.keys(criteria) as (keyof NeedFilter)[];
+
+/** Whether a need passes the API's filter. */
+export function matchesNeedFilter(need: Matchable, filter: NeedFilter): boolean {
+  return criterionNames.every((name) => (criteria[name] as (n: Matchable, v: unknown) => boolean)(need, filter[name]));
 }
+
+/** Whether a need belongs on the board with these filters: the filter the board loads with. */
+export const matchesFilters = (need: Matchable, f: BoardFilters): boolean => matchesNeedFilter(need, toNeedFilter(f));

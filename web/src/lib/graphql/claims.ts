@@ -1,6 +1,9 @@
 import { graphql, type ResultOf } from './graphql.ts';
+import { ClaimActions } from './needs.ts';
 
-export const ClaimFields = graphql(`
+// The need's viewerCan comes along, so that a claim action's answer updates what the viewer may do next.
+export const ClaimFields = graphql(
+  `
   fragment ClaimFields on Claim {
     id
     status
@@ -21,9 +24,12 @@ export const ClaimFields = graphql(`
       publicLat
       publicLng
       community { id name }
+      viewerCan { ...ClaimActions }
     }
   }
-`);
+`,
+  [ClaimActions],
+);
 
 export const MyClaimsQuery = graphql(
   `

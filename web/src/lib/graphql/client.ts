@@ -67,6 +67,7 @@ export function createGraphqlClients(origin: string, connection: ConnectionState
           SessionPayload: embedded,
           NeedEvent: embedded,
           NeedPrivateDetails: embedded,
+          NeedPermissions: embedded,
           Membership: embedded,
           PageInfo: embedded,
           QueryNeedsConnection: embedded,

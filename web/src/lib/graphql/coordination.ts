@@ -133,7 +133,7 @@ export const SuggestedNeedsQuery = graphql(
     query SuggestedNeeds($first: Int) {
       suggestedNeeds(first: $first) {
         score
-        need { ...NeedSummary }
+        need { ...NeedSummary viewerCan { claim } }
         reasons { code text weight }
       }
     }

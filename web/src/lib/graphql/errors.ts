@@ -1,17 +1,10 @@
 // Turns the API's typed errors (extensions.code, extensions.issues) into what the UI shows.
 import type { CombinedError } from '@urql/core';
 import type { MessageKey } from '#lib/i18n/messages/en.ts';
+import type { introspection_types } from './graphql-env.d.ts';
 
-export type ErrorCode =
-  | 'UNAUTHENTICATED'
-  | 'FORBIDDEN'
-  | 'BAD_USER_INPUT'
-  | 'NOT_FOUND'
-  | 'CLAIM_CONFLICT'
-  | 'CLAIM_LIMIT'
-  | 'EMAIL_TAKEN'
-  | 'ALREADY_CLAIMED'
-  | 'ILLEGAL_TRANSITION';
+/** Every code the API sends, from the schema's ErrorCode enum: a new one is a type error below until it is handled. */
+export type ErrorCode = introspection_types['ErrorCode']['enumValues'];
 
 export type UiError = {
   code: ErrorCode | 'network' | 'unknown';
@@ -28,7 +21,28 @@ export type UiError = {
 /** A GraphQL error as the server sent it (over HTTP or graphql-ws). */
 type ServerError = { readonly message: string; readonly extensions?: Readonly<Record<string, unknown>> };
 
-const known: ErrorCode[] = ['UNAUTHENTICATED', 'FORBIDDEN', 'BAD_USER_INPUT', 'NOT_FOUND', 'CLAIM_CONFLICT', 'CLAIM_LIMIT', 'EMAIL_TAKEN', 'ALREADY_CLAIMED', 'ILLEGAL_TRANSITION'];
+/** The codes this app knows, each with its message `error.<code>` in every locale (the catalogues' types check that). */
+const handled: Record<ErrorCode, true> = {
+  UNAUTHENTICATED: true,
+  FORBIDDEN: true,
+  BAD_USER_INPUT: true,
+  NOT_FOUND: true,
+  CLAIM_CONFLICT: true,
+  CLAIM_LIMIT: true,
+  ALREADY_CLAIMED: true,
+  ILLEGAL_TRANSITION: true,
+  EMAIL_TAKEN: true,
+  INVALID_CREDENTIALS: true,
+  RATE_LIMITED: true,
+  SERVICE_UNAVAILABLE: true,
+  CONFLICT_PENDING: true,
+  SUBSCRIBER_TOO_SLOW: true,
+  PAYLOAD_TOO_LARGE: true,
+  GRAPHQL_VALIDATION_FAILED: true,
+  OPERATION_RESOLUTION_FAILURE: true,
+  CSRF: true,
+};
+const isKnown = (code: unknown): code is ErrorCode => typeof code === 'string' && Object.hasOwn(handled, code);
 
 export function toUiError(error: CombinedError): UiError {
   if (error.networkError && !error.graphQLErrors.length) return networkError(error.networkError.message);
@@ -46,7 +60,7 @@ const networkError = (detail: string): UiError => ({ code: 'network', key: 'erro
 function fromGraphQLErrors(errors: readonly ServerError[], fallback: string): UiError {
   const first = errors[0];
   const ext = (first?.extensions ?? {}) as { code?: string; issues?: { field: string; message: string }[]; field?: string; currentStatus?: string };
-  const code = known.find((c) => c === ext.code);
+  const code = isKnown(ext.code) ? ext.code : undefined;
   const fields: Record<string, string> = {};
   for (const issue of ext.issues ?? []) {
     const field = issue.field.replace(/^input\./, '');

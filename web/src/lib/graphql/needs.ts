@@ -45,7 +45,7 @@ export const NeedEventsSubscription = graphql(
         fromStatus
         toStatus
         needId
-        need { ...NeedSummary description }
+        need { ...NeedSummary description onBoard }
       }
     }
   `,
@@ -61,7 +61,13 @@ export const NearbyNeedsQuery = graphql(
   [NeedSummary],
 );
 
-export const NeedDetails = graphql(`
+/** What the viewer may do with their claim on a need (the API's rules: Need.viewerCan). */
+export const ClaimActions = graphql(`
+  fragment ClaimActions on NeedPermissions { claim claimOnceMember start extend complete release }
+`);
+
+export const NeedDetails = graphql(
+  `
   fragment NeedDetails on Need {
     id
     title
@@ -78,10 +84,12 @@ export const NeedDetails = graphql(`
     createdAt
     updatedAt
     doneAt
-    viewerCanSeePrivate
-    community { id name slug viewerRole }
+    viewerCan { ...ClaimActions askHandover assign askVolunteer seePrivate }
+    community { id name slug }
   }
-`);
+`,
+  [ClaimActions],
+);
 
 export const NeedPageQuery = graphql(
   `

@@ -15,7 +15,7 @@ export const SeriesQuery = graphql(`
     need(id: $id) {
       id
       occurrenceAt
-      seriesOccurrences { id title status slots openSlots occurrenceAt neededBy onBoard }
+      seriesOccurrences { id title status slots openSlots occurrenceAt neededBy onBoard viewerCan { claim } }
     }
   }
 `);

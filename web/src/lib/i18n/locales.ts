@@ -1,6 +1,9 @@
 // Supported locales and how to pick one; shared by the server hook (for <html lang dir>) and the client.
-export const LOCALES = ['he', 'ar', 'en', 'ru'] as const;
-export type Locale = (typeof LOCALES)[number];
+import type { introspection_types } from '../graphql/graphql-env.d.ts';
+
+/** The API's Locale enum: a language added there is a type error here (LOCALE_NAMES) until the app speaks it. */
+export type Locale = introspection_types['Locale']['enumValues'];
+export const LOCALES = ['he', 'ar', 'en', 'ru'] as const satisfies readonly Locale[];
 export const DEFAULT_LOCALE: Locale = 'he';
 export const LOCALE_COOKIE = 'ma_locale';
 
