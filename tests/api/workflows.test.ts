@@ -9,6 +9,7 @@ import { startReceiver, startSmtpSink, waitFor } from '../helpers/sinks.ts';
 import { occurrenceStarts } from '../../api/src/domain/recurrence.ts';
 import { verifySignature } from '../../api/src/domain/webhooks.ts';
 import { smsSignature } from '../../api/src/domain/intake.ts';
+import { globalIdOf } from '../helpers/world.ts';
 
 const uuidOf = (g: string) => Buffer.from(g, 'base64').toString().split(':')[1]!;
 
@@ -175,6 +176,17 @@ describe('SMS intake', () => {
       headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signature },
       body: new URLSearchParams(params),
     });
+
+  it("a provider's retry changes nothing even when another copy of the text arrived first", async () => {
+    const text = { From: '+972501119988', To: HOTLINE, Body: 'Need a ride to Soroka tomorrow at 8' };
+    // The sender's second copy (SM-B) reaches us before the first (SM-A), whose retry follows.
+    for (const sid of ['SM-B', 'SM-A', 'SM-A', 'SM-B']) expect((await post({ ...text, MessageSid: sid })).status).toBe(200);
+    const drafts = await s.app.services.prisma.intakeDraft.findMany({ where: { fromNumber: text.From } });
+    expect(drafts).toHaveLength(1);
+    expect(drafts[0]!.repeats).toBe(1);
+    // Decided, so that the drafts listed by the next tests are theirs alone.
+    await coordinator.ok(`mutation($id: ID!) { rejectIntakeDraft(draftId: $id, reason: "test") { id } }`, { id: globalIdOf('IntakeDraft', drafts[0]!.id) });
+  });
 
   it('an inbound text makes exactly one draft, however often it arrives; confirming it makes the need', async () => {
     const text = { From: '+972501112233', To: HOTLINE, Body: 'My mother in Ofakim needs insulin, she cannot leave home. Herzl 5' };

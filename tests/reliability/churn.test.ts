@@ -50,7 +50,7 @@ async function resources() {
   // asking) come and go with load: counted apart, so that only what the churn left shows.
   const pool =
     s.app.services.db.kind === 'postgres'
-      ? Number((await s.app.services.prisma.$queryRawUnsafe<{ n: number }[]>(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_s.app.services.db`))[0]!.n)
+      ? Number((await s.app.services.prisma.$queryRawUnsafe<{ n: number }[]>(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database()`))[0]!.n)
       : 0;
   const handles: Record<string, number> = {};
   for (const r of process.getActiveResourcesInfo()) handles[r] = (handles[r] ?? 0) + 1;

@@ -37,20 +37,31 @@ export async function receiveSms(s: Services, sms: InboundSms): Promise<{ draft:
   const result = await commit(s, async (tx, w) => {
     // One sender at a time, so that two copies arriving together make one draft.
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`sms:${fromKey}`}))`;
-    const same = await tx.intakeDraft.findUnique({ where: { providerMessageId: sms.messageId } });
-    // The provider retrying: nothing changes.
-    if (same) return { draft: same, repeated: true };
+    // The provider retrying any copy it sent before: nothing changes.
+    const same = await tx.intakeMessage.findUnique({ where: { messageId: sms.messageId }, select: { draft: true } });
+    if (same) return { draft: same.draft, repeated: true };
     const since = new Date(s.clock.now().getTime() - REPEAT_WINDOW_MS);
     const recent = await tx.intakeDraft.findMany({ where: { status: 'PENDING', receivedAt: { gte: since }, fromNumber: sms.from } });
     const repeat = recent.find((d) => normalizedBody(d.body) === normalizedBody(body));
     if (repeat) {
       // The sender sending again: the draft shows one more repeat.
-      const updated = await tx.intakeDraft.update({ where: { id: repeat.id }, data: { repeats: { increment: 1 } } });
+      const updated = await tx.intakeDraft.update({
+        where: { id: repeat.id },
+        data: { repeats: { increment: 1 }, messages: { create: { messageId: sms.messageId } } },
+      });
       w.draftsChanged(updated.communityId);
       return { draft: updated, repeated: true };
     }
     const draft = await tx.intakeDraft.create({
-      data: { providerMessageId: sms.messageId, fromNumber: sms.from, toNumber: sms.to, body, communityId: community?.id ?? null, receivedAt: s.clock.now() },
+      data: {
+        providerMessageId: sms.messageId,
+        fromNumber: sms.from,
+        toNumber: sms.to,
+        body,
+        communityId: community?.id ?? null,
+        receivedAt: s.clock.now(),
+        messages: { create: { messageId: sms.messageId } },
+      },
     });
     w.draftsChanged(draft.communityId);
     return { draft, repeated: false };
