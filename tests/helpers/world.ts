@@ -1,6 +1,6 @@
 // A small world (admin, communities, coordinators, volunteers) built through the API of a
 // server in another process: the first admin is made with SQL on the database it uses,
-// since the in-process prisma() of fixtures.ts is not that server's.
+// since that server's services are not in this process (fixtures.ts's adminClient takes an in-process app's).
 import pg from 'pg';
 import { Api } from './client.ts';
 import { createCommunity, member } from './fixtures.ts';
