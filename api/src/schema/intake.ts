@@ -4,21 +4,19 @@ import { builder } from './builder.ts';
 import { uuidId, uuidIds } from './ids.ts';
 import { confirmDraft, rejectDraft } from '../domain/intake.ts';
 import { intakeDraftsFeed } from '../events/feeds.ts';
-import { isCoordinatorOf } from '../auth/viewer.ts';
 import { CommunityRef } from './communities.ts';
 import { CreateNeedInput, NeedRef } from './needs.ts';
-import { scopeCommunities } from './dashboard.ts';
+import { canSeeDraft, scopeCommunities } from '../domain/privacy.ts';
 
 const DraftStatusEnum = builder.enumType('DraftStatus', { values: ['PENDING', 'CONFIRMED', 'REJECTED'] as const });
 
 const IntakeDraftRef = builder.prismaNode('IntakeDraft', {
   id: { field: 'id' },
   nullable: true,
-  authScopes: (d, ctx) =>
-    !!ctx.viewer && (d.communityId ? isCoordinatorOf(ctx.viewer, d.communityId) : ctx.viewer.isAdmin || [...ctx.viewer.roles.values()].includes('COORDINATOR')),
+  authScopes: (d, ctx) => canSeeDraft(ctx.viewer, d),
   fields: (t) => ({
     source: t.exposeString('source', { authScopes: { anyCoordinator: true } }),
-    fromNumber: t.exposeString('fromNumber', { authScopes: { anyCoordinator: true } }),
+    fromNumber: t.exposeString('fromNumber', { authScopes: (d, _args, ctx) => canSeeDraft(ctx.viewer, d) }),
     body: t.exposeString('body', { authScopes: { anyCoordinator: true } }),
     status: t.expose('status', { type: DraftStatusEnum, authScopes: { anyCoordinator: true } }),
     repeats: t.exposeInt('repeats', { authScopes: { anyCoordinator: true }, description: 'How many more times the same text arrived.' }),
@@ -42,7 +40,7 @@ builder.queryField('intakeDrafts', (t) =>
     description: 'Pending drafts for the communities the viewer coordinates, and unrouted ones.',
     args: { communityIds: t.arg.globalIDList({ for: CommunityRef, validate: uuidIds(100) }) },
     resolve: async (query, _root, args, ctx) => {
-      const ids = await scopeCommunities(ctx, args.communityIds?.map((c) => c.id));
+      const ids = await scopeCommunities(ctx.services, ctx.viewer!, args.communityIds?.map((c) => c.id));
       return ctx.services.prisma.intakeDraft.findMany({ ...query, ...pendingDrafts(ids) });
     },
   }),
@@ -56,14 +54,14 @@ builder.subscriptionField('intakeDraftsChanged', (t) =>
     args: { communityIds: t.arg.globalIDList({ for: CommunityRef, validate: uuidIds(100) }) },
     subscribe: async (_root, args, ctx) => {
       const requested = args.communityIds?.map((c) => c.id);
-      const ids = await scopeCommunities(ctx, requested);
+      const ids = await scopeCommunities(ctx.services, ctx.viewer!, requested);
       // An admin watching everything also watches communities created after subscribing.
       const everything = ctx.viewer!.isAdmin && !requested?.length;
       const watched = new Set(ids);
       return intakeDraftsFeed(
         ctx.services.bus,
         (communityId) => everything || watched.has(communityId),
-        async () => ctx.services.prisma.intakeDraft.findMany(pendingDrafts(everything ? await scopeCommunities(ctx, undefined) : ids)),
+        async () => ctx.services.prisma.intakeDraft.findMany(pendingDrafts(everything ? await scopeCommunities(ctx.services, ctx.viewer!, undefined) : ids)),
       );
     },
     resolve: (list) => list,

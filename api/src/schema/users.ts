@@ -3,11 +3,11 @@ import { z } from 'zod';
 import { builder } from './builder.ts';
 import { viewerFromToken } from '../auth/sessions.ts';
 import { signIn, signOut, signUp, updateProfile, type Session } from '../domain/accounts.ts';
+import { canSeePersonalDetails } from '../domain/privacy.ts';
 import { NeedCategoryEnum, NotificationKindEnum } from './enums.ts';
 import type { Context } from '../context.ts';
 
-const selfOrAdmin = (user: { id: string }, ctx: { viewer: { id: string; isAdmin: boolean } | null }) =>
-  !!ctx.viewer && (ctx.viewer.id === user.id || ctx.viewer.isAdmin);
+const selfOrAdmin = (user: { id: string }, ctx: Context) => canSeePersonalDetails(ctx.viewer, user);
 
 export const UserRef = builder.prismaNode('User', {
   id: { field: 'id' },
