@@ -8,6 +8,7 @@ import {
   canSeeDraft,
   canSeeEventReason,
   canSeeHandover,
+  canSeeNotification,
   canSeePersonalDetails,
   canSeePrivate,
   communitiesInView,
@@ -43,6 +44,8 @@ type Answers = {
   eventReason: boolean;
   /** vol1's e-mail, phone and home. */
   personal: boolean;
+  /** A notification for vol1. */
+  notification: boolean;
   /** A text routed to Sderot, and its number. */
   draft: boolean;
   /** A text routed nowhere yet. */
@@ -52,12 +55,12 @@ type Answers = {
 };
 
 const table: [string, { viewer: Viewer | null; live: ReadonlySet<string> }, Answers][] = [
-  ['anonymous', anonymous, { private: false, claim: false, handover: false, eventReason: false, personal: false, draft: false, unroutedDraft: false, export: false }],
-  ['an admin', admin, { private: true, claim: true, handover: true, eventReason: true, personal: true, draft: true, unroutedDraft: true, export: true }],
-  ['a coordinator of the community', coordinator, { private: true, claim: true, handover: true, eventReason: true, personal: false, draft: true, unroutedDraft: true, export: true }],
-  ['a coordinator of another community', coordinatorElsewhere, { private: false, claim: false, handover: false, eventReason: false, personal: false, draft: false, unroutedDraft: true, export: false }],
-  ['a member volunteer with a live claim', volunteerWithClaim, { private: true, claim: true, handover: true, eventReason: true, personal: true, draft: false, unroutedDraft: false, export: false }],
-  ['a member volunteer without a live claim', volunteerWithoutClaim, { private: false, claim: false, handover: false, eventReason: false, personal: false, draft: false, unroutedDraft: false, export: false }],
+  ['anonymous', anonymous, { private: false, claim: false, handover: false, eventReason: false, personal: false, notification: false, draft: false, unroutedDraft: false, export: false }],
+  ['an admin', admin, { private: true, claim: true, handover: true, eventReason: true, personal: true, notification: false, draft: true, unroutedDraft: true, export: true }],
+  ['a coordinator of the community', coordinator, { private: true, claim: true, handover: true, eventReason: true, personal: false, notification: false, draft: true, unroutedDraft: true, export: true }],
+  ['a coordinator of another community', coordinatorElsewhere, { private: false, claim: false, handover: false, eventReason: false, personal: false, notification: false, draft: false, unroutedDraft: true, export: false }],
+  ['a member volunteer with a live claim', volunteerWithClaim, { private: true, claim: true, handover: true, eventReason: true, personal: true, notification: true, draft: false, unroutedDraft: false, export: false }],
+  ['a member volunteer without a live claim', volunteerWithoutClaim, { private: false, claim: false, handover: false, eventReason: false, personal: false, notification: false, draft: false, unroutedDraft: false, export: false }],
 ];
 
 describe.each(table)('%s', (_label, who, answers) => {
@@ -68,6 +71,7 @@ describe.each(table)('%s', (_label, who, answers) => {
   it(`sees the event's reason: ${answers.eventReason}`, () => expect(canSeeEventReason(v, event, 'vol1')).toBe(answers.eventReason));
   it(`sees vol1's personal details: ${answers.personal}`, () => expect(canSeePersonalDetails(v, { id: 'vol1' })).toBe(answers.personal));
   it(`sees the community's draft: ${answers.draft}`, () => expect(canSeeDraft(v, { communityId: 'sderot' })).toBe(answers.draft));
+  it(`sees vol1's notification: ${answers.notification}`, () => expect(canSeeNotification(v, { userId: 'vol1' })).toBe(answers.notification));
   it(`sees an unrouted draft: ${answers.unroutedDraft}`, () => expect(canSeeDraft(v, { communityId: null })).toBe(answers.unroutedDraft));
   it(`exports private columns: ${answers.export}`, () => expect(canExportPrivate(v, need)).toBe(answers.export));
 

@@ -8,7 +8,7 @@
 // first and reads only when the answer depends on it, so that the common case costs nothing.
 import type { Services } from '../services.ts';
 import { forbidden } from '../errors.ts';
-import type { Claim, HandoverRequest, IntakeDraft, Need, NeedEvent } from '../generated/prisma/client.ts';
+import type { Claim, HandoverRequest, IntakeDraft, Need, NeedEvent, Notification } from '../generated/prisma/client.ts';
 import { coordinatedCommunityIds, isAnyCoordinator, isCoordinatorOf, type Viewer } from '../auth/viewer.ts';
 import type { Selection } from './selection.ts';
 
@@ -122,6 +122,11 @@ export async function viewerCanSeeEventReason(s: Services, viewer: Viewer | null
 /** A user's e-mail, phone, home, notification settings and memberships: the user, and admins. */
 export function canSeePersonalDetails(viewer: Viewer | null, user: { id: string }): boolean {
   return !!viewer && (viewer.id === user.id || viewer.isAdmin);
+}
+
+/** A notification: only the user it is for (not even admins). */
+export function canSeeNotification(viewer: Viewer | null, n: Pick<Notification, 'userId'>): boolean {
+  return !!viewer && n.userId === viewer.id;
 }
 
 /** An SMS draft, with the texter's number: coordinators of its community; an unrouted draft, every coordinator (and admins). */
