@@ -16,6 +16,11 @@ export function isCoordinatorOf(viewer: Viewer | null, communityId: string): boo
   return viewer.isAdmin || viewer.roles.get(communityId) === 'COORDINATOR';
 }
 
+/** Coordinator of at least one community, or admin. */
+export function isAnyCoordinator(viewer: Viewer | null): boolean {
+  return !!viewer && (viewer.isAdmin || [...viewer.roles.values()].includes('COORDINATOR'));
+}
+
 export function coordinatedCommunityIds(viewer: Viewer | null): string[] {
   if (!viewer) return [];
   return [...viewer.roles].filter(([, role]) => role === 'COORDINATOR').map(([id]) => id);

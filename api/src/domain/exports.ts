@@ -1,29 +1,30 @@
 // Streamed exports of needs, events, indicators and partnerships as CSV, NDJSON or a JSON
 // array: rows are read in keyset-paged batches and written with backpressure, so an export
-// of a million events holds one batch in memory, never the whole. Private fields only for
-// the communities the viewer coordinates (every read of them logged).
+// of a million events holds one batch in memory, never the whole. Private fields only where
+// privacy.ts allows them (every read of them logged).
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import type { Services } from '../services.ts';
 import { forbidden } from '../errors.ts';
 import { coordinatedCommunityIds, isCoordinatorOf, type Viewer } from '../auth/viewer.ts';
 import { needIndicators, type Period } from './indicators.ts';
 import { partnershipFinances } from './partnerships.ts';
+import { exportPrivateColumns } from './privacy.ts';
 
 export type ExportKind = 'needs' | 'events' | 'indicators' | 'partnerships';
 export type Row = Record<string, string | number | boolean | null>;
 
 const BATCH = 2_000;
 
-async function allowedCommunities(s: Services, viewer: Viewer, requested: string[] | undefined): Promise<{ ids: string[]; privateFor: Set<string> }> {
+async function allowedCommunities(s: Services, viewer: Viewer, requested: string[] | undefined): Promise<string[]> {
   const all = viewer.isAdmin ? (await s.prisma.community.findMany({ select: { id: true } })).map((c) => c.id) : coordinatedCommunityIds(viewer);
   if (all.length === 0) throw forbidden('export data');
   const ids = requested?.length ? requested : all;
   for (const id of ids) if (!isCoordinatorOf(viewer, id)) throw forbidden("export a community you don't coordinate");
-  return { ids, privateFor: new Set(ids) };
+  return ids;
 }
 
 export async function* exportRows(s: Services, viewer: Viewer, kind: ExportKind, opts: { communityIds?: string[]; includePrivate?: boolean; period?: Period; from?: Date; to?: Date }): AsyncGenerator<Row> {
-  const { ids, privateFor } = await allowedCommunities(s, viewer, opts.communityIds);
+  const ids = await allowedCommunities(s, viewer, opts.communityIds);
   if (kind === 'needs') {
     let after: string | undefined;
     for (;;) {
@@ -35,20 +36,14 @@ export async function* exportRows(s: Services, viewer: Viewer, kind: ExportKind,
         include: { community: { select: { slug: true } } },
       });
       if (batch.length === 0) return;
-      const withPrivate = opts.includePrivate ? batch.filter((n) => privateFor.has(n.communityId)) : [];
-      if (withPrivate.length) {
-        await s.prisma.privateAccessLog.createMany({ data: withPrivate.map((n) => ({ needId: n.id, userId: viewer.id, at: s.clock.now() })) });
-      }
+      const privateColumns = opts.includePrivate ? await exportPrivateColumns(s, viewer, batch) : undefined;
       for (const n of batch) {
-        const row: Row = {
+        yield {
           id: encodeGlobalID('Need', n.id), title: n.title, category: n.category, urgency: n.urgency, status: n.status, slots: n.slots,
           community: n.community.slug, createdAt: n.createdAt.toISOString(), doneAt: n.doneAt?.toISOString() ?? null,
           publicLat: n.publicLat, publicLng: n.publicLng,
+          ...privateColumns?.get(n.id),
         };
-        if (opts.includePrivate && privateFor.has(n.communityId)) {
-          Object.assign(row, { lat: n.lat, lng: n.lng, address: n.address, requesterName: n.requesterName, requesterPhone: n.requesterPhone, requesterEmail: n.requesterEmail });
-        }
-        yield row;
       }
       after = batch[batch.length - 1]!.id;
     }

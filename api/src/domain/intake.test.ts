@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { smsSignature, verifySmsSignature } from './intake.ts';
+import { viewer } from '../auth/viewers.fixture.ts';
+import type { Services } from '../services.ts';
+import { rejectDraft, smsSignature, verifySmsSignature } from './intake.ts';
 
 // The provider's published example (Twilio's request-validation docs), for both versions of
 // its sample numbers: base64 HMAC-SHA1 of the URL followed by each parameter, sorted by name.
@@ -40,5 +42,26 @@ describe('verifySmsSignature', () => {
     ['no signature', TOKEN, URL_, params, '', false],
   ])('%s → %s', (_label, token, url, p, signature, ok) => {
     expect(verifySmsSignature(token, url, p, signature)).toBe(ok);
+  });
+});
+
+describe('rejectDraft, refusals before anything is written', () => {
+  /** A database that knows one draft and writes nothing: a refusal that reached a write would throw. */
+  const withDraft = (draft: { communityId: string | null; status: string } | null) =>
+    ({ prisma: { intakeDraft: { findUnique: async () => (draft ? { id: 'd1', ...draft } : null) } } }) as unknown as Services;
+
+  it.each([
+    ['a coordinator of another community, a routed draft', viewer([['beeri', 'COORDINATOR']]), 'sderot'],
+    ['a volunteer of the community, a routed draft', viewer([['sderot', 'VOLUNTEER']]), 'sderot'],
+    ['a volunteer, an unrouted draft', viewer([['sderot', 'VOLUNTEER']]), null],
+  ])('refuses %s', async (_label, v, communityId) => {
+    await expect(rejectDraft(withDraft({ communityId, status: 'PENDING' }), v, 'd1')).rejects.toMatchObject({
+      message: 'You are not allowed to reject this draft.',
+      extensions: { code: 'FORBIDDEN' },
+    });
+  });
+
+  it('says an unknown draft was not found', async () => {
+    await expect(rejectDraft(withDraft(null), viewer([], true), 'd1')).rejects.toMatchObject({ message: 'Draft was not found.', extensions: { code: 'NOT_FOUND' } });
   });
 });

@@ -5,11 +5,14 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Services } from '../services.ts';
 import { commit } from '../events/unitOfWork.ts';
+import { intakeDraftsFeed } from '../events/feeds.ts';
 import { AppError, ErrorCode, forbidden, notFound } from '../errors.ts';
 import type { IntakeDraft } from '../generated/prisma/client.ts';
 import { isCoordinatorOf, type Viewer } from '../auth/viewer.ts';
 import { phoneKey } from './duplicates.ts';
 import { insertNeed, type NeedInput } from './needRecords.ts';
+import { canSeeDraft, communitiesInView, scopeCommunities } from './privacy.ts';
+import type { Selection } from './selection.ts';
 import { reply } from './sms.ts';
 
 export type InboundSms = { messageId: string; from: string; to: string; body: string };
@@ -70,12 +73,41 @@ export async function receiveSms(s: Services, sms: InboundSms): Promise<{ draft:
   return result;
 }
 
+/** What a coordinator's list of drafts holds: the pending drafts of these communities and the unrouted ones, oldest first. */
+const pendingDraftsOf = (communityIds: string[]) => ({
+  where: { status: 'PENDING' as const, OR: [{ communityId: { in: communityIds } }, { communityId: null }] },
+  orderBy: { receivedAt: 'asc' as const },
+  take: 200,
+});
+
+/** The pending drafts of the communities asked for (as `scopeCommunities` allows them) and the unrouted ones. */
+export async function pendingDrafts(s: Services, viewer: Viewer, requested: string[] | undefined, query: Selection = {}) {
+  const ids = await scopeCommunities(s, viewer, requested);
+  return s.prisma.intakeDraft.findMany({ ...query, ...pendingDraftsOf(ids) });
+}
+
+/** `pendingDrafts` now, and again whenever a draft it lists (or would list) arrives, repeats or is decided. */
+export async function watchPendingDrafts(s: Services, viewer: Viewer, requested: string[] | undefined): Promise<AsyncIterableIterator<IntakeDraft[]>> {
+  const ids = await scopeCommunities(s, viewer, requested);
+  // An admin watching everything also watches communities created after subscribing.
+  const everything = communitiesInView(viewer, requested) === null;
+  const watched = new Set(ids);
+  return intakeDraftsFeed(
+    s.bus,
+    (communityId) => everything || watched.has(communityId),
+    async () => s.prisma.intakeDraft.findMany(pendingDraftsOf(everything ? await scopeCommunities(s, viewer, undefined) : ids)),
+  );
+}
+
+/** Who confirms or rejects a draft: whoever may see it. */
+export const canDecideDraft = canSeeDraft;
+
 export async function confirmDraft(s: Services, viewer: Viewer, draftId: string, input: NeedInput) {
   const { need, draft } = await commit(s, async (tx, w) => {
     const rows = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM "IntakeDraft" WHERE id = ${draftId}::uuid FOR UPDATE`;
     if (rows.length === 0) throw notFound('Draft');
     const draft = await tx.intakeDraft.findUniqueOrThrow({ where: { id: draftId } });
-    if (draft.communityId && !isCoordinatorOf(viewer, draft.communityId)) throw forbidden('confirm drafts of this community');
+    if (!canDecideDraft(viewer, draft)) throw forbidden('confirm drafts of this community');
     if (!isCoordinatorOf(viewer, input.communityId)) throw forbidden('create needs in this community');
     if (draft.status !== 'PENDING') {
       throw new AppError(ErrorCode.ILLEGAL_TRANSITION, `This draft was already ${draft.status.toLowerCase()}.`, { currentStatus: draft.status });
@@ -92,9 +124,7 @@ export async function confirmDraft(s: Services, viewer: Viewer, draftId: string,
 export async function rejectDraft(s: Services, viewer: Viewer, draftId: string, reason: string | null = null) {
   const draft = await s.prisma.intakeDraft.findUnique({ where: { id: draftId } });
   if (!draft) throw notFound('Draft');
-  if (draft.communityId ? !isCoordinatorOf(viewer, draft.communityId) : !viewer.isAdmin && ![...viewer.roles.values()].includes('COORDINATOR')) {
-    throw forbidden('reject this draft');
-  }
+  if (!canDecideDraft(viewer, draft)) throw forbidden('reject this draft');
   return commit(s, async (tx, w) => {
     const updated = await tx.intakeDraft.updateMany({ where: { id: draftId, status: 'PENDING' }, data: { status: 'REJECTED', decidedAt: s.clock.now(), rejectReason: reason } });
     if (updated.count === 0) throw new AppError(ErrorCode.ILLEGAL_TRANSITION, `This draft was already ${draft.status.toLowerCase()}.`, { currentStatus: draft.status });

@@ -2,7 +2,17 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Viewer } from '../auth/viewer.ts';
 import type { MembershipRole } from '../generated/prisma/enums.ts';
-import { canManagePartnership, CURRENCY, goalProgress, subtractByCurrency, sumByCurrency, type Money } from './partnerships.ts';
+import {
+  assertDisbursement,
+  assertPledge,
+  canManagePartnership,
+  CURRENCY,
+  goalProgress,
+  goalServesPartnership,
+  subtractByCurrency,
+  sumByCurrency,
+  type Money,
+} from './partnerships.ts';
 
 const m = (amountMinor: bigint, currency: string): Money => ({ amountMinor, currency });
 
@@ -91,6 +101,48 @@ describe('canManagePartnership', () => {
     ['an admin', viewer([], true), true],
   ])('%s → %s', (_label, v, ok) => {
     expect(canManagePartnership(v, pair)).toBe(ok);
+  });
+});
+
+describe('assertPledge', () => {
+  it.each([
+    ['zero', 0n],
+    ['a yearly pledge', 150_000_000n],
+    ['beyond 2^53', 9_007_199_254_740_993n],
+  ])('takes %s', (_label, amount) => {
+    expect(() => assertPledge(amount, 'amountMinor')).not.toThrow();
+  });
+
+  it.each([
+    [-1n, 'yearlyPledgeMinor'],
+    [-150_000n, 'amountMinor'],
+  ])('refuses %s, naming the field %s', (amount, field) => {
+    expect(() => assertPledge(amount, field)).toThrow(expect.objectContaining({ message: 'A pledge cannot be negative.', extensions: { code: 'BAD_USER_INPUT', field } }));
+  });
+});
+
+describe('assertDisbursement', () => {
+  it.each([
+    [1n, true],
+    [250_000n, true],
+    [0n, false],
+    [-1n, false],
+  ])('%s → %s', (amount, ok) => {
+    const check = () => assertDisbursement(amount);
+    if (ok) expect(check).not.toThrow();
+    else expect(check).toThrow(expect.objectContaining({ message: 'A disbursement must be more than zero.', extensions: { code: 'BAD_USER_INPUT', field: 'amountMinor' } }));
+  });
+});
+
+describe('goalServesPartnership', () => {
+  const pair = { israeliCommunityId: 'sderot' };
+  it.each([
+    ["a goal on the Israeli community's road map", { communityId: 'sderot' }, true],
+    ["a goal on the partner's road map", { communityId: 'boston' }, false],
+    ['a goal of another community', { communityId: 'beeri' }, false],
+    ['no goal (an unknown id)', null, false],
+  ])('%s → %s', (_label, goal, ok) => {
+    expect(goalServesPartnership(goal, pair)).toBe(ok);
   });
 });
 

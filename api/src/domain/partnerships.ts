@@ -2,9 +2,11 @@
 // disbursed. Money is integer minor units with its currency; currencies are never mixed.
 import type { Services } from '../services.ts';
 import { commit, type UnitOfWork } from '../events/unitOfWork.ts';
-import { AppError, ErrorCode, forbidden, notFound } from '../errors.ts';
-import type { Partnership } from '../generated/prisma/client.ts';
-import { isCoordinatorOf, type Viewer } from '../auth/viewer.ts';
+import { AppError, ErrorCode, badInput, forbidden, notFound } from '../errors.ts';
+import type { Partnership, RecoveryGoal } from '../generated/prisma/client.ts';
+import type { TeamSide } from '../generated/prisma/enums.ts';
+import { coordinatedCommunityIds, isCoordinatorOf, type Viewer } from '../auth/viewer.ts';
+import type { Selection } from './selection.ts';
 
 export type Money = { amountMinor: bigint; currency: string };
 
@@ -26,6 +28,20 @@ export function canManagePartnership(viewer: Viewer | null, p: Pick<Partnership,
   return !!viewer && (isCoordinatorOf(viewer, p.israeliCommunityId) || isCoordinatorOf(viewer, p.abroadCommunityId));
 }
 
+/** A pledge is zero or more, in minor units; `field` names the argument it came in. */
+export function assertPledge(amountMinor: bigint, field: string): void {
+  if (amountMinor < 0n) throw badInput('A pledge cannot be negative.', field);
+}
+
+export function assertDisbursement(amountMinor: bigint): void {
+  if (amountMinor <= 0n) throw badInput('A disbursement must be more than zero.', 'amountMinor');
+}
+
+/** Money of a partnership goes to a goal on its Israeli community's road map. */
+export function goalServesPartnership(goal: Pick<RecoveryGoal, 'communityId'> | null, p: Pick<Partnership, 'israeliCommunityId'>): boolean {
+  return !!goal && goal.communityId === p.israeliCommunityId;
+}
+
 export async function partnershipFor(s: Services, viewer: Viewer, partnershipId: string) {
   const p = await s.prisma.partnership.findUnique({ where: { id: partnershipId } });
   if (!p) throw notFound('Partnership');
@@ -33,10 +49,22 @@ export async function partnershipFor(s: Services, viewer: Viewer, partnershipId:
   return p;
 }
 
+/** The partnerships of the communities the viewer coordinates (all of them, for admins). */
+export function partnershipsOf(s: Services, viewer: Viewer, query: Selection = {}) {
+  const mine = coordinatedCommunityIds(viewer);
+  return s.prisma.partnership.findMany({
+    ...query,
+    where: viewer.isAdmin ? {} : { OR: [{ israeliCommunityId: { in: mine } }, { abroadCommunityId: { in: mine } }] },
+    orderBy: { startDate: 'asc' },
+  });
+}
+
 export async function createPartnership(s: Services, 
   viewer: Viewer,
   input: { israeliCommunityId: string; abroadCommunityId: string; startDate: Date; termYears?: number | null; yearlyPledgeMinor: bigint; currency: string },
+  query?: Selection,
 ) {
+  assertPledge(input.yearlyPledgeMinor, 'yearlyPledgeMinor');
   if (!isCoordinatorOf(viewer, input.israeliCommunityId)) throw forbidden('pair this community');
   const [il, abroad] = await Promise.all([
     s.prisma.community.findUnique({ where: { id: input.israeliCommunityId } }),
@@ -47,7 +75,7 @@ export async function createPartnership(s: Services,
     throw new AppError(ErrorCode.BAD_USER_INPUT, 'A partnership pairs a community in Israel with a partner community abroad.', { field: 'abroadCommunityId' });
   }
   const termYears = input.termYears ?? 3;
-  return commit(s, async (tx, w) => {
+  const created = await commit(s, async (tx, w) => {
     const p = await tx.partnership.create({
       data: { ...input, termYears, status: 'ACTIVE' },
     });
@@ -57,6 +85,44 @@ export async function createPartnership(s: Services,
       data: Array.from({ length: termYears }, (_, i) => ({ partnershipId: p.id, year: firstYear + i, amountMinor: input.yearlyPledgeMinor, currency: input.currency })),
     });
     return p;
+  });
+  // Read again as the caller selects it (a GraphQL selection), or as created.
+  return query ? s.prisma.partnership.findUniqueOrThrow({ ...query, where: { id: created.id } }) : created;
+}
+
+export async function addTeamMember(s: Services, viewer: Viewer, input: { partnershipId: string; name: string; role: string; side: TeamSide }, query: Selection = {}) {
+  await partnershipFor(s, viewer, input.partnershipId);
+  return s.prisma.partnershipMember.create({ ...query, data: { partnershipId: input.partnershipId, name: input.name, role: input.role, side: input.side } });
+}
+
+/** The pledge of one year in one currency, set or changed. */
+export async function setPledge(s: Services, viewer: Viewer, input: { partnershipId: string; year: number; amountMinor: bigint; currency: string }, query: Selection = {}) {
+  await partnershipFor(s, viewer, input.partnershipId);
+  assertPledge(input.amountMinor, 'amountMinor');
+  const { partnershipId, year, currency, amountMinor } = input;
+  return s.prisma.pledge.upsert({
+    ...query,
+    where: { partnershipId_year_currency: { partnershipId, year, currency } },
+    create: { partnershipId, year, currency, amountMinor },
+    update: { amountMinor },
+  });
+}
+
+export async function recordDisbursement(
+  s: Services,
+  viewer: Viewer,
+  input: { partnershipId: string; amountMinor: bigint; currency: string; goalId?: string | null; paidAt?: Date | null; note?: string | null },
+  query: Selection = {},
+) {
+  const p = await partnershipFor(s, viewer, input.partnershipId);
+  assertDisbursement(input.amountMinor);
+  if (input.goalId) {
+    const goal = await s.prisma.recoveryGoal.findUnique({ where: { id: input.goalId } });
+    if (!goalServesPartnership(goal, p)) throw badInput("The goal must be on the Israeli community's road map.", 'goalId');
+  }
+  return s.prisma.disbursement.create({
+    ...query,
+    data: { partnershipId: p.id, amountMinor: input.amountMinor, currency: input.currency, goalId: input.goalId ?? null, paidAt: input.paidAt ?? s.clock.now(), note: input.note ?? null },
   });
 }
 
@@ -75,4 +141,14 @@ export async function partnershipFinances(s: Services, partnershipId: string) {
 export function goalProgress(milestones: { doneAt: Date | null }[]): number {
   if (milestones.length === 0) return 0;
   return milestones.filter((m) => m.doneAt).length / milestones.length;
+}
+
+/** Which sum of partnership money (the schema's PartnershipTotal enum maps onto these). */
+export type PartnershipTotal = 'pledged' | 'disbursed' | 'remaining';
+
+/** Across every partnership, per currency. */
+export async function partnershipTotals(s: Services, of: PartnershipTotal): Promise<Money[]> {
+  const all = await s.prisma.partnership.findMany({ select: { id: true } });
+  const per = await Promise.all(all.map((p) => partnershipFinances(s, p.id)));
+  return sumByCurrency(per.flatMap((f) => f[of]));
 }

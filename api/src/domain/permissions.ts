@@ -8,6 +8,7 @@ import type { Need } from '../generated/prisma/client.ts';
 import type { ClaimStatus } from '../generated/prisma/enums.ts';
 import { isCoordinatorOf, isMemberOf, type Viewer } from '../auth/viewer.ts';
 import { claimActionAllowed, needActionAllowed } from './needStatus.ts';
+import { seesPrivateDetails } from './privacy.ts';
 
 /** The columns of a need the rules read. */
 export type PermissionNeed = Pick<Need, 'communityId' | 'status' | 'slots' | 'activeClaims' | 'mergedIntoId'>;
@@ -15,12 +16,6 @@ export type PermissionNeed = Pick<Need, 'communityId' | 'status' | 'slots' | 'ac
 export type ViewerClaim = { status: ClaimStatus } | null;
 
 type Facts = { viewer: Viewer | null; need: PermissionNeed; claim: ViewerClaim; coordinator: boolean; member: boolean };
-
-/** Coordinators of the need's community, and the volunteer holding a live claim on it (asked last: it may cost a query). */
-export function seesPrivate<T extends boolean | Promise<boolean>>(viewer: Viewer | null, need: Pick<Need, 'communityId'>, holdsLiveClaim: () => T): boolean | T {
-  if (!viewer) return false;
-  return isCoordinatorOf(viewer, need.communityId) || holdsLiveClaim();
-}
 
 const hasOpenSlot = (n: PermissionNeed) => n.activeClaims < n.slots;
 /** The need takes a claim from someone holding none on it: the state machine allows it and a place is free. */
@@ -61,7 +56,7 @@ const rules = {
   merge: { description: 'Merge this need with a duplicate (mergeNeeds): a coordinator of its community, unless it was merged already.', rule: (f: Facts) => f.coordinator && !f.need.mergedIntoId },
   seePrivate: {
     description: 'See the exact place and the requester (privateDetails): coordinators of its community, and the volunteer holding a live claim on it.',
-    rule: (f: Facts) => seesPrivate(f.viewer, f.need, () => f.claim !== null),
+    rule: (f: Facts) => seesPrivateDetails(f.viewer, f.need, f.claim !== null),
   },
 } satisfies Record<string, { description: string; rule: (f: Facts) => boolean }>;
 

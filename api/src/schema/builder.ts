@@ -10,7 +10,7 @@ import { processSettings } from '../config.ts';
 import type { Context } from '../context.ts';
 import type PrismaTypes from '../generated/pothos-prisma-types.ts';
 import { getDatamodel } from '../generated/pothos-prisma-types.ts';
-import { isCoordinatorOf, isMemberOf } from '../auth/viewer.ts';
+import { isAnyCoordinator, isCoordinatorOf, isMemberOf } from '../auth/viewer.ts';
 
 export const builder = new SchemaBuilder<{
   Context: Context;
@@ -42,7 +42,7 @@ export const builder = new SchemaBuilder<{
       admin: () => !!ctx.viewer?.isAdmin,
       coordinatorOf: (communityId) => isCoordinatorOf(ctx.viewer, communityId),
       memberOf: (communityId) => isMemberOf(ctx.viewer, communityId),
-      anyCoordinator: () => !!ctx.viewer && (ctx.viewer.isAdmin || [...ctx.viewer.roles.values()].includes('COORDINATOR')),
+      anyCoordinator: () => isAnyCoordinator(ctx.viewer),
     }),
     unauthorizedError: (_parent, ctx) =>
       ctx.viewer

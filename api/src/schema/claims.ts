@@ -12,25 +12,16 @@ import {
   unassignClaim,
   verifyCompletion,
 } from '../domain/claims.ts';
-import { isCoordinatorOf } from '../auth/viewer.ts';
+import { viewerCanSeeClaim } from '../domain/privacy.ts';
 import { ClaimStatusEnum } from './enums.ts';
 import { NeedRef } from './needs.ts';
 import { UserRef } from './users.ts';
 import type { Claim } from '../generated/prisma/client.ts';
-import type { Context } from '../context.ts';
-
-/** The claim's volunteer, coordinators of the need's community, admins. */
-async function canSeeClaim(claim: Claim, ctx: Context): Promise<boolean> {
-  if (!ctx.viewer) return false;
-  if (claim.volunteerId === ctx.viewer.id || ctx.viewer.isAdmin) return true;
-  const need = await ctx.services.prisma.need.findUnique({ where: { id: claim.needId }, select: { communityId: true } });
-  return !!need && isCoordinatorOf(ctx.viewer, need.communityId);
-}
 
 export const ClaimRef = builder.prismaNode('Claim', {
   id: { field: 'id' },
   nullable: true,
-  authScopes: (claim, ctx) => canSeeClaim(claim, ctx),
+  authScopes: (claim, ctx) => viewerCanSeeClaim(ctx.services, ctx.viewer, claim),
   fields: (t) => ({
     status: t.expose('status', { type: ClaimStatusEnum, authScopes: { signedIn: true } }),
     claimedAt: t.expose('claimedAt', { type: 'DateTime', authScopes: { signedIn: true } }),

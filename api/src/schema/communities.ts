@@ -2,8 +2,8 @@
 import { builder } from './builder.ts';
 import { uuidId, uuidIds } from './ids.ts';
 import { z } from 'zod';
-import { badInput, forbidden, notFound } from '../errors.ts';
-import { isCoordinatorOf } from '../auth/viewer.ts';
+import { badInput } from '../errors.ts';
+import { joinCommunity, setMembershipRole } from '../domain/accounts.ts';
 import { CommunityKindEnum, MembershipRoleEnum } from './enums.ts';
 import { UserRef } from './users.ts';
 
@@ -57,18 +57,7 @@ builder.mutationField('joinCommunity', (t) =>
     authScopes: { signedIn: true },
     description: 'Join a community as a volunteer (a coordinator role is granted by an admin).',
     args: { communityId: t.arg.globalID({ required: true, for: CommunityRef, validate: uuidId }) },
-    resolve: async (query, _root, { communityId }, ctx) => {
-      const id = communityId.id;
-      const community = await ctx.services.prisma.community.findUnique({ where: { id }, select: { id: true } });
-      if (!community) throw notFound('Community');
-      const viewerId = ctx.viewer!.id;
-      return ctx.services.prisma.membership.upsert({
-        ...query,
-        where: { userId_communityId: { userId: viewerId, communityId: id } },
-        create: { userId: viewerId, communityId: id, role: 'VOLUNTEER' },
-        update: {},
-      });
-    },
+    resolve: (query, _root, { communityId }, ctx) => joinCommunity(ctx.services, ctx.viewer!, communityId.id, query),
   }),
 );
 
@@ -108,17 +97,7 @@ builder.mutationField('setMembershipRole', (t) =>
       userId: t.arg.globalID({ required: true, for: UserRef, validate: uuidId }),
       role: t.arg({ type: MembershipRoleEnum, required: true }),
     },
-    resolve: async (query, _root, args, ctx) => {
-      const communityId = args.communityId.id;
-      if (!isCoordinatorOf(ctx.viewer, communityId)) throw forbidden('manage members of this community');
-      const user = await ctx.services.prisma.user.findUnique({ where: { id: args.userId.id }, select: { id: true } });
-      if (!user) throw notFound('User');
-      return ctx.services.prisma.membership.upsert({
-        ...query,
-        where: { userId_communityId: { userId: user.id, communityId } },
-        create: { userId: user.id, communityId, role: args.role },
-        update: { role: args.role },
-      });
-    },
+    resolve: (query, _root, args, ctx) =>
+      setMembershipRole(ctx.services, ctx.viewer!, { communityId: args.communityId.id, userId: args.userId.id, role: args.role }, query),
   }),
 );

@@ -6,12 +6,12 @@ import { dismissDuplicate, mergeNeeds } from '../domain/duplicates.ts';
 import { requestHandover, respondToHandover } from '../domain/handover.ts';
 import { askVolunteer, matchVolunteers, suggestedNeeds, type Reason } from '../domain/matching.ts';
 import { refreshOn } from '../events/stream.ts';
-import { isCoordinatorOf, isMemberOf } from '../auth/viewer.ts';
+import { isMemberOf } from '../auth/viewer.ts';
 import { CommunityRef } from './communities.ts';
 import { NeedRef, readsNeed } from './needs.ts';
 import { ClaimRef } from './claims.ts';
 import { UserRef } from './users.ts';
-import { scopeCommunities } from './dashboard.ts';
+import { scopeCommunities, viewerCanSeeHandover } from '../domain/privacy.ts';
 import type { Need, PrismaClient, User } from '../generated/prisma/client.ts';
 
 const DuplicateStatusEnum = builder.enumType('DuplicateStatus', { values: ['OPEN', 'MERGED', 'DISMISSED'] as const });
@@ -45,7 +45,7 @@ builder.queryField('duplicateCandidates', (t) =>
     description: 'Open likely-duplicate pairs in the communities the viewer coordinates, most likely first.',
     args: { communityIds: t.arg.globalIDList({ for: CommunityRef, validate: uuidIds(100) }) },
     resolve: async (query, _root, args, ctx) => {
-      const ids = await scopeCommunities(ctx, args.communityIds?.map((c) => c.id));
+      const ids = await scopeCommunities(ctx.services, ctx.viewer!, args.communityIds?.map((c) => c.id));
       return ctx.services.prisma.duplicateCandidate.findMany({
         ...query,
         where: { communityId: { in: ids }, status: 'OPEN' },
@@ -63,7 +63,7 @@ builder.subscriptionField('duplicateQueue', (t) =>
     description: 'The duplicate queue now, and again whenever a need in these communities changes.',
     args: { communityIds: t.arg.globalIDList({ for: CommunityRef, validate: uuidIds(100) }) },
     subscribe: async (_root, args, ctx) => {
-      const ids = await scopeCommunities(ctx, args.communityIds?.map((c) => c.id));
+      const ids = await scopeCommunities(ctx.services, ctx.viewer!, args.communityIds?.map((c) => c.id));
       return refreshOn(ctx.services.stream.subscribe({ communityIds: ids }, null), () => duplicatesQuery(ctx.services.prisma, ids), 500);
     },
     resolve: (list) => list as never,
@@ -93,12 +93,7 @@ builder.mutationFields((t) => ({
 const HandoverRef = builder.prismaNode('HandoverRequest', {
   id: { field: 'id' },
   nullable: true,
-  authScopes: async (h, ctx) => {
-    if (!ctx.viewer) return false;
-    if (h.requestedById === ctx.viewer.id || h.holderId === ctx.viewer.id) return true;
-    const need = await ctx.services.prisma.need.findUnique({ where: { id: h.needId }, select: { communityId: true } });
-    return !!need && isCoordinatorOf(ctx.viewer, need.communityId);
-  },
+  authScopes: (h, ctx) => viewerCanSeeHandover(ctx.services, ctx.viewer, h),
   fields: (t) => ({
     status: t.expose('status', { type: HandoverStatusEnum, authScopes: { signedIn: true } }),
     note: t.exposeString('note', { nullable: true, authScopes: { signedIn: true } }),

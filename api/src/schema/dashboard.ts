@@ -2,13 +2,11 @@
 import { z } from 'zod';
 import { builder } from './builder.ts';
 import { uuidId, uuidIds } from './ids.ts';
-import { forbidden } from '../errors.ts';
 import { boardStats, type BoardStats } from '../domain/stats.ts';
+import { privateAccessLog, scopeCommunities } from '../domain/privacy.ts';
 import { refreshOn } from '../events/stream.ts';
-import { coordinatedCommunityIds } from '../auth/viewer.ts';
 import { NeedCategoryEnum, UrgencyEnum } from './enums.ts';
 import { CommunityRef } from './communities.ts';
-import type { Context } from '../context.ts';
 
 const CategoryCount = builder.objectRef<{ category: string; count: number }>('CategoryCount').implement({
   authScopes: { anyCoordinator: true },
@@ -93,26 +91,12 @@ const BoardStatsRef = builder.objectRef<BoardStats>('BoardStats').implement({
   }),
 });
 
-/** The communities asked for, limited to those the viewer coordinates (all of them for admins). */
-export async function scopeCommunities(ctx: Context, requested: string[] | undefined): Promise<string[]> {
-  const viewer = ctx.viewer!;
-  if (viewer.isAdmin) {
-    if (requested?.length) return requested;
-    return (await ctx.services.prisma.community.findMany({ select: { id: true } })).map((c) => c.id);
-  }
-  const mine = coordinatedCommunityIds(viewer);
-  if (!requested?.length) return mine;
-  const outside = requested.filter((id) => !mine.includes(id));
-  if (outside.length) throw forbidden("see the dashboard of a community you don't coordinate");
-  return requested;
-}
-
 builder.queryField('boardStats', (t) =>
   t.field({
     type: BoardStatsRef,
     authScopes: { anyCoordinator: true },
     args: { communityIds: t.arg.globalIDList({ for: CommunityRef, validate: uuidIds(100) }) },
-    resolve: async (_root, args, ctx) => boardStats(ctx.services, await scopeCommunities(ctx, args.communityIds?.map((c) => c.id))),
+    resolve: async (_root, args, ctx) => boardStats(ctx.services, await scopeCommunities(ctx.services, ctx.viewer!, args.communityIds?.map((c) => c.id))),
   }),
 );
 
@@ -123,7 +107,7 @@ builder.subscriptionField('boardStats', (t) =>
     description: 'The dashboard figures now, then again whenever a need in these communities changes (at most twice a second).',
     args: { communityIds: t.arg.globalIDList({ for: CommunityRef, validate: uuidIds(100) }) },
     subscribe: async (_root, args, ctx) => {
-      const ids = await scopeCommunities(ctx, args.communityIds?.map((c) => c.id));
+      const ids = await scopeCommunities(ctx.services, ctx.viewer!, args.communityIds?.map((c) => c.id));
       return refreshOn(ctx.services.stream.subscribe({ communityIds: ids }, null), () => boardStats(ctx.services, ids), 500);
     },
     resolve: (s: BoardStats) => s,
@@ -137,10 +121,7 @@ builder.queryField('privateAccessLog', (t) =>
     authScopes: { anyCoordinator: true },
     description: "Who read private details of needs in the viewer's communities, newest first.",
     args: { communityIds: t.arg.globalIDList({ for: CommunityRef, validate: uuidIds(100) }) },
-    resolve: async (query, _root, args, ctx) => {
-      const ids = await scopeCommunities(ctx, args.communityIds?.map((c) => c.id));
-      return ctx.services.prisma.privateAccessLog.findMany({ ...query, where: { need: { communityId: { in: ids } } }, orderBy: { at: 'desc' } });
-    },
+    resolve: (query, _root, args, ctx) => privateAccessLog(ctx.services, ctx.viewer!, args.communityIds?.map((c) => c.id), query),
   }),
 );
 

@@ -10,7 +10,7 @@ import { NeedCategoryEnum, NeedEventTypeEnum, NeedStatusEnum } from './enums.ts'
 import { BBoxInput, NeedRef } from './needs.ts';
 import { CommunityRef } from './communities.ts';
 import type { NeedEvent } from '../generated/prisma/client.ts';
-import { isCoordinatorOf } from '../auth/viewer.ts';
+import { viewerCanSeeEventReason } from '../domain/privacy.ts';
 
 const eventReason = (e: NeedEvent): string | null => {
   const p = e.payload as Record<string, unknown> | null;
@@ -36,17 +36,8 @@ export const NeedEventRef = builder.prismaObject('NeedEvent', {
     }),
     reason: t.string({
       nullable: true,
-      // People's words about a request or a volunteer ("car broke down", "family moved"): like the
-      // claim's own releaseReason, for the community's coordinators and the volunteer concerned.
-      // An event without a reason is no one's secret.
-      authScopes: async (e, _args, ctx) => {
-        if (eventReason(e) === null) return true;
-        if (!ctx.viewer) return false;
-        if (isCoordinatorOf(ctx.viewer, e.communityId) || e.actorId === ctx.viewer.id) return true;
-        if (!e.claimId) return false;
-        const claim = await ctx.services.prisma.claim.findUnique({ where: { id: e.claimId }, select: { volunteerId: true } });
-        return claim?.volunteerId === ctx.viewer.id;
-      },
+      // People's words about a request or a volunteer: see canSeeEventReason.
+      authScopes: (e, _args, ctx) => viewerCanSeeEventReason(ctx.services, ctx.viewer, e, eventReason(e) !== null),
       resolve: (e) => eventReason(e),
     }),
     /** The need as it is now; delivered events carry it preloaded, so no query per subscriber. */

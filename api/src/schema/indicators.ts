@@ -8,7 +8,7 @@ import { needIndicators, needsBehind, volunteerIndicators, type IndicatorRow, ty
 import { isCoordinatorOf } from '../auth/viewer.ts';
 import { CommunityRef } from './communities.ts';
 import { NeedCategoryEnum } from './enums.ts';
-import { scopeCommunities } from './dashboard.ts';
+import { scopeCommunities } from '../domain/privacy.ts';
 
 const PeriodEnum = builder.enumType('IndicatorPeriod', { values: ['WEEK', 'MONTH', 'QUARTER'] as const });
 const MeasureEnum = builder.enumType('IndicatorMeasure', { values: ['RECEIVED', 'MET', 'CRITICAL_RECEIVED', 'CRITICAL_MET_24H'] as const });
@@ -60,7 +60,7 @@ builder.queryFields((t) => ({
       to: t.arg({ type: 'DateTime', required: true, validate: range.to }),
     },
     validate: z.looseObject({ from: z.date(), to: z.date() }).refine((a) => a.to > a.from, { message: 'to must be after from.', path: ['to'] }),
-    resolve: async (_root, a, ctx) => needIndicators(ctx.services, await scopeCommunities(ctx, a.communityIds?.map((c) => c.id)), a.period, a.from, a.to),
+    resolve: async (_root, a, ctx) => needIndicators(ctx.services, await scopeCommunities(ctx.services, ctx.viewer!, a.communityIds?.map((c) => c.id)), a.period, a.from, a.to),
   }),
   volunteerIndicators: t.field({
     type: [VolunteerIndicatorRef],
@@ -71,7 +71,7 @@ builder.queryFields((t) => ({
       from: t.arg({ type: 'DateTime', required: true }),
       to: t.arg({ type: 'DateTime', required: true }),
     },
-    resolve: async (_root, a, ctx) => volunteerIndicators(ctx.services, await scopeCommunities(ctx, a.communityIds?.map((c) => c.id)), a.period, a.from, a.to),
+    resolve: async (_root, a, ctx) => volunteerIndicators(ctx.services, await scopeCommunities(ctx.services, ctx.viewer!, a.communityIds?.map((c) => c.id)), a.period, a.from, a.to),
   }),
   indicatorNeeds: t.prismaField({
     type: ['Need'],

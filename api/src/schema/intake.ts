@@ -2,23 +2,20 @@
 import { z } from 'zod';
 import { builder } from './builder.ts';
 import { uuidId, uuidIds } from './ids.ts';
-import { confirmDraft, rejectDraft } from '../domain/intake.ts';
-import { intakeDraftsFeed } from '../events/feeds.ts';
-import { isCoordinatorOf } from '../auth/viewer.ts';
+import { confirmDraft, pendingDrafts, rejectDraft, watchPendingDrafts } from '../domain/intake.ts';
 import { CommunityRef } from './communities.ts';
 import { CreateNeedInput, NeedRef } from './needs.ts';
-import { scopeCommunities } from './dashboard.ts';
+import { canSeeDraft } from '../domain/privacy.ts';
 
 const DraftStatusEnum = builder.enumType('DraftStatus', { values: ['PENDING', 'CONFIRMED', 'REJECTED'] as const });
 
 const IntakeDraftRef = builder.prismaNode('IntakeDraft', {
   id: { field: 'id' },
   nullable: true,
-  authScopes: (d, ctx) =>
-    !!ctx.viewer && (d.communityId ? isCoordinatorOf(ctx.viewer, d.communityId) : ctx.viewer.isAdmin || [...ctx.viewer.roles.values()].includes('COORDINATOR')),
+  authScopes: (d, ctx) => canSeeDraft(ctx.viewer, d),
   fields: (t) => ({
     source: t.exposeString('source', { authScopes: { anyCoordinator: true } }),
-    fromNumber: t.exposeString('fromNumber', { authScopes: { anyCoordinator: true } }),
+    fromNumber: t.exposeString('fromNumber', { authScopes: (d, _args, ctx) => canSeeDraft(ctx.viewer, d) }),
     body: t.exposeString('body', { authScopes: { anyCoordinator: true } }),
     status: t.expose('status', { type: DraftStatusEnum, authScopes: { anyCoordinator: true } }),
     repeats: t.exposeInt('repeats', { authScopes: { anyCoordinator: true }, description: 'How many more times the same text arrived.' }),
@@ -28,23 +25,13 @@ const IntakeDraftRef = builder.prismaNode('IntakeDraft', {
   }),
 });
 
-/** What the query and the subscription list: pending drafts of these communities and the unrouted ones, oldest first. */
-const pendingDrafts = (communityIds: string[]) => ({
-  where: { status: 'PENDING' as const, OR: [{ communityId: { in: communityIds } }, { communityId: null }] },
-  orderBy: { receivedAt: 'asc' as const },
-  take: 200,
-});
-
 builder.queryField('intakeDrafts', (t) =>
   t.prismaField({
     type: ['IntakeDraft'],
     authScopes: { anyCoordinator: true },
     description: 'Pending drafts for the communities the viewer coordinates, and unrouted ones.',
     args: { communityIds: t.arg.globalIDList({ for: CommunityRef, validate: uuidIds(100) }) },
-    resolve: async (query, _root, args, ctx) => {
-      const ids = await scopeCommunities(ctx, args.communityIds?.map((c) => c.id));
-      return ctx.services.prisma.intakeDraft.findMany({ ...query, ...pendingDrafts(ids) });
-    },
+    resolve: (query, _root, args, ctx) => pendingDrafts(ctx.services, ctx.viewer!, args.communityIds?.map((c) => c.id), query),
   }),
 );
 
@@ -54,18 +41,7 @@ builder.subscriptionField('intakeDraftsChanged', (t) =>
     authScopes: { anyCoordinator: true },
     description: 'The pending drafts, as `intakeDrafts` lists them: now, and again whenever one arrives, repeats or is decided.',
     args: { communityIds: t.arg.globalIDList({ for: CommunityRef, validate: uuidIds(100) }) },
-    subscribe: async (_root, args, ctx) => {
-      const requested = args.communityIds?.map((c) => c.id);
-      const ids = await scopeCommunities(ctx, requested);
-      // An admin watching everything also watches communities created after subscribing.
-      const everything = ctx.viewer!.isAdmin && !requested?.length;
-      const watched = new Set(ids);
-      return intakeDraftsFeed(
-        ctx.services.bus,
-        (communityId) => everything || watched.has(communityId),
-        async () => ctx.services.prisma.intakeDraft.findMany(pendingDrafts(everything ? await scopeCommunities(ctx, undefined) : ids)),
-      );
-    },
+    subscribe: (_root, args, ctx) => watchPendingDrafts(ctx.services, ctx.viewer!, args.communityIds?.map((c) => c.id)),
     resolve: (list) => list,
   }),
 );

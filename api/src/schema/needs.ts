@@ -11,7 +11,7 @@ import { boardWhere, LIVE_STATUSES } from '../domain/boardFilter.ts';
 import { cancelNeed, createNeed, reopenNeed, updateNeed } from '../domain/needs.ts';
 import { historyNeedIds, survivorOf } from '../domain/duplicates.ts';
 import { needFieldRules, phoneRule, windowRule } from '../domain/needRules.ts';
-import { seesPrivate } from '../domain/permissions.ts';
+import { readPrivateDetails, viewerCanSeePrivate } from '../domain/privacy.ts';
 import { NeedCategoryEnum, NeedStatusEnum, UrgencyEnum } from './enums.ts';
 import { CommunityRef } from './communities.ts';
 import type { Context } from '../context.ts';
@@ -23,7 +23,7 @@ export const readsNeed = (...columns: Prisma.NeedScalarFieldEnum[]) => reads(...
 
 /** Coordinators of the need's community, and the volunteer holding a live claim on it. */
 export async function canSeePrivate(need: Pick<Need, 'id' | 'communityId'>, ctx: Context): Promise<boolean> {
-  return seesPrivate(ctx.viewer, need, async () => (await ctx.liveClaimNeedIds()).has(need.id));
+  return viewerCanSeePrivate(ctx.viewer, need, ctx.liveClaimNeedIds);
 }
 
 type PrivateDetails = { needId: string; lat: number; lng: number; address: string; requesterName: string; requesterPhone: string | null; requesterEmail: string | null };
@@ -78,10 +78,7 @@ export const NeedRef = builder.prismaNode('Need', {
       description: 'Only for coordinators of the community and the volunteer holding a live claim; others get FORBIDDEN.',
       authScopes: async (n, _args, ctx) => canSeePrivate(n, ctx),
       extensions: readsNeed('id', 'communityId', 'lat', 'lng', 'address', 'requesterName', 'requesterPhone', 'requesterEmail'),
-      resolve: async (n, _a, ctx) => {
-        await ctx.services.prisma.privateAccessLog.create({ data: { needId: n.id, userId: ctx.viewer!.id, at: ctx.services.clock.now() } });
-        return { needId: n.id, lat: n.lat, lng: n.lng, address: n.address, requesterName: n.requesterName, requesterPhone: n.requesterPhone, requesterEmail: n.requesterEmail };
-      },
+      resolve: (n, _a, ctx) => readPrivateDetails(ctx.services, ctx.viewer!, n),
     }),
     claims: t.relation('claims', {
       authScopes: (n) => ({ coordinatorOf: n.communityId }),

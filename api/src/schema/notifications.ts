@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { builder } from './builder.ts';
 import { uuidIds } from './ids.ts';
 import { notificationsFeed } from '../events/feeds.ts';
+import { canSeeNotification } from '../domain/privacy.ts';
 import { NotificationKindEnum } from './enums.ts';
 import type { PrismaClient } from '../generated/prisma/client.ts';
 
@@ -11,7 +12,7 @@ import type { PrismaClient } from '../generated/prisma/client.ts';
 const NotificationRef = builder.prismaNode('Notification', {
   id: { field: 'id' },
   nullable: true,
-  authScopes: (n, ctx) => n.userId === ctx.viewer?.id,
+  authScopes: (n, ctx) => canSeeNotification(ctx.viewer, n),
   fields: (t) => ({
     kind: t.expose('kind', { type: NotificationKindEnum, authScopes: { signedIn: true } }),
     title: t.exposeString('title', { authScopes: { signedIn: true } }),

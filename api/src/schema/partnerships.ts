@@ -2,9 +2,21 @@
 import { z } from 'zod';
 import { builder } from './builder.ts';
 import { uuidId } from './ids.ts';
-import { badInput, forbidden, notFound } from '../errors.ts';
-import { canManagePartnership, createPartnership, CURRENCY, goalProgress, partnershipFinances, partnershipFor, sumByCurrency, type Money } from '../domain/partnerships.ts';
-import { isCoordinatorOf } from '../auth/viewer.ts';
+import {
+  addTeamMember,
+  canManagePartnership,
+  createPartnership,
+  CURRENCY,
+  goalProgress,
+  partnershipFinances,
+  partnershipsOf,
+  partnershipTotals,
+  recordDisbursement,
+  setPledge,
+  type Money,
+  type PartnershipTotal,
+} from '../domain/partnerships.ts';
+import { addMilestone, completeMilestone, createRecoveryGoal, linkNeedToGoal, setGoalStatus } from '../domain/recovery.ts';
 import { CommunityRef } from './communities.ts';
 import { NeedRef } from './needs.ts';
 import type { Context } from '../context.ts';
@@ -144,15 +156,7 @@ builder.queryFields((t) => ({
     type: ['Partnership'],
     authScopes: { anyCoordinator: true },
     description: 'Partnerships of the communities the viewer coordinates (all, for admins).',
-    resolve: (query, _root, _args, ctx) => {
-      const viewer = ctx.viewer!;
-      const mine = [...viewer.roles].filter(([, r]) => r === 'COORDINATOR').map(([id]) => id);
-      return ctx.services.prisma.partnership.findMany({
-        ...query,
-        where: viewer.isAdmin ? {} : { OR: [{ israeliCommunityId: { in: mine } }, { abroadCommunityId: { in: mine } }] },
-        orderBy: { startDate: 'asc' },
-      });
-    },
+    resolve: (query, _root, _args, ctx) => partnershipsOf(ctx.services, ctx.viewer!, query),
   }),
   recoveryRoadmap: t.prismaField({
     type: ['RecoveryGoal'],
@@ -166,11 +170,7 @@ builder.queryFields((t) => ({
     authScopes: { admin: true },
     args: { of: t.arg({ type: PartnershipTotalEnum, required: true }) },
     description: 'Across every partnership, per currency.',
-    resolve: async (_root, args, ctx) => {
-      const all = await ctx.services.prisma.partnership.findMany({ select: { id: true } });
-      const per = await Promise.all(all.map((p) => partnershipFinances(ctx.services, p.id)));
-      return sumByCurrency(per.flatMap((f) => f[args.of]));
-    },
+    resolve: (_root, args, ctx) => partnershipTotals(ctx.services, args.of),
   }),
 }));
 
@@ -186,18 +186,20 @@ builder.mutationFields((t) => ({
       yearlyPledgeMinor: t.arg.string({ required: true, validate: minorUnits }),
       currency: t.arg.string({ required: true, validate: currency }),
     },
-    resolve: async (query, _root, a, ctx) => {
-      if (BigInt(a.yearlyPledgeMinor) < 0n) throw badInput('A pledge cannot be negative.', 'yearlyPledgeMinor');
-      const p = await createPartnership(ctx.services, ctx.viewer!, {
-        israeliCommunityId: a.israeliCommunityId.id,
-        abroadCommunityId: a.abroadCommunityId.id,
-        startDate: a.startDate,
-        termYears: a.termYears,
-        yearlyPledgeMinor: BigInt(a.yearlyPledgeMinor),
-        currency: a.currency,
-      });
-      return ctx.services.prisma.partnership.findUniqueOrThrow({ ...query, where: { id: p.id } });
-    },
+    resolve: (query, _root, a, ctx) =>
+      createPartnership(
+        ctx.services,
+        ctx.viewer!,
+        {
+          israeliCommunityId: a.israeliCommunityId.id,
+          abroadCommunityId: a.abroadCommunityId.id,
+          startDate: a.startDate,
+          termYears: a.termYears,
+          yearlyPledgeMinor: BigInt(a.yearlyPledgeMinor),
+          currency: a.currency,
+        },
+        query,
+      ),
   }),
   addTeamMember: t.prismaField({
     type: 'PartnershipMember',
@@ -208,10 +210,7 @@ builder.mutationFields((t) => ({
       role: t.arg.string({ required: true, validate: z.string().trim().min(1).max(120) }),
       side: t.arg({ type: TeamSideEnum, required: true }),
     },
-    resolve: async (query, _root, a, ctx) => {
-      await partnershipFor(ctx.services, ctx.viewer!, a.partnershipId.id);
-      return ctx.services.prisma.partnershipMember.create({ ...query, data: { partnershipId: a.partnershipId.id, name: a.name, role: a.role, side: a.side } });
-    },
+    resolve: (query, _root, a, ctx) => addTeamMember(ctx.services, ctx.viewer!, { partnershipId: a.partnershipId.id, name: a.name, role: a.role, side: a.side }, query),
   }),
   setPledge: t.prismaField({
     type: 'Pledge',
@@ -222,16 +221,8 @@ builder.mutationFields((t) => ({
       amountMinor: t.arg.string({ required: true, validate: minorUnits }),
       currency: t.arg.string({ required: true, validate: currency }),
     },
-    resolve: async (query, _root, a, ctx) => {
-      await partnershipFor(ctx.services, ctx.viewer!, a.partnershipId.id);
-      if (BigInt(a.amountMinor) < 0n) throw badInput('A pledge cannot be negative.', 'amountMinor');
-      return ctx.services.prisma.pledge.upsert({
-        ...query,
-        where: { partnershipId_year_currency: { partnershipId: a.partnershipId.id, year: a.year, currency: a.currency } },
-        create: { partnershipId: a.partnershipId.id, year: a.year, currency: a.currency, amountMinor: BigInt(a.amountMinor) },
-        update: { amountMinor: BigInt(a.amountMinor) },
-      });
-    },
+    resolve: (query, _root, a, ctx) =>
+      setPledge(ctx.services, ctx.viewer!, { partnershipId: a.partnershipId.id, year: a.year, amountMinor: BigInt(a.amountMinor), currency: a.currency }, query),
   }),
   recordDisbursement: t.prismaField({
     type: 'Disbursement',
@@ -244,18 +235,13 @@ builder.mutationFields((t) => ({
       paidAt: t.arg({ type: 'DateTime' }),
       note: t.arg.string({ validate: z.string().trim().max(500) }),
     },
-    resolve: async (query, _root, a, ctx) => {
-      const p = await partnershipFor(ctx.services, ctx.viewer!, a.partnershipId.id);
-      if (BigInt(a.amountMinor) <= 0n) throw badInput('A disbursement must be more than zero.', 'amountMinor');
-      if (a.goalId) {
-        const goal = await ctx.services.prisma.recoveryGoal.findUnique({ where: { id: a.goalId.id } });
-        if (!goal || goal.communityId !== p.israeliCommunityId) throw badInput("The goal must be on the Israeli community's road map.", 'goalId');
-      }
-      return ctx.services.prisma.disbursement.create({
-        ...query,
-        data: { partnershipId: p.id, amountMinor: BigInt(a.amountMinor), currency: a.currency, goalId: a.goalId?.id ?? null, paidAt: a.paidAt ?? ctx.services.clock.now(), note: a.note ?? null },
-      });
-    },
+    resolve: (query, _root, a, ctx) =>
+      recordDisbursement(
+        ctx.services,
+        ctx.viewer!,
+        { partnershipId: a.partnershipId.id, amountMinor: BigInt(a.amountMinor), currency: a.currency, goalId: a.goalId?.id, paidAt: a.paidAt, note: a.note },
+        query,
+      ),
   }),
   createRecoveryGoal: t.prismaField({
     type: 'RecoveryGoal',
@@ -270,33 +256,19 @@ builder.mutationFields((t) => ({
       budgetMinor: t.arg.string({ validate: minorUnits }),
       currency: t.arg.string({ validate: currency }),
     },
-    resolve: async (query, _root, a, ctx) => {
-      if (!isCoordinatorOf(ctx.viewer, a.communityId.id)) throw forbidden("plan this community's recovery");
-      return ctx.services.prisma.recoveryGoal.create({
-        ...query,
-        data: {
-          communityId: a.communityId.id,
-          partnershipId: a.partnershipId?.id ?? null,
-          title: a.title,
-          domain: a.domain,
-          ownerName: a.ownerName ?? null,
-          targetDate: a.targetDate ?? null,
-          budgetMinor: BigInt(a.budgetMinor ?? '0'),
-          currency: a.currency ?? 'ILS',
-        },
-      });
-    },
+    resolve: (query, _root, a, ctx) =>
+      createRecoveryGoal(
+        ctx.services,
+        ctx.viewer!,
+        { ...a, communityId: a.communityId.id, partnershipId: a.partnershipId?.id, budgetMinor: a.budgetMinor ? BigInt(a.budgetMinor) : null },
+        query,
+      ),
   }),
   setGoalStatus: t.prismaField({
     type: 'RecoveryGoal',
     authScopes: { anyCoordinator: true },
     args: { goalId: t.arg.globalID({ required: true, for: GoalRef, validate: uuidId }), status: t.arg({ type: GoalStatusEnum, required: true }) },
-    resolve: async (query, _root, a, ctx) => {
-      const goal = await ctx.services.prisma.recoveryGoal.findUnique({ where: { id: a.goalId.id } });
-      if (!goal) throw notFound('Goal');
-      if (!isCoordinatorOf(ctx.viewer, goal.communityId)) throw forbidden('change this goal');
-      return ctx.services.prisma.recoveryGoal.update({ ...query, where: { id: goal.id }, data: { status: a.status } });
-    },
+    resolve: (query, _root, a, ctx) => setGoalStatus(ctx.services, ctx.viewer!, a.goalId.id, a.status, query),
   }),
   addMilestone: t.prismaField({
     type: 'Milestone',
@@ -307,37 +279,18 @@ builder.mutationFields((t) => ({
       dueDate: t.arg({ type: 'DateTime', required: true }),
       ownerName: t.arg.string({ validate: z.string().trim().max(120) }),
     },
-    resolve: async (query, _root, a, ctx) => {
-      const goal = await ctx.services.prisma.recoveryGoal.findUnique({ where: { id: a.goalId.id } });
-      if (!goal) throw notFound('Goal');
-      if (!isCoordinatorOf(ctx.viewer, goal.communityId)) throw forbidden('change this goal');
-      return ctx.services.prisma.milestone.create({ ...query, data: { goalId: goal.id, title: a.title, dueDate: a.dueDate, ownerName: a.ownerName ?? null } });
-    },
+    resolve: (query, _root, a, ctx) => addMilestone(ctx.services, ctx.viewer!, { ...a, goalId: a.goalId.id }, query),
   }),
   completeMilestone: t.prismaField({
     type: 'Milestone',
     authScopes: { anyCoordinator: true },
     args: { milestoneId: t.arg.id({ required: true, validate: z.uuid('Malformed id.') }), doneAt: t.arg({ type: 'DateTime' }) },
-    resolve: async (query, _root, a, ctx) => {
-      const m = await ctx.services.prisma.milestone.findUnique({ where: { id: String(a.milestoneId) }, include: { goal: true } });
-      if (!m) throw notFound('Milestone');
-      if (!isCoordinatorOf(ctx.viewer, m.goal.communityId)) throw forbidden('change this goal');
-      return ctx.services.prisma.milestone.update({ ...query, where: { id: m.id }, data: { doneAt: a.doneAt ?? ctx.services.clock.now() } });
-    },
+    resolve: (query, _root, a, ctx) => completeMilestone(ctx.services, ctx.viewer!, String(a.milestoneId), a.doneAt, query),
   }),
   linkNeedToGoal: t.boolean({
     authScopes: { anyCoordinator: true },
     description: 'Record that an immediate need serves a long-term goal.',
     args: { needId: t.arg.globalID({ required: true, for: NeedRef, validate: uuidId }), goalId: t.arg.globalID({ required: true, for: GoalRef, validate: uuidId }) },
-    resolve: async (_root, a, ctx) => {
-      const [need, goal] = await Promise.all([
-        ctx.services.prisma.need.findUnique({ where: { id: a.needId.id }, select: { communityId: true } }),
-        ctx.services.prisma.recoveryGoal.findUnique({ where: { id: a.goalId.id }, select: { communityId: true } }),
-      ]);
-      if (!need || !goal) throw notFound(need ? 'Goal' : 'Need');
-      if (!isCoordinatorOf(ctx.viewer, goal.communityId)) throw forbidden('change this goal');
-      await ctx.services.prisma.needGoal.upsert({ where: { needId_goalId: { needId: a.needId.id, goalId: a.goalId.id } }, create: { needId: a.needId.id, goalId: a.goalId.id }, update: {} });
-      return true;
-    },
+    resolve: (_root, a, ctx) => linkNeedToGoal(ctx.services, ctx.viewer!, a.needId.id, a.goalId.id),
   }),
 }));

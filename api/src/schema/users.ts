@@ -1,13 +1,13 @@
 // Accounts: the User type, sign up, sign in, sign out, me.
 import { z } from 'zod';
 import { builder } from './builder.ts';
-import { AppError, ErrorCode } from '../errors.ts';
-import { dummyPasswordHash, hashPassword, verifyPassword } from '../auth/passwords.ts';
-import { createSession, revokeSession, viewerFromToken } from '../auth/sessions.ts';
+import { viewerFromToken } from '../auth/sessions.ts';
+import { signIn, signOut, signUp, updateProfile, type Session } from '../domain/accounts.ts';
+import { canSeePersonalDetails } from '../domain/privacy.ts';
 import { LocaleEnum, NeedCategoryEnum, NotificationKindEnum } from './enums.ts';
+import type { Context } from '../context.ts';
 
-const selfOrAdmin = (user: { id: string }, ctx: { viewer: { id: string; isAdmin: boolean } | null }) =>
-  !!ctx.viewer && (ctx.viewer.id === user.id || ctx.viewer.isAdmin);
+const selfOrAdmin = (user: { id: string }, ctx: Context) => canSeePersonalDetails(ctx.viewer, user);
 
 export const UserRef = builder.prismaNode('User', {
   id: { field: 'id' },
@@ -35,9 +35,7 @@ export const UserRef = builder.prismaNode('User', {
   }),
 });
 
-type SessionShape = { token: string; expiresAt: Date; userId: string };
-
-const SessionPayload = builder.objectRef<SessionShape>('SessionPayload').implement({
+const SessionPayload = builder.objectRef<Session>('SessionPayload').implement({
   authScopes: { public: true },
   fields: (t) => ({
     /** Bearer token for API clients; browsers use the HttpOnly cookie set with it. */
@@ -65,6 +63,13 @@ builder.queryField('me', (t) =>
   }),
 );
 
+/** A session that starts with this response: its cookie, and the rest of the response is read as its user. */
+async function started(ctx: Context, session: Session): Promise<Session> {
+  ctx.setSessionCookie?.(session.token, session.expiresAt);
+  ctx.viewer = await viewerFromToken(ctx.services, session.token);
+  return session;
+}
+
 const email = z.email('Enter a valid e-mail address.').max(254).transform((s) => s.trim().toLowerCase());
 const password = z.string().min(10, 'Use at least 10 characters.').max(200);
 
@@ -85,27 +90,7 @@ builder.mutationField('signUp', (t) =>
     type: SessionPayload,
     authScopes: { public: true },
     args: { input: t.arg({ type: SignUpInput, required: true }) },
-    resolve: async (_root, { input }, ctx) => {
-      await ctx.services.limits.signUp(ctx.clientKey);
-      const existing = await ctx.services.prisma.user.findUnique({ where: { email: input.email }, select: { id: true } });
-      if (existing) throw new AppError(ErrorCode.EMAIL_TAKEN, 'An account with this e-mail already exists.', { field: 'email' });
-      const user = await ctx.services.prisma.user.create({
-        data: {
-          email: input.email,
-          name: input.name,
-          passwordHash: await hashPassword(input.password),
-          phone: input.phone ?? null,
-          locale: input.locale ?? 'he',
-          skills: input.skills ?? [],
-          homeArea: input.homeArea ?? null,
-        },
-      });
-      const session = await createSession(ctx.services, user.id, ctx.services.rules.sessions.ttlHours);
-      ctx.setSessionCookie?.(session.token, session.expiresAt);
-      // The rest of this response is read as the new user.
-      ctx.viewer = await viewerFromToken(ctx.services, session.token);
-      return { token: session.token, expiresAt: session.expiresAt, userId: user.id };
-    },
+    resolve: async (_root, { input }, ctx) => started(ctx, await signUp(ctx.services, input, ctx.clientKey)),
   }),
 );
 
@@ -117,20 +102,7 @@ builder.mutationField('signIn', (t) =>
       email: t.arg.string({ required: true, validate: email }),
       password: t.arg.string({ required: true, validate: z.string().max(200) }),
     },
-    resolve: async (_root, args, ctx) => {
-      await ctx.services.limits.assertSignInAllowed(args.email, ctx.clientKey);
-      const user = await ctx.services.prisma.user.findUnique({ where: { email: args.email } });
-      const ok = await verifyPassword(user?.passwordHash ?? (await dummyPasswordHash()), args.password);
-      if (!user || !ok) {
-        await ctx.services.limits.recordSignInFailure(args.email, ctx.clientKey);
-        throw new AppError(ErrorCode.INVALID_CREDENTIALS, 'Wrong e-mail or password.');
-      }
-      const session = await createSession(ctx.services, user.id, ctx.services.rules.sessions.ttlHours);
-      ctx.setSessionCookie?.(session.token, session.expiresAt);
-      // The rest of this response is read as the new user.
-      ctx.viewer = await viewerFromToken(ctx.services, session.token);
-      return { token: session.token, expiresAt: session.expiresAt, userId: user.id };
-    },
+    resolve: async (_root, args, ctx) => started(ctx, await signIn(ctx.services, args.email, args.password, ctx.clientKey)),
   }),
 );
 
@@ -138,7 +110,7 @@ builder.mutationField('signOut', (t) =>
   t.boolean({
     authScopes: { public: true },
     resolve: async (_root, _args, ctx) => {
-      if (ctx.viewer) await revokeSession(ctx.services, ctx.viewer.sessionId);
+      await signOut(ctx.services, ctx.viewer);
       ctx.setSessionCookie?.(null);
       return true;
     },
@@ -177,27 +149,6 @@ builder.mutationField('updateProfile', (t) =>
     type: 'User',
     authScopes: { signedIn: true },
     args: { input: t.arg({ type: UpdateProfileInput, required: true }) },
-    resolve: (query, _root, { input }, ctx) =>
-      ctx.services.prisma.user.update({
-        ...query,
-        where: { id: ctx.viewer!.id },
-        data: {
-          name: input.name ?? undefined,
-          phone: input.phone ?? undefined,
-          locale: input.locale ?? undefined,
-          skills: input.skills ?? undefined,
-          homeArea: input.homeArea ?? undefined,
-          homeLat: input.homeLat ?? undefined,
-          homeLng: input.homeLng ?? undefined,
-          availableDays: input.availableDays ?? undefined,
-          availableFromHour: input.availableFromHour ?? undefined,
-          availableToHour: input.availableToHour ?? undefined,
-          notifyInApp: input.notifyInApp ?? undefined,
-          notifyEmail: input.notifyEmail ?? undefined,
-          mutedKinds: input.mutedKinds ?? undefined,
-          quietFromHour: input.quietFromHour ?? undefined,
-          quietToHour: input.quietToHour ?? undefined,
-        },
-      }),
+    resolve: (query, _root, { input }, ctx) => updateProfile(ctx.services, ctx.viewer!, input, query),
   }),
 );

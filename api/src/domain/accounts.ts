@@ -1,0 +1,125 @@
+// Accounts and memberships: sign up, sign in and out, the profile, joining a community and the
+// roles its coordinators give. A session is returned to the caller, which hands its token to
+// the client (the resolver sets the cookie).
+import type { Services } from '../services.ts';
+import { AppError, ErrorCode, forbidden, notFound } from '../errors.ts';
+import type { MembershipRole, NeedCategory, NotificationKind } from '../generated/prisma/enums.ts';
+import { isCoordinatorOf, type Viewer } from '../auth/viewer.ts';
+import { dummyPasswordHash, hashPassword, verifyPassword } from '../auth/passwords.ts';
+import { createSession, revokeSession } from '../auth/sessions.ts';
+import type { Selection } from './selection.ts';
+
+export type Session = { token: string; expiresAt: Date; userId: string };
+
+async function startSession(s: Services, userId: string): Promise<Session> {
+  const session = await createSession(s, userId, s.rules.sessions.ttlHours);
+  return { token: session.token, expiresAt: session.expiresAt, userId };
+}
+
+export type NewAccount = {
+  email: string;
+  password: string;
+  name: string;
+  phone?: string | null;
+  locale?: string | null;
+  skills?: NeedCategory[] | null;
+  homeArea?: string | null;
+};
+
+/** A new account, signed in. At most so many sign-ups per client address; one account per e-mail. */
+export async function signUp(s: Services, input: NewAccount, clientKey: string): Promise<Session> {
+  await s.limits.signUp(clientKey);
+  const existing = await s.prisma.user.findUnique({ where: { email: input.email }, select: { id: true } });
+  if (existing) throw new AppError(ErrorCode.EMAIL_TAKEN, 'An account with this e-mail already exists.', { field: 'email' });
+  const user = await s.prisma.user.create({
+    data: {
+      email: input.email,
+      name: input.name,
+      passwordHash: await hashPassword(input.password),
+      phone: input.phone ?? null,
+      locale: input.locale ?? 'he',
+      skills: input.skills ?? [],
+      homeArea: input.homeArea ?? null,
+    },
+  });
+  return startSession(s, user.id);
+}
+
+/**
+ * A session for the right password. An unknown e-mail is checked against a dummy hash, so that
+ * it takes as long as a wrong password and says the same; failures count towards the lockout of
+ * the e-mail and of the client address.
+ */
+export async function signIn(s: Services, email: string, password: string, clientKey: string): Promise<Session> {
+  await s.limits.assertSignInAllowed(email, clientKey);
+  const user = await s.prisma.user.findUnique({ where: { email } });
+  const ok = await verifyPassword(user?.passwordHash ?? (await dummyPasswordHash()), password);
+  if (!user || !ok) {
+    await s.limits.recordSignInFailure(email, clientKey);
+    throw new AppError(ErrorCode.INVALID_CREDENTIALS, 'Wrong e-mail or password.');
+  }
+  return startSession(s, user.id);
+}
+
+/** Ends the viewer's session (nothing to end when no one is signed in). */
+export async function signOut(s: Services, viewer: Viewer | null): Promise<void> {
+  if (viewer) await revokeSession(s, viewer.sessionId);
+}
+
+type Profile = {
+  name: string;
+  phone: string;
+  locale: string;
+  skills: NeedCategory[];
+  homeArea: string;
+  homeLat: number;
+  homeLng: number;
+  availableDays: number[];
+  availableFromHour: number;
+  availableToHour: number;
+  notifyInApp: boolean;
+  notifyEmail: boolean;
+  mutedKinds: NotificationKind[];
+  quietFromHour: number;
+  quietToHour: number;
+};
+export type ProfileInput = { [K in keyof Profile]?: Profile[K] | null };
+
+/** What a profile edit changes: the fields given; a field left out or null stays as it is. */
+export function profileChanges(input: ProfileInput): Partial<Profile> {
+  return Object.fromEntries(Object.entries(input).filter(([, v]) => v != null));
+}
+
+export function updateProfile(s: Services, viewer: Viewer, input: ProfileInput, query: Selection = {}) {
+  return s.prisma.user.update({ ...query, where: { id: viewer.id }, data: profileChanges(input) });
+}
+
+/** Anyone signed in joins a community as a volunteer (joining again changes nothing). */
+export async function joinCommunity(s: Services, viewer: Viewer, communityId: string, query: Selection = {}) {
+  const community = await s.prisma.community.findUnique({ where: { id: communityId }, select: { id: true } });
+  if (!community) throw notFound('Community');
+  return s.prisma.membership.upsert({
+    ...query,
+    where: { userId_communityId: { userId: viewer.id, communityId } },
+    create: { userId: viewer.id, communityId, role: 'VOLUNTEER' },
+    update: {},
+  });
+}
+
+/** Who adds members to a community or changes their roles (any role): its coordinators, and admins. */
+export function canManageMembers(viewer: Viewer | null, communityId: string): boolean {
+  return isCoordinatorOf(viewer, communityId);
+}
+
+export async function setMembershipRole(s: Services, viewer: Viewer, input: { communityId: string; userId: string; role: MembershipRole }, query: Selection = {}) {
+  const { communityId, role } = input;
+  if (!canManageMembers(viewer, communityId)) throw forbidden('manage members of this community');
+  const user = await s.prisma.user.findUnique({ where: { id: input.userId }, select: { id: true } });
+  if (!user) throw notFound('User');
+  return s.prisma.membership.upsert({
+    ...query,
+    where: { userId_communityId: { userId: user.id, communityId } },
+    create: { userId: user.id, communityId, role },
+    update: { role },
+  });
+}

@@ -1,0 +1,191 @@
+import { describe, expect, it } from 'vitest';
+import type { Viewer } from '../auth/viewer.ts';
+import { viewer } from '../auth/viewers.fixture.ts';
+import type { Services } from '../services.ts';
+import {
+  canExportPrivate,
+  canSeeClaim,
+  canSeeDraft,
+  canSeeEventReason,
+  canSeeHandover,
+  canSeeNotification,
+  canSeePersonalDetails,
+  canSeePrivate,
+  communitiesInView,
+  exportPrivateColumns,
+  readPrivateDetails,
+  viewerCanSeeClaim,
+  viewerCanSeeEventReason,
+  viewerCanSeePrivate,
+} from './privacy.ts';
+
+// One need in Sderot; 'vol1' holds a live claim on it, 'vol2' is a member with none.
+const need = { id: 'n1', communityId: 'sderot' };
+const claim = { volunteerId: 'vol1', needId: 'n1' };
+const handover = { requestedById: 'vol3', holderId: 'vol1', needId: 'n1' };
+const event = { communityId: 'sderot', actorId: 'coord-other', claimId: 'c1' };
+
+const NONE: ReadonlySet<string> = new Set();
+const anonymous = { viewer: null, live: NONE };
+const admin = { viewer: viewer([], true, 'admin'), live: NONE };
+const coordinator = { viewer: viewer([['sderot', 'COORDINATOR']], false, 'coord'), live: NONE };
+const coordinatorElsewhere = { viewer: viewer([['beeri', 'COORDINATOR']], false, 'coord-beeri'), live: NONE };
+const volunteerWithClaim = { viewer: viewer([['sderot', 'VOLUNTEER']], false, 'vol1'), live: new Set(['n1']) as ReadonlySet<string> };
+const volunteerWithoutClaim = { viewer: viewer([['sderot', 'VOLUNTEER']], false, 'vol2'), live: NONE };
+
+type Answers = {
+  /** The need's exact place and requester. */
+  private: boolean;
+  /** vol1's claim on it. */
+  claim: boolean;
+  /** vol3's request to take vol1's claim over. */
+  handover: boolean;
+  /** The reason of an event on vol1's claim, written by another coordinator. */
+  eventReason: boolean;
+  /** vol1's e-mail, phone and home. */
+  personal: boolean;
+  /** A notification for vol1. */
+  notification: boolean;
+  /** A text routed to Sderot, and its number. */
+  draft: boolean;
+  /** A text routed nowhere yet. */
+  unroutedDraft: boolean;
+  /** The need's private columns in an export. */
+  export: boolean;
+};
+
+const table: [string, { viewer: Viewer | null; live: ReadonlySet<string> }, Answers][] = [
+  ['anonymous', anonymous, { private: false, claim: false, handover: false, eventReason: false, personal: false, notification: false, draft: false, unroutedDraft: false, export: false }],
+  ['an admin', admin, { private: true, claim: true, handover: true, eventReason: true, personal: true, notification: false, draft: true, unroutedDraft: true, export: true }],
+  ['a coordinator of the community', coordinator, { private: true, claim: true, handover: true, eventReason: true, personal: false, notification: false, draft: true, unroutedDraft: true, export: true }],
+  ['a coordinator of another community', coordinatorElsewhere, { private: false, claim: false, handover: false, eventReason: false, personal: false, notification: false, draft: false, unroutedDraft: true, export: false }],
+  ['a member volunteer with a live claim', volunteerWithClaim, { private: true, claim: true, handover: true, eventReason: true, personal: true, notification: true, draft: false, unroutedDraft: false, export: false }],
+  ['a member volunteer without a live claim', volunteerWithoutClaim, { private: false, claim: false, handover: false, eventReason: false, personal: false, notification: false, draft: false, unroutedDraft: false, export: false }],
+];
+
+describe.each(table)('%s', (_label, who, answers) => {
+  const v = who.viewer;
+  it(`sees private details: ${answers.private}`, () => expect(canSeePrivate(v, need, who.live)).toBe(answers.private));
+  it(`sees the claim: ${answers.claim}`, () => expect(canSeeClaim(v, claim, 'sderot')).toBe(answers.claim));
+  it(`sees the handover request: ${answers.handover}`, () => expect(canSeeHandover(v, handover, 'sderot')).toBe(answers.handover));
+  it(`sees the event's reason: ${answers.eventReason}`, () => expect(canSeeEventReason(v, event, 'vol1')).toBe(answers.eventReason));
+  it(`sees vol1's personal details: ${answers.personal}`, () => expect(canSeePersonalDetails(v, { id: 'vol1' })).toBe(answers.personal));
+  it(`sees the community's draft: ${answers.draft}`, () => expect(canSeeDraft(v, { communityId: 'sderot' })).toBe(answers.draft));
+  it(`sees vol1's notification: ${answers.notification}`, () => expect(canSeeNotification(v, { userId: 'vol1' })).toBe(answers.notification));
+  it(`sees an unrouted draft: ${answers.unroutedDraft}`, () => expect(canSeeDraft(v, { communityId: null })).toBe(answers.unroutedDraft));
+  it(`exports private columns: ${answers.export}`, () => expect(canExportPrivate(v, need)).toBe(answers.export));
+
+  it('gets the same answer for private details when the live claims are loaded only on demand', async () => {
+    let loads = 0;
+    const load = async () => (loads++, who.live);
+    expect(await viewerCanSeePrivate(v, need, load)).toBe(answers.private);
+    // Anonymous and coordinators are decided without the viewer's claims.
+    expect(loads).toBe(v && !canSeePrivate(v, need, NONE) ? 1 : 0);
+  });
+});
+
+/** Services whose database answers the need's community and a claim's volunteer, and counts the questions. */
+function countingServices() {
+  const queries: string[] = [];
+  const s = {
+    prisma: {
+      need: { findUnique: async () => (queries.push('need'), { communityId: 'sderot' }) },
+      claim: { findUnique: async () => (queries.push('claim'), { volunteerId: 'vol1' }) },
+    },
+  } as unknown as Services;
+  return { s, queries };
+}
+
+describe('viewerCanSeeClaim', () => {
+  it.each([
+    ['anonymous', anonymous.viewer, false, 0],
+    ['the volunteer', volunteerWithClaim.viewer, true, 0],
+    ['an admin', admin.viewer, true, 0],
+    ['a coordinator of the community (reads the need)', coordinator.viewer, true, 1],
+    ['a coordinator of another community (reads the need)', coordinatorElsewhere.viewer, false, 1],
+    ['another volunteer (reads the need)', volunteerWithoutClaim.viewer, false, 1],
+  ])('%s → %s, in %s queries', async (_label, v, ok, count) => {
+    const { s, queries } = countingServices();
+    expect(await viewerCanSeeClaim(s, v, claim)).toBe(ok);
+    expect(queries).toHaveLength(count);
+  });
+});
+
+describe('viewerCanSeeEventReason', () => {
+  it.each([
+    ['no reason, anonymous', anonymous.viewer, event, false, true, 0],
+    ['anonymous', anonymous.viewer, event, true, false, 0],
+    ['a coordinator of the community', coordinator.viewer, event, true, true, 0],
+    ['the one who acted', volunteerWithoutClaim.viewer, { ...event, actorId: 'vol2' }, true, true, 0],
+    ["the claim's volunteer (reads the claim)", volunteerWithClaim.viewer, event, true, true, 1],
+    ['another volunteer (reads the claim)', volunteerWithoutClaim.viewer, event, true, false, 1],
+    ['another volunteer, an event without a claim', volunteerWithoutClaim.viewer, { ...event, claimId: null }, true, false, 0],
+  ])('%s → %s', async (_label, v, e, hasReason, ok, count) => {
+    const { s, queries } = countingServices();
+    expect(await viewerCanSeeEventReason(s, v, e, hasReason)).toBe(ok);
+    expect(queries).toHaveLength(count);
+  });
+});
+
+describe('communitiesInView', () => {
+  const both = viewer([['sderot', 'COORDINATOR'], ['beeri', 'COORDINATOR'], ['ofakim', 'VOLUNTEER']]);
+  it.each([
+    ['an admin, asking for nothing in particular: every community', admin.viewer, undefined, null],
+    ['an admin, asking for one', admin.viewer, ['beeri'], ['beeri']],
+    ['a coordinator, asking for nothing in particular: theirs', coordinator.viewer, [], ['sderot']],
+    ['a coordinator of two: both, not where they volunteer', both, undefined, ['sderot', 'beeri']],
+    ['a coordinator of two, asking for one', both, ['beeri'], ['beeri']],
+    ['a volunteer: none', volunteerWithClaim.viewer, undefined, []],
+  ])('%s', (_label, v, requested, ids) => {
+    expect(communitiesInView(v, requested)).toEqual(ids);
+  });
+
+  it.each([
+    ['a community they do not coordinate', coordinator.viewer, ['beeri']],
+    ['one too many', coordinator.viewer, ['sderot', 'beeri']],
+    ['one they volunteer in', both, ['ofakim']],
+  ])('refuses %s', (_label, v, requested) => {
+    expect(() => communitiesInView(v, requested)).toThrow(
+      expect.objectContaining({ message: "You are not allowed to see the dashboard of a community you don't coordinate.", extensions: { code: 'FORBIDDEN' } }),
+    );
+  });
+});
+
+describe('the access log', () => {
+  const at = new Date('2026-03-01T10:00:00Z');
+  const row = (id: string, communityId: string) => ({ id, communityId, lat: 31.5, lng: 34.6, address: 'Herzl 1', requesterName: 'R', requesterPhone: '+972500000000', requesterEmail: null });
+  function loggingServices() {
+    const logged: { needId: string; userId: string; at: Date }[] = [];
+    const s = {
+      clock: { now: () => at },
+      prisma: {
+        privateAccessLog: {
+          create: async ({ data }: { data: (typeof logged)[number] }) => void logged.push(data),
+          createMany: async ({ data }: { data: typeof logged }) => void logged.push(...data),
+        },
+      },
+    } as unknown as Services;
+    return { s, logged };
+  }
+
+  it('logs a read of private details, by whom and when', async () => {
+    const { s, logged } = loggingServices();
+    const details = await readPrivateDetails(s, coordinator.viewer, row('n1', 'sderot'));
+    expect(details).toEqual({ needId: 'n1', lat: 31.5, lng: 34.6, address: 'Herzl 1', requesterName: 'R', requesterPhone: '+972500000000', requesterEmail: null });
+    expect(logged).toEqual([{ needId: 'n1', userId: 'coord', at }]);
+  });
+
+  it('gives an export the private columns of the needs the viewer coordinates, and logs each of them, only them', async () => {
+    const { s, logged } = loggingServices();
+    const columns = await exportPrivateColumns(s, coordinator.viewer, [row('n1', 'sderot'), row('n2', 'beeri'), row('n3', 'sderot')]);
+    expect([...columns.keys()]).toEqual(['n1', 'n3']);
+    expect(columns.get('n1')).toEqual({ lat: 31.5, lng: 34.6, address: 'Herzl 1', requesterName: 'R', requesterPhone: '+972500000000', requesterEmail: null });
+    expect(logged.map((l) => [l.needId, l.userId])).toEqual([['n1', 'coord'], ['n3', 'coord']]);
+  });
+
+  it('writes nothing when no need in the batch may be shown', async () => {
+    const { s, logged } = loggingServices();
+    expect((await exportPrivateColumns(s, coordinatorElsewhere.viewer, [row('n1', 'sderot')])).size).toBe(0);
+    expect(logged).toEqual([]);
+  });
+});

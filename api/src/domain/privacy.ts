@@ -1,0 +1,165 @@
+// Who may see what, and the log of reads of private details. A requester's exact place and
+// contact reach only the coordinators of their community (and admins) and the volunteer who
+// holds a live claim on the need, and every such read is logged: one at a time on a need's
+// page, in batches in an export.
+//
+// Each rule is a pure function of the viewer and the row (with whatever else it needs passed
+// in); where deciding may take a query, a `viewer…` function asks the pure rule without it
+// first and reads only when the answer depends on it, so that the common case costs nothing.
+import type { Services } from '../services.ts';
+import { forbidden } from '../errors.ts';
+import type { Claim, HandoverRequest, IntakeDraft, Need, NeedEvent, Notification } from '../generated/prisma/client.ts';
+import { coordinatedCommunityIds, isAnyCoordinator, isCoordinatorOf, type Viewer } from '../auth/viewer.ts';
+import type { Selection } from './selection.ts';
+
+// ─── A need's private details ────────────────────────────────────────────────────────────────
+
+const NO_CLAIMS: ReadonlySet<string> = new Set();
+
+/** A need's private details: coordinators of its community (and admins), and the volunteer holding a live claim on it. */
+export function seesPrivateDetails(viewer: Viewer | null, need: Pick<Need, 'communityId'>, holdsLiveClaim: boolean): boolean {
+  return !!viewer && (isCoordinatorOf(viewer, need.communityId) || holdsLiveClaim);
+}
+
+/** `seesPrivateDetails`, with the ids of the needs on which the viewer holds a live claim. */
+export const canSeePrivate = (viewer: Viewer | null, need: Pick<Need, 'id' | 'communityId'>, liveClaimNeedIds: ReadonlySet<string>): boolean =>
+  seesPrivateDetails(viewer, need, liveClaimNeedIds.has(need.id));
+
+/** `canSeePrivate`, loading the viewer's live claims only when their role does not decide. */
+export async function viewerCanSeePrivate(
+  viewer: Viewer | null,
+  need: Pick<Need, 'id' | 'communityId'>,
+  liveClaimNeedIds: () => Promise<ReadonlySet<string>>,
+): Promise<boolean> {
+  if (!viewer) return false;
+  return canSeePrivate(viewer, need, NO_CLAIMS) || canSeePrivate(viewer, need, await liveClaimNeedIds());
+}
+
+type PrivateColumns = Pick<Need, 'lat' | 'lng' | 'address' | 'requesterName' | 'requesterPhone' | 'requesterEmail'>;
+export type PrivateDetails = PrivateColumns & { needId: string };
+
+const privateColumns = (n: PrivateColumns): PrivateColumns => ({
+  lat: n.lat,
+  lng: n.lng,
+  address: n.address,
+  requesterName: n.requesterName,
+  requesterPhone: n.requesterPhone,
+  requesterEmail: n.requesterEmail,
+});
+
+/**
+ * A need's private details for a viewer who may see them (`canSeePrivate`, checked by the
+ * caller before anything is read), and the read logged.
+ */
+export async function readPrivateDetails(s: Services, viewer: Viewer, need: PrivateColumns & Pick<Need, 'id'>): Promise<PrivateDetails> {
+  await s.prisma.privateAccessLog.create({ data: { needId: need.id, userId: viewer.id, at: s.clock.now() } });
+  return { needId: need.id, ...privateColumns(need) };
+}
+
+/** In an export, private columns go out only for needs of communities the viewer coordinates. */
+export function canExportPrivate(viewer: Viewer | null, need: Pick<Need, 'communityId'>): boolean {
+  return isCoordinatorOf(viewer, need.communityId);
+}
+
+/** The private columns of the exported needs the viewer may export them for, by need id; each such need's read logged. */
+export async function exportPrivateColumns(s: Services, viewer: Viewer, needs: (PrivateColumns & Pick<Need, 'id' | 'communityId'>)[]): Promise<Map<string, PrivateColumns>> {
+  const shown = needs.filter((n) => canExportPrivate(viewer, n));
+  if (shown.length) {
+    await s.prisma.privateAccessLog.createMany({ data: shown.map((n) => ({ needId: n.id, userId: viewer.id, at: s.clock.now() })) });
+  }
+  return new Map(shown.map((n) => [n.id, privateColumns(n)]));
+}
+
+// ─── Claims, handovers, event reasons ────────────────────────────────────────────────────────
+
+/** `rule` without the need's community (null) first; only when that says no, again with it (one query). */
+async function decidedWithNeedCommunity(s: Services, needId: string, rule: (communityId: string | null) => boolean): Promise<boolean> {
+  if (rule(null)) return true;
+  const need = await s.prisma.need.findUnique({ where: { id: needId }, select: { communityId: true } });
+  return !!need && rule(need.communityId);
+}
+
+/** A claim: its volunteer, admins, and coordinators of the need's community (`communityId`, null when not known). */
+export function canSeeClaim(viewer: Viewer | null, claim: Pick<Claim, 'volunteerId'>, communityId: string | null): boolean {
+  if (!viewer) return false;
+  return claim.volunteerId === viewer.id || viewer.isAdmin || (communityId !== null && isCoordinatorOf(viewer, communityId));
+}
+
+export async function viewerCanSeeClaim(s: Services, viewer: Viewer | null, claim: Pick<Claim, 'volunteerId' | 'needId'>): Promise<boolean> {
+  if (!viewer) return false;
+  return decidedWithNeedCommunity(s, claim.needId, (communityId) => canSeeClaim(viewer, claim, communityId));
+}
+
+/** A handover request: the volunteer who asked, the one holding the claim, and coordinators of the need's community (`communityId`, null when not known). */
+export function canSeeHandover(viewer: Viewer | null, h: Pick<HandoverRequest, 'requestedById' | 'holderId'>, communityId: string | null): boolean {
+  if (!viewer) return false;
+  return h.requestedById === viewer.id || h.holderId === viewer.id || (communityId !== null && isCoordinatorOf(viewer, communityId));
+}
+
+export async function viewerCanSeeHandover(s: Services, viewer: Viewer | null, h: Pick<HandoverRequest, 'requestedById' | 'holderId' | 'needId'>): Promise<boolean> {
+  if (!viewer) return false;
+  return decidedWithNeedCommunity(s, h.needId, (communityId) => canSeeHandover(viewer, h, communityId));
+}
+
+/**
+ * The reason given with an event (people's words about a request or a volunteer: "car broke
+ * down", "family moved"), like a claim's own release reason: coordinators of the community, the
+ * one who acted, and the volunteer of the event's claim (`claimVolunteerId`, null when not known).
+ */
+export function canSeeEventReason(viewer: Viewer | null, e: Pick<NeedEvent, 'communityId' | 'actorId'>, claimVolunteerId: string | null): boolean {
+  if (!viewer) return false;
+  return isCoordinatorOf(viewer, e.communityId) || e.actorId === viewer.id || claimVolunteerId === viewer.id;
+}
+
+/** `canSeeEventReason`, reading the claim's volunteer only when needed. An event without a reason is no one's secret. */
+export async function viewerCanSeeEventReason(s: Services, viewer: Viewer | null, e: Pick<NeedEvent, 'communityId' | 'actorId' | 'claimId'>, hasReason: boolean): Promise<boolean> {
+  if (!hasReason) return true;
+  if (!viewer) return false;
+  if (canSeeEventReason(viewer, e, null)) return true;
+  if (!e.claimId) return false;
+  const claim = await s.prisma.claim.findUnique({ where: { id: e.claimId }, select: { volunteerId: true } });
+  return canSeeEventReason(viewer, e, claim?.volunteerId ?? null);
+}
+
+// ─── People, SMS drafts ──────────────────────────────────────────────────────────────────────
+
+/** A user's e-mail, phone, home, notification settings and memberships: the user, and admins. */
+export function canSeePersonalDetails(viewer: Viewer | null, user: { id: string }): boolean {
+  return !!viewer && (viewer.id === user.id || viewer.isAdmin);
+}
+
+/** A notification: only the user it is for (not even admins). */
+export function canSeeNotification(viewer: Viewer | null, n: Pick<Notification, 'userId'>): boolean {
+  return !!viewer && n.userId === viewer.id;
+}
+
+/** An SMS draft, with the texter's number: coordinators of its community; an unrouted draft, every coordinator (and admins). */
+export function canSeeDraft(viewer: Viewer | null, draft: Pick<IntakeDraft, 'communityId'>): boolean {
+  return draft.communityId ? isCoordinatorOf(viewer, draft.communityId) : isAnyCoordinator(viewer);
+}
+
+// ─── Coordinators' views: dashboard, drafts, duplicates, indicators, the access log ─────────
+
+/**
+ * The communities a coordinator's view covers: those asked for, each of which they must
+ * coordinate, or else all they coordinate. Null: every community (an admin asking for none in
+ * particular).
+ */
+export function communitiesInView(viewer: Viewer, requested: string[] | undefined): string[] | null {
+  if (viewer.isAdmin) return requested?.length ? requested : null;
+  const mine = coordinatedCommunityIds(viewer);
+  if (!requested?.length) return mine;
+  if (requested.some((id) => !mine.includes(id))) throw forbidden("see the dashboard of a community you don't coordinate");
+  return requested;
+}
+
+/** `communitiesInView`, with every community read when it says all. */
+export async function scopeCommunities(s: Services, viewer: Viewer, requested: string[] | undefined): Promise<string[]> {
+  return communitiesInView(viewer, requested) ?? (await s.prisma.community.findMany({ select: { id: true } })).map((c) => c.id);
+}
+
+/** Who read private details of needs in these communities (as `scopeCommunities` allows them), newest first. */
+export async function privateAccessLog(s: Services, viewer: Viewer, requested: string[] | undefined, query: Selection = {}) {
+  const ids = await scopeCommunities(s, viewer, requested);
+  return s.prisma.privateAccessLog.findMany({ ...query, where: { need: { communityId: { in: ids } } }, orderBy: { at: 'desc' } });
+}
