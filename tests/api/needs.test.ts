@@ -114,9 +114,9 @@ describe('needs', () => {
   it("answers viewerCan on the board with one more statement (the viewer's claims), whatever the page size", async () => {
     await new Promise((r) => setTimeout(r, 300));
     const count = async (who: Api, first: number) => {
-      const before = database().statements.count;
+      const before = s.app.services.db.statements.count;
       await who.ok(`query($first: Int) { needs(first: $first) { edges { node { id viewerCan { claim start seePrivate } } } } }`, { first });
-      return database().statements.count - before;
+      return s.app.services.db.statements.count - before;
     };
     expect(await count(anon(), 1)).toBe(1);
     expect(await count(anon(), 100)).toBe(1);
