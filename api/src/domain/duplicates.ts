@@ -4,7 +4,7 @@ import { diceCoefficient } from 'dice-coefficient';
 import type { Services } from '../services.ts';
 import { commit, type UnitOfWork } from '../events/unitOfWork.ts';
 import { AppError, ErrorCode, forbidden, notFound } from '../errors.ts';
-import { appendEvent, type Tx } from '../events/outbox.ts';
+import type { Tx } from '../events/outbox.ts';
 import type { Need } from '../generated/prisma/client.ts';
 import { isCoordinatorOf, type Viewer } from '../auth/viewer.ts';
 import { bboxAround, distanceKm } from './geo.ts';

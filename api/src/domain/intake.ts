@@ -5,7 +5,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Services } from '../services.ts';
 import { commit } from '../events/unitOfWork.ts';
-import { intakeDraftsFeed } from '../events/feeds.ts';
 import { AppError, ErrorCode, forbidden, notFound } from '../errors.ts';
 import type { IntakeDraft } from '../generated/prisma/client.ts';
 import { isCoordinatorOf, type Viewer } from '../auth/viewer.ts';
@@ -86,17 +85,19 @@ export async function pendingDrafts(s: Services, viewer: Viewer, requested: stri
   return s.prisma.intakeDraft.findMany({ ...query, ...pendingDraftsOf(ids) });
 }
 
-/** `pendingDrafts` now, and again whenever a draft it lists (or would list) arrives, repeats or is decided. */
-export async function watchPendingDrafts(s: Services, viewer: Viewer, requested: string[] | undefined): Promise<AsyncIterableIterator<IntakeDraft[]>> {
+/**
+ * A viewer's live list of pending drafts: which communities' changes it watches (an admin
+ * watching everything also watches communities created later) and how to read it. The
+ * subscription (schema/intake.ts) re-reads it when the bus says a watched draft changed.
+ */
+export async function pendingDraftsView(s: Services, viewer: Viewer, requested: string[] | undefined) {
   const ids = await scopeCommunities(s, viewer, requested);
-  // An admin watching everything also watches communities created after subscribing.
   const everything = communitiesInView(viewer, requested) === null;
   const watched = new Set(ids);
-  return intakeDraftsFeed(
-    s.bus,
-    (communityId) => everything || watched.has(communityId),
-    async () => s.prisma.intakeDraft.findMany(pendingDraftsOf(everything ? await scopeCommunities(s, viewer, undefined) : ids)),
-  );
+  return {
+    watches: (communityId: string) => everything || watched.has(communityId),
+    read: async () => s.prisma.intakeDraft.findMany(pendingDraftsOf(everything ? await scopeCommunities(s, viewer, undefined) : ids)),
+  };
 }
 
 /** Who confirms or rejects a draft: whoever may see it. */

@@ -2,7 +2,8 @@
 import { z } from 'zod';
 import { builder } from './builder.ts';
 import { uuidId, uuidIds } from './ids.ts';
-import { confirmDraft, pendingDrafts, rejectDraft, watchPendingDrafts } from '../domain/intake.ts';
+import { confirmDraft, pendingDrafts, pendingDraftsView, rejectDraft } from '../domain/intake.ts';
+import { intakeDraftsFeed } from '../events/feeds.ts';
 import { CommunityRef } from './communities.ts';
 import { CreateNeedInput, NeedRef } from './needs.ts';
 import { canSeeDraft } from '../domain/privacy.ts';
@@ -41,7 +42,10 @@ builder.subscriptionField('intakeDraftsChanged', (t) =>
     authScopes: { anyCoordinator: true },
     description: 'The pending drafts, as `intakeDrafts` lists them: now, and again whenever one arrives, repeats or is decided.',
     args: { communityIds: t.arg.globalIDList({ for: CommunityRef, validate: uuidIds(100) }) },
-    subscribe: (_root, args, ctx) => watchPendingDrafts(ctx.services, ctx.viewer!, args.communityIds?.map((c) => c.id)),
+    subscribe: async (_root, args, ctx) => {
+      const view = await pendingDraftsView(ctx.services, ctx.viewer!, args.communityIds?.map((c) => c.id));
+      return intakeDraftsFeed(ctx.services.bus, view.watches, view.read);
+    },
     resolve: (list) => list,
   }),
 );
