@@ -4,6 +4,9 @@ import { fileURLToPath } from 'node:url';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 
+/** `host` or `host:port`, host a name, an IPv4 address or a bracketed IPv6 address. */
+export const HOST_PORT = /^(\[[0-9a-fA-F:.]+\]|[^:\s[\]/]+)(?::(\d{1,5}))?$/;
+
 const boolish = z
   .enum(['1', '0', 'true', 'false', 'yes', 'no', ''])
   .transform((v) => v === '1' || v === 'true' || v === 'yes');
@@ -59,6 +62,15 @@ const schema = z.object({
   WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().min(1).default(2_000),
   WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).default(8),
   WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).default(5_000),
+  /**
+   * Hosts outbound requests (webhooks) may reach although they resolve to a loopback, private,
+   * link-local or other internal address: comma separated host[:port] (no port: any port).
+   */
+  OUTBOUND_ALLOW_HOSTS: z
+    .string()
+    .default('')
+    .transform((s) => s.split(',').map((h) => h.trim()).filter(Boolean))
+    .pipe(z.array(z.string().regex(HOST_PORT, 'host or host:port'))),
   EMAIL_RETRY_BASE_MS: z.coerce.number().int().min(1).default(30_000),
   EMAIL_MAX_ATTEMPTS: z.coerce.number().int().min(1).default(8),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
