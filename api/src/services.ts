@@ -11,6 +11,7 @@ import { createBus, type Bus } from './events/pubsub.ts';
 import { EventStream } from './events/stream.ts';
 import { createRateLimits, type RateLimits } from './auth/rateLimits.ts';
 import { HttpSmsSender, type SmsSender } from './domain/sms.ts';
+import { createOutbound, type Outbound } from './domain/outbound.ts';
 
 /** Where e-mail goes: SMTP when configured. */
 export type Mailer = { send(message: { to: string; subject: string; text: string }): Promise<void> };
@@ -27,6 +28,8 @@ export type Services = Readonly<{
   limits: RateLimits;
   mail: Mailer | null;
   sms: SmsSender | null;
+  /** The guarded client for requests to URLs users give (webhooks): no internal addresses. */
+  outbound: Outbound;
 }>;
 
 export function createServices(config: Config): Services {
@@ -49,6 +52,7 @@ export function createServices(config: Config): Services {
     }),
     mail: config.SMTP_URL ? smtpMailer(config.SMTP_URL, config.MAIL_FROM) : null,
     sms: config.SMS_OUTBOUND_URL ? new HttpSmsSender(config.SMS_OUTBOUND_URL, config.SMS_OUTBOUND_TOKEN) : null,
+    outbound: createOutbound({ allowHosts: config.OUTBOUND_ALLOW_HOSTS }),
   });
 }
 

@@ -16,6 +16,8 @@ const uuidOf = (g: string) => Buffer.from(g, 'base64').toString().split(':')[1]!
 let s: TestServer;
 let smtp: Awaited<ReturnType<typeof startSmtpSink>>;
 let smsProvider: Awaited<ReturnType<typeof startReceiver>>;
+/** A partner's webhook endpoint: fails twice, then accepts. On loopback, so allow-listed. */
+let partner: Awaited<ReturnType<typeof startReceiver>>;
 let admin: Api;
 let community: string;
 let coordinator: Api;
@@ -25,7 +27,9 @@ const HOTLINE = '+972-3-555-0100';
 beforeAll(async () => {
   smtp = await startSmtpSink();
   smsProvider = await startReceiver();
+  partner = await startReceiver((_r, n) => (n <= 2 ? 500 : 200));
   s = await startServer({
+    OUTBOUND_ALLOW_HOSTS: `127.0.0.1:${partner.port}`,
     SMTP_URL: smtp.url,
     MAIL_FROM: 'Board <board@example.org>',
     WORKER_INTERVAL_MS: '50',
@@ -44,6 +48,7 @@ afterAll(async () => {
   await s?.stop();
   await smtp?.stop();
   await smsProvider?.stop();
+  await partner?.stop();
 });
 
 describe('recurring needs', () => {
@@ -137,35 +142,31 @@ describe('notifications', () => {
 
 describe('webhooks', () => {
   it('delivers signed events and retries with backoff until the receiver accepts', async () => {
-    const receiver = await startReceiver((_r, n) => (n <= 2 ? 500 : 200));
-    try {
-      const created = (await coordinator.ok(
-        `mutation($u: String!, $c: ID!) { createWebhook(url: $u, communityId: $c, eventTypes: [CREATED]) { secret webhook { id } } }`,
-        { u: receiver.url, c: community },
-      )).createWebhook;
-      const n = await createNeed(coordinator, community, { title: 'Webhook me', address: '99 Private Rd' });
-      await waitFor(() => receiver.received.length >= 3, 15_000);
-      const [first, second, third] = receiver.received;
-      // Backoff: the second retry waited longer than the first.
-      expect(second!.at - first!.at).toBeGreaterThanOrEqual(380);
-      expect(third!.at - second!.at).toBeGreaterThan((second!.at - first!.at) * 1.3);
-      for (const r of receiver.received) {
-        expect(verifySignature(created.secret, r.body, String(r.headers['x-mutual-aid-signature']))).toBe(true);
-        expect(r.body).not.toContain('99 Private Rd');
-      }
-      const payload = JSON.parse(third!.body);
-      expect(payload.event).toMatchObject({ type: 'CREATED', needId: n.id });
-      expect(payload.need.title).toBe('Webhook me');
-      const log = await waitFor(async () => {
-        const d = (await coordinator.ok(`{ webhooks { deliveries(first: 10) { edges { node { status attempts responseStatus } } } } }`)).webhooks[0].deliveries.edges;
-        return d[0]?.node.status === 'SENT' ? d : false;
-      });
-      expect(log[0].node).toMatchObject({ status: 'SENT', attempts: 3, responseStatus: 200 });
-      expect(log).toHaveLength(1);
-      expect(verifySignature('wrong-secret', third!.body, String(third!.headers['x-mutual-aid-signature']))).toBe(false);
-    } finally {
-      await receiver.stop();
+    const receiver = partner;
+    const created = (await coordinator.ok(
+      `mutation($u: String!, $c: ID!) { createWebhook(url: $u, communityId: $c, eventTypes: [CREATED]) { secret webhook { id } } }`,
+      { u: receiver.url, c: community },
+    )).createWebhook;
+    const n = await createNeed(coordinator, community, { title: 'Webhook me', address: '99 Private Rd' });
+    await waitFor(() => receiver.received.length >= 3, 15_000);
+    const [first, second, third] = receiver.received;
+    // Backoff: the second retry waited longer than the first.
+    expect(second!.at - first!.at).toBeGreaterThanOrEqual(380);
+    expect(third!.at - second!.at).toBeGreaterThan((second!.at - first!.at) * 1.3);
+    for (const r of receiver.received) {
+      expect(verifySignature(created.secret, r.body, String(r.headers['x-mutual-aid-signature']))).toBe(true);
+      expect(r.body).not.toContain('99 Private Rd');
     }
+    const payload = JSON.parse(third!.body);
+    expect(payload.event).toMatchObject({ type: 'CREATED', needId: n.id });
+    expect(payload.need.title).toBe('Webhook me');
+    const log = await waitFor(async () => {
+      const d = (await coordinator.ok(`{ webhooks { deliveries(first: 10) { edges { node { status attempts responseStatus } } } } }`)).webhooks[0].deliveries.edges;
+      return d[0]?.node.status === 'SENT' ? d : false;
+    });
+    expect(log[0].node).toMatchObject({ status: 'SENT', attempts: 3, responseStatus: 200 });
+    expect(log).toHaveLength(1);
+    expect(verifySignature('wrong-secret', third!.body, String(third!.headers['x-mutual-aid-signature']))).toBe(false);
   });
 });
 

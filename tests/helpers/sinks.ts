@@ -41,8 +41,8 @@ export async function startSmtpSink(): Promise<{ url: string; mails: Mail[]; sto
 
 export type Received = { headers: IncomingMessage['headers']; body: string; at: number };
 
-/** An HTTP receiver on loopback whose answers the test decides. */
-export async function startReceiver(answer: (r: Received, n: number) => number = () => 200) {
+/** An HTTP receiver on loopback whose answers (a status, or a status and headers) the test decides. */
+export async function startReceiver(answer: (r: Received, n: number) => number | { status: number; headers: Record<string, string> } = () => 200) {
   const received: Received[] = [];
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const chunks: Buffer[] = [];
@@ -50,12 +50,14 @@ export async function startReceiver(answer: (r: Received, n: number) => number =
     req.on('end', () => {
       const r = { headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), at: Date.now() };
       received.push(r);
-      res.writeHead(answer(r, received.length)).end();
+      const a = answer(r, received.length);
+      if (typeof a === 'number') res.writeHead(a).end();
+      else res.writeHead(a.status, a.headers).end();
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}/hook`, received, stop: () => new Promise<void>((r) => server.close(() => r())) };
+  return { url: `http://127.0.0.1:${port}/hook`, port, received, stop: () => new Promise<void>((r) => server.close(() => r())) };
 }
 
 export async function waitFor<T>(probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 10_000): Promise<T> {

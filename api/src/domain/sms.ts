@@ -1,4 +1,6 @@
 // Text messages out: the provider's REST endpoint in production, a local receiver in tests.
+import { createOutbound, hostPortOf, type Outbound } from './outbound.ts';
+
 /** Where replies go: a provider's REST endpoint in production, a local receiver in tests. */
 export interface SmsSender {
   send(message: { to: string; from: string; body: string }): Promise<void>;
@@ -7,22 +9,25 @@ export interface SmsSender {
 export class HttpSmsSender implements SmsSender {
   readonly #url: string;
   readonly #authToken: string | undefined;
+  readonly #client: Outbound;
   constructor(url: string, authToken?: string) {
     this.#url = url;
     this.#authToken = authToken;
+    // The operator's own provider URL (configuration, not user input) is trusted as configured,
+    // even on an internal address; it still goes through the guarded client: no redirects
+    // followed, a deadline, a capped answer.
+    this.#client = createOutbound({ allowHosts: [hostPortOf(url)] });
   }
   async send(message: { to: string; from: string; body: string }): Promise<void> {
-    const res = await fetch(this.#url, {
-      method: 'POST',
+    const res = await this.#client.post(this.#url, {
       headers: {
         'content-type': 'application/x-www-form-urlencoded',
         ...(this.#authToken ? { authorization: `Bearer ${this.#authToken}` } : {}),
       },
       body: new URLSearchParams({ To: message.to, From: message.from, Body: message.body }),
-      signal: AbortSignal.timeout(5_000),
+      timeoutMs: 5_000,
     });
-    await res.body?.cancel();
-    if (!res.ok) throw new Error(`SMS provider answered ${res.status}`);
+    if (res.status < 200 || res.status > 299) throw new Error(`SMS provider answered ${res.status}`);
   }
 }
 

@@ -16,6 +16,8 @@ export const webhookRules = {
 };
 
 export const SIGNATURE_HEADER = 'x-mutual-aid-signature';
+/** The delivery log's `lastError` when no HTTP answer came back, whatever the reason. */
+export const DELIVERY_FAILED = 'delivery failed';
 
 /** `t=<unix seconds>,v1=<hex HMAC-SHA256 of "t.body">`, as Stripe signs. */
 export function signPayload(secret: string, body: string, at: Date): string {
@@ -36,8 +38,10 @@ export async function createWebhook(s: Services, viewer: Viewer, input: { url: s
   if (input.communityId ? !isCoordinatorOf(viewer, input.communityId) : !viewer.isAdmin) {
     throw forbidden(input.communityId ? "add webhooks for a community you don't coordinate" : 'add webhooks for every community');
   }
-  const url = new URL(input.url);
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw badInput('Use an http or https URL.', 'url');
+  const url = URL.parse(input.url);
+  if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:')) throw badInput('Use an http or https URL.', 'url');
+  // The delivery-time check is the real guard (DNS can change); this one tells the user now.
+  if (s.outbound.refusesOnSight(url)) throw badInput('Use a public address: loopback, private, link-local and other internal addresses are refused.', 'url');
   const secret = `whsec_${randomBytes(24).toString('base64url')}`;
   const webhook = await s.prisma.webhook.create({
     data: { url: url.toString(), secret, communityId: input.communityId, eventTypes: input.eventTypes, createdById: viewer.id },
@@ -114,8 +118,7 @@ export async function deliverWebhooks(s: Services, now = s.clock.now()): Promise
       let status: number | null = null;
       let error: string | null = null;
       try {
-        const res = await fetch(d.webhook.url, {
-          method: 'POST',
+        const res = await s.outbound.post(d.webhook.url, {
           headers: {
             'content-type': 'application/json',
             'user-agent': 'mutual-aid-webhooks/1',
@@ -123,13 +126,15 @@ export async function deliverWebhooks(s: Services, now = s.clock.now()): Promise
             'x-mutual-aid-delivery': d.id,
           },
           body,
-          signal: AbortSignal.timeout(s.rules.webhooks.timeoutMs),
+          timeoutMs: s.rules.webhooks.timeoutMs,
         });
         status = res.status;
-        await res.body?.cancel();
-        if (!res.ok) error = `HTTP ${res.status}`;
-      } catch (err) {
-        error = (err as Error).message.slice(0, 500);
+        // Redirects are not followed: a 3xx is a failed delivery like any other non-2xx.
+        if (status < 200 || status > 299) error = `HTTP ${status}`;
+      } catch {
+        // One word for every failure to get an answer (refused by the guard, DNS, connection
+        // refused or reset, timeout): the log must not map which internal ports are open.
+        error = DELIVERY_FAILED;
       }
       const attempts = d.attempts + 1;
       if (!error) {
