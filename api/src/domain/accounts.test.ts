@@ -1,12 +1,33 @@
 import { describe, expect, it } from 'vitest';
-import { coordinatorsOf } from '../auth/viewers.fixture.ts';
+import { coordinatorsOf, viewer } from '../auth/viewers.fixture.ts';
 import { AppError, ErrorCode } from '../errors.ts';
 import type { Services } from '../services.ts';
-import { canManageMembers, profileChanges, signIn, signUp } from './accounts.ts';
+import { canManageMembers, mayGiveRole, profileChanges, signIn, signUp } from './accounts.ts';
 
 describe('canManageMembers', () => {
   it.each(coordinatorsOf('sderot'))('%s → %s', (_label, v, ok) => {
     expect(canManageMembers(v, 'sderot')).toBe(ok);
+  });
+});
+
+describe('mayGiveRole: admins grant and remove COORDINATOR; coordinators manage volunteers of their community', () => {
+  const admin = viewer([], true);
+  const coordinator = viewer([['sderot', 'COORDINATOR']]);
+  const elsewhere = viewer([['ofakim', 'COORDINATOR']]);
+  const volunteer = viewer([['sderot', 'VOLUNTEER']]);
+  it.each([
+    ['an admin grants COORDINATOR', admin, 'COORDINATOR', null, true],
+    ['an admin removes COORDINATOR', admin, 'VOLUNTEER', 'COORDINATOR', true],
+    ['a coordinator adds a volunteer', coordinator, 'VOLUNTEER', null, true],
+    ['a coordinator keeps a volunteer one', coordinator, 'VOLUNTEER', 'VOLUNTEER', true],
+    ['a coordinator grants COORDINATOR to a newcomer', coordinator, 'COORDINATOR', null, false],
+    ['a coordinator promotes a volunteer', coordinator, 'COORDINATOR', 'VOLUNTEER', false],
+    ['a coordinator demotes a coordinator', coordinator, 'VOLUNTEER', 'COORDINATOR', false],
+    ['a coordinator of another community adds a volunteer', elsewhere, 'VOLUNTEER', null, false],
+    ['a volunteer adds a volunteer', volunteer, 'VOLUNTEER', null, false],
+    ['nobody signed in', null, 'VOLUNTEER', null, false],
+  ] as const)('%s → %s', (_label, v, role, current, ok) => {
+    expect(mayGiveRole(v, 'sderot', role, current)).toBe(ok);
   });
 });
 

@@ -106,20 +106,37 @@ export async function joinCommunity(s: Services, viewer: Viewer, communityId: st
   });
 }
 
-/** Who adds members to a community or changes their roles (any role): its coordinators, and admins. */
+/** Who adds members to a community: its coordinators, and admins (which roles they give: {@link mayGiveRole}). */
 export function canManageMembers(viewer: Viewer | null, communityId: string): boolean {
   return isCoordinatorOf(viewer, communityId);
 }
 
+/**
+ * The membership policy: may `viewer` give `role` in `communityId` to a user whose role there is
+ * `current` (null: not a member yet)?
+ * - Admins give any role in any community: they alone grant and remove COORDINATOR.
+ * - A community's coordinators manage its VOLUNTEER memberships only: they add a user as a
+ *   volunteer (a volunteer stays one); granting COORDINATOR, or changing a coordinator's role
+ *   (their own included), is not theirs to do.
+ * - No one else gives any role.
+ */
+export function mayGiveRole(viewer: Viewer | null, communityId: string, role: MembershipRole, current: MembershipRole | null): boolean {
+  if (viewer?.isAdmin) return true;
+  return canManageMembers(viewer, communityId) && role === 'VOLUNTEER' && current !== 'COORDINATOR';
+}
+
+/** Gives `role` in the community to the user, as {@link mayGiveRole} allows; FORBIDDEN and no change otherwise. */
 export async function setMembershipRole(s: Services, viewer: Viewer, input: { communityId: string; userId: string; role: MembershipRole }, query: Selection = {}) {
   const { communityId, role } = input;
   if (!canManageMembers(viewer, communityId)) throw forbidden('manage members of this community');
   const user = await s.prisma.user.findUnique({ where: { id: input.userId }, select: { id: true } });
   if (!user) throw notFound('User');
-  return s.prisma.membership.upsert({
-    ...query,
-    where: { userId_communityId: { userId: user.id, communityId } },
-    create: { userId: user.id, communityId, role },
-    update: { role },
-  });
+  const where = { userId_communityId: { userId: user.id, communityId } };
+  const current = await s.prisma.membership.findUnique({ where, select: { role: true } });
+  if (!mayGiveRole(viewer, communityId, role, current?.role ?? null)) {
+    throw forbidden(role === 'COORDINATOR' ? 'grant the coordinator role (an admin does)' : "change a coordinator's role (an admin does)");
+  }
+  // A coordinator only ever adds a volunteer: should an admin have changed the role since it was
+  // read, the upsert leaves it as the admin set it.
+  return s.prisma.membership.upsert({ ...query, where, create: { userId: user.id, communityId, role }, update: viewer.isAdmin ? { role } : {} });
 }

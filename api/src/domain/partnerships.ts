@@ -37,7 +37,7 @@ export function assertDisbursement(amountMinor: bigint): void {
   if (amountMinor <= 0n) throw badInput('A disbursement must be more than zero.', 'amountMinor');
 }
 
-/** Money of a partnership goes to a goal on its Israeli community's road map. */
+/** Money of a partnership goes to a goal on its Israeli community's road map, and a goal attached to it is on that road map. */
 export function goalServesPartnership(goal: Pick<RecoveryGoal, 'communityId'> | null, p: Pick<Partnership, 'israeliCommunityId'>): boolean {
   return !!goal && goal.communityId === p.israeliCommunityId;
 }
@@ -59,6 +59,10 @@ export function partnershipsOf(s: Services, viewer: Viewer, query: Selection = {
   });
 }
 
+/**
+ * Pairs a community in Israel, which the viewer coordinates, with a partner community abroad. The
+ * Israeli side asks: the abroad community's coordinators then manage the partnership with it.
+ */
 export async function createPartnership(s: Services, 
   viewer: Viewer,
   input: { israeliCommunityId: string; abroadCommunityId: string; startDate: Date; termYears?: number | null; yearlyPledgeMinor: bigint; currency: string },
@@ -90,6 +94,7 @@ export async function createPartnership(s: Services,
   return query ? s.prisma.partnership.findUniqueOrThrow({ ...query, where: { id: created.id } }) : created;
 }
 
+/** A member of the joint team (partnership ↔ member: the viewer manages the partnership). */
 export async function addTeamMember(s: Services, viewer: Viewer, input: { partnershipId: string; name: string; role: string; side: TeamSide }, query: Selection = {}) {
   await partnershipFor(s, viewer, input.partnershipId);
   return s.prisma.partnershipMember.create({ ...query, data: { partnershipId: input.partnershipId, name: input.name, role: input.role, side: input.side } });
@@ -108,6 +113,11 @@ export async function setPledge(s: Services, viewer: Viewer, input: { partnershi
   });
 }
 
+/**
+ * Money paid out under the partnership, which the viewer manages; to a goal (disbursement ↔ goal),
+ * only one on the partnership's Israeli community's road map (the money's rights on the goal come
+ * from the partnership: the abroad side's coordinators record what they paid to it).
+ */
 export async function recordDisbursement(
   s: Services,
   viewer: Viewer,

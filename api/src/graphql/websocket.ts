@@ -1,7 +1,8 @@
 // GraphQL over WebSocket (graphql-ws) on the HTTP server's /graphql, through yoga's envelop
 // so that plugins, context and error masking are those of HTTP. Origins are checked at the
-// upgrade (cross-site WebSocket hijacking), sessions at each subscribe, and a subscriber that
-// stops reading is closed with 4429 before the server buffers without end.
+// upgrade (cross-site WebSocket hijacking), sessions at each subscribe, a subscriber that
+// stops reading is closed with 4429 before the server buffers without end, and so is a socket
+// that asks for more than MAX_SUBSCRIPTIONS_PER_SOCKET operations at once.
 import { AppError, ErrorCode } from '../errors.ts';
 import type { Server } from 'node:http';
 import { WebSocketServer } from 'ws';
@@ -19,6 +20,8 @@ import { asDocumentError, asOwnGraphQLError, isForeignGraphQLError, serviceUnava
 /** Bytes a WebSocket may have queued unsent before it is closed as a slow consumer. */
 const SLOW_CONSUMER_BYTES = 4 * 1024 * 1024;
 export const SLOW_CONSUMER_CLOSE = 4429;
+/** A socket asking for more live operations than MAX_SUBSCRIPTIONS_PER_SOCKET. */
+export const TOO_MANY_SUBSCRIPTIONS_CLOSE = 4429;
 
 export function attachWebSocket(s: Services, server: Server, yoga: Yoga, maxPayload: number) {
   const wss = new WebSocketServer({ noServer: true, maxPayload });
@@ -77,6 +80,14 @@ export function attachWebSocket(s: Services, server: Server, yoga: Yoga, maxPayl
         if (ctx.extra.socket.bufferedAmount > SLOW_CONSUMER_BYTES) ctx.extra.socket.close(SLOW_CONSUMER_CLOSE, 'Too slow: resume from your last cursor');
       },
       onSubscribe: async (ctx, _id, payload) => {
+        // graphql-ws records each operation, this one included, until it completes (so a completed
+        // one frees its slot); counted before any await, so that a burst of subscribes cannot slip
+        // past. One too many closes the socket: its code and reason are what the client sees.
+        const cap = s.config.MAX_SUBSCRIPTIONS_PER_SOCKET;
+        if (Object.keys(ctx.subscriptions).length > cap) {
+          ctx.extra.socket.close(TOO_MANY_SUBSCRIPTIONS_CLOSE, `Too many subscriptions on one socket (at most ${cap})`);
+          return [new AppError(ErrorCode.RATE_LIMITED, `At most ${cap} subscriptions may be live on one socket.`, { limit: cap })];
+        }
         const viewer = ctx.extra.viewer;
         const live = viewer ? await sessionIsLive(s, viewer.sessionId).catch((err) => (isDatabaseUnavailable(err) ? null : Promise.reject(err))) : true;
         if (live === null) return [serviceUnavailable()];

@@ -91,7 +91,8 @@ builder.mutationField('setMembershipRole', (t) =>
   t.prismaField({
     type: 'Membership',
     authScopes: { anyCoordinator: true },
-    description: "Coordinators (and admins) add members to their community or change a member's role.",
+    description:
+      "Admins give any role in any community: they alone grant and remove COORDINATOR. A community's coordinators manage its VOLUNTEER memberships only: they add a user as a volunteer (a volunteer stays one); granting COORDINATOR, or changing a coordinator's role, is FORBIDDEN to them and changes nothing.",
     args: {
       communityId: t.arg.globalID({ required: true, for: CommunityRef, validate: uuidId }),
       userId: t.arg.globalID({ required: true, for: UserRef, validate: uuidId }),

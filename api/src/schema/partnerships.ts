@@ -248,7 +248,7 @@ builder.mutationFields((t) => ({
     authScopes: { anyCoordinator: true },
     args: {
       communityId: t.arg.globalID({ required: true, for: CommunityRef, validate: uuidId }),
-      partnershipId: t.arg.globalID({ for: PartnershipRef, validate: uuidId }),
+      partnershipId: t.arg.globalID({ for: PartnershipRef, validate: uuidId, description: "A partnership the viewer manages whose Israeli community is `communityId`." }),
       title: t.arg.string({ required: true, validate: z.string().trim().min(1).max(200) }),
       domain: t.arg({ type: GoalDomainEnum, required: true }),
       ownerName: t.arg.string({ validate: z.string().trim().max(120) }),
@@ -289,7 +289,7 @@ builder.mutationFields((t) => ({
   }),
   linkNeedToGoal: t.boolean({
     authScopes: { anyCoordinator: true },
-    description: 'Record that an immediate need serves a long-term goal.',
+    description: "Record that an immediate need serves a long-term goal of its own community's road map (by that community's coordinators, and admins).",
     args: { needId: t.arg.globalID({ required: true, for: NeedRef, validate: uuidId }), goalId: t.arg.globalID({ required: true, for: GoalRef, validate: uuidId }) },
     resolve: (_root, a, ctx) => linkNeedToGoal(ctx.services, ctx.viewer!, a.needId.id, a.goalId.id),
   }),
