@@ -26,7 +26,7 @@ const schema = z.object({
   EVENT_POLL_MS: z.coerce.number().int().min(50).default(1_000),
   HOST: z.string().default('127.0.0.1'),
   PORT: z.coerce.number().int().min(0).max(65535).default(4000),
-  /** Origins allowed to open WebSockets and send cookies (comma separated). */
+  /** Origins (besides the API's own) allowed to call it from a browser with credentials: CORS and WebSockets (comma separated). */
   ALLOWED_ORIGINS: z
     .string()
     .default('http://localhost:4000,http://127.0.0.1:4000,http://localhost:5173,http://127.0.0.1:5173')

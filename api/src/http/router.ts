@@ -1,5 +1,6 @@
 // The HTTP routes of one port: health and readiness, CSV import and export, the SMS webhook,
 // GraphQL (with a body cap before anything is read), and the built web app for the rest.
+// A foreign page's request to the API (an Origin not allowed) is refused before it runs.
 import { ErrorCode } from '../errors.ts';
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { existsSync } from 'node:fs';
@@ -11,6 +12,7 @@ import type { Yoga } from '../graphql/yoga.ts';
 import { handleExport, handleImport } from './transfer.ts';
 import { handleInboundSms } from './sms.ts';
 import { readinessState } from './health.ts';
+import { originAllowed } from './origins.ts';
 
 /** No GraphQL operation of ours needs more than this. */
 export const MAX_BODY_BYTES = 256 * 1024;
@@ -32,6 +34,12 @@ export function createRouter(s: Services, yoga: Yoga, web: WebHandler | undefine
   const viewerOf = (req: IncomingMessage) => viewerFromToken(s, tokenOfRequest(header(req, 'authorization'), header(req, 'cookie')));
   return async (req, res) => {
     const url = req.url ?? '/';
+    if ((url.startsWith('/graphql') || url.startsWith('/api/')) && !originAllowed(s.config, header(req, 'origin'), header(req, 'host'))) {
+      res.writeHead(403, { 'content-type': 'application/json' }).end(
+        JSON.stringify({ errors: [{ message: 'Requests from this origin are not allowed.', extensions: { code: ErrorCode.FORBIDDEN } }] }),
+      );
+      return;
+    }
     if (url === '/health') {
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'ok' }));
       return;
