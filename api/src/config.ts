@@ -54,6 +54,8 @@ const schema = z.object({
   /** Inbound SMS: the provider's auth token to verify X-Twilio-Signature, and the public URL it posts to. */
   SMS_AUTH_TOKEN: z.string().optional(),
   SMS_PUBLIC_URL: z.url().optional(),
+  /** Accept inbound texts without a signature when SMS_AUTH_TOKEN is unset (development and tests; refused in production). */
+  SMS_ALLOW_UNSIGNED: boolish.default(false),
   /** Background work (e-mail, webhooks, expiry, handovers, shifts) runs this often. */
   WORKER_INTERVAL_MS: z.coerce.number().int().min(50).default(2_000),
   WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().min(1).default(2_000),
@@ -62,6 +64,9 @@ const schema = z.object({
   EMAIL_RETRY_BASE_MS: z.coerce.number().int().min(1).default(30_000),
   EMAIL_MAX_ATTEMPTS: z.coerce.number().int().min(1).default(8),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+}).refine((c) => !(c.NODE_ENV === 'production' && c.SMS_ALLOW_UNSIGNED), {
+  path: ['SMS_ALLOW_UNSIGNED'],
+  message: 'unsigned texts are never accepted in production: set SMS_AUTH_TOKEN',
 });
 
 export type Config = z.infer<typeof schema>;

@@ -10,7 +10,7 @@ import { viewerFromToken } from '../auth/sessions.ts';
 import { tokenOfRequest } from '../graphql/context.ts';
 import type { Yoga } from '../graphql/yoga.ts';
 import { handleExport, handleImport } from './transfer.ts';
-import { handleInboundSms } from './sms.ts';
+import { handleInboundSms, smsIntakeClosed } from './sms.ts';
 import { readinessState } from './health.ts';
 import { originAllowed } from './origins.ts';
 
@@ -32,6 +32,8 @@ const header = (req: IncomingMessage, name: string) => {
 
 export function createRouter(s: Services, yoga: Yoga, web: WebHandler | undefined, pendingMigrations: readonly string[]): RequestListener {
   const viewerOf = (req: IncomingMessage) => viewerFromToken(s, tokenOfRequest(header(req, 'authorization'), header(req, 'cookie')));
+  const smsClosed = smsIntakeClosed(s.config);
+  if (smsClosed && ['debug', 'info', 'warn'].includes(s.config.LOG_LEVEL)) console.warn(`[sms] ${smsClosed} POST /sms/inbound answers 503.`);
   return async (req, res) => {
     const url = req.url ?? '/';
     if ((url.startsWith('/graphql') || url.startsWith('/api/')) && !originAllowed(s.config, header(req, 'origin'), header(req, 'host'))) {
