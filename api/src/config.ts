@@ -1,12 +1,34 @@
 // Every environment variable the API reads, parsed and validated in one place.
 import { z } from 'zod';
 import { fileURLToPath } from 'node:url';
+import proxyaddr from '@fastify/proxy-addr';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 
 const boolish = z
   .enum(['1', '0', 'true', 'false', 'yes', 'no', ''])
   .transform((v) => v === '1' || v === 'true' || v === 'yes');
+
+/**
+ * Which reverse proxies to believe about X-Forwarded-For and X-Forwarded-Proto: unset (or 0),
+ * none; a number N, the N hops nearest the server (whatever their addresses); otherwise a
+ * comma-separated list of addresses, CIDR ranges or `loopback` / `linklocal` / `uniquelocal`.
+ */
+const trustProxy = z
+  .string()
+  .default('')
+  .transform((raw, ctx): false | number | string[] => {
+    const v = raw.trim();
+    if (/^\d+$/.test(v)) return Number(v) > 0 && Number(v);
+    const list = v.split(',').map((a) => a.trim()).filter(Boolean);
+    if (!list.length) return false;
+    try {
+      proxyaddr.compile(list);
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', message: `a number of hops or a list of addresses: ${(err as Error).message}` });
+    }
+    return list;
+  });
 
 const schema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -31,6 +53,7 @@ const schema = z.object({
     .string()
     .default('http://localhost:4000,http://127.0.0.1:4000,http://localhost:5173,http://127.0.0.1:5173')
     .transform((s) => s.split(',').map((o) => o.trim()).filter(Boolean)),
+  TRUST_PROXY: trustProxy,
   RATE_LIMIT_SIGNIN_FAILURES_PER_EMAIL: z.coerce.number().int().min(1).default(10),
   RATE_LIMIT_SIGNIN_FAILURES_PER_IP: z.coerce.number().int().min(1).default(100),
   RATE_LIMIT_SIGNUPS_PER_IP_PER_HOUR: z.coerce.number().int().min(1).default(30),
