@@ -1,6 +1,7 @@
 // Every environment variable the API reads, parsed and validated in one place.
 import { z } from 'zod';
 import { fileURLToPath } from 'node:url';
+import proxyaddr from '@fastify/proxy-addr';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -10,6 +11,27 @@ export const HOST_PORT = /^(\[[0-9a-fA-F:.]+\]|[^:\s[\]/]+)(?::(\d{1,5}))?$/;
 const boolish = z
   .enum(['1', '0', 'true', 'false', 'yes', 'no', ''])
   .transform((v) => v === '1' || v === 'true' || v === 'yes');
+
+/**
+ * Which reverse proxies to believe about X-Forwarded-For and X-Forwarded-Proto: unset (or 0),
+ * none; a number N, the N hops nearest the server (whatever their addresses); otherwise a
+ * comma-separated list of addresses, CIDR ranges or `loopback` / `linklocal` / `uniquelocal`.
+ */
+const trustProxy = z
+  .string()
+  .default('')
+  .transform((raw, ctx): false | number | string[] => {
+    const v = raw.trim();
+    if (/^\d+$/.test(v)) return Number(v) > 0 && Number(v);
+    const list = v.split(',').map((a) => a.trim()).filter(Boolean);
+    if (!list.length) return false;
+    try {
+      proxyaddr.compile(list);
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', message: `a number of hops or a list of addresses: ${(err as Error).message}` });
+    }
+    return list;
+  });
 
 const schema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -29,7 +51,7 @@ const schema = z.object({
   EVENT_POLL_MS: z.coerce.number().int().min(50).default(1_000),
   HOST: z.string().default('127.0.0.1'),
   PORT: z.coerce.number().int().min(0).max(65535).default(4000),
-  /** Origins allowed to open WebSockets and send cookies (comma separated). */
+  /** Origins (besides the API's own) allowed to call it from a browser with credentials: CORS and WebSockets (comma separated). */
   ALLOWED_ORIGINS: z
     .string()
     .default('http://localhost:4000,http://127.0.0.1:4000,http://localhost:5173,http://127.0.0.1:5173')
@@ -39,6 +61,7 @@ const schema = z.object({
    * subscribe that goes beyond closes the socket with 4429.
    */
   MAX_SUBSCRIPTIONS_PER_SOCKET: z.coerce.number().int().min(1).default(50),
+  TRUST_PROXY: trustProxy,
   RATE_LIMIT_SIGNIN_FAILURES_PER_EMAIL: z.coerce.number().int().min(1).default(10),
   RATE_LIMIT_SIGNIN_FAILURES_PER_IP: z.coerce.number().int().min(1).default(100),
   RATE_LIMIT_SIGNUPS_PER_IP_PER_HOUR: z.coerce.number().int().min(1).default(30),
@@ -62,6 +85,8 @@ const schema = z.object({
   /** Inbound SMS: the provider's auth token to verify X-Twilio-Signature, and the public URL it posts to. */
   SMS_AUTH_TOKEN: z.string().optional(),
   SMS_PUBLIC_URL: z.url().optional(),
+  /** Accept inbound texts without a signature when SMS_AUTH_TOKEN is unset (development and tests; refused in production). */
+  SMS_ALLOW_UNSIGNED: boolish.default(false),
   /** Background work (e-mail, webhooks, expiry, handovers, shifts) runs this often. */
   WORKER_INTERVAL_MS: z.coerce.number().int().min(50).default(2_000),
   WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().min(1).default(2_000),
@@ -79,6 +104,9 @@ const schema = z.object({
   EMAIL_RETRY_BASE_MS: z.coerce.number().int().min(1).default(30_000),
   EMAIL_MAX_ATTEMPTS: z.coerce.number().int().min(1).default(8),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+}).refine((c) => !(c.NODE_ENV === 'production' && c.SMS_ALLOW_UNSIGNED), {
+  path: ['SMS_ALLOW_UNSIGNED'],
+  message: 'unsigned texts are never accepted in production: set SMS_AUTH_TOKEN',
 });
 
 export type Config = z.infer<typeof schema>;

@@ -18,7 +18,7 @@ describe('scale-out on PostgreSQL + Redis', requires(postgresServer), () => {
   beforeAll(async () => {
     db = await createTestDatabase();
     // The safety-net poll is set to a minute so that only Redis can deliver in time.
-    const env = { ...db.env, REDIS_URL, MIGRATE_ON_START: '1', EVENT_POLL_MS: '60000' };
+    const env = { ...db.env, REDIS_URL, MIGRATE_ON_START: '1', EVENT_POLL_MS: '60000', SMS_ALLOW_UNSIGNED: '1' };
     a = await spawnApi(env);
     b = await spawnApi(env);
   }, 180_000);

@@ -6,6 +6,7 @@ import type { Services } from '../services.ts';
 import type { Context } from '../context.ts';
 import type { Viewer } from '../auth/viewer.ts';
 import { SESSION_COOKIE, tokenFromAuthorization, tokenFromCookieHeader, viewerFromToken } from '../auth/sessions.ts';
+import { proxyTrust } from '../http/proxy.ts';
 
 /** What the WebSocket transport learnt at connection time (see websocket.ts). */
 export type WsExtra = { request: IncomingMessage; viewer?: Viewer | null; token?: string | null };
@@ -45,6 +46,7 @@ export class PendingCookies {
 }
 
 export function contextFactory(s: Services, cookies: PendingCookies) {
+  const proxy = proxyTrust(s.config.TRUST_PROXY);
   return async (initial: { request?: Request; wsExtra?: WsExtra; req?: IncomingMessage }): Promise<Context> => {
     if (initial.wsExtra) {
       const extra = initial.wsExtra;
@@ -53,7 +55,7 @@ export function contextFactory(s: Services, cookies: PendingCookies) {
         services: s,
         viewer,
         sessionToken: extra.token ?? null,
-        clientKey: extra.request.socket.remoteAddress ?? 'ws',
+        clientKey: proxy.clientAddress(extra.request),
         transport: 'ws',
         liveClaimNeedIds: liveClaimLoader(s, viewer),
       };
@@ -61,12 +63,13 @@ export function contextFactory(s: Services, cookies: PendingCookies) {
     const request = initial.request!;
     const token = tokenOfRequest(request.headers.get('authorization'), request.headers.get('cookie'));
     const viewer = await viewerFromToken(s, token);
-    const secure = request.url.startsWith('https:');
+    // Behind a TLS-terminating proxy the request itself is plain HTTP: TRUST_PROXY says whom to believe.
+    const secure = initial.req ? proxy.isHttps(initial.req) : request.url.startsWith('https:');
     return {
       services: s,
       viewer,
       sessionToken: token,
-      clientKey: initial.req?.socket.remoteAddress ?? 'http',
+      clientKey: initial.req ? proxy.clientAddress(initial.req) : 'http',
       transport: 'http',
       liveClaimNeedIds: liveClaimLoader(s, viewer),
       setSessionCookie: (t, expiresAt) => cookies.add(request, cookieHeader(t, expiresAt, secure)),

@@ -15,6 +15,7 @@ import { sessionIsLive, tokenFromCookieHeader, viewerFromToken } from '../auth/s
 import { isDatabaseUnavailable } from '../db/errors.ts';
 import type { WsExtra } from './context.ts';
 import type { Yoga } from './yoga.ts';
+import { originAllowed } from '../http/origins.ts';
 import { asDocumentError, asOwnGraphQLError, isForeignGraphQLError, serviceUnavailable } from './errorPolicy.ts';
 
 /** Bytes a WebSocket may have queued unsent before it is closed as a slow consumer. */
@@ -31,8 +32,7 @@ export function attachWebSocket(s: Services, server: Server, yoga: Yoga, maxPayl
       return;
     }
     // A browser always sends Origin; a foreign one may carry our cookie (cross-site WebSocket hijacking).
-    const origin = req.headers.origin;
-    if (origin && !s.config.ALLOWED_ORIGINS.includes(origin) && !sameHost(origin, req.headers.host)) {
+    if (!originAllowed(s.config, req.headers.origin, req.headers.host)) {
       socket.write('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
       socket.destroy();
       return;
@@ -138,12 +138,4 @@ export function attachWebSocket(s: Services, server: Server, yoga: Yoga, maxPayl
       for (const client of wss.clients) client.terminate();
     },
   };
-}
-
-function sameHost(origin: string, host: string | undefined): boolean {
-  try {
-    return !!host && new URL(origin).host === host;
-  } catch {
-    return false;
-  }
 }

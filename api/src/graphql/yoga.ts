@@ -14,6 +14,7 @@ import { schema } from '../schema/index.ts';
 import { useSharedSubscriptionExecution } from '../events/sharedExecution.ts';
 import { contextFactory, PendingCookies } from './context.ts';
 import { errorMasker, hideSuggestionsPlugin, typedRejection } from './errorPolicy.ts';
+import { originAllowed } from '../http/origins.ts';
 
 export type Yoga = ReturnType<typeof createGraphQLServer>;
 
@@ -53,6 +54,11 @@ export function createGraphQLServer(s: Services) {
     maskedErrors: { isDev: false, maskError: errorMasker(s.config.LOG_LEVEL === 'silent') },
     logging: s.config.LOG_LEVEL === 'silent' ? false : s.config.LOG_LEVEL,
     batching: false,
+    // Credentials are granted to the listed origins and our own, never to whoever asks.
+    cors: (request) => {
+      const origin = request.headers.get('origin');
+      return origin && originAllowed(s.config, origin, request.headers.get('host')) ? { origin: [origin], credentials: true } : false;
+    },
     plugins: [
       EnvelopArmorPlugin({
         maxDepth: { n: 10, onReject: [typedRejection] },

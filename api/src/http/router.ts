@@ -1,5 +1,6 @@
 // The HTTP routes of one port: health and readiness, CSV import and export, the SMS webhook,
 // GraphQL (with a body cap before anything is read), and the built web app for the rest.
+// A foreign page's request to the API (an Origin not allowed) is refused before it runs.
 import { ErrorCode } from '../errors.ts';
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { existsSync } from 'node:fs';
@@ -9,8 +10,10 @@ import { viewerFromToken } from '../auth/sessions.ts';
 import { tokenOfRequest } from '../graphql/context.ts';
 import type { Yoga } from '../graphql/yoga.ts';
 import { handleExport, handleImport } from './transfer.ts';
-import { handleInboundSms } from './sms.ts';
+import { handleInboundSms, smsIntakeClosed } from './sms.ts';
 import { readinessState } from './health.ts';
+import { originAllowed } from './origins.ts';
+import { proxyTrust } from './proxy.ts';
 
 /** No GraphQL operation of ours needs more than this. */
 export const MAX_BODY_BYTES = 256 * 1024;
@@ -30,8 +33,17 @@ const header = (req: IncomingMessage, name: string) => {
 
 export function createRouter(s: Services, yoga: Yoga, web: WebHandler | undefined, pendingMigrations: readonly string[]): RequestListener {
   const viewerOf = (req: IncomingMessage) => viewerFromToken(s, tokenOfRequest(header(req, 'authorization'), header(req, 'cookie')));
+  const proxy = proxyTrust(s.config.TRUST_PROXY);
+  const smsClosed = smsIntakeClosed(s.config);
+  if (smsClosed && ['debug', 'info', 'warn'].includes(s.config.LOG_LEVEL)) console.warn(`[sms] ${smsClosed} POST /sms/inbound answers 503.`);
   return async (req, res) => {
     const url = req.url ?? '/';
+    if ((url.startsWith('/graphql') || url.startsWith('/api/')) && !originAllowed(s.config, header(req, 'origin'), header(req, 'host'))) {
+      res.writeHead(403, { 'content-type': 'application/json' }).end(
+        JSON.stringify({ errors: [{ message: 'Requests from this origin are not allowed.', extensions: { code: ErrorCode.FORBIDDEN } }] }),
+      );
+      return;
+    }
     if (url === '/health') {
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'ok' }));
       return;
@@ -53,7 +65,7 @@ export function createRouter(s: Services, yoga: Yoga, web: WebHandler | undefine
       return;
     }
     if (url.startsWith('/sms/inbound') && req.method === 'POST') {
-      await handleInboundSms(s, req, res);
+      await handleInboundSms(s, proxy, req, res);
       return;
     }
     if (url.startsWith('/graphql') || !web) {
