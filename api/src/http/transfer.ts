@@ -8,7 +8,7 @@ import { stringify } from 'csv-stringify';
 import { AppError, type ErrorCode } from '../errors.ts';
 import type { Viewer } from '../auth/viewer.ts';
 import { importCsv, type ImportKind } from '../domain/imports.ts';
-import { exportRows, type ExportKind } from '../domain/exports.ts';
+import { csvText, exportRows, type ExportKind } from '../domain/exports.ts';
 import type { Period } from '../domain/indicators.ts';
 
 /** A community named by its global id (or, from a hand-written URL, by its database id). */
@@ -84,9 +84,10 @@ export async function handleExport(s: Services, res: ServerResponse, url: URL, v
   const type = format === 'csv' ? 'text/csv; charset=utf-8' : format === 'ndjson' ? 'application/x-ndjson' : 'application/json';
   res.writeHead(200, { 'content-type': type, 'content-disposition': `attachment; filename="${kind}.${format}"` });
   if (format === 'csv') {
-    // Columns from the first row; a BOM so that spreadsheet programs read Hebrew right.
+    // Columns from the first row; a BOM so that spreadsheet programs read Hebrew right; no
+    // text cell a spreadsheet would run as a formula.
     const columns = first.done ? [] : Object.keys(first.value);
-    const csv = stringify({ header: true, columns, bom: true });
+    const csv = stringify({ header: true, columns, bom: true, cast: { string: csvText } });
     csv.pipe(res);
     for (let r = first; !r.done; r = await rows.next()) {
       if (!csv.write(r.value)) await once(csv, 'drain');
