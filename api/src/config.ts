@@ -103,6 +103,10 @@ const schema = z.object({
     .pipe(z.array(z.string().regex(HOST_PORT, 'host or host:port'))),
   EMAIL_RETRY_BASE_MS: z.coerce.number().int().min(1).default(30_000),
   EMAIL_MAX_ATTEMPTS: z.coerce.number().int().min(1).default(8),
+  /** A CSV import larger than this is refused (HTTP 413), read no further. */
+  IMPORT_MAX_BYTES: z.coerce.number().int().min(1).default(10 * 1024 * 1024),
+  /** A line of a CSV import longer than this (without its newline) ends the import (HTTP 413). */
+  IMPORT_MAX_LINE_BYTES: z.coerce.number().int().min(1).default(64 * 1024),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
 }).refine((c) => !(c.NODE_ENV === 'production' && c.SMS_ALLOW_UNSIGNED), {
   path: ['SMS_ALLOW_UNSIGNED'],

@@ -22,7 +22,8 @@ export const errorCodes = {
   SERVICE_UNAVAILABLE: 'The database is unreachable for a moment (restart, failover, lost connection): retry (`extensions.retryable`).',
   CONFLICT_PENDING: 'The same request is already waiting for an answer (a handover of this claim).',
   SUBSCRIBER_TOO_SLOW: 'The subscription fell too far behind and was ended: subscribe again with `after` set to `extensions.cursor`.',
-  PAYLOAD_TOO_LARGE: 'The request body is larger than any operation of this API needs (HTTP 413); refused before reading it.',
+  PAYLOAD_TOO_LARGE:
+    'The request body is larger than any operation of this API needs (HTTP 413); refused before reading it. A CSV import: the file or one of its lines is over the limit (`extensions.limitBytes`; `extensions.line`), read no further.',
   GRAPHQL_VALIDATION_FAILED:
     'The document is not valid against this schema, or exceeds the size, depth or cost limits. From a web page: a client older than the server, reload it.',
   OPERATION_RESOLUTION_FAILURE: 'The document holds several operations and the request names none of them (or an unknown one).',

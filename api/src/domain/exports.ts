@@ -15,6 +15,16 @@ export type Row = Record<string, string | number | boolean | null>;
 
 const BATCH = 2_000;
 
+/**
+ * A text cell of a CSV export, safe to open in a spreadsheet (OWASP, CSV injection): text
+ * that starts with `=`, `+`, `-`, `@`, a tab or a carriage return would be read as a formula
+ * (or, after the spreadsheet strips the blank, as one), so it gets a leading `'`. Only text:
+ * numbers we write as numbers (a negative coordinate) stay numbers, and JSON/NDJSON stay raw.
+ */
+export function csvText(text: string): string {
+  return /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
+}
+
 async function allowedCommunities(s: Services, viewer: Viewer, requested: string[] | undefined): Promise<string[]> {
   const all = viewer.isAdmin ? (await s.prisma.community.findMany({ select: { id: true } })).map((c) => c.id) : coordinatedCommunityIds(viewer);
   if (all.length === 0) throw forbidden('export data');

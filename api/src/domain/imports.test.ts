@@ -3,10 +3,12 @@ import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
 import type { Viewer } from '../auth/viewer.ts';
 import type { Services } from '../services.ts';
-import { importCsv, lineDecoder, resolveColumns, type ImportKind } from './imports.ts';
+import { loadConfig } from '../config.ts';
+import { rulesFrom } from './rules.ts';
+import { importCsv, lineDecoder, resolveColumns, type ImportKind, type ImportLimits } from './imports.ts';
 
 /** Rows refused before anything is saved: a test that reached the database would throw here. */
-const NO_SERVICES = {} as Services;
+const NO_SERVICES = { rules: rulesFrom(loadConfig({ IMPORT_MAX_LINE_BYTES: '100' })) } as Services;
 
 describe('resolveColumns', () => {
   it.each([
@@ -50,9 +52,11 @@ describe('resolveColumns', () => {
 });
 
 /** Everything the decoder writes for these chunks. */
-async function decode(chunks: Buffer[], fallback?: string): Promise<string> {
+async function decode(chunks: Buffer[], fallback?: string, limits?: ImportLimits): Promise<string> {
   let out = '';
-  for await (const piece of Readable.from(chunks).pipe(lineDecoder(fallback))) out += piece;
+  const decoder = lineDecoder(fallback, limits);
+  Readable.from(chunks).pipe(decoder);
+  for await (const piece of decoder) out += piece;
   return out;
 }
 
@@ -77,6 +81,37 @@ describe('lineDecoder', () => {
     ['nothing', [], ''],
   ])('decodes %s', async (_label, chunks, text) => {
     expect(await decode(chunks)).toBe(text);
+  });
+});
+
+describe('lineDecoder, limits', () => {
+  const limits = { maxBytes: 1_000, maxLineBytes: 10 };
+  const ascii = (s: string) => Buffer.from(s, 'latin1');
+
+  it.each([
+    ['a line of exactly the limit', [ascii('0123456789\nab\n')], '0123456789\nab\n'],
+    ['a last line of exactly the limit, without a newline', [ascii('a\n0123456789')], 'a\n0123456789'],
+    ['a line of the limit in pieces', [ascii('012'), ascii('345'), ascii('678'), ascii('9\nx')], '0123456789\nx'],
+    ['a file of exactly the limit', [ascii('012345678\n'.repeat(100))], '012345678\n'.repeat(100)],
+  ])('reads %s', async (_label, chunks, text) => {
+    expect(await decode(chunks, undefined, limits)).toBe(text);
+  });
+
+  it.each([
+    ['a line one byte too long', [ascii('ok\n01234567890\n')], 'Line 2 is longer than the limit of 10 bytes: a CSV file has one row per line.'],
+    ['a line too long in pieces, before its newline comes', [ascii('ok\n0123'), ascii('4567'), ascii('890'), ascii('...')], 'Line 2 is longer than the limit of 10 bytes'],
+    ['a last line too long, without a newline', [ascii('01234567890')], 'Line 1 is longer than the limit of 10 bytes'],
+    ['a file one byte too large', [ascii('012345678\n'.repeat(100)), ascii('x')], 'The file is larger than the import limit of 1000 bytes: split it into smaller files.'],
+  ])('refuses %s', async (_label, chunks, message) => {
+    await expect(decode(chunks, undefined, limits)).rejects.toMatchObject({ message: expect.stringContaining(message), extensions: { code: 'PAYLOAD_TOO_LARGE' } });
+  });
+
+  it('reads a long line in many chunks whole, and a big chunk of many lines', async () => {
+    const long = 'א'.repeat(300_000);
+    const bytes = Buffer.from(`${long}\n${'a,b\n'.repeat(100_000)}`);
+    const chunks = [...Array(Math.ceil(bytes.length / 1000)).keys()].map((i) => bytes.subarray(i * 1000, (i + 1) * 1000));
+    expect(await decode(chunks)).toBe(bytes.toString());
+    expect(await decode([bytes])).toBe(bytes.toString());
   });
 });
 
@@ -127,6 +162,13 @@ describe('importCsv, rows refused before anything is saved', () => {
   ])('communities: %s', async (_label, row, reason) => {
     const [report] = await run('communities', `slug,name,kind,area,lat,lng,country\n${row}\n`, {}, viewer(true));
     expect(report).toEqual({ line: 2, status: 'REJECTED', reason });
+  });
+
+  it('stops at a line longer than the rules allow', async () => {
+    await expect(run('volunteers', `email,name\nnope,Dan\n${'x'.repeat(101)}\n`)).rejects.toMatchObject({
+      message: 'Line 3 is longer than the limit of 100 bytes: a CSV file has one row per line.',
+      extensions: { code: 'PAYLOAD_TOO_LARGE', line: 3, limitBytes: 100 },
+    });
   });
 
   it.each([

@@ -4,13 +4,13 @@
 // reported accepted or rejected with its reason, nothing silently dropped; duplicates are
 // flagged through the same scoring as intake.
 import { encodeGlobalID } from '@pothos/plugin-relay';
-import { Transform, type Readable } from 'node:stream';
+import { pipeline, Transform, type Readable } from 'node:stream';
 import { parse } from 'csv-parse';
 import iconv from 'iconv-lite';
 import { analyse } from 'chardet';
 import { z } from 'zod';
 import type { Services } from '../services.ts';
-import { AppError, forbidden } from '../errors.ts';
+import { AppError, ErrorCode, forbidden } from '../errors.ts';
 import type { CommunityKind, NeedCategory, Urgency } from '../generated/prisma/enums.ts';
 import { isCoordinatorOf, type Viewer } from '../auth/viewer.ts';
 import { createNeed } from './needs.ts';
@@ -31,14 +31,32 @@ const LEGACY: Record<string, string> = {
   'ISO-8859-5': 'windows-1251',
 };
 
+/** How much an import reads: the whole file and one line, in bytes (from the rules). */
+export type ImportLimits = Readonly<{ maxBytes: number; maxLineBytes: number }>;
+
+const UNLIMITED: ImportLimits = { maxBytes: Infinity, maxLineBytes: Infinity };
+
+/** A file over the import's size limit: refused (HTTP 413), read no further. */
+export const fileTooLarge = (maxBytes: number) =>
+  new AppError(ErrorCode.PAYLOAD_TOO_LARGE, `The file is larger than the import limit of ${maxBytes} bytes: split it into smaller files.`, { limitBytes: maxBytes });
+
+const lineTooLong = (line: number, maxLineBytes: number) =>
+  new AppError(ErrorCode.PAYLOAD_TOO_LARGE, `Line ${line} is longer than the limit of ${maxLineBytes} bytes: a CSV file has one row per line.`, { line, limitBytes: maxLineBytes });
+
+/** Bytes decoded between two turns of the event loop, so an import never holds up other requests. */
+const SLICE_BYTES = 64 * 1024;
+
 /**
  * Splits bytes into lines and decodes each on its own: strict UTF-8 first; otherwise the
  * legacy code page chardet finds likeliest for that line (Hebrew, Arabic or Cyrillic),
  * else Hebrew. One line in another encoding does not garble its neighbours.
+ *
+ * Linear in the input: the start of an unfinished line is kept as a list of pieces and joined
+ * once, when its newline comes. Fails with PAYLOAD_TOO_LARGE past `limits` (the whole input,
+ * or one line without its newline), and lets the event loop turn after every 64 KiB.
  */
-export function lineDecoder(fallback = 'windows-1255'): Transform {
+export function lineDecoder(fallback = 'windows-1255', limits: ImportLimits = UNLIMITED): Transform {
   const utf8 = new TextDecoder('utf-8', { fatal: true });
-  let pending = Buffer.alloc(0);
   const decodeLine = (bytes: Buffer) => {
     try {
       return utf8.decode(bytes);
@@ -47,28 +65,50 @@ export function lineDecoder(fallback = 'windows-1255'): Transform {
       return iconv.decode(bytes, guess ? LEGACY[guess.name]! : fallback);
     }
   };
-  const decode = (bytes: Buffer) => {
+  let pending: Buffer[] = [];
+  let pendingBytes = 0;
+  let total = 0;
+  let line = 1;
+  /** The text of the lines `bytes` completes; keeps the rest as pending. */
+  const take = (bytes: Buffer) => {
     let out = '';
     let start = 0;
     for (let nl = bytes.indexOf(0x0a); nl >= 0; nl = bytes.indexOf(0x0a, start)) {
-      out += decodeLine(bytes.subarray(start, nl + 1));
+      if (pendingBytes + nl - start > limits.maxLineBytes) throw lineTooLong(line, limits.maxLineBytes);
+      const piece = bytes.subarray(start, nl + 1);
+      out += decodeLine(pending.length ? Buffer.concat([...pending, piece]) : piece);
+      pending = [];
+      pendingBytes = 0;
+      line++;
       start = nl + 1;
     }
-    return out + (start < bytes.length ? decodeLine(bytes.subarray(start)) : '');
+    if (start < bytes.length) {
+      pending.push(bytes.subarray(start));
+      pendingBytes += bytes.length - start;
+      if (pendingBytes > limits.maxLineBytes) throw lineTooLong(line, limits.maxLineBytes);
+    }
+    return out;
   };
   return new Transform({
     transform(chunk: Buffer, _enc, done) {
-      const data = Buffer.concat([pending, chunk]);
-      const last = data.lastIndexOf(0x0a);
-      if (last < 0) {
-        pending = data;
-        return done();
-      }
-      pending = data.subarray(last + 1);
-      done(null, decode(data.subarray(0, last + 1)));
+      total += chunk.length;
+      if (total > limits.maxBytes) return done(fileTooLarge(limits.maxBytes));
+      let at = 0;
+      const step = () => {
+        try {
+          const end = Math.min(chunk.length, at + SLICE_BYTES);
+          const text = take(chunk.subarray(at, end));
+          at = end;
+          if (text) this.push(text);
+          setImmediate(at < chunk.length ? step : done);
+        } catch (err) {
+          done(err as Error);
+        }
+      };
+      step();
     },
     flush(done) {
-      done(null, pending.length ? decode(pending) : '');
+      done(null, pendingBytes ? decodeLine(Buffer.concat(pending)) : '');
     },
   });
 }
@@ -184,9 +224,13 @@ export async function* importCsv(
   if (kind === 'communities' ? !viewer.isAdmin : !opts.communityId || !isCoordinatorOf(viewer, opts.communityId)) {
     throw forbidden(kind === 'communities' ? 'import communities' : 'import into this community');
   }
-  const parser = input.pipe(lineDecoder()).pipe(
-    parse({ columns: true, bom: true, skip_empty_lines: true, relax_column_count: true, relax_quotes: true, trim: true, info: true }),
-  );
+  const decoder = lineDecoder(undefined, s.rules.imports);
+  const parser = parse({ columns: true, bom: true, skip_empty_lines: true, relax_column_count: true, relax_quotes: true, trim: true, info: true });
+  // A decoder refusal (too large) or a broken upload ends the parse with its error; the input
+  // is unpiped, read no further.
+  pipeline(decoder, parser, () => {});
+  input.on('error', (err) => decoder.destroy(err));
+  input.pipe(decoder);
   const summary: ImportSummary = { kind, rows: 0, accepted: 0, rejected: 0, flaggedDuplicates: 0 };
   let columns: Record<string, string> | null = null;
   for await (const { record, info } of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>) {

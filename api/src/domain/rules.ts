@@ -21,6 +21,8 @@ export type Rules = Readonly<{
     maxRecipients: number;
   }>;
   webhooks: Readonly<{ maxAttempts: number; retryBaseMs: number; timeoutMs: number }>;
+  /** CSV imports: the largest file and the longest line read, in bytes. */
+  imports: Readonly<{ maxBytes: number; maxLineBytes: number }>;
 }>;
 
 export function rulesFrom(config: Config): Rules {
@@ -35,6 +37,7 @@ export function rulesFrom(config: Config): Rules {
       maxRecipients: config.NOTIFY_MAX_RECIPIENTS,
     },
     webhooks: { maxAttempts: config.WEBHOOK_MAX_ATTEMPTS, retryBaseMs: config.WEBHOOK_RETRY_BASE_MS, timeoutMs: config.WEBHOOK_TIMEOUT_MS },
+    imports: { maxBytes: config.IMPORT_MAX_BYTES, maxLineBytes: config.IMPORT_MAX_LINE_BYTES },
   });
 }
 

@@ -7,8 +7,8 @@ import { once } from 'node:events';
 import { stringify } from 'csv-stringify';
 import { AppError, type ErrorCode } from '../errors.ts';
 import type { Viewer } from '../auth/viewer.ts';
-import { importCsv, type ImportKind } from '../domain/imports.ts';
-import { exportRows, type ExportKind } from '../domain/exports.ts';
+import { fileTooLarge, importCsv, type ImportKind } from '../domain/imports.ts';
+import { csvText, exportRows, type ExportKind } from '../domain/exports.ts';
 import type { Period } from '../domain/indicators.ts';
 
 /** A community named by its global id (or, from a hand-written URL, by its database id). */
@@ -24,13 +24,25 @@ async function write(res: ServerResponse, chunk: string) {
   if (!res.write(chunk)) await once(res, 'drain');
 }
 
-function fail(res: ServerResponse, status: number, code: ErrorCode, message: string) {
+const STATUS: Partial<Record<ErrorCode, number>> = { FORBIDDEN: 403, PAYLOAD_TOO_LARGE: 413 };
+
+/**
+ * The error as JSON with its status; once a report has begun (rows already answered), as its
+ * last line instead. A refused upload is read no further: the connection closes after the answer.
+ */
+function fail(res: ServerResponse, status: number, code: ErrorCode, message: string, extensions: Record<string, unknown> = {}) {
+  const body = JSON.stringify({ errors: [{ message, extensions: { ...extensions, code } }] });
   if (res.headersSent) {
-    res.end();
+    res.end(body + '\n');
     return;
   }
-  res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify({ errors: [{ message, extensions: { code } }] }));
+  res.writeHead(status, { 'content-type': 'application/json', ...(status === 413 ? { connection: 'close' } : {}) }).end(body);
 }
+
+const failWith = (res: ServerResponse, err: AppError) => {
+  const { code, ...extensions } = err.extensions as { code: ErrorCode };
+  return fail(res, STATUS[code] ?? 400, code, err.message, extensions);
+};
 
 export async function handleImport(s: Services, req: IncomingMessage, res: ServerResponse, url: URL, viewer: Viewer | null) {
   const kind = url.pathname.split('/').pop() as ImportKind;
@@ -44,6 +56,8 @@ export async function handleImport(s: Services, req: IncomingMessage, res: Serve
   } catch {
     return fail(res, 400, 'BAD_USER_INPUT', 'mapping must be a JSON object of field → column header.');
   }
+  // A file declared larger than the limit is refused before a byte of it is read.
+  if (Number(req.headers['content-length'] ?? 0) > s.rules.imports.maxBytes) return failWith(res, fileTooLarge(s.rules.imports.maxBytes));
   const communityParam = url.searchParams.get('communityId');
   try {
     const rows = importCsv(s, viewer, kind, req, { communityId: communityParam ? decodeId(communityParam) : undefined, mapping });
@@ -57,7 +71,10 @@ export async function handleImport(s: Services, req: IncomingMessage, res: Serve
     }
     res.end();
   } catch (err) {
-    if (err instanceof AppError) return fail(res, err.extensions.code === 'FORBIDDEN' ? 403 : 400, err.extensions.code as ErrorCode, err.message);
+    // An upload read only in part (refused midway) leaves bytes no next request could follow:
+    // the connection closes once the answer is out.
+    if (req.readableDidRead && !req.complete) res.once('finish', () => req.socket.destroySoon());
+    if (err instanceof AppError) return failWith(res, err);
     console.error('[import] failed:', (err as Error).message);
     return fail(res, 400, 'BAD_USER_INPUT', `The file could not be read: ${(err as Error).message}`);
   }
@@ -84,9 +101,10 @@ export async function handleExport(s: Services, res: ServerResponse, url: URL, v
   const type = format === 'csv' ? 'text/csv; charset=utf-8' : format === 'ndjson' ? 'application/x-ndjson' : 'application/json';
   res.writeHead(200, { 'content-type': type, 'content-disposition': `attachment; filename="${kind}.${format}"` });
   if (format === 'csv') {
-    // Columns from the first row; a BOM so that spreadsheet programs read Hebrew right.
+    // Columns from the first row; a BOM so that spreadsheet programs read Hebrew right; no
+    // text cell a spreadsheet would run as a formula.
     const columns = first.done ? [] : Object.keys(first.value);
-    const csv = stringify({ header: true, columns, bom: true });
+    const csv = stringify({ header: true, columns, bom: true, cast: { string: csvText } });
     csv.pipe(res);
     for (let r = first; !r.done; r = await rows.next()) {
       if (!csv.write(r.value)) await once(csv, 'drain');
