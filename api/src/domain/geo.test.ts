@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { bboxAround, distanceKm, publicLocation, type Point } from './geo.ts';
+import { bboxAround, coarseKm, COARSE_KM_STEP, distanceKm, publicLocation, publicPointFits, type Point } from './geo.ts';
 import { KM_PER_DEGREE } from '../shared/geo.ts';
 
 const ORIGIN = { lat: 0, lng: 0 };
@@ -86,43 +86,97 @@ describe('bboxAround', () => {
   });
 });
 
+/** A fixed sequence of draws standing in for the CSPRNG. */
+const draws = (...xs: number[]) => {
+  let i = 0;
+  return () => xs[i++ % xs.length]!;
+};
+const unit = fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true });
+
 describe('publicLocation', () => {
-  it.each([
-    ['need-1', SDEROT, { lat: 31.526264, lng: 34.600823 }],
-    ['need-2', SDEROT, { lat: 31.523562, lng: 34.600072 }],
-    ['00000000-0000-0000-0000-000000000001', SDEROT, { lat: 31.521669, lng: 34.594169 }],
-  ])('moves %s to the same place it always has', (id, exact, expected) => {
-    expect(publicLocation(id, exact)).toEqual(expected);
+  it('moves the point by the drawn direction and distance', () => {
+    // Due north (angle 0), at the middle of the band (375 m).
+    const p = publicLocation(SDEROT, draws(0, 0.5));
+    expect(p.lng).toBe(SDEROT.lng);
+    expect(distanceKm(SDEROT, p) * 1000).toBeCloseTo(375, 0);
+    // Due east (a quarter turn), at the edges of the band.
+    const near = publicLocation(SDEROT, draws(0.25, 0));
+    expect(near.lat).toBeCloseTo(SDEROT.lat, 6);
+    expect(distanceKm(SDEROT, near) * 1000).toBeCloseTo(251, 0);
+    expect(distanceKm(SDEROT, publicLocation(SDEROT, draws(0.25, 1 - 1e-12))) * 1000).toBeCloseTo(499, 0);
   });
 
-  it('is deterministic, 250–500 m from the exact point (within 0.2 %), on a 6-decimal grid', () => {
+  it('depends on nothing public: draws for one place land apart', () => {
+    // The offset used to come from the need's id, which anyone can read: anyone could subtract it.
+    const spots = new Set(Array.from({ length: 50 }, () => JSON.stringify(publicLocation(SDEROT))));
+    expect(spots.size).toBe(50);
+  });
+
+  it('is 250–500 m from the exact point, on a 6-decimal grid, and fits it', () => {
     fc.assert(
-      fc.property(fc.uuid(), point, (id, exact) => {
-        const p = publicLocation(id, exact);
-        expect(publicLocation(id, { ...exact })).toEqual(p);
+      fc.property(point, unit, unit, (exact, a, d) => {
+        const p = publicLocation(exact, draws(a, d));
+        expect(publicLocation({ ...exact }, draws(a, d))).toEqual(p);
         const m = distanceKm(exact, p) * 1000;
-        expect(m).toBeGreaterThanOrEqual(249.5);
+        expect(m).toBeGreaterThanOrEqual(250);
         expect(m).toBeLessThanOrEqual(500);
+        expect(publicPointFits(exact, p)).toBe(true);
         expect(Math.round(p.lat * 1e6) / 1e6).toBe(p.lat);
         expect(Math.round(p.lng * 1e6) / 1e6).toBe(p.lng);
       }),
     );
   });
 
-  it('moves the same need by the same offset wherever it is along a parallel', () => {
+  it('moves by the same offset for the same draws wherever it is along a parallel', () => {
     fc.assert(
-      fc.property(fc.uuid(), point, fc.double({ min: -179, max: 179, noNaN: true }), (id, a, lng) => {
-        const p = publicLocation(id, a);
-        const q = publicLocation(id, { lat: a.lat, lng });
+      fc.property(point, fc.double({ min: -179, max: 179, noNaN: true }), unit, unit, (a, lng, x, y) => {
+        const p = publicLocation(a, draws(x, y));
+        const q = publicLocation({ lat: a.lat, lng }, draws(x, y));
         expect(q.lat).toBe(p.lat);
         expect(q.lng - lng).toBeCloseTo(p.lng - a.lng, 5);
       }),
     );
   });
+});
 
-  it('sends different needs at one address in different directions', () => {
-    const spots = new Set(Array.from({ length: 50 }, (_, i) => JSON.stringify(publicLocation(`need-${i}`, SDEROT))));
-    expect(spots.size).toBe(50);
+describe('publicPointFits', () => {
+  const north = (m: number) => destination(SDEROT, m / 1000, 0);
+  it.each([
+    [0, false],
+    [249, false],
+    [250.01, true],
+    [375, true],
+    [499.99, true],
+    [501, false],
+  ])('a point %s m away: %s', (m, fits) => {
+    expect(publicPointFits(SDEROT, north(m))).toBe(fits);
+  });
+});
+
+describe('coarseKm', () => {
+  it.each([
+    [0, 0],
+    [0.2499, 0],
+    [0.25, 0.5],
+    [0.74, 0.5],
+    [2.6, 2.5],
+    [2.62, 2.5],
+    [2.7499, 2.5],
+    [2.75, 3],
+    [24.9, 25],
+    [92.3, 92.5],
+  ])('shows %s km as %s km', (km, shown) => {
+    expect(coarseKm(km)).toBe(shown);
+  });
+
+  it('is always a multiple of the step, at most half a step off', () => {
+    fc.assert(
+      fc.property(fc.double({ min: 0, max: 20_000, noNaN: true }), (km) => {
+        const c = coarseKm(km);
+        expect(Number.isInteger(c / COARSE_KM_STEP)).toBe(true);
+        expect(Math.abs(c - km)).toBeLessThanOrEqual(COARSE_KM_STEP / 2);
+      }),
+    );
   });
 });
 

@@ -1,6 +1,6 @@
 // Geography without PostGIS (PGlite has none): plain degrees, haversine distances,
 // bounding boxes that btree indexes on (lat, lng) can serve.
-import { createHash } from 'node:crypto';
+import { randomInt } from 'node:crypto';
 
 import { distanceKm, KM_PER_DEGREE, type Point } from '../shared/geo.ts';
 
@@ -23,18 +23,44 @@ export function bboxAround(center: Point, radiusKm: number): BBox {
   };
 }
 
+/** How far the public point lies from the exact one, in metres (draws stay 1 m inside). */
+export const PUBLIC_OFFSET_M = { min: 250, max: 500 } as const;
+
+/** A uniform draw in [0, 1) from the CSPRNG. */
+const secureRandom = () => randomInt(0, 2 ** 47) / 2 ** 47;
+
 /**
- * The location everyone may see: the exact point moved 250–500 m in a direction and by a
- * distance derived from the need's id, so it is stable per need (no averaging out of
- * repeated random offsets) yet does not reveal the door.
+ * The location everyone may see: the exact point moved 251–499 m in a random direction.
+ * The offset is drawn (never derived from anything public such as the need's id, from which
+ * anyone could recompute it and subtract it), and drawn once per place: callers reuse a
+ * public point while it still fits (publicPointFits), so repeated draws around one address
+ * never pile up to be averaged out.
  */
-export function publicLocation(needId: string, exact: Point): Point {
-  const h = createHash('sha256').update(`public-location:${needId}`).digest();
-  const angle = (h.readUInt32BE(0) / 0xffffffff) * 2 * Math.PI;
-  const distanceM = 250 + (h.readUInt32BE(4) / 0xffffffff) * 250;
-  const dLat = (distanceM * Math.cos(angle)) / 111_320;
-  const dLng = (distanceM * Math.sin(angle)) / (111_320 * Math.max(0.01, Math.cos(rad(exact.lat))));
+export function publicLocation(exact: Point, random: () => number = secureRandom): Point {
+  const angle = random() * 2 * Math.PI;
+  const distanceM = PUBLIC_OFFSET_M.min + 1 + random() * (PUBLIC_OFFSET_M.max - PUBLIC_OFFSET_M.min - 2);
+  const mPerDegree = KM_PER_DEGREE * 1000;
+  const dLat = (distanceM * Math.cos(angle)) / mPerDegree;
+  const dLng = (distanceM * Math.sin(angle)) / (mPerDegree * Math.max(0.01, Math.cos(rad(exact.lat))));
   return { lat: round6(exact.lat + dLat), lng: round6(exact.lng + dLng) };
+}
+
+/** Whether a public point may stand for this exact point: 250–500 m from it. */
+export function publicPointFits(exact: Point, pub: Point): boolean {
+  const m = distanceKm(exact, pub) * 1000;
+  return m >= PUBLIC_OFFSET_M.min && m <= PUBLIC_OFFSET_M.max;
+}
+
+/** The step, in km, of every distance shown to someone who may not see both ends exactly. */
+export const COARSE_KM_STEP = 0.5;
+
+/**
+ * A distance rounded to the nearest half kilometre. Whatever others can read (reason texts,
+ * weights, scores, order) is computed from this, so moving one end by a few metres changes
+ * nothing they see, and no trilateration gets finer than the step.
+ */
+export function coarseKm(km: number): number {
+  return Math.round(km / COARSE_KM_STEP) * COARSE_KM_STEP;
 }
 
 const round6 = (x: number) => Math.round(x * 1e6) / 1e6;

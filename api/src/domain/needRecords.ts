@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { UnitOfWork } from '../events/unitOfWork.ts';
 import type { NeedCategory, Urgency } from '../generated/prisma/enums.ts';
 import type { Viewer } from '../auth/viewer.ts';
-import { publicLocation } from './geo.ts';
+import { bboxAround, distanceKm, publicLocation, publicPointFits, type Point } from './geo.ts';
 import { flagDuplicates } from './duplicates.ts';
 import { notify } from './notifications.ts';
 
@@ -25,6 +25,32 @@ export type NeedInput = {
   communityId: string;
 };
 
+/** Needs of one community this close to each other are one place, with one public point. */
+const SAME_PLACE_KM = 0.025;
+
+/**
+ * The public point for a need at `exact`: its current one while it still fits (a small move
+ * keeps it), else that of a need of the same community at the same place (all shifts of a
+ * series, a requester asking again), else a fresh draw. One place, one point: nothing to
+ * average. Only within the community, whose coordinators see exact places anyway: across
+ * communities a shared point would tell a coordinator elsewhere that they guessed an address.
+ */
+export async function publicPointFor(tx: UnitOfWork['tx'], communityId: string, exact: Point, current?: Point): Promise<Point> {
+  if (current && publicPointFits(exact, current)) return current;
+  const box = bboxAround(exact, SAME_PLACE_KM);
+  const near = await tx.need.findMany({
+    where: { communityId, lat: { gte: box.minLat, lte: box.maxLat }, lng: { gte: box.minLng, lte: box.maxLng } },
+    select: { lat: true, lng: true, publicLat: true, publicLng: true },
+    orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+    take: 100,
+  });
+  const shared = near
+    .filter((n) => distanceKm(exact, n) <= SAME_PLACE_KM)
+    .map((n) => ({ lat: n.publicLat, lng: n.publicLng }))
+    .find((p) => publicPointFits(exact, p));
+  return shared ?? publicLocation(exact);
+}
+
 /** Records a need and its CREATED event, flags likely duplicates and alerts volunteers to critical ones. */
 export async function insertNeed(
   w: UnitOfWork,
@@ -35,7 +61,7 @@ export async function insertNeed(
   const { tx, s } = w;
   const id = randomUUID();
   const at = s.clock.now();
-  const pub = publicLocation(id, input);
+  const pub = await publicPointFor(tx, input.communityId, input);
   const need = await tx.need.create({
     data: {
       id,

@@ -3,9 +3,8 @@ import type { Services } from '../services.ts';
 import { commit } from '../events/unitOfWork.ts';
 import { AppError, ErrorCode, forbidden } from '../errors.ts';
 import { isCoordinatorOf, type Viewer } from '../auth/viewer.ts';
-import { publicLocation } from './geo.ts';
 import { lockNeed } from './locks.ts';
-import { insertNeed, type NeedInput } from './needRecords.ts';
+import { insertNeed, publicPointFor, type NeedInput } from './needRecords.ts';
 import { refreshSeriesBoard } from './recurrence.ts';
 import { assertNeedAction, statusFromClaims } from './needStatus.ts';
 
@@ -33,7 +32,9 @@ export async function updateNeed(s: Services, viewer: Viewer, needId: string, pa
     const lat = patch.lat ?? need.lat;
     const lng = patch.lng ?? need.lng;
     const moved = lat !== need.lat || lng !== need.lng;
-    const pub = moved ? publicLocation(need.id, { lat, lng }) : { lat: need.publicLat, lng: need.publicLng };
+    const current = { lat: need.publicLat, lng: need.publicLng };
+    // A move within the offset keeps the public point; a farther one takes the new place's.
+    const pub = moved ? await publicPointFor(tx, need.communityId, { lat, lng }, current) : current;
     const started = await tx.claim.count({ where: { needId, status: 'STARTED' } });
     const status = statusFromClaims({ active: need.activeClaims, started, slots });
     const at = s.clock.now();
