@@ -236,7 +236,7 @@ describe('matching', () => {
     const matches = (await coord.ok(`query($id: ID!) { volunteerMatches(needId: $id) { score volunteer { name } reasons { code text weight } } }`, { id: n.id })).volunteerMatches;
     expect(matches.map((m: any) => m.volunteer.name)).toEqual(['Near Cook', 'Near Driver', 'Far Cook']);
     expect(matches[0].reasons.map((r: any) => r.code)).toEqual(expect.arrayContaining(['SKILL', 'DISTANCE', 'AVAILABLE', 'LOAD']));
-    expect(matches[0].reasons.find((r: any) => r.code === 'DISTANCE').text).toMatch(/^0\.\d km from home/);
+    expect(matches[0].reasons.find((r: any) => r.code === 'DISTANCE').text).toMatch(/^about 0\.[05] km from home \(Tel Aviv\)$/);
     expect(matches[0].score).toBeGreaterThan(matches[1].score);
     expect((await near.gql(`query($id: ID!) { volunteerMatches(needId: $id) { score } }`, { id: n.id })).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     const suggested = (await near.ok(`{ suggestedNeeds { score need { id } reasons { code } } }`)).suggestedNeeds;

@@ -11,9 +11,9 @@ const KM_PER_DEGREE_LAT = 6371.0088 * (Math.PI / 180);
 
 type Volunteer = Parameters<typeof scoreMatch>[1];
 const anyone: Volunteer = { skills: [], homeLat: null, homeLng: null, homeArea: null, availableDays: [], availableFromHour: null, availableToHour: null };
-const NEED: Pick<Need, 'category' | 'lat' | 'lng' | 'neededFrom'> = { category: 'FOOD', lat: 31.525, lng: 34.597, neededFrom: null };
-/** A volunteer living `km` north of the need. */
-const livingNorth = (km: number, homeArea: string | null = null): Partial<Volunteer> => ({ homeLat: NEED.lat + km / KM_PER_DEGREE_LAT, homeLng: NEED.lng, homeArea });
+const NEED: Pick<Need, 'category' | 'publicLat' | 'publicLng' | 'neededFrom'> = { category: 'FOOD', publicLat: 31.525, publicLng: 34.597, neededFrom: null };
+/** A volunteer living `km` north of the need's public point. */
+const livingNorth = (km: number, homeArea: string | null = null): Partial<Volunteer> => ({ homeLat: NEED.publicLat + km / KM_PER_DEGREE_LAT, homeLng: NEED.publicLng, homeArea });
 
 describe('isAvailable', () => {
   const hours = (availableFromHour: number | null, availableToHour: number | null, availableDays: number[] = []) => ({ availableDays, availableFromHour, availableToHour });
@@ -44,7 +44,7 @@ describe('scoreMatch', () => {
       1,
       [
         { code: 'SKILL', text: 'Has the skill FOOD', weight: 0.35 },
-        { code: 'DISTANCE', text: '0.0 km from home (Sderot)', weight: 0.35 },
+        { code: 'DISTANCE', text: 'about 0.0 km from home (Sderot)', weight: 0.35 },
         { code: 'AVAILABLE', text: 'Available at that time', weight: 0.15 },
         { code: 'LOAD', text: '0 active claims', weight: 0.15 },
       ],
@@ -70,7 +70,23 @@ describe('scoreMatch', () => {
     [25, 0],
   ])('weighs a home %s km away %s', (km, weight) => {
     const distance = scoreMatch(NEED, { ...anyone, ...livingNorth(km) }, 0, SUNDAY_0900, MAX_ACTIVE).reasons.find((r) => r.code === 'DISTANCE');
-    expect(distance).toEqual({ code: 'DISTANCE', text: `${km.toFixed(1)} km from home`, weight });
+    expect(distance).toEqual({ code: 'DISTANCE', text: `about ${km.toFixed(1)} km from home`, weight });
+  });
+
+  it.each([
+    [2.26, 2.74, 'about 2.5 km from home', 0.315],
+    [0.01, 0.24, 'about 0.0 km from home', 0.35],
+    [11.76, 12.24, 'about 12.0 km from home', 0.182],
+  ])('shows, weighs and scores homes %s to %s km away alike: %s', (from, to, text, weight) => {
+    const at = (km: number) => scoreMatch(NEED, { ...anyone, ...livingNorth(km) }, 0, SUNDAY_0900, MAX_ACTIVE);
+    const first = at(from);
+    expect(first.reasons.find((r) => r.code === 'DISTANCE')).toEqual({ code: 'DISTANCE', text, weight });
+    for (let km = from; km <= to; km += 0.02) expect(at(km)).toEqual(first);
+  });
+
+  it('measures from the public point: the exact one is not even an input', () => {
+    const exactElsewhere = { ...NEED, lat: 0, lng: 0 } as typeof NEED;
+    expect(scoreMatch(exactElsewhere, { ...anyone, ...livingNorth(3) }, 0, SUNDAY_0900, MAX_ACTIVE)).toEqual(scoreMatch(NEED, { ...anyone, ...livingNorth(3) }, 0, SUNDAY_0900, MAX_ACTIVE));
   });
 
   it('halves the score of someone more than 25 km away, whatever their skills', () => {

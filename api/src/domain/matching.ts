@@ -5,7 +5,7 @@ import { commit } from '../events/unitOfWork.ts';
 import { forbidden, notFound } from '../errors.ts';
 import type { Need, User } from '../generated/prisma/client.ts';
 import { isCoordinatorOf, type Viewer } from '../auth/viewer.ts';
-import { distanceKm } from './geo.ts';
+import { coarseKm, distanceKm } from './geo.ts';
 import { notify } from './notifications.ts';
 import { ZONE } from './timezone.ts';
 
@@ -31,9 +31,14 @@ export function isAvailable(user: Pick<User, 'availableDays' | 'availableFromHou
   return true;
 }
 
-/** Pure: how well a volunteer fits a need, and why. */
+/**
+ * Pure: how well a volunteer fits a need, and why. Both sides read the result (the volunteer
+ * in suggestedNeeds, coordinators in volunteerMatches), so the distance is from the need's
+ * public point, never its exact one, and coarse (coarseKm) in the text, the weight and the
+ * score alike: no one can trilaterate the need's door or the volunteer's home from it.
+ */
 export function scoreMatch(
-  need: Pick<Need, 'category' | 'lat' | 'lng' | 'neededFrom'>,
+  need: Pick<Need, 'category' | 'publicLat' | 'publicLng' | 'neededFrom'>,
   volunteer: Pick<User, 'skills' | 'homeLat' | 'homeLng' | 'homeArea' | 'availableDays' | 'availableFromHour' | 'availableToHour'>,
   liveClaims: number,
   now: Date,
@@ -44,9 +49,9 @@ export function scoreMatch(
   let tooFar = false;
   if (volunteer.skills.includes(need.category)) reasons.push({ code: 'SKILL', text: `Has the skill ${need.category}`, weight: WEIGHTS.skill });
   if (volunteer.homeLat != null && volunteer.homeLng != null) {
-    const km = distanceKm(need, { lat: volunteer.homeLat, lng: volunteer.homeLng });
+    const km = coarseKm(distanceKm({ lat: need.publicLat, lng: need.publicLng }, { lat: volunteer.homeLat, lng: volunteer.homeLng }));
     const w = WEIGHTS.distance * Math.max(0, 1 - km / FAR_KM);
-    reasons.push({ code: 'DISTANCE', text: `${km.toFixed(1)} km from home${volunteer.homeArea ? ` (${volunteer.homeArea})` : ''}`, weight: Math.round(w * 1000) / 1000 });
+    reasons.push({ code: 'DISTANCE', text: `about ${km.toFixed(1)} km from home${volunteer.homeArea ? ` (${volunteer.homeArea})` : ''}`, weight: Math.round(w * 1000) / 1000 });
     tooFar = km > FAR_KM;
   } else {
     reasons.push({ code: 'NO_HOME', text: 'No home area given', weight: 0 });
