@@ -62,7 +62,15 @@ const schema = z.object({
    */
   MAX_SUBSCRIPTIONS_PER_SOCKET: z.coerce.number().int().min(1).default(50),
   TRUST_PROXY: trustProxy,
-  RATE_LIMIT_SIGNIN_FAILURES_PER_EMAIL: z.coerce.number().int().min(1).default(10),
+  /** Sign-in attempts from one address in a minute (their own quota, not the mutations'). */
+  RATE_LIMIT_SIGNINS_PER_IP_PER_MINUTE: z.coerce.number().int().min(1).default(300),
+  /** Wrong passwords for one e-mail from one address before that pair must wait. */
+  RATE_LIMIT_SIGNIN_FAILURES_PER_PAIR: z.coerce.number().int().min(1).default(10),
+  /** The pair's first wait; it doubles with each further failure or early attempt, up to the max. */
+  RATE_LIMIT_SIGNIN_DELAY_SECONDS: z.coerce.number().int().min(1).default(5),
+  RATE_LIMIT_SIGNIN_MAX_DELAY_SECONDS: z.coerce.number().int().min(1).default(15 * 60),
+  /** Ceilings per 15 minutes: wrong passwords for one e-mail from all addresses, and from one address for all e-mails. */
+  RATE_LIMIT_SIGNIN_FAILURES_PER_EMAIL: z.coerce.number().int().min(1).default(100),
   RATE_LIMIT_SIGNIN_FAILURES_PER_IP: z.coerce.number().int().min(1).default(100),
   RATE_LIMIT_SIGNUPS_PER_IP_PER_HOUR: z.coerce.number().int().min(1).default(30),
   RATE_LIMIT_MUTATIONS_PER_MINUTE: z.coerce.number().int().min(1).default(120),

@@ -45,6 +45,10 @@ export function createServices(config: Config): Services {
     stream: new EventStream(db.prisma, bus, config.EVENT_POLL_MS),
     limits: createRateLimits({
       redisUrl: config.REDIS_URL,
+      signInsPerIpPerMinute: config.RATE_LIMIT_SIGNINS_PER_IP_PER_MINUTE,
+      signInFailuresPerPair: config.RATE_LIMIT_SIGNIN_FAILURES_PER_PAIR,
+      signInDelaySeconds: config.RATE_LIMIT_SIGNIN_DELAY_SECONDS,
+      signInMaxDelaySeconds: config.RATE_LIMIT_SIGNIN_MAX_DELAY_SECONDS,
       signInFailuresPerEmail: config.RATE_LIMIT_SIGNIN_FAILURES_PER_EMAIL,
       signInFailuresPerIp: config.RATE_LIMIT_SIGNIN_FAILURES_PER_IP,
       signUpsPerIpPerHour: config.RATE_LIMIT_SIGNUPS_PER_IP_PER_HOUR,

@@ -47,8 +47,9 @@ export async function signUp(s: Services, input: NewAccount, clientKey: string):
 
 /**
  * A session for the right password. An unknown e-mail is checked against a dummy hash, so that
- * it takes as long as a wrong password and says the same; failures count towards the lockout of
- * the e-mail and of the client address.
+ * it takes as long as a wrong password and says the same. Failures make this e-mail wait from this
+ * address (growing waits; see auth/rateLimits.ts), a success clears that; the owner elsewhere is
+ * not made to wait.
  */
 export async function signIn(s: Services, email: string, password: string, clientKey: string): Promise<Session> {
   await s.limits.assertSignInAllowed(email, clientKey);
@@ -58,6 +59,7 @@ export async function signIn(s: Services, email: string, password: string, clien
     await s.limits.recordSignInFailure(email, clientKey);
     throw new AppError(ErrorCode.INVALID_CREDENTIALS, 'Wrong e-mail or password.');
   }
+  await s.limits.recordSignInSuccess(email, clientKey);
   return startSession(s, user.id);
 }
 

@@ -18,7 +18,18 @@ import { originAllowed } from '../http/origins.ts';
 
 export type Yoga = ReturnType<typeof createGraphQLServer>;
 
-/** Mutations are rate limited before any resolver runs, on both transports alike. */
+/** Mutations with their own limits (auth/rateLimits.ts), which do not spend the mutation quota. */
+const OWN_LIMITS = new Set(['signIn', 'signUp', '__typename']);
+
+/** A mutation of nothing but signIn / signUp fields (a fragment or anything else counts as other). */
+function onlyOwnLimits(operation: OperationDefinitionNode): boolean {
+  return operation.selectionSet.selections.every((sel) => sel.kind === Kind.FIELD && OWN_LIMITS.has(sel.name.value));
+}
+
+/**
+ * Mutations are rate limited before any resolver runs, on both transports alike; signIn and
+ * signUp are not, so that volunteers behind one address can all sign in: they have their own.
+ */
 function mutationLimit(s: Services): Plugin {
   return {
     async onExecute({ args, setResultAndStopExecution }) {
@@ -26,7 +37,7 @@ function mutationLimit(s: Services): Plugin {
       const operation = document.definitions.find(
         (d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION && (!operationName || d.name?.value === operationName),
       );
-      if (operation?.operation !== 'mutation') return;
+      if (operation?.operation !== 'mutation' || onlyOwnLimits(operation)) return;
       const ctx = contextValue as Context;
       try {
         await s.limits.mutation(ctx.viewer ? `user:${ctx.viewer.id}` : `ip:${ctx.clientKey}`);
