@@ -100,6 +100,8 @@ const schema = z.object({
   WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().min(1).default(2_000),
   WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).default(8),
   WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).default(5_000),
+  /** After a webhook's secret is rotated, deliveries are signed with the old secret too for this long. */
+  WEBHOOK_SECRET_GRACE_HOURS: z.coerce.number().min(0).default(24),
   /**
    * Hosts outbound requests (webhooks) may reach although they resolve to a loopback, private,
    * link-local or other internal address: comma separated host[:port] (no port: any port).

@@ -20,7 +20,13 @@ export type Rules = Readonly<{
     /** Recipients of one broadcast (a new critical need), at most. */
     maxRecipients: number;
   }>;
-  webhooks: Readonly<{ maxAttempts: number; retryBaseMs: number; timeoutMs: number }>;
+  webhooks: Readonly<{
+    maxAttempts: number;
+    retryBaseMs: number;
+    timeoutMs: number;
+    /** After a rotation, the old secret signs deliveries too (a second v1) for this long. */
+    secretGraceHours: number;
+  }>;
   /** CSV imports: the largest file and the longest line read, in bytes. */
   imports: Readonly<{ maxBytes: number; maxLineBytes: number }>;
 }>;
@@ -36,7 +42,12 @@ export function rulesFrom(config: Config): Rules {
       emailRetryBaseMs: config.EMAIL_RETRY_BASE_MS,
       maxRecipients: config.NOTIFY_MAX_RECIPIENTS,
     },
-    webhooks: { maxAttempts: config.WEBHOOK_MAX_ATTEMPTS, retryBaseMs: config.WEBHOOK_RETRY_BASE_MS, timeoutMs: config.WEBHOOK_TIMEOUT_MS },
+    webhooks: {
+      maxAttempts: config.WEBHOOK_MAX_ATTEMPTS,
+      retryBaseMs: config.WEBHOOK_RETRY_BASE_MS,
+      timeoutMs: config.WEBHOOK_TIMEOUT_MS,
+      secretGraceHours: config.WEBHOOK_SECRET_GRACE_HOURS,
+    },
     imports: { maxBytes: config.IMPORT_MAX_BYTES, maxLineBytes: config.IMPORT_MAX_LINE_BYTES },
   });
 }

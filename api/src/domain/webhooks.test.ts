@@ -1,5 +1,11 @@
-import { describe, expect, it } from 'vitest';
-import { SIGNATURE_HEADER, signPayload, verifySignature, webhookRules } from './webhooks.ts';
+import { describe, expect, it, vi } from 'vitest';
+import * as crypto from 'node:crypto';
+import { SIGNATURE_HEADER, signPayload, signingSecrets, verifySignature, webhookRules } from './webhooks.ts';
+
+vi.mock('node:crypto', async (original) => {
+  const real = await original<typeof import('node:crypto')>();
+  return { ...real, timingSafeEqual: vi.fn(real.timingSafeEqual) };
+});
 
 const SECRET = 'whsec_test';
 const BODY = '{"event":{"type":"CLAIMED"}}';
@@ -59,5 +65,44 @@ describe('verifySignature', () => {
     const now = new Date();
     expect(verifySignature(SECRET, BODY, signPayload(SECRET, BODY, now))).toBe(true);
     expect(verifySignature(SECRET, BODY, signPayload(SECRET, BODY, new Date(now.getTime() - 3_600_000)))).toBe(false);
+  });
+});
+
+describe('rotation: two secrets', () => {
+  const OLD = 'whsec_old';
+  const both = signPayload([SECRET, OLD], BODY, at(0));
+
+  it('signs with each secret, the new one first (Stripe-style, one v1 each)', () => {
+    expect(both).toBe(`t=${T},v1=${V1},v1=${signPayload(OLD, BODY, at(0)).split('v1=')[1]}`);
+  });
+
+  it.each([
+    ['the new secret', SECRET, true],
+    ['the old secret', OLD, true],
+    ['either of the two a receiver holds', [OLD, 'whsec_other'], true],
+    ['another secret', 'whsec_other', false],
+  ])('verifies with %s → %s', (_label, secret, ok) => {
+    expect(verifySignature(secret, BODY, both, 300, at(0))).toBe(ok);
+  });
+
+  it('refuses a header with two times', () => {
+    expect(verifySignature(SECRET, BODY, `t=${T},t=${T + 1},v1=${V1}`, 300, at(0))).toBe(false);
+  });
+
+  it('signs with the previous secret only during its grace period', () => {
+    const w = { secret: SECRET, previousSecret: OLD, previousSecretExpiresAt: at(60) };
+    expect(signingSecrets(w, at(0))).toEqual([SECRET, OLD]);
+    expect(signingSecrets(w, at(60))).toEqual([SECRET]);
+    expect(signingSecrets({ secret: SECRET, previousSecret: null, previousSecretExpiresAt: null }, at(0))).toEqual([SECRET]);
+  });
+});
+
+describe('verifySignature compares in constant time', () => {
+  it('through crypto.timingSafeEqual, for a wrong signature of the right length too', () => {
+    const spy = vi.mocked(crypto.timingSafeEqual);
+    spy.mockClear();
+    expect(verifySignature(SECRET, BODY, `t=${T},v1=${V1}`, 300, at(0))).toBe(true);
+    expect(verifySignature(SECRET, BODY, `t=${T},v1=${'0'.repeat(64)}`, 300, at(0))).toBe(false);
+    expect(spy).toHaveBeenCalledTimes(2);
   });
 });

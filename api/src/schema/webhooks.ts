@@ -1,8 +1,9 @@
 // Outbound webhooks for partner organisations, and their delivery log.
 import { z } from 'zod';
+import { encodeGlobalID } from '@pothos/plugin-relay';
 import { builder } from './builder.ts';
 import { uuidId } from './ids.ts';
-import { createWebhook } from '../domain/webhooks.ts';
+import { createWebhook, deleteWebhook, rotateWebhookSecret, setWebhookActive, testWebhook, webhooksWhere } from '../domain/webhooks.ts';
 import { isCoordinatorOf } from '../auth/viewer.ts';
 import { CommunityRef } from './communities.ts';
 import { NeedEventTypeEnum } from './enums.ts';
@@ -12,6 +13,9 @@ const canManage = (communityId: string | null, ctx: Context) =>
   !!ctx.viewer && (communityId ? isCoordinatorOf(ctx.viewer, communityId) : ctx.viewer.isAdmin);
 
 const DeliveryStatusEnum = builder.enumType('DeliveryStatus', { values: ['PENDING', 'SENT', 'FAILED'] as const });
+const DeliveryKindEnum = builder.enumType('WebhookDeliveryKind', {
+  values: { EVENT: { description: 'A need event.' }, PING: { description: 'A test the owner asked for (testWebhook).' } } as const,
+});
 
 const WebhookRef = builder.prismaNode('Webhook', {
   id: { field: 'id' },
@@ -19,7 +23,13 @@ const WebhookRef = builder.prismaNode('Webhook', {
   authScopes: (w, ctx) => canManage(w.communityId, ctx),
   fields: (t) => ({
     url: t.exposeString('url', { authScopes: { anyCoordinator: true } }),
-    active: t.exposeBoolean('active', { authScopes: { anyCoordinator: true } }),
+    active: t.exposeBoolean('active', { authScopes: { anyCoordinator: true }, description: 'A disabled webhook is sent nothing.' }),
+    previousSecretExpiresAt: t.expose('previousSecretExpiresAt', {
+      type: 'DateTime',
+      nullable: true,
+      authScopes: { anyCoordinator: true },
+      description: 'After a rotation, deliveries are signed with the previous secret too (a second v1) until then.',
+    }),
     eventTypes: t.expose('eventTypes', { type: [NeedEventTypeEnum], authScopes: { anyCoordinator: true } }),
     createdAt: t.expose('createdAt', { type: 'DateTime', authScopes: { anyCoordinator: true } }),
     deliveries: t.relatedConnection('deliveries', {
@@ -30,10 +40,12 @@ const WebhookRef = builder.prismaNode('Webhook', {
   }),
 });
 
-builder.prismaObject('WebhookDelivery', {
+const DeliveryRef = builder.prismaObject('WebhookDelivery', {
   authScopes: { anyCoordinator: true },
   fields: (t) => ({
-    eventCursor: t.string({ authScopes: { anyCoordinator: true }, resolve: (d) => d.eventSeq.toString() }),
+    id: t.exposeID('id', { authScopes: { anyCoordinator: true }, description: 'As sent in the `x-mutual-aid-delivery` header and the payload.' }),
+    kind: t.expose('kind', { type: DeliveryKindEnum, authScopes: { anyCoordinator: true } }),
+    eventCursor: t.string({ nullable: true, authScopes: { anyCoordinator: true }, description: 'Null for a PING.', resolve: (d) => d.eventSeq?.toString() ?? null }),
     status: t.expose('status', { type: DeliveryStatusEnum, authScopes: { anyCoordinator: true } }),
     attempts: t.exposeInt('attempts', { authScopes: { anyCoordinator: true } }),
     responseStatus: t.exposeInt('responseStatus', { nullable: true, authScopes: { anyCoordinator: true } }),
@@ -43,20 +55,53 @@ builder.prismaObject('WebhookDelivery', {
   }),
 });
 
-const CreatedWebhook = builder.objectRef<{ webhook: { id: string }; secret: string }>('CreateWebhookPayload').implement({
-  authScopes: { anyCoordinator: true },
-  fields: (t) => ({
-    webhook: t.prismaField({
-      type: 'Webhook',
-      authScopes: { anyCoordinator: true },
-      resolve: (query, p, _args, ctx) => ctx.services.prisma.webhook.findUniqueOrThrow({ ...query, where: { id: p.webhook.id } }),
+/** A webhook and its secret, shown this once. */
+const withSecret = (name: string, secretDescription: string) =>
+  builder.objectRef<{ webhook: { id: string }; secret: string }>(name).implement({
+    authScopes: { anyCoordinator: true },
+    fields: (t) => ({
+      webhook: t.prismaField({
+        type: 'Webhook',
+        authScopes: { anyCoordinator: true },
+        resolve: (query, p, _args, ctx) => ctx.services.prisma.webhook.findUniqueOrThrow({ ...query, where: { id: p.webhook.id } }),
+      }),
+      secret: t.exposeString('secret', { authScopes: { anyCoordinator: true }, description: secretDescription }),
     }),
-    secret: t.exposeString('secret', {
+  });
+
+const CreatedWebhook = withSecret('CreateWebhookPayload', 'Shown once: verify `x-mutual-aid-signature` (t=…,v1=HMAC-SHA256 of "t.body") with it.');
+const RotatedSecret = withSecret(
+  'RotateWebhookSecretPayload',
+  'The new secret, shown once. Until `webhook.previousSecretExpiresAt` deliveries carry a v1 for each secret, the new one first.',
+);
+
+const webhookId = (t: { arg: { globalID: (o: object) => unknown } }) =>
+  t.arg.globalID({ for: WebhookRef, required: true, validate: uuidId }) as never;
+
+/** The owner's operations on one webhook: each one call into the domain. */
+function ownerMutation<T>(name: string, type: T, description: string, run: (ctx: Context, id: string) => Promise<unknown>) {
+  builder.mutationField(name, (t) =>
+    t.field({
+      type: type as never,
       authScopes: { anyCoordinator: true },
-      description: 'Shown once: verify `x-mutual-aid-signature` (t=…,v1=HMAC-SHA256 of "t.body") with it.',
+      description,
+      args: { id: webhookId(t) },
+      resolve: (_root, args, ctx) => run(ctx, (args as { id: { id: string } }).id.id) as never,
     }),
-  }),
+  );
+}
+
+ownerMutation('disableWebhook', WebhookRef, 'Stops deliveries: none for events while disabled; pending ones wait.', (ctx, id) => setWebhookActive(ctx.services, ctx.viewer!, id, false));
+ownerMutation('enableWebhook', WebhookRef, 'Sends events again, from now on.', (ctx, id) => setWebhookActive(ctx.services, ctx.viewer!, id, true));
+ownerMutation('deleteWebhook', 'ID', 'Deletes the webhook and its delivery log; pending deliveries are not sent. Returns its id.', async (ctx, id) => {
+  await deleteWebhook(ctx.services, ctx.viewer!, id);
+  return encodeGlobalID('Webhook', id);
 });
+
+ownerMutation('rotateWebhookSecret', RotatedSecret, 'A new secret; the old one stays valid for WEBHOOK_SECRET_GRACE_HOURS.', (ctx, id) =>
+  rotateWebhookSecret(ctx.services, ctx.viewer!, id),
+);
+ownerMutation('testWebhook', DeliveryRef, 'Queues a PING delivery; read its outcome in the delivery log by its id.', (ctx, id) => testWebhook(ctx.services, ctx.viewer!, id));
 
 builder.mutationField('createWebhook', (t) =>
   t.field({
@@ -78,11 +123,7 @@ builder.queryField('webhooks', (t) =>
   t.prismaField({
     type: ['Webhook'],
     authScopes: { anyCoordinator: true },
-    resolve: (query, _root, _args, ctx) => {
-      const viewer = ctx.viewer!;
-      const mine = [...viewer.roles].filter(([, r]) => r === 'COORDINATOR').map(([id]) => id);
-      return ctx.services.prisma.webhook.findMany({ ...query, where: viewer.isAdmin ? {} : { communityId: { in: mine } }, orderBy: { createdAt: 'desc' } });
-    },
+    description: 'The webhooks of the communities you coordinate (admins: all).',
+    resolve: (query, _root, _args, ctx) => ctx.services.prisma.webhook.findMany({ ...query, where: webhooksWhere(ctx.viewer!), orderBy: { createdAt: 'desc' } }),
   }),
 );
-void WebhookRef;
