@@ -2,6 +2,7 @@
 // domain functions take as their first argument). Nothing per-request is shared.
 import type { Viewer } from './auth/viewer.ts';
 import type { Services } from './services.ts';
+import type { ClaimStatus } from './generated/prisma/enums.ts';
 
 export type Context = {
   /** The app's services (database, clock, rules, bus…), the same object for every request. */
@@ -14,6 +15,16 @@ export type Context = {
   /** Client address, for rate limits. */
   clientKey: string;
   transport: 'http' | 'ws';
-  /** Needs on which the viewer holds a live claim; loaded at most once per request. */
-  liveClaimNeedIds: () => Promise<ReadonlySet<string>>;
+  /**
+   * The viewer's live claims (active or started), by need: read at most once per context. A
+   * subscription executes each event with a context of its own (`forEvent`), so they are read
+   * again for each event it delivers.
+   */
+  liveClaims: () => Promise<ReadonlyMap<string, { status: ClaimStatus }>>;
+  /**
+   * A signed-in subscription's context for its next event (graphql/liveAccess.ts): the session
+   * read again (roles as they are now, claims to be read anew), or null once it has ended, the
+   * WebSocket then closed with 4403.
+   */
+  forEvent?: () => Promise<Context | null>;
 };

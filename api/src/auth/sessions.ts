@@ -22,8 +22,16 @@ export async function revokeSession(s: Services, sessionId: string): Promise<voi
 /** The viewer for a token, or null when the token is unknown or expired. One query. */
 export async function viewerFromToken(s: Services, token: string | null | undefined): Promise<Viewer | null> {
   if (!token || token.length > 200) return null;
+  return viewerFromSession(s, hashToken(token));
+}
+
+/**
+ * The viewer of a session, read now (its roles as they are now), or null once it was signed out or
+ * expired. One query. A long-lived WebSocket asks again at each subscribe and for each event.
+ */
+export async function viewerFromSession(s: Services, sessionId: string): Promise<Viewer | null> {
   const session = await s.prisma.session.findUnique({
-    where: { id: hashToken(token) },
+    where: { id: sessionId },
     select: {
       id: true,
       expiresAt: true,
@@ -40,12 +48,6 @@ export async function viewerFromToken(s: Services, token: string | null | undefi
     sessionId: session.id,
     sessionExpiresAt: session.expiresAt,
   };
-}
-
-/** Still valid? Used when a long-lived WebSocket subscribes again. */
-export async function sessionIsLive(s: Services, sessionId: string): Promise<boolean> {
-  const session = await s.prisma.session.findUnique({ where: { id: sessionId }, select: { expiresAt: true } });
-  return !!session && session.expiresAt.getTime() > Date.now();
 }
 
 export function tokenFromCookieHeader(cookieHeader: string | null | undefined): string | null {

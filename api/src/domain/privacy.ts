@@ -14,7 +14,10 @@ import type { Selection } from './selection.ts';
 
 // ─── A need's private details ────────────────────────────────────────────────────────────────
 
-const NO_CLAIMS: ReadonlySet<string> = new Set();
+/** The needs on which the viewer holds a live claim (a set of their ids, or a map by them). */
+type LiveClaimNeeds = { has(needId: string): boolean };
+
+const NO_CLAIMS: LiveClaimNeeds = new Set<string>();
 
 /** A need's private details: coordinators of its community (and admins), and the volunteer holding a live claim on it. */
 export function seesPrivateDetails(viewer: Viewer | null, need: Pick<Need, 'communityId'>, holdsLiveClaim: boolean): boolean {
@@ -22,14 +25,14 @@ export function seesPrivateDetails(viewer: Viewer | null, need: Pick<Need, 'comm
 }
 
 /** `seesPrivateDetails`, with the ids of the needs on which the viewer holds a live claim. */
-export const canSeePrivate = (viewer: Viewer | null, need: Pick<Need, 'id' | 'communityId'>, liveClaimNeedIds: ReadonlySet<string>): boolean =>
+export const canSeePrivate = (viewer: Viewer | null, need: Pick<Need, 'id' | 'communityId'>, liveClaimNeedIds: LiveClaimNeeds): boolean =>
   seesPrivateDetails(viewer, need, liveClaimNeedIds.has(need.id));
 
 /** `canSeePrivate`, loading the viewer's live claims only when their role does not decide. */
 export async function viewerCanSeePrivate(
   viewer: Viewer | null,
   need: Pick<Need, 'id' | 'communityId'>,
-  liveClaimNeedIds: () => Promise<ReadonlySet<string>>,
+  liveClaimNeedIds: () => Promise<LiveClaimNeeds>,
 ): Promise<boolean> {
   if (!viewer) return false;
   return canSeePrivate(viewer, need, NO_CLAIMS) || canSeePrivate(viewer, need, await liveClaimNeedIds());

@@ -2,27 +2,55 @@
 // cookie, the Authorization header or the WebSocket's connection params), where to set a
 // cookie (HTTP only), and the app's services.
 import type { IncomingMessage } from 'node:http';
+import type { Extra } from 'graphql-ws/use/ws';
+import { CloseCode } from 'graphql-ws';
 import type { Services } from '../services.ts';
 import type { Context } from '../context.ts';
 import type { Viewer } from '../auth/viewer.ts';
-import { SESSION_COOKIE, tokenFromAuthorization, tokenFromCookieHeader, viewerFromToken } from '../auth/sessions.ts';
+import { SESSION_COOKIE, tokenFromAuthorization, tokenFromCookieHeader, viewerFromSession, viewerFromToken } from '../auth/sessions.ts';
 import { proxyTrust } from '../http/proxy.ts';
 
 /** What the WebSocket transport learnt at connection time (see websocket.ts). */
-export type WsExtra = { request: IncomingMessage; viewer?: Viewer | null; token?: string | null };
+export type WsExtra = { socket: Extra['socket']; request: IncomingMessage; viewer?: Viewer | null; token?: string | null };
 
 /** The session token of an HTTP request: the Authorization header, else the cookie. */
 export const tokenOfRequest = (authorization: string | null | undefined, cookie: string | null | undefined) =>
   tokenFromAuthorization(authorization) ?? tokenFromCookieHeader(cookie);
 
-function liveClaimLoader(s: Services, viewer: Viewer | null): () => Promise<ReadonlySet<string>> {
-  let loaded: Promise<ReadonlySet<string>> | undefined;
-  return () =>
-    (loaded ??= viewer
-      ? s.prisma.claim
-          .findMany({ where: { volunteerId: viewer.id, status: { in: ['ACTIVE', 'STARTED'] } }, select: { needId: true } })
-          .then((rows) => new Set(rows.map((r) => r.needId)))
-      : Promise.resolve(new Set<string>()));
+const NO_CLAIMS: Awaited<ReturnType<Context['liveClaims']>> = new Map();
+
+/** The viewer's live claims by need, read once per context, whichever fields ask (`Context.liveClaims`). */
+function liveClaimLoader(s: Services, viewerNow: () => Viewer | null): Context['liveClaims'] {
+  let loaded: { viewerId: string; claims: ReturnType<Context['liveClaims']> } | undefined;
+  return () => {
+    const viewer = viewerNow(); // signIn and signUp set it during the operation
+    if (!viewer) return Promise.resolve(NO_CLAIMS);
+    if (loaded?.viewerId !== viewer.id) {
+      const claims = s.prisma.claim
+        .findMany({ where: { volunteerId: viewer.id, status: { in: ['ACTIVE', 'STARTED'] } }, select: { needId: true, status: true } })
+        .then((rows) => new Map(rows.map((r) => [r.needId, { status: r.status }])));
+      loaded = { viewerId: viewer.id, claims };
+    }
+    return loaded.claims;
+  };
+}
+
+/**
+ * A context, with its claim loader and, for a signed-in viewer, the contexts of a subscription's
+ * events: each reads the session again (one query: a sign-out, an expiry or a changed role counts
+ * from the next event on) and loads claims anew; once the session has ended, `ended` is called.
+ */
+function withViewer(s: Services, base: Omit<Context, 'liveClaims' | 'forEvent'>, ended: () => void): Context {
+  const ctx: Context = { ...base, liveClaims: liveClaimLoader(s, () => ctx.viewer) };
+  const sessionId = base.viewer?.sessionId;
+  if (sessionId) {
+    ctx.forEvent = async () => {
+      const viewer = await viewerFromSession(s, sessionId);
+      if (!viewer) ended();
+      return viewer && withViewer(s, { ...base, viewer }, ended);
+    };
+  }
+  return ctx;
 }
 
 function cookieHeader(token: string | null, expiresAt: Date | undefined, secure: boolean): string {
@@ -50,29 +78,30 @@ export function contextFactory(s: Services, cookies: PendingCookies) {
   return async (initial: { request?: Request; wsExtra?: WsExtra; req?: IncomingMessage }): Promise<Context> => {
     if (initial.wsExtra) {
       const extra = initial.wsExtra;
-      const viewer = extra.viewer ?? null;
-      return {
+      const base = {
         services: s,
-        viewer,
+        viewer: extra.viewer ?? null,
         sessionToken: extra.token ?? null,
         clientKey: proxy.clientAddress(extra.request),
-        transport: 'ws',
-        liveClaimNeedIds: liveClaimLoader(s, viewer),
+        transport: 'ws' as const,
       };
+      // graphql-ws's "Forbidden": the client must sign in again; what is queued unsent stays unsent.
+      return withViewer(s, base, () => extra.socket.close(CloseCode.Forbidden, 'Session ended'));
     }
     const request = initial.request!;
     const token = tokenOfRequest(request.headers.get('authorization'), request.headers.get('cookie'));
     const viewer = await viewerFromToken(s, token);
     // Behind a TLS-terminating proxy the request itself is plain HTTP: TRUST_PROXY says whom to believe.
     const secure = initial.req ? proxy.isHttps(initial.req) : request.url.startsWith('https:');
-    return {
+    const base = {
       services: s,
       viewer,
       sessionToken: token,
       clientKey: initial.req ? proxy.clientAddress(initial.req) : 'http',
-      transport: 'http',
-      liveClaimNeedIds: liveClaimLoader(s, viewer),
-      setSessionCookie: (t, expiresAt) => cookies.add(request, cookieHeader(t, expiresAt, secure)),
+      transport: 'http' as const,
+      setSessionCookie: (t: string | null, expiresAt?: Date) => cookies.add(request, cookieHeader(t, expiresAt, secure)),
     };
+    // An event-stream subscription whose session ended gets UNAUTHENTICATED for each further event.
+    return withViewer(s, base, () => {});
   };
 }

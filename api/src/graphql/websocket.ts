@@ -1,8 +1,9 @@
 // GraphQL over WebSocket (graphql-ws) on the HTTP server's /graphql, through yoga's envelop
 // so that plugins, context and error masking are those of HTTP. Origins are checked at the
-// upgrade (cross-site WebSocket hijacking), sessions at each subscribe, a subscriber that
-// stops reading is closed with 4429 before the server buffers without end, and so is a socket
-// that asks for more than MAX_SUBSCRIPTIONS_PER_SOCKET operations at once.
+// upgrade (cross-site WebSocket hijacking), sessions at each subscribe and at each event (an
+// ended one closes the socket with 4403, liveAccess.ts), a subscriber that stops reading is
+// closed with 4429 before the server buffers without end, and so is a socket that asks for
+// more than MAX_SUBSCRIPTIONS_PER_SOCKET operations at once.
 import { AppError, ErrorCode } from '../errors.ts';
 import type { Server } from 'node:http';
 import { WebSocketServer } from 'ws';
@@ -11,7 +12,7 @@ import { CloseCode } from 'graphql-ws';
 import { getOperationAST, GraphQLError, type ExecutionArgs } from 'graphql';
 import type { Services } from '../services.ts';
 import type { Viewer } from '../auth/viewer.ts';
-import { sessionIsLive, tokenFromCookieHeader, viewerFromToken } from '../auth/sessions.ts';
+import { tokenFromCookieHeader, viewerFromSession, viewerFromToken } from '../auth/sessions.ts';
 import { isDatabaseUnavailable } from '../db/errors.ts';
 import type { WsExtra } from './context.ts';
 import type { Yoga } from './yoga.ts';
@@ -88,13 +89,15 @@ export function attachWebSocket(s: Services, server: Server, yoga: Yoga, maxPayl
           ctx.extra.socket.close(TOO_MANY_SUBSCRIPTIONS_CLOSE, `Too many subscriptions on one socket (at most ${cap})`);
           return [new AppError(ErrorCode.RATE_LIMITED, `At most ${cap} subscriptions may be live on one socket.`, { limit: cap })];
         }
+        // The session read again (its roles as they are now); each event reads it again (liveAccess.ts).
         const viewer = ctx.extra.viewer;
-        const live = viewer ? await sessionIsLive(s, viewer.sessionId).catch((err) => (isDatabaseUnavailable(err) ? null : Promise.reject(err))) : true;
-        if (live === null) return [serviceUnavailable()];
-        if (!live) {
+        const fresh = viewer ? await viewerFromSession(s, viewer.sessionId).catch((err) => (isDatabaseUnavailable(err) ? undefined : Promise.reject(err))) : null;
+        if (fresh === undefined) return [serviceUnavailable()];
+        if (viewer && !fresh) {
           ctx.extra.socket.close(CloseCode.Forbidden, 'Session expired');
           return [new AppError(ErrorCode.UNAUTHENTICATED, 'Your session has expired; sign in again.')];
         }
+        ctx.extra.viewer = fresh;
         const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
           wsExtra: ctx.extra,
           req: ctx.extra.request,

@@ -1,7 +1,8 @@
 // The GraphQL server (graphql-yoga) of one app: the schema, its guard rails (depth, cost,
 // aliases, CSRF, introspection off in production), the mutation rate limit, error masking,
-// and the shared execution of identical anonymous subscriptions. The WebSocket transport
-// runs through the same envelop (websocket.ts), so all of it holds on both transports.
+// access decided again for each event of a signed-in subscription, and the shared execution
+// of identical anonymous subscriptions. The WebSocket transport runs through the same
+// envelop (websocket.ts), so all of it holds on both transports.
 import type { IncomingMessage } from 'node:http';
 import { createYoga, type Plugin } from 'graphql-yoga';
 import { GraphQLError, Kind, type ExecutionArgs, type OperationDefinitionNode } from 'graphql';
@@ -13,6 +14,7 @@ import type { Context } from '../context.ts';
 import { schema } from '../schema/index.ts';
 import { useSharedSubscriptionExecution } from '../events/sharedExecution.ts';
 import { contextFactory, PendingCookies } from './context.ts';
+import { useLiveAccess } from './liveAccess.ts';
 import { errorMasker, hideSuggestionsPlugin, typedRejection } from './errorPolicy.ts';
 import { originAllowed } from '../http/origins.ts';
 
@@ -86,6 +88,8 @@ export function createGraphQLServer(s: Services) {
       setCookies,
       mutationLimit(s),
       hideSuggestionsPlugin,
+      // Signed-in subscriptions decide access again for each event (a sign-out, a released claim).
+      useLiveAccess(),
       // One execution per event for identical anonymous WebSocket subscriptions (fan-out).
       useSharedSubscriptionExecution(),
     ],

@@ -23,7 +23,7 @@ export const readsNeed = (...columns: Prisma.NeedScalarFieldEnum[]) => reads(...
 
 /** Coordinators of the need's community, and the volunteer holding a live claim on it. */
 export async function canSeePrivate(need: Pick<Need, 'id' | 'communityId'>, ctx: Context): Promise<boolean> {
-  return viewerCanSeePrivate(ctx.viewer, need, ctx.liveClaimNeedIds);
+  return viewerCanSeePrivate(ctx.viewer, need, ctx.liveClaims);
 }
 
 type PrivateDetails = { needId: string; lat: number; lng: number; address: string; requesterName: string; requesterPhone: string | null; requesterEmail: string | null };

@@ -1,0 +1,56 @@
+// Access that ends mid-subscription. A subscription's context lives as long as it does, so what
+// the viewer may see is decided again for every event: a signed-in subscription executes each
+// event with a context of its own (Context.forEvent), the session read again (a sign-out or
+// expiry closes the WebSocket with 4403 before anything is executed; a removed role counts
+// from the next event) and the viewer's claims loaded anew (a released claim's private
+// details come back FORBIDDEN, the rest of the event delivered). One query per event per
+// signed-in subscriber, plus the claims when a field asks for them; anonymous ones cost nothing.
+import {
+  createSourceEventStream,
+  executeSubscriptionEvent,
+  mapSourceToResponseEvent,
+  validateSubscriptionArgs,
+  type ExecutionArgs,
+  type ExecutionResult,
+  type ValidatedSubscriptionArgs,
+} from 'graphql';
+import type { Plugin } from 'graphql-yoga';
+import type { Context } from '../context.ts';
+import { AppError, ErrorCode } from '../errors.ts';
+import { isDatabaseUnavailable } from '../db/errors.ts';
+import { serviceUnavailable } from './errorPolicy.ts';
+
+const sessionEnded = () => ({ errors: [new AppError(ErrorCode.UNAUTHENTICATED, 'Your session has ended; sign in again.')] });
+
+/** Executes each event with the context `forEvent` makes for it, or delivers no data once the session has ended. */
+function perEvent(forEvent: NonNullable<Context['forEvent']>) {
+  return async (args: ValidatedSubscriptionArgs): Promise<ExecutionResult> => {
+    let ctx: Context | null;
+    try {
+      ctx = await forEvent();
+    } catch (err) {
+      if (!isDatabaseUnavailable(err)) throw err;
+      return { errors: [serviceUnavailable()] };
+    }
+    return ctx ? executeSubscriptionEvent({ ...args, contextValue: ctx }) : sessionEnded();
+  };
+}
+
+/** Envelop plugin: takes over signed-in subscriptions so that each event is executed with fresh access. */
+export function useLiveAccess(): Plugin {
+  return {
+    onSubscribe({ subscribeFn, setSubscribeFn }) {
+      const original = subscribeFn;
+      setSubscribeFn(((a: ExecutionArgs) => {
+        const forEvent = (a.contextValue as Context | undefined)?.forEvent;
+        const validated = forEvent ? validateSubscriptionArgs(a) : null;
+        // Anonymous, or anything unusual (invalid variables, …): the default path and its exact errors.
+        if (!forEvent || !validated || !('schema' in validated)) return original(a);
+        const stream = createSourceEventStream(validated);
+        const map = (s: Awaited<typeof stream>) =>
+          Symbol.asyncIterator in (s as object) ? mapSourceToResponseEvent(validated, s as AsyncIterable<unknown>, perEvent(forEvent)) : (s as ExecutionResult);
+        return stream instanceof Promise ? stream.then(map) : map(stream);
+      }) as typeof subscribeFn);
+    },
+  };
+}
