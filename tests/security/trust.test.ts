@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type TestServer } from '../helpers/server.ts';
 import { adminClient, createCommunity, createNeed, member } from '../helpers/fixtures.ts';
 import type { Api } from '../helpers/client.ts';
-import { uuidOf } from '../helpers/world.ts';
+import { globalIdOf, uuidOf } from '../helpers/world.ts';
+import { smsSignature } from '../../api/src/domain/intake.ts';
 
 const SMS_TOKEN = 'trust-test-token';
 const HOTLINE_A = '+972-3-555-0177';
@@ -95,5 +96,55 @@ describe('the duplicate check is no oracle across communities', () => {
     const again = await createNeed(coordinatorA, A, { title: 'Milk', category: 'TRANSPORT', lat: 31.4, lng: 34.5, requesterPhone: PHONE });
     expect(await queueOf(coordinatorA)).toMatchObject([{ reasons: expect.arrayContaining(['SAME_PHONE']), need: { id: again.id }, otherNeed: { id: needA.id } }]);
     expect(await createdDuplicates(again.id)).toBe(1);
+  });
+});
+
+describe("an SMS draft's sender number", () => {
+  const text = async (params: Record<string, string>) => {
+    const res = await fetch(`${s.url}/sms/inbound`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': smsSignature(SMS_TOKEN, `${s.url}/sms/inbound`, params) },
+      body: new URLSearchParams(params),
+    });
+    expect(res.status).toBe(200);
+    return s.app.services.prisma.intakeDraft.findFirstOrThrow({ where: { providerMessageId: params.MessageSid! } });
+  };
+  const reads = (draftId: string) => s.app.services.prisma.draftAccessLog.findMany({ where: { draftId }, select: { userId: true } });
+  const NODE = `query($id: ID!) { node(id: $id) { ... on IntakeDraft { fromNumber body } } }`;
+
+  it("of an unrouted draft is an admin's to read, and the read is logged; other coordinators get FORBIDDEN and no list entry", async () => {
+    const draft = await text({ From: '+972508881111', To: '+972-9-000-0000', Body: 'Need water at Herzl 7, I am alone', MessageSid: 'SMtrust-unrouted' });
+    for (const coordinator of [coordinatorA, coordinatorB]) {
+      const read = await coordinator.gql(NODE, { id: globalIdOf('IntakeDraft', draft.id) });
+      expect(read.errors?.map((e) => e.extensions?.code)).toContain('FORBIDDEN');
+      expect(read.data?.node ?? null).toBeNull();
+      const listed = await coordinator.ok(`{ intakeDrafts { id fromNumber body } }`);
+      expect(JSON.stringify(listed)).not.toContain('+972508881111');
+      expect(JSON.stringify(listed)).not.toContain('Herzl 7');
+      const confirm = await coordinator.gql(
+        `mutation($d: ID!, $i: CreateNeedInput!) { confirmIntakeDraft(draftId: $d, input: $i) { id } }`,
+        { d: globalIdOf('IntakeDraft', draft.id), i: { communityId: coordinator === coordinatorA ? A : B, title: 'Water', category: 'TRANSPORT', urgency: 'HIGH', lat: 31.5, lng: 34.6, address: 'Herzl 7', requesterName: 'Texter' } },
+      );
+      expect(confirm.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    }
+    expect(await reads(draft.id)).toEqual([]);
+
+    const byAdmin = await admin.ok(NODE, { id: globalIdOf('IntakeDraft', draft.id) });
+    expect(byAdmin.node).toEqual({ fromNumber: '+972508881111', body: 'Need water at Herzl 7, I am alone' });
+    const adminId = (await admin.ok(`{ me { id } }`)).me.id;
+    expect(await reads(draft.id)).toEqual([{ userId: uuidOf(adminId) }]);
+    expect((await s.app.services.prisma.intakeDraft.findUniqueOrThrow({ where: { id: draft.id } })).status).toBe('PENDING');
+  });
+
+  it("of a routed draft is its community's coordinators' to read, each read logged; B's coordinator gets FORBIDDEN", async () => {
+    const draft = await text({ From: '+972508882222', To: HOTLINE_A, Body: 'Insulin for my father', MessageSid: 'SMtrust-routed' });
+    const listed = (await coordinatorA.ok(`{ intakeDrafts { id fromNumber } }`)).intakeDrafts as { id: string; fromNumber: string }[];
+    expect(listed.filter((d) => d.fromNumber === '+972508882222')).toHaveLength(1);
+    expect(await reads(draft.id)).toEqual([{ userId: uuidOf(coordinatorA.userId) }]);
+
+    const byB = await coordinatorB.gql(NODE, { id: globalIdOf('IntakeDraft', draft.id) });
+    expect(byB.errors?.map((e) => e.extensions?.code)).toContain('FORBIDDEN');
+    expect(JSON.stringify(await coordinatorB.ok(`{ intakeDrafts { fromNumber } }`))).not.toContain('+972508882222');
+    expect(await reads(draft.id)).toEqual([{ userId: uuidOf(coordinatorA.userId) }]);
   });
 });
