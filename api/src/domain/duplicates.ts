@@ -56,7 +56,15 @@ export function scoreDuplicate(a: Need, b: Need): DuplicateScore | null {
   return null;
 }
 
-/** Records likely duplicates of a new need (inside its creating transaction). */
+/**
+ * Records likely duplicates of a new need (inside its creating transaction), compared only
+ * with needs of its own community. Across communities the check would be an oracle: a
+ * coordinator of B entering a guessed phone, e-mail or position would learn from the pair (or
+ * from the count in the CREATED event, createNeed's answer or an import report) that A has a
+ * need with that contact or at that exact place. A pair that crosses communities is not
+ * wanted now; if it ever is, it must go to the other community's coordinators with public
+ * data only, never back to the coordinator who entered the need.
+ */
 export async function flagDuplicates(tx: Tx, need: Need): Promise<number> {
   const since = new Date(need.createdAt.getTime() - DUPLICATE_RULES.contactWindowDays * 24 * 3_600_000);
   const key = phoneKey(need.requesterPhone);
@@ -66,7 +74,7 @@ export async function flagDuplicates(tx: Tx, need: Need): Promise<number> {
   const contactMatches = key || email
     ? await tx.$queryRaw<{ id: string }[]>`
         SELECT id FROM "Need"
-        WHERE id <> ${need.id}::uuid AND "mergedIntoId" IS NULL AND "createdAt" >= ${since}
+        WHERE id <> ${need.id}::uuid AND "communityId" = ${need.communityId}::uuid AND "mergedIntoId" IS NULL AND "createdAt" >= ${since}
           AND ((${key}::text IS NOT NULL AND right(regexp_replace(coalesce("requesterPhone", ''), '\\D', '', 'g'), 9) = ${key})
             OR (${email}::text IS NOT NULL AND lower("requesterEmail") = ${email}))
         LIMIT 50`
@@ -74,6 +82,7 @@ export async function flagDuplicates(tx: Tx, need: Need): Promise<number> {
   const candidates = await tx.need.findMany({
     where: {
       id: { not: need.id },
+      communityId: need.communityId,
       mergedIntoId: null,
       OR: [
         { id: { in: contactMatches.map((r) => r.id) } },

@@ -72,31 +72,36 @@ export async function receiveSms(s: Services, sms: InboundSms): Promise<{ draft:
   return result;
 }
 
-/** What a coordinator's list of drafts holds: the pending drafts of these communities and the unrouted ones, oldest first. */
-const pendingDraftsOf = (communityIds: string[]) => ({
-  where: { status: 'PENDING' as const, OR: [{ communityId: { in: communityIds } }, { communityId: null }] },
+/** Whether a viewer's list of drafts holds the unrouted ones (`canSeeDraft` of a draft without a community). */
+const seesUnrouted = (viewer: Viewer) => canSeeDraft(viewer, { communityId: null });
+
+/** What a viewer's list of drafts holds: the pending drafts of these communities and, for those who may see them, the unrouted ones; oldest first. */
+const pendingDraftsOf = (communityIds: string[], unrouted: boolean) => ({
+  where: { status: 'PENDING' as const, OR: [{ communityId: { in: communityIds } }, ...(unrouted ? [{ communityId: null }] : [])] },
   orderBy: { receivedAt: 'asc' as const },
   take: 200,
 });
 
-/** The pending drafts of the communities asked for (as `scopeCommunities` allows them) and the unrouted ones. */
+/** The pending drafts of the communities asked for (as `scopeCommunities` allows them) and the unrouted ones the viewer may see. */
 export async function pendingDrafts(s: Services, viewer: Viewer, requested: string[] | undefined, query: Selection = {}) {
   const ids = await scopeCommunities(s, viewer, requested);
-  return s.prisma.intakeDraft.findMany({ ...query, ...pendingDraftsOf(ids) });
+  return s.prisma.intakeDraft.findMany({ ...query, ...pendingDraftsOf(ids, seesUnrouted(viewer)) });
 }
 
 /**
- * A viewer's live list of pending drafts: which communities' changes it watches (an admin
- * watching everything also watches communities created later) and how to read it. The
- * subscription (schema/intake.ts) re-reads it when the bus says a watched draft changed.
+ * A viewer's live list of pending drafts: which drafts' changes it watches (by community, null
+ * for unrouted ones; an admin watching everything also watches communities created later) and
+ * how to read it. The subscription (schema/intake.ts) re-reads it when the bus says a watched
+ * draft changed.
  */
 export async function pendingDraftsView(s: Services, viewer: Viewer, requested: string[] | undefined) {
   const ids = await scopeCommunities(s, viewer, requested);
   const everything = communitiesInView(viewer, requested) === null;
+  const unrouted = seesUnrouted(viewer);
   const watched = new Set(ids);
   return {
-    watches: (communityId: string) => everything || watched.has(communityId),
-    read: async () => s.prisma.intakeDraft.findMany(pendingDraftsOf(everything ? await scopeCommunities(s, viewer, undefined) : ids)),
+    watches: (communityId: string | null) => (communityId === null ? unrouted : everything || watched.has(communityId)),
+    read: async () => s.prisma.intakeDraft.findMany(pendingDraftsOf(everything ? await scopeCommunities(s, viewer, undefined) : ids, unrouted)),
   };
 }
 

@@ -48,7 +48,7 @@ type Answers = {
   notification: boolean;
   /** A text routed to Sderot, and its number. */
   draft: boolean;
-  /** A text routed nowhere yet. */
+  /** A text routed nowhere yet: admins only (no operations-centre coordinator role yet). */
   unroutedDraft: boolean;
   /** The need's private columns in an export. */
   export: boolean;
@@ -57,8 +57,8 @@ type Answers = {
 const table: [string, { viewer: Viewer | null; live: ReadonlySet<string> }, Answers][] = [
   ['anonymous', anonymous, { private: false, claim: false, handover: false, eventReason: false, personal: false, notification: false, draft: false, unroutedDraft: false, export: false }],
   ['an admin', admin, { private: true, claim: true, handover: true, eventReason: true, personal: true, notification: false, draft: true, unroutedDraft: true, export: true }],
-  ['a coordinator of the community', coordinator, { private: true, claim: true, handover: true, eventReason: true, personal: false, notification: false, draft: true, unroutedDraft: true, export: true }],
-  ['a coordinator of another community', coordinatorElsewhere, { private: false, claim: false, handover: false, eventReason: false, personal: false, notification: false, draft: false, unroutedDraft: true, export: false }],
+  ['a coordinator of the community', coordinator, { private: true, claim: true, handover: true, eventReason: true, personal: false, notification: false, draft: true, unroutedDraft: false, export: true }],
+  ['a coordinator of another community', coordinatorElsewhere, { private: false, claim: false, handover: false, eventReason: false, personal: false, notification: false, draft: false, unroutedDraft: false, export: false }],
   ['a member volunteer with a live claim', volunteerWithClaim, { private: true, claim: true, handover: true, eventReason: true, personal: true, notification: true, draft: false, unroutedDraft: false, export: false }],
   ['a member volunteer without a live claim', volunteerWithoutClaim, { private: false, claim: false, handover: false, eventReason: false, personal: false, notification: false, draft: false, unroutedDraft: false, export: false }],
 ];

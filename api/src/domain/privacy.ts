@@ -9,7 +9,7 @@
 import type { Services } from '../services.ts';
 import { forbidden } from '../errors.ts';
 import type { Claim, HandoverRequest, IntakeDraft, Need, NeedEvent, Notification } from '../generated/prisma/client.ts';
-import { coordinatedCommunityIds, isAnyCoordinator, isCoordinatorOf, type Viewer } from '../auth/viewer.ts';
+import { coordinatedCommunityIds, isCoordinatorOf, type Viewer } from '../auth/viewer.ts';
 import type { Selection } from './selection.ts';
 
 // ─── A need's private details ────────────────────────────────────────────────────────────────
@@ -136,9 +136,22 @@ export function canSeeNotification(viewer: Viewer | null, n: Pick<Notification, 
   return !!viewer && n.userId === viewer.id;
 }
 
-/** An SMS draft, with the texter's number: coordinators of its community; an unrouted draft, every coordinator (and admins). */
+/**
+ * An SMS draft, with the texter's number (the requester's phone) and words (often their
+ * address and health): coordinators of the community whose hotline it reached (and admins).
+ * An unrouted draft, which reached no community's number: admins only, who route it by
+ * confirming it into a community. Coordinators of other communities see neither its number
+ * nor that it exists: no coordinator needs them to route it (there is no "operations-centre
+ * coordinator" role yet; when there is, it joins the admins here).
+ */
 export function canSeeDraft(viewer: Viewer | null, draft: Pick<IntakeDraft, 'communityId'>): boolean {
-  return draft.communityId ? isCoordinatorOf(viewer, draft.communityId) : isAnyCoordinator(viewer);
+  return draft.communityId ? isCoordinatorOf(viewer, draft.communityId) : !!viewer?.isAdmin;
+}
+
+/** A draft's sender number for a viewer who may see it (`canSeeDraft`, checked by the caller), and the read logged. */
+export async function readDraftSender(s: Services, viewer: Viewer, draft: Pick<IntakeDraft, 'id' | 'fromNumber'>): Promise<string> {
+  await s.prisma.draftAccessLog.create({ data: { draftId: draft.id, userId: viewer.id, at: s.clock.now() } });
+  return draft.fromNumber;
 }
 
 // ─── Coordinators' views: dashboard, drafts, duplicates, indicators, the access log ─────────

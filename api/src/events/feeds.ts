@@ -18,7 +18,7 @@ export function notificationsFeed<T>(bus: Bus, userId: string, compute: () => Pr
   return feed(bus, 'notifications:changed', (p) => p.userIds.includes(userId), compute, 0);
 }
 
-/** Pending drafts: now, and again after changes in a community that `watches` accepts or in an unrouted draft (which every coordinator sees). */
-export function intakeDraftsFeed<T>(bus: Bus, watches: (communityId: string) => boolean, compute: () => Promise<T>): AsyncIterableIterator<T> {
-  return feed(bus, 'intakeDrafts:changed', (p) => p.communityId === null || watches(p.communityId), compute, 100);
+/** Pending drafts: now, and again after changes in a community that `watches` accepts (null: an unrouted draft). */
+export function intakeDraftsFeed<T>(bus: Bus, watches: (communityId: string | null) => boolean, compute: () => Promise<T>): AsyncIterableIterator<T> {
+  return feed(bus, 'intakeDrafts:changed', (p) => watches(p.communityId), compute, 100);
 }

@@ -12,7 +12,7 @@ export type Topics = {
   'notifications:changed': [{ userIds: string[] }];
   /**
    * The pending SMS drafts of this community changed (one arrived, repeated, or was decided).
-   * `communityId` null: an unrouted draft, which every coordinator sees.
+   * `communityId` null: an unrouted draft, which only admins see.
    */
   'intakeDrafts:changed': [{ communityId: string | null }];
 };

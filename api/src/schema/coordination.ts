@@ -31,9 +31,15 @@ const DuplicateCandidateRef = builder.prismaNode('DuplicateCandidate', {
   }),
 });
 
-const duplicatesQuery = (prisma: PrismaClient, ids: string[]) =>
+/**
+ * The open pairs of these communities, both of whose needs are in them: a pair that reaches
+ * into a community the viewer does not coordinate (one recorded before duplicates were
+ * compared within a community only, or carried over by a merge) is not shown.
+ */
+const duplicatesQuery = (prisma: PrismaClient, ids: string[], query: object = {}) =>
   prisma.duplicateCandidate.findMany({
-    where: { communityId: { in: ids }, status: 'OPEN' },
+    ...query,
+    where: { communityId: { in: ids }, status: 'OPEN', need: { communityId: { in: ids } }, otherNeed: { communityId: { in: ids } } },
     orderBy: [{ score: 'desc' }, { createdAt: 'desc' }],
     take: 200,
   });
@@ -44,15 +50,8 @@ builder.queryField('duplicateCandidates', (t) =>
     authScopes: { anyCoordinator: true },
     description: 'Open likely-duplicate pairs in the communities the viewer coordinates, most likely first.',
     args: { communityIds: t.arg.globalIDList({ for: CommunityRef, validate: uuidIds(100) }) },
-    resolve: async (query, _root, args, ctx) => {
-      const ids = await scopeCommunities(ctx.services, ctx.viewer!, args.communityIds?.map((c) => c.id));
-      return ctx.services.prisma.duplicateCandidate.findMany({
-        ...query,
-        where: { communityId: { in: ids }, status: 'OPEN' },
-        orderBy: [{ score: 'desc' }, { createdAt: 'desc' }],
-        take: 200,
-      });
-    },
+    resolve: async (query, _root, args, ctx) =>
+      duplicatesQuery(ctx.services.prisma, await scopeCommunities(ctx.services, ctx.viewer!, args.communityIds?.map((c) => c.id)), query),
   }),
 );
 

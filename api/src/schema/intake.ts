@@ -6,7 +6,7 @@ import { confirmDraft, pendingDrafts, pendingDraftsView, rejectDraft } from '../
 import { intakeDraftsFeed } from '../events/feeds.ts';
 import { CommunityRef } from './communities.ts';
 import { CreateNeedInput, NeedRef } from './needs.ts';
-import { canSeeDraft } from '../domain/privacy.ts';
+import { canSeeDraft, readDraftSender } from '../domain/privacy.ts';
 
 const DraftStatusEnum = builder.enumType('DraftStatus', { values: ['PENDING', 'CONFIRMED', 'REJECTED'] as const });
 
@@ -16,7 +16,11 @@ const IntakeDraftRef = builder.prismaNode('IntakeDraft', {
   authScopes: (d, ctx) => canSeeDraft(ctx.viewer, d),
   fields: (t) => ({
     source: t.exposeString('source', { authScopes: { anyCoordinator: true } }),
-    fromNumber: t.exposeString('fromNumber', { authScopes: (d, _args, ctx) => canSeeDraft(ctx.viewer, d) }),
+    fromNumber: t.string({
+      description: "The texter's number: a requester's private detail. Each read is logged.",
+      authScopes: (d, _args, ctx) => canSeeDraft(ctx.viewer, d),
+      resolve: (d, _args, ctx) => readDraftSender(ctx.services, ctx.viewer!, d),
+    }),
     body: t.exposeString('body', { authScopes: { anyCoordinator: true } }),
     status: t.expose('status', { type: DraftStatusEnum, authScopes: { anyCoordinator: true } }),
     repeats: t.exposeInt('repeats', { authScopes: { anyCoordinator: true }, description: 'How many more times the same text arrived.' }),
@@ -30,7 +34,7 @@ builder.queryField('intakeDrafts', (t) =>
   t.prismaField({
     type: ['IntakeDraft'],
     authScopes: { anyCoordinator: true },
-    description: 'Pending drafts for the communities the viewer coordinates, and unrouted ones.',
+    description: 'Pending drafts for the communities the viewer coordinates, and (for admins) unrouted ones.',
     args: { communityIds: t.arg.globalIDList({ for: CommunityRef, validate: uuidIds(100) }) },
     resolve: (query, _root, args, ctx) => pendingDrafts(ctx.services, ctx.viewer!, args.communityIds?.map((c) => c.id), query),
   }),
