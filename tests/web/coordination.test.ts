@@ -315,7 +315,7 @@ describe('matching', () => {
     const codes = await first.locator('[data-testid="match-reasons"] li').evaluateAll((els) => els.map((e) => e.getAttribute('data-code')));
     expect(codes).toEqual(expect.arrayContaining(['SKILL', 'DISTANCE', 'AVAILABLE', 'LOAD']));
     await expect(first.locator('[data-code="SKILL"]').textContent()).resolves.toContain('Skill: Medicine');
-    await expect(first.locator('[data-code="DISTANCE"]').textContent()).resolves.toContain('0.0 km from home (Sderot)');
+    await expect(first.locator('[data-code="DISTANCE"]').textContent()).resolves.toContain('about 0.5 km from home (Sderot)'); // public point, 0.5 km steps
     await expect(first.locator('[data-code="LOAD"]').textContent()).resolves.toContain('0 active tasks');
     // Ranked best first.
     const scores = await panel.locator('[data-testid="volunteer-match"]').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-score'))));
@@ -370,7 +370,7 @@ describe('matching', () => {
     expect(await first.getAttribute('data-need-id')).toBe(suggested.id);
     await expect(first.textContent()).resolves.toContain('Insulin from the pharmacy for a neighbour');
     await expect(first.locator('[data-code="SKILL"]').textContent()).resolves.toContain('Your skill: Medicine');
-    await expect(first.locator('[data-code="DISTANCE"]').textContent()).resolves.toContain('km from your home');
+    await expect(first.locator('[data-code="DISTANCE"]').textContent()).resolves.toMatch(/about \d+\.[05] km from your home/);
     // The assigned task is listed as a task, not suggested.
     await tasks.locator(`[data-testid="task"][data-need-id="${need.id}"]`).waitFor();
     expect(await section.locator(`[data-need-id="${need.id}"]`).count()).toBe(0);
