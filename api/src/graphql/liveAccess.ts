@@ -19,18 +19,34 @@ import type { Context } from '../context.ts';
 import { AppError, ErrorCode } from '../errors.ts';
 import { isDatabaseUnavailable } from '../db/errors.ts';
 import { serviceUnavailable } from './errorPolicy.ts';
+import { REFRESH_RETRY_MS } from '../events/stream.ts';
 
 const sessionEnded = () => ({ errors: [new AppError(ErrorCode.UNAUTHENTICATED, 'Your session has ended; sign in again.')] });
 
-/** Executes each event with the context `forEvent` makes for it, or delivers no data once the session has ended. */
+/** How long an event waits, in all, for the session to be readable again before it is given up as an error. */
+const GIVE_UP_AFTER_MS = 60_000;
+
+/**
+ * Executes each event with the context `forEvent` makes for it, or delivers no data once the
+ * session has ended. The event itself is already read: a database blip while the session is read
+ * again must not cost the subscriber that event (it would miss it for good), so the read is
+ * retried with growing waits, as the live views retry theirs (REFRESH_RETRY_MS), for up to a
+ * minute; only then does the event become SERVICE_UNAVAILABLE.
+ */
 function perEvent(forEvent: NonNullable<Context['forEvent']>) {
   return async (args: ValidatedSubscriptionArgs): Promise<ExecutionResult> => {
     let ctx: Context | null;
-    try {
-      ctx = await forEvent();
-    } catch (err) {
-      if (!isDatabaseUnavailable(err)) throw err;
-      return { errors: [serviceUnavailable()] };
+    for (let attempt = 0, waited = 0; ; attempt++) {
+      try {
+        ctx = await forEvent();
+        break;
+      } catch (err) {
+        if (!isDatabaseUnavailable(err)) throw err;
+        if (waited >= GIVE_UP_AFTER_MS) return { errors: [serviceUnavailable()] };
+        const pause = REFRESH_RETRY_MS[Math.min(attempt, REFRESH_RETRY_MS.length - 1)]!;
+        await new Promise((r) => setTimeout(r, pause));
+        waited += pause;
+      }
     }
     return ctx ? executeSubscriptionEvent({ ...args, contextValue: ctx }) : sessionEnded();
   };
