@@ -44,6 +44,10 @@ describe('the shape of api/src', () => {
     expect(where((f) => /^let \w+/m.test(text(f)))).toEqual(Object.keys(sameForEveryApp));
   });
 
+  it('keeps shared/ (which the web imports as it is) free of anything but shared/', () => {
+    expect(where((f) => f.startsWith('shared/') && importsOf(f).some((i) => !/^\.\/[\w-]+\.ts$/.test(i)))).toEqual([]);
+  });
+
   it('writes no global-id codec by hand (the relay plugin has them)', () => {
     expect(where((f) => /Buffer\.from\([^)]*\)\.toString\('base64'\)|Buffer\.from\([^,]+,\s*'base64'\)/.test(text(f)))).toEqual([]);
   });

@@ -12,6 +12,7 @@ import { EventStream } from './events/stream.ts';
 import { createRateLimits, type RateLimits } from './auth/rateLimits.ts';
 import { HttpSmsSender, type SmsSender } from './domain/sms.ts';
 import { createOutbound, type Outbound } from './domain/outbound.ts';
+import { proxyTrust, type ProxyTrust } from './http/proxy.ts';
 
 /** Where e-mail goes: SMTP when configured. */
 export type Mailer = { send(message: { to: string; subject: string; text: string }): Promise<void> };
@@ -30,6 +31,8 @@ export type Services = Readonly<{
   sms: SmsSender | null;
   /** The guarded client for requests to URLs users give (webhooks): no internal addresses. */
   outbound: Outbound;
+  /** What to believe of reverse proxies (TRUST_PROXY): client addresses and HTTPS. */
+  proxy: ProxyTrust;
 }>;
 
 export function createServices(config: Config): Services {
@@ -57,6 +60,7 @@ export function createServices(config: Config): Services {
     mail: config.SMTP_URL ? smtpMailer(config.SMTP_URL, config.MAIL_FROM) : null,
     sms: config.SMS_OUTBOUND_URL ? new HttpSmsSender(config.SMS_OUTBOUND_URL, config.SMS_OUTBOUND_TOKEN) : null,
     outbound: createOutbound({ allowHosts: config.OUTBOUND_ALLOW_HOSTS }),
+    proxy: proxyTrust(config.TRUST_PROXY),
   });
 }
 

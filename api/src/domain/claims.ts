@@ -10,15 +10,14 @@ import type { Claim, Need } from '../generated/prisma/client.ts';
 import type { NeedEventType } from '../generated/prisma/enums.ts';
 import { isCoordinatorOf, isMemberOf, type Viewer } from '../auth/viewer.ts';
 import { lockNeed, lockUser } from './locks.ts';
-import { assertClaimAction, assertNeedAction, statusFromClaims } from './needStatus.ts';
+import { assertClaimAction, assertNeedAction, statusFromClaims, liveClaim } from './needStatus.ts';
 import { refreshSeriesBoard } from './recurrence.ts';
 import { notify } from './notifications.ts';
 import { claimExpiresAt } from './rules.ts';
 
-const LIVE = ['ACTIVE', 'STARTED'] as const;
 
 async function liveCounts(tx: Tx, needId: string) {
-  const grouped = await tx.claim.groupBy({ by: ['status'], where: { needId, status: { in: [...LIVE] } }, _count: true });
+  const grouped = await tx.claim.groupBy({ by: ['status'], where: { needId, status: liveClaim }, _count: true });
   const started = grouped.find((g) => g.status === 'STARTED')?._count ?? 0;
   const active = grouped.reduce((n, g) => n + g._count, 0);
   return { active, started };
@@ -77,9 +76,9 @@ async function takeSlot(w: UnitOfWork, needId: string, volunteerId: string, acto
       { currentStatus: need.status, slots: need.slots },
     );
   }
-  const mine = await tx.claim.findFirst({ where: { needId, volunteerId, status: { in: [...LIVE] } }, select: { id: true } });
+  const mine = await tx.claim.findFirst({ where: { needId, volunteerId, status: liveClaim }, select: { id: true } });
   if (mine) throw new AppError(ErrorCode.ALREADY_CLAIMED, 'This volunteer already holds a claim on this need.');
-  const held = await tx.claim.count({ where: { volunteerId, status: { in: [...LIVE] } } });
+  const held = await tx.claim.count({ where: { volunteerId, status: liveClaim } });
   if (held >= s.rules.claims.maxActivePerVolunteer) {
     throw new AppError(
       ErrorCode.CLAIM_LIMIT,
@@ -184,7 +183,7 @@ export const completeClaim = (s: Services, viewer: Viewer, claimId: string, note
     event: 'COMPLETED',
     apply: (tx, c, at) => tx.claim.update({ where: { id: c.id }, data: { status: 'COMPLETED', completedAt: at, note } }),
     // The need is done when no one is still on it.
-    done: async (tx, need) => (await tx.claim.count({ where: { needId: need.id, status: { in: [...LIVE] } } })) === 0,
+    done: async (tx, need) => (await tx.claim.count({ where: { needId: need.id, status: liveClaim } })) === 0,
   });
 
 export const extendClaim = (s: Services, viewer: Viewer, claimId: string) =>

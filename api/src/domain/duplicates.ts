@@ -9,7 +9,7 @@ import type { Need } from '../generated/prisma/client.ts';
 import { isCoordinatorOf, type Viewer } from '../auth/viewer.ts';
 import { bboxAround, distanceKm } from './geo.ts';
 import { lockNeed } from './locks.ts';
-import { statusFromClaims } from './needStatus.ts';
+import { statusFromClaims, liveClaim } from './needStatus.ts';
 
 export const DUPLICATE_RULES = {
   /** Same requester contact within this many days. */
@@ -141,9 +141,9 @@ export async function mergeNeeds(s: Services, viewer: Viewer, survivorId: string
     }
     const at = s.clock.now();
     const survivorVolunteers = new Set(
-      (await tx.claim.findMany({ where: { needId: survivorId, status: { in: ['ACTIVE', 'STARTED'] } }, select: { volunteerId: true } })).map((c) => c.volunteerId),
+      (await tx.claim.findMany({ where: { needId: survivorId, status: liveClaim }, select: { volunteerId: true } })).map((c) => c.volunteerId),
     );
-    const moving = await tx.claim.findMany({ where: { needId: duplicateId, status: { in: ['ACTIVE', 'STARTED'] } } });
+    const moving = await tx.claim.findMany({ where: { needId: duplicateId, status: liveClaim } });
     for (const claim of moving) {
       if (survivorVolunteers.has(claim.volunteerId)) {
         await tx.claim.update({ where: { id: claim.id }, data: { status: 'RELEASED', releasedAt: at, releaseReason: 'Merged into a need this volunteer already holds' } });
@@ -151,7 +151,7 @@ export async function mergeNeeds(s: Services, viewer: Viewer, survivorId: string
         await tx.claim.update({ where: { id: claim.id }, data: { needId: survivorId } });
       }
     }
-    const live = await tx.claim.groupBy({ by: ['status'], where: { needId: survivorId, status: { in: ['ACTIVE', 'STARTED'] } }, _count: true });
+    const live = await tx.claim.groupBy({ by: ['status'], where: { needId: survivorId, status: liveClaim }, _count: true });
     const active = live.reduce((n, g) => n + g._count, 0);
     const started = live.find((g) => g.status === 'STARTED')?._count ?? 0;
     const slots = Math.max(survivor.slots, active);

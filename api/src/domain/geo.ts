@@ -2,12 +2,11 @@
 // bounding boxes that btree indexes on (lat, lng) can serve.
 import { randomInt } from 'node:crypto';
 
-import { distanceKm, KM_PER_DEGREE, type Point } from '../shared/geo.ts';
+import { distanceKm, KM_PER_DEGREE, type BBox, type Point } from '../shared/geo.ts';
 
 const rad = (d: number) => (d * Math.PI) / 180;
 
-export { distanceKm, type Point };
-export type BBox = { minLat: number; minLng: number; maxLat: number; maxLng: number };
+export { distanceKm, type BBox, type Point };
 
 /** The smallest box containing the circle, for an index-served prefilter. */
 export function bboxAround(center: Point, radiusKm: number): BBox {

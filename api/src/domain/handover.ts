@@ -10,6 +10,7 @@ import { isCoordinatorOf, isMemberOf, type Viewer } from '../auth/viewer.ts';
 import { lockNeed } from './locks.ts';
 import { notify } from './notifications.ts';
 import { claimExpiresAt } from './rules.ts';
+import { liveClaim } from './needStatus.ts';
 
 export async function requestHandover(s: Services, viewer: Viewer, claimId: string, note: string | null): Promise<HandoverRequest> {
   return commit(s, async (tx, w) => {
@@ -56,7 +57,7 @@ async function transfer(w: UnitOfWork, request: HandoverRequest, outcome: 'ACCEP
     await tx.handoverRequest.update({ where: { id: request.id }, data: { status: 'CANCELLED', decidedAt: at } });
     return false;
   }
-  const mine = await tx.claim.findFirst({ where: { needId: need.id, volunteerId: request.requestedById, status: { in: ['ACTIVE', 'STARTED'] } }, select: { id: true } });
+  const mine = await tx.claim.findFirst({ where: { needId: need.id, volunteerId: request.requestedById, status: liveClaim }, select: { id: true } });
   await tx.claim.update({ where: { id: claim.id }, data: { status: 'RELEASED', releasedAt: at, releaseReason: 'Handed over', expiresAt: null } });
   if (!mine) {
     await tx.claim.create({
@@ -71,7 +72,7 @@ async function transfer(w: UnitOfWork, request: HandoverRequest, outcome: 'ACCEP
     });
   }
   await tx.handoverRequest.update({ where: { id: request.id }, data: { status: outcome, decidedAt: at } });
-  const live = await tx.claim.count({ where: { needId: need.id, status: { in: ['ACTIVE', 'STARTED'] } } });
+  const live = await tx.claim.count({ where: { needId: need.id, status: liveClaim } });
   await tx.need.update({ where: { id: need.id }, data: { activeClaims: live } });
   const type: NeedEventType = outcome === 'ACCEPTED' ? 'HANDOVER_ACCEPTED' : 'HANDOVER_AUTO_APPROVED';
   await w.event({

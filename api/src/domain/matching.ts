@@ -8,6 +8,7 @@ import { isCoordinatorOf, type Viewer } from '../auth/viewer.ts';
 import { coarseKm, distanceKm } from './geo.ts';
 import { notify } from './notifications.ts';
 import { ZONE } from './timezone.ts';
+import { liveClaim } from './needStatus.ts';
 
 export type Reason = { code: 'SKILL' | 'DISTANCE' | 'TOO_FAR' | 'AVAILABLE' | 'UNAVAILABLE' | 'LOAD' | 'NO_HOME'; text: string; weight: number };
 export type Match<T> = { subject: T; score: number; reasons: Reason[] };
@@ -71,7 +72,7 @@ export function scoreMatch(
 }
 
 async function liveClaimCounts(s: Services, volunteerIds: string[]): Promise<Map<string, number>> {
-  const rows = await s.prisma.claim.groupBy({ by: ['volunteerId'], where: { volunteerId: { in: volunteerIds }, status: { in: ['ACTIVE', 'STARTED'] } }, _count: true });
+  const rows = await s.prisma.claim.groupBy({ by: ['volunteerId'], where: { volunteerId: { in: volunteerIds }, status: liveClaim }, _count: true });
   return new Map(rows.map((r) => [r.volunteerId, r._count]));
 }
 
@@ -85,7 +86,7 @@ export async function matchVolunteers(s: Services, viewer: Viewer, needId: strin
     take: 5_000,
   });
   const already = new Set(
-    (await s.prisma.claim.findMany({ where: { needId, status: { in: ['ACTIVE', 'STARTED'] } }, select: { volunteerId: true } })).map((c) => c.volunteerId),
+    (await s.prisma.claim.findMany({ where: { needId, status: liveClaim }, select: { volunteerId: true } })).map((c) => c.volunteerId),
   );
   const load = await liveClaimCounts(s, members.map((m) => m.id));
   const now = s.clock.now();

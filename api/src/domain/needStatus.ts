@@ -26,12 +26,17 @@ export function assertNeedAction(action: NeedAction, status: NeedStatus): void {
   }
 }
 
+/** A claim someone is still on: it holds a place on its need and counts towards the volunteer's cap. */
+export const LIVE_CLAIM_STATUSES = ['ACTIVE', 'STARTED'] as const satisfies readonly ClaimStatus[];
+/** Prisma's filter for a live claim's status. */
+export const liveClaim = { in: [...LIVE_CLAIM_STATUSES] };
+
 export type ClaimAction = 'start' | 'release' | 'complete' | 'extend' | 'unassign' | 'verify';
 
 const claimAllowedFrom: Record<ClaimAction, readonly ClaimStatus[]> = {
   start: ['ACTIVE'],
-  release: ['ACTIVE', 'STARTED'],
-  unassign: ['ACTIVE', 'STARTED'],
+  release: LIVE_CLAIM_STATUSES,
+  unassign: LIVE_CLAIM_STATUSES,
   complete: ['STARTED'],
   extend: ['ACTIVE'],
   verify: ['COMPLETED'],

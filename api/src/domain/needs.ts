@@ -6,7 +6,7 @@ import { isCoordinatorOf, type Viewer } from '../auth/viewer.ts';
 import { lockNeed } from './locks.ts';
 import { insertNeed, publicPointFor, type NeedInput } from './needRecords.ts';
 import { refreshSeriesBoard } from './recurrence.ts';
-import { assertNeedAction, statusFromClaims } from './needStatus.ts';
+import { assertNeedAction, statusFromClaims, liveClaim } from './needStatus.ts';
 
 export async function createNeed(s: Services, viewer: Viewer, input: NeedInput) {
   if (!isCoordinatorOf(viewer, input.communityId)) throw forbidden('create needs in this community');
@@ -83,7 +83,7 @@ export async function cancelNeed(s: Services, viewer: Viewer, needId: string, re
     assertNeedAction('cancel', need.status);
     const at = s.clock.now();
     await tx.claim.updateMany({
-      where: { needId, status: { in: ['ACTIVE', 'STARTED'] } },
+      where: { needId, status: liveClaim },
       data: { status: 'RELEASED', releasedAt: at, releaseReason: 'Need cancelled' },
     });
     const updated = await tx.need.update({ where: { id: needId }, data: { status: 'CANCELLED', activeClaims: 0 } });

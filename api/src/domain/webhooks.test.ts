@@ -1,6 +1,8 @@
 import { describe, expect, it, vi } from 'vitest';
 import * as crypto from 'node:crypto';
-import { SIGNATURE_HEADER, signPayload, signingSecrets, verifySignature, webhookRules } from './webhooks.ts';
+import { SIGNATURE_HEADER, signPayload, signingSecrets, verifySignature } from './webhooks.ts';
+import { loadConfig } from '../config.ts';
+import { rulesFrom } from './rules.ts';
 
 vi.mock('node:crypto', async (original) => {
   const real = await original<typeof import('node:crypto')>();
@@ -29,7 +31,7 @@ describe('signPayload', () => {
 
   it('goes in its header, with these retries', () => {
     expect(SIGNATURE_HEADER).toBe('x-mutual-aid-signature');
-    expect(webhookRules).toEqual({ maxAttempts: 8, retryBaseMs: 2_000, timeoutMs: 5_000 });
+    expect(rulesFrom(loadConfig({})).webhooks).toMatchObject({ maxAttempts: 8, retryBaseMs: 2_000, timeoutMs: 5_000 });
   });
 });
 

@@ -9,13 +9,7 @@ import type { Services } from '../services.ts';
 import { commit, type UnitOfWork } from '../events/unitOfWork.ts';
 import { badInput, forbidden, notFound } from '../errors.ts';
 import type { NeedEventType } from '../generated/prisma/enums.ts';
-import { isCoordinatorOf, type Viewer } from '../auth/viewer.ts';
-
-export const webhookRules = {
-  maxAttempts: 8,
-  retryBaseMs: 2_000,
-  timeoutMs: 5_000,
-};
+import { coordinatedCommunityIds, isCoordinatorOf, type Viewer } from '../auth/viewer.ts';
 
 export const SIGNATURE_HEADER = 'x-mutual-aid-signature';
 /** The delivery log's `lastError` when no HTTP answer came back, whatever the reason. */
@@ -66,19 +60,20 @@ export function signingSecrets(w: { secret: string; previousSecret: string | nul
   return w.previousSecret && w.previousSecretExpiresAt && w.previousSecretExpiresAt > now ? [w.secret, w.previousSecret] : [w.secret];
 }
 
-const mayManage = (viewer: Viewer, communityId: string | null) => (communityId ? isCoordinatorOf(viewer, communityId) : viewer.isAdmin);
+/** Who manages a webhook: coordinators of its community; a webhook of every community (null), admins. */
+export const mayManageWebhook = (viewer: Viewer | null, communityId: string | null) =>
+  !!viewer && (communityId ? isCoordinatorOf(viewer, communityId) : viewer.isAdmin);
 
 /** The viewer's webhooks: those of the communities they coordinate; every webhook for admins. */
 export function webhooksWhere(viewer: Viewer): { communityId?: { in: string[] } } {
-  if (viewer.isAdmin) return {};
-  return { communityId: { in: [...viewer.roles].filter(([, r]) => r === 'COORDINATOR').map(([id]) => id) } };
+  return viewer.isAdmin ? {} : { communityId: { in: coordinatedCommunityIds(viewer) } };
 }
 
 /** Locks the webhook for a change by its owner: NOT_FOUND if there is none, FORBIDDEN if not theirs. */
 async function lockOwned(tx: UnitOfWork['tx'], viewer: Viewer, id: string, what: string) {
   const [row] = await tx.$queryRaw<{ communityId: string | null }[]>`SELECT "communityId" FROM "Webhook" WHERE id = ${id}::uuid FOR UPDATE`;
   if (!row) throw notFound('The webhook');
-  if (!mayManage(viewer, row.communityId)) throw forbidden(`${what} a webhook of a community you don't coordinate`);
+  if (!mayManageWebhook(viewer, row.communityId)) throw forbidden(`${what} a webhook of a community you don't coordinate`);
 }
 
 /** A disabled webhook is sent nothing: no delivery for events while it is disabled, and its pending deliveries wait. */
@@ -129,7 +124,7 @@ export async function testWebhook(s: Services, viewer: Viewer, id: string) {
 }
 
 export async function createWebhook(s: Services, viewer: Viewer, input: { url: string; communityId: string | null; eventTypes: NeedEventType[] }) {
-  if (!mayManage(viewer, input.communityId)) {
+  if (!mayManageWebhook(viewer, input.communityId)) {
     throw forbidden(input.communityId ? "add webhooks for a community you don't coordinate" : 'add webhooks for every community');
   }
   const url = URL.parse(input.url);

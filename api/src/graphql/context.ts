@@ -8,7 +8,7 @@ import type { Services } from '../services.ts';
 import type { Context } from '../context.ts';
 import type { Viewer } from '../auth/viewer.ts';
 import { SESSION_COOKIE, tokenFromAuthorization, tokenFromCookieHeader, viewerFromSession, viewerFromToken } from '../auth/sessions.ts';
-import { proxyTrust } from '../http/proxy.ts';
+import { liveClaim } from '../domain/needStatus.ts';
 
 /** What the WebSocket transport learnt at connection time (see websocket.ts). */
 export type WsExtra = { socket: Extra['socket']; request: IncomingMessage; viewer?: Viewer | null; token?: string | null };
@@ -27,7 +27,7 @@ function liveClaimLoader(s: Services, viewerNow: () => Viewer | null): Context['
     if (!viewer) return Promise.resolve(NO_CLAIMS);
     if (loaded?.viewerId !== viewer.id) {
       const claims = s.prisma.claim
-        .findMany({ where: { volunteerId: viewer.id, status: { in: ['ACTIVE', 'STARTED'] } }, select: { needId: true, status: true } })
+        .findMany({ where: { volunteerId: viewer.id, status: liveClaim }, select: { needId: true, status: true } })
         .then((rows) => new Map(rows.map((r) => [r.needId, { status: r.status }])));
       loaded = { viewerId: viewer.id, claims };
     }
@@ -74,7 +74,7 @@ export class PendingCookies {
 }
 
 export function contextFactory(s: Services, cookies: PendingCookies) {
-  const proxy = proxyTrust(s.config.TRUST_PROXY);
+  const { proxy } = s;
   return async (initial: { request?: Request; wsExtra?: WsExtra; req?: IncomingMessage }): Promise<Context> => {
     if (initial.wsExtra) {
       const extra = initial.wsExtra;

@@ -13,7 +13,6 @@ import { handleExport, handleImport } from './transfer.ts';
 import { handleInboundSms, smsIntakeClosed } from './sms.ts';
 import { readinessState } from './health.ts';
 import { originAllowed } from './origins.ts';
-import { proxyTrust } from './proxy.ts';
 
 /** No GraphQL operation of ours needs more than this. */
 export const MAX_BODY_BYTES = 256 * 1024;
@@ -33,7 +32,6 @@ const header = (req: IncomingMessage, name: string) => {
 
 export function createRouter(s: Services, yoga: Yoga, web: WebHandler | undefined, pendingMigrations: readonly string[]): RequestListener {
   const viewerOf = (req: IncomingMessage) => viewerFromToken(s, tokenOfRequest(header(req, 'authorization'), header(req, 'cookie')));
-  const proxy = proxyTrust(s.config.TRUST_PROXY);
   const smsClosed = smsIntakeClosed(s.config);
   if (smsClosed && ['debug', 'info', 'warn'].includes(s.config.LOG_LEVEL)) console.warn(`[sms] ${smsClosed} POST /sms/inbound answers 503.`);
   return async (req, res) => {
@@ -65,7 +63,7 @@ export function createRouter(s: Services, yoga: Yoga, web: WebHandler | undefine
       return;
     }
     if (url.startsWith('/sms/inbound') && req.method === 'POST') {
-      await handleInboundSms(s, proxy, req, res);
+      await handleInboundSms(s, req, res);
       return;
     }
     if (url.startsWith('/graphql') || !web) {

@@ -5,7 +5,6 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Services } from '../services.ts';
 import type { Config } from '../config.ts';
 import { receiveSms, verifySmsSignature } from '../domain/intake.ts';
-import type { ProxyTrust } from './proxy.ts';
 
 const MAX_SMS_BODY_BYTES = 64 * 1024;
 
@@ -16,7 +15,7 @@ export function smsIntakeClosed(config: Config): string | null {
   return config.SMS_AUTH_TOKEN || config.SMS_ALLOW_UNSIGNED ? null : CLOSED;
 }
 
-export async function handleInboundSms(s: Services, proxy: ProxyTrust, req: IncomingMessage, res: ServerResponse) {
+export async function handleInboundSms(s: Services, req: IncomingMessage, res: ServerResponse) {
   const token = s.config.SMS_AUTH_TOKEN;
   if (smsIntakeClosed(s.config)) {
     res.writeHead(503, { 'content-type': 'text/plain' }).end(CLOSED);
@@ -34,7 +33,7 @@ export async function handleInboundSms(s: Services, proxy: ProxyTrust, req: Inco
   }
   const params = Object.fromEntries(new URLSearchParams(Buffer.concat(chunks).toString('utf8')));
   if (token) {
-    const url = s.config.SMS_PUBLIC_URL ?? `${proxy.isHttps(req) ? 'https' : 'http'}://${req.headers.host}${req.url}`;
+    const url = s.config.SMS_PUBLIC_URL ?? `${s.proxy.isHttps(req) ? 'https' : 'http'}://${req.headers.host}${req.url}`;
     const signature = String(req.headers['x-twilio-signature'] ?? '');
     if (!verifySmsSignature(token, url, params, signature)) {
       res.writeHead(403, { 'content-type': 'text/plain' }).end('Bad signature');

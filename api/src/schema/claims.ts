@@ -17,6 +17,7 @@ import { ClaimStatusEnum } from './enums.ts';
 import { NeedRef } from './needs.ts';
 import { UserRef } from './users.ts';
 import type { Claim } from '../generated/prisma/client.ts';
+import { liveClaim } from '../domain/needStatus.ts';
 
 export const ClaimRef = builder.prismaNode('Claim', {
   id: { field: 'id' },
@@ -53,7 +54,7 @@ builder.queryField('myClaims', (t) =>
     resolve: (query, _root, args, ctx) =>
       ctx.services.prisma.claim.findMany({
         ...query,
-        where: { volunteerId: ctx.viewer!.id, ...(args.live ? { status: { in: ['ACTIVE', 'STARTED'] } } : {}) },
+        where: { volunteerId: ctx.viewer!.id, ...(args.live ? { status: liveClaim } : {}) },
         orderBy: [{ claimedAt: 'desc' }],
         take: 200,
       }),

@@ -13,6 +13,7 @@ import { ClaimRef } from './claims.ts';
 import { UserRef } from './users.ts';
 import { scopeCommunities, viewerCanSeeHandover } from '../domain/privacy.ts';
 import type { Need, PrismaClient, User } from '../generated/prisma/client.ts';
+import { liveClaim } from '../domain/needStatus.ts';
 
 const DuplicateStatusEnum = builder.enumType('DuplicateStatus', { values: ['OPEN', 'MERGED', 'DISMISSED'] as const });
 const HandoverStatusEnum = builder.enumType('HandoverStatus', { values: ['PENDING', 'ACCEPTED', 'DECLINED', 'AUTO_APPROVED', 'CANCELLED'] as const });
@@ -127,7 +128,7 @@ builder.prismaObjectField('Need', 'handoverClaimIds', (t) =>
     resolve: async (n, _args, ctx) => {
       if (!isMemberOf(ctx.viewer, n.communityId)) return [];
       const claims = await ctx.services.prisma.claim.findMany({
-        where: { needId: n.id, status: { in: ['ACTIVE', 'STARTED'] }, volunteerId: { not: ctx.viewer!.id } },
+        where: { needId: n.id, status: liveClaim, volunteerId: { not: ctx.viewer!.id } },
         select: { id: true },
         orderBy: { claimedAt: 'asc' },
       });

@@ -3,14 +3,9 @@ import { z } from 'zod';
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import { builder } from './builder.ts';
 import { uuidId } from './ids.ts';
-import { createWebhook, deleteWebhook, rotateWebhookSecret, setWebhookActive, testWebhook, webhooksWhere } from '../domain/webhooks.ts';
-import { isCoordinatorOf } from '../auth/viewer.ts';
+import { createWebhook, deleteWebhook, mayManageWebhook, rotateWebhookSecret, setWebhookActive, testWebhook, webhooksWhere } from '../domain/webhooks.ts';
 import { CommunityRef } from './communities.ts';
 import { NeedEventTypeEnum } from './enums.ts';
-import type { Context } from '../context.ts';
-
-const canManage = (communityId: string | null, ctx: Context) =>
-  !!ctx.viewer && (communityId ? isCoordinatorOf(ctx.viewer, communityId) : ctx.viewer.isAdmin);
 
 const DeliveryStatusEnum = builder.enumType('DeliveryStatus', { values: ['PENDING', 'SENT', 'FAILED'] as const });
 const DeliveryKindEnum = builder.enumType('WebhookDeliveryKind', {
@@ -20,7 +15,7 @@ const DeliveryKindEnum = builder.enumType('WebhookDeliveryKind', {
 const WebhookRef = builder.prismaNode('Webhook', {
   id: { field: 'id' },
   nullable: true,
-  authScopes: (w, ctx) => canManage(w.communityId, ctx),
+  authScopes: (w, ctx) => mayManageWebhook(ctx.viewer, w.communityId),
   fields: (t) => ({
     url: t.exposeString('url', { authScopes: { anyCoordinator: true } }),
     active: t.exposeBoolean('active', { authScopes: { anyCoordinator: true }, description: 'A disabled webhook is sent nothing.' }),
@@ -75,33 +70,46 @@ const RotatedSecret = withSecret(
   'The new secret, shown once. Until `webhook.previousSecretExpiresAt` deliveries carry a v1 for each secret, the new one first.',
 );
 
-const webhookId = (t: { arg: { globalID: (o: object) => unknown } }) =>
-  t.arg.globalID({ for: WebhookRef, required: true, validate: uuidId }) as never;
-
-/** The owner's operations on one webhook: each one call into the domain. */
-function ownerMutation<T>(name: string, type: T, description: string, run: (ctx: Context, id: string) => Promise<unknown>) {
-  builder.mutationField(name, (t) =>
-    t.field({
-      type: type as never,
-      authScopes: { anyCoordinator: true },
-      description,
-      args: { id: webhookId(t) },
-      resolve: (_root, args, ctx) => run(ctx, (args as { id: { id: string } }).id.id) as never,
+// The owner's operations on one webhook: each one call into the domain.
+builder.mutationFields((t) => {
+  const id = () => ({ id: t.arg.globalID({ for: WebhookRef, required: true, validate: uuidId }) });
+  const owner = { authScopes: { anyCoordinator: true }, args: id() } as const;
+  return {
+    disableWebhook: t.field({
+      ...owner,
+      type: WebhookRef,
+      description: 'Stops deliveries: none for events while disabled; pending ones wait.',
+      resolve: (_root, args, ctx) => setWebhookActive(ctx.services, ctx.viewer!, args.id.id, false),
     }),
-  );
-}
-
-ownerMutation('disableWebhook', WebhookRef, 'Stops deliveries: none for events while disabled; pending ones wait.', (ctx, id) => setWebhookActive(ctx.services, ctx.viewer!, id, false));
-ownerMutation('enableWebhook', WebhookRef, 'Sends events again, from now on.', (ctx, id) => setWebhookActive(ctx.services, ctx.viewer!, id, true));
-ownerMutation('deleteWebhook', 'ID', 'Deletes the webhook and its delivery log; pending deliveries are not sent. Returns its id.', async (ctx, id) => {
-  await deleteWebhook(ctx.services, ctx.viewer!, id);
-  return encodeGlobalID('Webhook', id);
+    enableWebhook: t.field({
+      ...owner,
+      type: WebhookRef,
+      description: 'Sends events again, from now on.',
+      resolve: (_root, args, ctx) => setWebhookActive(ctx.services, ctx.viewer!, args.id.id, true),
+    }),
+    deleteWebhook: t.field({
+      ...owner,
+      type: 'ID',
+      description: 'Deletes the webhook and its delivery log; pending deliveries are not sent. Returns its id.',
+      resolve: async (_root, args, ctx) => {
+        await deleteWebhook(ctx.services, ctx.viewer!, args.id.id);
+        return encodeGlobalID('Webhook', args.id.id);
+      },
+    }),
+    rotateWebhookSecret: t.field({
+      ...owner,
+      type: RotatedSecret,
+      description: 'A new secret; the old one stays valid for WEBHOOK_SECRET_GRACE_HOURS.',
+      resolve: (_root, args, ctx) => rotateWebhookSecret(ctx.services, ctx.viewer!, args.id.id),
+    }),
+    testWebhook: t.field({
+      ...owner,
+      type: DeliveryRef,
+      description: 'Queues a PING delivery; read its outcome in the delivery log by its id.',
+      resolve: (_root, args, ctx) => testWebhook(ctx.services, ctx.viewer!, args.id.id),
+    }),
+  };
 });
-
-ownerMutation('rotateWebhookSecret', RotatedSecret, 'A new secret; the old one stays valid for WEBHOOK_SECRET_GRACE_HOURS.', (ctx, id) =>
-  rotateWebhookSecret(ctx.services, ctx.viewer!, id),
-);
-ownerMutation('testWebhook', DeliveryRef, 'Queues a PING delivery; read its outcome in the delivery log by its id.', (ctx, id) => testWebhook(ctx.services, ctx.viewer!, id));
 
 builder.mutationField('createWebhook', (t) =>
   t.field({

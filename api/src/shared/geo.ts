@@ -1,6 +1,8 @@
 // Pure geography shared by the API and the web app (the web imports it as @mutual-aid/api/shared/geo.ts):
 // one Earth, one distance.
 export type Point = { lat: number; lng: number };
+/** A box in degrees, edges included. */
+export type BBox = { minLat: number; minLng: number; maxLat: number; maxLng: number };
 
 /** The mean Earth radius (IUGG). */
 export const EARTH_RADIUS_KM = 6371.0088;

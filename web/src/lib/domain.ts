@@ -1,6 +1,7 @@
 // The need vocabulary of the UI: enum values in display order, colours and icons.
 import { Baby, Brain, Briefcase, Car, CircleHelp, Flower2, HandHeart, House, Package, Pill, Tractor, Utensils, type IconNode } from 'lucide';
 import type { introspection_types } from './graphql/graphql-env.d.ts';
+import { LIVE_STATUSES as SHARED_LIVE_STATUSES } from '@mutual-aid/api/shared/boardFilter.ts';
 
 export type NeedCategory = introspection_types['NeedCategory']['enumValues'];
 export type Urgency = introspection_types['Urgency']['enumValues'];
@@ -23,7 +24,8 @@ export const CATEGORIES: readonly NeedCategory[] = [
 ];
 export const URGENCIES: readonly Urgency[] = ['CRITICAL', 'HIGH', 'NORMAL', 'LOW'];
 export const STATUSES: readonly NeedStatus[] = ['OPEN', 'CLAIMED', 'IN_PROGRESS', 'DONE', 'CANCELLED'];
-export const LIVE_STATUSES: readonly NeedStatus[] = ['OPEN', 'CLAIMED', 'IN_PROGRESS'];
+/** What the board shows when no status is chosen: the API's own list. */
+export const LIVE_STATUSES: readonly NeedStatus[] = SHARED_LIVE_STATUSES;
 export const NOTIFICATION_KINDS: readonly NotificationKind[] = ['NEW_CRITICAL_NEED', 'ASKED_TO_HELP', 'CLAIM_EXPIRING', 'HANDOVER_REQUESTED', 'NEED_COMPLETED'];
 
 /** Higher is more urgent; drives cluster colour (max of members) and sorting. */

@@ -2,8 +2,9 @@
 import { CATEGORIES, LIVE_STATUSES, STATUSES, URGENCIES, type NeedCategory, type NeedStatus, type Urgency } from '../domain.ts';
 import type { VariablesOf } from '../graphql/graphql.ts';
 import type { BoardNeedsQuery } from '../graphql/needs.ts';
+import { matchesBoard, type BoardFilter, type BoardRow } from '@mutual-aid/api/shared/boardFilter.ts';
 
-/** The API's board filter (input NeedFilter). A criterion added there appears here, and `criteria` below fails to compile until the board applies it. */
+/** The API's board filter (input NeedFilter). A criterion added there appears here, and `asBoardFilter` below fails to compile until the board applies it. */
 export type NeedFilter = NonNullable<VariablesOf<typeof BoardNeedsQuery>['filter']>;
 
 /** The criteria a person sets on the board, as the URL keeps them: the API's own, never null (at most one community). */
@@ -69,40 +70,22 @@ export function toNeedFilter(f: BoardFilters): NeedFilter {
   };
 }
 
-type Matchable = {
-  category: NeedCategory;
-  urgency: Urgency;
-  status: NeedStatus;
-  title: string;
-  description: string;
-  publicLat: number;
-  publicLng: number;
-  onBoard: boolean;
-  community: { id: string };
-};
+type Matchable = Omit<BoardRow, 'communityId' | 'id'> & { id?: string; community: { id: string } };
 
 /**
- * Each criterion of the API's filter applied to a need from the live stream, as the API applies it
- * (api/src/domain/boardFilter.ts): an empty or absent criterion asks for nothing, except
- * `allOccurrences`, whose absence means only the needs on the board.
+ * The API's filter as the API's own predicate reads it (@mutual-aid/api/shared/boardFilter.ts, the
+ * one the API applies to the live stream): `allOccurrences` absent means only the needs on the board.
+ * Every NeedFilter field is named here, so a criterion added to the API fails to compile until mapped.
  */
-const criteria: { [K in keyof NeedFilter]-?: (need: Matchable, value: NeedFilter[K]) => boolean } = {
-  categories: (n, v) => !v?.length || v.includes(n.category),
-  urgencies: (n, v) => !v?.length || v.includes(n.urgency),
-  statuses: (n, v) => !v?.length || v.includes(n.status),
-  communityIds: (n, v) => !v?.length || v.includes(n.community.id),
-  bbox: (n, b) => !b || (n.publicLat >= b.minLat && n.publicLat <= b.maxLat && n.publicLng >= b.minLng && n.publicLng <= b.maxLng),
-  text: (n, v) => {
-    const text = v?.trim().toLowerCase();
-    return !text || n.title.toLowerCase().includes(text) || n.description.toLowerCase().includes(text);
-  },
-  allOccurrences: (n, all) => !!all || n.onBoard,
-};
-const criterionNames = Object.keys(criteria) as (keyof NeedFilter)[];
+function asBoardFilter(filter: NeedFilter): BoardFilter {
+  const { categories, urgencies, statuses, communityIds, bbox, text, allOccurrences, ...unmapped } = filter;
+  const none: Record<string, never> = unmapped;
+  return { ...none, categories, urgencies, statuses, communityIds, bbox, text, onBoard: !allOccurrences };
+}
 
 /** Whether a need passes the API's filter. */
 export function matchesNeedFilter(need: Matchable, filter: NeedFilter): boolean {
-  return criterionNames.every((name) => (criteria[name] as (n: Matchable, v: unknown) => boolean)(need, filter[name]));
+  return matchesBoard({ ...need, id: need.id ?? '', communityId: need.community.id }, asBoardFilter(filter));
 }
 
 /** Whether a need belongs on the board with these filters: the filter the board loads with. */
