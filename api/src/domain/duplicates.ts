@@ -1,6 +1,7 @@
 // Duplicates: when a need comes in, score the needs it may repeat; coordinators merge or
 // dismiss, and a dismissed pair is not flagged again.
 import { diceCoefficient } from 'dice-coefficient';
+import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import type { Services } from '../services.ts';
 import { commit, type UnitOfWork } from '../events/unitOfWork.ts';
 import { AppError, ErrorCode, forbidden, notFound } from '../errors.ts';
@@ -20,10 +21,22 @@ export const DUPLICATE_RULES = {
   minTextSimilarity: 0.45,
 };
 
-/** The last nine digits: 050-123-4567, +972 50 123 4567 and 0501234567 are one number. */
+/**
+ * One key per phone number, in E.164 (libphonenumber-js, read as an Israeli number unless it
+ * says otherwise): 050-123-4567, +972 50 123 4567 and 0501234567 are one number, and so are the
+ * landline 08-661-2345 and +972 8 661 2345. Something that is not a phone number but has seven
+ * digits or more keys on its last nine digits.
+ */
 export function phoneKey(phone: string | null | undefined): string | null {
+  const parsed = phone ? parsePhoneNumberFromString(phone, 'IL') : undefined;
+  if (parsed?.isValid()) return parsed.number;
   const digits = (phone ?? '').replace(/\D/g, '');
   return digits.length >= 7 ? digits.slice(-9) : null;
+}
+
+/** The last seven digits of a key: the SQL side's coarse filter (the key itself decides). */
+function phoneTail(key: string): string {
+  return key.replace(/\D/g, '').slice(-7);
 }
 
 function normalizedText(n: Pick<Need, 'title' | 'description'>): string {
@@ -42,13 +55,15 @@ export function scoreDuplicate(a: Need, b: Need): DuplicateScore | null {
   const sameCategory = a.category === b.category;
   const near = distanceKm(a, b) <= DUPLICATE_RULES.radiusKm;
   const hours = Math.abs(a.createdAt.getTime() - b.createdAt.getTime()) / 3_600_000;
-  const similarity = diceCoefficient(normalizedText(a), normalizedText(b));
+  const [textA, textB] = [normalizedText(a), normalizedText(b)];
+  // Two texts with no letter or digit (a title of only emoji) have nothing to compare: 0, not 0/0.
+  const similarity = textA && textB ? diceCoefficient(textA, textB) : 0;
   if (sameCategory) reasons.push('SAME_CATEGORY');
   if (near) reasons.push('NEARBY');
   if (similarity >= DUPLICATE_RULES.minTextSimilarity) reasons.push('SIMILAR_TEXT');
   if (samePhone || sameEmail) {
     // The same person asking twice; a different category may still be a second, real need.
-    return { score: Math.min(1, 0.7 + (sameCategory ? 0.2 : 0) + similarity * 0.1), reasons };
+    return { score: Math.round(Math.min(1, 0.7 + (sameCategory ? 0.2 : 0) + similarity * 0.1) * 1000) / 1000, reasons };
   }
   if (sameCategory && near && hours <= DUPLICATE_RULES.windowHours && similarity >= DUPLICATE_RULES.minTextSimilarity) {
     return { score: Math.round((0.4 + 0.6 * similarity) * 1000) / 1000, reasons };
@@ -71,11 +86,12 @@ export async function flagDuplicates(tx: Tx, need: Need): Promise<number> {
   const email = need.requesterEmail?.trim().toLowerCase() || null;
   const box = bboxAround(need, DUPLICATE_RULES.radiusKm);
   const windowStart = new Date(need.createdAt.getTime() - DUPLICATE_RULES.windowHours * 3_600_000);
+  const tail = key ? phoneTail(key) : null;
   const contactMatches = key || email
     ? await tx.$queryRaw<{ id: string }[]>`
         SELECT id FROM "Need"
         WHERE id <> ${need.id}::uuid AND "communityId" = ${need.communityId}::uuid AND "mergedIntoId" IS NULL AND "createdAt" >= ${since}
-          AND ((${key}::text IS NOT NULL AND right(regexp_replace(coalesce("requesterPhone", ''), '\\D', '', 'g'), 9) = ${key})
+          AND ((${tail}::text IS NOT NULL AND right(regexp_replace(coalesce("requesterPhone", ''), '\\D', '', 'g'), 7) = ${tail})
             OR (${email}::text IS NOT NULL AND lower("requesterEmail") = ${email}))
         LIMIT 50`
     : [];

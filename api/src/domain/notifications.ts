@@ -4,7 +4,7 @@ import type { Services } from '../services.ts';
 import { commit, type UnitOfWork } from '../events/unitOfWork.ts';
 import type { NotificationKind } from '../generated/prisma/enums.ts';
 import type { Need } from '../generated/prisma/client.ts';
-import { toWallClock } from './timezone.ts';
+import { fromWallClock, toWallClock } from './timezone.ts';
 
 /** The first moment outside the user's quiet hours, from `at`. */
 export function afterQuietHours(at: Date, from: number | null, to: number | null): Date {
@@ -13,10 +13,11 @@ export function afterQuietHours(at: Date, from: number | null, to: number | null
   const hour = wall.getUTCHours();
   const quiet = from < to ? hour >= from && hour < to : hour >= from || hour < to;
   if (!quiet) return at;
-  // The top of the hour at which the quiet ends.
-  const hoursLeft = (to - hour + 24) % 24 || 24;
-  const wallMsIntoHour = (wall.getUTCMinutes() * 60 + wall.getUTCSeconds()) * 1000 + wall.getUTCMilliseconds();
-  return new Date(at.getTime() - wallMsIntoHour + hoursLeft * 3_600_000);
+  // The quiet ends at the top of hour `to` on the wall clock (today, or tomorrow if that has
+  // passed), found on the wall clock so that a night the clocks change is still right.
+  const end = new Date(Date.UTC(wall.getUTCFullYear(), wall.getUTCMonth(), wall.getUTCDate(), to));
+  if (end <= wall) end.setUTCDate(end.getUTCDate() + 1);
+  return fromWallClock(end);
 }
 
 export async function notify(

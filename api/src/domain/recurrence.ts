@@ -45,7 +45,7 @@ export function occurrenceStarts(r: Recurrence): Date[] {
     until: toWallClock(until),
     count: max,
   });
-  return rule.all().map(fromWallClock);
+  return rule.all().map((wall) => fromWallClock(wall));
 }
 
 /** Marks which occurrence of a series the board shows (the next open one), with an event for each change. */

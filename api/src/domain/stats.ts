@@ -2,7 +2,7 @@
 // whatever the number of needs.
 import type { Services } from '../services.ts';
 import type { NeedCategory, NeedStatus, Urgency } from '../generated/prisma/enums.ts';
-import { ZONE } from '../shared/time.ts';
+import { fromWallClock, toWallClock, ZONE } from './timezone.ts';
 
 export type BoardStats = {
   asOf: Date;
@@ -22,12 +22,11 @@ export type BoardStats = {
 
 const LIVE: NeedStatus[] = ['OPEN', 'CLAIMED', 'IN_PROGRESS'];
 
-/** Midnight in Israel, where the day of the people using the board begins. */
+/** Midnight in Israel, where the day of the people using the board begins (a day of 23 or 25
+ * hours included: midnight is found on the wall clock, not by subtracting hours). */
 export function startOfDay(now: Date, timeZone = ZONE): Date {
-  const parts = new Intl.DateTimeFormat('en-CA', { timeZone, hour12: false, hour: '2-digit', minute: '2-digit', second: '2-digit' }).formatToParts(now);
-  const get = (t: string) => Number(parts.find((p) => p.type === t)?.value ?? 0);
-  const sinceMidnightMs = (((get('hour') % 24) * 60 + get('minute')) * 60 + get('second')) * 1000 + now.getMilliseconds();
-  return new Date(now.getTime() - sinceMidnightMs);
+  const wall = toWallClock(now, timeZone);
+  return fromWallClock(new Date(Date.UTC(wall.getUTCFullYear(), wall.getUTCMonth(), wall.getUTCDate())), timeZone);
 }
 
 export async function boardStats(s: Services, communityIds: string[]): Promise<BoardStats> {
