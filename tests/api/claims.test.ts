@@ -71,8 +71,9 @@ describe('the state machine', () => {
     expect(claimed.secondsLeft).toBeGreaterThan(s.app.services.rules.claims.ttlMinutes * 60 - 30);
     const started = (await v!.ok(claimOp('startClaim'), { id: claimed.id })).startClaim.claim;
     expect(started).toMatchObject({ status: 'STARTED', need: { status: 'IN_PROGRESS' } });
-    const done = (await v!.ok(`mutation($id: ID!) { completeClaim(claimId: $id, note: "Delivered") { claim { status note need { status } } } }`, { id: claimed.id })).completeClaim.claim;
-    expect(done).toMatchObject({ status: 'COMPLETED', note: 'Delivered', need: { status: 'DONE' } });
+    const done = (await v!.ok(`mutation($id: ID!) { completeClaim(claimId: $id, note: "Delivered") { claim { status note need { status openSlots } } } }`, { id: claimed.id })).completeClaim.claim;
+    // A done need has no place left to take (it used to say 1 of 1 open).
+    expect(done).toMatchObject({ status: 'COMPLETED', note: 'Delivered', need: { status: 'DONE', openSlots: 0 } });
     const verified = await coordinator.ok(`mutation($id: ID!) { verifyCompletion(claimId: $id) { claim { verifiedAt need { status } } } }`, { id: claimed.id });
     expect(verified.verifyCompletion.claim.verifiedAt).toBeTruthy();
     expect(verified.verifyCompletion.claim.need.status).toBe('DONE');

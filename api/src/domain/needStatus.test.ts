@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AppError, ErrorCode } from '../errors.ts';
 import type { ClaimStatus, NeedStatus } from '../generated/prisma/enums.ts';
-import { assertClaimAction, assertNeedAction, statusFromClaims, type ClaimAction, type NeedAction } from './needStatus.ts';
+import { assertClaimAction, assertNeedAction, openSlots, statusFromClaims, type ClaimAction, type NeedAction } from './needStatus.ts';
 
 type Row<A, S> = { action: A; status: S; allowed: boolean };
 
@@ -108,5 +108,18 @@ describe('statusFromClaims', () => {
     { active: 4, started: 0, slots: 3, status: 'CLAIMED' },
   ] as const)('$active live, $started started, $slots slots → $status', ({ status, ...counts }) => {
     expect(statusFromClaims(counts)).toBe(status);
+  });
+});
+
+describe('openSlots', () => {
+  it.each([
+    ['open, none taken', 'OPEN', 3, 0, 3],
+    ['open, one of three taken', 'OPEN', 3, 1, 2],
+    ['claimed: all taken', 'CLAIMED', 2, 2, 0],
+    ['more claims than places (a slot count lowered)', 'IN_PROGRESS', 1, 2, 0],
+    ['done: no place to take, though its claims are no longer live', 'DONE', 1, 0, 0],
+    ['cancelled', 'CANCELLED', 4, 0, 0],
+  ] as const)('%s', (_label, status, slots, activeClaims, open) => {
+    expect(openSlots({ status, slots, activeClaims })).toBe(open);
   });
 });

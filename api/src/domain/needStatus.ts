@@ -55,6 +55,11 @@ export function assertClaimAction(action: ClaimAction, status: ClaimStatus): voi
   }
 }
 
+/** Places still to take: none once the need is done or cancelled, whatever its claims. */
+export function openSlots(need: { status: NeedStatus; slots: number; activeClaims: number }): number {
+  return need.status === 'DONE' || need.status === 'CANCELLED' ? 0 : Math.max(0, need.slots - need.activeClaims);
+}
+
 /** The need's status that follows from its live claims. */
 export function statusFromClaims(counts: { active: number; started: number; slots: number }): NeedStatus {
   if (counts.started > 0) return 'IN_PROGRESS';

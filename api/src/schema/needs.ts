@@ -12,6 +12,7 @@ import { cancelNeed, createNeed, reopenNeed, updateNeed } from '../domain/needs.
 import { historyNeedIds, survivorOf } from '../domain/duplicates.ts';
 import { needFieldRules, phoneRule, windowRule } from '../domain/needRules.ts';
 import { readPrivateDetails, viewerCanSeePrivate } from '../domain/privacy.ts';
+import { openSlots } from '../domain/needStatus.ts';
 import { NeedCategoryEnum, NeedStatusEnum, UrgencyEnum } from './enums.ts';
 import { CommunityRef } from './communities.ts';
 import type { Context } from '../context.ts';
@@ -57,7 +58,7 @@ export const NeedRef = builder.prismaNode('Need', {
     urgency: t.expose('urgency', { type: UrgencyEnum, authScopes: { public: true } }),
     status: t.expose('status', { type: NeedStatusEnum, authScopes: { public: true } }),
     slots: t.exposeInt('slots', { authScopes: { public: true } }),
-    openSlots: t.int({ authScopes: { public: true }, extensions: readsNeed('slots', 'activeClaims'), resolve: (n) => Math.max(0, n.slots - n.activeClaims) }),
+    openSlots: t.int({ authScopes: { public: true }, extensions: readsNeed('status', 'slots', 'activeClaims'), resolve: openSlots }),
     neededFrom: t.expose('neededFrom', { type: 'DateTime', nullable: true, authScopes: { public: true } }),
     neededBy: t.expose('neededBy', { type: 'DateTime', nullable: true, authScopes: { public: true } }),
     publicLat: t.exposeFloat('publicLat', { authScopes: { public: true }, description: 'Approximate: a few hundred metres from the real place.' }),
