@@ -21,6 +21,8 @@ export const errorCodes = {
   RATE_LIMITED: 'Too many attempts: wait `extensions.retryAfterSeconds` seconds.',
   SERVICE_UNAVAILABLE: 'The database is unreachable for a moment (restart, failover, lost connection): retry (`extensions.retryable`).',
   CONFLICT_PENDING: 'The same request is already waiting for an answer (a handover of this claim).',
+  CURSOR_AHEAD:
+    'The cursor is newer than the newest stored event (`extensions.latest`): the database was restored from an older backup or the cursor came from elsewhere. Load the view again and subscribe from its new cursor.',
   SUBSCRIBER_TOO_SLOW: 'The subscription fell too far behind and was ended: subscribe again with `after` set to `extensions.cursor`.',
   PAYLOAD_TOO_LARGE:
     'The request body is larger than any operation of this API needs (HTTP 413); refused before reading it. A CSV import: the file or one of its lines is over the limit (`extensions.limitBytes`; `extensions.line`), read no further.',

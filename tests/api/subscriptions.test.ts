@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type TestServer } from '../helpers/server.ts';
 import { adminClient, createCommunity, createNeed, member } from '../helpers/fixtures.ts';
 import { collect, type Api } from '../helpers/client.ts';
+import { overWs } from '../helpers/transports.ts';
 
 const EVENTS = `subscription($after: String, $filter: NeedEventFilter) {
   needEvents(after: $after, filter: $filter) { cursor type toStatus needId need { id title status } }
@@ -76,6 +77,55 @@ describe('needEvents', () => {
     expect(new Set(cursors.map(String)).size).toBe(cursors.length);
     await ws2.dispose();
   }, 180_000);
+
+  describe('a cursor no stored event has reached', () => {
+    /** The subscription's first answer over Server-Sent Events (the stream ends after an error). */
+    async function overSse(after: string) {
+      const res = await fetch(`${s.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
+        body: JSON.stringify({ query: EVENTS, variables: { after } }),
+      });
+      const reader = res.body!.getReader();
+      let text = '';
+      while (!/"errors"|"data"/.test(text)) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        text += new TextDecoder().decode(value);
+      }
+      await reader.cancel();
+      const line = text.split('\n').find((l) => l.startsWith('data:') && l.includes('{'));
+      return JSON.parse(line!.slice(5)) as { errors?: { extensions?: { code?: string; latest?: string | null; field?: string } }[] };
+    }
+    const codes = (errors: { extensions?: { code?: string } }[] | undefined) => (errors ?? []).map((e) => e.extensions?.code);
+
+    // After a restore from an older backup every open dashboard holds such a cursor; it used to
+    // get neither an error nor events, and looked live while showing nothing.
+    it('is refused with CURSOR_AHEAD naming the latest cursor, over graphql-ws and Server-Sent Events', async () => {
+      await createNeed(coordinator, community);
+      const latest = (await coordinator.ok('{ latestEventCursor }')).latestEventCursor as string;
+      const ahead = (BigInt(latest) + 1000n).toString();
+      for (const cursor of [ahead, '9223372036854775807']) {
+        const ws = await overWs(s.url, EVENTS, { after: cursor });
+        expect(codes(ws.errors)).toEqual(['CURSOR_AHEAD']);
+        expect(BigInt(ws.errors[0]!.extensions!.latest)).toBeGreaterThanOrEqual(BigInt(latest));
+        expect(codes((await overSse(cursor)).errors)).toEqual(['CURSOR_AHEAD']);
+      }
+      // The newest cursor itself is fine: the subscription starts and waits.
+      const sub = collect(coordinator.ws(), EVENTS, { after: latest, filter: { communityIds: [community] } }, (items) => items.length >= 1);
+      const need = await createNeed(coordinator, community, { title: 'After the newest' });
+      const [first] = await sub.done;
+      expect(first.needEvents.need.id).toBe(need.id);
+    });
+
+    it('is BAD_USER_INPUT when it is no cursor at all (beyond a 64-bit sequence)', async () => {
+      for (const cursor of ['9223372036854775808', '9999999999999999999']) {
+        const ws = await overWs(s.url, EVENTS, { after: cursor });
+        expect(codes(ws.errors)).toEqual(['BAD_USER_INPUT']);
+        expect(codes((await overSse(cursor)).errors)).toEqual(['BAD_USER_INPUT']);
+      }
+    });
+  });
 
   it('filters by community, category and status', async () => {
     const other = await createCommunity(admin);

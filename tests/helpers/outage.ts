@@ -20,7 +20,10 @@ export type Outage = {
 };
 
 /** Routes the page's GraphQL WebSockets (and requests, with `http`) through a switch the test can cut. */
-export async function cuttable(page: Page, opts: { http?: boolean; onClientMessage?: (message: string) => void } = {}): Promise<Outage> {
+export async function cuttable(
+  page: Page,
+  opts: { http?: boolean; onClientMessage?: (message: string) => void; rewriteClientMessage?: (message: string) => string } = {},
+): Promise<Outage> {
   let down = false;
   let refused = 0;
   const open: { page: WebSocketRoute; server: WebSocketRoute }[] = [];
@@ -32,11 +35,11 @@ export async function cuttable(page: Page, opts: { http?: boolean; onClientMessa
     }
     const server = ws.connectToServer();
     open.push({ page: ws, server });
-    const watch = opts.onClientMessage;
-    if (watch) {
+    const { onClientMessage: watch, rewriteClientMessage: rewrite } = opts;
+    if (watch || rewrite) {
       ws.onMessage((message) => {
-        watch(String(message));
-        server.send(message);
+        watch?.(String(message));
+        server.send(rewrite ? rewrite(String(message)) : message);
       });
     }
   });

@@ -251,6 +251,46 @@ describe('a dropped connection', () => {
   });
 });
 
+describe('a cursor the server no longer knows', () => {
+  // What every open board holds after the database is restored from an older backup: its next
+  // subscription is refused with CURSOR_AHEAD, and the board loads itself again and says so
+  // (before, the server accepted such a cursor silently and the board looked live, showing nothing).
+  test('makes the board load again by itself, say so, and stay live', async () => {
+    const context = await suite.context({});
+    const page = await context.newPage();
+    let rewriteNext = false;
+    const subscribes: (string | null)[] = [];
+    const network = await cuttable(page, {
+      rewriteClientMessage: (message) => {
+        const msg = JSON.parse(message) as { type: string; payload?: { query?: string; variables?: { after?: string | null } } };
+        if (msg.type !== 'subscribe' || !msg.payload?.query?.includes('needEvents')) return message;
+        if (rewriteNext && msg.payload.variables) {
+          rewriteNext = false;
+          msg.payload.variables.after = '9223372036854775807';
+        }
+        subscribes.push(msg.payload.variables?.after ?? null);
+        return JSON.stringify(msg);
+      },
+    });
+    await page.goto(stack.url + '/');
+    await waitForMap(page);
+    await page.waitForFunction(() => Number(document.querySelector('[data-testid="visible-count"]')?.getAttribute('data-count')) > 100);
+    await expect.poll(() => subscribes.length).toBe(1);
+
+    rewriteNext = true;
+    await network.cut();
+    await page.getByTestId('connection-banner').waitFor();
+    network.restore();
+    await page.getByTestId('board-reloaded').waitFor({ timeout: 30_000 });
+    // Loaded again and subscribed from a cursor the server knows: live once more.
+    await expect.poll(() => subscribes.length, { timeout: 30_000 }).toBeGreaterThanOrEqual(3);
+    expect(subscribes.at(-2)).toBe('9223372036854775807');
+    expect(BigInt(subscribes.at(-1)!)).toBeLessThan(9223372036854775807n);
+    const after = await createNeed(stack, coordinatorToken, sderot.id, { title: `After the reload ${Date.now()}`, lat: sderot.centerLat, lng: sderot.centerLng });
+    await onMap(page, after.id);
+  });
+});
+
 describe('near me', () => {
   test('lists the open needs around a chosen place, nearest first, and keeps the place in the URL', async () => {
     const page = await open('/near');

@@ -117,6 +117,23 @@ export class EventStream {
   }
 
   /**
+   * Refuses a cursor no stored event has reached: after a restore from an older backup every
+   * open view holds one, and replaying from it would deliver nothing until the sequence caught
+   * up, while the view looked live. The newest stored event decides, not this process's head,
+   * which may lag another process's writes.
+   */
+  async assertCursorKnown(after: bigint): Promise<void> {
+    const newest = await this.#prisma.needEvent.findFirst({ orderBy: { seq: 'desc' }, select: { seq: true } });
+    const latest = newest?.seq ?? 0n;
+    if (after > latest) {
+      throw new AppError(ErrorCode.CURSOR_AHEAD, 'This cursor is newer than any stored event: load the view again.', {
+        cursor: after.toString(),
+        latest: newest ? latest.toString() : null,
+      });
+    }
+  }
+
+  /**
    * Events matching `filter`: first those stored after `after` (when given), then live ones.
    * The listener is registered and the head captured in one synchronous step, so the
    * replay covers (after, head] and the live feed starts at head + 1.

@@ -59,7 +59,11 @@ const NeedEventFilter = builder.inputType('NeedEventFilter', {
   }),
 });
 
-const cursorArg = z.string().regex(/^\d{1,19}$/, 'A cursor is the `cursor` of an event you received.');
+const INT8_MAX = 9_223_372_036_854_775_807n;
+const cursorArg = z
+  .string()
+  .regex(/^\d{1,19}$/, 'A cursor is the `cursor` of an event you received.')
+  .refine((c) => BigInt(c) <= INT8_MAX, 'A cursor is the `cursor` of an event you received; this one is out of range.');
 
 builder.subscriptionFields((t) => ({
   needEvents: t.field({
@@ -71,7 +75,7 @@ builder.subscriptionFields((t) => ({
       filter: t.arg({ type: NeedEventFilter }),
       after: t.arg.string({ validate: cursorArg }),
     },
-    subscribe: (_root, args, ctx) => {
+    subscribe: async (_root, args, ctx) => {
       const f = args.filter;
       const filter: EventFilter = {
         needIds: f?.needIds?.map((n) => n.id),
@@ -80,7 +84,9 @@ builder.subscriptionFields((t) => ({
         statuses: f?.statuses,
         bbox: f?.bbox,
       };
-      return ctx.services.stream.subscribe(filter, args.after ? BigInt(args.after) : null);
+      const after = args.after ? BigInt(args.after) : null;
+      if (after !== null) await ctx.services.stream.assertCursorKnown(after);
+      return ctx.services.stream.subscribe(filter, after);
     },
     resolve: (e: NeedEvent) => e,
   }),

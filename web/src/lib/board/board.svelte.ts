@@ -35,6 +35,8 @@ export class BoardState {
   error = $state<string | null>(null);
   /** The latest change, for the polite live region. */
   lastChange = $state.raw<BoardChange | null>(null);
+  /** When the board last loaded itself again because the server no longer knew its cursor. */
+  reloadedAt = $state<number | null>(null);
   readonly events = new NeedEventStream();
 
   #needs = new Map<string, NeedSummaryData>();
@@ -93,6 +95,11 @@ export class BoardState {
       },
       cursor,
       (event) => this.#apply(event),
+      () => {
+        if (generation !== this.#generation) return;
+        this.reloadedAt = Date.now();
+        void this.load(client, ws, this.#filters);
+      },
     );
     clearInterval(this.#sweepTimer);
     this.#sweepTimer = setInterval(() => this.#sweepHighlights(), 1_000);

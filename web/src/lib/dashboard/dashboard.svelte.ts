@@ -39,6 +39,8 @@ export class DashboardState {
   live = $state(false);
   /** When the figures last changed here (not the server's `asOf`, which a slow clock would skew). */
   updatedAt = $state<number | null>(null);
+  /** When the dashboard last started again because the server no longer knew its cursor. */
+  reloadedAt = $state<number | null>(null);
   readonly events = new NeedEventStream();
   #disposeStats: (() => void) | undefined;
 
@@ -63,7 +65,16 @@ export class DashboardState {
           this.live = true;
           if (feedStarted) return;
           feedStarted = true;
-          this.events.start(ws, communityIds ? { communityIds } : null, this.stats?.cursor ?? null, (event) => this.#push(event));
+          this.events.start(
+            ws,
+            communityIds ? { communityIds } : null,
+            this.stats?.cursor ?? null,
+            (event) => this.#push(event),
+            () => {
+              this.reloadedAt = Date.now();
+              this.start(ws, communityIds);
+            },
+          );
         },
         error: (err) => {
           this.loading = false;

@@ -9,13 +9,21 @@ import type { ResultOf, VariablesOf } from '../graphql/graphql.ts';
 export type NeedEvent = ResultOf<typeof NeedEventsSubscription>['needEvents'];
 export type NeedEventFilter = NonNullable<VariablesOf<typeof NeedEventsSubscription>['filter']>;
 
+/** The error codes that mean the cursor is of no use any more: load the view again. */
+const STALE_CURSOR = new Set(['CURSOR_AHEAD']);
+const codeOf = (err: unknown): unknown => (err as { extensions?: { code?: unknown } } | null)?.extensions?.code;
+
 export class NeedEventStream {
   /** Cursor of the last event applied (or the one the view was loaded at). */
   cursor = $state<string | null>(null);
   error = $state<string | null>(null);
   #dispose: (() => void) | undefined;
 
-  start(ws: WsClient, filter: NeedEventFilter | null, after: string | null, onEvent: (event: NeedEvent) => void) {
+  /**
+   * `onStale` runs when the server no longer knows the cursor (a database restored from an
+   * older backup): the view loads its snapshot again and subscribes from the new cursor.
+   */
+  start(ws: WsClient, filter: NeedEventFilter | null, after: string | null, onEvent: (event: NeedEvent) => void, onStale?: () => void) {
     this.stop();
     this.cursor = after;
     this.error = null;
@@ -33,6 +41,7 @@ export class NeedEventStream {
         next: (result) => {
           const event = result.data?.needEvents;
           if (!event) {
+            if (result.errors?.some((e) => STALE_CURSOR.has(codeOf(e) as string)) && onStale) return onStale();
             if (result.errors?.length) this.error = result.errors[0]!.message;
             return;
           }
@@ -40,6 +49,7 @@ export class NeedEventStream {
           this.cursor = event.cursor;
         },
         error: (err) => {
+          if ((Array.isArray(err) ? err : [err]).some((e) => STALE_CURSOR.has(codeOf(e) as string)) && onStale) return onStale();
           this.error = err instanceof Error ? err.message : 'subscription error';
         },
         complete: () => {},

@@ -112,6 +112,7 @@ export const ar: Messages = {
   },
   'board.openSlots': { zero: 'لا أماكن شاغرة', one: 'مكان شاغر واحد', two: 'مكانان شاغران', few: '{count} أماكن شاغرة', many: '{count} مكانًا شاغرًا', other: '{count} مكان شاغر' },
   'board.basemapNote': 'بيانات الخريطة: Natural Earth',
+  'live.reloaded': 'أُعيد ضبط السجل على الخادم (استُعيد من نسخة احتياطية): أُعيد تحميل هذا العرض.',
 
   'filter.title': 'التصفية',
   'filter.category': 'الفئة',

@@ -100,6 +100,7 @@ export const en = {
   'board.slots': { one: '{count} volunteer needed', other: '{count} volunteers needed' },
   'board.openSlots': { one: '{count} slot open', other: '{count} slots open' },
   'board.basemapNote': 'Map data: Natural Earth',
+  'live.reloaded': 'The server’s history was reset (restored from a backup): this view was loaded again.',
 
   'filter.title': 'Filters',
   'filter.category': 'Category',

@@ -98,6 +98,7 @@ export const he: Messages = {
   'board.slots': { one: 'דרוש מתנדב/ת אחד/ת', two: 'דרושים {count} מתנדבים', other: 'דרושים {count} מתנדבים' },
   'board.openSlots': { one: 'מקום פנוי אחד', two: '{count} מקומות פנויים', other: '{count} מקומות פנויים' },
   'board.basemapNote': 'נתוני מפה: Natural Earth',
+  'live.reloaded': 'ההיסטוריה בשרת אופסה (שוחזרה מגיבוי): התצוגה נטענה מחדש.',
 
   'filter.title': 'מסננים',
   'filter.category': 'קטגוריה',

@@ -98,6 +98,7 @@ export const ru: Messages = {
   'board.slots': { one: 'Нужен {count} волонтёр', few: 'Нужны {count} волонтёра', many: 'Нужно {count} волонтёров', other: 'Нужно {count} волонтёра' },
   'board.openSlots': { one: '{count} свободное место', few: '{count} свободных места', many: '{count} свободных мест', other: '{count} свободного места' },
   'board.basemapNote': 'Данные карты: Natural Earth',
+  'live.reloaded': 'История на сервере была сброшена (восстановлена из резервной копии): вид загружен заново.',
 
   'filter.title': 'Фильтры',
   'filter.category': 'Категория',
