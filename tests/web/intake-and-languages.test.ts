@@ -94,6 +94,34 @@ describe('intake', () => {
     await expect(page.getByTestId('private-details').textContent()).resolves.toContain('Miriam Azulay');
   });
 
+  // "Typing 95 in Latitude crashes intake" to an English "500 Internal Error", even in Arabic,
+  // and everything typed during the call is lost (MapLibre throws on the marker).
+  test('a latitude of 95 is not a crash, Arabic-Indic digits are read, and an error page speaks Arabic', async () => {
+    const page = await open('/intake', { token: coordinatorToken, locale: 'ar', viewport: PHONE });
+    await page.waitForSelector('[data-testid="pin-map"][data-ready="true"]');
+    await page.locator('#title').fill('بطانيات لعائلة');
+    await page.locator('#pin-lat').fill('95');
+    await page.locator('#pin-lng').fill('34.6');
+    await page.locator('#pin-lng').press('Tab');
+    await page.locator('#pin-lat').fill('96');
+    await page.locator('#pin-lat').press('Tab');
+    expect(await page.getByTestId('error-page').count()).toBe(0);
+    expect(await page.locator('#title').inputValue()).toBe('بطانيات لعائلة');
+    expect(await page.locator('[data-testid="pin-map"] .maplibregl-marker').count()).toBe(0);
+    // Typed on an Arabic keyboard: ٣١٫٥٢ is 31.52, and the pin appears.
+    await page.locator('#pin-lat').fill('٣١٫٥٢');
+    await page.locator('#pin-lat').press('Tab');
+    await expect.poll(() => page.locator('#pin-lat').inputValue()).toBe('31.52');
+    await page.locator('[data-testid="pin-map"] .maplibregl-marker').waitFor();
+
+    const missing = await open('/no-such-page', { locale: 'ar', viewport: PHONE });
+    const errorPage = missing.getByTestId('error-page');
+    await errorPage.waitFor();
+    expect(await errorPage.getAttribute('data-status')).toBe('404');
+    expect(await missing.locator('#error-title').textContent()).toBe('هذه الصفحة غير موجودة');
+    expect(await seriousViolations(missing)).toEqual([]);
+  });
+
   test('works on a phone', async () => {
     const page = await open('/intake', { token: coordinatorToken, viewport: PHONE });
     await page.waitForSelector('[data-testid="pin-map"][data-ready="true"]');
@@ -125,6 +153,9 @@ describe('languages', () => {
     // MapLibre's zoom buttons follow to the left.
     const zoom = await box(page, '.maplibregl-ctrl-zoom-in');
     expect(zoom.x - map.x).toBeLessThan(100);
+    // And speak Hebrew (they said "Zoom in" / "Zoom out").
+    expect(await page.locator('.maplibregl-ctrl-zoom-in').getAttribute('aria-label')).toBe('התקרבות');
+    expect(await page.locator('.maplibregl-ctrl-zoom-out').getAttribute('aria-label')).toBe('התרחקות');
     expect(await seriousViolations(page)).toEqual([]);
     await screenshot(page, 'board-desktop-he');
   });

@@ -1,6 +1,7 @@
 // Money as the API keeps it: a string of integer minor units (agorot, cents) and an ISO 4217 code.
 // Never a float: amounts are shown by formatting an exact decimal string, added up as BigInt, and
 // typed-in amounts are turned into minor units by moving the decimal point, not by multiplying.
+import { asciiDigits } from '@mutual-aid/api/shared/digits.ts';
 export type Money = { amountMinor: string; currency: string };
 
 /** How many minor-unit digits a currency has (2 for ILS and USD, 0 for JPY). */
@@ -47,10 +48,10 @@ export type AmountProblem = { kind: 'required' } | { kind: 'format' } | { kind: 
 
 /**
  * A typed amount in major units ("1250.5", "1 250,50") as minor units, or what is wrong with it.
- * A comma is read as the decimal point; spaces (thousands) are ignored.
+ * A comma is read as the decimal point; spaces (thousands) are ignored; Arabic-Indic digits count.
  */
 export function parseAmount(text: string, currency: string): { minor: string } | { problem: AmountProblem } {
-  const compact = text.replace(/[\s\u00a0\u202f]/g, '');
+  const compact = asciiDigits(text).replace(/[\s\u00a0\u202f]/g, '');
   if (!compact) return { problem: { kind: 'required' } };
   const match = /^(\d+)(?:[.,](\d+))?$/.exec(compact);
   if (!match) return { problem: { kind: 'format' } };

@@ -11,3 +11,15 @@ export async function loadMapLibre() {
   maplibre.setWorkerUrl(workerUrl);
   return { maplibre, style: PUBLIC_MAP_STYLE_URL ?? offlineStyle(basemap) };
 }
+
+/** MapLibre's own words (control titles, the map's label) in the reader's language. */
+export function mapLocale(t: (key: 'map.zoomIn' | 'map.zoomOut' | 'map.attribution' | 'map.title' | 'map.marker' | 'map.close') => string) {
+  return {
+    'NavigationControl.ZoomIn': t('map.zoomIn'),
+    'NavigationControl.ZoomOut': t('map.zoomOut'),
+    'AttributionControl.ToggleAttribution': t('map.attribution'),
+    'Map.Title': t('map.title'),
+    'Marker.Title': t('map.marker'),
+    'Popup.Close': t('map.close'),
+  };
+}
