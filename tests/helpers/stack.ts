@@ -336,13 +336,20 @@ export async function createNeed(stack: Stack, token: string, community: string,
 }
 
 /** Serious and critical accessibility violations (WCAG 2.1 A/AA) on the page as it is now. */
+/**
+ * WCAG A/AA violations of serious or critical impact, and every landmark that shares its name with
+ * another (axe's best-practice landmark-unique, moderate: screen-reader users jump between
+ * landmarks by name, and ten regions all called "Milestones" cannot be told apart).
+ */
 export async function seriousViolations(page: Page, exclude: string[] = []) {
-  let builder = new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']);
-  for (const selector of exclude) builder = builder.exclude(selector);
-  const result = await builder.analyze();
-  return result.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.slice(0, 5).map((n) => n.target.join(' ')) }));
+  const run = async (configure: (b: AxeBuilder) => AxeBuilder) => {
+    let builder = configure(new AxeBuilder({ page }));
+    for (const selector of exclude) builder = builder.exclude(selector);
+    return (await builder.analyze()).violations;
+  };
+  const wcag = (await run((b) => b.withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']))).filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  const landmarks = await run((b) => b.withRules(['landmark-unique']));
+  return [...wcag, ...landmarks].map((v) => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.slice(0, 5).map((n) => n.target.join(' ')) }));
 }
 
 export async function screenshot(page: Page, name: string, opts: { fullPage?: boolean } = {}) {
