@@ -161,6 +161,33 @@ describe('duplicate queue and merge', () => {
     await dismissAll();
   });
 
+  // In Nir Oz 45 of 45 queued entries were shifts of one series flagging each other, and
+  // cancelled needs stayed in the queue.
+  it('never pairs the shifts of one series; a cancelled need leaves the queue and comes back when reopened', async () => {
+    const pairs = async () =>
+      ((await coordinator.ok(`{ duplicateCandidates { need { id } otherNeed { id } } }`)).duplicateCandidates as any[]).map((p) => [p.need.id, p.otherNeed.id].sort().join(' '));
+    const shifts = (await coordinator.ok(
+      `mutation($i: CreateNeedInput!, $r: RecurrenceInput!) { createRecurringNeed(input: $i, recurrence: $r) { id } }`,
+      {
+        i: { communityId: community, title: 'Evening meal for Rina', category: 'FOOD', urgency: 'NORMAL', lat: 31.49, lng: 34.6, address: '4 Kibbutz Rd', requesterName: 'Rina', requesterPhone: '050-444-5555' },
+        r: { frequency: 'DAILY', startsAt: new Date(Date.now() + 86_400_000).toISOString(), count: 4, durationMinutes: 60, slotsPerOccurrence: 1 },
+      },
+    )).createRecurringNeed as { id: string }[];
+    expect(shifts).toHaveLength(4);
+    const shiftIds = new Set(shifts.map((n) => n.id));
+    expect((await pairs()).filter((p) => p.split(' ').every((id) => shiftIds.has(id)))).toEqual([]);
+
+    const a = await createNeed(coordinator, community, { title: 'Medicine pickup for Yosef', category: 'MEDICINE', requesterPhone: '050-666-7777', lat: 31.47 });
+    const b = await createNeed(coordinator, community, { title: 'Medicine pick-up, Yosef', category: 'MEDICINE', requesterPhone: '050-666-7777', lat: 31.47 });
+    const pair = [a.id, b.id].sort().join(' ');
+    expect(await pairs()).toContain(pair);
+    await coordinator.ok(`mutation($id: ID!) { cancelNeed(id: $id, reason: "Family took care of it") { need { status } } }`, { id: b.id });
+    expect(await pairs()).not.toContain(pair);
+    await coordinator.ok(`mutation($id: ID!) { reopenNeed(id: $id) { need { status } } }`, { id: b.id });
+    expect(await pairs()).toContain(pair);
+    await dismissAll();
+  });
+
   it('dismiss remembers the decision', async () => {
     const a = await createNeed(coordinator, community, { title: 'Shabbat food package', requesterPhone: '050-333-4444', lat: 31.51 });
     await createNeed(coordinator, community, { title: 'Shabbat food package', requesterPhone: '050-333-4444', lat: 31.51 });

@@ -7,8 +7,9 @@ const T0 = new Date('2026-11-01T10:00:00Z');
 const KM_PER_DEGREE_LAT = 6371.0088 * (Math.PI / 180);
 
 /** A need with only what scoring reads; `northKm` and `hoursLater` place it from the first. */
-function need(o: { title?: string; description?: string; category?: Need['category']; phone?: string | null; email?: string | null; northKm?: number; hoursLater?: number } = {}): Need {
+function need(o: { title?: string; description?: string; category?: Need['category']; phone?: string | null; email?: string | null; northKm?: number; hoursLater?: number; seriesId?: string } = {}): Need {
   return {
+    seriesId: o.seriesId ?? null,
     title: o.title ?? 'Groceries for an elderly couple',
     description: o.description ?? '',
     category: o.category ?? 'FOOD',
@@ -127,6 +128,7 @@ describe('scoreDuplicate', () => {
     ['different phones', need({ phone: '050-123-4567', title: 'a' }), need({ phone: '052-123-4567', title: 'b', northKm: 1 })],
     ['phones too short to compare', need({ phone: '123456', title: 'a' }), need({ phone: '123456', title: 'b', northKm: 1 })],
     ['no e-mail on either', need({ title: 'a' }), need({ title: 'b', northKm: 1 })],
+    ['two shifts of one series (same place, words and caller)', need({ phone: '050-123-4567', seriesId: 's1' }), need({ phone: '050-123-4567', seriesId: 's1', hoursLater: 24 })],
   ])('does not flag %s', (_label, a, b) => {
     expect(scoreDuplicate(a, b)).toBeNull();
   });

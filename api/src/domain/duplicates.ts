@@ -47,6 +47,8 @@ export type DuplicateScore = { score: number; reasons: string[] };
 
 /** How likely `b` repeats `a`, or null when not likely. Pure: tests call it directly. */
 export function scoreDuplicate(a: Need, b: Need): DuplicateScore | null {
+  // Shifts of one recurring series share their place, words and requester by design.
+  if (a.seriesId && a.seriesId === b.seriesId) return null;
   const reasons: string[] = [];
   const samePhone = !!phoneKey(a.requesterPhone) && phoneKey(a.requesterPhone) === phoneKey(b.requesterPhone);
   const sameEmail = !!a.requesterEmail && a.requesterEmail.trim().toLowerCase() === b.requesterEmail?.trim().toLowerCase();

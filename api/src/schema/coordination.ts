@@ -33,17 +33,20 @@ const DuplicateCandidateRef = builder.prismaNode('DuplicateCandidate', {
 });
 
 /**
- * The open pairs of these communities, both of whose needs are in them: a pair that reaches
- * into a community the viewer does not coordinate (one recorded before duplicates were
- * compared within a community only, or carried over by a merge) is not shown.
+ * The open pairs of these communities, both of whose needs are in them and still stand: a pair
+ * that reaches into a community the viewer does not coordinate (one recorded before duplicates
+ * were compared within a community only, or carried over by a merge) is not shown, nor one
+ * whose need was cancelled or merged away meanwhile (it comes back if the need is reopened).
  */
-const duplicatesQuery = (prisma: PrismaClient, ids: string[], query: object = {}) =>
-  prisma.duplicateCandidate.findMany({
+const duplicatesQuery = (prisma: PrismaClient, ids: string[], query: object = {}) => {
+  const standing = { communityId: { in: ids }, status: { not: 'CANCELLED' as const }, mergedIntoId: null };
+  return prisma.duplicateCandidate.findMany({
     ...query,
-    where: { communityId: { in: ids }, status: 'OPEN', need: { communityId: { in: ids } }, otherNeed: { communityId: { in: ids } } },
+    where: { communityId: { in: ids }, status: 'OPEN', need: standing, otherNeed: standing },
     orderBy: [{ score: 'desc' }, { createdAt: 'desc' }],
     take: 200,
   });
+};
 
 builder.queryField('duplicateCandidates', (t) =>
   t.prismaField({
