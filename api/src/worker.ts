@@ -6,6 +6,8 @@ import { warnExpiringClaims, deliverEmails } from './domain/notifications.ts';
 import { autoApproveHandovers } from './domain/handover.ts';
 import { refreshAllSeries } from './domain/recurrence.ts';
 import { enqueueWebhookDeliveries, deliverWebhooks } from './domain/webhooks.ts';
+import { eraseExpiredPrivateData } from './domain/retention.ts';
+import { redrawIdDerivedPublicPoints } from './domain/publicPointRedraw.ts';
 
 export const JOBS: readonly (readonly [name: string, run: (s: Services) => Promise<unknown>])[] = [
   ['claim expiry', releaseExpiredClaims],
@@ -15,6 +17,9 @@ export const JOBS: readonly (readonly [name: string, run: (s: Services) => Promi
   ['webhook queue', enqueueWebhookDeliveries],
   ['webhook delivery', deliverWebhooks],
   ['e-mail delivery', deliverEmails],
+  ['retention', eraseExpiredPrivateData],
+  // Once per database (recorded in DataJob); afterwards one lookup per round.
+  ['public point redraw', redrawIdDerivedPublicPoints],
 ];
 
 /** Runs every job in turn; one failing does not stop the others. Returns the failures by job. */

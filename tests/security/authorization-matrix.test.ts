@@ -62,7 +62,7 @@ beforeAll(async () => {
   // Every user gets a phone of their own (a marker, like their e-mail).
   for (const role of ROLES.slice(1)) await s.app.services.prisma.user.update({ where: { id: uuidOf(api[role].userId!) }, data: { phone: `+972-54-${tag.length}00-${ROLES.indexOf(role)}${ROLES.indexOf(role)}` } });
 
-  const NA = await createNeed(coordinator, A, { address: SECRET.addressA, requesterPhone: SECRET.phoneA, requesterName: SECRET.requesterA, slots: 2, title: 'Matrix need A' });
+  const NA = await createNeed(coordinator, A, { contactConsent: true, address: SECRET.addressA, requesterPhone: SECRET.phoneA, requesterName: SECRET.requesterA, slots: 2, title: 'Matrix need A' });
   const NA2 = await createNeed(coordinator, A, { slots: 2, title: 'Matrix need A2' });
   const NB = await createNeed(otherCoordinator, B, { address: SECRET.addressB, requesterPhone: SECRET.phoneB, requesterName: SECRET.requesterB, title: 'Matrix need B' });
   const claimOn = async (needId: string) => (await claimant.ok(`mutation($id: ID!) { claimNeed(needId: $id) { claim { id } } }`, { id: needId })).claimNeed.claim.id as string;

@@ -72,7 +72,7 @@ const codes = (r: GqlResult | undefined) => (r?.errors ?? []).map((e) => [e.path
 /** A coordinator of the community with a need in it, subscribed to it, the first event (with private details) delivered. */
 async function coordinatorFollowing() {
   const coordinator = await member(s.url, admin, community, 'COORDINATOR');
-  const need = await createNeed(coordinator, community, { address: ADDRESS, requesterPhone: PHONE });
+  const need = await createNeed(coordinator, community, { address: ADDRESS, requesterPhone: PHONE, contactConsent: true });
   const live = await follow(coordinator, need.id);
   await touch(admin, need.id, 'first');
   await live.resultsOrClose(1);
@@ -84,7 +84,7 @@ describe('live subscriptions re-check access for each event', () => {
   it('a claimant who releases gets FORBIDDEN for private details at the next event, the rest delivered', async () => {
     const coordinator = await member(s.url, admin, community, 'COORDINATOR');
     const claimant = await member(s.url, admin, community, 'VOLUNTEER');
-    const need = await createNeed(coordinator, community, { address: ADDRESS, requesterPhone: PHONE });
+    const need = await createNeed(coordinator, community, { address: ADDRESS, requesterPhone: PHONE, contactConsent: true });
     const claim = (await claimant.ok(`mutation($id: ID!) { claimNeed(needId: $id) { claim { id } } }`, { id: need.id })).claimNeed.claim;
     const live = await follow(claimant, need.id);
 

@@ -229,6 +229,7 @@ describe('text messages', () => {
     await form.getByRole('radio', { name: 'High' }).check();
     await form.getByLabel('Address *').fill('Herzl 5, Netivot');
     await form.getByLabel('Requester name *').fill('Rivka Azulay');
+    await form.getByTestId('consent-yes').check();
     expect(await seriousViolations(page)).toEqual([]);
     await screenshot(page, 'sms-confirm-desktop', { fullPage: true });
     await form.getByTestId('sms-confirm-submit').click();

@@ -55,6 +55,8 @@ describe('intake', () => {
     await page.locator('#address').fill('12 HaAtzmaut St, Sderot');
     await page.locator('#requesterName').fill('Miriam Azulay');
     await page.locator('#requesterPhone').fill('call me');
+    // The requester's answer on sharing their contact: an explicit choice, asked for before sending.
+    await page.getByTestId('consent-no').check();
     // A click on the small map sets the point.
     await page.getByTestId('pin-map').click();
     await expect.poll(() => page.locator('#pin-lat').inputValue()).not.toBe('');

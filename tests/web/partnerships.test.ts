@@ -525,7 +525,7 @@ describe('import and export', () => {
     // With private details, for the coordinator's own community: the address columns too.
     await page.getByTestId('export-private').check();
     const withPrivate = await header('export-needs-csv');
-    expect(withPrivate.first).toBe('id,title,category,urgency,status,slots,community,createdAt,doneAt,publicLat,publicLng,lat,lng,address,requesterName,requesterPhone,requesterEmail');
+    expect(withPrivate.first).toBe('id,title,category,urgency,status,slots,community,createdAt,doneAt,publicLat,publicLng,lat,lng,address,requesterName,requesterPhone,requesterEmail,contactConsent');
     const partnerships = await header('export-partnerships-csv');
     expect(partnerships.first).toBe('id,israeliCommunity,abroadCommunity,startDate,termYears,status,pledgedMinor,disbursedMinor,remainingMinor');
     const events = await header('export-events-ndjson');

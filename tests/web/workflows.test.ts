@@ -151,6 +151,7 @@ describe('recurring shifts', () => {
     await page.locator('#category').selectOption('CHILDCARE');
     await page.locator('#address').fill('3 Herzl St, Sderot');
     await page.locator('#requesterName').fill('Tamar Levi');
+    await page.getByTestId('consent-yes').check();
     await page.getByTestId('pin-map').click();
     await expect.poll(() => page.locator('#pin-lat').inputValue()).not.toBe('');
 

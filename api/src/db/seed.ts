@@ -205,6 +205,8 @@ export async function seedDemoData(s: Services, opts: { needs?: number; voluntee
       address: `${pick(STREETS)} ${int(1, 120)}, ${community.area}`,
       requesterName: `${pick(FIRST)} ${pick(LAST)}`,
       requesterPhone: `+972-5${int(0, 8)}-${int(100, 999)}-${int(1000, 9999)}`,
+      // A mix: two in three requesters agree that the volunteer may call them (no draw, so the rest of the seed stays as it was).
+      contactConsent: i % 3 !== 0,
       communityId: community.id,
     };
     const volunteers = membersOf.get(community.id) ?? [];

@@ -128,6 +128,7 @@ const HEADER_ALIASES: Record<string, string[]> = {
   requesterName: ['requester', 'requester name', 'name', 'שם', 'שם הפונה', 'имя', 'اسم'],
   requesterPhone: ['phone', 'requester phone', 'telephone', 'טלפון', 'נייד', 'телефон', 'هاتف'],
   requesterEmail: ['email', 'e mail', 'requester email', 'מייל', 'דוא"ל', 'почта'],
+  contactConsent: ['consent', 'contact consent', 'share contact', 'הסכמה', 'הסכמה לשיתוף', 'согласие', 'موافقة'],
   neededBy: ['needed by', 'deadline', 'עד תאריך', 'срок'],
   skills: ['skills', 'כישורים', 'навыки'],
   homeArea: ['area', 'home area', 'city', 'אזור', 'עיר', 'город'],
@@ -156,6 +157,12 @@ const URGENCY_ALIASES: Record<Urgency, string[]> = {
   HIGH: ['high', 'גבוה', 'דחוף', 'высокая', 'عالي'],
   NORMAL: ['normal', 'medium', 'רגיל', 'בינוני', 'обычная', 'عادي'],
   LOW: ['low', 'נמוך', 'низкая', 'منخفض'],
+};
+
+/** The consent column's answers; blank is no (privacy-safe, as an API caller that does not say). */
+const CONSENT_ALIASES: Record<'yes' | 'no', string[]> = {
+  yes: ['y', 'true', '1', 'agreed', 'כן', 'да', 'نعم'],
+  no: ['n', 'false', '0', 'refused', 'לא', 'нет', 'لا'],
 };
 
 function fromAliases<T extends string>(aliases: Record<T, string[]>, value: string | undefined): T | undefined {
@@ -258,6 +265,9 @@ async function importRow(s: Services, viewer: Viewer, kind: ImportKind, get: (f:
     const categoryText = get('category');
     const urgencyText = get('urgency');
     const neededByText = get('neededBy');
+    const consentText = get('contactConsent');
+    const consent = consentText === undefined ? 'no' : fromAliases(CONSENT_ALIASES, consentText);
+    if (!consent) return { line: 0, status: 'REJECTED', reason: `consent: "${consentText}" is neither yes nor no.` };
     const parsed = needRow.safeParse({
       title: get('title') ?? '',
       description: get('description'),
@@ -279,7 +289,13 @@ async function importRow(s: Services, viewer: Viewer, kind: ImportKind, get: (f:
       return { line: 0, status: 'REJECTED', reason: firstIssue(parsed.error) };
     }
     if (parsed.data.neededBy && Number.isNaN(parsed.data.neededBy.getTime())) return { line: 0, status: 'REJECTED', reason: 'neededBy: not a date.' };
-    const need = await createNeed(s, viewer, { ...parsed.data, category: parsed.data.category as NeedCategory, urgency: parsed.data.urgency as Urgency, communityId: communityId! });
+    const need = await createNeed(s, viewer, {
+      ...parsed.data,
+      category: parsed.data.category as NeedCategory,
+      urgency: parsed.data.urgency as Urgency,
+      contactConsent: consent === 'yes',
+      communityId: communityId!,
+    });
     const duplicates = await s.prisma.duplicateCandidate.count({ where: { needId: need.id } });
     return { line: 0, status: 'ACCEPTED', id: encodeGlobalID('Need', need.id), duplicates };
   }

@@ -22,8 +22,13 @@ export type NeedInput = {
   requesterName: string;
   requesterPhone?: string | null;
   requesterEmail?: string | null;
+  /** The requester agrees to share phone and e-mail with the volunteer; absent: no. */
+  contactConsent?: boolean | null;
   communityId: string;
 };
+
+/** A need at the same place whose public point another may share (`shareable` may refuse it). */
+export type SamePlaceNeed = { id: string; lat: number; lng: number; publicLat: number; publicLng: number };
 
 /** Needs of one community this close to each other are one place, with one public point. */
 const SAME_PLACE_KM = 0.025;
@@ -34,18 +39,19 @@ const SAME_PLACE_KM = 0.025;
  * series, a requester asking again), else a fresh draw. One place, one point: nothing to
  * average. Only within the community, whose coordinators see exact places anyway: across
  * communities a shared point would tell a coordinator elsewhere that they guessed an address.
+ * `shareable` leaves out points that must not spread (the redraw of id-derived ones).
  */
-export async function publicPointFor(tx: UnitOfWork['tx'], communityId: string, exact: Point, current?: Point): Promise<Point> {
+export async function publicPointFor(tx: UnitOfWork['tx'], communityId: string, exact: Point, current?: Point, shareable: (n: SamePlaceNeed) => boolean = () => true): Promise<Point> {
   if (current && publicPointFits(exact, current)) return current;
   const box = bboxAround(exact, SAME_PLACE_KM);
   const near = await tx.need.findMany({
     where: { communityId, lat: { gte: box.minLat, lte: box.maxLat }, lng: { gte: box.minLng, lte: box.maxLng } },
-    select: { lat: true, lng: true, publicLat: true, publicLng: true },
+    select: { id: true, lat: true, lng: true, publicLat: true, publicLng: true },
     orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
     take: 100,
   });
   const shared = near
-    .filter((n) => distanceKm(exact, n) <= SAME_PLACE_KM)
+    .filter((n) => distanceKm(exact, n) <= SAME_PLACE_KM && shareable(n))
     .map((n) => ({ lat: n.publicLat, lng: n.publicLng }))
     .find((p) => publicPointFits(exact, p));
   return shared ?? publicLocation(exact);
@@ -80,6 +86,7 @@ export async function insertNeed(
       requesterName: input.requesterName,
       requesterPhone: input.requesterPhone ?? null,
       requesterEmail: input.requesterEmail?.trim().toLowerCase() || null,
+      contactConsent: input.contactConsent ?? false,
       communityId: input.communityId,
       createdById: viewer.id,
       createdAt: at,

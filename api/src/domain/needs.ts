@@ -54,6 +54,7 @@ export async function updateNeed(s: Services, viewer: Viewer, needId: string, pa
         requesterName: patch.requesterName ?? undefined,
         requesterPhone: patch.requesterPhone === undefined ? undefined : patch.requesterPhone,
         requesterEmail: patch.requesterEmail === undefined ? undefined : patch.requesterEmail?.trim().toLowerCase() || null,
+        contactConsent: patch.contactConsent ?? undefined,
         publicLat: pub.lat,
         publicLng: pub.lng,
         status,

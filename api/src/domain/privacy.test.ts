@@ -13,7 +13,11 @@ import {
   canSeePrivate,
   communitiesInView,
   exportPrivateColumns,
+  mayEraseRequesterData,
+  mayRequestCallback,
+  privateColumnsFor,
   readPrivateDetails,
+  seesRequesterContact,
   viewerCanSeeClaim,
   viewerCanSeeEventReason,
   viewerCanSeePrivate,
@@ -153,7 +157,7 @@ describe('communitiesInView', () => {
 
 describe('the access log', () => {
   const at = new Date('2026-03-01T10:00:00Z');
-  const row = (id: string, communityId: string) => ({ id, communityId, lat: 31.5, lng: 34.6, address: 'Herzl 1', requesterName: 'R', requesterPhone: '+972500000000', requesterEmail: null });
+  const row = (id: string, communityId: string) => ({ id, communityId, contactConsent: false, lat: 31.5, lng: 34.6, address: 'Herzl 1', requesterName: 'R', requesterPhone: '+972500000000', requesterEmail: null });
   function loggingServices() {
     const logged: { needId: string; userId: string; at: Date }[] = [];
     const s = {
@@ -171,7 +175,7 @@ describe('the access log', () => {
   it('logs a read of private details, by whom and when', async () => {
     const { s, logged } = loggingServices();
     const details = await readPrivateDetails(s, coordinator.viewer, row('n1', 'sderot'));
-    expect(details).toEqual({ needId: 'n1', lat: 31.5, lng: 34.6, address: 'Herzl 1', requesterName: 'R', requesterPhone: '+972500000000', requesterEmail: null });
+    expect(details).toEqual({ needId: 'n1', lat: 31.5, lng: 34.6, address: 'Herzl 1', requesterName: 'R', requesterPhone: '+972500000000', requesterEmail: null, contactShared: true });
     expect(logged).toEqual([{ needId: 'n1', userId: 'coord', at }]);
   });
 
@@ -179,7 +183,7 @@ describe('the access log', () => {
     const { s, logged } = loggingServices();
     const columns = await exportPrivateColumns(s, coordinator.viewer, [row('n1', 'sderot'), row('n2', 'beeri'), row('n3', 'sderot')]);
     expect([...columns.keys()]).toEqual(['n1', 'n3']);
-    expect(columns.get('n1')).toEqual({ lat: 31.5, lng: 34.6, address: 'Herzl 1', requesterName: 'R', requesterPhone: '+972500000000', requesterEmail: null });
+    expect(columns.get('n1')).toEqual({ lat: 31.5, lng: 34.6, address: 'Herzl 1', requesterName: 'R', requesterPhone: '+972500000000', requesterEmail: null, contactConsent: false });
     expect(logged.map((l) => [l.needId, l.userId])).toEqual([['n1', 'coord'], ['n3', 'coord']]);
   });
 
@@ -187,5 +191,42 @@ describe('the access log', () => {
     const { s, logged } = loggingServices();
     expect((await exportPrivateColumns(s, coordinatorElsewhere.viewer, [row('n1', 'sderot')])).size).toBe(0);
     expect(logged).toEqual([]);
+  });
+});
+
+describe("the requester's contact (consent)", () => {
+  const withConsent = { ...need, contactConsent: true };
+  const without = { ...need, contactConsent: false };
+  // [who, sees the phone and e-mail with consent, without, may ask for a call-back without]
+  it.each([
+    ['anonymous', anonymous, false, false, false],
+    ['an admin', admin, true, true, false],
+    ['a coordinator of the community', coordinator, true, true, false],
+    ['a coordinator of another community', coordinatorElsewhere, false, false, false],
+    ['the volunteer holding the claim', volunteerWithClaim, true, false, true],
+    ['a volunteer without a claim', volunteerWithoutClaim, false, false, false],
+  ] as const)('%s: with consent %s, without %s, call-back %s', (_label, who, consented, notConsented, callback) => {
+    const holds = who.live.has(need.id);
+    expect(seesRequesterContact(who.viewer, withConsent, holds)).toBe(consented);
+    expect(seesRequesterContact(who.viewer, without, holds)).toBe(notConsented);
+    expect(mayRequestCallback(who.viewer, without, holds)).toBe(callback);
+    expect(mayRequestCallback(who.viewer, withConsent, holds)).toBe(false);
+  });
+
+  const row = { id: 'n1', communityId: 'sderot', lat: 31.5, lng: 34.6, address: 'Herzl 1', requesterName: 'R', requesterPhone: '+972500000000', requesterEmail: 'r@example.org' };
+
+  it('gives the claimant without consent the name, address and place, but no phone or e-mail', () => {
+    expect(privateColumnsFor(volunteerWithClaim.viewer!, { ...row, contactConsent: false })).toEqual({
+      lat: 31.5, lng: 34.6, address: 'Herzl 1', requesterName: 'R', requesterPhone: null, requesterEmail: null, contactShared: false,
+    });
+  });
+
+  it('gives the claimant with consent, and the coordinator either way, the phone and e-mail', () => {
+    expect(privateColumnsFor(volunteerWithClaim.viewer!, { ...row, contactConsent: true })).toMatchObject({ requesterPhone: '+972500000000', requesterEmail: 'r@example.org', contactShared: true });
+    expect(privateColumnsFor(coordinator.viewer!, { ...row, contactConsent: false })).toMatchObject({ requesterPhone: '+972500000000', requesterEmail: 'r@example.org', contactShared: true });
+  });
+
+  it('lets only admins erase a requester\'s data at once', () => {
+    expect([anonymous, admin, coordinator, coordinatorElsewhere, volunteerWithClaim].map((w) => mayEraseRequesterData(w.viewer))).toEqual([false, true, false, false, false]);
   });
 });

@@ -38,25 +38,50 @@ export async function viewerCanSeePrivate(
   return canSeePrivate(viewer, need, NO_CLAIMS) || canSeePrivate(viewer, need, await liveClaimNeedIds());
 }
 
-type PrivateColumns = Pick<Need, 'lat' | 'lng' | 'address' | 'requesterName' | 'requesterPhone' | 'requesterEmail'>;
-export type PrivateDetails = PrivateColumns & { needId: string };
+/**
+ * The requester's phone and e-mail, among the private details: coordinators of the community
+ * (and admins) always, who run intake and must be able to call back; the volunteer holding a
+ * live claim only when the requester agreed to share them (`contactConsent`, asked at intake;
+ * false for needs recorded before it was asked and for API callers that do not say). Without
+ * it the volunteer still gets what the task needs (the requester's name, the address, the
+ * exact place) and contact goes through the coordinator (`requestCallback`).
+ */
+export function seesRequesterContact(viewer: Viewer | null, need: Pick<Need, 'communityId' | 'contactConsent'>, holdsLiveClaim: boolean): boolean {
+  if (!seesPrivateDetails(viewer, need, holdsLiveClaim)) return false;
+  return isCoordinatorOf(viewer, need.communityId) || need.contactConsent;
+}
 
-const privateColumns = (n: PrivateColumns): PrivateColumns => ({
-  lat: n.lat,
-  lng: n.lng,
-  address: n.address,
-  requesterName: n.requesterName,
-  requesterPhone: n.requesterPhone,
-  requesterEmail: n.requesterEmail,
-});
+type PrivateColumns = Pick<Need, 'lat' | 'lng' | 'address' | 'requesterName' | 'requesterPhone' | 'requesterEmail'>;
+type PrivateRow = PrivateColumns & Pick<Need, 'id' | 'communityId' | 'contactConsent'>;
+export type PrivateDetails = PrivateColumns & { needId: string; contactShared: boolean };
+
+/**
+ * The private columns a viewer who may see the need's private details gets: all of them, less
+ * the requester's phone and e-mail unless `seesRequesterContact`. (Only the viewers
+ * `seesPrivateDetails` admits get here, so the holder of the need's live claim is the only
+ * one who may be refused the contact.)
+ */
+export function privateColumnsFor(viewer: Viewer, n: PrivateRow): PrivateColumns & { contactShared: boolean } {
+  const contact = seesRequesterContact(viewer, n, true);
+  return {
+    lat: n.lat,
+    lng: n.lng,
+    address: n.address,
+    requesterName: n.requesterName,
+    requesterPhone: contact ? n.requesterPhone : null,
+    requesterEmail: contact ? n.requesterEmail : null,
+    contactShared: contact,
+  };
+}
 
 /**
  * A need's private details for a viewer who may see them (`canSeePrivate`, checked by the
- * caller before anything is read), and the read logged.
+ * caller before anything is read), the requester's contact as `privateColumnsFor` allows it,
+ * and the read logged.
  */
-export async function readPrivateDetails(s: Services, viewer: Viewer, need: PrivateColumns & Pick<Need, 'id'>): Promise<PrivateDetails> {
+export async function readPrivateDetails(s: Services, viewer: Viewer, need: PrivateRow): Promise<PrivateDetails> {
   await s.prisma.privateAccessLog.create({ data: { needId: need.id, userId: viewer.id, at: s.clock.now() } });
-  return { needId: need.id, ...privateColumns(need) };
+  return { needId: need.id, ...privateColumnsFor(viewer, need) };
 }
 
 /** In an export, private columns go out only for needs of communities the viewer coordinates. */
@@ -64,13 +89,35 @@ export function canExportPrivate(viewer: Viewer | null, need: Pick<Need, 'commun
   return isCoordinatorOf(viewer, need.communityId);
 }
 
-/** The private columns of the exported needs the viewer may export them for, by need id; each such need's read logged. */
-export async function exportPrivateColumns(s: Services, viewer: Viewer, needs: (PrivateColumns & Pick<Need, 'id' | 'communityId'>)[]): Promise<Map<string, PrivateColumns>> {
+/**
+ * The private columns of the exported needs the viewer may export them for (as
+ * `privateColumnsFor` gives them, with whether the requester consented to sharing their
+ * contact), by need id; each such need's read logged.
+ */
+export async function exportPrivateColumns(s: Services, viewer: Viewer, needs: PrivateRow[]): Promise<Map<string, PrivateColumns & { contactConsent: boolean }>> {
   const shown = needs.filter((n) => canExportPrivate(viewer, n));
   if (shown.length) {
     await s.prisma.privateAccessLog.createMany({ data: shown.map((n) => ({ needId: n.id, userId: viewer.id, at: s.clock.now() })) });
   }
-  return new Map(shown.map((n) => [n.id, privateColumns(n)]));
+  return new Map(
+    shown.map((n) => {
+      const { contactShared: _shared, ...columns } = privateColumnsFor(viewer, n);
+      return [n.id, { ...columns, contactConsent: n.contactConsent }];
+    }),
+  );
+}
+
+/**
+ * Who may ask the coordinators for a call-back from a requester: the volunteer holding a live
+ * claim on the need who is not given the requester's contact. (Coordinators call themselves.)
+ */
+export function mayRequestCallback(viewer: Viewer | null, need: Pick<Need, 'communityId' | 'contactConsent'>, holdsLiveClaim: boolean): boolean {
+  return !!viewer && holdsLiveClaim && !seesRequesterContact(viewer, need, holdsLiveClaim);
+}
+
+/** Erasing a requester's data at once (a data-protection request): admins only. */
+export function mayEraseRequesterData(viewer: Viewer | null): boolean {
+  return !!viewer?.isAdmin;
 }
 
 // ─── Claims, handovers, event reasons ────────────────────────────────────────────────────────

@@ -11,6 +11,7 @@ describe('rules from config', () => {
       notifications: { expiryWarningMinutes: 30, maxEmailAttempts: 8, emailRetryBaseMs: 30_000, maxRecipients: 500 },
       webhooks: { maxAttempts: 8, retryBaseMs: 2_000, timeoutMs: 5_000, secretGraceHours: 24 },
       imports: { maxBytes: 10 * 1024 * 1024, maxLineBytes: 64 * 1024 },
+      retention: { days: 90 },
     });
   });
 

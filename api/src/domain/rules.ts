@@ -29,6 +29,8 @@ export type Rules = Readonly<{
   }>;
   /** CSV imports: the largest file and the longest line read, in bytes. */
   imports: Readonly<{ maxBytes: number; maxLineBytes: number }>;
+  /** A closed need's requester contact and exact place are erased this long after it closed. */
+  retention: Readonly<{ days: number }>;
 }>;
 
 export function rulesFrom(config: Config): Rules {
@@ -49,6 +51,7 @@ export function rulesFrom(config: Config): Rules {
       secretGraceHours: config.WEBHOOK_SECRET_GRACE_HOURS,
     },
     imports: { maxBytes: config.IMPORT_MAX_BYTES, maxLineBytes: config.IMPORT_MAX_LINE_BYTES },
+    retention: { days: config.RETENTION_DAYS },
   });
 }
 

@@ -16,5 +16,6 @@ import './webhooks.ts';
 import './intake.ts';
 import './partnerships.ts';
 import './indicators.ts';
+import './retention.ts';
 
 export const schema = builder.toSchema({ sortSchema: true });

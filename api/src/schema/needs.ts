@@ -27,7 +27,7 @@ export async function canSeePrivate(need: Pick<Need, 'id' | 'communityId'>, ctx:
   return viewerCanSeePrivate(ctx.viewer, need, ctx.liveClaims);
 }
 
-type PrivateDetails = { needId: string; lat: number; lng: number; address: string; requesterName: string; requesterPhone: string | null; requesterEmail: string | null };
+type PrivateDetails = { needId: string; lat: number; lng: number; address: string; requesterName: string; requesterPhone: string | null; requesterEmail: string | null; contactShared: boolean };
 
 const PrivateDetailsRef = builder.objectRef<PrivateDetails>('NeedPrivateDetails').implement({
   description: 'The exact place and the requester. Every read is logged.',
@@ -39,6 +39,11 @@ const PrivateDetailsRef = builder.objectRef<PrivateDetails>('NeedPrivateDetails'
     requesterName: t.exposeString('requesterName', { authScopes: { signedIn: true } }),
     requesterPhone: t.exposeString('requesterPhone', { nullable: true, authScopes: { signedIn: true } }),
     requesterEmail: t.exposeString('requesterEmail', { nullable: true, authScopes: { signedIn: true } }),
+    contactShared: t.exposeBoolean('contactShared', {
+      authScopes: { signedIn: true },
+      description:
+        "False when the requester did not agree to share their phone and e-mail with the volunteer: requesterPhone and requesterEmail are null for the volunteer, contact goes through the coordinator (requestCallback). Coordinators always get them.",
+    }),
   }),
 });
 
@@ -78,7 +83,7 @@ export const NeedRef = builder.prismaNode('Need', {
       nullable: true,
       description: 'Only for coordinators of the community and the volunteer holding a live claim; others get FORBIDDEN.',
       authScopes: async (n, _args, ctx) => canSeePrivate(n, ctx),
-      extensions: readsNeed('id', 'communityId', 'lat', 'lng', 'address', 'requesterName', 'requesterPhone', 'requesterEmail'),
+      extensions: readsNeed('id', 'communityId', 'contactConsent', 'lat', 'lng', 'address', 'requesterName', 'requesterPhone', 'requesterEmail'),
       resolve: (n, _a, ctx) => readPrivateDetails(ctx.services, ctx.viewer!, n),
     }),
     claims: t.relation('claims', {
@@ -250,6 +255,10 @@ export const CreateNeedInput = builder.inputType('CreateNeedInput', {
     requesterName: t.string({ required: true, validate: NeedFields.requesterName }),
     requesterPhone: t.string({ validate: phone }),
     requesterEmail: t.string({ validate: z.email('Enter a valid e-mail address.').max(254) }),
+    contactConsent: t.boolean({
+      description:
+        'The requester agrees that the volunteer who takes the task gets their phone and e-mail. Omitted: false on create (no consent; contact goes through the coordinator), unchanged on update.',
+    }),
   }),
   validate: z
     .looseObject({ neededFrom: z.date().nullish(), neededBy: z.date().nullish() })
@@ -271,6 +280,10 @@ const UpdateNeedInput = builder.inputType('UpdateNeedInput', {
     requesterName: t.string({ validate: NeedFields.requesterName }),
     requesterPhone: t.string({ validate: phone }),
     requesterEmail: t.string({ validate: z.email('Enter a valid e-mail address.').max(254) }),
+    contactConsent: t.boolean({
+      description:
+        'The requester agrees that the volunteer who takes the task gets their phone and e-mail. Omitted: false on create (no consent; contact goes through the coordinator), unchanged on update.',
+    }),
   }),
   validate: z
     .looseObject({ neededFrom: z.date().nullish(), neededBy: z.date().nullish() })

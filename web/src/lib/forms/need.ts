@@ -20,6 +20,8 @@ export type NeedValues = {
   requesterName: string;
   requesterPhone: string;
   requesterEmail: string;
+  /** The requester's answer: may the volunteer have their phone and email? Null until asked. */
+  contactConsent: boolean | null;
 };
 
 export const blankNeed = (): NeedValues => ({
@@ -37,6 +39,7 @@ export const blankNeed = (): NeedValues => ({
   requesterName: '',
   requesterPhone: '',
   requesterEmail: '',
+  contactConsent: null,
 });
 
 /** Only what the server cannot tell us better: required fields left empty and the missing pin. */
@@ -49,6 +52,7 @@ export function needProblems(need: NeedValues, t: (key: MessageKey) => string): 
   if (!need.address.trim()) problems.address = required;
   if (need.lat === null || need.lng === null) problems.lat = t('intake.pinRequired');
   if (!need.requesterName.trim()) problems.requesterName = required;
+  if (need.contactConsent === null) problems.contactConsent = t('consent.required');
   return problems;
 }
 
@@ -72,5 +76,6 @@ export function needInput(need: NeedValues): NeedInput {
     requesterName: need.requesterName.trim(),
     requesterPhone: orNull(need.requesterPhone),
     requesterEmail: orNull(need.requesterEmail),
+    contactConsent: need.contactConsent === true,
   };
 }

@@ -109,7 +109,8 @@ export const NeedPrivateQuery = graphql(`
   query NeedPrivate($id: ID!) {
     need(id: $id) {
       id
-      privateDetails { address lat lng requesterName requesterPhone requesterEmail }
+      privateDetails { address lat lng requesterName requesterPhone requesterEmail contactShared }
+      privateErasedAt
     }
   }
 `);

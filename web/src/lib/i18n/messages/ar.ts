@@ -1,6 +1,7 @@
 import type { Messages } from './en.ts';
 import { coordinationAr } from './coordination.ts';
 import { partnershipsAr } from './partnerships.ts';
+import { retentionAr } from './retention.ts';
 
 export const ar: Messages = {
   'app.name': 'العون المتبادل',
@@ -393,4 +394,5 @@ export const ar: Messages = {
 
   ...coordinationAr,
   ...partnershipsAr,
+  ...retentionAr,
 };

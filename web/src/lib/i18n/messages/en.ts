@@ -1,5 +1,6 @@
 import { coordinationEn } from './coordination.ts';
 import { partnershipsEn } from './partnerships.ts';
+import { retentionEn } from './retention.ts';
 import type { PluralForms, Translation } from './types.ts';
 
 // The English catalogue is the reference: every other locale must provide each key (checked by type).
@@ -367,6 +368,7 @@ export const en = {
 
   ...coordinationEn,
   ...partnershipsEn,
+  ...retentionEn,
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -1,6 +1,7 @@
 import type { Messages } from './en.ts';
 import { coordinationHe } from './coordination.ts';
 import { partnershipsHe } from './partnerships.ts';
+import { retentionHe } from './retention.ts';
 
 export const he: Messages = {
   'app.name': 'עזרה הדדית',
@@ -369,4 +370,5 @@ export const he: Messages = {
 
   ...coordinationHe,
   ...partnershipsHe,
+  ...retentionHe,
 };

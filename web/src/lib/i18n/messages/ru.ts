@@ -1,6 +1,7 @@
 import type { Messages } from './en.ts';
 import { coordinationRu } from './coordination.ts';
 import { partnershipsRu } from './partnerships.ts';
+import { retentionRu } from './retention.ts';
 
 export const ru: Messages = {
   'app.name': 'Взаимопомощь',
@@ -375,4 +376,5 @@ export const ru: Messages = {
 
   ...coordinationRu,
   ...partnershipsRu,
+  ...retentionRu,
 };
