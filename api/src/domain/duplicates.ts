@@ -35,7 +35,7 @@ export function phoneKey(phone: string | null | undefined): string | null {
 }
 
 /** The last seven digits of a key: the SQL side's coarse filter (the key itself decides). */
-function phoneTail(key: string): string {
+export function phoneTail(key: string): string {
   return key.replace(/\D/g, '').slice(-7);
 }
 

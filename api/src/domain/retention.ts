@@ -18,7 +18,7 @@ import type { Need } from '../generated/prisma/client.ts';
 import type { NeedStatus } from '../generated/prisma/enums.ts';
 import type { Viewer } from '../auth/viewer.ts';
 import { lockNeed } from './locks.ts';
-import { phoneKey } from './duplicates.ts';
+import { phoneKey, phoneTail } from './duplicates.ts';
 import { mayEraseRequesterData } from './privacy.ts';
 
 export type Erasure = 'RETENTION' | 'REQUEST';
@@ -117,7 +117,7 @@ export type ErasureRequest = { needId?: string | null; phone?: string | null; em
 /**
  * A data-protection request: an admin erases a requester's data at once, whatever the needs'
  * status — the need named, and every need (in every community) with the requester's phone
- * (compared as the duplicate check does, by its last nine digits) or e-mail, with the SMS
+ * (compared as the duplicate check does, by its E.164 key) or e-mail, with the SMS
  * drafts sent from that phone that never became a need. A live need stays on the board
  * without its address: its coordinators decide whether it can still be done.
  */
@@ -127,23 +127,29 @@ export async function eraseRequesterData(s: Services, viewer: Viewer, request: E
   const email = request.email?.trim().toLowerCase() || null;
   if (request.phone && !key) throw badInput('That is not a phone number.', 'phone');
   if (!request.needId && !key && !email) throw badInput('Name a need, a phone number or an e-mail address.');
-  const matching = key || email
-    ? await s.prisma.$queryRaw<{ id: string }[]>`
-        SELECT id FROM "Need"
+  const tail = key ? phoneTail(key) : null;
+  const found = key || email
+    ? await s.prisma.$queryRaw<{ id: string; requesterPhone: string | null; requesterEmail: string | null }[]>`
+        SELECT id, "requesterPhone", "requesterEmail" FROM "Need"
         WHERE "privateErasedAt" IS NULL
-          AND ((${key}::text IS NOT NULL AND right(regexp_replace(coalesce("requesterPhone", ''), '\\D', '', 'g'), 9) = ${key})
+          AND ((${tail}::text IS NOT NULL AND right(regexp_replace(coalesce("requesterPhone", ''), '\\D', '', 'g'), 7) = ${tail})
             OR (${email}::text IS NOT NULL AND lower("requesterEmail") = ${email}))`
     : [];
+  // The tail only narrows; the key decides (two numbers can share their last seven digits).
+  const matching = found.filter((r) => (key && phoneKey(r.requesterPhone) === key) || (email && r.requesterEmail?.trim().toLowerCase() === email));
   const ids = [...new Set([...(request.needId ? [request.needId] : []), ...matching.map((r) => r.id)])];
   return commit(s, async (tx, w) => {
     const needIds: string[] = [];
     for (const id of ids) if (await eraseNeed(w, id, 'REQUEST', viewer.id)) needIds.push(id);
     let drafts = 0;
     if (key) {
-      const rows = await tx.$queryRaw<{ id: string; communityId: string | null }[]>`
-        UPDATE "IntakeDraft" SET "fromNumber" = '', body = ''
-        WHERE "fromNumber" <> '' AND right(regexp_replace("fromNumber", '\\D', '', 'g'), 9) = ${key}
-        RETURNING id, "communityId"`;
+      const sent = await tx.$queryRaw<{ id: string; fromNumber: string }[]>`
+        SELECT id, "fromNumber" FROM "IntakeDraft"
+        WHERE "fromNumber" <> '' AND right(regexp_replace("fromNumber", '\\D', '', 'g'), 7) = ${tail}`;
+      const draftIds = sent.filter((d) => phoneKey(d.fromNumber) === key).map((d) => d.id);
+      const rows = draftIds.length
+        ? await tx.intakeDraft.updateManyAndReturn({ where: { id: { in: draftIds } }, data: { fromNumber: '', body: '' }, select: { id: true, communityId: true } })
+        : [];
       for (const d of rows) w.draftsChanged(d.communityId);
       drafts = rows.length;
     }
