@@ -1,5 +1,6 @@
 // Starts the real API in this test process on a free loopback port, on a fresh database.
 import { buildApp, type App } from '../../api/src/server.ts';
+import type { DestinationStream } from '../../api/src/observability/logger.ts';
 import { createTestDatabase, type TestDatabase } from './db.ts';
 
 export type TestServer = {
@@ -10,7 +11,8 @@ export type TestServer = {
   stop(): Promise<void>;
 };
 
-export async function startServer(env: Record<string, string> = {}): Promise<TestServer> {
+/** `options.logDestination`: where the app's JSON log lines go (default: standard output). */
+export async function startServer(env: Record<string, string> = {}, options: { logDestination?: DestinationStream } = {}): Promise<TestServer> {
   const db = await createTestDatabase();
   const app = await buildApp({
     NODE_ENV: 'test',
@@ -29,7 +31,7 @@ export async function startServer(env: Record<string, string> = {}): Promise<Tes
     EVENT_POLL_MS: '3600000',
     ...db.env,
     ...env,
-  });
+  }, options);
   const { url } = await app.start(0);
   return {
     app,
