@@ -7,6 +7,8 @@ export type TestServer = {
   app: App;
   url: string;
   wsUrl: string;
+  /** Where METRICS_PORT serves /metrics, when the test set it. */
+  metricsUrl?: string;
   db: TestDatabase;
   stop(): Promise<void>;
 };
@@ -32,10 +34,11 @@ export async function startServer(env: Record<string, string> = {}, options: { l
     ...db.env,
     ...env,
   }, options);
-  const { url } = await app.start(0);
+  const { url, metricsPort } = await app.start(0);
   return {
     app,
     url,
+    metricsUrl: metricsPort === undefined ? undefined : `http://127.0.0.1:${metricsPort}/metrics`,
     wsUrl: url.replace('http', 'ws') + '/graphql',
     db,
     async stop() {
