@@ -51,7 +51,8 @@ export type ServiceOptions = { logDestination?: DestinationStream };
 export function createServices(config: Config, options: ServiceOptions = {}): Services {
   const { log, scope } = createLogging(config, options.logDestination);
   const metrics = createMetrics();
-  const db = openDatabase(config, log);
+  // Outside any request's scope: an idle connection failing belongs to no request (it would otherwise carry the id of the one that opened it).
+  const db = openDatabase(config, { warn: (obj: object, msg: string) => scope.exit(() => log.warn(obj, msg)) });
   const bus = createBus(config.REDIS_URL);
   return Object.freeze({
     config,

@@ -8,7 +8,6 @@ import { mkdirSync } from 'node:fs';
 import { PrismaClient } from '../generated/prisma/client.ts';
 import type { Config } from '../config.ts';
 import type { SqlDriverAdapterFactory } from '@prisma/driver-adapter-utils';
-import type { Logger } from '../observability/logger.ts';
 
 export type Database = {
   prisma: PrismaClient;
@@ -22,7 +21,7 @@ export type Database = {
   close(): Promise<void>;
 };
 
-export function openDatabase(config: Pick<Config, 'DATABASE_URL' | 'PGLITE_DIR' | 'DATABASE_POOL_MAX' | 'DATABASE_CONNECT_TIMEOUT_MS' | 'DATABASE_IDLE_TIMEOUT_MS'>, log?: Pick<Logger, 'warn'>): Database {
+export function openDatabase(config: Pick<Config, 'DATABASE_URL' | 'PGLITE_DIR' | 'DATABASE_POOL_MAX' | 'DATABASE_CONNECT_TIMEOUT_MS' | 'DATABASE_IDLE_TIMEOUT_MS'>, log?: { warn(obj: object, msg: string): void }): Database {
   const statements = { count: 0 };
   let adapterFactory: SqlDriverAdapterFactory;
   let kind: Database['kind'];
