@@ -8,6 +8,7 @@ import { adminClient, createCommunity, createNeed, member } from '../helpers/fix
 import { Api, collect } from '../helpers/client.ts';
 import { sampleValue, scrape, type Sample } from '../helpers/prometheus.ts';
 import { runJobs } from '../../api/src/worker.ts';
+import { readFileSync } from 'node:fs';
 
 const TOKEN = 'metrics-token-for-tests-0123456789';
 const BOARD_WATCH = `subscription BoardWatch($c: [ID!]) { needEvents(filter: { communityIds: $c }) { cursor type } }`;
@@ -145,9 +146,9 @@ describe('what the series say', () => {
     expect(sampleValue(after, 'mutual_aid_database_up')).toBe(1);
     expect(sampleValue(after, 'mutual_aid_redis_state', { state: 'none' })).toBe(1);
     expect(sampleValue(after, 'mutual_aid_redis_state', { state: 'down' })).toBe(0);
-    expect(delta('mutual_aid_worker_job_runs_total', { job: 'claim expiry' })).toBe(1);
+    expect(delta('mutual_aid_worker_job_runs_total', { task: 'claim expiry' })).toBe(1);
     expect(delta('mutual_aid_worker_job_failures_total')).toBe(0);
-    expect(sampleValue(after, 'mutual_aid_worker_job_lag_seconds', { job: 'claim expiry' })).toBeLessThan(60);
+    expect(sampleValue(after, 'mutual_aid_worker_job_lag_seconds', { task: 'claim expiry' })).toBeLessThan(60);
     expect(sampleValue(after, 'process_resident_memory_bytes')).toBeGreaterThan(0);
   });
 
@@ -163,5 +164,19 @@ describe('what the series say', () => {
     expect(sampleValue(prodSamples, 'mutual_aid_graphql_operations_total', { operation: 'Claim' })).toBeUndefined();
     expect(sampleValue(prodSamples, 'mutual_aid_events_written_total')).toBe(0);
     expect(sampleValue(await metricsOf(dev), 'mutual_aid_rate_limit_refusals_total', { limiter: 'sign_up' })).toBe(0);
+  });
+});
+
+describe('the documented dashboard and alerts', () => {
+  it('use only series that /metrics serves', async () => {
+    // Every family /metrics declares (`# TYPE`), a histogram's with its _bucket, _sum and _count.
+    const declared = [...(await (await fetch(`${dev.url}/metrics`)).text()).matchAll(/^# TYPE (\S+) (\S+)$/gm)];
+    const served = new Set(declared.flatMap(([, name, type]) => (type === 'histogram' ? ['_bucket', '_sum', '_count'].map((x) => name + x) : [name!])));
+    for (const file of ['docs/grafana/mutual-aid.json', 'docs/alerts.yml']) {
+      const text = readFileSync(new URL(`../../${file}`, import.meta.url), 'utf8');
+      const used = new Set(text.match(/\b(mutual_aid|process|nodejs)_[a-z0-9_]+/g));
+      expect(used.size).toBeGreaterThan(5);
+      for (const name of used) expect([file, name, served.has(name)]).toEqual([file, name, true]);
+    }
   });
 });

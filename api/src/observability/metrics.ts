@@ -48,9 +48,10 @@ export function createMetrics() {
     eventReadFailures: counter('mutual_aid_event_read_failures_total', 'Reads of the outbox that failed (the next wake-up or poll tries again)'),
     slowConsumerCloses: counter('mutual_aid_slow_consumer_closes_total', 'Subscribers cut for falling behind: socket (4429, unsent bytes) or queue (SUBSCRIBER_TOO_SLOW, events)', ['reason']),
     tooManySubscriptionCloses: counter('mutual_aid_too_many_subscriptions_closes_total', 'Sockets closed (4429) for asking for more live operations than MAX_SUBSCRIPTIONS_PER_SOCKET'),
-    workerRuns: counter('mutual_aid_worker_job_runs_total', 'Background job runs', ['job']),
-    workerFailures: counter('mutual_aid_worker_job_failures_total', 'Background job runs that failed', ['job']),
-    workerDuration: histogram('mutual_aid_worker_job_duration_seconds', 'Time a background job run took', ['job']),
+    // `task`, not `job`: Prometheus gives every series the scrape's own `job` label.
+    workerRuns: counter('mutual_aid_worker_job_runs_total', 'Background job runs, by task', ['task']),
+    workerFailures: counter('mutual_aid_worker_job_failures_total', 'Background job runs that failed, by task', ['task']),
+    workerDuration: histogram('mutual_aid_worker_job_duration_seconds', 'Time a background job run took, by task', ['task']),
     rateLimitRefusals: counter('mutual_aid_rate_limit_refusals_total', 'Requests refused by a rate limiter', ['limiter']),
 
     /** A client's operation name as a label: bounded, so that made-up names cannot grow the registry without end. */
@@ -62,11 +63,11 @@ export function createMetrics() {
       return name;
     },
 
-    jobFinished(job: string, ok: boolean, seconds: number) {
-      metrics.workerRuns.inc({ job });
-      metrics.workerDuration.observe({ job }, seconds);
-      if (ok) jobLastSuccess.set(job, Date.now());
-      else metrics.workerFailures.inc({ job });
+    jobFinished(task: string, ok: boolean, seconds: number) {
+      metrics.workerRuns.inc({ task });
+      metrics.workerDuration.observe({ task }, seconds);
+      if (ok) jobLastSuccess.set(task, Date.now());
+      else metrics.workerFailures.inc({ task });
     },
 
     /** The gauges read at scrape time; `jobs` names every background job (for their lag). */
@@ -110,9 +111,9 @@ export function createMetrics() {
         const now = app.redis();
         for (const state of ['none', 'up', 'down']) this.set({ state }, state === now ? 1 : 0);
       }, ['state']);
-      gauge('mutual_aid_worker_job_lag_seconds', 'Seconds since the job last succeeded (since start, if it has not yet)', function () {
-        for (const job of jobs) this.set({ job }, (Date.now() - (jobLastSuccess.get(job) ?? started)) / 1000);
-      }, ['job']);
+      gauge('mutual_aid_worker_job_lag_seconds', 'Seconds since the task last succeeded (since start, if it has not yet)', function () {
+        for (const task of jobs) this.set({ task }, (Date.now() - (jobLastSuccess.get(task) ?? started)) / 1000);
+      }, ['task']);
     },
   };
   // Series that alerts compare with zero exist from the start.
