@@ -9,6 +9,8 @@ import { Api, collect } from '../helpers/client.ts';
 import { sampleValue, scrape, type Sample } from '../helpers/prometheus.ts';
 import { runJobs } from '../../api/src/worker.ts';
 import { readFileSync } from 'node:fs';
+import { buildApp } from '../../api/src/server.ts';
+import { requires, postgresServer } from '../helpers/skips.ts';
 
 const TOKEN = 'metrics-token-for-tests-0123456789';
 const BOARD_WATCH = `subscription BoardWatch($c: [ID!]) { needEvents(filter: { communityIds: $c }) { cursor type } }`;
@@ -150,6 +152,12 @@ describe('what the series say', () => {
     expect(delta('mutual_aid_worker_job_failures_total')).toBe(0);
     expect(sampleValue(after, 'mutual_aid_worker_job_lag_seconds', { task: 'claim expiry' })).toBeLessThan(60);
     expect(sampleValue(after, 'process_resident_memory_bytes')).toBeGreaterThan(0);
+    if (dev.app.services.db.kind === 'postgres') {
+      expect(sampleValue(after, 'mutual_aid_db_pool_connections', { state: 'idle' })! + sampleValue(after, 'mutual_aid_db_pool_connections', { state: 'in_use' })!).toBeGreaterThan(0);
+      expect(sampleValue(after, 'mutual_aid_db_pool_connections', { state: 'waiting' })).toBe(0);
+    } else {
+      expect(sampleValue(after, 'mutual_aid_db_pool_connections')).toBeUndefined(); // one in-process connection, no pool
+    }
   });
 
   it('keeps two apps in one process apart, and counts rate-limit refusals by limiter', async () => {
@@ -179,4 +187,30 @@ describe('the documented dashboard and alerts', () => {
       for (const name of used) expect([file, name, served.has(name)]).toEqual([file, name, true]);
     }
   });
+});
+
+describe('outbox lag per process', requires(postgresServer), () => {
+  it('rises on a process that missed the wake-up, and is 0 again once its poll has read the outbox', async () => {
+    // A second process on the same database without Redis: the first one's commits do not wake it.
+    const other = await buildApp({ ...dev.db.env, NODE_ENV: 'test', LOG_LEVEL: 'silent', MIGRATE_ON_START: '1', HOST: '127.0.0.1', WEB_BUILD_DIR: '/nonexistent', EVENT_POLL_MS: '3600000', WORKER_INTERVAL_MS: '3600000' });
+    try {
+      const { url } = await other.start(0);
+      const otherMetrics = () => scrape(`${url}/metrics`);
+      expect(sampleValue(await otherMetrics(), 'mutual_aid_outbox_lag_events')).toBe(0);
+      const admin = await adminClient(dev.url, dev.app.services.prisma);
+      const community = await createCommunity(admin);
+      await createNeed(await member(dev.url, admin, community, 'COORDINATOR'), community);
+      const lagging = await otherMetrics();
+      expect(sampleValue(lagging, 'mutual_aid_outbox_lag_events')).toBe(1);
+      expect(sampleValue(lagging, 'mutual_aid_outbox_committed_seq')! - sampleValue(lagging, 'mutual_aid_outbox_delivered_seq')!).toBe(1);
+      await scrapedValue(dev, 'mutual_aid_outbox_lag_events', {}, 0); // the writer wakes its own stream
+      await other.services.stream.pull(); // what its safety-net poll does every EVENT_POLL_MS
+      const caughtUp = await otherMetrics();
+      expect(sampleValue(caughtUp, 'mutual_aid_outbox_lag_events')).toBe(0);
+      expect(sampleValue(caughtUp, 'mutual_aid_events_delivered_total')).toBe(1);
+      expect(sampleValue(caughtUp, 'mutual_aid_events_written_total')).toBe(0);
+    } finally {
+      await other.stop();
+    }
+  }, 60_000);
 });
