@@ -17,8 +17,8 @@ export function routeOf(url: string): string {
   return named ? named.replace(/^\/|\/$/g, '').replace('/', '_') : 'web';
 }
 
-/** Probes and scrapes, logged at debug: they come every few seconds and say nothing new. */
-const QUIET = new Set(['health', 'ready', 'metrics']);
+/** Probes, scrapes and the web app's files, logged at debug (unless they fail): frequent, and they say nothing new. */
+const QUIET = new Set(['health', 'ready', 'metrics', 'web']);
 
 export function observeRequests(s: Services, handler: RequestListener): RequestListener {
   return (req, res) => {
@@ -33,8 +33,8 @@ export function observeRequests(s: Services, handler: RequestListener): RequestL
       s.metrics.httpRequests.inc({ route, method: req.method ?? 'GET', status: String(status) });
       s.metrics.httpDuration.observe({ route }, seconds);
       const line = { ...scope, method: req.method, path: (req.url ?? '/').split('?')[0], route, status, durationMs: Math.round(seconds * 1000) };
-      if (QUIET.has(route)) s.log.debug(line, 'http request');
-      else if (status >= 500) s.log.warn(line, 'http request');
+      if (status >= 500) s.log.warn(line, 'http request');
+      else if (QUIET.has(route)) s.log.debug(line, 'http request');
       else s.log.info(line, 'http request');
     });
     s.requestScope.run(scope, () => handler(req, res));
