@@ -67,6 +67,7 @@ describe('commit', () => {
     ).rejects.toThrow('rule broken');
     expect(f.announced()).toBe(0);
     expect(f.published).toEqual([]);
+    expect((await f.s.metrics.eventsWritten.get()).values[0]!.value).toBe(0); // nothing was written
   });
 
   it('publishes nothing for work that recorded nothing', async () => {
