@@ -120,6 +120,12 @@ const schema = z.object({
   /** A line of a CSV import longer than this (without its newline) ends the import (HTTP 413). */
   IMPORT_MAX_LINE_BYTES: z.coerce.number().int().min(1).default(64 * 1024),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  /** JSON lines, or pino-pretty's coloured lines (when installed); unset: pretty in development, JSON otherwise. */
+  LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
+  /** Bearer token that /metrics asks for on the main port. */
+  METRICS_TOKEN: z.preprocess((v) => v || undefined, z.string().min(16, 'at least 16 characters').optional()),
+  /** Serve /metrics on this port of 127.0.0.1 (without a token) instead of the main port. */
+  METRICS_PORT: z.preprocess((v) => v || undefined, z.coerce.number().int().min(0).max(65535).optional()),
 }).refine((c) => !(c.NODE_ENV === 'production' && c.SMS_ALLOW_UNSIGNED), {
   path: ['SMS_ALLOW_UNSIGNED'],
   message: 'unsigned texts are never accepted in production: set SMS_AUTH_TOKEN',

@@ -2,8 +2,11 @@
 import { buildApp } from './server.ts';
 
 const app = await buildApp();
-const { url } = await app.start();
-console.log(`[api] ${app.config.NODE_ENV} on ${url} (GraphQL ${url}/graphql, database: ${app.config.DATABASE_URL ? 'PostgreSQL' : 'embedded PGlite'}${app.config.REDIS_URL ? ', Redis pub/sub' : ''})`);
+const { url, metricsPort } = await app.start();
+app.services.log.info(
+  { url, metricsPort, database: app.config.DATABASE_URL ? 'postgres' : 'pglite', redis: !!app.config.REDIS_URL },
+  `api: ${app.config.NODE_ENV} on ${url} (GraphQL ${url}/graphql, database: ${app.config.DATABASE_URL ? 'PostgreSQL' : 'embedded PGlite'}${app.config.REDIS_URL ? ', Redis pub/sub' : ''})`,
+);
 
 let stopping = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
@@ -13,7 +16,8 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     app.stop().then(
       () => process.exit(0),
       (err) => {
-        console.error(err);
+        app.services.log.error({ err }, 'api: stopping failed');
+        app.services.log.flush();
         process.exit(1);
       },
     );

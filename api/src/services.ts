@@ -3,6 +3,7 @@
 // so two apps (two tests, or a server and a CLI) can run side by side in one process.
 import nodemailer from 'nodemailer';
 import type { Config } from './config.ts';
+import { ErrorCode, type AppError } from './errors.ts';
 import { openDatabase, type Database } from './db/client.ts';
 import type { PrismaClient } from './generated/prisma/client.ts';
 import { Clock } from './domain/clock.ts';
@@ -13,6 +14,9 @@ import { createRateLimits, type RateLimits } from './auth/rateLimits.ts';
 import { HttpSmsSender, type SmsSender } from './domain/sms.ts';
 import { createOutbound, type Outbound } from './domain/outbound.ts';
 import { proxyTrust, type ProxyTrust } from './http/proxy.ts';
+import { createLogging, type DestinationStream, type Logger, type RequestScope } from './observability/logger.ts';
+import { createMetrics, type Metrics } from './observability/metrics.ts';
+import type { AsyncLocalStorage } from 'node:async_hooks';
 
 /** Where e-mail goes: SMTP when configured. */
 export type Mailer = { send(message: { to: string; subject: string; text: string }): Promise<void> };
@@ -33,10 +37,22 @@ export type Services = Readonly<{
   outbound: Outbound;
   /** What to believe of reverse proxies (TRUST_PROXY): client addresses and HTTPS. */
   proxy: ProxyTrust;
+  /** The app's structured log (pino, JSON lines); lines written during a request carry its id. */
+  log: Logger;
+  /** The request being handled (id, operation, viewer), for the log and the response header. */
+  requestScope: AsyncLocalStorage<RequestScope>;
+  /** The app's Prometheus registry and instruments (observability/metrics.ts). */
+  metrics: Metrics;
 }>;
 
-export function createServices(config: Config): Services {
-  const db = openDatabase(config);
+/** What a test (or an embedding program) may hand in instead of the defaults. */
+export type ServiceOptions = { logDestination?: DestinationStream };
+
+export function createServices(config: Config, options: ServiceOptions = {}): Services {
+  const { log, scope } = createLogging(config, options.logDestination);
+  const metrics = createMetrics();
+  // Outside any request's scope: an idle connection failing belongs to no request (it would otherwise carry the id of the one that opened it).
+  const db = openDatabase(config, { warn: (obj: object, msg: string) => scope.exit(() => log.warn(obj, msg)) });
   const bus = createBus(config.REDIS_URL);
   return Object.freeze({
     config,
@@ -45,8 +61,8 @@ export function createServices(config: Config): Services {
     clock: new Clock(),
     rules: rulesFrom(config),
     bus,
-    stream: new EventStream(db.prisma, bus, config.EVENT_POLL_MS),
-    limits: createRateLimits({
+    stream: new EventStream(db.prisma, bus, config.EVENT_POLL_MS, { metrics, log }),
+    limits: countRefusals(metrics, createRateLimits({
       redisUrl: config.REDIS_URL,
       signInsPerIpPerMinute: config.RATE_LIMIT_SIGNINS_PER_IP_PER_MINUTE,
       signInFailuresPerPair: config.RATE_LIMIT_SIGNIN_FAILURES_PER_PAIR,
@@ -56,12 +72,33 @@ export function createServices(config: Config): Services {
       signInFailuresPerIp: config.RATE_LIMIT_SIGNIN_FAILURES_PER_IP,
       signUpsPerIpPerHour: config.RATE_LIMIT_SIGNUPS_PER_IP_PER_HOUR,
       mutationsPerMinute: config.RATE_LIMIT_MUTATIONS_PER_MINUTE,
-    }),
+    })),
     mail: config.SMTP_URL ? smtpMailer(config.SMTP_URL, config.MAIL_FROM) : null,
     sms: config.SMS_OUTBOUND_URL ? new HttpSmsSender(config.SMS_OUTBOUND_URL, config.SMS_OUTBOUND_TOKEN) : null,
     outbound: createOutbound({ allowHosts: config.OUTBOUND_ALLOW_HOSTS }),
     proxy: proxyTrust(config.TRUST_PROXY),
+    log,
+    requestScope: scope,
+    metrics,
   });
+}
+
+/** The rate limits, each refusal (RATE_LIMITED) counted by limiter. */
+function countRefusals(metrics: Metrics, limits: RateLimits): RateLimits {
+  const counted = <A extends unknown[]>(limiter: string, check: (...args: A) => Promise<void>) => async (...args: A) => {
+    try {
+      await check(...args);
+    } catch (err) {
+      if ((err as AppError).extensions?.code === ErrorCode.RATE_LIMITED) metrics.rateLimitRefusals.inc({ limiter });
+      throw err;
+    }
+  };
+  return {
+    ...limits,
+    assertSignInAllowed: counted('sign_in', limits.assertSignInAllowed),
+    signUp: counted('sign_up', limits.signUp),
+    mutation: counted('mutation', limits.mutation),
+  };
 }
 
 export async function closeServices(s: Services): Promise<void> {
@@ -69,6 +106,7 @@ export async function closeServices(s: Services): Promise<void> {
   await s.bus.close();
   s.limits.close();
   await s.db.close();
+  s.log.flush();
 }
 
 function smtpMailer(url: string, from: string): Mailer {

@@ -1,6 +1,7 @@
 // Background work, safe to run in every process: each job leases or locks what it takes, so
 // several API processes may run the same list at once without doing anything twice.
 import type { Services } from './services.ts';
+import { isDatabaseUnavailable } from './db/errors.ts';
 import { releaseExpiredClaims } from './domain/claims.ts';
 import { warnExpiringClaims, deliverEmails } from './domain/notifications.ts';
 import { autoApproveHandovers } from './domain/handover.ts';
@@ -26,11 +27,16 @@ export const JOBS: readonly (readonly [name: string, run: (s: Services) => Promi
 export async function runJobs(s: Services): Promise<Map<string, Error>> {
   const failures = new Map<string, Error>();
   for (const [name, job] of JOBS) {
+    const started = performance.now();
     try {
       await job(s);
+      s.metrics.jobFinished(name, true, (performance.now() - started) / 1000);
     } catch (err) {
       failures.set(name, err as Error);
-      if (s.config.LOG_LEVEL !== 'silent') console.error(`[worker] ${name} failed:`, (err as Error).message);
+      s.metrics.jobFinished(name, false, (performance.now() - started) / 1000);
+      // The database away for a moment is expected (the next round tries again): no stack for it.
+      if (isDatabaseUnavailable(err)) s.log.warn({ job: name, cause: (err as Error).message }, `worker: ${name} failed, the database is unavailable`);
+      else s.log.error({ err, job: name }, `worker: ${name} failed`);
     }
   }
   return failures;

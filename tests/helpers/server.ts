@@ -1,16 +1,20 @@
 // Starts the real API in this test process on a free loopback port, on a fresh database.
 import { buildApp, type App } from '../../api/src/server.ts';
+import type { DestinationStream } from '../../api/src/observability/logger.ts';
 import { createTestDatabase, type TestDatabase } from './db.ts';
 
 export type TestServer = {
   app: App;
   url: string;
   wsUrl: string;
+  /** Where METRICS_PORT serves /metrics, when the test set it. */
+  metricsUrl?: string;
   db: TestDatabase;
   stop(): Promise<void>;
 };
 
-export async function startServer(env: Record<string, string> = {}): Promise<TestServer> {
+/** `options.logDestination`: where the app's JSON log lines go (default: standard output). */
+export async function startServer(env: Record<string, string> = {}, options: { logDestination?: DestinationStream } = {}): Promise<TestServer> {
   const db = await createTestDatabase();
   const app = await buildApp({
     NODE_ENV: 'test',
@@ -29,11 +33,12 @@ export async function startServer(env: Record<string, string> = {}): Promise<Tes
     EVENT_POLL_MS: '3600000',
     ...db.env,
     ...env,
-  });
-  const { url } = await app.start(0);
+  }, options);
+  const { url, metricsPort } = await app.start(0);
   return {
     app,
     url,
+    metricsUrl: metricsPort === undefined ? undefined : `http://127.0.0.1:${metricsPort}/metrics`,
     wsUrl: url.replace('http', 'ws') + '/graphql',
     db,
     async stop() {

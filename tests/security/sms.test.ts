@@ -1,7 +1,7 @@
 // The SMS webhook without the provider's token ("Attack surface"): in production unsigned
 // and forged texts are answered 503 and make nothing, and the server says why at start;
 // SMS_ALLOW_UNSIGNED opens it for development and tests, and is refused in production.
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type TestServer } from '../helpers/server.ts';
 import { loadConfig } from '../../api/src/config.ts';
 
@@ -9,12 +9,9 @@ let s: TestServer;
 const warnings: string[] = [];
 
 beforeAll(async () => {
-  const warn = vi.spyOn(console, 'warn').mockImplementation((...args) => void warnings.push(args.join(' ')));
-  try {
-    s = await startServer({ NODE_ENV: 'production', LOG_LEVEL: 'warn' });
-  } finally {
-    warn.mockRestore();
-  }
+  // The app's log (JSON lines) to a destination the test reads.
+  const logDestination = { write: (line: string) => void warnings.push(JSON.parse(line).msg as string) };
+  s = await startServer({ NODE_ENV: 'production', LOG_LEVEL: 'warn' }, { logDestination });
 });
 afterAll(async () => s?.stop());
 

@@ -16,14 +16,17 @@ export type Database = {
   kind: 'pglite' | 'postgres';
   /** Counts SQL statements sent to the database (for tests and benchmarks). */
   statements: { count: number };
+  /** PostgreSQL pool counts (for metrics); null on the embedded database, one connection. */
+  poolStats(): { total: number; idle: number; waiting: number } | null;
   close(): Promise<void>;
 };
 
-export function openDatabase(config: Pick<Config, 'DATABASE_URL' | 'PGLITE_DIR' | 'DATABASE_POOL_MAX' | 'DATABASE_CONNECT_TIMEOUT_MS' | 'DATABASE_IDLE_TIMEOUT_MS'>): Database {
+export function openDatabase(config: Pick<Config, 'DATABASE_URL' | 'PGLITE_DIR' | 'DATABASE_POOL_MAX' | 'DATABASE_CONNECT_TIMEOUT_MS' | 'DATABASE_IDLE_TIMEOUT_MS'>, log?: { warn(obj: object, msg: string): void }): Database {
   const statements = { count: 0 };
   let adapterFactory: SqlDriverAdapterFactory;
   let kind: Database['kind'];
   let closeDriver: () => Promise<void>;
+  let poolStats: Database['poolStats'] = () => null;
   if (config.DATABASE_URL) {
     kind = 'postgres';
     const pool = new pg.Pool({
@@ -33,7 +36,8 @@ export function openDatabase(config: Pick<Config, 'DATABASE_URL' | 'PGLITE_DIR' 
       idleTimeoutMillis: config.DATABASE_IDLE_TIMEOUT_MS,
     });
     // A dropped idle connection must not crash the process; the pool replaces it.
-    pool.on('error', (err) => console.error('[db] idle client error:', err.message));
+    pool.on('error', (err) => log?.warn({ cause: err.message }, 'database: an idle pooled connection failed; the pool replaces it'));
+    poolStats = () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount });
     adapterFactory = new PrismaPg(pool);
     closeDriver = () => pool.end();
   } else {
@@ -59,6 +63,7 @@ export function openDatabase(config: Pick<Config, 'DATABASE_URL' | 'PGLITE_DIR' 
     adapterFactory,
     kind,
     statements,
+    poolStats,
     async close() {
       await prisma.$disconnect();
       await closeDriver();

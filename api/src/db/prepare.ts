@@ -13,12 +13,13 @@ export async function prepareDatabase(s: Services): Promise<{ pending: string[] 
   const migrate = config.MIGRATE_ON_START ?? db.kind === 'pglite';
   if (migrate) {
     const { applied } = await applyMigrations(db);
-    if (applied.length && config.LOG_LEVEL !== 'silent') console.log(`[db] applied migrations: ${applied.join(', ')}`);
+    if (applied.length) s.log.info({ applied }, 'database: migrations applied');
   }
   const status = await migrationStatus(db);
   if (status.pending.length) {
-    console.warn(
-      `[db] ${status.pending.length} migration(s) pending: ${status.pending.join(', ')}. Run \`pnpm db:migrate\` (or start with MIGRATE_ON_START=1). /ready reports 503 until then.`,
+    s.log.warn(
+      { pending: status.pending },
+      `database: ${status.pending.length} migration(s) pending. Run \`pnpm db:migrate\` (or start with MIGRATE_ON_START=1). /ready reports 503 until then.`,
     );
   }
   if (status.pending.length === 0) await seedIfAsked(s);
@@ -28,5 +29,5 @@ export async function prepareDatabase(s: Services): Promise<{ pending: string[] 
 async function seedIfAsked(s: Services) {
   if (!s.config.SEED_ON_START) return;
   const { created } = await seedDemoData(s);
-  if (created && s.config.LOG_LEVEL !== 'silent') console.log('[db] seeded demo data');
+  if (created) s.log.info('database: seeded demo data');
 }

@@ -249,7 +249,7 @@ export async function* importCsv(
       report = await importRow(s, viewer, kind, get, opts.communityId);
     } catch (err) {
       report = { line: 0, status: 'REJECTED', reason: err instanceof AppError ? err.message : 'Could not be saved.' };
-      if (!(err instanceof AppError)) console.error('[import] row failed:', (err as Error).message);
+      if (!(err instanceof AppError)) s.log.error({ err, line: info.lines }, 'import: a row failed unexpectedly');
     }
     report.line = info.lines;
     if (report.status === 'ACCEPTED') summary.accepted++;

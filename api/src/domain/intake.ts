@@ -68,7 +68,7 @@ export async function receiveSms(s: Services, sms: InboundSms): Promise<{ draft:
     w.draftsChanged(draft.communityId);
     return { draft, repeated: false };
   });
-  if (!result.repeated) await reply(s.sms, sms.from, sms.to, 'We received your message. A coordinator will call you back soon.');
+  if (!result.repeated) await reply(s, sms.from, sms.to, 'We received your message. A coordinator will call you back soon.');
   return result;
 }
 
@@ -123,7 +123,7 @@ export async function confirmDraft(s: Services, viewer: Viewer, draftId: string,
     w.draftsChanged(updated.communityId);
     return { need, draft: updated };
   });
-  await reply(s.sms, draft.fromNumber, draft.toNumber, 'Your request is registered. Volunteers can now see it; we will keep you posted.');
+  await reply(s, draft.fromNumber, draft.toNumber, 'Your request is registered. Volunteers can now see it; we will keep you posted.');
   return need;
 }
 

@@ -1,5 +1,6 @@
 // Text messages out: the provider's REST endpoint in production, a local receiver in tests.
 import { createOutbound, hostPortOf, type Outbound } from './outbound.ts';
+import type { Logger } from '../observability/logger.ts';
 
 /** Where replies go: a provider's REST endpoint in production, a local receiver in tests. */
 export interface SmsSender {
@@ -32,12 +33,13 @@ export class HttpSmsSender implements SmsSender {
 }
 
 /** A reply to a texter, when a provider is configured; a failed reply is logged, never fatal. */
-export async function reply(sender: SmsSender | null, to: string, from: string, body: string) {
-  if (!sender) return;
+export async function reply(s: { sms: SmsSender | null; log: Pick<Logger, 'warn'> }, to: string, from: string, body: string) {
+  if (!s.sms) return;
   try {
-    await sender.send({ to, from, body });
+    await s.sms.send({ to, from, body });
   } catch (err) {
-    console.error('[sms] reply failed:', (err as Error).message);
+    // The cause only: the texter's number stays out of the log.
+    s.log.warn({ cause: (err as Error).message }, 'sms: reply failed');
   }
 }
 

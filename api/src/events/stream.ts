@@ -7,6 +7,11 @@ import { isDatabaseUnavailable } from '../db/errors.ts';
 import type { Need, NeedEvent, PrismaClient } from '../generated/prisma/client.ts';
 import { matchesBoard, type BoardFilter } from '../domain/boardFilter.ts';
 import type { Bus } from './pubsub.ts';
+import type { Logger } from '../observability/logger.ts';
+import type { Metrics } from '../observability/metrics.ts';
+
+/** Where the stream reports what it does: counters and failures. */
+export type StreamObservers = { metrics: Pick<Metrics, 'eventsDelivered' | 'eventsReplayed' | 'eventReadFailures' | 'slowConsumerCloses'>; log: Pick<Logger, 'warn'> };
 
 export type StreamEvent = NeedEvent & { need: Need };
 
@@ -30,6 +35,8 @@ type Listener = (batch: StreamEvent[]) => void;
 export class EventStream {
   #head = 0n;
   #listeners = new Set<Listener>();
+  /** Each subscriber's queue of events not yet taken (for the buffered-events gauge). */
+  #queues = new Set<StreamEvent[]>();
   #pulling: Promise<void> | null = null;
   #again = false;
   #timer: NodeJS.Timeout | undefined;
@@ -38,11 +45,13 @@ export class EventStream {
   readonly #prisma: PrismaClient;
   readonly #bus: Bus;
   readonly #pollMs: number;
+  readonly #observers: StreamObservers | undefined;
 
-  constructor(prisma: PrismaClient, bus: Bus, pollMs = 1_000) {
+  constructor(prisma: PrismaClient, bus: Bus, pollMs = 1_000, observers?: StreamObservers) {
     this.#prisma = prisma;
     this.#bus = bus;
     this.#pollMs = pollMs;
+    this.#observers = observers;
   }
 
   get head(): bigint {
@@ -51,6 +60,13 @@ export class EventStream {
 
   get subscriberCount(): number {
     return this.#listeners.size;
+  }
+
+  /** Events read but not yet taken by their subscribers, all subscribers together. */
+  get bufferedEvents(): number {
+    let n = 0;
+    for (const q of this.#queues) n += q.length;
+    return n;
   }
 
   async start(): Promise<void> {
@@ -102,13 +118,15 @@ export class EventStream {
             })) as StreamEvent[];
             if (batch.length === 0) break;
             this.#head = batch[batch.length - 1]!.seq;
+            this.#observers?.metrics.eventsDelivered.inc(batch.length);
             for (const listener of this.#listeners) listener(batch);
             if (batch.length < PAGE) break;
           }
         } while (this.#again);
       } catch (err) {
         // The database may be briefly away; the next wake-up or poll tries again.
-        console.error('[events] read failed:', (err as Error).message);
+        this.#observers?.metrics.eventReadFailures.inc();
+        this.#observers?.log.warn({ cause: (err as Error).message }, 'event stream: reading the outbox failed; the next wake-up or poll tries again');
       } finally {
         this.#pulling = null;
       }
@@ -155,14 +173,17 @@ export class EventStream {
         });
         queue.length = 0;
         stream.#listeners.delete(listener);
+        stream.#observers?.metrics.slowConsumerCloses.inc({ reason: 'queue' });
       }
       wake?.();
     };
     this.#listeners.add(listener);
+    this.#queues.add(queue);
 
     const finish = () => {
       closed = true;
       stream.#listeners.delete(listener);
+      stream.#queues.delete(queue);
       wake?.();
     };
 
@@ -178,7 +199,10 @@ export class EventStream {
               include: { need: true },
             })) as StreamEvent[];
             for (const e of page) {
-              if (matchesFilter(e, filter)) yield e;
+              if (matchesFilter(e, filter)) {
+                stream.#observers?.metrics.eventsReplayed.inc();
+                yield e;
+              }
               lastDelivered = e.seq;
             }
             if (page.length < PAGE) break;
@@ -269,6 +293,7 @@ export function refreshOn<T>(
   compute: () => Promise<T>,
   intervalMs: number,
   retryMs: readonly number[] = REFRESH_RETRY_MS,
+  log?: Pick<Logger, 'warn'>,
 ): AsyncIterableIterator<T> {
   let dirty = true;
   let closed = false;
@@ -305,7 +330,7 @@ export function refreshOn<T>(
         } catch (err) {
           if (closed || !isDatabaseUnavailable(err)) throw err;
           // Once per outage and view: every open dashboard retries, the log need not say so each time.
-          if (attempt === 0) console.error('[events] view refresh failed, retrying until the database is back:', (err as Error).message);
+          if (attempt === 0) log?.warn({ cause: (err as Error).message }, 'live view: refresh failed, retrying until the database is back');
           await pause(retryMs[Math.min(attempt, retryMs.length - 1)]!);
           if (closed) return { done: true, value: undefined };
         }

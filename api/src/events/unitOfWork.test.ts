@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Services } from '../services.ts';
 import { commit } from './unitOfWork.ts';
+import { createMetrics } from '../observability/metrics.ts';
 
 function fakeServices() {
   const published: unknown[][] = [];
@@ -22,6 +23,7 @@ function fakeServices() {
     },
     stream: { announce: () => (announced++, order.push('announced')) },
     bus: { pubsub: { publish: (...args: unknown[]) => (published.push(args), order.push(`published ${String(args[0])}`)) } },
+    metrics: createMetrics(),
   } as unknown as Services;
   return { s, published, order, announced: () => announced };
 }
@@ -50,6 +52,8 @@ describe('commit', () => {
     ]);
     expect(f.order.indexOf('committed')).toBeLessThan(f.order.indexOf('announced'));
     expect(f.order.slice(0, 3)).toEqual(['event written', 'event written', 'committed']);
+    // Counted once committed (mutual_aid_events_written_total).
+    expect((await f.s.metrics.eventsWritten.get()).values[0]!.value).toBe(2);
   });
 
   it('publishes nothing when the work throws (the transaction rolls back)', async () => {
@@ -63,6 +67,7 @@ describe('commit', () => {
     ).rejects.toThrow('rule broken');
     expect(f.announced()).toBe(0);
     expect(f.published).toEqual([]);
+    expect((await f.s.metrics.eventsWritten.get()).values[0]!.value).toBe(0); // nothing was written
   });
 
   it('publishes nothing for work that recorded nothing', async () => {

@@ -21,14 +21,15 @@ export type UnitOfWork = {
 export type Committed = { events: boolean; notified: string[]; drafts: (string | null)[] };
 
 export async function commit<T>(s: Services, work: (tx: Tx, w: UnitOfWork) => Promise<T>): Promise<T> {
-  const { result, committed } = await s.prisma.$transaction(async (tx) => {
-    const recorded = { events: false, notified: new Set<string>(), drafts: new Set<string | null>() };
+  const { result, written, committed } = await s.prisma.$transaction(async (tx) => {
+    const recorded = { events: 0, notified: new Set<string>(), drafts: new Set<string | null>() };
     const w: UnitOfWork = {
       tx,
       s,
       async event(e) {
-        recorded.events = true;
-        return appendEvent(tx, e);
+        const appended = await appendEvent(tx, e);
+        recorded.events++;
+        return appended;
       },
       notified(ids) {
         for (const id of ids) recorded.notified.add(id);
@@ -38,8 +39,9 @@ export async function commit<T>(s: Services, work: (tx: Tx, w: UnitOfWork) => Pr
       },
     };
     const result = await work(tx, w);
-    return { result, committed: { events: recorded.events, notified: [...recorded.notified], drafts: [...recorded.drafts] } };
+    return { result, written: recorded.events, committed: { events: recorded.events > 0, notified: [...recorded.notified], drafts: [...recorded.drafts] } };
   });
+  s.metrics.eventsWritten.inc(written);
   publish(s, committed);
   return result;
 }

@@ -6,29 +6,55 @@ import { GraphQLError } from 'graphql';
 import { PothosSchemaError, PothosValidationError } from '@pothos/core';
 import { AppError, ErrorCode } from '../errors.ts';
 import { isDatabaseUnavailable, isUnstorableText } from '../db/errors.ts';
+import type { Logger } from '../observability/logger.ts';
 
 export const serviceUnavailable = () =>
   new AppError(ErrorCode.SERVICE_UNAVAILABLE, 'The service is briefly unavailable. Please try again in a moment.', { retryable: true });
 
-/** yoga's `maskedErrors.maskError`, logging unexpected causes unless `silent`. */
-export function errorMasker(silent: boolean) {
+/**
+ * yoga's `maskedErrors.maskError`. A failure the operation log has not reported already
+ * (observability/operations.ts reports those of operations it saw) is logged here: an
+ * unexpected one at error with its stack, the database away at warn without one.
+ */
+export function errorMasker(log: Pick<Logger, 'warn' | 'error'>, reported: WeakSet<object>) {
   return (error: unknown, message: string, isDev?: boolean): Error => {
-    const original = (error as { originalError?: unknown }).originalError ?? error;
-    // A GraphQLError built by another copy of graphql (graphql-armor's CommonJS build):
-    // an expected, typed error, re-created so that yoga does not mask it.
-    if (isForeignGraphQLError(original)) return asOwnGraphQLError(original);
-    // An id that is not a UUID reached the database (e.g. through node(id)): bad input.
-    if (original instanceof Error && /invalid input syntax for type uuid|Error creating UUID/i.test(original.message)) {
-      return new AppError(ErrorCode.BAD_USER_INPUT, 'Malformed id.');
+    const masked = maskedError(error, message, isDev);
+    const original = originalOf(error);
+    if (typeof original === 'object' && original && !reported.has(original)) {
+      const outcome = outcomeOf(masked);
+      if (outcome === 'unexpected') log.error({ err: original }, 'graphql: unexpected error');
+      else if (outcome === ErrorCode.SERVICE_UNAVAILABLE) log.warn({ outcome, cause: (original as Error).message }, 'graphql: the database is unavailable');
     }
-    // A row that is not there (node(id) of a deleted or never-existing need, user, claim…).
-    if ((original as { code?: unknown }).code === 'P2025') return new AppError(ErrorCode.NOT_FOUND, 'Not found.');
-    if (isUnstorableText(original)) return new AppError(ErrorCode.BAD_USER_INPUT, 'Text may not contain NUL characters.');
-    if (!(original instanceof GraphQLError) && !silent) console.error('[graphql] unexpected error:', original);
-    // The database away for a moment is not a bug: say so, typed, and nothing more.
-    if (isDatabaseUnavailable(original)) return serviceUnavailable();
-    return withBadInputCode(maskError(error, message, isDev), original);
+    return masked;
   };
+}
+
+/** The error a GraphQL error wraps (what a resolver threw), or the error itself. */
+export const originalOf = (error: unknown): unknown => (error as { originalError?: unknown }).originalError ?? error;
+
+/** What a masked error says happened: its code, or `unexpected` for a masked bug. */
+export function outcomeOf(masked: Error): string {
+  const ext = (masked as GraphQLError).extensions ?? {};
+  if (ext.unexpected) return 'unexpected';
+  return typeof ext.code === 'string' ? ext.code : 'UNCODED';
+}
+
+/** The error as the client sees it (no logging): typed when expected, masked when not. */
+export function maskedError(error: unknown, message = 'Unexpected error.', isDev = false): Error {
+  const original = originalOf(error);
+  // A GraphQLError built by another copy of graphql (graphql-armor's CommonJS build):
+  // an expected, typed error, re-created so that yoga does not mask it.
+  if (isForeignGraphQLError(original)) return asOwnGraphQLError(original);
+  // An id that is not a UUID reached the database (e.g. through node(id)): bad input.
+  if (original instanceof Error && /invalid input syntax for type uuid|Error creating UUID/i.test(original.message)) {
+    return new AppError(ErrorCode.BAD_USER_INPUT, 'Malformed id.');
+  }
+  // A row that is not there (node(id) of a deleted or never-existing need, user, claim…).
+  if ((original as { code?: unknown }).code === 'P2025') return new AppError(ErrorCode.NOT_FOUND, 'Not found.');
+  if (isUnstorableText(original)) return new AppError(ErrorCode.BAD_USER_INPUT, 'Text may not contain NUL characters.');
+  // The database away for a moment is not a bug: say so, typed, and nothing more.
+  if (isDatabaseUnavailable(original)) return serviceUnavailable();
+  return withBadInputCode(maskError(error, message, isDev), original);
 }
 
 /**

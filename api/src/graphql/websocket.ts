@@ -78,7 +78,10 @@ export function attachWebSocket(s: Services, server: Server, yoga: Yoga, maxPayl
       // A subscriber that stops reading must not make the server buffer without end:
       // past the limit its socket is closed with 4429, and it resumes from its cursor.
       onNext: (ctx) => {
-        if (ctx.extra.socket.bufferedAmount > SLOW_CONSUMER_BYTES) ctx.extra.socket.close(SLOW_CONSUMER_CLOSE, 'Too slow: resume from your last cursor');
+        const socket = ctx.extra.socket;
+        if (socket.bufferedAmount <= SLOW_CONSUMER_BYTES || socket.readyState !== socket.OPEN) return;
+        s.metrics.slowConsumerCloses.inc({ reason: 'socket' });
+        socket.close(SLOW_CONSUMER_CLOSE, 'Too slow: resume from your last cursor');
       },
       onSubscribe: async (ctx, _id, payload) => {
         // graphql-ws records each operation, this one included, until it completes (so a completed
@@ -86,6 +89,7 @@ export function attachWebSocket(s: Services, server: Server, yoga: Yoga, maxPayl
         // past. One too many closes the socket: its code and reason are what the client sees.
         const cap = s.config.MAX_SUBSCRIPTIONS_PER_SOCKET;
         if (Object.keys(ctx.subscriptions).length > cap) {
+          s.metrics.tooManySubscriptionCloses.inc();
           ctx.extra.socket.close(TOO_MANY_SUBSCRIPTIONS_CLOSE, `Too many subscriptions on one socket (at most ${cap})`);
           return [new AppError(ErrorCode.RATE_LIMITED, `At most ${cap} subscriptions may be live on one socket.`, { limit: cap })];
         }
@@ -136,6 +140,7 @@ export function attachWebSocket(s: Services, server: Server, yoga: Yoga, maxPayl
   );
 
   return {
+    sockets: () => wss.clients.size, // open sockets, for metrics
     async close() {
       await disposable.dispose();
       for (const client of wss.clients) client.terminate();

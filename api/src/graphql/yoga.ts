@@ -17,6 +17,8 @@ import { contextFactory, PendingCookies } from './context.ts';
 import { useLiveAccess } from './liveAccess.ts';
 import { errorMasker, hideSuggestionsPlugin, typedRejection } from './errorPolicy.ts';
 import { originAllowed } from '../http/origins.ts';
+import { useOperationObservability } from '../observability/operations.ts';
+import { yogaLogger } from '../observability/logger.ts';
 
 export type Yoga = ReturnType<typeof createGraphQLServer>;
 
@@ -54,6 +56,8 @@ function mutationLimit(s: Services): Plugin {
 export function createGraphQLServer(s: Services) {
   const production = s.config.NODE_ENV === 'production';
   const cookies = new PendingCookies();
+  /** Failures the operation log has reported, which the masker then does not log again. */
+  const reported = new WeakSet<object>();
   const setCookies: Plugin = {
     onResponse({ request, response }) {
       for (const c of cookies.of(request)) response.headers.append('set-cookie', c);
@@ -64,8 +68,8 @@ export function createGraphQLServer(s: Services) {
     graphqlEndpoint: '/graphql',
     landingPage: false,
     graphiql: !production && { subscriptionsProtocol: 'WS' },
-    maskedErrors: { isDev: false, maskError: errorMasker(s.config.LOG_LEVEL === 'silent') },
-    logging: s.config.LOG_LEVEL === 'silent' ? false : s.config.LOG_LEVEL,
+    maskedErrors: { isDev: false, maskError: errorMasker(s.log, reported) },
+    logging: yogaLogger(s.log),
     batching: false,
     // Credentials are granted to the listed origins and our own, never to whoever asks.
     cors: (request) => {
@@ -86,6 +90,7 @@ export function createGraphQLServer(s: Services) {
       // A validation rule, so it holds on WebSocket too (yoga's own plugin keys on the HTTP request).
       ...(production ? [useDisableIntrospection()] : []),
       setCookies,
+      useOperationObservability(s, reported),
       mutationLimit(s),
       hideSuggestionsPlugin,
       // Signed-in subscriptions decide access again for each event (a sign-out, a released claim).

@@ -13,6 +13,7 @@ import { handleExport, handleImport } from './transfer.ts';
 import { handleInboundSms, smsIntakeClosed } from './sms.ts';
 import { readinessState } from './health.ts';
 import { originAllowed } from './origins.ts';
+import { observeRequests, type MetricsEndpoint } from '../observability/http.ts';
 
 /** No GraphQL operation of ours needs more than this. */
 export const MAX_BODY_BYTES = 256 * 1024;
@@ -30,11 +31,17 @@ const header = (req: IncomingMessage, name: string) => {
   return Array.isArray(v) ? v[0] : v;
 };
 
-export function createRouter(s: Services, yoga: Yoga, web: WebHandler | undefined, pendingMigrations: readonly string[]): RequestListener {
+export function createRouter(
+  s: Services,
+  yoga: Yoga,
+  web: WebHandler | undefined,
+  pendingMigrations: readonly string[],
+  metrics: Pick<MetricsEndpoint, 'handle'>,
+): RequestListener {
   const viewerOf = (req: IncomingMessage) => viewerFromToken(s, tokenOfRequest(header(req, 'authorization'), header(req, 'cookie')));
   const smsClosed = smsIntakeClosed(s.config);
-  if (smsClosed && ['debug', 'info', 'warn'].includes(s.config.LOG_LEVEL)) console.warn(`[sms] ${smsClosed} POST /sms/inbound answers 503.`);
-  return async (req, res) => {
+  if (smsClosed) s.log.warn(`sms: ${smsClosed} POST /sms/inbound answers 503.`);
+  return observeRequests(s, async (req, res) => {
     const url = req.url ?? '/';
     if ((url.startsWith('/graphql') || url.startsWith('/api/')) && !originAllowed(s.config, header(req, 'origin'), header(req, 'host'))) {
       res.writeHead(403, { 'content-type': 'application/json' }).end(
@@ -44,6 +51,13 @@ export function createRouter(s: Services, yoga: Yoga, web: WebHandler | undefine
     }
     if (url === '/health') {
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'ok' }));
+      return;
+    }
+    if (url === '/metrics') {
+      await metrics.handle(req, res).catch((err) => {
+        s.log.error({ err }, 'metrics: collecting failed');
+        if (!res.headersSent) res.writeHead(500).end();
+      });
       return;
     }
     if (url === '/ready') {
@@ -57,7 +71,7 @@ export function createRouter(s: Services, yoga: Yoga, web: WebHandler | undefine
     }
     if (url.startsWith('/api/export/') && req.method === 'GET') {
       await handleExport(s, res, new URL(url, 'http://localhost'), await viewerOf(req)).catch((err) => {
-        console.error('[export] failed:', (err as Error).message);
+        s.log.warn({ cause: (err as Error).message }, 'export: failed midway; the connection is cut');
         res.destroy();
       });
       return;
@@ -80,5 +94,5 @@ export function createRouter(s: Services, yoga: Yoga, web: WebHandler | undefine
     web(req, res, () => {
       res.writeHead(404).end('Not found');
     });
-  };
+  });
 }

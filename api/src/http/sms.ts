@@ -50,7 +50,7 @@ export async function handleInboundSms(s: Services, req: IncomingMessage, res: S
     // Replies go through the outbound provider; the webhook answers with empty TwiML.
     res.writeHead(200, { 'content-type': 'text/xml' }).end('<?xml version="1.0" encoding="UTF-8"?><Response></Response>');
   } catch (err) {
-    console.error('[sms] inbound failed:', (err as Error).message);
+    s.log.error({ err }, 'sms: an inbound text failed');
     res.writeHead(500, { 'content-type': 'text/plain' }).end('Try again');
   }
 }

@@ -75,7 +75,7 @@ export async function handleImport(s: Services, req: IncomingMessage, res: Serve
     // the connection closes once the answer is out.
     if (req.readableDidRead && !req.complete) res.once('finish', () => req.socket.destroySoon());
     if (err instanceof AppError) return failWith(res, err);
-    console.error('[import] failed:', (err as Error).message);
+    s.log.warn({ cause: (err as Error).message }, 'import: the file could not be read');
     return fail(res, 400, 'BAD_USER_INPUT', `The file could not be read: ${(err as Error).message}`);
   }
 }
