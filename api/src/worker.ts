@@ -6,6 +6,7 @@ import { warnExpiringClaims, deliverEmails } from './domain/notifications.ts';
 import { autoApproveHandovers } from './domain/handover.ts';
 import { refreshAllSeries } from './domain/recurrence.ts';
 import { enqueueWebhookDeliveries, deliverWebhooks } from './domain/webhooks.ts';
+import { sendInvitationEmails } from './domain/invitations.ts';
 
 export const JOBS: readonly (readonly [name: string, run: (s: Services) => Promise<unknown>])[] = [
   ['claim expiry', releaseExpiredClaims],
@@ -15,6 +16,7 @@ export const JOBS: readonly (readonly [name: string, run: (s: Services) => Promi
   ['webhook queue', enqueueWebhookDeliveries],
   ['webhook delivery', deliverWebhooks],
   ['e-mail delivery', deliverEmails],
+  ['invitation e-mail', sendInvitationEmails],
 ];
 
 /** Runs every job in turn; one failing does not stop the others. Returns the failures by job. */
