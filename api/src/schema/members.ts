@@ -37,8 +37,11 @@ builder.prismaObjectFields('Community', (t) => ({
     nullable: true,
     authScopes: { public: true },
     description: "The viewer's own membership here, whatever its status (null: none, or not signed in).",
-    resolve: (query, c, _args, ctx) =>
-      ctx.viewer ? ctx.services.prisma.membership.findUnique({ ...query, where: { userId_communityId: { userId: ctx.viewer.id, communityId: c.id } } }) : null,
+    resolve: (query, c, _args, ctx) => {
+      // Spread either way, so an anonymous viewer's question is not reported as an unused query.
+      const args = { ...query, where: { userId_communityId: { userId: ctx.viewer?.id ?? '', communityId: c.id } } };
+      return ctx.viewer ? ctx.services.prisma.membership.findUnique(args) : null;
+    },
   }),
   applications: t.prismaField({
     type: ['Membership'],
@@ -174,7 +177,8 @@ export const InvitationRef = builder.prismaNode('Invitation', {
 builder.prismaObjectField('User', 'invitations', (t) =>
   t.prismaField({
     type: ['Invitation'],
-    description: 'Invitations to this account’s e-mail address waiting for an answer (the user themself only).',
+    nullable: true,
+    description: 'Invitations to this account’s e-mail address waiting for an answer (the user themself only; null with FORBIDDEN for anyone else).',
     authScopes: (u, _args, ctx) => ctx.viewer?.id === u.id,
     resolve: (query, u, _args, ctx) => openInvitations(ctx.services, u.id, query),
   }),
