@@ -60,6 +60,9 @@ describe('joining a community that requires approval', () => {
     for (const api of [otherCoordinator, v]) expect((await api.gql(APPROVE, { c: community, u: v.userId })).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
 
     expect((await coordinator.ok(APPROVE, { c: community, u: v.userId })).approveMembership).toEqual({ status: 'ACTIVE', decidedAt: expect.any(String) });
+    const members = await coordinator.ok(`query($id: ID!) { node(id: $id) { ... on Community { activeMembers { user { id } } members(first: 20) { edges { node { user { id } } } } } } }`, { id: community });
+    expect(members.node.activeMembers.map((m: any) => m.user.id)).toContain(v.userId);
+    expect(members.node.members.edges.map((e: any) => e.node.user.id)).toContain(v.userId);
     expect((await v.ok(CLAIM, { id: need.id })).claimNeed.claim.status).toBe('ACTIVE');
     expect((await v.ok(PRIVATE, { id: need.id })).need.privateDetails.requesterPhone).toBeTruthy();
     // Told in the app.

@@ -56,6 +56,7 @@ describe.each([
     const application = members.locator(`[data-testid="application"][data-user-id="${userId}"]`);
     await application.waitFor();
     expect(await application.getByTestId('application-note').textContent()).toBe(note);
+    expect(await members.getByTestId('policy-APPROVAL').isChecked()).toBe(true);
     expect(await htmlAttrs(members)).toEqual({ lang: locale, dir });
     expect(await horizontalOverflow(members)).toBeLessThanOrEqual(0);
     expect(await seriousViolations(members)).toEqual([]);

@@ -43,6 +43,13 @@ builder.prismaObjectFields('Community', (t) => ({
       return ctx.viewer ? ctx.services.prisma.membership.findUnique(args) : null;
     },
   }),
+  activeMembers: t.prismaField({
+    type: ['Membership'],
+    authScopes: (c) => ({ coordinatorOf: c.id }),
+    description: 'The ACTIVE members by name, at most 500 (the coordinators of the community; `members` pages through them all).',
+    resolve: (query, c, _args, ctx) =>
+      ctx.services.prisma.membership.findMany({ ...query, where: { communityId: c.id, status: 'ACTIVE' }, orderBy: [{ user: { name: 'asc' } }, { userId: 'asc' }], take: 500 }),
+  }),
   applications: t.prismaField({
     type: ['Membership'],
     authScopes: (c) => ({ coordinatorOf: c.id }),

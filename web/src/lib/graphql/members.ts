@@ -29,7 +29,7 @@ export const CommunityMembersQuery = graphql(`
         id
         name
         joinPolicy
-        members(first: 200) { edges { node { role since user { id name } } } }
+        activeMembers { role since user { id name } }
       }
     }
   }
