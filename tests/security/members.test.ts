@@ -6,8 +6,11 @@ import { startServer, type TestServer } from '../helpers/server.ts';
 import { adminClient, createCommunity, member } from '../helpers/fixtures.ts';
 import { Api } from '../helpers/client.ts';
 import { uuidOf } from '../helpers/world.ts';
+import { startSmtpSink } from '../helpers/sinks.ts';
+import { sendInvitationEmails } from '../../api/src/domain/invitations.ts';
 
 let s: TestServer;
+let smtp: Awaited<ReturnType<typeof startSmtpSink>>;
 let admin: Api;
 let A: string;
 let B: string;
@@ -15,13 +18,17 @@ let coordinatorA: Api & { userId: string };
 let coordinatorB: Api & { userId: string };
 
 beforeAll(async () => {
-  s = await startServer();
+  smtp = await startSmtpSink();
+  s = await startServer({ SMTP_URL: smtp.url });
   admin = await adminClient(s.url, s.app.services.prisma);
   [A, B] = [await createCommunity(admin), await createCommunity(admin)];
   coordinatorA = await member(s.url, admin, A, 'COORDINATOR', 'coordinator-a');
   coordinatorB = await member(s.url, admin, B, 'COORDINATOR', 'coordinator-b');
 });
-afterAll(async () => s?.stop());
+afterAll(async () => {
+  await s?.stop();
+  await smtp?.stop();
+});
 
 const importVolunteers = async (api: Api, community: string, csv: string) => {
   const res = await fetch(`${s.url}/api/import/volunteers?communityId=${encodeURIComponent(community)}`, {
@@ -57,6 +64,16 @@ describe('the volunteer import', () => {
     expect(bMembers.map((m) => m.userId)).toEqual([uuidOf(coordinatorB.userId)]);
     // No account was made for the new address either: the person signs up with it themself.
     expect(await prisma.user.findUnique({ where: { email: fresh } })).toBeNull();
+    expect(await prisma.invitation.count({ where: { communityId: uuidOf(B) } })).toBe(3);
+
+    // Each address gets the same invitation e-mail, whether or not it has an account; once.
+    expect(await sendInvitationEmails(s.app.services)).toEqual({ sent: 3, failed: 0 });
+    const subjects = [adminEmail, existingEmail, fresh].map((to) => smtp.mails.filter((m) => m.to.includes(to)).map((m) => /^Subject: (.*)$/m.exec(m.data)?.[1]));
+    expect(subjects.map((l) => l.length)).toEqual([1, 1, 1]);
+    expect(new Set(subjects.flat()).size).toBe(1);
+    expect(await sendInvitationEmails(s.app.services)).toEqual({ sent: 0, failed: 0 });
+    // Importing the same file again invites no one twice.
+    await importVolunteers(coordinatorB, B, `email,name\n${fresh},Fresh Person\n`);
     expect(await prisma.invitation.count({ where: { communityId: uuidOf(B) } })).toBe(3);
   });
 
