@@ -12,12 +12,14 @@ import {
   canSeeApplication,
   declineMembership,
   joinCommunity,
+  mayDecideMemberships,
   pendingMembersWhere,
   setJoinPolicy,
 } from '../domain/memberships.ts';
 import { answerInvitation, mayAnswerInvitation, openInvitations } from '../domain/invitations.ts';
 import { readMemberContact } from '../domain/privacy.ts';
 import { membersFeed } from '../events/feeds.ts';
+import { forbidden } from '../errors.ts';
 import { JoinPolicy, MembershipStatus } from '../generated/prisma/enums.ts';
 import type { Context } from '../context.ts';
 
@@ -111,7 +113,11 @@ builder.subscriptionField('membershipApplicationsChanged', (t) =>
       await applications(ctx.services, ctx.viewer!, communityId.id, { select: { userId: true } });
       return membersFeed(ctx.services.bus, communityId.id, () => ctx.services.prisma.membership.findMany(pendingMembersWhere(communityId.id)));
     },
-    resolve: (list) => list,
+    // The viewer as they are at this event: a coordinator whose role or session ended gets no more lists.
+    resolve: (list, { communityId }, ctx) => {
+      if (!mayDecideMemberships(ctx.viewer, communityId.id)) throw forbidden('see who applied to this community');
+      return list;
+    },
   }),
 );
 
