@@ -179,6 +179,20 @@ export async function seedDemoData(s: Services, opts: { needs?: number; voluntee
   }
   void admin;
 
+  // A few people waiting for approval in the communities that approve who joins, so that the
+  // members screen has something to decide. Chosen without the random stream, which the needs
+  // below continue from unchanged.
+  const NOTES = ['I live nearby and have a car.', 'אני גרה בשכונה ויכולה לעזור בערבים.', 'Я медсестра, могу помогать пожилым.', 'أستطيع المساعدة في الترجمة والنقل.'];
+  const approving = local.filter((c) => c.joinPolicy === 'APPROVAL');
+  for (const [k, c] of volunteerCount > 0 ? approving.entries() : []) {
+    for (let j = 0; j < 2; j++) {
+      const email = `volunteer${String(((k * 37 + j * 101) % volunteerCount) + 1).padStart(3, '0')}@example.org`;
+      const user = await prisma.user.findUniqueOrThrow({ where: { email }, select: { id: true, memberships: { where: { communityId: c.id } } } });
+      if (user.memberships.length) continue;
+      await prisma.membership.create({ data: { userId: user.id, communityId: c.id, role: 'VOLUNTEER', status: 'PENDING', note: NOTES[(k + j) % NOTES.length]! } });
+    }
+  }
+
   // Plan each need's life, then replay every step of every need in time order.
   type Step = { at: number; run: () => Promise<void> };
   const steps: Step[] = [];
