@@ -164,12 +164,6 @@ export async function readMemberContact(s: Services, viewer: Viewer, communityId
   return { userId, email: user.email, phone: user.phone };
 }
 
-/** Who read the contact details of members of these communities (as `scopeCommunities` allows them), newest first. */
-export async function contactAccessLog(s: Services, viewer: Viewer, requested: string[] | undefined, query: Selection = {}) {
-  const ids = await scopeCommunities(s, viewer, requested);
-  return s.prisma.contactAccessLog.findMany({ ...query, where: { communityId: { in: ids } }, orderBy: { at: 'desc' }, take: 500 });
-}
-
 /** A notification: only the user it is for (not even admins). */
 export function canSeeNotification(viewer: Viewer | null, n: Pick<Notification, 'userId'>): boolean {
   return !!viewer && n.userId === viewer.id;
