@@ -9,6 +9,7 @@ import { refreshAllSeries } from './domain/recurrence.ts';
 import { enqueueWebhookDeliveries, deliverWebhooks } from './domain/webhooks.ts';
 import { eraseExpiredPrivateData } from './domain/retention.ts';
 import { redrawIdDerivedPublicPoints } from './domain/publicPointRedraw.ts';
+import { sendInvitationEmails } from './domain/invitations.ts';
 
 export const JOBS: readonly (readonly [name: string, run: (s: Services) => Promise<unknown>])[] = [
   ['claim expiry', releaseExpiredClaims],
@@ -21,6 +22,7 @@ export const JOBS: readonly (readonly [name: string, run: (s: Services) => Promi
   ['retention', eraseExpiredPrivateData],
   // Once per database (recorded in DataJob); afterwards one lookup per round.
   ['public point redraw', redrawIdDerivedPublicPoints],
+  ['invitation e-mail', sendInvitationEmails],
 ];
 
 /** Runs every job in turn; one failing does not stop the others. Returns the failures by job. */

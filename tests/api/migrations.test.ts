@@ -159,7 +159,10 @@ INSERT INTO "Note" DEFAULT VALUES;
     for (const later of names.slice(names.indexOf(keys))) await rm(join(migrationsDir, later), { recursive: true });
     const db = await freshDatabase();
     await applyMigrations(db, { migrationsDir });
-    const community = await db.prisma.community.create({ data: { slug: 'sms', name: 'SMS', kind: 'TOWN', area: 'South', centerLat: 31.5, centerLng: 34.6 } });
+    // In SQL: today's client would write columns that later migrations add (joinPolicy).
+    const [community] = await db.prisma.$queryRawUnsafe<{ id: string }[]>(
+      `INSERT INTO "Community" ("id", "slug", "name", "kind", "area", "centerLat", "centerLng") VALUES (gen_random_uuid(), 'sms', 'SMS', 'TOWN', 'South', 31.5, 34.6) RETURNING id::text AS id`,
+    );
     const gone = '00000000-0000-4000-8000-000000000001';
     await db.prisma.$executeRawUnsafe(
       `INSERT INTO "IntakeDraft" ("id", "providerMessageId", "fromNumber", "toNumber", "body", "communityId", "needId") VALUES
@@ -176,6 +179,9 @@ INSERT INTO "Note" DEFAULT VALUES;
       { body: 'kept', communityId: community.id, needId: null },
     ]);
     await expect(db.prisma.$executeRawUnsafe(`UPDATE "IntakeDraft" SET "communityId" = $1::uuid`, gone)).rejects.toThrow(/foreign key/i);
+    // A community from before membership approval stays open to anyone; a new one requires approval.
+    expect(await db.prisma.community.findUniqueOrThrow({ where: { id: community!.id }, select: { joinPolicy: true } })).toEqual({ joinPolicy: 'OPEN' });
+    expect((await db.prisma.community.create({ data: { slug: 'new', name: 'New', kind: 'TOWN', area: 'South', centerLat: 31.5, centerLng: 34.6 } })).joinPolicy).toBe('APPROVAL');
   });
 
   it('leaves a database that matches schema.prisma exactly (the history is complete)', async () => {

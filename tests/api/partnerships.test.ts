@@ -186,7 +186,7 @@ describe('CSV import', () => {
     expect(res.status).toBe(200);
     const lines = (await res.text()).trim().split('\n').map((l) => JSON.parse(l));
     const summary = lines.pop();
-    expect(summary).toEqual({ kind: 'needs', rows: 7, accepted: 4, rejected: 3, flaggedDuplicates: 1 });
+    expect(summary).toEqual({ kind: 'needs', rows: 7, accepted: 4, invited: 0, rejected: 3, flaggedDuplicates: 1 });
     expect(lines.map((l) => [l.line, l.status, l.reason ?? null, l.duplicates ?? 0])).toEqual([
       [2, 'ACCEPTED', null, 0],
       [3, 'ACCEPTED', null, 0],

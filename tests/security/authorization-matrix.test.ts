@@ -89,9 +89,12 @@ beforeAll(async () => {
     [SECRET.noteA]: ['claimant', 'coordinator', 'admin'],
     [SECRET.reasonA]: ['claimant', 'coordinator', 'admin'],
   };
+  // A member's contact details: theirs, admins', and (memberContact, logged) their community's
+  // coordinators'; the probe asks for the volunteer of A.
+  const contactRoles = (r: Role): Role[] => (r === 'admin' ? ['admin'] : r === 'volunteer' ? [r, 'coordinator', 'admin'] : [r, 'admin']);
   for (const r of ROLES.slice(1)) {
-    markerRoles[(await emailOf(r))!] = r === 'admin' ? ['admin'] : [r, 'admin'];
-    markerRoles[(await s.app.services.prisma.user.findUniqueOrThrow({ where: { id: uuidOf(u(r)) } })).phone!] = r === 'admin' ? ['admin'] : [r, 'admin'];
+    markerRoles[(await emailOf(r))!] = contactRoles(r);
+    markerRoles[(await s.app.services.prisma.user.findUniqueOrThrow({ where: { id: uuidOf(u(r)) } })).phone!] = contactRoles(r);
   }
   const own = (r: Role): Role[] => (r === 'admin' ? ['admin'] : [r, 'admin']);
   expected = {

@@ -168,7 +168,7 @@ describe('CSV import limits', () => {
     const report = (await fits.text()).trim().split('\n').map((l) => JSON.parse(l));
     expect(report).toEqual([
       { line: 2, status: 'REJECTED', reason: 'title: Title must be at most 120 characters.' },
-      { kind: 'needs', rows: 1, accepted: 0, rejected: 1, flaggedDuplicates: 0 },
+      { kind: 'needs', rows: 1, accepted: 0, invited: 0, rejected: 1, flaggedDuplicates: 0 },
     ]);
     const over = await postCsv(`${header}${'x'.repeat(65537)}\n`);
     expect(over.status).toBe(413);
@@ -202,6 +202,6 @@ describe('CSV import limits', () => {
     const res = await postCsv(body);
     expect(res.status).toBe(200);
     const lines = (await res.text()).trim().split('\n').map((l) => JSON.parse(l));
-    expect(lines.at(-1)).toEqual({ kind: 'needs', rows: 1, accepted: 1, rejected: 0, flaggedDuplicates: 0 });
+    expect(lines.at(-1)).toEqual({ kind: 'needs', rows: 1, accepted: 1, invited: 0, rejected: 0, flaggedDuplicates: 0 });
   });
 });

@@ -35,7 +35,8 @@ export async function viewerFromSession(s: Services, sessionId: string): Promise
     select: {
       id: true,
       expiresAt: true,
-      user: { select: { id: true, name: true, globalRole: true, memberships: { select: { communityId: true, role: true } } } },
+      // ACTIVE memberships only: a pending or declined applicant holds no role anywhere.
+      user: { select: { id: true, name: true, globalRole: true, memberships: { where: { status: 'ACTIVE' }, select: { communityId: true, role: true } } } },
     },
   });
   if (!session || session.expiresAt.getTime() <= Date.now()) return null;

@@ -5,7 +5,7 @@ export type Viewer = {
   id: string;
   name: string;
   isAdmin: boolean;
-  /** communityId -> role */
+  /** communityId -> role, for ACTIVE memberships only (a pending or declined applicant has none). */
   roles: ReadonlyMap<string, MembershipRole>;
   sessionId: string;
   sessionExpiresAt: Date;

@@ -12,7 +12,7 @@ import { claimNeed, completeClaim, startClaim } from '../domain/claims.ts';
 import { createPartnership } from '../domain/partnerships.ts';
 import { createRecurringNeed } from '../domain/recurrence.ts';
 import type { Viewer } from '../auth/viewer.ts';
-import type { CommunityKind, MembershipRole, NeedCategory, Urgency } from '../generated/prisma/enums.ts';
+import type { CommunityKind, JoinPolicy, MembershipRole, NeedCategory, Urgency } from '../generated/prisma/enums.ts';
 import { AppError } from '../errors.ts';
 
 export const DEMO_PASSWORD = 'demo-password';
@@ -70,6 +70,14 @@ const COMMUNITIES: CommunitySeed[] = [
   { slug: 'paris', name: 'Paris Partner Community', kind: 'PARTNER_ABROAD', area: 'Paris', country: 'FR', lat: 48.8566, lng: 2.3522 },
 ];
 
+/**
+ * The demo keeps a mix: operations centres and student communities take anyone at once (large
+ * open calls), and so does Sderot; neighbourhoods, the other towns, kibbutzim and partners
+ * abroad approve who joins.
+ */
+export const joinPolicyOf = (c: Pick<CommunitySeed, 'slug' | 'kind'>): JoinPolicy =>
+  c.kind === 'OPERATIONS_CENTER' || c.kind === 'STUDENT' || c.slug === 'sderot' ? 'OPEN' : 'APPROVAL';
+
 const TITLES: Record<NeedCategory, string[]> = {
   FOOD: ['Weekly groceries for a family of five', 'Hot meals for evacuated elderly couple', 'Shabbat food package', 'Baby formula and diapers'],
   MEDICINE: ['Pick up prescription from the pharmacy', 'Insulin delivery', 'Blood pressure medication run', 'Bring inhaler refills'],
@@ -118,7 +126,7 @@ export async function seedDemoData(s: Services, opts: { needs?: number; voluntee
   for (const c of COMMUNITIES) {
     communities.push(
       await prisma.community.create({
-        data: { slug: c.slug, name: c.name, kind: c.kind, area: c.area, country: c.country ?? 'IL', centerLat: c.lat, centerLng: c.lng, createdAt: new Date(now.getTime() - 60 * DAY) },
+        data: { slug: c.slug, name: c.name, kind: c.kind, area: c.area, country: c.country ?? 'IL', centerLat: c.lat, centerLng: c.lng, joinPolicy: joinPolicyOf(c), createdAt: new Date(now.getTime() - 60 * DAY) },
       }),
     );
   }
@@ -170,6 +178,20 @@ export async function seedDemoData(s: Services, opts: { needs?: number; voluntee
     for (const c of joined) membersOf.set(c.id, [...(membersOf.get(c.id) ?? []), viewer]);
   }
   void admin;
+
+  // A few people waiting for approval in the communities that approve who joins, so that the
+  // members screen has something to decide. Chosen without the random stream, which the needs
+  // below continue from unchanged.
+  const NOTES = ['I live nearby and have a car.', 'אני גרה בשכונה ויכולה לעזור בערבים.', 'Я медсестра, могу помогать пожилым.', 'أستطيع المساعدة في الترجمة والنقل.'];
+  const approving = local.filter((c) => c.joinPolicy === 'APPROVAL');
+  for (const [k, c] of volunteerCount > 0 ? approving.entries() : []) {
+    for (let j = 0; j < 2; j++) {
+      const email = `volunteer${String(((k * 37 + j * 101) % volunteerCount) + 1).padStart(3, '0')}@example.org`;
+      const user = await prisma.user.findUniqueOrThrow({ where: { email }, select: { id: true, memberships: { where: { communityId: c.id } } } });
+      if (user.memberships.length) continue;
+      await prisma.membership.create({ data: { userId: user.id, communityId: c.id, role: 'VOLUNTEER', status: 'PENDING', note: NOTES[(k + j) % NOTES.length]! } });
+    }
+  }
 
   // Plan each need's life, then replay every step of every need in time order.
   type Step = { at: number; run: () => Promise<void> };

@@ -1,5 +1,5 @@
-// Accounts and memberships: sign up, sign in and out, the profile, joining a community and the
-// roles its coordinators give. A session is returned to the caller, which hands its token to
+// Accounts and memberships: sign up, sign in and out, the profile, and the roles coordinators
+// give (joining and approval: memberships.ts). A session is returned to the caller, which hands its token to
 // the client (the resolver sets the cookie).
 import type { Services } from '../services.ts';
 import { AppError, ErrorCode, forbidden, notFound } from '../errors.ts';
@@ -96,18 +96,6 @@ export function updateProfile(s: Services, viewer: Viewer, input: ProfileInput, 
   return s.prisma.user.update({ ...query, where: { id: viewer.id }, data: profileChanges(input) });
 }
 
-/** Anyone signed in joins a community as a volunteer (joining again changes nothing). */
-export async function joinCommunity(s: Services, viewer: Viewer, communityId: string, query: Selection = {}) {
-  const community = await s.prisma.community.findUnique({ where: { id: communityId }, select: { id: true } });
-  if (!community) throw notFound('Community');
-  return s.prisma.membership.upsert({
-    ...query,
-    where: { userId_communityId: { userId: viewer.id, communityId } },
-    create: { userId: viewer.id, communityId, role: 'VOLUNTEER' },
-    update: {},
-  });
-}
-
 /** Who adds members to a community: its coordinators, and admins (which roles they give: {@link mayGiveRole}). */
 export function canManageMembers(viewer: Viewer | null, communityId: string): boolean {
   return isCoordinatorOf(viewer, communityId);
@@ -139,6 +127,7 @@ export async function setMembershipRole(s: Services, viewer: Viewer, input: { co
     throw forbidden(role === 'COORDINATOR' ? 'grant the coordinator role (an admin does)' : "change a coordinator's role (an admin does)");
   }
   // A coordinator only ever adds a volunteer: should an admin have changed the role since it was
-  // read, the upsert leaves it as the admin set it.
+  // read, the upsert leaves it as the admin set it. A membership made here is ACTIVE (the column's
+  // default: given by a coordinator or admin); an applicant's keeps its status (memberships.ts decides it).
   return s.prisma.membership.upsert({ ...query, where, create: { userId: user.id, communityId, role }, update: viewer.isAdmin ? { role } : {} });
 }

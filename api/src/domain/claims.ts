@@ -109,7 +109,7 @@ export async function assignNeed(s: Services, viewer: Viewer, needId: string, vo
   const member = await s.prisma.membership.findUnique({
     where: { userId_communityId: { userId: volunteerId, communityId: need.communityId } },
   });
-  if (!member) throw new AppError(ErrorCode.BAD_USER_INPUT, 'The volunteer is not a member of this community.', { field: 'volunteerId' });
+  if (member?.status !== 'ACTIVE') throw new AppError(ErrorCode.BAD_USER_INPUT, 'The volunteer is not a member of this community.', { field: 'volunteerId' });
   const claim = await commit(s, (_tx, w) => takeSlot(w, needId, volunteerId, viewer.id, 'ASSIGNED'));
   return claim;
 }

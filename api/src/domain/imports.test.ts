@@ -139,7 +139,7 @@ describe('importCsv, rows refused before anything is saved', () => {
   ])('needs: %s', async (_label, row, reason) => {
     expect(await run('needs', `${NEED_HEADER}\n${row}\n`)).toEqual([
       { line: 2, status: 'REJECTED', reason },
-      { kind: 'needs', rows: 1, accepted: 0, rejected: 1, flaggedDuplicates: 0 },
+      { kind: 'needs', rows: 1, accepted: 0, invited: 0, rejected: 1, flaggedDuplicates: 0 },
     ]);
   });
 
@@ -148,7 +148,7 @@ describe('importCsv, rows refused before anything is saved', () => {
     expect(rows).toEqual([
       { line: 2, status: 'REJECTED', reason: 'email: Enter a valid e-mail address.' },
       { line: 4, status: 'REJECTED', reason: 'name: Name is required.' },
-      { kind: 'volunteers', rows: 2, accepted: 0, rejected: 2, flaggedDuplicates: 0 },
+      { kind: 'volunteers', rows: 2, accepted: 0, invited: 0, rejected: 2, flaggedDuplicates: 0 },
     ]);
   });
 

@@ -14,11 +14,13 @@ import { AppError, ErrorCode, forbidden } from '../errors.ts';
 import type { CommunityKind, NeedCategory, Urgency } from '../generated/prisma/enums.ts';
 import { isCoordinatorOf, type Viewer } from '../auth/viewer.ts';
 import { createNeed } from './needs.ts';
+import { invite } from './invitations.ts';
 import { emailRule, needFieldRules, phoneRule } from './needRules.ts';
 
 export type ImportKind = 'needs' | 'volunteers' | 'communities';
-export type RowReport = { line: number; status: 'ACCEPTED' | 'REJECTED'; reason?: string; id?: string; duplicates?: number };
-export type ImportSummary = { kind: ImportKind; rows: number; accepted: number; rejected: number; flaggedDuplicates: number };
+/** A row's outcome: ACCEPTED (created, with its id), INVITED (a volunteer row: an invitation to the address, nothing else said), REJECTED (why). */
+export type RowReport = { line: number; status: 'ACCEPTED' | 'INVITED' | 'REJECTED'; reason?: string; id?: string; duplicates?: number };
+export type ImportSummary = { kind: ImportKind; rows: number; accepted: number; invited: number; rejected: number; flaggedDuplicates: number };
 
 /** The legacy code pages our users' spreadsheets come in, by what chardet calls them. */
 const LEGACY: Record<string, string> = {
@@ -238,7 +240,7 @@ export async function* importCsv(
   pipeline(decoder, parser, () => {});
   input.on('error', (err) => decoder.destroy(err));
   input.pipe(decoder);
-  const summary: ImportSummary = { kind, rows: 0, accepted: 0, rejected: 0, flaggedDuplicates: 0 };
+  const summary: ImportSummary = { kind, rows: 0, accepted: 0, invited: 0, rejected: 0, flaggedDuplicates: 0 };
   let columns: Record<string, string> | null = null;
   for await (const { record, info } of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>) {
     columns ??= resolveColumns(Object.keys(record), opts.mapping);
@@ -252,8 +254,7 @@ export async function* importCsv(
       if (!(err instanceof AppError)) s.log.error({ err, line: info.lines }, 'import: a row failed unexpectedly');
     }
     report.line = info.lines;
-    if (report.status === 'ACCEPTED') summary.accepted++;
-    else summary.rejected++;
+    summary[report.status === 'ACCEPTED' ? 'accepted' : report.status === 'INVITED' ? 'invited' : 'rejected']++;
     if (report.duplicates) summary.flaggedDuplicates++;
     yield report;
   }
@@ -304,29 +305,10 @@ async function importRow(s: Services, viewer: Viewer, kind: ImportKind, get: (f:
       .object({ email: emailRule, name: z.string().trim().min(1, 'Name is required.').max(100), phone: phoneRule.optional(), homeArea: z.string().max(100).optional() })
       .safeParse({ email: get('requesterEmail')?.toLowerCase(), name: get('requesterName') ?? '', phone: get('requesterPhone'), homeArea: get('homeArea') });
     if (!parsed.success) return { line: 0, status: 'REJECTED', reason: firstIssue(parsed.error) };
-    const skills = (get('skills') ?? '').split(/[,;|]/).map((s) => fromAliases(CATEGORY_ALIASES, s)).filter((s): s is NeedCategory => !!s);
-    const existing = await s.prisma.user.findUnique({ where: { email: parsed.data.email }, select: { id: true } });
-    if (existing) {
-      await s.prisma.membership.upsert({
-        where: { userId_communityId: { userId: existing.id, communityId: communityId! } },
-        create: { userId: existing.id, communityId: communityId!, role: 'VOLUNTEER' },
-        update: {},
-      });
-      return { line: 0, status: 'ACCEPTED', id: encodeGlobalID('User', existing.id), duplicates: 1 };
-    }
-    const user = await s.prisma.user.create({
-      data: {
-        email: parsed.data.email,
-        name: parsed.data.name,
-        phone: parsed.data.phone ?? null,
-        homeArea: parsed.data.homeArea ?? null,
-        skills,
-        // No password yet: it never verifies until the volunteer sets one.
-        passwordHash: '!imported',
-        memberships: { create: { communityId: communityId!, role: 'VOLUNTEER' } },
-      },
-    });
-    return { line: 0, status: 'ACCEPTED', id: encodeGlobalID('User', user.id) };
+    // An invitation, never an enrolment, and the same report whether or not the address has an
+    // account (no id, no "duplicate"): see invitations.ts.
+    await invite(s, viewer, communityId!, parsed.data);
+    return { line: 0, status: 'INVITED' };
   }
   const kinds = ['NEIGHBORHOOD', 'STUDENT', 'TOWN', 'KIBBUTZ', 'OPERATIONS_CENTER', 'PARTNER_ABROAD'];
   const parsed = z

@@ -82,7 +82,7 @@ export async function matchVolunteers(s: Services, viewer: Viewer, needId: strin
   if (!need) throw notFound('Need');
   if (!isCoordinatorOf(viewer, need.communityId)) throw forbidden('see matches for this need');
   const members = await s.prisma.user.findMany({
-    where: { memberships: { some: { communityId: need.communityId, role: 'VOLUNTEER' } } },
+    where: { memberships: { some: { communityId: need.communityId, role: 'VOLUNTEER', status: 'ACTIVE' } } },
     take: 5_000,
   });
   const already = new Set(
@@ -124,7 +124,7 @@ export async function askVolunteer(s: Services, viewer: Viewer, needId: string, 
   if (!need) throw notFound('Need');
   if (!isCoordinatorOf(viewer, need.communityId)) throw forbidden('ask volunteers to help with this need');
   const member = await s.prisma.membership.findUnique({ where: { userId_communityId: { userId: volunteerId, communityId: need.communityId } } });
-  if (!member) throw notFound('Volunteer');
+  if (member?.status !== 'ACTIVE') throw notFound('Volunteer');
   await commit(s, (_tx, w) =>
     notify(w, [volunteerId], 'ASKED_TO_HELP', need, `${viewer.name} asks if you can help: ${need.title}`, 'Open the need to see the details and claim it.'),
   );

@@ -108,7 +108,7 @@ export async function insertNeed(
   });
   if (need.urgency === 'CRITICAL' && (extra.alertVolunteers ?? true)) {
     const volunteers = await tx.membership.findMany({
-      where: { communityId: need.communityId, role: 'VOLUNTEER', userId: { not: viewer.id } },
+      where: { communityId: need.communityId, role: 'VOLUNTEER', status: 'ACTIVE', userId: { not: viewer.id } },
       select: { userId: true },
       take: s.rules.notifications.maxRecipients,
     });

@@ -10,12 +10,14 @@ import {
   canSeeHandover,
   canSeeNotification,
   canSeePersonalDetails,
+  canSeeMemberContact,
   canSeePrivate,
   communitiesInView,
   exportPrivateColumns,
   mayEraseRequesterData,
   mayRequestCallback,
   privateColumnsFor,
+  readMemberContact,
   readPrivateDetails,
   seesRequesterContact,
   viewerCanSeeClaim,
@@ -228,5 +230,39 @@ describe("the requester's contact (consent)", () => {
 
   it('lets only admins erase a requester\'s data at once', () => {
     expect([anonymous, admin, coordinator, coordinatorElsewhere, volunteerWithClaim].map((w) => mayEraseRequesterData(w.viewer))).toEqual([false, true, false, false, false]);
+  });
+});
+
+describe("a member's contact details (vol1, through Sderot)", () => {
+  const active = { status: 'ACTIVE' as const };
+  it.each([
+    ['anonymous', anonymous.viewer, active, false],
+    ['vol1 themself', volunteerWithClaim.viewer, null, true],
+    ['an admin', admin.viewer, null, true],
+    ['a coordinator of the community, vol1 active', coordinator.viewer, active, true],
+    ['a coordinator of the community, vol1 pending', coordinator.viewer, { status: 'PENDING' as const }, true],
+    ['a coordinator of the community, vol1 declined', coordinator.viewer, { status: 'DECLINED' as const }, false],
+    ['a coordinator of the community, vol1 no member', coordinator.viewer, null, false],
+    ['a coordinator of another community', coordinatorElsewhere.viewer, active, false],
+    ['another volunteer of the community', volunteerWithoutClaim.viewer, active, false],
+  ])('%s → %s', (_label, v, membership, expected) => {
+    expect(canSeeMemberContact(v, { id: 'vol1' }, 'sderot', membership as { status: 'ACTIVE' | 'PENDING' | 'DECLINED' } | null)).toBe(expected);
+  });
+
+  it('is logged for a coordinator and not for the member themself; refused unlogged otherwise', async () => {
+    const logged: unknown[] = [];
+    const s = {
+      clock: { now: () => new Date(0) },
+      prisma: {
+        membership: { findUnique: async () => ({ status: 'ACTIVE', user: { email: 'vol1@example.org', phone: '+972-50-000-0000' } }) },
+        contactAccessLog: { create: async (a: { data: unknown }) => void logged.push(a.data) },
+      },
+    } as unknown as Services;
+    expect(await readMemberContact(s, coordinator.viewer, 'sderot', 'vol1')).toEqual({ userId: 'vol1', email: 'vol1@example.org', phone: '+972-50-000-0000' });
+    expect(logged).toEqual([{ subjectId: 'vol1', readerId: 'coord', communityId: 'sderot', at: new Date(0) }]);
+    await readMemberContact(s, viewer([['sderot', 'VOLUNTEER']], false, 'vol1'), 'sderot', 'vol1');
+    expect(logged).toHaveLength(1);
+    await expect(readMemberContact(s, coordinatorElsewhere.viewer, 'sderot', 'vol1')).rejects.toMatchObject({ extensions: { code: 'FORBIDDEN' } });
+    expect(logged).toHaveLength(1);
   });
 });

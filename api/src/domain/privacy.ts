@@ -9,6 +9,7 @@
 import type { Services } from '../services.ts';
 import { forbidden } from '../errors.ts';
 import type { Claim, HandoverRequest, IntakeDraft, Need, NeedEvent, Notification } from '../generated/prisma/client.ts';
+import type { MembershipStatus } from '../generated/prisma/enums.ts';
 import { coordinatedCommunityIds, isCoordinatorOf, type Viewer } from '../auth/viewer.ts';
 import type { Selection } from './selection.ts';
 
@@ -176,6 +177,38 @@ export async function viewerCanSeeEventReason(s: Services, viewer: Viewer | null
 /** A user's e-mail, phone, home, notification settings and memberships: the user, and admins. */
 export function canSeePersonalDetails(viewer: Viewer | null, user: { id: string }): boolean {
   return !!viewer && (viewer.id === user.id || viewer.isAdmin);
+}
+
+/**
+ * A member's contact details (e-mail, phone), for calling them: the user themself, admins, and
+ * coordinators of a community in which the user's membership is ACTIVE or PENDING (an applicant
+ * may be called about their application; a declined one is no longer the community's to call).
+ * `membership`: the user's membership in the community asked about (null: none).
+ */
+export function canSeeMemberContact(viewer: Viewer | null, user: { id: string }, communityId: string, membership: { status: MembershipStatus } | null): boolean {
+  if (!viewer) return false;
+  if (viewer.id === user.id || viewer.isAdmin) return true;
+  return isCoordinatorOf(viewer, communityId) && (membership?.status === 'ACTIVE' || membership?.status === 'PENDING');
+}
+
+/**
+ * A member's e-mail and phone, read through a community (`canSeeMemberContact`); FORBIDDEN
+ * otherwise, and NOT_FOUND for no one (an unknown user is as forbidden as another's member, so
+ * the answer tells nothing about who exists). Every read by someone other than the user is logged.
+ */
+export async function readMemberContact(s: Services, viewer: Viewer, communityId: string, userId: string): Promise<{ userId: string; email: string; phone: string | null }> {
+  const membership = await s.prisma.membership.findUnique({
+    where: { userId_communityId: { userId, communityId } },
+    select: { status: true, user: { select: { email: true, phone: true } } },
+  });
+  const self = viewer.id === userId;
+  if (!canSeeMemberContact(viewer, { id: userId }, communityId, membership)) throw forbidden("see this person's contact details");
+  const user = membership?.user ?? (await s.prisma.user.findUnique({ where: { id: userId }, select: { email: true, phone: true } }));
+  if (!user) throw forbidden("see this person's contact details");
+  if (!self) {
+    await s.prisma.contactAccessLog.create({ data: { subjectId: userId, readerId: viewer.id, communityId: isCoordinatorOf(viewer, communityId) ? communityId : null, at: s.clock.now() } });
+  }
+  return { userId, email: user.email, phone: user.phone };
 }
 
 /** A notification: only the user it is for (not even admins). */

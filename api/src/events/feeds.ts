@@ -22,3 +22,8 @@ export function notificationsFeed<T>(bus: Bus, userId: string, compute: () => Pr
 export function intakeDraftsFeed<T>(bus: Bus, watches: (communityId: string | null) => boolean, compute: () => Promise<T>): AsyncIterableIterator<T> {
   return feed(bus, 'intakeDrafts:changed', (p) => watches(p.communityId), compute, 100);
 }
+
+/** A community's applications: now, and again after each change to them. */
+export function membersFeed<T>(bus: Bus, communityId: string, compute: () => Promise<T>): AsyncIterableIterator<T> {
+  return feed(bus, 'members:changed', (p) => p.communityId === communityId, compute, 100);
+}

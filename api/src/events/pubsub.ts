@@ -15,6 +15,8 @@ export type Topics = {
    * `communityId` null: an unrouted draft, which only admins see.
    */
   'intakeDrafts:changed': [{ communityId: string | null }];
+  /** The applications (pending memberships) of this community changed: one arrived or was decided. */
+  'members:changed': [{ communityId: string }];
 };
 
 export type Bus = {

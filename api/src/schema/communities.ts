@@ -3,7 +3,7 @@ import { builder } from './builder.ts';
 import { uuidId, uuidIds } from './ids.ts';
 import { z } from 'zod';
 import { badInput } from '../errors.ts';
-import { joinCommunity, setMembershipRole } from '../domain/accounts.ts';
+import { setMembershipRole } from '../domain/accounts.ts';
 import { CommunityKindEnum, MembershipRoleEnum } from './enums.ts';
 import { UserRef } from './users.ts';
 
@@ -28,12 +28,14 @@ export const CommunityRef = builder.prismaNode('Community', {
     }),
     members: t.relatedConnection('memberships', {
       cursor: 'userId_communityId',
+      description: 'The ACTIVE members (applicants: `applications`).',
+      query: { where: { status: 'ACTIVE' } },
       authScopes: (c) => ({ coordinatorOf: c.id }),
     }),
   }),
 });
 
-builder.prismaObject('Membership', {
+export const MembershipRef = builder.prismaObject('Membership', {
   authScopes: { signedIn: true },
   fields: (t) => ({
     role: t.expose('role', { type: MembershipRoleEnum, authScopes: { signedIn: true } }),
@@ -48,16 +50,6 @@ builder.queryField('communities', (t) =>
     type: ['Community'],
     authScopes: { public: true },
     resolve: (query, _parent, _args, ctx) => ctx.services.prisma.community.findMany({ ...query, orderBy: [{ area: 'asc' }, { name: 'asc' }] }),
-  }),
-);
-
-builder.mutationField('joinCommunity', (t) =>
-  t.prismaField({
-    type: 'Membership',
-    authScopes: { signedIn: true },
-    description: 'Join a community as a volunteer (a coordinator role is granted by an admin).',
-    args: { communityId: t.arg.globalID({ required: true, for: CommunityRef, validate: uuidId }) },
-    resolve: (query, _root, { communityId }, ctx) => joinCommunity(ctx.services, ctx.viewer!, communityId.id, query),
   }),
 );
 

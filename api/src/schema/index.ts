@@ -4,6 +4,7 @@ import './enums.ts';
 import './errorCodes.ts';
 import './users.ts';
 import './communities.ts';
+import './members.ts';
 import './needs.ts';
 import './permissions.ts';
 import './claims.ts';

@@ -17,7 +17,7 @@ export class SessionState {
   loaded = $state(false);
   /** True when `me` is the copy kept on this device because the server could not be reached. */
   offline = $state(false);
-  coordinatorCommunities = $derived<CommunityRef[]>(this.me?.memberships.filter((m) => m.role === 'COORDINATOR').map((m) => m.community) ?? []);
+  coordinatorCommunities = $derived<CommunityRef[]>(this.me?.memberships.filter((m) => m.role === 'COORDINATOR' && m.status === 'ACTIVE').map((m) => m.community) ?? []);
   isCoordinator = $derived(!!this.me && (this.me.isAdmin || this.coordinatorCommunities.length > 0));
 
   async load(client: Client) {
@@ -39,14 +39,20 @@ export class SessionState {
     await del(VIEWER_KEY).catch(() => {});
   }
 
+  /** A membership of any status: an ACTIVE member, or a PENDING or DECLINED applicant. */
   isMemberOf(communityId: string): boolean {
-    return !!this.me?.memberships.some((m) => m.community.id === communityId);
+    return !!this.membershipIn(communityId);
   }
 
-  /** Records a membership gained in this session (joinCommunity) without reloading. */
-  addMembership(community: CommunityRef) {
-    if (!this.me || this.isMemberOf(community.id)) return;
-    this.me = { ...this.me, memberships: [...this.me.memberships, { role: 'VOLUNTEER', community }] };
+  membershipIn(communityId: string): Viewer['memberships'][number] | undefined {
+    return this.me?.memberships.find((m) => m.community.id === communityId);
+  }
+
+  /** Records a membership gained in this session (joinCommunity, an accepted invitation) without reloading. */
+  addMembership(community: CommunityRef, status: Viewer['memberships'][number]['status'] = 'ACTIVE') {
+    if (!this.me || this.membershipIn(community.id)?.status === 'ACTIVE') return;
+    const others = this.me.memberships.filter((m) => m.community.id !== community.id);
+    this.me = { ...this.me, memberships: [...others, { role: 'VOLUNTEER', status, declineReason: null, community }] };
   }
 
   /** Applies profile edits (name, language) to the signed-in user shown in the header. */

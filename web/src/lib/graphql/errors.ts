@@ -37,6 +37,7 @@ const handled: Record<ErrorCode, true> = {
   SERVICE_UNAVAILABLE: true,
   CONFLICT_PENDING: true,
   SUBSCRIBER_TOO_SLOW: true,
+  CURSOR_AHEAD: true,
   PAYLOAD_TOO_LARGE: true,
   GRAPHQL_VALIDATION_FAILED: true,
   OPERATION_RESOLUTION_FAILURE: true,

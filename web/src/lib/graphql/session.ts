@@ -9,6 +9,8 @@ export const ViewerFields = graphql(`
     isAdmin
     memberships {
       role
+      status
+      declineReason
       community { id name slug centerLat centerLng }
     }
   }
@@ -41,13 +43,13 @@ export const SignOutMutation = graphql(`
 
 export const CommunitiesQuery = graphql(`
   query Communities {
-    communities { id name slug area kind centerLat centerLng viewerRole }
+    communities { id name slug area kind centerLat centerLng viewerRole joinPolicy }
   }
 `);
 
 export const JoinCommunityMutation = graphql(`
-  mutation JoinCommunity($communityId: ID!) {
-    joinCommunity(communityId: $communityId) { role community { id viewerRole } }
+  mutation JoinCommunity($communityId: ID!, $note: String) {
+    joinCommunity(communityId: $communityId, note: $note) { role status community { id viewerRole } }
   }
 `);
 
