@@ -7,6 +7,8 @@ import type { Viewer } from '../auth/viewer.ts';
 import { bboxAround, distanceKm, publicLocation, publicPointFits, type Point } from './geo.ts';
 import { flagDuplicates } from './duplicates.ts';
 import { notify } from './notifications.ts';
+import { requirementColumns, type Requirements } from './vetting.ts';
+import { assertKnownTrainings, requirementsFor } from './vettingRecords.ts';
 
 export type NeedInput = {
   title: string;
@@ -23,6 +25,8 @@ export type NeedInput = {
   requesterPhone?: string | null;
   requesterEmail?: string | null;
   communityId: string;
+  /** Who may take it; absent: what the community asks for the category (vettingRecords.ts). */
+  requirements?: Requirements | null;
 };
 
 /** Needs of one community this close to each other are one place, with one public point. */
@@ -62,6 +66,8 @@ export async function insertNeed(
   const id = randomUUID();
   const at = s.clock.now();
   const pub = await publicPointFor(tx, input.communityId, input);
+  if (input.requirements) await assertKnownTrainings(tx, input.communityId, input.requirements);
+  const requirements = input.requirements ?? (await requirementsFor(tx, input.communityId, input.category));
   const need = await tx.need.create({
     data: {
       id,
@@ -86,6 +92,7 @@ export async function insertNeed(
       seriesId: extra.seriesId ?? null,
       occurrenceAt: extra.occurrenceAt ?? null,
       onBoard: extra.onBoard ?? true,
+      ...requirementColumns(requirements),
     },
   });
   const duplicates = await flagDuplicates(tx, need);

@@ -6,6 +6,7 @@ import './users.ts';
 import './communities.ts';
 import './needs.ts';
 import './permissions.ts';
+import './vetting.ts';
 import './claims.ts';
 import './events.ts';
 import './dashboard.ts';

@@ -14,6 +14,7 @@ import { needFieldRules, phoneRule, windowRule } from '../domain/needRules.ts';
 import { readPrivateDetails, viewerCanSeePrivate } from '../domain/privacy.ts';
 import { NeedCategoryEnum, NeedStatusEnum, UrgencyEnum } from './enums.ts';
 import { CommunityRef } from './communities.ts';
+import { NeedRequirementsInput } from './vetting.ts';
 import type { Context } from '../context.ts';
 import type { Need } from '../generated/prisma/client.ts';
 import { Prisma } from '../generated/prisma/client.ts';
@@ -249,6 +250,7 @@ export const CreateNeedInput = builder.inputType('CreateNeedInput', {
     requesterName: t.string({ required: true, validate: NeedFields.requesterName }),
     requesterPhone: t.string({ validate: phone }),
     requesterEmail: t.string({ validate: z.email('Enter a valid e-mail address.').max(254) }),
+    requirements: t.field({ type: NeedRequirementsInput, description: "Who may take it; absent: the community's defaults for the category." }),
   }),
   validate: z
     .looseObject({ neededFrom: z.date().nullish(), neededBy: z.date().nullish() })
@@ -270,6 +272,7 @@ const UpdateNeedInput = builder.inputType('UpdateNeedInput', {
     requesterName: t.string({ validate: NeedFields.requesterName }),
     requesterPhone: t.string({ validate: phone }),
     requesterEmail: t.string({ validate: z.email('Enter a valid e-mail address.').max(254) }),
+    requirements: t.field({ type: NeedRequirementsInput, description: "Who may take it; absent: the community's defaults for the category." }),
   }),
   validate: z
     .looseObject({ neededFrom: z.date().nullish(), neededBy: z.date().nullish() })
