@@ -153,8 +153,8 @@ describe('the audit', () => {
     const v = await newcomer();
     await vet(coordinator, community, v.userId, { now: now() });
     await coordinator.ok(RECORD_VETTING, { i: { communityId: community, volunteerId: v.userId, clearBackgroundCheck: true } });
-    const Q = `query($c: ID!, $v: ID) { node(id: $c) { ... on Community { vettingEvents(volunteerId: $v) { change actorName volunteerName detail at } } } }`;
-    const events = (await coordinator.ok(Q, { c: community, v: v.userId })).node.vettingEvents;
+    const Q = `query($c: ID!, $v: ID) { vettingEvents(communityId: $c, volunteerId: $v) { change actorName volunteerName detail at } }`;
+    const events = (await coordinator.ok(Q, { c: community, v: v.userId })).vettingEvents;
     expect(events.map((e: any) => e.change).sort()).toEqual(['BACKGROUND_CHECK_CLEARED', 'BACKGROUND_CHECK_RECORDED', 'IDENTITY_CHECKED', 'TRAINING_RECORDED']);
     expect(events.every((e: any) => e.actorName === 'coordinator' && e.volunteerName === 'Newcomer')).toBe(true);
     expect(JSON.parse(events.find((e: any) => e.change === 'TRAINING_RECORDED').detail)).toMatchObject({ training: 'child-safety' });

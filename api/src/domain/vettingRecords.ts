@@ -97,10 +97,31 @@ export async function vettingFacts(db: Tx, userId: string, communityId: string):
   return (await factsWhere(db, { userId, communityId })).get(`${userId}:${communityId}`) ?? UNVETTED;
 }
 
-/** A user's vetting in each community, by community id (the viewer's, once per request). */
+/**
+ * A user's vetting in each community, by community id: the viewer's, once per request that asks
+ * (Need.viewerCan on a board of needs that ask for vetting), in one statement.
+ */
 export async function vettingByCommunity(db: Tx, userId: string): Promise<ReadonlyMap<string, VettingFacts>> {
-  const all = await factsWhere(db, { userId });
-  return new Map([...all].map(([k, f]) => [k.split(':')[1]!, f]));
+  type Row = { communityId: string; trainingKey: string | null; identityCheckedAt: Date | null; backgroundCheckedAt: Date | null; backgroundExpiresAt: Date | null; completedAt: Date | null; expiresAt: Date | null };
+  const rows = await db.$queryRaw<Row[]>`
+    SELECT "communityId"::text AS "communityId", NULL::text AS "trainingKey", "identityCheckedAt", "backgroundCheckedAt", "backgroundExpiresAt",
+           NULL::timestamp(3) AS "completedAt", NULL::timestamp(3) AS "expiresAt"
+      FROM "VettingRecord" WHERE "userId" = ${userId}::uuid
+    UNION ALL
+    SELECT "communityId"::text, "trainingKey", NULL, NULL, NULL, "completedAt", "expiresAt"
+      FROM "TrainingCompletion" WHERE "userId" = ${userId}::uuid`;
+  const date = (d: Date | string | null) => (d === null ? null : new Date(d));
+  const byCommunity = new Map<string, { record?: RecordRow; completions: CompletionRow[] }>();
+  for (const r of rows) {
+    const entry = byCommunity.get(r.communityId) ?? { completions: [] };
+    if (r.trainingKey === null) {
+      entry.record = { userId, communityId: r.communityId, identityCheckedAt: date(r.identityCheckedAt), backgroundCheckedAt: date(r.backgroundCheckedAt), backgroundExpiresAt: date(r.backgroundExpiresAt) };
+    } else {
+      entry.completions.push({ userId, communityId: r.communityId, trainingKey: r.trainingKey, completedAt: date(r.completedAt)!, expiresAt: date(r.expiresAt) });
+    }
+    byCommunity.set(r.communityId, entry);
+  }
+  return new Map([...byCommunity].map(([communityId, e]) => [communityId, factsOf(e.record, e.completions)]));
 }
 
 /** The vetting of some members of one community, by user id. */

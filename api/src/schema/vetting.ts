@@ -30,10 +30,13 @@ import {
 const requirementColumns = ['communityId', 'requiresIdentityCheck', 'requiresBackgroundCheck', 'requiredTrainings'] as const;
 type RequirementNeed = Pick<Need, (typeof requirementColumns)[number]>;
 
-/** What the viewer lacks for the need now (their vetting read once per request). */
+/**
+ * What the viewer lacks for the need now. Their vetting is read once per request (whether or not
+ * this need asks for any), so a board costs the same statements whatever needs it shows.
+ */
 export async function viewerMissing(need: RequirementNeed, ctx: Context): Promise<Missing[]> {
-  if (!hasRequirements(needRequirements(need))) return [];
-  return missingForNeed(need, (await ctx.vetting()).get(need.communityId), ctx.services.clock.now());
+  const vetting = await ctx.vetting();
+  return missingForNeed(need, vetting.get(need.communityId), ctx.services.clock.now());
 }
 
 const VettingRequirementEnum = builder.enumType('VettingRequirement', {
@@ -116,54 +119,57 @@ const CategoryRequirementsRef = builder.objectRef<CategoryRequirements>('Categor
 
 type TrainingRecord = VolunteerVetting['trainings'][number] & { now: Date };
 const TrainingRecordRef = builder.objectRef<TrainingRecord>('TrainingRecord').implement({
-  authScopes: { signedIn: true },
+  authScopes: { public: true },
   fields: (t) => ({
-    key: t.exposeString('key', { authScopes: { signedIn: true } }),
-    completedAt: t.expose('completedAt', { type: 'DateTime', authScopes: { signedIn: true } }),
-    expiresAt: t.expose('expiresAt', { type: 'DateTime', nullable: true, authScopes: { signedIn: true } }),
-    valid: t.boolean({ authScopes: { signedIn: true }, resolve: (r) => stillValid(r.expiresAt, r.now) }),
+    key: t.exposeString('key', { authScopes: { public: true } }),
+    completedAt: t.expose('completedAt', { type: 'DateTime', authScopes: { public: true } }),
+    expiresAt: t.expose('expiresAt', { type: 'DateTime', nullable: true, authScopes: { public: true } }),
+    valid: t.boolean({ authScopes: { public: true }, resolve: (r) => stillValid(r.expiresAt, r.now) }),
   }),
 });
 
 const CategoryLackRef = builder.objectRef<CategoryLack>('CategoryLack').implement({
-  authScopes: { signedIn: true },
+  authScopes: { public: true },
   fields: (t) => ({
-    category: t.expose('category', { type: NeedCategoryEnum, authScopes: { signedIn: true } }),
-    missing: t.field({ type: [MissingRef], authScopes: { signedIn: true }, resolve: (l) => l.missing }),
+    category: t.expose('category', { type: NeedCategoryEnum, authScopes: { public: true } }),
+    missing: t.field({ type: [MissingRef], authScopes: { public: true }, resolve: (l) => l.missing }),
   }),
 });
 
+// The types below are reached only through fields that decide who may (Community.vettingRecords and
+// vettingEvents: its coordinators; Membership.vetting: the member and they; recordVetting): their own
+// scope is public so that the one rule is the field's, as the domain functions behind them check again.
 const VolunteerVettingRef = builder.objectRef<VolunteerVetting>('VolunteerVetting').implement({
   description: "A member's vetting in one community: for the member and the community's coordinators.",
-  authScopes: { signedIn: true },
+  authScopes: { public: true },
   fields: (t) => ({
     volunteer: t.prismaField({
       type: 'User',
-      authScopes: { signedIn: true },
+      authScopes: { public: true },
       resolve: (query, v, _a, ctx) => ctx.services.prisma.user.findUniqueOrThrow({ ...query, where: { id: v.userId } }),
     }),
-    volunteerName: t.exposeString('volunteerName', { authScopes: { signedIn: true } }),
+    volunteerName: t.exposeString('volunteerName', { authScopes: { public: true } }),
     community: t.prismaField({
       type: 'Community',
-      authScopes: { signedIn: true },
+      authScopes: { public: true },
       resolve: (query, v, _a, ctx) => ctx.services.prisma.community.findUniqueOrThrow({ ...query, where: { id: v.communityId } }),
     }),
-    identityCheckedAt: t.expose('identityCheckedAt', { type: 'DateTime', nullable: true, authScopes: { signedIn: true } }),
-    identityCheckedBy: t.exposeString('identityCheckedBy', { nullable: true, authScopes: { signedIn: true }, description: 'The coordinator who checked it.' }),
-    backgroundCheckedAt: t.expose('backgroundCheckedAt', { type: 'DateTime', nullable: true, authScopes: { signedIn: true } }),
-    backgroundExpiresAt: t.expose('backgroundExpiresAt', { type: 'DateTime', nullable: true, authScopes: { signedIn: true } }),
+    identityCheckedAt: t.expose('identityCheckedAt', { type: 'DateTime', nullable: true, authScopes: { public: true } }),
+    identityCheckedBy: t.exposeString('identityCheckedBy', { nullable: true, authScopes: { public: true }, description: 'The coordinator who checked it.' }),
+    backgroundCheckedAt: t.expose('backgroundCheckedAt', { type: 'DateTime', nullable: true, authScopes: { public: true } }),
+    backgroundExpiresAt: t.expose('backgroundExpiresAt', { type: 'DateTime', nullable: true, authScopes: { public: true } }),
     backgroundValid: t.boolean({
-      authScopes: { signedIn: true },
+      authScopes: { public: true },
       resolve: (v, _a, ctx) => !!v.backgroundCheckedAt && stillValid(v.backgroundExpiresAt, ctx.services.clock.now()),
     }),
     trainings: t.field({
       type: [TrainingRecordRef],
-      authScopes: { signedIn: true },
+      authScopes: { public: true },
       resolve: (v, _a, ctx) => v.trainings.map((r) => ({ ...r, now: ctx.services.clock.now() })),
     }),
     lacks: t.field({
       type: [CategoryLackRef],
-      authScopes: { signedIn: true },
+      authScopes: { public: true },
       description: 'For each category whose needs ask for vetting in this community: what is missing (only categories where something is).',
       resolve: (v) => v.lacks,
     }),
@@ -174,14 +180,14 @@ const VettingEventRef = builder
   .objectRef<Awaited<ReturnType<typeof vettingEvents>>[number]>('VettingEvent')
   .implement({
     description: 'One change of vetting, kept for good (the table refuses updates and deletes).',
-    authScopes: { anyCoordinator: true },
+    authScopes: { public: true },
     fields: (t) => ({
-      id: t.exposeID('id', { authScopes: { anyCoordinator: true } }),
-      at: t.expose('at', { type: 'DateTime', authScopes: { anyCoordinator: true } }),
-      change: t.expose('change', { type: VettingChangeEnum, authScopes: { anyCoordinator: true } }),
-      actorName: t.exposeString('actorName', { authScopes: { anyCoordinator: true } }),
-      volunteerName: t.exposeString('volunteerName', { nullable: true, authScopes: { anyCoordinator: true } }),
-      detail: t.string({ authScopes: { anyCoordinator: true }, description: 'What changed, as JSON (dates, training, category).', resolve: (e) => JSON.stringify(e.detail) }),
+      id: t.exposeID('id', { authScopes: { public: true } }),
+      at: t.expose('at', { type: 'DateTime', authScopes: { public: true } }),
+      change: t.expose('change', { type: VettingChangeEnum, authScopes: { public: true } }),
+      actorName: t.exposeString('actorName', { authScopes: { public: true } }),
+      volunteerName: t.exposeString('volunteerName', { nullable: true, authScopes: { public: true } }),
+      detail: t.string({ authScopes: { public: true }, description: 'What changed, as JSON (dates, training, category).', resolve: (e) => JSON.stringify(e.detail) }),
     }),
   });
 
@@ -198,21 +204,28 @@ builder.prismaObjectFields('Community', (t) => ({
     description: 'What a new need of each category asks here, unless intake says otherwise.',
     resolve: (c, _a, ctx) => communityRequirements(ctx.services.prisma, c.id),
   }),
+}));
+
+// Root fields rather than Community's, so the community's records are not one more thing every
+// need (and every live event about one) can reach: only its coordinators ask for them.
+builder.queryFields((t) => ({
   vettingRecords: t.field({
     type: [VolunteerVettingRef],
-    authScopes: (c) => ({ coordinatorOf: c.id }),
-    description: "Every member's vetting, by name.",
-    resolve: (c, _a, ctx) => communityVetting(ctx.services, ctx.viewer!, c.id),
+    authScopes: { anyCoordinator: true },
+    description: "Every member's vetting in a community, by name: for its coordinators.",
+    args: { communityId: t.arg.globalID({ required: true, for: CommunityRef, validate: uuidId }) },
+    resolve: (_r, args, ctx) => communityVetting(ctx.services, ctx.viewer!, args.communityId.id),
   }),
   vettingEvents: t.field({
     type: [VettingEventRef],
-    authScopes: (c) => ({ coordinatorOf: c.id }),
-    description: 'The audit of vetting changes, newest first.',
+    authScopes: { anyCoordinator: true },
+    description: "The audit of a community's vetting changes, newest first: for its coordinators.",
     args: {
+      communityId: t.arg.globalID({ required: true, for: CommunityRef, validate: uuidId }),
       volunteerId: t.arg.globalID({ for: UserRef, validate: uuidId }),
       first: t.arg.int({ defaultValue: 50, validate: z.number().int().min(1).max(500) }),
     },
-    resolve: (c, args, ctx) => vettingEvents(ctx.services, ctx.viewer!, c.id, args.volunteerId?.id ?? null, args.first ?? 50),
+    resolve: (_r, args, ctx) => vettingEvents(ctx.services, ctx.viewer!, args.communityId.id, args.volunteerId?.id ?? null, args.first ?? 50),
   }),
 }));
 

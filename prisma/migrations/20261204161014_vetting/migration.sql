@@ -92,10 +92,6 @@ WHERE "category" IN ('CHILDCARE', 'HOSTING', 'ELDERLY_SUPPORT', 'MENTAL_HEALTH')
   AND "status" IN ('OPEN', 'CLAIMED', 'IN_PROGRESS');
 
 -- The vetting audit is append-only: the database refuses to change or delete a row of it.
-CREATE FUNCTION "vetting_event_append_only"() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-  RAISE EXCEPTION 'VettingEvent is append-only';
-END;
-$$;
+CREATE FUNCTION "vetting_event_append_only"() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'VettingEvent is append-only'; END $$;
 CREATE TRIGGER "VettingEvent_append_only" BEFORE UPDATE OR DELETE ON "VettingEvent"
   FOR EACH ROW EXECUTE FUNCTION "vetting_event_append_only"();
