@@ -20,6 +20,8 @@ export type NeedValues = {
   requesterName: string;
   requesterPhone: string;
   requesterEmail: string;
+  /** Who may take it; null: the community's default for the category (the API applies it). */
+  requirements: { identityCheck: boolean; backgroundCheck: boolean; trainings: string[] } | null;
 };
 
 export const blankNeed = (): NeedValues => ({
@@ -37,6 +39,7 @@ export const blankNeed = (): NeedValues => ({
   requesterName: '',
   requesterPhone: '',
   requesterEmail: '',
+  requirements: null,
 });
 
 /** Only what the server cannot tell us better: required fields left empty and the missing pin. */
@@ -72,5 +75,6 @@ export function needInput(need: NeedValues): NeedInput {
     requesterName: need.requesterName.trim(),
     requesterPhone: orNull(need.requesterPhone),
     requesterEmail: orNull(need.requesterEmail),
+    ...(need.requirements ? { requirements: need.requirements } : {}),
   };
 }

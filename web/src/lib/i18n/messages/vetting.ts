@@ -76,6 +76,8 @@ export const vettingEn = {
   'vet.intake.title': 'Who may take it',
   'vet.intake.hint': 'Filled in from the kind of need; change it if this one needs more or less.',
   'vet.notQualified': 'Not vetted for this need: {list}.',
+  'vet.match.VETTED': 'Vetted for this need',
+  'vet.match.NOT_VETTED': 'Not vetted for this need: lacks {list}',
   'error.NOT_QUALIFIED': 'This need requires checks or trainings you do not have yet: ask your coordinator.',
 };
 
@@ -155,6 +157,8 @@ export const vettingHe: Translation<typeof vettingEn> = {
   'vet.intake.title': 'מי יכול לקחת את המשימה',
   'vet.intake.hint': 'מולא לפי סוג הבקשה; אפשר לשנות אם הבקשה הזו דורשת יותר או פחות.',
   'vet.notQualified': 'אין אימות למשימה הזו: {list}.',
+  'vet.match.VETTED': 'מאומת למשימה הזו',
+  'vet.match.NOT_VETTED': 'לא מאומת למשימה הזו: חסר {list}',
   'error.NOT_QUALIFIED': 'המשימה דורשת בדיקות או הכשרות שעדיין אין לך: כדאי לפנות לרכז.',
 };
 
@@ -232,6 +236,8 @@ export const vettingAr: Translation<typeof vettingEn> = {
   'vet.intake.title': 'من يمكنه أخذها',
   'vet.intake.hint': 'مُلئ حسب نوع الطلب؛ غيّره إن احتاج هذا الطلب أكثر أو أقل.',
   'vet.notQualified': 'غير مؤهل لهذه المهمة: {list}.',
+  'vet.match.VETTED': 'مؤهل لهذه المهمة',
+  'vet.match.NOT_VETTED': 'غير مؤهل لهذه المهمة: ينقصه {list}',
   'error.NOT_QUALIFIED': 'تتطلب هذه المهمة فحوصًا أو تدريبات ليست لديك بعد: تواصل مع منسقك.',
 };
 
@@ -309,5 +315,7 @@ export const vettingRu: Translation<typeof vettingEn> = {
   'vet.intake.title': 'Кто может взять',
   'vet.intake.hint': 'Заполнено по виду запроса; измените, если этому запросу нужно больше или меньше.',
   'vet.notQualified': 'Нет допуска к этой задаче: {list}.',
+  'vet.match.VETTED': 'Допущен(а) к этой задаче',
+  'vet.match.NOT_VETTED': 'Нет допуска к этой задаче: не хватает {list}',
   'error.NOT_QUALIFIED': 'Для этой задачи нужны проверки или обучение, которых у вас пока нет: обратитесь к координатору.',
 };
