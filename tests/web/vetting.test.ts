@@ -39,7 +39,7 @@ describe('vetting', () => {
     await card.getByLabel('בתוקף עד').first().fill(inAYear);
     await card.getByRole('button', { name: 'תיעוד בדיקת רקע' }).click();
     await expect.poll(async () => card.getByTestId('background-status').textContent()).toContain('בדיקת רקע בתוקף עד');
-    await card.getByLabel('הכשרה', { exact: true }).selectOption('child-safety');
+    await card.getByRole('combobox', { name: 'הכשרה' }).selectOption('child-safety');
     await card.getByRole('button', { name: 'תיעוד הכשרה' }).click();
     await expect.poll(async () => card.getByTestId('training-status').count()).toBe(1);
     expect(await card.getByTestId('training-status').textContent()).toContain('מוגנות ילדים');
