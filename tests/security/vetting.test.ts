@@ -10,6 +10,7 @@ import { adminClient, createCommunity, createNeed, member } from '../helpers/fix
 import { Api } from '../helpers/client.ts';
 import { RECORD_VETTING, vet } from '../helpers/vetting.ts';
 import { uuidOf } from '../helpers/world.ts';
+import { autoApproveHandovers } from '../../api/src/domain/handover.ts';
 
 const DAY = 86_400_000;
 const BABYSITTING = { title: "Evening babysitting for a reservist's family", category: 'CHILDCARE', address: 'Herzl 12, Sderot', requesterName: 'Noa Peretz', requesterPhone: '+972-52-111-2233' };
@@ -128,6 +129,41 @@ describe('claiming sensitive work requires vetting', () => {
   });
 });
 
+describe('every other path that makes a claimant', () => {
+  it('a shift of a recurring babysitting series is refused the same way', async () => {
+    const shifts = (await coordinator.ok(
+      `mutation($i: CreateNeedInput!, $r: RecurrenceInput!) { createRecurringNeed(input: $i, recurrence: $r) { id } }`,
+      {
+        i: { communityId: community, urgency: 'HIGH', lat: 31.52, lng: 34.59, ...BABYSITTING },
+        r: { frequency: 'DAILY', startsAt: new Date(Date.now() + 2 * DAY).toISOString(), count: 2, durationMinutes: 180, slotsPerOccurrence: 1 },
+      },
+    )).createRecurringNeed;
+    const v = await newcomer();
+    expect((await errorOf(v, CLAIM, { id: shifts[1].id })).extensions?.code).toBe('NOT_QUALIFIED');
+    await vet(coordinator, community, v.userId, { now: now() });
+    await v.ok(CLAIM, { id: shifts[1].id });
+  });
+
+  it('an unanswered handover lapses instead of passing the claim to someone whose check expired meanwhile', async () => {
+    const need = await createNeed(coordinator, community, BABYSITTING);
+    const holder = await newcomer();
+    await vet(coordinator, community, holder.userId, { now: now() });
+    const claimId = (await holder.ok(CLAIM, { id: need.id })).claimNeed.claim.id;
+    const asker = await newcomer();
+    await vet(coordinator, community, asker.userId, { now: now(), validDays: 1 });
+    await asker.ok(`mutation($c: ID!) { requestHandover(claimId: $c) { id } }`, { c: claimId });
+    s.app.services.clock.advance(2 * DAY);
+    try {
+      await autoApproveHandovers(s.app.services);
+    } finally {
+      s.app.services.clock.reset();
+    }
+    const prisma = s.app.services.prisma;
+    expect(await prisma.handoverRequest.findFirstOrThrow({ where: { claimId: uuidOf(claimId) } })).toMatchObject({ status: 'CANCELLED' });
+    expect(await prisma.claim.findMany({ where: { needId: uuidOf(need.id), status: { in: ['ACTIVE', 'STARTED'] } }, select: { volunteerId: true } })).toEqual([{ volunteerId: uuidOf(holder.userId) }]);
+  });
+});
+
 describe('who records vetting', () => {
   it('not the volunteer themselves', async () => {
     const v = await newcomer();
@@ -203,6 +239,11 @@ describe('what everyone sees', () => {
     expect(matches.map((m: any) => m.volunteer.name)).toEqual(['vetted', 'skilled']);
     expect(matches[0].reasons[0].code).toBe('VETTED');
     expect(matches[1].reasons[0]).toEqual({ code: 'NOT_VETTED', text: 'Not vetted for this need: lacks IDENTITY_CHECK, BACKGROUND_CHECK, TRAINING:child-safety' });
+    // The other way round: a need the volunteer may take ranks above one they may not, with the reason.
+    const food = await createNeed(coord, c, { category: 'FOOD', urgency: 'LOW', title: 'Groceries' });
+    const suggested = (await skilled.ok(`{ suggestedNeeds { need { id } reasons { code } } }`)).suggestedNeeds;
+    expect(suggested.map((m: any) => m.need.id)).toEqual([food.id, need.id]);
+    expect(suggested[1].reasons[0].code).toBe('NOT_VETTED');
   });
 });
 
