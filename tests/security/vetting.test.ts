@@ -34,6 +34,15 @@ async function newcomer(): Promise<Api & { userId: string }> {
   return api;
 }
 
+/** A babysitting need claimed by a vetted newcomer. */
+async function heldByVetted() {
+  const need = await createNeed(coordinator, community, BABYSITTING);
+  const holder = await newcomer();
+  await vet(coordinator, community, holder.userId, { now: now() });
+  const claimId: string = (await holder.ok(CLAIM, { id: need.id })).claimNeed.claim.id;
+  return { need, holder, claimId };
+}
+
 const errorOf = async (api: Api, query: string, variables: Record<string, unknown>) => {
   const r = await api.gql(query, variables);
   expect(r.errors, JSON.stringify(r.data)).toHaveLength(1);
@@ -113,10 +122,7 @@ describe('claiming sensitive work requires vetting', () => {
   });
 
   it('refuses a handover to an unvetted volunteer, asked or accepted', async () => {
-    const need = await createNeed(coordinator, community, BABYSITTING);
-    const holder = await newcomer();
-    await vet(coordinator, community, holder.userId, { now: now() });
-    const claimId = (await holder.ok(CLAIM, { id: need.id })).claimNeed.claim.id;
+    const { need, holder, claimId } = await heldByVetted();
     const asker = await newcomer();
     const e = await errorOf(asker, `mutation($c: ID!) { requestHandover(claimId: $c) { id } }`, { c: claimId });
     expect(e.extensions?.code).toBe('NOT_QUALIFIED');
@@ -145,10 +151,7 @@ describe('every other path that makes a claimant', () => {
   });
 
   it('an unanswered handover lapses instead of passing the claim to someone whose check expired meanwhile', async () => {
-    const need = await createNeed(coordinator, community, BABYSITTING);
-    const holder = await newcomer();
-    await vet(coordinator, community, holder.userId, { now: now() });
-    const claimId = (await holder.ok(CLAIM, { id: need.id })).claimNeed.claim.id;
+    const { need, holder, claimId } = await heldByVetted();
     const asker = await newcomer();
     await vet(coordinator, community, asker.userId, { now: now(), validDays: 1 });
     await asker.ok(`mutation($c: ID!) { requestHandover(claimId: $c) { id } }`, { c: claimId });
