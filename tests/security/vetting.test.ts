@@ -122,7 +122,7 @@ describe('claiming sensitive work requires vetting', () => {
   });
 
   it('refuses a handover to an unvetted volunteer, asked or accepted', async () => {
-    const { need, holder, claimId } = await heldByVetted();
+    const { holder, claimId } = await heldByVetted();
     const asker = await newcomer();
     const e = await errorOf(asker, `mutation($c: ID!) { requestHandover(claimId: $c) { id } }`, { c: claimId });
     expect(e.extensions?.code).toBe('NOT_QUALIFIED');
