@@ -95,6 +95,20 @@ describe('vetting', () => {
     expect(await page.getByTestId('need-lacks').count()).toBe(0);
   });
 
+  test('intake fills in what the kind of need requires, and the coordinator may change it (English, phone)', async () => {
+    const page = await suite.page('/intake', { token: coordinatorToken, locale: 'en', viewport: PHONE });
+    await page.getByTestId('intake-form').waitFor();
+    await page.locator('#category').selectOption('CHILDCARE');
+    const requirements = page.getByTestId('intake-requirements');
+    await requirements.waitFor();
+    const checked = (name: string) => requirements.getByRole('checkbox', { name, exact: true }).isChecked();
+    expect([await checked('Identity check'), await checked('Background check'), await checked('Child safety'), await checked('First aid')]).toEqual([true, true, true, false]);
+    await page.locator('#category').selectOption('FOOD');
+    await expect.poll(() => checked('Child safety')).toBe(false);
+    expect(await horizontalOverflow(page)).toBe(0);
+    expect(await seriousViolations(page)).toEqual([]);
+  });
+
   test('the need page in Hebrew shows the requirement to anyone, and the board card marks it', async () => {
     const need = await createNeed(stack, coordinatorToken, sderot.id, { title: 'Hosting an evacuated family', category: 'HOSTING', urgency: 'CRITICAL', lat: sderot.centerLat, lng: sderot.centerLng });
     const page = await suite.page(`/needs/${encodeURIComponent(need.id)}`, { locale: 'he', viewport: PHONE });
