@@ -3,6 +3,7 @@
 import type { Viewer } from './auth/viewer.ts';
 import type { Services } from './services.ts';
 import type { ClaimStatus } from './generated/prisma/enums.ts';
+import type { VettingFacts } from './domain/vetting.ts';
 
 export type Context = {
   /** The app's services (database, clock, rules, bus…), the same object for every request. */
@@ -21,6 +22,8 @@ export type Context = {
    * again for each event it delivers.
    */
   liveClaims: () => Promise<ReadonlyMap<string, { status: ClaimStatus }>>;
+  /** The viewer's vetting by community (domain/vetting.ts), read at most once per context, like liveClaims. */
+  vetting: () => Promise<ReadonlyMap<string, VettingFacts>>;
   /**
    * A signed-in subscription's context for its next event (graphql/liveAccess.ts): the session
    * read again (roles as they are now, claims to be read anew), or null once it has ended, the

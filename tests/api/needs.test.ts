@@ -111,7 +111,7 @@ describe('needs', () => {
     expect(await count(100)).toBe(1);
   });
 
-  it("answers viewerCan on the board with one more statement (the viewer's claims), whatever the page size", async () => {
+  it("answers viewerCan on the board with at most two more statements (the viewer's claims; their vetting, as needs there ask for it), whatever the page size", async () => {
     await new Promise((r) => setTimeout(r, 300));
     const count = async (who: Api, first: number) => {
       const before = s.app.services.db.statements.count;
@@ -122,7 +122,7 @@ describe('needs', () => {
     expect(await count(anon(), 100)).toBe(1);
     const signedIn = await count(coordinator, 1);
     expect(await count(coordinator, 100)).toBe(signedIn);
-    expect(signedIn - (await count(coordinator, 0))).toBeLessThanOrEqual(1);
+    expect(signedIn - (await count(coordinator, 0))).toBeLessThanOrEqual(2);
   });
 
   it('answers the dashboard in a fixed number of statements', async () => {

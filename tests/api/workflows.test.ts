@@ -10,6 +10,7 @@ import { occurrenceStarts } from '../../api/src/domain/recurrence.ts';
 import { verifySignature } from '../../api/src/domain/webhooks.ts';
 import { smsSignature } from '../../api/src/domain/intake.ts';
 import { globalIdOf } from '../helpers/world.ts';
+import { vet } from '../helpers/vetting.ts';
 
 const uuidOf = (g: string) => Buffer.from(g, 'base64').toString().split(':')[1]!;
 
@@ -77,6 +78,8 @@ describe('recurring needs', () => {
     expect(await onBoard()).toEqual([created[0].id]);
 
     const [a, b, c] = [await member(s.url, admin, community, 'VOLUNTEER'), await member(s.url, admin, community, 'VOLUNTEER'), await member(s.url, admin, community, 'VOLUNTEER')];
+    // Babysitting asks for vetting (domain/vetting.ts): the coordinator has recorded theirs.
+    for (const v of [a, b, c]) await vet(coordinator, community, v.userId);
     const claim = (api: Api, id: string) => api.ok(`mutation($id: ID!) { claimNeed(needId: $id) { claim { need { status } } } }`, { id });
     // A volunteer takes the third shift directly; the first fills up with two.
     await claim(c, created[2].id);

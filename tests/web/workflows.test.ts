@@ -16,6 +16,7 @@ import {
   browserSuite,
   type Stack,
 } from '../helpers/stack.ts';
+import { vet } from '../helpers/vetting.ts';
 
 let stack: Stack;
 const suite = browserSuite();
@@ -199,6 +200,8 @@ describe('recurring shifts', () => {
 
   test('two volunteers take different shifts; each fills on its own and the board shows the next open one', async () => {
     const [c, d] = await Promise.all([newVolunteer(stack, 'Chen Shift', sderot.id), newVolunteer(stack, 'Dana Shift', sderot.id)]);
+    // Babysitting asks for vetting: the coordinator has recorded theirs (identity, background check, child safety).
+    for (const v of [c, d]) await vet(stack.api(coordinatorToken), sderot.id, v.id);
     const [first, second, third] = shifts;
 
     const pageC = await open(c.token, needPath(first!.id));

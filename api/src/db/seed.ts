@@ -14,6 +14,8 @@ import { createRecurringNeed } from '../domain/recurrence.ts';
 import type { Viewer } from '../auth/viewer.ts';
 import type { CommunityKind, JoinPolicy, MembershipRole, NeedCategory, Urgency } from '../generated/prisma/enums.ts';
 import { AppError } from '../errors.ts';
+import { recordVetting } from '../domain/vettingRecords.ts';
+import { DEFAULT_TRAININGS } from '../domain/vetting.ts';
 
 export const DEMO_PASSWORD = 'demo-password';
 
@@ -150,6 +152,7 @@ export async function seedDemoData(s: Services, opts: { needs?: number; voluntee
     coordinators.set(c.id, viewerOf(user.id, user.name, [[c.id, 'COORDINATOR']]));
   }
   const membersOf = new Map<string, Viewer[]>();
+  const vetted = new Set<string>();
   for (let i = 1; i <= volunteerCount; i++) {
     const home = local[(i - 1) % local.length]!;
     const user = await prisma.user.create({
@@ -175,9 +178,11 @@ export async function seedDemoData(s: Services, opts: { needs?: number; voluntee
       roles.push([c.id, 'VOLUNTEER']);
     }
     const viewer = viewerOf(user.id, user.name, roles);
+    if (i % 2 === 1) vetted.add(user.id);
     for (const c of joined) membersOf.set(c.id, [...(membersOf.get(c.id) ?? []), viewer]);
   }
   void admin;
+  await seedVetting(s, membersOf, vetted, coordinators, now);
 
   // A few people waiting for approval in the communities that approve who joins, so that the
   // members screen has something to decide. Chosen without the random stream, which the needs
@@ -300,6 +305,33 @@ export async function seedDemoData(s: Services, opts: { needs?: number; voluntee
     lat: nirOz.centerLat + 0.002, lng: nirOz.centerLng + 0.004, address: 'Orchard gate, Nir Oz', requesterName: 'Farm office', requesterPhone: '+972-8-999-0000', communityId: nirOz.id,
   }, { frequency: 'DAILY', startsAt: new Date(nextWeek.getTime() - 9 * 3_600_000), count: 10, durationMinutes: 420, slotsPerOccurrence: 8 });
   return { created: true };
+}
+
+/**
+ * Half the volunteers (volunteer001, 003, …) are vetted in each of their communities, recorded by
+ * its coordinator two months ago: identity, a background check valid for a year, every default
+ * training. So the demo's child-care, hosting, elderly and hotline needs have people to take them,
+ * and the others show what an unvetted volunteer sees.
+ */
+async function seedVetting(s: Services, membersOf: Map<string, Viewer[]>, vetted: Set<string>, coordinators: Map<string, Viewer>, now: Date) {
+  const checkedAt = new Date(now.getTime() - 60 * DAY);
+  s.clock.set(checkedAt);
+  try {
+    for (const [communityId, members] of membersOf) {
+      for (const v of members) {
+        if (!vetted.has(v.id)) continue;
+        await recordVetting(s, coordinators.get(communityId)!, {
+          communityId,
+          volunteerId: v.id,
+          identityChecked: true,
+          backgroundCheck: { checkedAt, expiresAt: new Date(checkedAt.getTime() + 365 * DAY) },
+          trainings: DEFAULT_TRAININGS.map((t) => ({ key: t.key, completedAt: checkedAt })),
+        });
+      }
+    }
+  } finally {
+    s.clock.reset();
+  }
 }
 
 /** Communities2Gether-style pairings: a kibbutz or town with a community abroad, three years. */

@@ -14,6 +14,7 @@ import { assertClaimAction, assertNeedAction, statusFromClaims, liveClaim } from
 import { refreshSeriesBoard } from './recurrence.ts';
 import { notify } from './notifications.ts';
 import { claimExpiresAt } from './rules.ts';
+import { assertQualified } from './vettingRecords.ts';
 
 
 async function liveCounts(tx: Tx, needId: string) {
@@ -66,6 +67,8 @@ async function takeSlot(w: UnitOfWork, needId: string, volunteerId: string, acto
   await lockUser(tx, volunteerId);
   const need = await lockNeed(tx, needId);
   assertNeedAction(type === 'CLAIMED' ? 'claim' : 'assign', need.status);
+  // Under the volunteer's row lock, which vetting writes take too: the vetting as it is now.
+  await assertQualified(w, need, volunteerId, type === 'CLAIMED' ? 'you' : 'volunteer');
   const counts = await liveCounts(tx, needId);
   if (counts.active >= need.slots) {
     throw new AppError(

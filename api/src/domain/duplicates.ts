@@ -11,6 +11,7 @@ import { isCoordinatorOf, type Viewer } from '../auth/viewer.ts';
 import { bboxAround, distanceKm } from './geo.ts';
 import { lockNeed } from './locks.ts';
 import { statusFromClaims, liveClaim } from './needStatus.ts';
+import { missingFor } from './vettingRecords.ts';
 
 export const DUPLICATE_RULES = {
   /** Same requester contact within this many days. */
@@ -165,6 +166,9 @@ export async function mergeNeeds(s: Services, viewer: Viewer, survivorId: string
     for (const claim of moving) {
       if (survivorVolunteers.has(claim.volunteerId)) {
         await tx.claim.update({ where: { id: claim.id }, data: { status: 'RELEASED', releasedAt: at, releaseReason: 'Merged into a need this volunteer already holds' } });
+      } else if ((await missingFor({ tx, s }, survivor, claim.volunteerId)).length) {
+        // A merge makes no one a claimant of a need they are not vetted for.
+        await tx.claim.update({ where: { id: claim.id }, data: { status: 'RELEASED', releasedAt: at, releaseReason: 'Not vetted for the need it was merged into' } });
       } else {
         await tx.claim.update({ where: { id: claim.id }, data: { needId: survivorId } });
       }

@@ -11,6 +11,8 @@ import { lockNeed } from './locks.ts';
 import { notify } from './notifications.ts';
 import { claimExpiresAt } from './rules.ts';
 import { liveClaim } from './needStatus.ts';
+import { assertQualified, missingFor } from './vettingRecords.ts';
+import { notQualified } from './vetting.ts';
 
 export async function requestHandover(s: Services, viewer: Viewer, claimId: string, note: string | null): Promise<HandoverRequest> {
   return commit(s, async (tx, w) => {
@@ -23,6 +25,7 @@ export async function requestHandover(s: Services, viewer: Viewer, claimId: stri
     if (claim.status !== 'ACTIVE' && claim.status !== 'STARTED') {
       throw new AppError(ErrorCode.ILLEGAL_TRANSITION, `Cannot hand over a claim that is ${claim.status.toLowerCase()}.`, { currentStatus: claim.status });
     }
+    await assertQualified(w, need, viewer.id, 'you');
     const pending = await tx.handoverRequest.findFirst({ where: { claimId, status: 'PENDING' }, select: { id: true } });
     if (pending) throw new AppError(ErrorCode.CONFLICT_PENDING, 'A handover of this claim is already waiting for an answer.');
     const at = s.clock.now();
@@ -58,6 +61,16 @@ async function transfer(w: UnitOfWork, request: HandoverRequest, outcome: 'ACCEP
     return false;
   }
   const mine = await tx.claim.findFirst({ where: { needId: need.id, volunteerId: request.requestedById, status: liveClaim }, select: { id: true } });
+  if (!mine) {
+    // The requester must be vetted for the need when the claim becomes theirs (a check may have
+    // expired since they asked): an answer is refused; silence lets the request lapse.
+    const missing = await missingFor(w, need, request.requestedById);
+    if (missing.length && outcome === 'ACCEPTED') throw notQualified(missing, 'volunteer');
+    if (missing.length) {
+      await tx.handoverRequest.update({ where: { id: request.id }, data: { status: 'CANCELLED', decidedAt: at } });
+      return false;
+    }
+  }
   await tx.claim.update({ where: { id: claim.id }, data: { status: 'RELEASED', releasedAt: at, releaseReason: 'Handed over', expiresAt: null } });
   if (!mine) {
     await tx.claim.create({

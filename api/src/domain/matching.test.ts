@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Need } from '../generated/prisma/client.ts';
-import { isAvailable, scoreMatch } from './matching.ts';
+import { isAvailable, scoreMatch, withVetting } from './matching.ts';
 
 /** The claim cap (config MAX_ACTIVE_CLAIMS, default 5) that the load reason is measured against. */
 const MAX_ACTIVE = 5;
@@ -129,5 +129,19 @@ describe('scoreMatch', () => {
     const m = scoreMatch(NEED, { ...anyone, skills: ['MEDICINE'] }, 0, SUNDAY_0900, MAX_ACTIVE);
     expect(m.reasons.map((r) => r.code)).toEqual(['NO_HOME', 'AVAILABLE', 'LOAD']);
     expect(m.score).toBe(0.3);
+  });
+});
+
+describe('withVetting', () => {
+  const match = { subject: 'x', score: 0.5, reasons: [] };
+  it('leaves a need that asks nothing as it is', () => {
+    expect(withVetting(match, false, [])).toEqual({ ...match, vetted: true });
+  });
+  it('says who is vetted, and what the others lack', () => {
+    expect(withVetting(match, true, []).reasons[0]).toMatchObject({ code: 'VETTED', weight: 0 });
+    const other = withVetting(match, true, [{ requirement: 'BACKGROUND_CHECK', training: null, expiredAt: new Date('2027-01-31T00:00:00Z') }]);
+    expect(other.vetted).toBe(false);
+    expect(other.reasons[0]).toEqual({ code: 'NOT_VETTED', text: 'Not vetted for this need: lacks BACKGROUND_CHECK (expired on 2027-01-31)', weight: 0 });
+    expect(other.score).toBe(0.5);
   });
 });

@@ -9,9 +9,29 @@ import { coarseKm, distanceKm } from './geo.ts';
 import { notify } from './notifications.ts';
 import { ZONE } from './timezone.ts';
 import { liveClaim } from './needStatus.ts';
+import { hasRequirements, missingForNeed, missingLabel, needRequirements, type Missing } from './vetting.ts';
+import { vettingByCommunity, vettingOfMembers } from './vettingRecords.ts';
 
-export type Reason = { code: 'SKILL' | 'DISTANCE' | 'TOO_FAR' | 'AVAILABLE' | 'UNAVAILABLE' | 'LOAD' | 'NO_HOME'; text: string; weight: number };
+export type Reason = {
+  code: 'SKILL' | 'DISTANCE' | 'TOO_FAR' | 'AVAILABLE' | 'UNAVAILABLE' | 'LOAD' | 'NO_HOME' | 'VETTED' | 'NOT_VETTED';
+  text: string;
+  weight: number;
+};
 export type Match<T> = { subject: T; score: number; reasons: Reason[] };
+
+/**
+ * Pure: a need that asks for vetting ranks those who have it first (whoever lacks it could not
+ * take it: claimNeed and assignNeed refuse them), and says what each other one lacks.
+ */
+export function withVetting<T>(match: Match<T>, requiresVetting: boolean, missing: readonly Missing[]): Match<T> & { vetted: boolean } {
+  if (!requiresVetting) return { ...match, vetted: true };
+  const reason: Reason = missing.length
+    ? { code: 'NOT_VETTED', text: `Not vetted for this need: lacks ${missing.map(missingLabel).join(', ')}`, weight: 0 }
+    : { code: 'VETTED', text: 'Vetted for this need', weight: 0 };
+  return { ...match, reasons: [reason, ...match.reasons], vetted: missing.length === 0 };
+}
+
+const byVettedThenScore = (a: { vetted: boolean; score: number }, b: { vetted: boolean; score: number }) => Number(b.vetted) - Number(a.vetted) || b.score - a.score;
 
 const WEIGHTS = { skill: 0.35, distance: 0.35, availability: 0.15, load: 0.15 };
 /** Beyond this, distance earns nothing. */
@@ -89,11 +109,13 @@ export async function matchVolunteers(s: Services, viewer: Viewer, needId: strin
     (await s.prisma.claim.findMany({ where: { needId, status: liveClaim }, select: { volunteerId: true } })).map((c) => c.volunteerId),
   );
   const load = await liveClaimCounts(s, members.map((m) => m.id));
+  const asks = hasRequirements(needRequirements(need));
+  const vetting = asks ? await vettingOfMembers(s.prisma, need.communityId, members.map((m) => m.id)) : new Map();
   const now = s.clock.now();
   return members
     .filter((m) => !already.has(m.id) && (load.get(m.id) ?? 0) < s.rules.claims.maxActivePerVolunteer)
-    .map((m) => ({ subject: m, ...scoreMatch(need, m, load.get(m.id) ?? 0, now, s.rules.claims.maxActivePerVolunteer) }))
-    .sort((a, b) => b.score - a.score || a.subject.name.localeCompare(b.subject.name))
+    .map((m) => withVetting({ subject: m, ...scoreMatch(need, m, load.get(m.id) ?? 0, now, s.rules.claims.maxActivePerVolunteer) }, asks, missingForNeed(need, vetting.get(m.id), now)))
+    .sort((a, b) => byVettedThenScore(a, b) || a.subject.name.localeCompare(b.subject.name))
     .slice(0, first);
 }
 
@@ -107,14 +129,16 @@ export async function suggestedNeeds(s: Services, viewer: Viewer, first: number)
     take: 2_000,
   });
   const load = (await liveClaimCounts(s, [viewer.id])).get(viewer.id) ?? 0;
+  const vetting = await vettingByCommunity(s.prisma, viewer.id);
   const now = s.clock.now();
   const urgencyBonus = { CRITICAL: 0.1, HIGH: 0.05, NORMAL: 0, LOW: 0 } as const;
   return needs
     .map((n) => {
       const m = scoreMatch(n, me, load, now, s.rules.claims.maxActivePerVolunteer);
-      return { subject: n, score: Math.round((m.score + urgencyBonus[n.urgency]) * 1000) / 1000, reasons: m.reasons };
+      const match = { subject: n, score: Math.round((m.score + urgencyBonus[n.urgency]) * 1000) / 1000, reasons: m.reasons };
+      return withVetting(match, hasRequirements(needRequirements(n)), missingForNeed(n, vetting.get(n.communityId), now));
     })
-    .sort((a, b) => b.score - a.score)
+    .sort(byVettedThenScore)
     .slice(0, first);
 }
 

@@ -7,6 +7,8 @@ import type { Viewer } from '../auth/viewer.ts';
 import { bboxAround, distanceKm, publicLocation, publicPointFits, type Point } from './geo.ts';
 import { flagDuplicates } from './duplicates.ts';
 import { notify } from './notifications.ts';
+import { requirementColumns, type Requirements } from './vetting.ts';
+import { assertKnownTrainings, requirementsFor } from './vettingRecords.ts';
 
 export type NeedInput = {
   title: string;
@@ -25,6 +27,8 @@ export type NeedInput = {
   /** The requester agrees to share phone and e-mail with the volunteer; absent: no. */
   contactConsent?: boolean | null;
   communityId: string;
+  /** Who may take it; absent: what the community asks for the category (vettingRecords.ts). */
+  requirements?: Requirements | null;
 };
 
 /** A need at the same place whose public point another may share (`shareable` may refuse it). */
@@ -68,6 +72,8 @@ export async function insertNeed(
   const id = randomUUID();
   const at = s.clock.now();
   const pub = await publicPointFor(tx, input.communityId, input);
+  if (input.requirements) await assertKnownTrainings(tx, input.communityId, input.requirements);
+  const requirements = input.requirements ?? (await requirementsFor(tx, input.communityId, input.category));
   const need = await tx.need.create({
     data: {
       id,
@@ -93,6 +99,7 @@ export async function insertNeed(
       seriesId: extra.seriesId ?? null,
       occurrenceAt: extra.occurrenceAt ?? null,
       onBoard: extra.onBoard ?? true,
+      ...requirementColumns(requirements),
     },
   });
   const duplicates = await flagDuplicates(tx, need);

@@ -7,6 +7,8 @@ import { lockNeed } from './locks.ts';
 import { insertNeed, publicPointFor, type NeedInput } from './needRecords.ts';
 import { refreshSeriesBoard } from './recurrence.ts';
 import { assertNeedAction, statusFromClaims, liveClaim } from './needStatus.ts';
+import { requirementColumns } from './vetting.ts';
+import { assertKnownTrainings, requirementsFor } from './vettingRecords.ts';
 
 export async function createNeed(s: Services, viewer: Viewer, input: NeedInput) {
   if (!isCoordinatorOf(viewer, input.communityId)) throw forbidden('create needs in this community');
@@ -35,6 +37,10 @@ export async function updateNeed(s: Services, viewer: Viewer, needId: string, pa
     const current = { lat: need.publicLat, lng: need.publicLng };
     // A move within the offset keeps the public point; a farther one takes the new place's.
     const pub = moved ? await publicPointFor(tx, need.communityId, { lat, lng }, current) : current;
+    // New requirements bind the next claim; a category changed without them takes the community's for it.
+    if (patch.requirements) await assertKnownTrainings(tx, need.communityId, patch.requirements);
+    const requirements =
+      patch.requirements ?? (patch.category && patch.category !== need.category ? await requirementsFor(tx, need.communityId, patch.category) : null);
     const started = await tx.claim.count({ where: { needId, status: 'STARTED' } });
     const status = statusFromClaims({ active: need.activeClaims, started, slots });
     const at = s.clock.now();
@@ -58,6 +64,7 @@ export async function updateNeed(s: Services, viewer: Viewer, needId: string, pa
         publicLat: pub.lat,
         publicLng: pub.lng,
         status,
+        ...(requirements ? requirementColumns(requirements) : {}),
       },
     });
     const changed = Object.keys(patch).filter((k) => patch[k as keyof NeedPatch] !== undefined);

@@ -79,3 +79,18 @@ describe('what the viewer may do with a need', () => {
     });
   }
 });
+
+describe('a need that asks for vetting', () => {
+  const need: PermissionNeed = { communityId: 'c1', status: 'OPEN', slots: 1, activeClaims: 0, mergedIntoId: null };
+  const full: PermissionNeed = { ...need, status: 'CLAIMED', activeClaims: 1 };
+  const lacking = [{ requirement: 'TRAINING' as const, training: 'child-safety', expiredAt: null }];
+  it('is not offered to a member who lacks what it asks (claim, handover), and is once they have it', () => {
+    expect(needPermissions(viewers.member, need, null, lacking)).toMatchObject({ claim: false, claimOnceMember: true });
+    expect(needPermissions(viewers.member, full, null, lacking).askHandover).toBe(false);
+    expect(needPermissions(viewers.member, need, null, []).claim).toBe(true);
+    expect(needPermissions(viewers.member, full, null, []).askHandover).toBe(true);
+  });
+  it('leaves what coordinators do unchanged', () => {
+    expect(needPermissions(viewers.coordinator, need, null, lacking)).toMatchObject({ claim: false, assign: true, edit: true, seePrivate: true });
+  });
+});

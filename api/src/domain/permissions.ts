@@ -9,13 +9,14 @@ import type { ClaimStatus } from '../generated/prisma/enums.ts';
 import { isCoordinatorOf, isMemberOf, type Viewer } from '../auth/viewer.ts';
 import { claimActionAllowed, needActionAllowed } from './needStatus.ts';
 import { seesPrivateDetails } from './privacy.ts';
+import type { Missing } from './vetting.ts';
 
 /** The columns of a need the rules read. */
 export type PermissionNeed = Pick<Need, 'communityId' | 'status' | 'slots' | 'activeClaims' | 'mergedIntoId'>;
 /** The viewer's live (ACTIVE or STARTED) claim on the need, or null. */
 export type ViewerClaim = { status: ClaimStatus } | null;
 
-type Facts = { viewer: Viewer | null; need: PermissionNeed; claim: ViewerClaim; coordinator: boolean; member: boolean };
+type Facts = { viewer: Viewer | null; need: PermissionNeed; claim: ViewerClaim; coordinator: boolean; member: boolean; vetted: boolean };
 
 const hasOpenSlot = (n: PermissionNeed) => n.activeClaims < n.slots;
 /** The need takes a claim from someone holding none on it: the state machine allows it and a place is free. */
@@ -24,7 +25,10 @@ const ownClaimAllows = (action: 'start' | 'extend' | 'complete' | 'release') => 
 
 /** Each permission: what it means (its description in the schema) and its rule. */
 const rules = {
-  claim: { description: 'Take a place on this need (claimNeed): a member of its community, holding no claim on it, and a place is free.', rule: (f: Facts) => f.member && takesClaims(f) },
+  claim: {
+    description: 'Take a place on this need (claimNeed): a member of its community, vetted as it requires (Need.viewerLacks), holding no claim on it, and a place is free.',
+    rule: (f: Facts) => f.member && f.vetted && takesClaims(f),
+  },
   claimOnceMember: {
     description: 'The need takes a claim from a member of its community and the viewer holds none: true also before signing in or joining, for a prompt to do so.',
     rule: takesClaims,
@@ -34,8 +38,8 @@ const rules = {
   complete: { description: "Mark the viewer's claim done (completeClaim): it is started.", rule: ownClaimAllows('complete') },
   release: { description: "Give the viewer's claim back (releaseClaim): it is active or started.", rule: ownClaimAllows('release') },
   askHandover: {
-    description: 'Ask to take over a claim of this need (requestHandover): a member of its community holding no claim on it, and every place is taken.',
-    rule: (f: Facts) => f.member && f.claim === null && needActionAllowed('claim', f.need.status) && !hasOpenSlot(f.need),
+    description: 'Ask to take over a claim of this need (requestHandover): a member of its community, vetted as it requires, holding no claim on it, and every place is taken.',
+    rule: (f: Facts) => f.member && f.vetted && f.claim === null && needActionAllowed('claim', f.need.status) && !hasOpenSlot(f.need),
   },
   assign: {
     description: 'Assign a volunteer to this need (assignNeed): a coordinator of its community, and a place is free.',
@@ -65,8 +69,18 @@ export type NeedPermission = keyof NeedPermissions;
 
 export const permissionDescriptions = Object.fromEntries(Object.entries(rules).map(([name, r]) => [name, r.description])) as Record<NeedPermission, string>;
 
-/** What `viewer` may do with `need`, holding `claim` (their live claim on it, or null). */
-export function needPermissions(viewer: Viewer | null, need: PermissionNeed, claim: ViewerClaim): NeedPermissions {
-  const facts: Facts = { viewer, need, claim: viewer ? claim : null, coordinator: isCoordinatorOf(viewer, need.communityId), member: isMemberOf(viewer, need.communityId) };
+/**
+ * What `viewer` may do with `need`, holding `claim` (their live claim on it, or null) and lacking
+ * `missing` of what the need requires (domain/vetting.ts missingRequirements).
+ */
+export function needPermissions(viewer: Viewer | null, need: PermissionNeed, claim: ViewerClaim, missing: readonly Missing[] = []): NeedPermissions {
+  const facts: Facts = {
+    viewer,
+    need,
+    claim: viewer ? claim : null,
+    coordinator: isCoordinatorOf(viewer, need.communityId),
+    member: isMemberOf(viewer, need.communityId),
+    vetted: missing.length === 0,
+  };
   return Object.fromEntries(Object.entries(rules).map(([name, r]) => [name, r.rule(facts)])) as NeedPermissions;
 }

@@ -9,6 +9,7 @@ import type { Context } from '../context.ts';
 import type { Viewer } from '../auth/viewer.ts';
 import { SESSION_COOKIE, tokenFromAuthorization, tokenFromCookieHeader, viewerFromSession, viewerFromToken } from '../auth/sessions.ts';
 import { liveClaim } from '../domain/needStatus.ts';
+import { vettingByCommunity } from '../domain/vettingRecords.ts';
 
 /** What the WebSocket transport learnt at connection time (see websocket.ts). */
 export type WsExtra = { socket: Extra['socket']; request: IncomingMessage; viewer?: Viewer | null; token?: string | null };
@@ -18,30 +19,38 @@ export const tokenOfRequest = (authorization: string | null | undefined, cookie:
   tokenFromAuthorization(authorization) ?? tokenFromCookieHeader(cookie);
 
 const NO_CLAIMS: Awaited<ReturnType<Context['liveClaims']>> = new Map();
+const NO_VETTING: Awaited<ReturnType<Context['vetting']>> = new Map();
 
-/** The viewer's live claims by need, read once per context, whichever fields ask (`Context.liveClaims`). */
-function liveClaimLoader(s: Services, viewerNow: () => Viewer | null): Context['liveClaims'] {
-  let loaded: { viewerId: string; claims: ReturnType<Context['liveClaims']> } | undefined;
+/** Something of the viewer's, read once per context whichever fields ask, again if the viewer changes (signIn and signUp set it during the operation). */
+function perViewer<T>(viewerNow: () => Viewer | null, none: T, load: (viewer: Viewer) => Promise<T>): () => Promise<T> {
+  let loaded: { viewerId: string; value: Promise<T> } | undefined;
   return () => {
-    const viewer = viewerNow(); // signIn and signUp set it during the operation
-    if (!viewer) return Promise.resolve(NO_CLAIMS);
-    if (loaded?.viewerId !== viewer.id) {
-      const claims = s.prisma.claim
-        .findMany({ where: { volunteerId: viewer.id, status: liveClaim }, select: { needId: true, status: true } })
-        .then((rows) => new Map(rows.map((r) => [r.needId, { status: r.status }])));
-      loaded = { viewerId: viewer.id, claims };
-    }
-    return loaded.claims;
+    const viewer = viewerNow();
+    if (!viewer) return Promise.resolve(none);
+    if (loaded?.viewerId !== viewer.id) loaded = { viewerId: viewer.id, value: load(viewer) };
+    return loaded.value;
   };
 }
+
+/** The viewer's live claims by need (`Context.liveClaims`). */
+const liveClaimLoader = (s: Services, viewerNow: () => Viewer | null): Context['liveClaims'] =>
+  perViewer(viewerNow, NO_CLAIMS, (viewer) =>
+    s.prisma.claim
+      .findMany({ where: { volunteerId: viewer.id, status: liveClaim }, select: { needId: true, status: true } })
+      .then((rows) => new Map(rows.map((r) => [r.needId, { status: r.status }]))),
+  );
 
 /**
  * A context, with its claim loader and, for a signed-in viewer, the contexts of a subscription's
  * events: each reads the session again (one query: a sign-out, an expiry or a changed role counts
  * from the next event on) and loads claims anew; once the session has ended, `ended` is called.
  */
-function withViewer(s: Services, base: Omit<Context, 'liveClaims' | 'forEvent'>, ended: () => void): Context {
-  const ctx: Context = { ...base, liveClaims: liveClaimLoader(s, () => ctx.viewer) };
+function withViewer(s: Services, base: Omit<Context, 'liveClaims' | 'vetting' | 'forEvent'>, ended: () => void): Context {
+  const ctx: Context = {
+    ...base,
+    liveClaims: liveClaimLoader(s, () => ctx.viewer),
+    vetting: perViewer(() => ctx.viewer, NO_VETTING, (viewer) => vettingByCommunity(s.prisma, viewer.id)),
+  };
   const sessionId = base.viewer?.sessionId;
   if (sessionId) {
     ctx.forEvent = async () => {

@@ -7,6 +7,7 @@ import './communities.ts';
 import './members.ts';
 import './needs.ts';
 import './permissions.ts';
+import './vetting.ts';
 import './claims.ts';
 import './events.ts';
 import './dashboard.ts';

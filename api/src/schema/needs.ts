@@ -15,6 +15,7 @@ import { readPrivateDetails, viewerCanSeePrivate } from '../domain/privacy.ts';
 import { openSlots } from '../domain/needStatus.ts';
 import { NeedCategoryEnum, NeedStatusEnum, UrgencyEnum } from './enums.ts';
 import { CommunityRef } from './communities.ts';
+import { NeedRequirementsInput } from './vetting.ts';
 import type { Context } from '../context.ts';
 import type { Need } from '../generated/prisma/client.ts';
 import { Prisma } from '../generated/prisma/client.ts';
@@ -259,6 +260,7 @@ export const CreateNeedInput = builder.inputType('CreateNeedInput', {
       description:
         'The requester agrees that the volunteer who takes the task gets their phone and e-mail. Omitted: false on create (no consent; contact goes through the coordinator), unchanged on update.',
     }),
+    requirements: t.field({ type: NeedRequirementsInput, description: "Who may take it; absent: the community's defaults for the category." }),
   }),
   validate: z
     .looseObject({ neededFrom: z.date().nullish(), neededBy: z.date().nullish() })
@@ -284,6 +286,7 @@ const UpdateNeedInput = builder.inputType('UpdateNeedInput', {
       description:
         'The requester agrees that the volunteer who takes the task gets their phone and e-mail. Omitted: false on create (no consent; contact goes through the coordinator), unchanged on update.',
     }),
+    requirements: t.field({ type: NeedRequirementsInput, description: "Who may take it; absent: the community's defaults for the category." }),
   }),
   validate: z
     .looseObject({ neededFrom: z.date().nullish(), neededBy: z.date().nullish() })

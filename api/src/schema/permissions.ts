@@ -2,6 +2,7 @@
 // clients show an action when the API would take it instead of restating the rules.
 import { builder } from './builder.ts';
 import { readsNeed } from './needs.ts';
+import { viewerMissing } from './vetting.ts';
 import { needPermissions, permissionDescriptions, type NeedPermission, type NeedPermissions } from '../domain/permissions.ts';
 
 const NeedPermissionsRef = builder.objectRef<NeedPermissions>('NeedPermissions').implement({
@@ -19,8 +20,9 @@ builder.prismaObjectFields('Need', (t) => ({
     type: NeedPermissionsRef,
     authScopes: { public: true },
     description: 'What the viewer may do with this need now.',
-    extensions: readsNeed('id', 'communityId', 'status', 'slots', 'activeClaims', 'mergedIntoId'),
-    // The viewer's claims: one query per request (and per subscription event), shared with privateDetails.
-    resolve: async (need, _args, ctx) => needPermissions(ctx.viewer, need, ctx.viewer ? ((await ctx.liveClaims()).get(need.id) ?? null) : null),
+    extensions: readsNeed('id', 'communityId', 'status', 'slots', 'activeClaims', 'mergedIntoId', 'requiresIdentityCheck', 'requiresBackgroundCheck', 'requiredTrainings'),
+    // The viewer's claims and vetting: one query each per request (and per subscription event), shared with privateDetails and viewerLacks.
+    resolve: async (need, _args, ctx) =>
+      needPermissions(ctx.viewer, need, ctx.viewer ? ((await ctx.liveClaims()).get(need.id) ?? null) : null, await viewerMissing(need, ctx)),
   }),
 }));

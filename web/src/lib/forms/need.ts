@@ -22,6 +22,8 @@ export type NeedValues = {
   requesterEmail: string;
   /** The requester's answer: may the volunteer have their phone and email? Null until asked. */
   contactConsent: boolean | null;
+  /** Who may take it; null: the community's default for the category (the API applies it). */
+  requirements: { identityCheck: boolean; backgroundCheck: boolean; trainings: string[] } | null;
 };
 
 export const blankNeed = (): NeedValues => ({
@@ -40,6 +42,7 @@ export const blankNeed = (): NeedValues => ({
   requesterPhone: '',
   requesterEmail: '',
   contactConsent: null,
+  requirements: null,
 });
 
 /** Only what the server cannot tell us better: required fields left empty and the missing pin. */
@@ -77,5 +80,6 @@ export function needInput(need: NeedValues): NeedInput {
     requesterPhone: orNull(need.requesterPhone),
     requesterEmail: orNull(need.requesterEmail),
     contactConsent: need.contactConsent === true,
+    ...(need.requirements ? { requirements: need.requirements } : {}),
   };
 }

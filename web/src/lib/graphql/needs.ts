@@ -15,6 +15,7 @@ export const NeedSummary = graphql(`
     createdAt
     occurrenceAt
     community { id name }
+    requirements { vettedVolunteer }
   }
 `);
 
@@ -85,7 +86,9 @@ export const NeedDetails = graphql(
     updatedAt
     doneAt
     viewerCan { ...ClaimActions askHandover assign askVolunteer seePrivate }
-    community { id name slug }
+    community { id name slug trainings(includeRetired: true) { key name } }
+    requirements { identityCheck backgroundCheck trainings vettedVolunteer }
+    viewerLacks { requirement training expiredAt }
   }
 `,
   [ClaimActions],

@@ -3,6 +3,7 @@ import { coordinationAr } from './coordination.ts';
 import { partnershipsAr } from './partnerships.ts';
 import { retentionAr } from './retention.ts';
 import { membersAr } from './members.ts';
+import { vettingAr } from './vetting.ts';
 
 export const ar: Messages = {
   'app.name': 'العون المتبادل',
@@ -397,4 +398,5 @@ export const ar: Messages = {
   ...partnershipsAr,
   ...retentionAr,
   ...membersAr,
+  ...vettingAr,
 };

@@ -2,6 +2,7 @@ import { coordinationEn } from './coordination.ts';
 import { partnershipsEn } from './partnerships.ts';
 import { retentionEn } from './retention.ts';
 import { membersEn } from './members.ts';
+import { vettingEn } from './vetting.ts';
 import type { PluralForms, Translation } from './types.ts';
 
 // The English catalogue is the reference: every other locale must provide each key (checked by type).
@@ -371,6 +372,7 @@ export const en = {
   ...partnershipsEn,
   ...retentionEn,
   ...membersEn,
+  ...vettingEn,
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -3,6 +3,7 @@ import { coordinationHe } from './coordination.ts';
 import { partnershipsHe } from './partnerships.ts';
 import { retentionHe } from './retention.ts';
 import { membersHe } from './members.ts';
+import { vettingHe } from './vetting.ts';
 
 export const he: Messages = {
   'app.name': 'עזרה הדדית',
@@ -373,4 +374,5 @@ export const he: Messages = {
   ...partnershipsHe,
   ...retentionHe,
   ...membersHe,
+  ...vettingHe,
 };

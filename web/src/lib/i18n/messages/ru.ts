@@ -3,6 +3,7 @@ import { coordinationRu } from './coordination.ts';
 import { partnershipsRu } from './partnerships.ts';
 import { retentionRu } from './retention.ts';
 import { membersRu } from './members.ts';
+import { vettingRu } from './vetting.ts';
 
 export const ru: Messages = {
   'app.name': 'Взаимопомощь',
@@ -379,4 +380,5 @@ export const ru: Messages = {
   ...partnershipsRu,
   ...retentionRu,
   ...membersRu,
+  ...vettingRu,
 };
