@@ -57,15 +57,15 @@ export function operationOf(kind: 'query' | 'subscription', field: string, args:
 }
 
 /**
- * The `Type.field`s an error path ends at: the path walked through the schema (list indexes
- * skipped; `aliases` names the root field an alias stands for). Below an interface, every
+ * The `Type.field`s an error path ends at: the path walked through the schema (list indexes,
+ * or canonical's `*` for them, skipped; `aliases` names the root field an alias stands for). Below an interface, every
  * implementation with a field of that name, or only `concrete`.
  */
 export function fieldsAt(kind: 'query' | 'subscription', path: readonly (string | number)[], aliases: Record<string, string> = {}, concrete?: string): string[] {
   let types: GraphQLNamedType[] = [(kind === 'query' ? schema.getQueryType() : schema.getSubscriptionType())!];
   let out: string[] = [];
   path.forEach((seg, i) => {
-    if (typeof seg === 'number') return;
+    if (typeof seg === 'number' || seg === '*') return;
     const name = i === 0 ? (aliases[seg] ?? seg) : seg;
     const next: GraphQLNamedType[] = [];
     out = [];
@@ -86,20 +86,27 @@ export function fieldsAt(kind: 'query' | 'subscription', path: readonly (string 
 export const rootFields = (kind: 'query' | 'subscription') => Object.keys((kind === 'query' ? schema.getQueryType() : schema.getSubscriptionType())!.getFields()).sort();
 
 /**
- * A response in canonical form. The one thing normalised: the order of `errors`. graphql-js
- * appends an error when a resolver rejects, so two failing fields resolved concurrently (each
- * awaiting its own query) may come back in either order; which errors there are, where and
- * what they say is compared exactly. Everything else is the body as sent (keys come in the
- * order of the selection, so re-serialising the parsed body is the body).
+ * A response in canonical form. The one thing normalised: which of several alike errors are
+ * reported, and in what order. graphql-js appends an error when a resolver rejects, so two
+ * failing fields resolved concurrently (each awaiting its own query) may come back in either
+ * order; and when a refused non-null field takes the whole answer down, only the errors raised
+ * before that are reported, which on PostgreSQL (a pool of connections) may be the refusal of
+ * the first list item or of the third. So the list indexes in error paths become `*`, alike
+ * errors are reported once, in sorted order. Which fields are refused, with what code and
+ * message, is compared exactly, and the data is compared as sent (keys come in the order of the
+ * selection, so re-serialising the parsed body is the body).
  */
 export function canonical(body: string): string {
-  let parsed: { errors?: { path?: unknown; message?: string }[] } & Record<string, unknown>;
+  let parsed: { errors?: { path?: (string | number)[] }[] } & Record<string, unknown>;
   try {
     parsed = JSON.parse(body);
   } catch {
     return body;
   }
-  if (Array.isArray(parsed.errors)) parsed.errors = [...parsed.errors].sort((a, b) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : 1));
+  if (Array.isArray(parsed.errors)) {
+    const alike = parsed.errors.map((e) => JSON.stringify({ ...e, path: e.path?.map((p) => (typeof p === 'number' ? '*' : p)) }));
+    parsed.errors = [...new Set(alike)].sort().map((e) => JSON.parse(e));
+  }
   return JSON.stringify(parsed);
 }
 

@@ -648,10 +648,18 @@ describe('non-interference', () => {
       }
       // The same public events in every run: n1 claimed and released, then the sentinel.
       const claims: string[] = [];
+      // Each event read by the stream before the next change: an event carries its need as it
+      // was when the stream read it, which must not depend on how fast that was.
+      const read = async () => {
+        const latest = BigInt((await new Api(s.url).ok(`{ latestEventCursor }`)).latestEventCursor);
+        await expect.poll(() => stream.head >= latest, { timeout: 20_000 }).toBe(true);
+      };
       for (const id of [w.n1, w.sentinel]) {
         const claim = (await w.actor.ok(CLAIM, { id })).claimNeed.claim.id;
         claims.push(claim);
+        await read();
         await w.actor.ok(RELEASE, { id: claim, r: 'Something came up' });
+        await read();
       }
       // The claims of this run are new rows: their ids become their place in the run.
       const sameClaims = (a: string) => claims.reduce((text, id, i) => text.replaceAll(id, `<this run's claim ${i + 1}>`), a);
