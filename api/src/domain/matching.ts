@@ -9,6 +9,7 @@ import { coarseKm, distanceKm } from './geo.ts';
 import { notify } from './notifications.ts';
 import { ZONE } from './timezone.ts';
 import { liveClaim } from './needStatus.ts';
+import { byId, needsUrgentFirst } from './orders.ts';
 
 export type Reason = { code: 'SKILL' | 'DISTANCE' | 'TOO_FAR' | 'AVAILABLE' | 'UNAVAILABLE' | 'LOAD' | 'NO_HOME'; text: string; weight: number };
 export type Match<T> = { subject: T; score: number; reasons: Reason[] };
@@ -83,6 +84,7 @@ export async function matchVolunteers(s: Services, viewer: Viewer, needId: strin
   if (!isCoordinatorOf(viewer, need.communityId)) throw forbidden('see matches for this need');
   const members = await s.prisma.user.findMany({
     where: { memberships: { some: { communityId: need.communityId, role: 'VOLUNTEER' } } },
+    orderBy: { id: 'asc' },
     take: 5_000,
   });
   const already = new Set(
@@ -93,7 +95,7 @@ export async function matchVolunteers(s: Services, viewer: Viewer, needId: strin
   return members
     .filter((m) => !already.has(m.id) && (load.get(m.id) ?? 0) < s.rules.claims.maxActivePerVolunteer)
     .map((m) => ({ subject: m, ...scoreMatch(need, m, load.get(m.id) ?? 0, now, s.rules.claims.maxActivePerVolunteer) }))
-    .sort((a, b) => b.score - a.score || a.subject.name.localeCompare(b.subject.name))
+    .sort((a, b) => b.score - a.score || a.subject.name.localeCompare(b.subject.name) || byId(a.subject, b.subject))
     .slice(0, first);
 }
 
@@ -103,7 +105,7 @@ export async function suggestedNeeds(s: Services, viewer: Viewer, first: number)
   const communities = [...viewer.roles.keys()];
   const needs = await s.prisma.need.findMany({
     where: { communityId: { in: communities }, status: 'OPEN', mergedIntoId: null },
-    orderBy: [{ urgency: 'asc' }, { createdAt: 'asc' }],
+    orderBy: needsUrgentFirst,
     take: 2_000,
   });
   const load = (await liveClaimCounts(s, [viewer.id])).get(viewer.id) ?? 0;
@@ -114,7 +116,7 @@ export async function suggestedNeeds(s: Services, viewer: Viewer, first: number)
       const m = scoreMatch(n, me, load, now, s.rules.claims.maxActivePerVolunteer);
       return { subject: n, score: Math.round((m.score + urgencyBonus[n.urgency]) * 1000) / 1000, reasons: m.reasons };
     })
-    .sort((a, b) => b.score - a.score)
+    .sort((a, b) => b.score - a.score || byId(a.subject, b.subject))
     .slice(0, first);
 }
 
