@@ -78,7 +78,7 @@ const seesUnrouted = (viewer: Viewer) => canSeeDraft(viewer, { communityId: null
 /** What a viewer's list of drafts holds: the pending drafts of these communities and, for those who may see them, the unrouted ones; oldest first. */
 const pendingDraftsOf = (communityIds: string[], unrouted: boolean) => ({
   where: { status: 'PENDING' as const, OR: [{ communityId: { in: communityIds } }, ...(unrouted ? [{ communityId: null }] : [])] },
-  orderBy: { receivedAt: 'asc' as const },
+  orderBy: [{ receivedAt: 'asc' as const }, { id: 'asc' as const }],
   take: 200,
 });
 

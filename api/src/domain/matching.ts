@@ -11,6 +11,7 @@ import { ZONE } from './timezone.ts';
 import { liveClaim } from './needStatus.ts';
 import { hasRequirements, missingForNeed, missingLabel, needRequirements, type Missing } from './vetting.ts';
 import { vettingByCommunity, vettingOfMembers } from './vettingRecords.ts';
+import { byId, needsUrgentFirst } from './orders.ts';
 
 export type Reason = {
   code: 'SKILL' | 'DISTANCE' | 'TOO_FAR' | 'AVAILABLE' | 'UNAVAILABLE' | 'LOAD' | 'NO_HOME' | 'VETTED' | 'NOT_VETTED';
@@ -103,6 +104,7 @@ export async function matchVolunteers(s: Services, viewer: Viewer, needId: strin
   if (!isCoordinatorOf(viewer, need.communityId)) throw forbidden('see matches for this need');
   const members = await s.prisma.user.findMany({
     where: { memberships: { some: { communityId: need.communityId, role: 'VOLUNTEER', status: 'ACTIVE' } } },
+    orderBy: { id: 'asc' },
     take: 5_000,
   });
   const already = new Set(
@@ -115,7 +117,7 @@ export async function matchVolunteers(s: Services, viewer: Viewer, needId: strin
   return members
     .filter((m) => !already.has(m.id) && (load.get(m.id) ?? 0) < s.rules.claims.maxActivePerVolunteer)
     .map((m) => withVetting({ subject: m, ...scoreMatch(need, m, load.get(m.id) ?? 0, now, s.rules.claims.maxActivePerVolunteer) }, asks, missingForNeed(need, vetting.get(m.id), now)))
-    .sort((a, b) => byVettedThenScore(a, b) || a.subject.name.localeCompare(b.subject.name))
+    .sort((a, b) => byVettedThenScore(a, b) || a.subject.name.localeCompare(b.subject.name) || byId(a.subject, b.subject))
     .slice(0, first);
 }
 
@@ -125,7 +127,7 @@ export async function suggestedNeeds(s: Services, viewer: Viewer, first: number)
   const communities = [...viewer.roles.keys()];
   const needs = await s.prisma.need.findMany({
     where: { communityId: { in: communities }, status: 'OPEN', mergedIntoId: null },
-    orderBy: [{ urgency: 'asc' }, { createdAt: 'asc' }],
+    orderBy: needsUrgentFirst,
     take: 2_000,
   });
   const load = (await liveClaimCounts(s, [viewer.id])).get(viewer.id) ?? 0;
@@ -138,7 +140,7 @@ export async function suggestedNeeds(s: Services, viewer: Viewer, first: number)
       const match = { subject: n, score: Math.round((m.score + urgencyBonus[n.urgency]) * 1000) / 1000, reasons: m.reasons };
       return withVetting(match, hasRequirements(needRequirements(n)), missingForNeed(n, vetting.get(n.communityId), now));
     })
-    .sort(byVettedThenScore)
+    .sort((a, b) => byVettedThenScore(a, b) || byId(a.subject, b.subject))
     .slice(0, first);
 }
 

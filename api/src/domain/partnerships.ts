@@ -55,7 +55,7 @@ export function partnershipsOf(s: Services, viewer: Viewer, query: Selection = {
   return s.prisma.partnership.findMany({
     ...query,
     where: viewer.isAdmin ? {} : { OR: [{ israeliCommunityId: { in: mine } }, { abroadCommunityId: { in: mine } }] },
-    orderBy: { startDate: 'asc' },
+    orderBy: [{ startDate: 'asc' }, { id: 'asc' }],
   });
 }
 

@@ -257,5 +257,5 @@ export async function scopeCommunities(s: Services, viewer: Viewer, requested: s
 /** Who read private details of needs in these communities (as `scopeCommunities` allows them), newest first. */
 export async function privateAccessLog(s: Services, viewer: Viewer, requested: string[] | undefined, query: Selection = {}) {
   const ids = await scopeCommunities(s, viewer, requested);
-  return s.prisma.privateAccessLog.findMany({ ...query, where: { need: { communityId: { in: ids } } }, orderBy: { at: 'desc' } });
+  return s.prisma.privateAccessLog.findMany({ ...query, where: { need: { communityId: { in: ids } } }, orderBy: [{ at: 'desc' }, { id: 'desc' }] });
 }

@@ -76,7 +76,8 @@ export async function boardStats(s: Services, communityIds: string[]): Promise<B
     const hour = new Date(firstHour.getTime() - (23 - i) * 3_600_000);
     return { hour, count: counts.get(hour.getTime()) ?? 0 };
   });
-  const sortDesc = <K>(m: Map<K, number>) => [...m].sort((a, b) => b[1] - a[1]);
+  // Equal counts by key, not by the order the database grouped them in.
+  const sortDesc = <K extends string>(m: Map<K, number>) => [...m].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
   return {
     asOf: now,
     cursor: cursorRow?.seq.toString() ?? null,

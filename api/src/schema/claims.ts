@@ -55,7 +55,7 @@ builder.queryField('myClaims', (t) =>
       ctx.services.prisma.claim.findMany({
         ...query,
         where: { volunteerId: ctx.viewer!.id, ...(args.live ? { status: liveClaim } : {}) },
-        orderBy: [{ claimedAt: 'desc' }],
+        orderBy: [{ claimedAt: 'desc' }, { id: 'desc' }],
         take: 200,
       }),
   }),

@@ -49,7 +49,7 @@ builder.queryField('communities', (t) =>
   t.prismaField({
     type: ['Community'],
     authScopes: { public: true },
-    resolve: (query, _parent, _args, ctx) => ctx.services.prisma.community.findMany({ ...query, orderBy: [{ area: 'asc' }, { name: 'asc' }] }),
+    resolve: (query, _parent, _args, ctx) => ctx.services.prisma.community.findMany({ ...query, orderBy: [{ area: 'asc' }, { name: 'asc' }, { id: 'asc' }] }),
   }),
 );
 

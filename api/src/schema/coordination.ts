@@ -43,7 +43,7 @@ const duplicatesQuery = (prisma: PrismaClient, ids: string[], query: object = {}
   return prisma.duplicateCandidate.findMany({
     ...query,
     where: { communityId: { in: ids }, status: 'OPEN', need: standing, otherNeed: standing },
-    orderBy: [{ score: 'desc' }, { createdAt: 'desc' }],
+    orderBy: [{ score: 'desc' }, { createdAt: 'desc' }, { id: 'desc' }],
     take: 200,
   });
 };
@@ -118,7 +118,7 @@ builder.queryField('myHandoverRequests', (t) =>
       ctx.services.prisma.handoverRequest.findMany({
         ...query,
         where: { status: 'PENDING', OR: [{ holderId: ctx.viewer!.id }, { requestedById: ctx.viewer!.id }] },
-        orderBy: { respondBy: 'asc' },
+        orderBy: [{ respondBy: 'asc' }, { id: 'asc' }],
       }),
   }),
 );
@@ -133,7 +133,7 @@ builder.prismaObjectField('Need', 'handoverClaimIds', (t) =>
       const claims = await ctx.services.prisma.claim.findMany({
         where: { needId: n.id, status: liveClaim, volunteerId: { not: ctx.viewer!.id } },
         select: { id: true },
-        orderBy: { claimedAt: 'asc' },
+        orderBy: [{ claimedAt: 'asc' }, { id: 'asc' }],
       });
       return claims.map((c) => ({ type: 'Claim', id: c.id }));
     },

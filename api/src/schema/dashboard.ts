@@ -7,6 +7,7 @@ import { privateAccessLog, scopeCommunities } from '../domain/privacy.ts';
 import { refreshOn } from '../events/stream.ts';
 import { NeedCategoryEnum, UrgencyEnum } from './enums.ts';
 import { CommunityRef } from './communities.ts';
+import { needsOldestFirst, needsUrgentFirst } from '../domain/orders.ts';
 
 const CategoryCount = builder.objectRef<{ category: string; count: number }>('CategoryCount').implement({
   authScopes: { anyCoordinator: true },
@@ -64,7 +65,7 @@ const BoardStatsRef = builder.objectRef<BoardStats>('BoardStats').implement({
         ctx.services.prisma.need.findMany({
           ...query,
           where: { communityId: { in: s.communityIds }, status: 'OPEN', urgency: 'CRITICAL', activeClaims: 0 },
-          orderBy: { createdAt: 'asc' },
+          orderBy: needsOldestFirst,
           take: args.first ?? 20,
         }),
     }),
@@ -84,7 +85,7 @@ const BoardStatsRef = builder.objectRef<BoardStats>('BoardStats').implement({
             status: 'OPEN',
             createdAt: { lt: new Date(ctx.services.clock.now().getTime() - (args.olderThanHours ?? 24) * 3_600_000) },
           },
-          orderBy: [{ urgency: 'asc' }, { createdAt: 'asc' }],
+          orderBy: needsUrgentFirst,
           take: args.first ?? 20,
         }),
     }),

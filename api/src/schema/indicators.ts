@@ -9,6 +9,7 @@ import { isCoordinatorOf } from '../auth/viewer.ts';
 import { CommunityRef } from './communities.ts';
 import { NeedCategoryEnum } from './enums.ts';
 import { scopeCommunities } from '../domain/privacy.ts';
+import { needsOldestFirst } from '../domain/orders.ts';
 
 const PeriodEnum = builder.enumType('IndicatorPeriod', { values: ['WEEK', 'MONTH', 'QUARTER'] as const });
 const MeasureEnum = builder.enumType('IndicatorMeasure', { values: ['RECEIVED', 'MET', 'CRITICAL_RECEIVED', 'CRITICAL_MET_24H'] as const });
@@ -87,7 +88,7 @@ builder.queryFields((t) => ({
     resolve: async (query, _root, a, ctx) => {
       if (!isCoordinatorOf(ctx.viewer, a.communityId.id)) throw forbidden("see this community's figures");
       const ids = await needsBehind(ctx.services, a.communityId.id, a.period, a.periodStart, a.measure, a.category ?? null);
-      return ctx.services.prisma.need.findMany({ ...query, where: { id: { in: ids } }, orderBy: { createdAt: 'asc' } });
+      return ctx.services.prisma.need.findMany({ ...query, where: { id: { in: ids } }, orderBy: needsOldestFirst });
     },
   }),
 }));

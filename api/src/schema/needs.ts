@@ -8,6 +8,7 @@ import { omitUnread, reads } from './columns.ts';
 import { badInput } from '../errors.ts';
 import { bboxAround, distanceKm } from '../domain/geo.ts';
 import { boardWhere, LIVE_STATUSES } from '../domain/boardFilter.ts';
+import { byId, needsUrgentFirst } from '../domain/orders.ts';
 import { cancelNeed, createNeed, reopenNeed, updateNeed } from '../domain/needs.ts';
 import { historyNeedIds, survivorOf } from '../domain/duplicates.ts';
 import { needFieldRules, phoneRule, windowRule } from '../domain/needRules.ts';
@@ -90,7 +91,7 @@ export const NeedRef = builder.prismaNode('Need', {
     claims: t.relation('claims', {
       authScopes: (n) => ({ coordinatorOf: n.communityId }),
       extensions: readsNeed('id', 'communityId'),
-      query: { orderBy: { claimedAt: 'desc' } },
+      query: { orderBy: [{ claimedAt: 'desc' }, { id: 'desc' }] },
     }),
     occurrenceAt: t.expose('occurrenceAt', { type: 'DateTime', nullable: true, authScopes: { public: true }, description: 'For a shift of a recurring need: when it is.' }),
     onBoard: t.exposeBoolean('onBoard', { authScopes: { public: true }, description: 'False for later shifts of a series: the board shows the next open one.' }),
@@ -181,7 +182,7 @@ const readingOnlySelected = <Q extends object>(query: Q, info: GraphQLResolveInf
   (query as { select?: unknown }).select ? query : { ...query, omit: omitUnread(info, path, info.schema.getType('Need') as GraphQLObjectType, needColumns, keep) };
 
 const sortOrders: Record<'URGENCY' | 'NEWEST' | 'OLDEST', Prisma.NeedOrderByWithRelationInput[]> = {
-  URGENCY: [{ urgency: 'asc' }, { createdAt: 'asc' }, { id: 'asc' }],
+  URGENCY: needsUrgentFirst,
   NEWEST: [{ createdAt: 'desc' }, { id: 'desc' }],
   OLDEST: [{ createdAt: 'asc' }, { id: 'asc' }],
 };
@@ -226,11 +227,12 @@ builder.queryFields((t) => ({
     resolve: async (query, _root, args, ctx, info) => {
       const box = bboxAround(args.point, args.radiusKm);
       const where = needWhere({ ...args.filter, bbox: box });
-      const rows = await ctx.services.prisma.need.findMany({ ...readingOnlySelected(query, info, [], ['id', 'publicLat', 'publicLng']), where, take: 5_000 });
+      const rows = await ctx.services.prisma.need.findMany({ ...readingOnlySelected(query, info, [], ['id', 'publicLat', 'publicLng']), where, orderBy: { id: 'asc' }, take: 5_000 });
       return rows
         .map((n) => ({ n, d: distanceKm(args.point, { lat: n.publicLat, lng: n.publicLng }) }))
         .filter((x) => x.d <= args.radiusKm)
-        .sort((a, b) => a.d - b.d)
+        // Needs at one public point (the shifts of a series, one address) are as near: by id.
+        .sort((a, b) => a.d - b.d || byId(a.n, b.n))
         .slice(0, args.first ?? 50)
         .map((x) => x.n);
     },

@@ -28,7 +28,7 @@ const NotificationRef = builder.prismaNode('Notification', {
 });
 
 const listFor = (prisma: PrismaClient, userId: string, unreadOnly: boolean, first: number) =>
-  prisma.notification.findMany({ where: { userId, ...(unreadOnly ? { readAt: null } : {}) }, orderBy: { createdAt: 'desc' }, take: first });
+  prisma.notification.findMany({ where: { userId, ...(unreadOnly ? { readAt: null } : {}) }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], take: first });
 
 builder.queryField('myNotifications', (t) =>
   t.prismaField({
@@ -42,7 +42,7 @@ builder.queryField('myNotifications', (t) =>
       ctx.services.prisma.notification.findMany({
         ...query,
         where: { userId: ctx.viewer!.id, ...(args.unreadOnly ? { readAt: null } : {}) },
-        orderBy: { createdAt: 'desc' },
+        orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
         take: args.first ?? 50,
       }),
   }),

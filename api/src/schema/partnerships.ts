@@ -20,6 +20,7 @@ import { addMilestone, completeMilestone, createRecoveryGoal, linkNeedToGoal, se
 import { CommunityRef } from './communities.ts';
 import { NeedRef } from './needs.ts';
 import type { Context } from '../context.ts';
+import { needsOldestFirst } from '../domain/orders.ts';
 
 const PartnershipStatusEnum = builder.enumType('PartnershipStatus', { values: ['PROPOSED', 'ACTIVE', 'PAUSED', 'ENDED'] as const });
 const TeamSideEnum = builder.enumType('TeamSide', { values: ['ISRAEL', 'ABROAD', 'COORDINATOR'] as const });
@@ -134,7 +135,7 @@ const GoalRef = builder.prismaNode('RecoveryGoal', {
       type: ['Need'],
       authScopes: { public: true },
       description: 'Immediate needs that serve this goal.',
-      resolve: (q, g, _args, ctx) => ctx.services.prisma.need.findMany({ ...q, where: { goals: { some: { goalId: g.id } } }, orderBy: { createdAt: 'asc' } }),
+      resolve: (q, g, _args, ctx) => ctx.services.prisma.need.findMany({ ...q, where: { goals: { some: { goalId: g.id } } }, orderBy: needsOldestFirst }),
     }),
   }),
 });
@@ -163,7 +164,7 @@ builder.queryFields((t) => ({
     authScopes: { public: true },
     description: "A community's long-term goals, with their milestones and progress.",
     args: { communityId: t.arg.globalID({ required: true, for: CommunityRef, validate: uuidId }) },
-    resolve: (query, _root, args, ctx) => ctx.services.prisma.recoveryGoal.findMany({ ...query, where: { communityId: args.communityId.id }, orderBy: [{ targetDate: 'asc' }, { createdAt: 'asc' }] }),
+    resolve: (query, _root, args, ctx) => ctx.services.prisma.recoveryGoal.findMany({ ...query, where: { communityId: args.communityId.id }, orderBy: [{ targetDate: 'asc' }, { createdAt: 'asc' }, { id: 'asc' }] }),
   }),
   partnershipTotals: t.field({
     type: [MoneyRef],

@@ -132,6 +132,6 @@ builder.queryField('webhooks', (t) =>
     type: ['Webhook'],
     authScopes: { anyCoordinator: true },
     description: 'The webhooks of the communities you coordinate (admins: all).',
-    resolve: (query, _root, _args, ctx) => ctx.services.prisma.webhook.findMany({ ...query, where: webhooksWhere(ctx.viewer!), orderBy: { createdAt: 'desc' } }),
+    resolve: (query, _root, _args, ctx) => ctx.services.prisma.webhook.findMany({ ...query, where: webhooksWhere(ctx.viewer!), orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] }),
   }),
 );
