@@ -104,6 +104,8 @@ const CASES: Record<string, () => Case[]> = {
   intakeDrafts: () => [{ args: {} }, { args: { communityIds: [w.A] } }],
   latestEventCursor: () => [{ args: {} }],
   me: () => [{ args: {} }],
+  memberContact: () => [w.A, w.B].flatMap((communityId) => w.homeOwners.map((userId) => ({ args: { communityId, userId } }))),
+  membershipApplications: () => [w.A, w.B].map((communityId) => ({ args: { communityId } })),
   myClaims: () => [{ args: {} }, { args: { live: false } }],
   myHandoverRequests: () => [{ args: {} }],
   myNotifications: () => [{ args: {} }, { args: { unreadOnly: true } }],
@@ -141,6 +143,8 @@ const CASES: Record<string, () => Case[]> = {
   suggestedNeeds: () => [{ args: {} }, { args: { first: 100 } }],
   volunteerIndicators: () => [undefined, [w.A], [w.B]].map((communityIds) => ({ args: { ...(communityIds ? { communityIds } : {}), from: w.from, to: w.to, period: 'MONTH' } })),
   volunteerMatches: () => w.allNeeds.map((needId) => ({ args: { needId, first: 100 } })),
+  vettingEvents: () => [w.A, w.B].map((communityId) => ({ args: { communityId } })),
+  vettingRecords: () => [w.A, w.B].map((communityId) => ({ args: { communityId } })),
   webhooks: () => [{ args: {} }],
 };
 
@@ -156,6 +160,7 @@ const SUBSCRIPTION_CASES: Record<string, () => SubscriptionCase[]> = {
   boardStats: () => [{ args: {}, until: 'first' }, { args: { communityIds: [w.B] }, until: 'first' }],
   duplicateQueue: () => [{ args: {}, until: 'first' }],
   intakeDraftsChanged: () => [{ args: {}, until: 'first' }],
+  membershipApplicationsChanged: () => [w.A, w.B].map((communityId) => ({ args: { communityId }, until: 'first' as const })),
   myNotifications: () => [{ args: {}, until: 'first' }],
   needChanged: () => [{ args: { id: w.n1 }, until: 'n1Twice' }],
   needEvents: () => {
