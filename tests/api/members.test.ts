@@ -40,7 +40,7 @@ describe('joining a community that requires approval', () => {
   });
 
   it('makes an applicant who cannot claim or read private details until approved, then can', async () => {
-    const need = await createNeed(coordinator, community);
+    const need = await createNeed(coordinator, community, { contactConsent: true });
     const v = await applicant('applicant');
     expect((await v.ok(JOIN, { c: community, note: '  I have a car and speak Russian.  ' })).joinCommunity).toEqual({ status: 'PENDING', note: 'I have a car and speak Russian.' });
     expect((await v.ok(MY_MEMBERSHIPS)).me.memberships).toEqual([{ status: 'PENDING', note: 'I have a car and speak Russian.', declineReason: null, community: { id: community } }]);

@@ -13,7 +13,7 @@ import { uuidOf } from '../helpers/world.ts';
 import { autoApproveHandovers } from '../../api/src/domain/handover.ts';
 
 const DAY = 86_400_000;
-const BABYSITTING = { title: "Evening babysitting for a reservist's family", category: 'CHILDCARE', address: 'Herzl 12, Sderot', requesterName: 'Noa Peretz', requesterPhone: '+972-52-111-2233' };
+const BABYSITTING = { title: "Evening babysitting for a reservist's family", category: 'CHILDCARE', address: 'Herzl 12, Sderot', requesterName: 'Noa Peretz', requesterPhone: '+972-52-111-2233', contactConsent: true };
 const CLAIM = `mutation($id: ID!) { claimNeed(needId: $id) { claim { id need { privateDetails { address requesterName requesterPhone } } } } }`;
 const ASSIGN = `mutation($n: ID!, $v: ID!) { assignNeed(needId: $n, volunteerId: $v) { claim { id } } }`;
 const PRIVATE = `query($id: ID!) { need(id: $id) { privateDetails { address requesterPhone } } }`;
@@ -26,11 +26,19 @@ let coordinator: Api & { userId: string };
 let otherCoordinator: Api & { userId: string };
 const now = () => s.app.services.clock.now();
 
-/** A brand-new account that signs itself up and joins the community, as anyone can. */
-async function newcomer(): Promise<Api & { userId: string }> {
+/** A brand-new account that signs itself up and asks to join the community (which needs approval, the default). */
+async function applicant(): Promise<Api & { userId: string }> {
   const api = new Api(s.url) as Api & { userId: string };
   api.userId = await api.signUp(`newcomer-${process.pid}-${Math.random().toString(36).slice(2)}@example.org`, 'Newcomer');
-  await api.ok(`mutation($c: ID!) { joinCommunity(communityId: $c) { role } }`, { c: community });
+  const joined = await api.ok(`mutation($c: ID!) { joinCommunity(communityId: $c) { status } }`, { c: community });
+  expect(joined.joinCommunity.status).toBe('PENDING');
+  return api;
+}
+
+/** An applicant a coordinator approved: a member, not vetted. */
+async function newcomer(): Promise<Api & { userId: string }> {
+  const api = await applicant();
+  await coordinator.ok(`mutation($c: ID!, $u: ID!) { approveMembership(communityId: $c, userId: $u) { status } }`, { c: community, u: api.userId });
   return api;
 }
 
@@ -65,7 +73,12 @@ afterAll(async () => {
 describe('claiming sensitive work requires vetting', () => {
   it('a brand-new account is refused a babysitting need (NOT_QUALIFIED, naming what is missing), and never sees its address or phone', async () => {
     const need = await createNeed(coordinator, community, BABYSITTING);
-    const stranger = await newcomer();
+    // Joining a community that approves who joins: pending, so only the public board.
+    const stranger = await applicant();
+    expect((await errorOf(stranger, CLAIM, { id: need.id })).extensions?.code).toBe('FORBIDDEN');
+    expect((await errorOf(stranger, PRIVATE, { id: need.id })).extensions?.code).toBe('FORBIDDEN');
+    // Approved, still not vetted.
+    await coordinator.ok(`mutation($c: ID!, $u: ID!) { approveMembership(communityId: $c, userId: $u) { status } }`, { c: community, u: stranger.userId });
     const e = await errorOf(stranger, CLAIM, { id: need.id });
     expect(e.extensions).toEqual({ code: 'NOT_QUALIFIED', missing: ['IDENTITY_CHECK', 'BACKGROUND_CHECK', 'TRAINING:child-safety'] });
     expect(e.message).toContain('IDENTITY_CHECK, BACKGROUND_CHECK, TRAINING:child-safety');

@@ -63,7 +63,8 @@ const INT8_MAX = 9_223_372_036_854_775_807n;
 const cursorArg = z
   .string()
   .regex(/^\d{1,19}$/, 'A cursor is the `cursor` of an event you received.')
-  .refine((c) => BigInt(c) <= INT8_MAX, 'A cursor is the `cursor` of an event you received; this one is out of range.');
+  // zod runs every check, so the range check meets strings the pattern refused too.
+  .refine((c) => !/^\d{1,19}$/.test(c) || BigInt(c) <= INT8_MAX, 'A cursor is the `cursor` of an event you received; this one is out of range.');
 
 builder.subscriptionFields((t) => ({
   needEvents: t.field({
