@@ -6,7 +6,7 @@
 // pending, a merge's other need).
 import type { Need } from '../generated/prisma/client.ts';
 import type { ClaimStatus } from '../generated/prisma/enums.ts';
-import { isCoordinatorOf, isMemberOf, type Viewer } from '../auth/viewer.ts';
+import { isCoordinatorOf, isMemberOf, withinKeyScope, type Viewer } from '../auth/viewer.ts';
 import { claimActionAllowed, needActionAllowed } from './needStatus.ts';
 import { seesPrivateDetails } from './privacy.ts';
 
@@ -67,6 +67,7 @@ export const permissionDescriptions = Object.fromEntries(Object.entries(rules).m
 
 /** What `viewer` may do with `need`, holding `claim` (their live claim on it, or null). */
 export function needPermissions(viewer: Viewer | null, need: PermissionNeed, claim: ViewerClaim): NeedPermissions {
-  const facts: Facts = { viewer, need, claim: viewer ? claim : null, coordinator: isCoordinatorOf(viewer, need.communityId), member: isMemberOf(viewer, need.communityId) };
+  // An API key's creator's claim outside the key's communities is not the key's.
+  const facts: Facts = { viewer, need, claim: viewer && withinKeyScope(viewer, need.communityId) ? claim : null, coordinator: isCoordinatorOf(viewer, need.communityId), member: isMemberOf(viewer, need.communityId) };
   return Object.fromEntries(Object.entries(rules).map(([name, r]) => [name, r.rule(facts)])) as NeedPermissions;
 }

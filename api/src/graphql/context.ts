@@ -7,7 +7,9 @@ import { CloseCode } from 'graphql-ws';
 import type { Services } from '../services.ts';
 import type { Context } from '../context.ts';
 import type { Viewer } from '../auth/viewer.ts';
-import { SESSION_COOKIE, tokenFromAuthorization, tokenFromCookieHeader, viewerFromSession, viewerFromToken } from '../auth/sessions.ts';
+import { SESSION_COOKIE, tokenFromAuthorization, tokenFromCookieHeader, viewerAgain, viewerFromToken } from '../auth/sessions.ts';
+import { isApiKeyToken } from '../domain/apiKeys.ts';
+import { AppError, ErrorCode } from '../errors.ts';
 import { liveClaim } from '../domain/needStatus.ts';
 
 /** What the WebSocket transport learnt at connection time (see websocket.ts). */
@@ -42,10 +44,10 @@ function liveClaimLoader(s: Services, viewerNow: () => Viewer | null): Context['
  */
 function withViewer(s: Services, base: Omit<Context, 'liveClaims' | 'forEvent'>, ended: () => void): Context {
   const ctx: Context = { ...base, liveClaims: liveClaimLoader(s, () => ctx.viewer) };
-  const sessionId = base.viewer?.sessionId;
-  if (sessionId) {
+  const signedIn = base.viewer;
+  if (signedIn) {
     ctx.forEvent = async () => {
-      const viewer = await viewerFromSession(s, sessionId);
+      const viewer = await viewerAgain(s, signedIn);
       if (!viewer) ended();
       return viewer && withViewer(s, { ...base, viewer }, ended);
     };
@@ -91,6 +93,8 @@ export function contextFactory(s: Services, cookies: PendingCookies) {
     const request = initial.request!;
     const token = tokenOfRequest(request.headers.get('authorization'), request.headers.get('cookie'));
     const viewer = await viewerFromToken(s, token);
+    // A partner system is told its key no longer works rather than answered as anyone.
+    if (token && !viewer && isApiKeyToken(token)) throw new AppError(ErrorCode.UNAUTHENTICATED, 'This API key is unknown, revoked or expired.');
     // Behind a TLS-terminating proxy the request itself is plain HTTP: TRUST_PROXY says whom to believe.
     const secure = initial.req ? proxy.isHttps(initial.req) : request.url.startsWith('https:');
     const base = {

@@ -15,6 +15,7 @@ import { schema } from '../schema/index.ts';
 import { useSharedSubscriptionExecution } from '../events/sharedExecution.ts';
 import { contextFactory, PendingCookies } from './context.ts';
 import { useLiveAccess } from './liveAccess.ts';
+import { useApiKeyAccess } from './apiKeyAccess.ts';
 import { errorMasker, hideSuggestionsPlugin, typedRejection } from './errorPolicy.ts';
 import { originAllowed } from '../http/origins.ts';
 
@@ -42,7 +43,8 @@ function mutationLimit(s: Services): Plugin {
       if (operation?.operation !== 'mutation' || onlyOwnLimits(operation)) return;
       const ctx = contextValue as Context;
       try {
-        await s.limits.mutation(ctx.viewer ? `user:${ctx.viewer.id}` : `ip:${ctx.clientKey}`);
+        const { viewer } = ctx;
+        await s.limits.mutation(viewer?.apiKey ? `key:${viewer.apiKey.id}` : viewer ? `user:${viewer.id}` : `ip:${ctx.clientKey}`);
       } catch (err) {
         if (!(err instanceof GraphQLError)) throw err;
         setResultAndStopExecution({ errors: [err] });
@@ -86,6 +88,8 @@ export function createGraphQLServer(s: Services) {
       // A validation rule, so it holds on WebSocket too (yoga's own plugin keys on the HTTP request).
       ...(production ? [useDisableIntrospection()] : []),
       setCookies,
+      // An API key's quota and what it may run, before the mutation quota is spent.
+      useApiKeyAccess(s),
       mutationLimit(s),
       hideSuggestionsPlugin,
       // Signed-in subscriptions decide access again for each event (a sign-out, a released claim).

@@ -16,5 +16,7 @@ import './webhooks.ts';
 import './intake.ts';
 import './partnerships.ts';
 import './indicators.ts';
+import './apiKeys.ts';
+import './transfer.ts';
 
 export const schema = builder.toSchema({ sortSchema: true });
