@@ -1,6 +1,7 @@
 import type { Messages } from './en.ts';
 import { coordinationAr } from './coordination.ts';
 import { partnershipsAr } from './partnerships.ts';
+import { keysAr } from './keys.ts';
 
 export const ar: Messages = {
   'app.name': 'العون المتبادل',
@@ -379,4 +380,5 @@ export const ar: Messages = {
 
   ...coordinationAr,
   ...partnershipsAr,
+  ...keysAr,
 };

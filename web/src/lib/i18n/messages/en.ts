@@ -1,5 +1,6 @@
 import { coordinationEn } from './coordination.ts';
 import { partnershipsEn } from './partnerships.ts';
+import { keysEn } from './keys.ts';
 import type { PluralForms, Translation } from './types.ts';
 
 // The English catalogue is the reference: every other locale must provide each key (checked by type).
@@ -353,6 +354,7 @@ export const en = {
 
   ...coordinationEn,
   ...partnershipsEn,
+  ...keysEn,
 } as const;
 
 export type MessageKey = keyof typeof en;

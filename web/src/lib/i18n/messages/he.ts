@@ -1,6 +1,7 @@
 import type { Messages } from './en.ts';
 import { coordinationHe } from './coordination.ts';
 import { partnershipsHe } from './partnerships.ts';
+import { keysHe } from './keys.ts';
 
 export const he: Messages = {
   'app.name': 'עזרה הדדית',
@@ -355,4 +356,5 @@ export const he: Messages = {
 
   ...coordinationHe,
   ...partnershipsHe,
+  ...keysHe,
 };

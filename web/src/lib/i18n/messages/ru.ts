@@ -1,6 +1,7 @@
 import type { Messages } from './en.ts';
 import { coordinationRu } from './coordination.ts';
 import { partnershipsRu } from './partnerships.ts';
+import { keysRu } from './keys.ts';
 
 export const ru: Messages = {
   'app.name': 'Взаимопомощь',
@@ -361,4 +362,5 @@ export const ru: Messages = {
 
   ...coordinationRu,
   ...partnershipsRu,
+  ...keysRu,
 };
