@@ -115,6 +115,20 @@ describe('an API key', () => {
     expect(codes(await onlyA.gql(CREATE_KEY, { input: { name: 'x', communityIds: [b] } }))).toEqual(['FORBIDDEN']);
   });
 
+  it('imports a CSV only when it names importCsv: a read-only key is refused (403) and nothing is created', async () => {
+    const csv = `title,category,urgency,lat,lng,address,name\nKey import ${Date.now()},FOOD,LOW,31.52,34.59,${ADDRESS},Dana\n`;
+    const post = (token: string) =>
+      fetch(`${s.url}/api/import/needs?communityId=${encodeURIComponent(a)}`, { method: 'POST', headers: { 'content-type': 'text/csv', 'x-graphql-csrf': '1', authorization: `Bearer ${token}` }, body: csv });
+    const before = await s.app.services.prisma.need.count();
+    const readOnly = await post((await keyClient(coordinator, [a])).token);
+    expect(readOnly.status).toBe(403);
+    expect(((await readOnly.json()) as any).errors[0].extensions.code).toBe('FORBIDDEN');
+    expect(await s.app.services.prisma.need.count()).toBe(before);
+    const importer = await post((await keyClient(coordinator, [a], ['importCsv'])).token);
+    expect(importer.status).toBe(200);
+    expect((await importer.text()).trim().split('\n').map((l) => JSON.parse(l)).at(-1)).toMatchObject({ accepted: 1 });
+  });
+
   it('revoked: refused over HTTP, and its open socket closed with 4403 at the next event', async () => {
     const need = await createNeed(coordinator, a, { address: ADDRESS });
     const { partner, token, key } = await keyClient(coordinator, [a]);

@@ -104,3 +104,20 @@ export async function revokeApiKey(s: Services, viewer: Viewer, id: string): Pro
 }
 
 export const keyRefused = (reason: string) => new AppError(ErrorCode.FORBIDDEN, reason);
+
+/**
+ * For an API key (else nothing): spends one of its operations (RATE_LIMITED past its quota) and
+ * checks it may run this; the refusal, or null. A CSV import counts as the mutation `importCsv`.
+ */
+export async function keyMayRun(s: Services, viewer: Viewer | null, operation: 'query' | 'mutation' | 'subscription', rootFields: readonly string[] | null): Promise<AppError | null> {
+  const key = viewer?.apiKey;
+  if (!key) return null;
+  try {
+    await s.limits.apiKey(key.id);
+  } catch (err) {
+    if (err instanceof AppError) return err;
+    throw err;
+  }
+  const reason = keyRefusal(key, operation, rootFields);
+  return reason ? keyRefused(reason) : null;
+}

@@ -6,27 +6,19 @@ import type { Plugin } from 'graphql-yoga';
 import { GraphQLError, Kind, type ExecutionArgs, type OperationDefinitionNode } from 'graphql';
 import type { Services } from '../services.ts';
 import type { Context } from '../context.ts';
-import { keyRefusal, keyRefused } from '../domain/apiKeys.ts';
+import { keyMayRun } from '../domain/apiKeys.ts';
 
 function operationOf({ document, operationName }: ExecutionArgs) {
   return document.definitions.find((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION && (!operationName || d.name?.value === operationName));
 }
 
 /** The refusal of this operation for the key asking, or null (not a key, or allowed). */
-async function refusal(s: Services, args: ExecutionArgs): Promise<GraphQLError | null> {
-  const key = (args.contextValue as Context | undefined)?.viewer?.apiKey;
+function refusal(s: Services, args: ExecutionArgs): Promise<GraphQLError | null> {
   const operation = operationOf(args);
-  if (!key || !operation) return null;
-  try {
-    await s.limits.apiKey(key.id);
-  } catch (err) {
-    if (err instanceof GraphQLError) return err;
-    throw err;
-  }
+  if (!operation) return Promise.resolve(null);
   const sels = operation.selectionSet.selections;
   const fields = sels.every((f) => f.kind === Kind.FIELD) ? sels.map((f) => (f.kind === Kind.FIELD ? f.name.value : '')) : null;
-  const reason = keyRefusal(key, operation.operation, fields);
-  return reason ? keyRefused(reason) : null;
+  return keyMayRun(s, (args.contextValue as Context | undefined)?.viewer ?? null, operation.operation, fields);
 }
 
 export function useApiKeyAccess(s: Services): Plugin {

@@ -11,6 +11,7 @@ import type { Viewer } from '../auth/viewer.ts';
 import { fileTooLarge, importCsv, type ImportKind } from '../domain/imports.ts';
 import { csvText, exportRows, type ExportKind } from '../domain/exports.ts';
 import type { Period } from '../domain/indicators.ts';
+import { keyMayRun } from '../domain/apiKeys.ts';
 
 /** A community named by its global id (or, from a hand-written URL, by its database id). */
 const decodeId = (g: string) => {
@@ -49,6 +50,9 @@ export async function handleImport(s: Services, req: IncomingMessage, res: Serve
   const kind = url.pathname.split('/').pop() as ImportKind;
   if (!['needs', 'volunteers', 'communities'].includes(kind)) return fail(res, 404, 'NOT_FOUND', 'Unknown import.');
   if (!viewer) return fail(res, 401, 'UNAUTHENTICATED', 'Sign in to import.');
+  // An API key imports only if it names `importCsv` (a read-only key never writes).
+  const refused = await keyMayRun(s, viewer, 'mutation', ['importCsv']);
+  if (refused) return failWith(res, refused);
   // A cross-site form cannot set this header (CSRF).
   if (!req.headers['x-graphql-csrf']) return fail(res, 403, 'CSRF', 'Send the x-graphql-csrf header.');
   let mapping: Record<string, string> | undefined;
@@ -91,14 +95,8 @@ export async function handleExport(s: Services, res: ServerResponse, url: URL, v
   if (includePrivate && !privateAllowed) {
     return fail(res, 403, 'CSRF', 'Private columns need an Authorization header (a session token or an API key), or a POST with the export token (Query.exportToken) as its csrf field.');
   }
-  if (viewer.apiKey) {
-    try {
-      await s.limits.apiKey(viewer.apiKey.id);
-    } catch (err) {
-      if (err instanceof AppError) return failWith(res, err);
-      throw err;
-    }
-  }
+  const refused = await keyMayRun(s, viewer, 'query', null);
+  if (refused) return failWith(res, refused);
   const communityIds = url.searchParams.getAll('communityId').map(decodeId);
   const rows = exportRows(s, viewer, kind, {
     communityIds,
