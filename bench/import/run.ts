@@ -6,7 +6,8 @@
 // - 20 MB of one line, with its length declared: refused before it is read (413);
 // - the same, streamed without a declared length: read until the line limit, then refused (413);
 // - 10 MB of many lines (a header and ~160,000 short rows; one row in 1,000 a valid need, the
-//   others rejected by the row checks): parsed to the end, every row reported.
+//   others rejected by the row checks; the valid ones ~250 m apart, no duplicates of one
+//   another): parsed to the end, every row reported.
 // PostgreSQL, the API in production mode as `pnpm start` runs it. See bench/README.md.
 import http from 'node:http';
 import { once } from 'node:events';
@@ -16,7 +17,7 @@ import { createBenchDatabase, migrate, seedCommunity } from '../lib/db.ts';
 import { alternate, flags, log, median, round, sleep, spawnNode, stopAll, summarize, waitForMessage, ask } from '../lib/harness.ts';
 import { writeResult, type Table } from '../lib/results.ts';
 
-const opts = flags({ rounds: 3, warmup: 1, idleSeconds: 4, singleLineMB: 20, manyLinesMB: 10 });
+const opts = flags({ rounds: 3, warmup: 1, idleSeconds: 4, singleLineMB: 20, manyLinesMB: 10, validEvery: 1000 });
 
 type Variant = 'idle' | 'one-line-declared' | 'one-line-streamed' | 'many-lines';
 const names: Record<Variant, string> = {
@@ -59,12 +60,14 @@ function upload(url: string, token: string, size: number, fill: (at: number, len
   });
 }
 
-/** A CSV of `bytes` bytes: a header, then rows; every 1,000th a valid need, the rest without a category (rejected). */
-function manyLines(bytes: number): Buffer {
+/** A CSV of `bytes` bytes: a header, then rows; every `validEvery`th a valid need (0: none), the rest without a category (rejected). */
+function manyLines(bytes: number, validEvery: number): Buffer {
   const rows = ['title,category,urgency,lat,lng,address,name'];
   let size = rows[0]!.length + 1;
   for (let i = 1; size < bytes; i++) {
-    const row = i % 1000 === 0 ? `Bench groceries ${i},FOOD,LOW,31.52,34.59,${i} Herzl St,Dana` : `Bench row ${i},,LOW,31.52,34.59,${i} Herzl St,Dana`;
+    // Valid needs spread ~250 m apart, each its own place (not duplicates of one another).
+    const at = `${(31.3 + (i % 400) * 0.0025).toFixed(4)},${(34.4 + Math.floor(i / 400) * 0.0025).toFixed(4)}`;
+    const row = validEvery && i % validEvery === 0 ? `Bench groceries ${i},FOOD,LOW,${at},${i} Herzl St,Dana` : `Bench row ${i},,LOW,${at},${i} Herzl St,Dana`;
     rows.push(row);
     size += row.length + 1;
   }
@@ -85,7 +88,7 @@ async function main() {
     await waitForMessage(poller, 'ready');
     const importUrl = `${api.url}/api/import/needs?communityId=${seeded.communityId}`;
     const big = opts.singleLineMB * 1024 * 1024;
-    const file = manyLines(opts.manyLinesMB * 1000 * 1000);
+    const file = manyLines(opts.manyLinesMB * 1000 * 1000, opts.validEvery);
     const oneLine = (_at: number, length: number) => Buffer.alloc(length, 'a');
 
     const runs = await alternate(['idle', 'one-line-declared', 'one-line-streamed', 'many-lines'] as const, opts.rounds, opts.warmup, async (v: Variant, r) => {

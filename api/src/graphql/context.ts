@@ -39,8 +39,9 @@ function liveClaimLoader(s: Services, viewerNow: () => Viewer | null): Context['
 
 /**
  * A context, with its claim loader and, for a signed-in viewer, the contexts of a subscription's
- * events: each reads the session again (one query: a sign-out, an expiry or a changed role counts
- * from the next event on) and loads claims anew; once the session has ended, `ended` is called.
+ * events: each reads the session (or the API key and its creator) again (one query: a sign-out, a
+ * revoked key, an expiry or a changed role counts from the next event on) and loads claims anew;
+ * once the session or key has ended, `ended` is called.
  */
 function withViewer(s: Services, base: Omit<Context, 'liveClaims' | 'forEvent'>, ended: () => void): Context {
   const ctx: Context = { ...base, liveClaims: liveClaimLoader(s, () => ctx.viewer) };
