@@ -74,6 +74,8 @@ const schema = z.object({
   RATE_LIMIT_SIGNIN_FAILURES_PER_IP: z.coerce.number().int().min(1).default(100),
   RATE_LIMIT_SIGNUPS_PER_IP_PER_HOUR: z.coerce.number().int().min(1).default(30),
   RATE_LIMIT_MUTATIONS_PER_MINUTE: z.coerce.number().int().min(1).default(120),
+  /** Operations (queries, mutations, subscribes) and exports one API key may make in a minute. */
+  RATE_LIMIT_API_KEY_PER_MINUTE: z.coerce.number().int().min(1).default(600),
   SESSION_TTL_HOURS: z.coerce.number().positive().default(24 * 30),
   CLAIM_TTL_MINUTES: z.coerce.number().positive().default(240),
   HANDOVER_AUTO_APPROVE_MINUTES: z.coerce.number().positive().default(60),

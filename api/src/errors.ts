@@ -31,7 +31,7 @@ export const errorCodes = {
   GRAPHQL_VALIDATION_FAILED:
     'The document is not valid against this schema, or exceeds the size, depth or cost limits. From a web page: a client older than the server, reload it.',
   OPERATION_RESOLUTION_FAILURE: 'The document holds several operations and the request names none of them (or an unknown one).',
-  CSRF: 'A file upload without the `x-graphql-csrf` header (the import endpoint).',
+  CSRF: 'A file upload without the `x-graphql-csrf` header (the import endpoint), or a private export with the session cookie alone: send an Authorization header, or POST the export token (`Query.exportToken`) as the form field `csrf`.',
 } as const;
 export type ErrorCode = keyof typeof errorCodes;
 export const ErrorCode = Object.fromEntries(Object.keys(errorCodes).map((code) => [code, code])) as { readonly [C in ErrorCode]: C };

@@ -72,6 +72,7 @@ export function createServices(config: Config, options: ServiceOptions = {}): Se
       signInFailuresPerIp: config.RATE_LIMIT_SIGNIN_FAILURES_PER_IP,
       signUpsPerIpPerHour: config.RATE_LIMIT_SIGNUPS_PER_IP_PER_HOUR,
       mutationsPerMinute: config.RATE_LIMIT_MUTATIONS_PER_MINUTE,
+      apiKeyOperationsPerMinute: config.RATE_LIMIT_API_KEY_PER_MINUTE,
     })),
     mail: config.SMTP_URL ? smtpMailer(config.SMTP_URL, config.MAIL_FROM) : null,
     sms: config.SMS_OUTBOUND_URL ? new HttpSmsSender(config.SMS_OUTBOUND_URL, config.SMS_OUTBOUND_TOKEN) : null,

@@ -31,6 +31,7 @@ export type RateLimitSettings = {
   signInFailuresPerIp: number;
   signUpsPerIpPerHour: number;
   mutationsPerMinute: number;
+  apiKeyOperationsPerMinute: number;
 };
 
 export type RateLimits = {
@@ -43,6 +44,8 @@ export type RateLimits = {
   signUp(ip: string): Promise<void>;
   /** Every mutation but signIn and signUp, per signed-in user or per address. */
   mutation(key: string): Promise<void>;
+  /** Every operation (query, mutation, subscribe) and export made with one API key. */
+  apiKey(keyId: string): Promise<void>;
   close(): void;
 };
 
@@ -93,6 +96,7 @@ export function createRateLimits(s: RateLimitSettings): RateLimits {
   const perIp = make('signin-ip', s.signInFailuresPerIp, FIFTEEN_MINUTES);
   const signUps = make('signup-ip', s.signUpsPerIpPerHour, 60 * 60);
   const mutations = make('mutation', s.mutationsPerMinute, 60);
+  const apiKeys = make('api-key', s.apiKeyOperationsPerMinute, 60);
   const pair = (email: string, ip: string) => `${email.toLowerCase()}|${ip}`;
 
   /** Counts one more failure of the pair; the wait it now owes, if any, as the limiter's answer. */
@@ -126,6 +130,7 @@ export function createRateLimits(s: RateLimitSettings): RateLimits {
     },
     signUp: (ip) => take(signUps, ip, 'sign-ups from this address'),
     mutation: (key) => take(mutations, key, 'changes'),
+    apiKey: (keyId) => take(apiKeys, keyId, 'requests with this API key'),
     close: () => redis?.disconnect(),
   };
 }

@@ -3,6 +3,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Services } from '../services.ts';
 import type { Viewer } from './viewer.ts';
+import { viewerFromApiKey } from './apiKeys.ts';
+import { isApiKeyToken } from '../domain/apiKeys.ts';
 
 export const SESSION_COOKIE = 'ma_session';
 
@@ -19,10 +21,15 @@ export async function revokeSession(s: Services, sessionId: string): Promise<voi
   await s.prisma.session.deleteMany({ where: { id: sessionId } });
 }
 
-/** The viewer for a token, or null when the token is unknown or expired. One query. */
+/** The viewer for a token (a session's or an API key's), or null when the token is unknown, revoked or expired. One query. */
 export async function viewerFromToken(s: Services, token: string | null | undefined): Promise<Viewer | null> {
   if (!token || token.length > 200) return null;
-  return viewerFromSession(s, hashToken(token));
+  return isApiKeyToken(token) ? viewerFromApiKey(s, { token }) : viewerFromSession(s, hashToken(token));
+}
+
+/** The viewer read again (a session, or an API key and its creator, as they are now), or null once it has ended. One query. */
+export function viewerAgain(s: Services, viewer: Viewer): Promise<Viewer | null> {
+  return viewer.apiKey ? viewerFromApiKey(s, { id: viewer.apiKey.id }) : viewerFromSession(s, viewer.sessionId);
 }
 
 /**

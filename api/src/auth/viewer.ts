@@ -9,7 +9,17 @@ export type Viewer = {
   roles: ReadonlyMap<string, MembershipRole>;
   sessionId: string;
   sessionExpiresAt: Date;
+  /** Set when a partner system's API key asks (auth/apiKeys.ts): `roles` are then its creator's, within its communities only. */
+  apiKey?: ApiKeyScope;
 };
+
+/** What an API key may reach: its communities, and the root mutation fields it may run (none: read-only). */
+export type ApiKeyScope = { id: string; communityIds: ReadonlySet<string>; allowedMutations: ReadonlySet<string> };
+
+/** A person's own credential reaches every community; an API key only its own (private details, claims, reasons). */
+export function withinKeyScope(viewer: Viewer, communityId: string | null): boolean {
+  return !viewer.apiKey || (communityId !== null && viewer.apiKey.communityIds.has(communityId));
+}
 
 export function isCoordinatorOf(viewer: Viewer | null, communityId: string): boolean {
   if (!viewer) return false;

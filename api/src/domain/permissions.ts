@@ -6,7 +6,7 @@
 // pending, a merge's other need).
 import type { Need } from '../generated/prisma/client.ts';
 import type { ClaimStatus } from '../generated/prisma/enums.ts';
-import { isCoordinatorOf, isMemberOf, type Viewer } from '../auth/viewer.ts';
+import { isCoordinatorOf, isMemberOf, withinKeyScope, type Viewer } from '../auth/viewer.ts';
 import { claimActionAllowed, needActionAllowed } from './needStatus.ts';
 import { seesPrivateDetails } from './privacy.ts';
 import type { Missing } from './vetting.ts';
@@ -77,7 +77,8 @@ export function needPermissions(viewer: Viewer | null, need: PermissionNeed, cla
   const facts: Facts = {
     viewer,
     need,
-    claim: viewer ? claim : null,
+    // An API key's creator's claim outside the key's communities is not the key's.
+    claim: viewer && withinKeyScope(viewer, need.communityId) ? claim : null,
     coordinator: isCoordinatorOf(viewer, need.communityId),
     member: isMemberOf(viewer, need.communityId),
     vetted: missing.length === 0,

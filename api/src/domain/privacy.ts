@@ -10,7 +10,7 @@ import type { Services } from '../services.ts';
 import { forbidden } from '../errors.ts';
 import type { Claim, HandoverRequest, IntakeDraft, Need, NeedEvent, Notification } from '../generated/prisma/client.ts';
 import type { MembershipStatus } from '../generated/prisma/enums.ts';
-import { coordinatedCommunityIds, isCoordinatorOf, type Viewer } from '../auth/viewer.ts';
+import { coordinatedCommunityIds, isCoordinatorOf, withinKeyScope, type Viewer } from '../auth/viewer.ts';
 import type { Selection } from './selection.ts';
 
 // ─── A need's private details ────────────────────────────────────────────────────────────────
@@ -20,9 +20,12 @@ type LiveClaimNeeds = { has(needId: string): boolean };
 
 const NO_CLAIMS: LiveClaimNeeds = new Set<string>();
 
-/** A need's private details: coordinators of its community (and admins), and the volunteer holding a live claim on it. */
+/**
+ * A need's private details: coordinators of its community (and admins), and the volunteer holding a live claim on it.
+ * An API key: only within its communities (its creator's claims elsewhere included).
+ */
 export function seesPrivateDetails(viewer: Viewer | null, need: Pick<Need, 'communityId'>, holdsLiveClaim: boolean): boolean {
-  return !!viewer && (isCoordinatorOf(viewer, need.communityId) || holdsLiveClaim);
+  return !!viewer && withinKeyScope(viewer, need.communityId) && (isCoordinatorOf(viewer, need.communityId) || holdsLiveClaim);
 }
 
 /** `seesPrivateDetails`, with the ids of the needs on which the viewer holds a live claim. */
@@ -132,7 +135,7 @@ async function decidedWithNeedCommunity(s: Services, needId: string, rule: (comm
 
 /** A claim: its volunteer, admins, and coordinators of the need's community (`communityId`, null when not known). */
 export function canSeeClaim(viewer: Viewer | null, claim: Pick<Claim, 'volunteerId'>, communityId: string | null): boolean {
-  if (!viewer) return false;
+  if (!viewer || !withinKeyScope(viewer, communityId)) return false;
   return claim.volunteerId === viewer.id || viewer.isAdmin || (communityId !== null && isCoordinatorOf(viewer, communityId));
 }
 
@@ -143,7 +146,7 @@ export async function viewerCanSeeClaim(s: Services, viewer: Viewer | null, clai
 
 /** A handover request: the volunteer who asked, the one holding the claim, and coordinators of the need's community (`communityId`, null when not known). */
 export function canSeeHandover(viewer: Viewer | null, h: Pick<HandoverRequest, 'requestedById' | 'holderId'>, communityId: string | null): boolean {
-  if (!viewer) return false;
+  if (!viewer || !withinKeyScope(viewer, communityId)) return false;
   return h.requestedById === viewer.id || h.holderId === viewer.id || (communityId !== null && isCoordinatorOf(viewer, communityId));
 }
 
@@ -158,7 +161,7 @@ export async function viewerCanSeeHandover(s: Services, viewer: Viewer | null, h
  * one who acted, and the volunteer of the event's claim (`claimVolunteerId`, null when not known).
  */
 export function canSeeEventReason(viewer: Viewer | null, e: Pick<NeedEvent, 'communityId' | 'actorId'>, claimVolunteerId: string | null): boolean {
-  if (!viewer) return false;
+  if (!viewer || !withinKeyScope(viewer, e.communityId)) return false;
   return isCoordinatorOf(viewer, e.communityId) || e.actorId === viewer.id || claimVolunteerId === viewer.id;
 }
 
@@ -174,9 +177,9 @@ export async function viewerCanSeeEventReason(s: Services, viewer: Viewer | null
 
 // ─── People, SMS drafts ──────────────────────────────────────────────────────────────────────
 
-/** A user's e-mail, phone, home, notification settings and memberships: the user, and admins. */
+/** A user's e-mail, phone, home, notification settings and memberships: the user, and admins (not an API key of theirs). */
 export function canSeePersonalDetails(viewer: Viewer | null, user: { id: string }): boolean {
-  return !!viewer && (viewer.id === user.id || viewer.isAdmin);
+  return !!viewer && !viewer.apiKey && (viewer.id === user.id || viewer.isAdmin);
 }
 
 /**
@@ -213,7 +216,7 @@ export async function readMemberContact(s: Services, viewer: Viewer, communityId
 
 /** A notification: only the user it is for (not even admins). */
 export function canSeeNotification(viewer: Viewer | null, n: Pick<Notification, 'userId'>): boolean {
-  return !!viewer && n.userId === viewer.id;
+  return !!viewer && !viewer.apiKey && n.userId === viewer.id;
 }
 
 /**

@@ -7,7 +7,9 @@ import { CloseCode } from 'graphql-ws';
 import type { Services } from '../services.ts';
 import type { Context } from '../context.ts';
 import type { Viewer } from '../auth/viewer.ts';
-import { SESSION_COOKIE, tokenFromAuthorization, tokenFromCookieHeader, viewerFromSession, viewerFromToken } from '../auth/sessions.ts';
+import { SESSION_COOKIE, tokenFromAuthorization, tokenFromCookieHeader, viewerAgain, viewerFromToken } from '../auth/sessions.ts';
+import { isApiKeyToken } from '../domain/apiKeys.ts';
+import { AppError, ErrorCode } from '../errors.ts';
 import { liveClaim } from '../domain/needStatus.ts';
 import { vettingByCommunity } from '../domain/vettingRecords.ts';
 
@@ -42,8 +44,9 @@ const liveClaimLoader = (s: Services, viewerNow: () => Viewer | null): Context['
 
 /**
  * A context, with its claim loader and, for a signed-in viewer, the contexts of a subscription's
- * events: each reads the session again (one query: a sign-out, an expiry or a changed role counts
- * from the next event on) and loads claims anew; once the session has ended, `ended` is called.
+ * events: each reads the session (or the API key and its creator) again (one query: a sign-out, a
+ * revoked key, an expiry or a changed role counts from the next event on) and loads claims anew;
+ * once the session or key has ended, `ended` is called.
  */
 function withViewer(s: Services, base: Omit<Context, 'liveClaims' | 'vetting' | 'forEvent'>, ended: () => void): Context {
   const ctx: Context = {
@@ -51,10 +54,10 @@ function withViewer(s: Services, base: Omit<Context, 'liveClaims' | 'vetting' | 
     liveClaims: liveClaimLoader(s, () => ctx.viewer),
     vetting: perViewer(() => ctx.viewer, NO_VETTING, (viewer) => vettingByCommunity(s.prisma, viewer.id)),
   };
-  const sessionId = base.viewer?.sessionId;
-  if (sessionId) {
+  const signedIn = base.viewer;
+  if (signedIn) {
     ctx.forEvent = async () => {
-      const viewer = await viewerFromSession(s, sessionId);
+      const viewer = await viewerAgain(s, signedIn);
       if (!viewer) ended();
       return viewer && withViewer(s, { ...base, viewer }, ended);
     };
@@ -100,6 +103,8 @@ export function contextFactory(s: Services, cookies: PendingCookies) {
     const request = initial.request!;
     const token = tokenOfRequest(request.headers.get('authorization'), request.headers.get('cookie'));
     const viewer = await viewerFromToken(s, token);
+    // A partner system is told its key no longer works rather than answered as anyone.
+    if (token && !viewer && isApiKeyToken(token)) throw new AppError(ErrorCode.UNAUTHENTICATED, 'This API key is unknown, revoked or expired.');
     // Behind a TLS-terminating proxy the request itself is plain HTTP: TRUST_PROXY says whom to believe.
     const secure = initial.req ? proxy.isHttps(initial.req) : request.url.startsWith('https:');
     const base = {

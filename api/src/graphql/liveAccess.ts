@@ -1,7 +1,8 @@
 // Access that ends mid-subscription. A subscription's context lives as long as it does, so what
 // the viewer may see is decided again for every event: a signed-in subscription executes each
-// event with a context of its own (Context.forEvent), the session read again (a sign-out or
-// expiry closes the WebSocket with 4403 before anything is executed; a removed role counts
+// event with a context of its own (Context.forEvent), the session or API key read again (a
+// sign-out, a revoked key or an expiry closes the WebSocket with 4403 before anything is
+// executed; a removed role counts
 // from the next event) and the viewer's claims loaded anew (a released claim's private
 // details come back FORBIDDEN, the rest of the event delivered). One query per event per
 // signed-in subscriber, plus the claims when a field asks for them; anonymous ones cost nothing.

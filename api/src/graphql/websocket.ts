@@ -12,7 +12,7 @@ import { CloseCode } from 'graphql-ws';
 import { getOperationAST, GraphQLError, type ExecutionArgs } from 'graphql';
 import type { Services } from '../services.ts';
 import type { Viewer } from '../auth/viewer.ts';
-import { tokenFromCookieHeader, viewerFromSession, viewerFromToken } from '../auth/sessions.ts';
+import { tokenFromCookieHeader, viewerAgain, viewerFromToken } from '../auth/sessions.ts';
 import { isDatabaseUnavailable } from '../db/errors.ts';
 import type { WsExtra } from './context.ts';
 import type { Yoga } from './yoga.ts';
@@ -95,7 +95,7 @@ export function attachWebSocket(s: Services, server: Server, yoga: Yoga, maxPayl
         }
         // The session read again (its roles as they are now); each event reads it again (liveAccess.ts).
         const viewer = ctx.extra.viewer;
-        const fresh = viewer ? await viewerFromSession(s, viewer.sessionId).catch((err) => (isDatabaseUnavailable(err) ? undefined : Promise.reject(err))) : null;
+        const fresh = viewer ? await viewerAgain(s, viewer).catch((err) => (isDatabaseUnavailable(err) ? undefined : Promise.reject(err))) : null;
         if (fresh === undefined) return [serviceUnavailable()];
         if (viewer && !fresh) {
           ctx.extra.socket.close(CloseCode.Forbidden, 'Session expired');

@@ -15,6 +15,7 @@ import { schema } from '../schema/index.ts';
 import { useSharedSubscriptionExecution } from '../events/sharedExecution.ts';
 import { contextFactory, PendingCookies } from './context.ts';
 import { useLiveAccess } from './liveAccess.ts';
+import { useApiKeyAccess } from './apiKeyAccess.ts';
 import { errorMasker, hideSuggestionsPlugin, typedRejection } from './errorPolicy.ts';
 import { originAllowed } from '../http/origins.ts';
 import { useOperationObservability } from '../observability/operations.ts';
@@ -44,7 +45,8 @@ function mutationLimit(s: Services): Plugin {
       if (operation?.operation !== 'mutation' || onlyOwnLimits(operation)) return;
       const ctx = contextValue as Context;
       try {
-        await s.limits.mutation(ctx.viewer ? `user:${ctx.viewer.id}` : `ip:${ctx.clientKey}`);
+        const { viewer } = ctx;
+        await s.limits.mutation(viewer?.apiKey ? `key:${viewer.apiKey.id}` : viewer ? `user:${viewer.id}` : `ip:${ctx.clientKey}`);
       } catch (err) {
         if (!(err instanceof GraphQLError)) throw err;
         setResultAndStopExecution({ errors: [err] });
@@ -91,6 +93,8 @@ export function createGraphQLServer(s: Services) {
       ...(production ? [useDisableIntrospection()] : []),
       setCookies,
       useOperationObservability(s, reported),
+      // An API key's quota and what it may run, before the mutation quota is spent.
+      useApiKeyAccess(s),
       mutationLimit(s),
       hideSuggestionsPlugin,
       // Signed-in subscriptions decide access again for each event (a sign-out, a released claim).

@@ -6,8 +6,9 @@ import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http
 import { existsSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import type { Services } from '../services.ts';
-import { viewerFromToken } from '../auth/sessions.ts';
+import { tokenFromCookieHeader, viewerFromToken } from '../auth/sessions.ts';
 import { tokenOfRequest } from '../graphql/context.ts';
+import { csrfField, privateExportAllowed } from './exportCsrf.ts';
 import type { Yoga } from '../graphql/yoga.ts';
 import { handleExport, handleImport } from './transfer.ts';
 import { handleInboundSms, smsIntakeClosed } from './sms.ts';
@@ -69,8 +70,10 @@ export function createRouter(
       await handleImport(s, req, res, new URL(url, 'http://localhost'), await viewerOf(req));
       return;
     }
-    if (url.startsWith('/api/export/') && req.method === 'GET') {
-      await handleExport(s, res, new URL(url, 'http://localhost'), await viewerOf(req)).catch((err) => {
+    if (url.startsWith('/api/export/') && (req.method === 'GET' || req.method === 'POST')) {
+      const csrf = req.method === 'POST' ? await csrfField(req) : null;
+      const privateAllowed = privateExportAllowed(req, tokenFromCookieHeader(header(req, 'cookie')), csrf);
+      await handleExport(s, res, new URL(url, 'http://localhost'), await viewerOf(req), privateAllowed).catch((err) => {
         s.log.warn({ cause: (err as Error).message }, 'export: failed midway; the connection is cut');
         res.destroy();
       });

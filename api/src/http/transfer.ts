@@ -1,5 +1,6 @@
 // HTTP endpoints for files: POST /api/import/{needs|volunteers|communities} (CSV body,
-// NDJSON report streamed back) and GET /api/export/{kind}.{csv|ndjson|json}.
+// NDJSON report streamed back) and GET (or, for the web app's private export, POST)
+// /api/export/{kind}.{csv|ndjson|json}.
 import { decodeGlobalID } from '@pothos/plugin-relay';
 import type { Services } from '../services.ts';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -10,6 +11,7 @@ import type { Viewer } from '../auth/viewer.ts';
 import { fileTooLarge, importCsv, type ImportKind } from '../domain/imports.ts';
 import { csvText, exportRows, type ExportKind } from '../domain/exports.ts';
 import type { Period } from '../domain/indicators.ts';
+import { keyMayRun } from '../domain/apiKeys.ts';
 
 /** A community named by its global id (or, from a hand-written URL, by its database id). */
 const decodeId = (g: string) => {
@@ -24,7 +26,7 @@ async function write(res: ServerResponse, chunk: string) {
   if (!res.write(chunk)) await once(res, 'drain');
 }
 
-const STATUS: Partial<Record<ErrorCode, number>> = { FORBIDDEN: 403, PAYLOAD_TOO_LARGE: 413 };
+const STATUS: Partial<Record<ErrorCode, number>> = { FORBIDDEN: 403, PAYLOAD_TOO_LARGE: 413, RATE_LIMITED: 429 };
 
 /**
  * The error as JSON with its status; once a report has begun (rows already answered), as its
@@ -48,6 +50,9 @@ export async function handleImport(s: Services, req: IncomingMessage, res: Serve
   const kind = url.pathname.split('/').pop() as ImportKind;
   if (!['needs', 'volunteers', 'communities'].includes(kind)) return fail(res, 404, 'NOT_FOUND', 'Unknown import.');
   if (!viewer) return fail(res, 401, 'UNAUTHENTICATED', 'Sign in to import.');
+  // An API key imports only if it names `importCsv` (a read-only key never writes).
+  const refused = await keyMayRun(s, viewer, 'mutation', ['importCsv']);
+  if (refused) return failWith(res, refused);
   // A cross-site form cannot set this header (CSRF).
   if (!req.headers['x-graphql-csrf']) return fail(res, 403, 'CSRF', 'Send the x-graphql-csrf header.');
   let mapping: Record<string, string> | undefined;
@@ -80,15 +85,22 @@ export async function handleImport(s: Services, req: IncomingMessage, res: Serve
   }
 }
 
-export async function handleExport(s: Services, res: ServerResponse, url: URL, viewer: Viewer | null) {
+/** `privateAllowed`: the request may have private columns (http/exportCsrf.ts): not a cookie alone on a cross-site GET. */
+export async function handleExport(s: Services, res: ServerResponse, url: URL, viewer: Viewer | null, privateAllowed: boolean) {
   const match = url.pathname.match(/\/api\/export\/(needs|events|indicators|partnerships)\.(csv|ndjson|json)$/);
   if (!match) return fail(res, 404, 'NOT_FOUND', 'Unknown export: use /api/export/{needs|events|indicators|partnerships}.{csv|ndjson|json}.');
   if (!viewer) return fail(res, 401, 'UNAUTHENTICATED', 'Sign in to export.');
   const [, kind, format] = match as unknown as [string, ExportKind, 'csv' | 'ndjson' | 'json'];
+  const includePrivate = url.searchParams.get('private') === '1';
+  if (includePrivate && !privateAllowed) {
+    return fail(res, 403, 'CSRF', 'Private columns need an Authorization header (a session token or an API key), or a POST with the export token (Query.exportToken) as its csrf field.');
+  }
+  const refused = await keyMayRun(s, viewer, 'query', null);
+  if (refused) return failWith(res, refused);
   const communityIds = url.searchParams.getAll('communityId').map(decodeId);
   const rows = exportRows(s, viewer, kind, {
     communityIds,
-    includePrivate: url.searchParams.get('private') === '1',
+    includePrivate,
     period: (url.searchParams.get('period') as Period | null) ?? undefined,
   });
   let first: IteratorResult<Record<string, unknown>>;

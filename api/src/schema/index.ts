@@ -19,5 +19,7 @@ import './intake.ts';
 import './partnerships.ts';
 import './indicators.ts';
 import './retention.ts';
+import './apiKeys.ts';
+import './transfer.ts';
 
 export const schema = builder.toSchema({ sortSchema: true });

@@ -4,6 +4,7 @@ import { partnershipsAr } from './partnerships.ts';
 import { retentionAr } from './retention.ts';
 import { membersAr } from './members.ts';
 import { vettingAr } from './vetting.ts';
+import { keysAr } from './keys.ts';
 
 export const ar: Messages = {
   'app.name': 'العون المتبادل',
@@ -399,4 +400,5 @@ export const ar: Messages = {
   ...retentionAr,
   ...membersAr,
   ...vettingAr,
+  ...keysAr,
 };

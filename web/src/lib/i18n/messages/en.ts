@@ -3,6 +3,7 @@ import { partnershipsEn } from './partnerships.ts';
 import { retentionEn } from './retention.ts';
 import { membersEn } from './members.ts';
 import { vettingEn } from './vetting.ts';
+import { keysEn } from './keys.ts';
 import type { PluralForms, Translation } from './types.ts';
 
 // The English catalogue is the reference: every other locale must provide each key (checked by type).
@@ -373,6 +374,7 @@ export const en = {
   ...retentionEn,
   ...membersEn,
   ...vettingEn,
+  ...keysEn,
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -4,6 +4,7 @@ import { partnershipsHe } from './partnerships.ts';
 import { retentionHe } from './retention.ts';
 import { membersHe } from './members.ts';
 import { vettingHe } from './vetting.ts';
+import { keysHe } from './keys.ts';
 
 export const he: Messages = {
   'app.name': 'עזרה הדדית',
@@ -375,4 +376,5 @@ export const he: Messages = {
   ...retentionHe,
   ...membersHe,
   ...vettingHe,
+  ...keysHe,
 };

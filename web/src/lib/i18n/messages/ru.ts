@@ -4,6 +4,7 @@ import { partnershipsRu } from './partnerships.ts';
 import { retentionRu } from './retention.ts';
 import { membersRu } from './members.ts';
 import { vettingRu } from './vetting.ts';
+import { keysRu } from './keys.ts';
 
 export const ru: Messages = {
   'app.name': 'Взаимопомощь',
@@ -381,4 +382,5 @@ export const ru: Messages = {
   ...retentionRu,
   ...membersRu,
   ...vettingRu,
+  ...keysRu,
 };
