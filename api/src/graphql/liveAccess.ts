@@ -17,7 +17,6 @@ import {
 import type { Plugin } from 'graphql-yoga';
 import type { Context } from '../context.ts';
 import { AppError, ErrorCode } from '../errors.ts';
-import { isDatabaseUnavailable } from '../db/errors.ts';
 import { retryWhileUnavailable, type RetryPolicy } from '../events/retry.ts';
 
 const sessionEnded = () => ({ errors: [new AppError(ErrorCode.UNAUTHENTICATED, 'Your session has ended; sign in again.')] });
@@ -42,35 +41,7 @@ function perEvent(forEvent: NonNullable<Context['forEvent']>, retry: RetryPolicy
   };
 }
 
-/** The subscribe failed only because the database was away (every error says so): worth doing again. */
-function failedForTheDatabase(result: unknown): boolean {
-  const errors = (result as ExecutionResult | null)?.errors;
-  return !!errors?.length && !(Symbol.asyncIterator in (result as object)) && errors.every((e) => isDatabaseUnavailable(e));
-}
-
-/**
- * Subscribing reads the database (the cursor checked, the scope of a dashboard, the need that must
- * exist, …). A subscribe that fails only because the database is away is done again until it
- * works or the retry policy gives up: a completed subscription is never resubscribed by
- * graphql-ws clients, so answering it with one SERVICE_UNAVAILABLE would end the live view.
- */
-async function subscribeWhileUnavailable(subscribe: () => unknown, retry: RetryPolicy): Promise<unknown> {
-  try {
-    return await retryWhileUnavailable(async () => {
-      const result = await subscribe();
-      if (failedForTheDatabase(result)) throw (result as ExecutionResult).errors![0];
-      return result;
-    }, retry);
-  } catch (err) {
-    if (err instanceof AppError) return { errors: [err] };
-    throw err;
-  }
-}
-
-/**
- * Envelop plugin: every subscribe waits out a database that is away; signed-in subscriptions are
- * taken over so that each event is executed with fresh access.
- */
+/** Envelop plugin: takes over signed-in subscriptions so that each event is executed with fresh access. */
 export function useLiveAccess(): Plugin {
   return {
     onSubscribe({ subscribeFn, setSubscribeFn }) {
@@ -85,10 +56,7 @@ export function useLiveAccess(): Plugin {
           Symbol.asyncIterator in (s as object) ? mapSourceToResponseEvent(validated, s as AsyncIterable<unknown>, perEvent(forEvent, retry)) : (s as ExecutionResult);
         return stream instanceof Promise ? stream.then(map) : map(stream);
       };
-      setSubscribeFn(((a: ExecutionArgs) => {
-        const retry = (a.contextValue as Context).services.stream.retry;
-        return subscribeWhileUnavailable(() => withAccess(a, retry), retry);
-      }) as typeof subscribeFn);
+      setSubscribeFn(((a: ExecutionArgs) => withAccess(a, (a.contextValue as Context).services.stream.retry)) as typeof subscribeFn);
     },
   };
 }
