@@ -143,6 +143,9 @@ const schema = z.object({
 
 export type Config = z.infer<typeof schema>;
 
+/** Every setting's name (the deploy/ environment example is checked against it). */
+export const settingNames: readonly string[] = Object.keys(schema.shape);
+
 /** The process environment with `overrides` on top, parsed and validated. */
 export const configFromEnvironment = (overrides: Partial<Record<string, string>> = {}): Config => loadConfig({ ...process.env, ...overrides });
 
