@@ -61,6 +61,16 @@ const schema = z.object({
    * subscribe that goes beyond closes the socket with 4429.
    */
   MAX_SUBSCRIPTIONS_PER_SOCKET: z.coerce.number().int().min(1).default(50),
+  /**
+   * What one subscriber's socket may hold unsent in this process (bytes, frames), checked before
+   * each frame is written; past either it is closed with 4429 and resumes from its cursor.
+   */
+  WS_MAX_PENDING_BYTES: z.coerce.number().int().min(65_536).default(4 * 1024 * 1024),
+  WS_MAX_PENDING_FRAMES: z.coerce.number().int().min(16).default(2_000),
+  /** Ping every open WebSocket this often; one that has not answered the previous ping is closed (with a reason). */
+  WS_KEEPALIVE_MS: z.coerce.number().int().min(1_000).default(12_000),
+  /** How long a live view waits, in all, for the database to come back before it ends with SERVICE_UNAVAILABLE. */
+  LIVE_RETRY_MAX_SECONDS: z.coerce.number().int().min(1).default(180),
   TRUST_PROXY: trustProxy,
   /** Sign-in attempts from one address in a minute (their own quota, not the mutations'). */
   RATE_LIMIT_SIGNINS_PER_IP_PER_MINUTE: z.coerce.number().int().min(1).default(300),
@@ -134,6 +144,9 @@ const schema = z.object({
 });
 
 export type Config = z.infer<typeof schema>;
+
+/** Every setting's name (the deploy/ environment example is checked against it). */
+export const settingNames: readonly string[] = Object.keys(schema.shape);
 
 /** The process environment with `overrides` on top, parsed and validated. */
 export const configFromEnvironment = (overrides: Partial<Record<string, string>> = {}): Config => loadConfig({ ...process.env, ...overrides });

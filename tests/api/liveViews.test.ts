@@ -31,7 +31,7 @@ describe('a live view', () => {
       calls++;
       if (away) throw databaseAway();
       return calls;
-    }, 0, [5]);
+    }, 0, { giveUpAfterMs: 60_000, waitsMs: [5] });
     expect(await view.next()).toEqual({ done: false, value: 1 });
 
     away = true;
@@ -52,7 +52,7 @@ describe('a live view', () => {
     const view = refreshOn(source, async () => {
       if (first) return (first = false);
       throw new TypeError('a bug');
-    }, 0, [5]);
+    }, 0, { giveUpAfterMs: 60_000, waitsMs: [5] });
     await view.next();
     const next = view.next();
     wake();
@@ -66,7 +66,7 @@ describe('a live view', () => {
       if (ready) throw databaseAway();
       ready = true;
       return 0;
-    }, 0, [60_000]);
+    }, 0, { giveUpAfterMs: 600_000, waitsMs: [60_000] });
     await view.next();
     const next = view.next();
     wake();

@@ -4,6 +4,8 @@
 //
 //   describe('faults on PostgreSQL', requires(postgresServer, postgresPrograms), () => { ... });
 import type { SuiteOptions } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { serverUrl } from './db.ts';
 import { postgresBinDir } from './postgresCluster.ts';
 import { redisServerAvailable } from './redisServer.ts';
@@ -31,6 +33,16 @@ export const postgresPrograms: Requirement = {
 export const redisServerProgram: Requirement = {
   met: redisServerAvailable,
   missing: 'needs redis-server on PATH to start and kill its own Redis: apt-get install redis-server',
+};
+
+const runs = (program: string, args: string[]) => spawnSync(program, args, { stdio: 'ignore' }).error === undefined;
+/** nginx's program (often in /usr/sbin, outside a user's PATH), or null. */
+export const nginxBinary = runs('nginx', ['-v']) ? 'nginx' : existsSync('/usr/sbin/nginx') ? '/usr/sbin/nginx' : null;
+
+/** nginx, and openssl for a throwaway certificate, to check deploy/nginx's configuration. */
+export const nginxProgram: Requirement = {
+  met: nginxBinary !== null && runs('openssl', ['version']),
+  missing: 'needs nginx and openssl to check deploy/nginx/mutual-aid.conf: apt-get install nginx-light openssl',
 };
 
 export const embeddedDatabase: Requirement = {

@@ -191,7 +191,9 @@ describe('database faults on a throwaway PostgreSQL cluster', requires(postgresS
     const [signedIn, anonymous] = wsOutcomes as { frames: unknown[]; closed: { code: number; reason: string } | null }[];
     expect(signedIn!.closed?.code).toBe(1013);
     expect(JSON.stringify(anonymous!.frames.filter((f: any) => f.type !== 'connection_ack'))).not.toMatch(INTERNALS);
-    expect(anonymous!.frames.filter((f: any) => JSON.stringify(f).includes('SERVICE_UNAVAILABLE'))).toHaveLength(2);
+    // The query is answered SERVICE_UNAVAILABLE; the subscription waits for the database rather than
+    // ending (live-outage.test.ts shows it delivers once the database is back).
+    expect(anonymous!.frames.filter((f: any) => JSON.stringify(f).includes('SERVICE_UNAVAILABLE')).map((f: any) => f.id)).toEqual(['q']);
     expect(failuresDuringOutage.length).toBeGreaterThan(0);
     expect(failuresDuringOutage.filter((f) => f.kind === 'no-answer')).toEqual([]);
     expectClear(workload.failures);

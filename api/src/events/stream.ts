@@ -3,7 +3,7 @@
 // safety net when the bus is down. Subscribers that pass a cursor get the stored events
 // after it, then the live ones, with no gap and no duplicate at the seam.
 import { AppError, ErrorCode } from '../errors.ts';
-import { isDatabaseUnavailable } from '../db/errors.ts';
+import { retryWhileUnavailable, type RetryPolicy } from './retry.ts';
 import type { Need, NeedEvent, PrismaClient } from '../generated/prisma/client.ts';
 import { matchesBoard, type BoardFilter } from '../domain/boardFilter.ts';
 import type { Bus } from './pubsub.ts';
@@ -46,12 +46,15 @@ export class EventStream {
   readonly #bus: Bus;
   readonly #pollMs: number;
   readonly #observers: StreamObservers | undefined;
+  /** How a subscriber's replay waits out the database being away. */
+  readonly retry: RetryPolicy;
 
-  constructor(prisma: PrismaClient, bus: Bus, pollMs = 1_000, observers?: StreamObservers) {
+  constructor(prisma: PrismaClient, bus: Bus, pollMs = 1_000, observers?: StreamObservers, retry: RetryPolicy = { giveUpAfterMs: 0 }) {
     this.#prisma = prisma;
     this.#bus = bus;
     this.#pollMs = pollMs;
     this.#observers = observers;
+    this.retry = retry;
   }
 
   get head(): bigint {
@@ -192,12 +195,13 @@ export class EventStream {
         if (after !== null && after < replayUpTo) {
           let from = after;
           while (!closed) {
-            const page = (await stream.#prisma.needEvent.findMany({
-              where: { seq: { gt: from, lte: replayUpTo } },
-              orderBy: { seq: 'asc' },
-              take: PAGE,
-              include: { need: true },
-            })) as StreamEvent[];
+            // A page that cannot be read while the database is away is read again (retry.ts):
+            // the live events meanwhile wait in the queue, so nothing is lost at the seam.
+            const page = (await retryWhileUnavailable(
+              () => stream.#prisma.needEvent.findMany({ where: { seq: { gt: from, lte: replayUpTo } }, orderBy: { seq: 'asc' }, take: PAGE, include: { need: true } }),
+              stream.retry,
+              { stopped: () => closed },
+            )) as StreamEvent[];
             for (const e of page) {
               if (matchesFilter(e, filter)) {
                 stream.#observers?.metrics.eventsReplayed.inc();
@@ -278,21 +282,19 @@ export function only<T>(source: AsyncIterator<T>, keep: (value: T) => boolean): 
   };
 }
 
-/** Waits between attempts to recompute a view whose reads fail (the database is away). */
-export const REFRESH_RETRY_MS = [250, 1_000, 2_000, 5_000] as const;
-
 /**
  * A view that is recomputed when matching events arrive: yields `compute()` at once, then
  * again after events, at most every `intervalMs` (bursts collapse into one refresh).
  * A read that fails because the database is away does not end the view (a dashboard would
- * silently stop updating): it is tried again, with growing waits, until it succeeds or the
- * subscriber leaves. Any other failure ends it.
+ * silently stop updating): it is tried again (retry.ts), with growing jittered waits, until it
+ * succeeds, the subscriber leaves or the policy gives up (SERVICE_UNAVAILABLE). Any other
+ * failure ends it.
  */
 export function refreshOn<T>(
   source: AsyncIterator<unknown>,
   compute: () => Promise<T>,
   intervalMs: number,
-  retryMs: readonly number[] = REFRESH_RETRY_MS,
+  retry: RetryPolicy,
   log?: Pick<Logger, 'warn'>,
 ): AsyncIterableIterator<T> {
   let dirty = true;
@@ -323,17 +325,24 @@ export function refreshOn<T>(
       const wait = last + intervalMs - Date.now();
       if (wait > 0) await new Promise((r) => setTimeout(r, wait));
       dirty = false;
-      for (let attempt = 0; ; attempt++) {
-        last = Date.now();
-        try {
-          return { done: false, value: await compute() };
-        } catch (err) {
-          if (closed || !isDatabaseUnavailable(err)) throw err;
-          // Once per outage and view: every open dashboard retries, the log need not say so each time.
-          if (attempt === 0) log?.warn({ cause: (err as Error).message }, 'live view: refresh failed, retrying until the database is back');
-          await pause(retryMs[Math.min(attempt, retryMs.length - 1)]!);
-          if (closed) return { done: true, value: undefined };
-        }
+      try {
+        const value = await retryWhileUnavailable(
+          () => {
+            last = Date.now();
+            return compute();
+          },
+          retry,
+          {
+            sleep: pause,
+            stopped: () => closed,
+            // Once per outage and view: every open dashboard retries, the log need not say so each time.
+            onRetry: (err, attempt) => attempt === 0 && log?.warn({ cause: (err as Error).message }, 'live view: refresh failed, retrying until the database is back'),
+          },
+        );
+        return { done: false, value };
+      } catch (err) {
+        if (closed) return { done: true, value: undefined };
+        throw err;
       }
     },
     async return() {

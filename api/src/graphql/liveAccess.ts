@@ -18,36 +18,25 @@ import {
 import type { Plugin } from 'graphql-yoga';
 import type { Context } from '../context.ts';
 import { AppError, ErrorCode } from '../errors.ts';
-import { isDatabaseUnavailable } from '../db/errors.ts';
-import { serviceUnavailable } from './errorPolicy.ts';
-import { REFRESH_RETRY_MS } from '../events/stream.ts';
+import { retryWhileUnavailable, type RetryPolicy } from '../events/retry.ts';
 
 const sessionEnded = () => ({ errors: [new AppError(ErrorCode.UNAUTHENTICATED, 'Your session has ended; sign in again.')] });
-
-/** How long an event waits, in all, for the session to be readable again before it is given up as an error. */
-const GIVE_UP_AFTER_MS = 60_000;
 
 /**
  * Executes each event with the context `forEvent` makes for it, or delivers no data once the
  * session has ended. The event itself is already read: a database blip while the session is read
  * again must not cost the subscriber that event (it would miss it for good), so the read is
- * retried with growing waits, as the live views retry theirs (REFRESH_RETRY_MS), for up to a
- * minute; only then does the event become SERVICE_UNAVAILABLE.
+ * retried as every live read is (retry.ts); only when that gives up does the event become
+ * SERVICE_UNAVAILABLE.
  */
-function perEvent(forEvent: NonNullable<Context['forEvent']>) {
+function perEvent(forEvent: NonNullable<Context['forEvent']>, retry: RetryPolicy) {
   return async (args: ValidatedSubscriptionArgs): Promise<ExecutionResult> => {
     let ctx: Context | null;
-    for (let attempt = 0, waited = 0; ; attempt++) {
-      try {
-        ctx = await forEvent();
-        break;
-      } catch (err) {
-        if (!isDatabaseUnavailable(err)) throw err;
-        if (waited >= GIVE_UP_AFTER_MS) return { errors: [serviceUnavailable()] };
-        const pause = REFRESH_RETRY_MS[Math.min(attempt, REFRESH_RETRY_MS.length - 1)]!;
-        await new Promise((r) => setTimeout(r, pause));
-        waited += pause;
-      }
+    try {
+      ctx = await retryWhileUnavailable(forEvent, retry);
+    } catch (err) {
+      if (err instanceof AppError && err.extensions.code === ErrorCode.SERVICE_UNAVAILABLE) return { errors: [err] };
+      throw err;
     }
     return ctx ? executeSubscriptionEvent({ ...args, contextValue: ctx }) : sessionEnded();
   };
@@ -58,16 +47,17 @@ export function useLiveAccess(): Plugin {
   return {
     onSubscribe({ subscribeFn, setSubscribeFn }) {
       const original = subscribeFn;
-      setSubscribeFn(((a: ExecutionArgs) => {
+      const withAccess = (a: ExecutionArgs, retry: RetryPolicy) => {
         const forEvent = (a.contextValue as Context | undefined)?.forEvent;
         const validated = forEvent ? validateSubscriptionArgs(a) : null;
         // Anonymous, or anything unusual (invalid variables, …): the default path and its exact errors.
         if (!forEvent || !validated || !('schema' in validated)) return original(a);
         const stream = createSourceEventStream(validated);
         const map = (s: Awaited<typeof stream>) =>
-          Symbol.asyncIterator in (s as object) ? mapSourceToResponseEvent(validated, s as AsyncIterable<unknown>, perEvent(forEvent)) : (s as ExecutionResult);
+          Symbol.asyncIterator in (s as object) ? mapSourceToResponseEvent(validated, s as AsyncIterable<unknown>, perEvent(forEvent, retry)) : (s as ExecutionResult);
         return stream instanceof Promise ? stream.then(map) : map(stream);
-      }) as typeof subscribeFn);
+      };
+      setSubscribeFn(((a: ExecutionArgs) => withAccess(a, (a.contextValue as Context).services.stream.retry)) as typeof subscribeFn);
     },
   };
 }

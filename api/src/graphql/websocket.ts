@@ -2,8 +2,8 @@
 // so that plugins, context and error masking are those of HTTP. Origins are checked at the
 // upgrade (cross-site WebSocket hijacking), sessions at each subscribe and at each event (an
 // ended one closes the socket with 4403, liveAccess.ts), a subscriber that stops reading is
-// closed with 4429 before the server buffers without end, and so is a socket that asks for
-// more than MAX_SUBSCRIPTIONS_PER_SOCKET operations at once.
+// closed with 4429 before the process holds more than its budget unsent (socketPressure.ts),
+// and so is a socket that asks for more than MAX_SUBSCRIPTIONS_PER_SOCKET operations at once.
 import { AppError, ErrorCode } from '../errors.ts';
 import type { Server } from 'node:http';
 import { WebSocketServer } from 'ws';
@@ -17,11 +17,10 @@ import { isDatabaseUnavailable } from '../db/errors.ts';
 import type { WsExtra } from './context.ts';
 import type { Yoga } from './yoga.ts';
 import { originAllowed } from '../http/origins.ts';
-import { asDocumentError, asOwnGraphQLError, isForeignGraphQLError, serviceUnavailable } from './errorPolicy.ts';
+import { asDocumentError, asOwnGraphQLError, isForeignGraphQLError } from './errorPolicy.ts';
+import { boundOutgoing, keepAlive } from './socketPressure.ts';
+import { retryWhileUnavailable } from '../events/retry.ts';
 
-/** Bytes a WebSocket may have queued unsent before it is closed as a slow consumer. */
-const SLOW_CONSUMER_BYTES = 4 * 1024 * 1024;
-export const SLOW_CONSUMER_CLOSE = 4429;
 /** A socket asking for more live operations than MAX_SUBSCRIPTIONS_PER_SOCKET. */
 export const TOO_MANY_SUBSCRIPTIONS_CLOSE = 4429;
 
@@ -39,16 +38,10 @@ export function attachWebSocket(s: Services, server: Server, yoga: Yoga, maxPayl
       return;
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
-      // graphql-ws waits for each frame to be flushed before it takes the next event, so a client
-      // that stops reading would stall its subscription (events piling up in the stream) and never
-      // reach the byte limit in onNext. Acknowledge a frame once it is queued instead: what the
-      // client leaves unread then shows in bufferedAmount, and onNext closes it with 4429.
-      const send = ws.send.bind(ws);
-      ws.send = ((data: Parameters<typeof send>[0], ...rest: unknown[]) => {
-        const cb = rest.find((r): r is (err?: Error) => void => typeof r === 'function');
-        send(data);
-        cb?.();
-      }) as typeof ws.send;
+      boundOutgoing(ws, { maxBytes: s.config.WS_MAX_PENDING_BYTES, maxFrames: s.config.WS_MAX_PENDING_FRAMES }, (pending) => {
+        s.metrics.slowConsumerCloses.inc({ reason: 'socket' });
+        s.log.info(pending, 'websocket: closed a subscriber that stopped reading (4429)');
+      });
       wss.emit('connection', ws, req);
     });
   });
@@ -75,14 +68,6 @@ export function attachWebSocket(s: Services, server: Server, yoga: Yoga, maxPayl
         ctx.extra.token = token;
         return true;
       },
-      // A subscriber that stops reading must not make the server buffer without end:
-      // past the limit its socket is closed with 4429, and it resumes from its cursor.
-      onNext: (ctx) => {
-        const socket = ctx.extra.socket;
-        if (socket.bufferedAmount <= SLOW_CONSUMER_BYTES || socket.readyState !== socket.OPEN) return;
-        s.metrics.slowConsumerCloses.inc({ reason: 'socket' });
-        socket.close(SLOW_CONSUMER_CLOSE, 'Too slow: resume from your last cursor');
-      },
       onSubscribe: async (ctx, _id, payload) => {
         // graphql-ws records each operation, this one included, until it completes (so a completed
         // one frees its slot); counted before any await, so that a burst of subscribes cannot slip
@@ -93,10 +78,16 @@ export function attachWebSocket(s: Services, server: Server, yoga: Yoga, maxPayl
           ctx.extra.socket.close(TOO_MANY_SUBSCRIPTIONS_CLOSE, `Too many subscriptions on one socket (at most ${cap})`);
           return [new AppError(ErrorCode.RATE_LIMITED, `At most ${cap} subscriptions may be live on one socket.`, { limit: cap })];
         }
-        // The session read again (its roles as they are now); each event reads it again (liveAccess.ts).
+        // The session read again (its roles as they are now; waiting out a database that is away,
+        // as every live read does); each event reads it again (liveAccess.ts).
         const viewer = ctx.extra.viewer;
-        const fresh = viewer ? await viewerAgain(s, viewer).catch((err) => (isDatabaseUnavailable(err) ? undefined : Promise.reject(err))) : null;
-        if (fresh === undefined) return [serviceUnavailable()];
+        let fresh;
+        try {
+          fresh = viewer ? await retryWhileUnavailable(() => viewerAgain(s, viewer), s.stream.retry) : null;
+        } catch (err) {
+          if (err instanceof AppError) return [err];
+          throw err;
+        }
         if (viewer && !fresh) {
           ctx.extra.socket.close(CloseCode.Forbidden, 'Session expired');
           return [new AppError(ErrorCode.UNAUTHENTICATED, 'Your session has expired; sign in again.')];
@@ -137,11 +128,14 @@ export function attachWebSocket(s: Services, server: Server, yoga: Yoga, maxPayl
       },
     },
     wss,
+    0, // our own keep-alive, whose close says why
   );
+  const stopKeepAlive = keepAlive(wss, s.config.WS_KEEPALIVE_MS, () => s.log.info('websocket: closed a socket that did not answer a ping'));
 
   return {
     sockets: () => wss.clients.size, // open sockets, for metrics
     async close() {
+      stopKeepAlive();
       await disposable.dispose();
       for (const client of wss.clients) client.terminate();
     },

@@ -16,6 +16,7 @@ import { useSharedSubscriptionExecution } from '../events/sharedExecution.ts';
 import { contextFactory, PendingCookies } from './context.ts';
 import { useLiveAccess } from './liveAccess.ts';
 import { useApiKeyAccess } from './apiKeyAccess.ts';
+import { useSubscribeRetry } from './subscribeRetry.ts';
 import { errorMasker, hideSuggestionsPlugin, typedRejection } from './errorPolicy.ts';
 import { originAllowed } from '../http/origins.ts';
 import { useOperationObservability } from '../observability/operations.ts';
@@ -101,6 +102,8 @@ export function createGraphQLServer(s: Services) {
       useLiveAccess(),
       // One execution per event for identical anonymous WebSocket subscriptions (fan-out).
       useSharedSubscriptionExecution(),
+      // Last, so that it wraps every way of subscribing: a subscribe waits out a database that is away.
+      useSubscribeRetry(),
     ],
     context: contextFactory(s, cookies) as never,
   });

@@ -67,7 +67,7 @@ builder.subscriptionField('duplicateQueue', (t) =>
     args: { communityIds: t.arg.globalIDList({ for: CommunityRef, validate: uuidIds(100) }) },
     subscribe: async (_root, args, ctx) => {
       const ids = await scopeCommunities(ctx.services, ctx.viewer!, args.communityIds?.map((c) => c.id));
-      return refreshOn(ctx.services.stream.subscribe({ communityIds: ids }, null), () => duplicatesQuery(ctx.services.prisma, ids), 500, undefined, ctx.services.log);
+      return refreshOn(ctx.services.stream.subscribe({ communityIds: ids }, null), () => duplicatesQuery(ctx.services.prisma, ids), 500, ctx.services.stream.retry, ctx.services.log);
     },
     resolve: (list) => list as never,
   }),

@@ -109,7 +109,7 @@ builder.subscriptionField('boardStats', (t) =>
     args: { communityIds: t.arg.globalIDList({ for: CommunityRef, validate: uuidIds(100) }) },
     subscribe: async (_root, args, ctx) => {
       const ids = await scopeCommunities(ctx.services, ctx.viewer!, args.communityIds?.map((c) => c.id));
-      return refreshOn(ctx.services.stream.subscribe({ communityIds: ids }, null), () => boardStats(ctx.services, ids), 500, undefined, ctx.services.log);
+      return refreshOn(ctx.services.stream.subscribe({ communityIds: ids }, null), () => boardStats(ctx.services, ids), 500, ctx.services.stream.retry, ctx.services.log);
     },
     resolve: (s: BoardStats) => s,
   }),

@@ -48,7 +48,7 @@ builder.subscriptionField('intakeDraftsChanged', (t) =>
     args: { communityIds: t.arg.globalIDList({ for: CommunityRef, validate: uuidIds(100) }) },
     subscribe: async (_root, args, ctx) => {
       const view = await pendingDraftsView(ctx.services, ctx.viewer!, args.communityIds?.map((c) => c.id));
-      return intakeDraftsFeed(ctx.services.bus, view.watches, view.read);
+      return intakeDraftsFeed(ctx.services.bus, view.watches, view.read, ctx.services.stream.retry);
     },
     resolve: (list) => list,
   }),

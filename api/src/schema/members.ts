@@ -111,7 +111,7 @@ builder.subscriptionField('membershipApplicationsChanged', (t) =>
     args: { communityId: t.arg.globalID({ required: true, for: CommunityRef, validate: uuidId }) },
     subscribe: async (_root, { communityId }, ctx) => {
       await applications(ctx.services, ctx.viewer!, communityId.id, { select: { userId: true } });
-      return membersFeed(ctx.services.bus, communityId.id, () => ctx.services.prisma.membership.findMany(pendingMembersWhere(communityId.id)));
+      return membersFeed(ctx.services.bus, communityId.id, () => ctx.services.prisma.membership.findMany(pendingMembersWhere(communityId.id)), ctx.services.stream.retry);
     },
     // The viewer as they are at this event: a coordinator whose role or session ended gets no more lists.
     resolve: (list, { communityId }, ctx) => {

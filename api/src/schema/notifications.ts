@@ -69,7 +69,7 @@ builder.subscriptionField('myNotifications', (t) =>
     type: [NotificationRef],
     authScopes: { signedIn: true },
     description: "The viewer's unread notifications now, and again whenever one arrives.",
-    subscribe: (_root, _args, ctx) => notificationsFeed(ctx.services.bus, ctx.viewer!.id, () => listFor(ctx.services.prisma, ctx.viewer!.id, true, 50)),
+    subscribe: (_root, _args, ctx) => notificationsFeed(ctx.services.bus, ctx.viewer!.id, () => listFor(ctx.services.prisma, ctx.viewer!.id, true, 50), ctx.services.stream.retry),
     resolve: (list) => list,
   }),
 );

@@ -10,6 +10,7 @@ import { readFragment, type FragmentOf, type ResultOf } from '../graphql/graphql
 import { NeedSummary } from '../graphql/needs.ts';
 import { toUiErrorFromWs, type UiError } from '../graphql/errors.ts';
 import { NeedEventStream, type NeedEvent } from '../live/needEvents.svelte.ts';
+import { resubscribing } from '../graphql/resubscribe.ts';
 
 export type BoardStatsData = ResultOf<typeof BoardStatsFields>;
 type StatsResult = { boardStats: FragmentOf<typeof BoardStatsFields> };
@@ -51,7 +52,8 @@ export class DashboardState {
     this.error = null;
     this.feed = [];
     let feedStarted = false;
-    this.#disposeStats = ws.subscribe<StatsResult>(
+    this.#disposeStats = resubscribing<StatsResult>(
+      ws,
       { query: stringifyDocument(BoardStatsSubscription), variables: { communityIds } },
       {
         next: (r) => {

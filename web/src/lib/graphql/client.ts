@@ -6,6 +6,7 @@ import { createClient as createWsClient, type Client as WsClient } from 'graphql
 import { getContextClient, setContextClient } from '@urql/svelte';
 import { getContext, setContext } from 'svelte';
 import type { ConnectionState } from './connection.svelte.ts';
+import { resubscribing } from './resubscribe.ts';
 
 export type GraphqlClients = { client: Client; ws: WsClient };
 
@@ -100,8 +101,9 @@ export function createGraphqlClients(origin: string, connection: ConnectionState
       fetchExchange,
       subscriptionExchange({
         enableAllOperations: false,
+        // Subscribed again whenever the server ends one unasked (a 4429, a completion): resubscribe.ts.
         forwardSubscription: (request) => ({
-          subscribe: (sink) => ({ unsubscribe: ws.subscribe({ query: request.query ?? '', variables: request.variables }, sink) }),
+          subscribe: (sink) => ({ unsubscribe: resubscribing(ws, { query: request.query ?? '', variables: request.variables }, sink) }),
         }),
       }),
     ],

@@ -1,10 +1,12 @@
 // A resumable subscription to `needEvents`: it remembers the cursor of the last event received, and
-// every (re)subscription — including graphql-ws's own after a reconnect — asks for events after it,
-// so a dropped connection loses nothing and replays nothing already applied.
+// every (re)subscription — graphql-ws's own after a reconnect, and ours (resubscribe.ts) after the
+// server closed a socket that fell behind (4429) or ended the subscription — asks for events after
+// it, so a dropped connection loses nothing and replays nothing already applied.
 import { stringifyDocument } from '@urql/core';
 import type { Client as WsClient } from 'graphql-ws';
 import { NeedEventsSubscription } from '../graphql/needs.ts';
 import type { ResultOf, VariablesOf } from '../graphql/graphql.ts';
+import { resubscribing } from '../graphql/resubscribe.ts';
 
 export type NeedEvent = ResultOf<typeof NeedEventsSubscription>['needEvents'];
 export type NeedEventFilter = NonNullable<VariablesOf<typeof NeedEventsSubscription>['filter']>;
@@ -35,7 +37,8 @@ export class NeedEventStream {
         return stream.cursor;
       },
     };
-    this.#dispose = ws.subscribe<{ needEvents: NeedEvent }>(
+    this.#dispose = resubscribing<{ needEvents: NeedEvent }>(
+      ws,
       { query: stringifyDocument(NeedEventsSubscription), variables },
       {
         next: (result) => {

@@ -1,0 +1,89 @@
+// Live views opened while PostgreSQL is down, on a throwaway cluster: every kind of subscription,
+// anonymous and signed in, waits for the database instead of ending, and delivers once it is back,
+// on the same socket and without the client subscribing again. (Before, the subscribe answered one
+// SERVICE_UNAVAILABLE and completed; graphql-ws clients never resubscribe to a completed one, so
+// the view stayed silent for good.)
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawnApi, type ApiProcess } from '../helpers/process.ts';
+import { startPostgresCluster, type PostgresCluster } from '../helpers/postgresCluster.ts';
+import { buildWorld, type World } from '../helpers/world.ts';
+import { createNeed } from '../helpers/fixtures.ts';
+import { openAcknowledged, type Frame, type RawSocket } from '../helpers/rawWs.ts';
+import { requires, postgresServer, postgresPrograms } from '../helpers/skips.ts';
+
+const OUTAGE_MS = 10_000;
+const EVENTS = `subscription($after: String, $c: [ID!]) { needEvents(after: $after, filter: { communityIds: $c }) { cursor type } }`;
+const CHANGED = `subscription($id: ID!) { needChanged(id: $id) { id urgency } }`;
+const STATS = `subscription($c: [ID!]) { boardStats(communityIds: $c) { open } }`;
+const DUPLICATES = `subscription($c: [ID!]) { duplicateQueue(communityIds: $c) { id } }`;
+const DRAFTS = `subscription { intakeDraftsChanged { id } }`;
+const NOTIFICATIONS = `subscription { myNotifications { id } }`;
+
+/** The first frame of subscription `id` that carries data `accept`s, or ends or fails it; it must be the former. */
+async function firstData(sock: RawSocket, id: string, accept: (data: any) => boolean = () => true): Promise<Frame> {
+  const frame = await sock.waitFor((f) => f.id === id && (f.type !== 'next' || !!f.payload?.errors || (!!f.payload?.data && accept(f.payload.data))), 60_000);
+  expect(frame.type, JSON.stringify(frame)).toBe('next');
+  expect(frame.payload.errors, JSON.stringify(frame)).toBeUndefined();
+  return frame;
+}
+
+describe('live views opened during a PostgreSQL outage', requires(postgresServer, postgresPrograms), () => {
+  let cluster: PostgresCluster;
+  let api: ApiProcess;
+  let world: World;
+
+  beforeAll(async () => {
+    cluster = await startPostgresCluster();
+    await cluster.sql('CREATE DATABASE app');
+    api = await spawnApi({ DATABASE_URL: cluster.url('app'), MIGRATE_ON_START: '1', EVENT_POLL_MS: '250', DATABASE_CONNECT_TIMEOUT_MS: '2000', LOG_LEVEL: 'error' });
+    world = await buildWorld(api.url, cluster.url('app'), 1);
+  }, 120_000);
+  afterAll(async () => {
+    await api?.stop();
+    await cluster?.destroy();
+  });
+
+  it('deliver after it ends, anonymous and signed in, every kind, without subscribing again', async () => {
+    const need = await createNeed(world.coordinator, world.community);
+    const cursor = (await world.coordinator.ok(`{ latestEventCursor }`)).latestEventCursor as string;
+    const wsUrl = api.url.replace('http', 'ws') + '/graphql';
+    // Connected before the outage (a connect during it is refused with 1013, which clients retry).
+    const anonymous = await openAcknowledged(wsUrl);
+    const signedIn = await openAcknowledged(wsUrl, { authToken: world.coordinator.token });
+
+    await cluster.stop('immediate');
+    const c = [world.community];
+    anonymous.send({ type: 'subscribe', id: 'after', payload: { query: EVENTS, variables: { after: cursor, c } } });
+    anonymous.send({ type: 'subscribe', id: 'live', payload: { query: EVENTS, variables: { c } } });
+    anonymous.send({ type: 'subscribe', id: 'changed', payload: { query: CHANGED, variables: { id: need.id } } });
+    signedIn.send({ type: 'subscribe', id: 'after', payload: { query: EVENTS, variables: { after: cursor, c } } });
+    signedIn.send({ type: 'subscribe', id: 'stats', payload: { query: STATS, variables: { c } } });
+    signedIn.send({ type: 'subscribe', id: 'duplicates', payload: { query: DUPLICATES, variables: { c } } });
+    signedIn.send({ type: 'subscribe', id: 'drafts', payload: { query: DRAFTS } });
+    signedIn.send({ type: 'subscribe', id: 'notifications', payload: { query: NOTIFICATIONS } });
+    await new Promise((r) => setTimeout(r, OUTAGE_MS));
+    await cluster.start();
+
+    // The views that start with a full answer give it once the database is back.
+    for (const id of ['stats', 'duplicates', 'drafts', 'notifications']) await firstData(signedIn, id);
+    // An event after the outage reaches every event subscription; the need's change reaches needChanged.
+    let updated = false;
+    while (!updated) {
+      const r = await world.coordinator.gql(`mutation($id: ID!) { updateNeed(id: $id, input: { urgency: LOW }) { need { id } } }`, { id: need.id });
+      updated = !!r.data?.updateNeed;
+      if (!updated) await new Promise((r) => setTimeout(r, 200));
+    }
+    const updatedEvent = (d: any) => d.needEvents?.type === 'UPDATED';
+    await firstData(anonymous, 'after', updatedEvent);
+    await firstData(anonymous, 'live', updatedEvent);
+    await firstData(signedIn, 'after', updatedEvent);
+    expect((await firstData(anonymous, 'changed')).payload.data.needChanged).toMatchObject({ id: need.id, urgency: 'LOW' });
+
+    // Same sockets all along: nothing was closed, completed or failed.
+    for (const sock of [anonymous, signedIn]) {
+      expect(sock.frames.filter((f) => f.type === 'error' || f.type === 'complete' || f.payload?.errors)).toEqual([]);
+      expect(sock.ws.readyState).toBe(sock.ws.OPEN);
+      sock.close();
+    }
+  }, 180_000);
+});
