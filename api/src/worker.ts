@@ -9,6 +9,7 @@ import { refreshAllSeries } from './domain/recurrence.ts';
 import { enqueueWebhookDeliveries, deliverWebhooks } from './domain/webhooks.ts';
 import { eraseExpiredPrivateData } from './domain/retention.ts';
 import { redrawIdDerivedPublicPoints } from './domain/publicPointRedraw.ts';
+import { purgeExpiredIdempotencyKeys } from './events/idempotencyPurge.ts';
 
 export const JOBS: readonly (readonly [name: string, run: (s: Services) => Promise<unknown>])[] = [
   ['claim expiry', releaseExpiredClaims],
@@ -19,6 +20,7 @@ export const JOBS: readonly (readonly [name: string, run: (s: Services) => Promi
   ['webhook delivery', deliverWebhooks],
   ['e-mail delivery', deliverEmails],
   ['retention', eraseExpiredPrivateData],
+  ['idempotency keys', purgeExpiredIdempotencyKeys],
   // Once per database (recorded in DataJob); afterwards one lookup per round.
   ['public point redraw', redrawIdDerivedPublicPoints],
 ];

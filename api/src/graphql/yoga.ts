@@ -18,6 +18,7 @@ import { useLiveAccess } from './liveAccess.ts';
 import { errorMasker, hideSuggestionsPlugin, typedRejection } from './errorPolicy.ts';
 import { originAllowed } from '../http/origins.ts';
 import { useOperationObservability } from '../observability/operations.ts';
+import { useIdempotency } from './idempotency.ts';
 import { yogaLogger } from '../observability/logger.ts';
 
 export type Yoga = ReturnType<typeof createGraphQLServer>;
@@ -92,6 +93,8 @@ export function createGraphQLServer(s: Services) {
       setCookies,
       useOperationObservability(s, reported),
       mutationLimit(s),
+      // After the rate limit (a retry spends quota too); keyed mutations store their first result.
+      useIdempotency(s),
       hideSuggestionsPlugin,
       // Signed-in subscriptions decide access again for each event (a sign-out, a released claim).
       useLiveAccess(),
