@@ -6,6 +6,7 @@ import { createClient as createWsClient, type Client as WsClient } from 'graphql
 import { getContextClient, setContextClient } from '@urql/svelte';
 import { getContext, setContext } from 'svelte';
 import type { ConnectionState } from './connection.svelte.ts';
+import { idempotencyExchange } from './idempotency.ts';
 
 export type GraphqlClients = { client: Client; ws: WsClient };
 
@@ -94,6 +95,8 @@ export function createGraphqlClients(origin: string, connection: ConnectionState
           },
         },
       }),
+      // After the cache (which may answer queries itself), before the network: each mutation gets its key.
+      idempotencyExchange,
       fetchExchange,
       subscriptionExchange({
         enableAllOperations: false,
