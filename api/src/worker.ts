@@ -44,14 +44,21 @@ export async function runJobs(s: Services): Promise<Map<string, Error>> {
   return failures;
 }
 
-/** Every WORKER_INTERVAL_MS, the job list (never two rounds at once in one process). */
-export function startWorker(s: Services): { stop(): void } {
-  let working = false;
+/**
+ * Every WORKER_INTERVAL_MS, the job list (never two rounds at once in one process). `stop`
+ * starts no further round and resolves once the running one (if any) is over.
+ */
+export function startWorker(s: Services): { stop(): Promise<void> } {
+  let working: Promise<unknown> | null = null;
   const timer = setInterval(() => {
     if (working) return;
-    working = true;
-    void runJobs(s).finally(() => (working = false));
+    working = runJobs(s).finally(() => (working = null));
   }, s.config.WORKER_INTERVAL_MS);
   timer.unref();
-  return { stop: () => clearInterval(timer) };
+  return {
+    async stop() {
+      clearInterval(timer);
+      await working;
+    },
+  };
 }

@@ -140,7 +140,7 @@ export function attachWebSocket(s: Services, server: Server, yoga: Yoga, maxPayl
   );
 
   return {
-    sockets: () => wss.clients.size, // open sockets, for metrics
+    clients: wss.clients as ReadonlySet<{ close(code: number, reason: string): void }>, // open sockets: metrics, shutdown
     async close() {
       await disposable.dispose();
       for (const client of wss.clients) client.terminate();

@@ -19,6 +19,7 @@ import { errorMasker, hideSuggestionsPlugin, typedRejection } from './errorPolic
 import { originAllowed } from '../http/origins.ts';
 import { useOperationObservability } from '../observability/operations.ts';
 import { useIdempotency } from './idempotency.ts';
+import { Drain, useDrain } from '../http/shutdown.ts';
 import { yogaLogger } from '../observability/logger.ts';
 
 export type Yoga = ReturnType<typeof createGraphQLServer>;
@@ -54,7 +55,8 @@ function mutationLimit(s: Services): Plugin {
   };
 }
 
-export function createGraphQLServer(s: Services) {
+/** `drain`: what the server's shutdown waits for (http/shutdown.ts); a bare server has its own. */
+export function createGraphQLServer(s: Services, drain = new Drain()) {
   const production = s.config.NODE_ENV === 'production';
   const cookies = new PendingCookies();
   /** Failures the operation log has reported, which the masker then does not log again. */
@@ -78,6 +80,8 @@ export function createGraphQLServer(s: Services) {
       return origin && originAllowed(s.config, origin, request.headers.get('host')) ? { origin: [origin], credentials: true } : false;
     },
     plugins: [
+      // First: once shutting down, nothing new starts over WebSocket; what runs is waited for.
+      useDrain(drain),
       EnvelopArmorPlugin({
         maxDepth: { n: 10, onReject: [typedRejection] },
         maxAliases: { n: 15, onReject: [typedRejection] },
