@@ -2,8 +2,9 @@
 // whose bodies are still arriving, so that they are in flight for certain — and 20 more are
 // being sent (password hashing keeps them busy). Every one gets its HTTP answer, none is reset:
 // the 20 held ones are done, the others done or refused with a typed 503; meanwhile new
-// requests get 503 with Retry-After and new WebSockets are refused; once nothing is in flight
-// the open socket is closed with 1001 and a reason, and the process exits 0.
+// requests get 503 with Retry-After, new WebSockets are refused and new operations on open ones
+// get SHUTTING_DOWN; once nothing is in flight the open socket is closed with 1001 and a
+// reason, and the process exits 0.
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
@@ -76,6 +77,10 @@ describe('graceful shutdown on SIGTERM', () => {
     expect((await refused.json()).errors[0].extensions.code).toBe('SHUTTING_DOWN');
     const late = await openRawSocket(wsUrl);
     expect(late).toEqual({ refused: true, status: 503 });
+    // A new operation on a socket opened before is refused too, typed.
+    socket.send({ id: 'late', type: 'subscribe', payload: { query: SIGN_UP, variables: JSON.parse(signUpBody(-1)).variables } });
+    const frame = await socket.waitFor((f) => f.id === 'late' && (f.type === 'next' || f.type === 'error'));
+    expect((frame.payload.errors ?? frame.payload)[0].extensions.code).toBe('SHUTTING_DOWN');
 
     // Every in-flight mutation is answered over HTTP: done, or refused with a typed error.
     const answers = await Promise.all(inFlight);
