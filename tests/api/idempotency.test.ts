@@ -6,6 +6,9 @@ import { startServer, type TestServer } from '../helpers/server.ts';
 import { adminClient, createCommunity, createNeed, member } from '../helpers/fixtures.ts';
 import { Api, type GqlResult } from '../helpers/client.ts';
 import { purgeExpiredIdempotencyKeys } from '../../api/src/events/idempotencyPurge.ts';
+import { buildApp, type App } from '../../api/src/server.ts';
+import { requires, postgresServer } from '../helpers/skips.ts';
+import pg from 'pg';
 
 const uuidOf = (globalId: string) => Buffer.from(globalId, 'base64').toString().split(':')[1]!;
 const CLAIM = `mutation Claim($id: ID!) { claimNeed(needId: $id) { claim { id status need { status openSlots } } } }`;
@@ -128,5 +131,47 @@ describe('idempotency keys', () => {
       s.app.services.clock.reset();
     }
     expect(await s.app.services.prisma.idempotencyKey.count({ where })).toBe(0);
+  });
+});
+
+describe('a retry in another process while the first attempt runs (PostgreSQL)', requires(postgresServer), () => {
+  let other: App;
+  let otherUrl: string;
+  let locker: pg.Client;
+
+  beforeAll(async () => {
+    other = await buildApp({ ...s.db.env, NODE_ENV: 'test', LOG_LEVEL: 'error', HOST: '127.0.0.1', WEB_BUILD_DIR: '/nonexistent', RATE_LIMIT_MUTATIONS_PER_MINUTE: '100000', WORKER_INTERVAL_MS: '3600000' });
+    otherUrl = (await other.start(0)).url;
+    locker = new pg.Client({ connectionString: s.db.env.DATABASE_URL });
+    await locker.connect();
+  }, 120_000);
+  afterAll(async () => {
+    await locker?.end();
+    await other?.stop();
+  });
+
+  const lockWaiters = async () =>
+    (await locker.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`)).rows[0].n as number;
+  const until = async (check: () => Promise<boolean>) => {
+    while (!(await check())) await new Promise((r) => setTimeout(r, 20));
+  };
+
+  it('gets IDEMPOTENCY_IN_PROGRESS (retryable), then the first result', async () => {
+    const volunteer = await member(s.url, admin, community, 'VOLUNTEER');
+    const need = await createNeed(coordinator, community);
+    // The volunteer's row locked from outside: the first attempt claims its key, then waits.
+    await locker.query('BEGIN');
+    await locker.query(`SELECT id FROM "User" WHERE id = $1 FOR UPDATE`, [uuidOf(volunteer.userId)]);
+    const first = keyed(volunteer, CLAIM, { id: need.id }, 'two-processes');
+    await until(async () => (await lockWaiters()) >= 1);
+    const elsewhere = Object.assign(new Api(otherUrl), { token: volunteer.token });
+    const second = keyed(elsewhere, CLAIM, { id: need.id }, 'two-processes');
+    await until(async () => (await lockWaiters()) >= 2); // on the key's row, behind the first
+    await locker.query('COMMIT');
+    const [a, b] = await Promise.all([first, second]);
+    expect(a.errors).toBeUndefined();
+    expect(b.errors?.[0]?.extensions).toMatchObject({ code: 'IDEMPOTENCY_IN_PROGRESS', retryable: true });
+    expect(await keyed(elsewhere, CLAIM, { id: need.id }, 'two-processes')).toEqual(a);
+    expect(await s.app.services.prisma.claim.count({ where: { needId: uuidOf(need.id) } })).toBe(1);
   });
 });
