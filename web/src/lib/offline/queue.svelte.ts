@@ -13,7 +13,7 @@ import {
   ReleaseClaimMutation,
   StartClaimMutation,
 } from '../graphql/claims.ts';
-import { isNetworkError, toUiError, type UiError } from '../graphql/errors.ts';
+import { isRetryLater, toUiError, type UiError } from '../graphql/errors.ts';
 import { withIdempotencyKey } from '../graphql/idempotency.ts';
 
 export type ClaimActionKind = 'claim' | 'release' | 'start' | 'complete' | 'extend';
@@ -90,7 +90,7 @@ export class OfflineQueue {
     this.conflicts = await this.#update(CONFLICTS_KEY, this.conflicts, (list) => list.filter((c) => c.action.id !== conflict.action.id));
   }
 
-  /** Sends queued actions in order; stops at the first network failure and keeps the rest. */
+  /** Sends queued actions in order; stops at the first network failure (or retryable refusal) and keeps the rest. */
   async flush(client: Client) {
     if (this.flushing) return;
     this.flushing = true;
@@ -111,7 +111,8 @@ export class OfflineQueue {
       const action = this.pending[0];
       if (!action) break;
       const result = await runClaimAction(client, { ...action, claimId: action.claimId ?? claimed.get(action.needId), idempotencyKey: action.idempotencyKey ?? action.id });
-      if (result.error && isNetworkError(result.error)) break;
+      // No answer, or "not now" (a restart, the database away): kept, sent again later with the same key.
+      if (result.error && isRetryLater(result.error)) break;
       // The conflict is recorded before the action leaves the queue: a tab that sees it gone sees why.
       if (result.error) {
         const error = toUiError(result.error);

@@ -2,6 +2,7 @@ import type { Messages } from './en.ts';
 import { coordinationAr } from './coordination.ts';
 import { partnershipsAr } from './partnerships.ts';
 import { retentionAr } from './retention.ts';
+import { reliabilityAr } from './reliability.ts';
 
 export const ar: Messages = {
   'app.name': 'العون المتبادل',
@@ -395,4 +396,5 @@ export const ar: Messages = {
   ...coordinationAr,
   ...partnershipsAr,
   ...retentionAr,
+  ...reliabilityAr,
 };

@@ -1,6 +1,7 @@
 import { coordinationEn } from './coordination.ts';
 import { partnershipsEn } from './partnerships.ts';
 import { retentionEn } from './retention.ts';
+import { reliabilityEn } from './reliability.ts';
 import type { PluralForms, Translation } from './types.ts';
 
 // The English catalogue is the reference: every other locale must provide each key (checked by type).
@@ -369,6 +370,7 @@ export const en = {
   ...coordinationEn,
   ...partnershipsEn,
   ...retentionEn,
+  ...reliabilityEn,
 } as const;
 
 export type MessageKey = keyof typeof en;

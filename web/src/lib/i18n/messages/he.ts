@@ -2,6 +2,7 @@ import type { Messages } from './en.ts';
 import { coordinationHe } from './coordination.ts';
 import { partnershipsHe } from './partnerships.ts';
 import { retentionHe } from './retention.ts';
+import { reliabilityHe } from './reliability.ts';
 
 export const he: Messages = {
   'app.name': 'עזרה הדדית',
@@ -371,4 +372,5 @@ export const he: Messages = {
   ...coordinationHe,
   ...partnershipsHe,
   ...retentionHe,
+  ...reliabilityHe,
 };

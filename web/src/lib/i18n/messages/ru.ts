@@ -2,6 +2,7 @@ import type { Messages } from './en.ts';
 import { coordinationRu } from './coordination.ts';
 import { partnershipsRu } from './partnerships.ts';
 import { retentionRu } from './retention.ts';
+import { reliabilityRu } from './reliability.ts';
 
 export const ru: Messages = {
   'app.name': 'Взаимопомощь',
@@ -377,4 +378,5 @@ export const ru: Messages = {
   ...coordinationRu,
   ...partnershipsRu,
   ...retentionRu,
+  ...reliabilityRu,
 };
