@@ -55,7 +55,7 @@ export class Drain {
   }
 }
 
-/** HTTP requests: counted while in flight; refused with 503 once draining. */
+/** HTTP requests: counted while in flight (event streams aside); refused with 503 once draining. */
 export function gateRequests(drain: Drain, listener: RequestListener): RequestListener {
   return (req, res) => {
     if (drain.draining) {
@@ -64,6 +64,9 @@ export function gateRequests(drain: Drain, listener: RequestListener): RequestLi
         .end(JSON.stringify({ errors: [{ message: SHUTTING_DOWN_MESSAGE, extensions: { code: ErrorCode.SHUTTING_DOWN } }] }));
       return;
     }
+    // A subscription over server-sent events lasts as long as the client wants: not waited for,
+    // it ends with the connections (its client reconnects elsewhere).
+    if (req.headers.accept?.includes('text/event-stream')) return listener(req, res);
     const leave = drain.enter();
     res.once('close', leave);
     res.once('finish', leave);
