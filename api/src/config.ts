@@ -49,6 +49,10 @@ const schema = z.object({
   REDIS_URL: z.url().optional(),
   /** Safety-net poll of the event outbox, for when a wake-up from the bus is lost. */
   EVENT_POLL_MS: z.coerce.number().int().min(50).default(1_000),
+  /** How long the first result of a mutation sent with an idempotency key answers its retries. */
+  IDEMPOTENCY_TTL_HOURS: z.coerce.number().positive().default(24),
+  /** On SIGTERM/SIGINT: how long in-flight requests may take to finish before the process stops anyway. */
+  SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
   HOST: z.string().default('127.0.0.1'),
   PORT: z.coerce.number().int().min(0).max(65535).default(4000),
   /** Origins (besides the API's own) allowed to call it from a browser with credentials: CORS and WebSockets (comma separated). */

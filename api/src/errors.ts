@@ -23,6 +23,11 @@ export const errorCodes = {
   RATE_LIMITED: 'Too many attempts: wait `extensions.retryAfterSeconds` seconds.',
   SERVICE_UNAVAILABLE: 'The database is unreachable for a moment (restart, failover, lost connection): retry (`extensions.retryable`).',
   CONFLICT_PENDING: 'The same request is already waiting for an answer (a handover of this claim).',
+  IDEMPOTENCY_KEY_REUSED:
+    'The idempotency key was used before for a different operation or different variables: use a new key for a new request.',
+  IDEMPOTENCY_IN_PROGRESS:
+    'A request with this idempotency key is still running (in another process): retry in a moment (`extensions.retryable`) to get its result.',
+  SHUTTING_DOWN: 'The server is shutting down (HTTP 503, `Retry-After`): retry; another process or the restarted one answers.',
   CURSOR_AHEAD:
     'The cursor is newer than the newest stored event (`extensions.latest`): the database was restored from an older backup or the cursor came from elsewhere. Load the view again and subscribe from its new cursor.',
   SUBSCRIBER_TOO_SLOW: 'The subscription fell too far behind and was ended: subscribe again with `after` set to `extensions.cursor`.',

@@ -10,6 +10,7 @@ import { prepareDatabase } from './db/prepare.ts';
 import { createGraphQLServer } from './graphql/yoga.ts';
 import { attachWebSocket } from './graphql/websocket.ts';
 import { createRouter, loadWebHandler, MAX_BODY_BYTES } from './http/router.ts';
+import { Drain, gateRequests, gateUpgrades } from './http/shutdown.ts';
 import { JOBS, startWorker } from './worker.ts';
 import { metricsEndpoint } from './observability/http.ts';
 import type { DestinationStream } from './observability/logger.ts';
@@ -42,14 +43,17 @@ async function compose(s: Services): Promise<App> {
   const { config } = s;
   const { pending } = await prepareDatabase(s);
   await s.stream.start();
-  const yoga = createGraphQLServer(s);
+  const drain = new Drain();
+  const yoga = createGraphQLServer(s, drain);
   const metrics = metricsEndpoint(s);
-  const server = createServer(createRouter(s, yoga, await loadWebHandler(config.WEB_BUILD_DIR), pending, metrics));
+  const server = createServer(gateRequests(drain, createRouter(s, yoga, await loadWebHandler(config.WEB_BUILD_DIR), pending, metrics)));
   const ws = attachWebSocket(s, server, yoga, MAX_BODY_BYTES);
+  gateUpgrades(server, drain);
   const worker = startWorker(s);
+  let stopping: Promise<void> | undefined;
   s.metrics.observe(
     {
-      sockets: ws.sockets,
+      sockets: () => ws.clients.size,
       subscribers: () => s.stream.subscriberCount,
       bufferedEvents: () => s.stream.bufferedEvents,
       deliveredSeq: () => s.stream.head,
@@ -74,14 +78,33 @@ async function compose(s: Services): Promise<App> {
         });
       });
     },
-    async stop() {
-      worker.stop();
-      s.stream.stop();
-      await ws.close();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeAllConnections();
-      await metrics.close();
-      await closeServices(s);
+    stop() {
+      stopping ??= shutdown();
+      return stopping;
     },
   };
+
+  /** Graceful: refuse what is new, let what is in flight finish (SHUTDOWN_GRACE_MS at most), then close. */
+  async function shutdown() {
+    const log = s.log;
+    drain.start();
+    log.info({ inFlight: drain.active, graceMs: config.SHUTDOWN_GRACE_MS }, 'shutdown: refusing new requests (503) and sockets, waiting for those in flight');
+    if (await drain.idle(config.SHUTDOWN_GRACE_MS)) log.info('shutdown: nothing in flight');
+    else log.warn({ inFlight: drain.active }, 'shutdown: grace period over, closing with requests still in flight');
+    // Our reason first (graphql-ws's close would say "Going away"); a client that does not answer is not waited for long.
+    for (const client of ws.clients) client.close(1001, 'server shutting down: reconnect');
+    await Promise.race([ws.close(), delay(2_000)]);
+    log.info('shutdown: WebSockets closed (1001)');
+    await Promise.race([worker.stop(), delay(config.SHUTDOWN_GRACE_MS)]);
+    s.stream.stop();
+    log.info('shutdown: worker and event stream stopped');
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeAllConnections();
+    await closed;
+    await metrics.close();
+    log.info('shutdown: HTTP server closed; closing the database and Redis');
+    await closeServices(s);
+  }
 }
+
+const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());

@@ -17,6 +17,7 @@ import { proxyTrust, type ProxyTrust } from './http/proxy.ts';
 import { createLogging, type DestinationStream, type Logger, type RequestScope } from './observability/logger.ts';
 import { createMetrics, type Metrics } from './observability/metrics.ts';
 import type { AsyncLocalStorage } from 'node:async_hooks';
+import { createIdempotency, type Idempotency } from './events/idempotency.ts';
 
 /** Where e-mail goes: SMTP when configured. */
 export type Mailer = { send(message: { to: string; subject: string; text: string }): Promise<void> };
@@ -43,6 +44,8 @@ export type Services = Readonly<{
   requestScope: AsyncLocalStorage<RequestScope>;
   /** The app's Prometheus registry and instruments (observability/metrics.ts). */
   metrics: Metrics;
+  /** The mutation with an idempotency key being executed, for its units of work (events/idempotency.ts). */
+  idempotency: Idempotency;
 }>;
 
 /** What a test (or an embedding program) may hand in instead of the defaults. */
@@ -81,6 +84,7 @@ export function createServices(config: Config, options: ServiceOptions = {}): Se
     log,
     requestScope: scope,
     metrics,
+    idempotency: createIdempotency(),
   });
 }
 

@@ -10,6 +10,7 @@ import { enqueueWebhookDeliveries, deliverWebhooks } from './domain/webhooks.ts'
 import { eraseExpiredPrivateData } from './domain/retention.ts';
 import { redrawIdDerivedPublicPoints } from './domain/publicPointRedraw.ts';
 import { sendInvitationEmails } from './domain/invitations.ts';
+import { purgeExpiredIdempotencyKeys } from './events/idempotencyPurge.ts';
 
 export const JOBS: readonly (readonly [name: string, run: (s: Services) => Promise<unknown>])[] = [
   ['claim expiry', releaseExpiredClaims],
@@ -20,6 +21,7 @@ export const JOBS: readonly (readonly [name: string, run: (s: Services) => Promi
   ['webhook delivery', deliverWebhooks],
   ['e-mail delivery', deliverEmails],
   ['retention', eraseExpiredPrivateData],
+  ['idempotency keys', purgeExpiredIdempotencyKeys],
   // Once per database (recorded in DataJob); afterwards one lookup per round.
   ['public point redraw', redrawIdDerivedPublicPoints],
   ['invitation e-mail', sendInvitationEmails],
@@ -44,14 +46,21 @@ export async function runJobs(s: Services): Promise<Map<string, Error>> {
   return failures;
 }
 
-/** Every WORKER_INTERVAL_MS, the job list (never two rounds at once in one process). */
-export function startWorker(s: Services): { stop(): void } {
-  let working = false;
+/**
+ * Every WORKER_INTERVAL_MS, the job list (never two rounds at once in one process). `stop`
+ * starts no further round and resolves once the running one (if any) is over.
+ */
+export function startWorker(s: Services): { stop(): Promise<void> } {
+  let working: Promise<unknown> | null = null;
   const timer = setInterval(() => {
     if (working) return;
-    working = true;
-    void runJobs(s).finally(() => (working = false));
+    working = runJobs(s).finally(() => (working = null));
   }, s.config.WORKER_INTERVAL_MS);
   timer.unref();
-  return { stop: () => clearInterval(timer) };
+  return {
+    async stop() {
+      clearInterval(timer);
+      await working;
+    },
+  };
 }

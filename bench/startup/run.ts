@@ -1,4 +1,5 @@
-// bench:startup — time from process start to the first answered GraphQL query, and idle RSS:
+// bench:startup — time from process start to the first answered GraphQL query, idle RSS, and
+// the time from SIGTERM to exit with nothing in flight (graceful shutdown, SHUTDOWN_GRACE_MS 10 s):
 // PGlite on a fresh data directory (migrations applied at start), PGlite again on that
 // directory, and PostgreSQL (an already migrated database). The API is started exactly as
 // `pnpm start` starts it (`node src/main.ts`: Node strips the types), without the web build step.
@@ -40,8 +41,11 @@ async function startOnce(env: Record<string, string | undefined>) {
   if (!Number.isFinite(firstQueryMs)) throw new Error(`no answer in 120 s:\n${child.output()}`);
   await sleep(opts.idleSeconds * 1000);
   const serverRss = rssBytes(child.pid!);
+  const stopping = performance.now();
   await child.stop(15_000);
-  return { firstQueryMs: round(firstQueryMs, 0), idleRssMB: round(serverRss / 2 ** 20, 1) };
+  const stopMs = performance.now() - stopping;
+  if (child.exitCode !== 0) throw new Error(`API exited with ${child.exitCode ?? child.signalCode} on SIGTERM:\n${child.output()}`);
+  return { firstQueryMs: round(firstQueryMs, 0), idleRssMB: round(serverRss / 2 ** 20, 1), stopMs: round(stopMs, 0) };
 }
 
 async function main() {
@@ -67,19 +71,19 @@ async function main() {
         env = { PGLITE_DIR: lastFresh };
       } else env = { DATABASE_URL: db.url };
       const res = await startOnce(env);
-      log(`  ${r < 0 ? '(warm-up) ' : ''}${v.padEnd(16)} first query after ${res.firstQueryMs} ms, idle RSS ${res.idleRssMB} MB`);
+      log(`  ${r < 0 ? '(warm-up) ' : ''}${v.padEnd(16)} first query after ${res.firstQueryMs} ms, idle RSS ${res.idleRssMB} MB, SIGTERM to exit ${res.stopMs} ms`);
       return res;
     });
     const summary = Object.fromEntries(
       (Object.keys(runs) as Variant[]).map((v) => [
         v,
-        { firstQueryMs: median(runs[v].map((x) => x.firstQueryMs)), maxFirstQueryMs: Math.max(...runs[v].map((x) => x.firstQueryMs)), idleRssMB: median(runs[v].map((x) => x.idleRssMB)) },
+        { firstQueryMs: median(runs[v].map((x) => x.firstQueryMs)), maxFirstQueryMs: Math.max(...runs[v].map((x) => x.firstQueryMs)), idleRssMB: median(runs[v].map((x) => x.idleRssMB)), stopMs: median(runs[v].map((x) => x.stopMs)) },
       ]),
-    ) as Record<Variant, { firstQueryMs: number; maxFirstQueryMs: number; idleRssMB: number }>;
+    ) as Record<Variant, { firstQueryMs: number; maxFirstQueryMs: number; idleRssMB: number; stopMs: number }>;
     const table: Table = {
       title: `Start to first answered query, and RSS after ${opts.idleSeconds} s idle (medians of ${opts.rounds} rounds)`,
-      columns: ['database', 'first query ms (median)', 'worst ms', 'idle RSS MB'],
-      rows: (Object.keys(names) as Variant[]).map((v) => [names[v], summary[v].firstQueryMs, summary[v].maxFirstQueryMs, summary[v].idleRssMB]),
+      columns: ['database', 'first query ms (median)', 'worst ms', 'idle RSS MB', 'SIGTERM to exit ms (idle)'],
+      rows: (Object.keys(names) as Variant[]).map((v) => [names[v], summary[v].firstQueryMs, summary[v].maxFirstQueryMs, summary[v].idleRssMB, summary[v].stopMs]),
       note: '`node src/main.ts` in api/ (what `pnpm start` runs after building the web app), NODE_ENV=production, no web build served, polled every 10 ms with `{ latestEventCursor }`.',
     };
     await writeResult({
@@ -91,6 +95,7 @@ async function main() {
       targets: [
         { what: 'start to first query, PGlite fresh directory', target: '< 3 s', value: `${summary['pglite-fresh'].firstQueryMs} ms`, met: summary['pglite-fresh'].firstQueryMs < 3000 },
         { what: 'start to first query, PGlite existing directory', target: '< 3 s', value: `${summary['pglite-existing'].firstQueryMs} ms`, met: summary['pglite-existing'].firstQueryMs < 3000 },
+        { what: 'SIGTERM to exit with nothing in flight, PostgreSQL', target: '< 1 s (grace 10 s)', value: `${summary.postgres.stopMs} ms`, met: summary.postgres.stopMs < 1000 },
       ],
       notes: [`Run took ${Math.round((Date.now() - started) / 1000)} s.`],
       data: { opts, summary, runs },

@@ -37,3 +37,8 @@ export function isDatabaseUnavailable(error: unknown): boolean {
 export function isUnstorableText(error: unknown): boolean {
   return errorChain(error).some((e) => ['22021', '22P05'].includes(e.code) || /Code: `(22021|22P05)`/.test(String(e.message ?? '')));
 }
+
+/** A unique constraint refused the row (Prisma P2002, SQLSTATE 23505). */
+export function isUniqueViolation(error: unknown): boolean {
+  return errorChain(error).some((e) => e.code === 'P2002' || e.code === '23505' || e.kind === 'UniqueConstraintViolation');
+}

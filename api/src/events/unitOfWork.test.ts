@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { Services } from '../services.ts';
 import { commit } from './unitOfWork.ts';
 import { createMetrics } from '../observability/metrics.ts';
+import { createIdempotency, encodeResult, type IdempotentRun } from './idempotency.ts';
 
 function fakeServices() {
   const published: unknown[][] = [];
@@ -12,6 +13,10 @@ function fakeServices() {
   const tx = {
     $executeRawUnsafe: async () => 0,
     needEvent: { create: async ({ data }: { data: unknown }) => (order.push('event written'), data) },
+    idempotencyKey: {
+      create: async () => order.push('key claimed'),
+      update: async ({ data }: { data: { results: unknown[] } }) => order.push(`results stored: ${data.results.length}`),
+    },
   };
   const s = {
     prisma: {
@@ -24,6 +29,8 @@ function fakeServices() {
     stream: { announce: () => (announced++, order.push('announced')) },
     bus: { pubsub: { publish: (...args: unknown[]) => (published.push(args), order.push(`published ${String(args[0])}`)) } },
     metrics: createMetrics(),
+    idempotency: createIdempotency(),
+    clock: { now: () => new Date(0) },
   } as unknown as Services;
   return { s, published, order, announced: () => announced };
 }
@@ -84,5 +91,43 @@ describe('commit', () => {
     const notified = fakeServices();
     await commit(notified.s, async (_tx, w) => w.notified(['u']));
     expect([notified.announced(), notified.published.length]).toEqual([0, 1]);
+  });
+});
+
+describe('commit with an idempotency key', () => {
+  const run = (stored: IdempotentRun['stored'] = []): IdempotentRun => ({ scope: 'user:u', key: 'k', requestHash: 'h', exists: stored.length > 0, stored, next: 0 });
+
+  it('claims the key and stores each result in the transaction of its work', async () => {
+    const f = fakeServices();
+    const r = run();
+    const at = new Date('2026-12-04T10:00:00Z');
+    await f.s.idempotency.run(r, async () => {
+      expect(await commit(f.s, async () => ({ id: 'a', at, seq: 7n }))).toEqual({ id: 'a', at, seq: 7n });
+      await commit(f.s, async () => 'second');
+    });
+    expect(f.order).toEqual(['key claimed', 'results stored: 1', 'committed', 'results stored: 2', 'committed']);
+    expect(r.stored).toEqual([{ id: 'a', at: { $date: at.toISOString() }, seq: { $bigint: '7' } }, 'second']);
+  });
+
+  it('a retry returns what was stored, dates and bigints restored, and works only past it', async () => {
+    const f = fakeServices();
+    const at = new Date('2026-12-04T10:00:00Z');
+    const r = run([encodeResult({ id: 'a', at, seq: 7n })]);
+    let worked = 0;
+    const results = await f.s.idempotency.run(r, async () => [
+      await commit(f.s, async () => (worked++, 'never')),
+      await commit(f.s, async () => (worked++, 'new')),
+    ]);
+    expect(results).toEqual([{ id: 'a', at, seq: 7n }, 'new']);
+    expect(worked).toBe(1);
+    expect(f.order).toEqual(['results stored: 2', 'committed']); // the key's row exists: not claimed again
+  });
+
+  it('a rolled-back unit of work stores nothing', async () => {
+    const f = fakeServices();
+    const r = run();
+    await expect(f.s.idempotency.run(r, () => commit(f.s, async () => Promise.reject(new Error('rule broken'))))).rejects.toThrow('rule broken');
+    expect(r.stored).toEqual([]);
+    expect(r.exists).toBe(false);
   });
 });

@@ -5,6 +5,7 @@
 import type { NeedEvent } from '../generated/prisma/client.ts';
 import type { Services } from '../services.ts';
 import { appendEvent, type NewEvent, type Tx } from './outbox.ts';
+import { claimKey, replayOrIndex, storeResult } from './idempotency.ts';
 
 export type UnitOfWork = {
   readonly tx: Tx;
@@ -23,7 +24,14 @@ export type UnitOfWork = {
 export type Committed = { events: boolean; notified: string[]; drafts: (string | null)[]; members?: string[] };
 
 export async function commit<T>(s: Services, work: (tx: Tx, w: UnitOfWork) => Promise<T>): Promise<T> {
-  const { result, written, committed } = await s.prisma.$transaction(async (tx) => {
+  // A mutation with an idempotency key (events/idempotency.ts): a unit of work an earlier
+  // attempt committed is not done again, its stored result is returned; a new one stores its
+  // result with the key in its own transaction.
+  const run = s.idempotency.getStore();
+  const step = run && replayOrIndex(run);
+  if (step && 'replay' in step) return step.replay as T;
+  const { result, written, committed, stored } = await s.prisma.$transaction(async (tx) => {
+    if (run && step) await claimKey(tx, run, step.index, s.clock.now());
     const recorded = { events: 0, notified: new Set<string>(), drafts: new Set<string | null>(), members: new Set<string>() };
     const w: UnitOfWork = {
       tx,
@@ -44,12 +52,15 @@ export async function commit<T>(s: Services, work: (tx: Tx, w: UnitOfWork) => Pr
       },
     };
     const result = await work(tx, w);
+    const stored = run && (await storeResult(tx, run, result));
     return {
       result,
+      stored,
       written: recorded.events,
       committed: { events: recorded.events > 0, notified: [...recorded.notified], drafts: [...recorded.drafts], members: [...recorded.members] },
     };
   });
+  stored?.();
   s.metrics.eventsWritten.inc(written);
   publish(s, committed);
   return result;

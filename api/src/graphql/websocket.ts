@@ -133,7 +133,7 @@ export function attachWebSocket(s: Services, server: Server, yoga: Yoga, maxPayl
   const stopKeepAlive = keepAlive(wss, s.config.WS_KEEPALIVE_MS, () => s.log.info('websocket: closed a socket that did not answer a ping'));
 
   return {
-    sockets: () => wss.clients.size, // open sockets, for metrics
+    clients: wss.clients as ReadonlySet<{ close(code: number, reason: string): void }>, // open sockets: metrics, shutdown
     async close() {
       stopKeepAlive();
       await disposable.dispose();

@@ -20,6 +20,8 @@ import { useSubscribeRetry } from './subscribeRetry.ts';
 import { errorMasker, hideSuggestionsPlugin, typedRejection } from './errorPolicy.ts';
 import { originAllowed } from '../http/origins.ts';
 import { useOperationObservability } from '../observability/operations.ts';
+import { useIdempotency } from './idempotency.ts';
+import { Drain, useDrain } from '../http/shutdown.ts';
 import { yogaLogger } from '../observability/logger.ts';
 
 export type Yoga = ReturnType<typeof createGraphQLServer>;
@@ -56,7 +58,8 @@ function mutationLimit(s: Services): Plugin {
   };
 }
 
-export function createGraphQLServer(s: Services) {
+/** `drain`: what the server's shutdown waits for (http/shutdown.ts); a bare server has its own. */
+export function createGraphQLServer(s: Services, drain = new Drain()) {
   const production = s.config.NODE_ENV === 'production';
   const cookies = new PendingCookies();
   /** Failures the operation log has reported, which the masker then does not log again. */
@@ -80,6 +83,8 @@ export function createGraphQLServer(s: Services) {
       return origin && originAllowed(s.config, origin, request.headers.get('host')) ? { origin: [origin], credentials: true } : false;
     },
     plugins: [
+      // First: once shutting down, nothing new starts over WebSocket; what runs is waited for.
+      useDrain(drain),
       EnvelopArmorPlugin({
         maxDepth: { n: 10, onReject: [typedRejection] },
         maxAliases: { n: 15, onReject: [typedRejection] },
@@ -97,6 +102,8 @@ export function createGraphQLServer(s: Services) {
       // An API key's quota and what it may run, before the mutation quota is spent.
       useApiKeyAccess(s),
       mutationLimit(s),
+      // After the rate limit (a retry spends quota too); keyed mutations store their first result.
+      useIdempotency(s),
       hideSuggestionsPlugin,
       // Signed-in subscriptions decide access again for each event (a sign-out, a released claim).
       useLiveAccess(),

@@ -7,6 +7,7 @@ import { getContextClient, setContextClient } from '@urql/svelte';
 import { getContext, setContext } from 'svelte';
 import type { ConnectionState } from './connection.svelte.ts';
 import { resubscribing } from './resubscribe.ts';
+import { idempotencyExchange } from './idempotency.ts';
 
 export type GraphqlClients = { client: Client; ws: WsClient };
 
@@ -98,6 +99,8 @@ export function createGraphqlClients(origin: string, connection: ConnectionState
           },
         },
       }),
+      // After the cache (which may answer queries itself), before the network: each mutation gets its key.
+      idempotencyExchange,
       fetchExchange,
       subscriptionExchange({
         enableAllOperations: false,

@@ -43,6 +43,9 @@ const handled: Record<ErrorCode, true> = {
   GRAPHQL_VALIDATION_FAILED: true,
   OPERATION_RESOLUTION_FAILURE: true,
   CSRF: true,
+  SHUTTING_DOWN: true,
+  IDEMPOTENCY_IN_PROGRESS: true,
+  IDEMPOTENCY_KEY_REUSED: true,
 };
 const isKnown = (code: unknown): code is ErrorCode => typeof code === 'string' && Object.hasOwn(handled, code);
 
@@ -82,6 +85,13 @@ function fromGraphQLErrors(errors: readonly ServerError[], fallback: string): Ui
 
 /** True when the failure is the network, so an action may be queued and retried. */
 export const isNetworkError = (error: CombinedError | undefined) => !!error?.networkError && !error.graphQLErrors.length;
+
+/** Refusals that say "not now" (the database away, a restart, the same request still running): safe to send again with the same idempotency key. */
+const RETRY_LATER = new Set<string>(['SERVICE_UNAVAILABLE', 'SHUTTING_DOWN', 'IDEMPOTENCY_IN_PROGRESS']);
+
+/** A network failure, or a refusal to send again later: what the offline queue keeps instead of reporting a conflict. */
+export const isRetryLater = (error: CombinedError | undefined) =>
+  isNetworkError(error) || (!!error?.graphQLErrors.length && error.graphQLErrors.every((e) => RETRY_LATER.has(String(e.extensions?.code))));
 
 /**
  * The message for one input field: a rule's own (a typed code other than BAD_USER_INPUT that names the

@@ -13,7 +13,8 @@ import {
   ReleaseClaimMutation,
   StartClaimMutation,
 } from '../graphql/claims.ts';
-import { isNetworkError, toUiError, type UiError } from '../graphql/errors.ts';
+import { isRetryLater, toUiError, type UiError } from '../graphql/errors.ts';
+import { withIdempotencyKey } from '../graphql/idempotency.ts';
 
 export type ClaimActionKind = 'claim' | 'release' | 'start' | 'complete' | 'extend';
 
@@ -24,6 +25,12 @@ export type QueuedAction = {
   title: string;
   claimId?: string;
   text?: string;
+  /**
+   * Sent with every attempt of this action, unchanged (the API answers a retry whose first
+   * attempt committed with its first result). Set when the action is first tried online, so a
+   * queued retry of a request whose answer was lost is the same request; older items use `id`.
+   */
+  idempotencyKey?: string;
   queuedAt: string;
 };
 
@@ -32,20 +39,21 @@ export type Conflict = { action: QueuedAction; error: UiError };
 const QUEUE_KEY = 'ma:queue';
 const CONFLICTS_KEY = 'ma:conflicts';
 
-/** Runs one claim action against the API. */
-export function runClaimAction(client: Client, action: Pick<QueuedAction, 'kind' | 'needId' | 'claimId' | 'text'>) {
+/** Runs one claim action against the API, with its idempotency key. */
+export function runClaimAction(client: Client, action: Pick<QueuedAction, 'kind' | 'needId' | 'claimId' | 'text' | 'idempotencyKey'>) {
   const claimId = action.claimId ?? '';
+  const context = action.idempotencyKey ? withIdempotencyKey(action.idempotencyKey) : undefined;
   switch (action.kind) {
     case 'claim':
-      return client.mutation(ClaimNeedMutation, { needId: action.needId }).toPromise();
+      return client.mutation(ClaimNeedMutation, { needId: action.needId }, context).toPromise();
     case 'release':
-      return client.mutation(ReleaseClaimMutation, { claimId, reason: action.text || null }).toPromise();
+      return client.mutation(ReleaseClaimMutation, { claimId, reason: action.text || null }, context).toPromise();
     case 'start':
-      return client.mutation(StartClaimMutation, { claimId }).toPromise();
+      return client.mutation(StartClaimMutation, { claimId }, context).toPromise();
     case 'complete':
-      return client.mutation(CompleteClaimMutation, { claimId, note: action.text || null }).toPromise();
+      return client.mutation(CompleteClaimMutation, { claimId, note: action.text || null }, context).toPromise();
     case 'extend':
-      return client.mutation(ExtendClaimMutation, { claimId }).toPromise();
+      return client.mutation(ExtendClaimMutation, { claimId }, context).toPromise();
   }
 }
 
@@ -66,7 +74,8 @@ export class OfflineQueue {
   }
 
   async enqueue(action: Omit<QueuedAction, 'id' | 'queuedAt'>) {
-    const item: QueuedAction = { ...action, id: crypto.randomUUID(), queuedAt: new Date().toISOString() };
+    const id = crypto.randomUUID();
+    const item: QueuedAction = { ...action, id, idempotencyKey: action.idempotencyKey ?? id, queuedAt: new Date().toISOString() };
     this.pending = await this.#update(QUEUE_KEY, this.pending, (list) => [...list, item]);
     return item;
   }
@@ -81,7 +90,7 @@ export class OfflineQueue {
     this.conflicts = await this.#update(CONFLICTS_KEY, this.conflicts, (list) => list.filter((c) => c.action.id !== conflict.action.id));
   }
 
-  /** Sends queued actions in order; stops at the first network failure and keeps the rest. */
+  /** Sends queued actions in order; stops at the first network failure (or retryable refusal) and keeps the rest. */
   async flush(client: Client) {
     if (this.flushing) return;
     this.flushing = true;
@@ -101,14 +110,19 @@ export class OfflineQueue {
     for (;;) {
       const action = this.pending[0];
       if (!action) break;
-      const result = await runClaimAction(client, { ...action, claimId: action.claimId ?? claimed.get(action.needId) });
-      if (result.error && isNetworkError(result.error)) break;
+      const result = await runClaimAction(client, { ...action, claimId: action.claimId ?? claimed.get(action.needId), idempotencyKey: action.idempotencyKey ?? action.id });
+      // No answer, or "not now" (a restart, the database away): kept, sent again later with the same key.
+      if (result.error && isRetryLater(result.error)) break;
       // The conflict is recorded before the action leaves the queue: a tab that sees it gone sees why.
       if (result.error) {
         const error = toUiError(result.error);
         this.conflicts = await this.#update(CONFLICTS_KEY, this.conflicts, (list) => [...list, { action, error }]);
       } else if (result.data && 'claimNeed' in result.data) {
-        claimed.set(action.needId, readFragment(ClaimFields, result.data.claimNeed.claim).id);
+        const claimId = readFragment(ClaimFields, result.data.claimNeed.claim).id;
+        claimed.set(action.needId, claimId);
+        // Stored too: what follows is then re-sent with the same variables (and key) after a reload.
+        const later = (a: QueuedAction) => (a.id !== action.id && a.needId === action.needId && !a.claimId ? { ...a, claimId } : a);
+        this.pending = await this.#update(QUEUE_KEY, this.pending, (list) => list.map(later));
       }
       this.pending = await this.#update(QUEUE_KEY, this.pending, (list) => list.filter((a) => a.id !== action.id));
     }

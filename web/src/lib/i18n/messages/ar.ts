@@ -5,6 +5,7 @@ import { retentionAr } from './retention.ts';
 import { membersAr } from './members.ts';
 import { vettingAr } from './vetting.ts';
 import { keysAr } from './keys.ts';
+import { reliabilityAr } from './reliability.ts';
 
 export const ar: Messages = {
   'app.name': 'العون المتبادل',
@@ -401,4 +402,5 @@ export const ar: Messages = {
   ...membersAr,
   ...vettingAr,
   ...keysAr,
+  ...reliabilityAr,
 };

@@ -4,6 +4,7 @@ import { retentionEn } from './retention.ts';
 import { membersEn } from './members.ts';
 import { vettingEn } from './vetting.ts';
 import { keysEn } from './keys.ts';
+import { reliabilityEn } from './reliability.ts';
 import type { PluralForms, Translation } from './types.ts';
 
 // The English catalogue is the reference: every other locale must provide each key (checked by type).
@@ -375,6 +376,7 @@ export const en = {
   ...membersEn,
   ...vettingEn,
   ...keysEn,
+  ...reliabilityEn,
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -5,6 +5,7 @@ import { retentionHe } from './retention.ts';
 import { membersHe } from './members.ts';
 import { vettingHe } from './vetting.ts';
 import { keysHe } from './keys.ts';
+import { reliabilityHe } from './reliability.ts';
 
 export const he: Messages = {
   'app.name': 'עזרה הדדית',
@@ -377,4 +378,5 @@ export const he: Messages = {
   ...membersHe,
   ...vettingHe,
   ...keysHe,
+  ...reliabilityHe,
 };

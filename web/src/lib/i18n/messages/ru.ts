@@ -5,6 +5,7 @@ import { retentionRu } from './retention.ts';
 import { membersRu } from './members.ts';
 import { vettingRu } from './vetting.ts';
 import { keysRu } from './keys.ts';
+import { reliabilityRu } from './reliability.ts';
 
 export const ru: Messages = {
   'app.name': 'Взаимопомощь',
@@ -383,4 +384,5 @@ export const ru: Messages = {
   ...membersRu,
   ...vettingRu,
   ...keysRu,
+  ...reliabilityRu,
 };
