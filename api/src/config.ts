@@ -135,6 +135,12 @@ const schema = z.object({
   IMPORT_MAX_BYTES: z.coerce.number().int().min(1).default(10 * 1024 * 1024),
   /** A line of a CSV import longer than this (without its newline) ends the import (HTTP 413). */
   IMPORT_MAX_LINE_BYTES: z.coerce.number().int().min(1).default(64 * 1024),
+  /**
+   * The longest a request may take to arrive, body included (Node's requestTimeout; its own
+   * default, 300 s, cut a 10 MiB import off at line 72,810: an import is read only as fast as
+   * its rows are saved). Headers must still arrive within Node's 60 s.
+   */
+  HTTP_REQUEST_TIMEOUT_SECONDS: z.coerce.number().int().min(1).default(1800),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   /** JSON lines, or pino-pretty's coloured lines (when installed); unset: pretty in development, JSON otherwise. */
   LOG_FORMAT: z.enum(['json', 'pretty']).optional(),

@@ -46,7 +46,10 @@ async function compose(s: Services): Promise<App> {
   const drain = new Drain();
   const yoga = createGraphQLServer(s, drain);
   const metrics = metricsEndpoint(s);
-  const server = createServer(gateRequests(drain, createRouter(s, yoga, await loadWebHandler(config.WEB_BUILD_DIR), pending, metrics)));
+  const server = createServer(
+    { requestTimeout: config.HTTP_REQUEST_TIMEOUT_SECONDS * 1000 },
+    gateRequests(drain, createRouter(s, yoga, await loadWebHandler(config.WEB_BUILD_DIR), pending, metrics)),
+  );
   const ws = attachWebSocket(s, server, yoga, MAX_BODY_BYTES);
   gateUpgrades(server, drain);
   const worker = startWorker(s);

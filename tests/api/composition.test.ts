@@ -39,6 +39,12 @@ describe('two apps in one process', () => {
     expect(b.s.app.services.rules.claims).toEqual({ ttlMinutes: 30, maxActivePerVolunteer: 2 });
   });
 
+  // Node's own 300 s cut a 10 MiB CSV import off at line 72,810 (bench:import): a request,
+  // body included, may take HTTP_REQUEST_TIMEOUT_SECONDS to arrive.
+  it('gives a request (a long CSV import) 30 minutes to arrive, not Node\'s 5', () => {
+    expect(a.s.app.server.requestTimeout).toBe(1_800_000);
+  });
+
   it('moving one clock does not move the other', () => {
     a.s.app.services.clock.advance(3_600_000);
     try {
