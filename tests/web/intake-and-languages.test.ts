@@ -124,6 +124,33 @@ describe('intake', () => {
     expect(await seriousViolations(missing)).toEqual([]);
   });
 
+  // "The coordinator tab bar is clipped at both edges on a phone and wraps to two rows at 1366 px."
+  test("the coordinator's screens: every tab whole on a phone, the header one row at 1366 px", async () => {
+    const tabsOf = (page: Page) =>
+      page.locator('[data-testid="coordinator-nav"] a').evaluateAll((as) => as.map((a) => { const r = a.getBoundingClientRect(); return { left: r.left, right: r.right, top: r.top }; }));
+    const phone = await open('/dashboard', { token: coordinatorToken, locale: 'he', viewport: PHONE });
+    await phone.getByTestId('coordinator-nav').waitFor();
+    const tabs = await tabsOf(phone);
+    expect(tabs.length).toBeGreaterThanOrEqual(10);
+    for (const t of tabs) {
+      expect(t.left).toBeGreaterThanOrEqual(0);
+      expect(t.right).toBeLessThanOrEqual(PHONE.width);
+    }
+    expect(await horizontalOverflow(phone)).toBe(0);
+    expect(await phone.getByTestId('coordinator-nav').getByRole('link', { name: 'לוח בקרה' }).getAttribute('aria-current')).toBe('page');
+    expect(await seriousViolations(phone)).toEqual([]);
+
+    const desk = await open('/duplicates', { token: coordinatorToken, locale: 'en', viewport: { width: 1366, height: 800 } });
+    await desk.getByTestId('coordinator-nav').waitFor();
+    const rows = (xs: { top: number }[]) => new Set(xs.map((x) => Math.round(x.top))).size;
+    expect(rows(await tabsOf(desk))).toBe(1);
+    const header = await desk.locator('header nav a').evaluateAll((as) => as.map((a) => ({ top: a.getBoundingClientRect().top })));
+    expect(rows(header)).toBe(1);
+    // The header's "Coordination" is current on every coordinator screen; the bar names the screen.
+    expect(await desk.locator('header nav a[aria-current="page"]').textContent()).toBe('Coordination');
+    expect(await desk.getByTestId('coordinator-nav').locator('a[aria-current="page"]').textContent()).toBe('Duplicates');
+  });
+
   test('works on a phone', async () => {
     const page = await open('/intake', { token: coordinatorToken, viewport: PHONE });
     await page.waitForSelector('[data-testid="pin-map"][data-ready="true"]');

@@ -16,6 +16,7 @@ export const ar: Messages = {
   'nav.tasks': 'مهامي',
   'nav.intake': 'استقبال الطلبات',
   'nav.dashboard': 'لوحة المتابعة',
+  'nav.coordination': 'التنسيق',
   'nav.signIn': 'تسجيل الدخول',
   'nav.signUp': 'إنشاء حساب',
   'nav.signOut': 'تسجيل الخروج',

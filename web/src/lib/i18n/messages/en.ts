@@ -18,6 +18,7 @@ export const en = {
   'nav.tasks': 'My tasks',
   'nav.intake': 'Intake',
   'nav.dashboard': 'Dashboard',
+  'nav.coordination': 'Coordination',
   'nav.signIn': 'Sign in',
   'nav.signUp': 'Sign up',
   'nav.signOut': 'Sign out',

@@ -16,6 +16,7 @@ export const he: Messages = {
   'nav.tasks': 'המשימות שלי',
   'nav.intake': 'קליטה',
   'nav.dashboard': 'לוח בקרה',
+  'nav.coordination': 'תיאום',
   'nav.signIn': 'כניסה',
   'nav.signUp': 'הרשמה',
   'nav.signOut': 'יציאה',

@@ -16,6 +16,7 @@ export const ru: Messages = {
   'nav.tasks': 'Мои задачи',
   'nav.intake': 'Приём заявок',
   'nav.dashboard': 'Панель',
+  'nav.coordination': 'Координация',
   'nav.signIn': 'Войти',
   'nav.signUp': 'Регистрация',
   'nav.signOut': 'Выйти',
