@@ -115,6 +115,19 @@ describe('an API key', () => {
     expect(codes(await onlyA.gql(CREATE_KEY, { input: { name: 'x', communityIds: [b] } }))).toEqual(['FORBIDDEN']);
   });
 
+  // Found after the keys were built: a key allowed releaseClaim could release its creator's
+  // claim in a community outside the key's (the claim rules checked the volunteer, not the scope).
+  it("acts on its creator's claims within its communities only", async () => {
+    const RELEASE = `mutation($id: ID!) { releaseClaim(claimId: $id, reason: "partner") { claim { status } } }`;
+    const CLAIM = `mutation($id: ID!) { claimNeed(needId: $id) { claim { id } } }`;
+    const inB = (await coordinator.ok(CLAIM, { id: (await createNeed(coordinator, b, { category: 'FOOD' })).id })).claimNeed.claim.id;
+    const inA = (await coordinator.ok(CLAIM, { id: (await createNeed(coordinator, a, { category: 'FOOD' })).id })).claimNeed.claim.id;
+    const releaser = await keyClient(coordinator, [a], ['releaseClaim']);
+    expect(codes(await releaser.partner.gql(RELEASE, { id: inB }))).toEqual(['FORBIDDEN']);
+    expect((await coordinator.ok(`query($id: ID!) { node(id: $id) { ... on Claim { status } } }`, { id: inB })).node.status).toBe('ACTIVE');
+    expect((await releaser.partner.ok(RELEASE, { id: inA })).releaseClaim.claim.status).toBe('RELEASED');
+  });
+
   it('imports a CSV only when it names importCsv: a read-only key is refused (403) and nothing is created', async () => {
     const csv = `title,category,urgency,lat,lng,address,name\nKey import ${Date.now()},FOOD,LOW,31.52,34.59,${ADDRESS},Dana\n`;
     const post = (token: string) =>

@@ -8,7 +8,7 @@ import { AppError, ErrorCode, forbidden, notFound } from '../errors.ts';
 import type { Tx } from '../events/outbox.ts';
 import type { Claim, Need } from '../generated/prisma/client.ts';
 import type { NeedEventType } from '../generated/prisma/enums.ts';
-import { isCoordinatorOf, isMemberOf, type Viewer } from '../auth/viewer.ts';
+import { isCoordinatorOf, isMemberOf, withinKeyScope, type Viewer } from '../auth/viewer.ts';
 import { lockNeed, lockUser } from './locks.ts';
 import { assertClaimAction, assertNeedAction, statusFromClaims, liveClaim } from './needStatus.ts';
 import { refreshSeriesBoard } from './recurrence.ts';
@@ -133,7 +133,8 @@ async function changeClaim(s: Services, viewer: Viewer, claimId: string, change:
     if (!found) throw notFound('Claim');
     const need = await lockNeed(tx, found.needId);
     const claim = await tx.claim.findUniqueOrThrow({ where: { id: claimId } });
-    if (!change.allowed(viewer, claim, need)) throw forbidden(`${change.action} this claim`);
+    // An API key acts for its creator only within its communities, on their own claims too.
+    if (!withinKeyScope(viewer, need.communityId) || !change.allowed(viewer, claim, need)) throw forbidden(`${change.action} this claim`);
     assertClaimAction(change.action, claim.status);
     const at = s.clock.now();
     await change.apply(tx, claim, at);

@@ -6,7 +6,7 @@ import { commit, type UnitOfWork } from '../events/unitOfWork.ts';
 import { AppError, ErrorCode, forbidden, notFound } from '../errors.ts';
 import type { HandoverRequest } from '../generated/prisma/client.ts';
 import type { NeedEventType } from '../generated/prisma/enums.ts';
-import { isCoordinatorOf, isMemberOf, type Viewer } from '../auth/viewer.ts';
+import { isCoordinatorOf, isMemberOf, withinKeyScope, type Viewer } from '../auth/viewer.ts';
 import { lockNeed } from './locks.ts';
 import { notify } from './notifications.ts';
 import { claimExpiresAt } from './rules.ts';
@@ -101,7 +101,8 @@ export async function respondToHandover(s: Services, viewer: Viewer, requestId: 
     if (!found) throw notFound('Handover request');
     const need = await lockNeed(tx, found.needId);
     const request = await tx.handoverRequest.findUniqueOrThrow({ where: { id: requestId } });
-    if (request.holderId !== viewer.id && !isCoordinatorOf(viewer, need.communityId)) throw forbidden('answer this handover request');
+    const mayAnswer = request.holderId === viewer.id || isCoordinatorOf(viewer, need.communityId);
+    if (!withinKeyScope(viewer, need.communityId) || !mayAnswer) throw forbidden('answer this handover request');
     if (request.status !== 'PENDING') {
       throw new AppError(ErrorCode.ILLEGAL_TRANSITION, `This handover request is already ${request.status.toLowerCase().replace('_', ' ')}.`, { currentStatus: request.status });
     }
