@@ -11,6 +11,10 @@ import { createNeed } from '../helpers/fixtures.ts';
 import { buildWorld, rebase, uuidOf, type World } from '../helpers/world.ts';
 import { pgQuery } from '../helpers/consistency.ts';
 import { requires, postgresServer, redisServerProgram } from '../helpers/skips.ts';
+import { sampleValue, scrape } from '../helpers/prometheus.ts';
+
+/** What /metrics says of this process's outbox: committed seq minus the seq it has handed out. */
+const lagOf = async (api: ApiProcess) => sampleValue(await scrape(`${api.url}/metrics`), 'mutual_aid_outbox_lag_events') ?? NaN;
 
 const EVENTS = `subscription($after: String, $c: [ID!]) { needEvents(after: $after, filter: { communityIds: $c }) { cursor type } }`;
 
@@ -79,6 +83,7 @@ describe('Redis faults across two API processes', requires(postgresServer, redis
     await createNeed(coordinator, community, { title: 'before the outage' });
     await until('cross-process delivery before the outage', async () => staying.items.length, (n) => n >= 1, 2_000);
     const baselineMs = Date.now() - sent;
+    await until('no outbox lag on B while Redis is up', () => lagOf(b), (lag) => lag === 0);
 
     // Redis dies.
     await redis.kill();
@@ -99,6 +104,9 @@ describe('Redis faults across two API processes', requires(postgresServer, redis
     expect((await coordinator.gql(`{ me { name } }`)).data?.me?.name).toBeTruthy();
     expect(a.child.exitCode).toBeNull();
     expect(b.child.exitCode).toBeNull();
+    // B hears nothing of A's commits now (its safety-net poll is a minute): its outbox lag shows it.
+    await createNeed(coordinator, community, { title: 'outage A, last' });
+    const lagDuring = await until('outbox lag on B while Redis is down', () => lagOf(b), (lag) => lag > 0, 3_000);
     // Same-process delivery does not need Redis.
     await until('A delivers its own changes live', async () => local.items.filter((d) => d.needEvents.type === 'CREATED').length, (n) => n >= 7, 5_000);
 
@@ -128,6 +136,7 @@ describe('Redis faults across two API processes', requires(postgresServer, redis
     await until('B caught up through Redis', async () => staying.items.length, (n) => n >= all.length, 3_000);
     const afterMs = Date.now() - sent;
     expect(staying.items.map((d) => d.needEvents.cursor)).toEqual(all);
+    await until('no outbox lag on B once Redis is back', () => lagOf(b), (lag) => lag === 0);
     // C, started without Redis, hears A through Redis now.
     await until('C hears A', async () => onC.items.map((d) => d.needEvents.cursor), (cursors) => cursors.includes(all.at(-1)), 3_000);
 
@@ -141,7 +150,8 @@ describe('Redis faults across two API processes', requires(postgresServer, redis
     console.log(
       `[redis faults] cross-process delivery ${baselineMs} ms before; /ready degraded after ${degradedA.ms}/${degradedB.ms} ms (A/B); ` +
         `${outage.length} needs and ${outage.length} claims+releases served meanwhile; Redis back: /ready up after ${upA.ms}/${upB.ms}/${upC.ms} ms (A/B/C, C started during the outage) ` +
-        `(from restart ${Date.now() - restartedAt} ms to the end); first cross-process delivery after it ${afterMs} ms, with ${all.length} events caught up`,
+        `(from restart ${Date.now() - restartedAt} ms to the end); first cross-process delivery after it ${afterMs} ms, with ${all.length} events caught up; ` +
+        `B's outbox lag during the outage ${lagDuring.value} events, 0 after`,
     );
   }, 120_000);
 });
