@@ -128,6 +128,17 @@ describe('an API key', () => {
     expect((await releaser.partner.ok(RELEASE, { id: inA })).releaseClaim.claim.status).toBe('RELEASED');
   });
 
+  it("keeps its idempotency keys apart from its creator's", async () => {
+    const CREATE = `mutation($input: CreateNeedInput!) { createNeed(input: $input) { need { id title } } }`;
+    const input = (title: string) => ({ communityId: a, title, category: 'FOOD', urgency: 'LOW', lat: 31.52, lng: 34.59, address: ADDRESS, requesterName: 'Dana' });
+    const writer = await keyClient(coordinator, [a], ['createNeed']);
+    const mine = await coordinator.gql(CREATE, { input: input('By the coordinator') }, { 'idempotency-key': 'shared-key-1' });
+    const theirs = await writer.partner.gql(CREATE, { input: input('By the partner') }, { 'idempotency-key': 'shared-key-1' });
+    expect(theirs.errors).toBeUndefined();
+    expect(theirs.data!.createNeed.need.title).toBe('By the partner');
+    expect(theirs.data!.createNeed.need.id).not.toBe(mine.data!.createNeed.need.id);
+  });
+
   it('imports a CSV only when it names importCsv: a read-only key is refused (403) and nothing is created', async () => {
     const csv = `title,category,urgency,lat,lng,address,name\nKey import ${Date.now()},FOOD,LOW,31.52,34.59,${ADDRESS},Dana\n`;
     const post = (token: string) =>

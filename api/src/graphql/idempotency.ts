@@ -52,7 +52,8 @@ export function useIdempotency(s: Services): Plugin {
         setResultAndStopExecution({ errors: [new AppError(ErrorCode.BAD_USER_INPUT, `An idempotency key has at most ${MAX_KEY_LENGTH} characters.`)] });
         return;
       }
-      const scope = ctx.viewer ? `user:${ctx.viewer.id}` : `ip:${ctx.clientKey}`;
+      // Whose key: an API key's own (not its creator's), a user's, or an anonymous address's.
+      const scope = ctx.viewer?.apiKey ? `apikey:${ctx.viewer.apiKey.id}` : ctx.viewer ? `user:${ctx.viewer.id}` : `ip:${ctx.clientKey}`;
       const id = `${scope}\n${key}`;
       for (let ahead = running.get(id); ahead; ahead = running.get(id)) await ahead;
       let release!: () => void;
