@@ -94,9 +94,11 @@ type Case = { args: Record<string, unknown>; depth?: number };
 
 /** Query fields, each with the arguments to call it with (the viewer's answer may be an error: it is compared too). */
 const CASES: Record<string, () => Case[]> = {
+  apiKeys: () => [{ args: {} }],
   boardStats: () => [{ args: {} }, { args: { communityIds: [w.A] } }, { args: { communityIds: [w.B] } }],
   communities: () => [{ args: {} }],
   duplicateCandidates: () => [{ args: {} }, { args: { communityIds: [w.A] } }, { args: { communityIds: [w.B] } }],
+  exportToken: () => [{ args: {} }],
   indicatorNeeds: () =>
     [w.A, w.B].flatMap((communityId) =>
       (['RECEIVED', 'MET', 'CRITICAL_RECEIVED'] as const).map((measure) => ({ args: { communityId, measure, period: 'MONTH', periodStart: w.periodStart } })),
