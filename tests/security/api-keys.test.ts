@@ -139,6 +139,19 @@ describe('an API key', () => {
     expect(theirs.data!.createNeed.need.id).not.toBe(mine.data!.createNeed.need.id);
   });
 
+  it("counts its creator's ACTIVE memberships only, as their own session does", async () => {
+    const lead = await member(s.url, admin, a, 'COORDINATOR');
+    const need = await createNeed(lead, a, { address: ADDRESS });
+    const { partner } = await keyClient(lead, [a]);
+    expect((await partner.ok(NEED, { id: need.id })).need.privateDetails).toEqual({ address: ADDRESS });
+    // The membership no longer active (pending again): the person's session has no role there, nor has the key.
+    const userId = Buffer.from(lead.userId, 'base64').toString().split(':')[1]!;
+    const communityId = Buffer.from(a, 'base64').toString().split(':')[1]!;
+    await s.app.services.prisma.membership.update({ where: { userId_communityId: { userId, communityId } }, data: { status: 'PENDING' } });
+    expect((await lead.gql(NEED, { id: need.id })).data?.need?.privateDetails ?? null).toBeNull();
+    expect((await partner.gql(NEED, { id: need.id })).data?.need?.privateDetails ?? null).toBeNull();
+  });
+
   it('imports a CSV only when it names importCsv: a read-only key is refused (403) and nothing is created', async () => {
     const csv = `title,category,urgency,lat,lng,address,name\nKey import ${Date.now()},FOOD,LOW,31.52,34.59,${ADDRESS},Dana\n`;
     const post = (token: string) =>

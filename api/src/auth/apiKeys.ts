@@ -16,7 +16,8 @@ export async function viewerFromApiKey(s: Services, where: { token: string } | {
       expiresAt: true,
       revokedAt: true,
       lastUsedAt: true,
-      createdBy: { select: { id: true, name: true, globalRole: true, memberships: { select: { communityId: true, role: true } } } },
+      // The creator's ACTIVE memberships only, as their own session counts them (auth/sessions.ts).
+      createdBy: { select: { id: true, name: true, globalRole: true, memberships: { where: { status: 'ACTIVE' }, select: { communityId: true, role: true } } } },
     },
   });
   const now = s.clock.now();
