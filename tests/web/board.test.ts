@@ -78,8 +78,9 @@ describe('the live board', () => {
     board = await open('/');
     await waitForMap(board);
     await board.waitForFunction(() => Number(document.querySelector('[data-testid="visible-count"]')?.getAttribute('data-count')) > 100);
+    // The source is filled in batches and drawn on the next frames: wait until clusters are drawn.
+    await expect.poll(async () => (await rendered(board, ['need-clusters'])).length, { timeout: 15_000 }).toBeGreaterThan(0);
     const clusters = await rendered(board, ['need-clusters']);
-    expect(clusters.length).toBeGreaterThan(0);
     expect(clusters.every((c) => c.cluster && (c.count ?? 0) > 1)).toBe(true);
     // Every live need is in the source, and the clusters stand for hundreds of them at this zoom.
     const inSource = await sourceNeeds(board);
