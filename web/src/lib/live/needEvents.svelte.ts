@@ -13,7 +13,9 @@ export type NeedEventFilter = NonNullable<VariablesOf<typeof NeedEventsSubscript
 
 /** The error codes that mean the cursor is of no use any more: load the view again. */
 const STALE_CURSOR = new Set(['CURSOR_AHEAD']);
-const codeOf = (err: unknown): unknown => (err as { extensions?: { code?: unknown } } | null)?.extensions?.code;
+/** Whether the server said the cursor is of no use any more (over `next` errors or the `error` sink). */
+const staleCursor = (errors: unknown): boolean =>
+  (Array.isArray(errors) ? errors : [errors]).some((e) => STALE_CURSOR.has((e as { extensions?: { code?: string } } | null)?.extensions?.code ?? ''));
 
 export class NeedEventStream {
   /** Cursor of the last event applied (or the one the view was loaded at). */
@@ -44,7 +46,7 @@ export class NeedEventStream {
         next: (result) => {
           const event = result.data?.needEvents;
           if (!event) {
-            if (result.errors?.some((e) => STALE_CURSOR.has(codeOf(e) as string)) && onStale) return onStale();
+            if (onStale && staleCursor(result.errors ?? [])) return onStale();
             if (result.errors?.length) this.error = result.errors[0]!.message;
             return;
           }
@@ -52,7 +54,7 @@ export class NeedEventStream {
           this.cursor = event.cursor;
         },
         error: (err) => {
-          if ((Array.isArray(err) ? err : [err]).some((e) => STALE_CURSOR.has(codeOf(e) as string)) && onStale) return onStale();
+          if (onStale && staleCursor(err)) return onStale();
           this.error = err instanceof Error ? err.message : 'subscription error';
         },
         complete: () => {},
