@@ -9,7 +9,7 @@
 //   others rejected by the row checks; the valid ones ~250 m apart, no duplicates of one
 //   another): parsed to the end, every row reported.
 // PostgreSQL, the API in production mode as `pnpm start` runs it. See bench/README.md.
-import http from 'node:http';
+import net from 'node:net';
 import { once } from 'node:events';
 import pg from 'pg';
 import { startApi } from '../lib/api.ts';
@@ -30,36 +30,76 @@ const names: Record<Variant, string> = {
 /** `complete`: the answer ended as it should (a refusal, or the import's summary line), not cut off midway. */
 type Outcome = { status: number; ms: number; result: string; complete: boolean };
 
-/** POSTs `size` bytes made by `fill` in 64 KiB chunks, as a client's upload; stops sending once the server answers. */
+/**
+ * POSTs `size` bytes made by `fill` in 64 KiB chunks, as a client's upload, and stops sending
+ * once the server closes or refuses more. A raw socket rather than `http.request`: a server that
+ * refuses a body answers and closes without reading it, so the client's next write fails
+ * (EPIPE, ECONNRESET), and Node's HTTP client then drops the answer it had already received.
+ * Here what the server sent is kept and read whatever the writes meet.
+ */
 function upload(url: string, token: string, size: number, fill: (at: number, length: number) => Buffer, declareLength: boolean): Promise<Outcome> {
   const t0 = performance.now();
-  return new Promise((resolve, reject) => {
-    let answered = false;
-    const req = http.request(url, {
-      method: 'POST',
-      headers: { 'content-type': 'text/csv', 'x-graphql-csrf': '1', authorization: `Bearer ${token}`, ...(declareLength ? { 'content-length': String(size) } : {}) },
-    });
-    req.on('response', async (res) => {
-      answered = true;
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (d) => (body += d));
-      res.on('error', () => {});
-      await once(res, 'end').catch(() => {});
+  const { hostname, port, pathname, search } = new URL(url);
+  return new Promise((resolve) => {
+    const socket = net.connect({ host: hostname, port: Number(port) });
+    const received: Buffer[] = [];
+    let writeError = '';
+    let ended = false;
+    socket.on('data', (d) => received.push(d));
+    socket.on('end', () => (ended = true));
+    socket.on('error', (err: NodeJS.ErrnoException) => (writeError ||= err.code ?? err.message));
+    socket.on('close', () => {
+      const { status, body } = parseResponse(Buffer.concat(received));
       const last = body.trim().split('\n').pop() ?? '';
-      const complete = /"errors"|"kind"/.test(last);
-      resolve({ status: res.statusCode!, ms: performance.now() - t0, result: last.slice(0, 300), complete });
+      resolve({ status, ms: performance.now() - t0, result: (last || (writeError && `connection closed: ${writeError}`)).slice(0, 300), complete: /"errors"|"kind"/.test(last) });
     });
-    req.on('error', (err) => !answered && reject(err));
     void (async () => {
+      await once(socket, 'connect');
+      const head = [
+        `POST ${pathname}${search} HTTP/1.1`,
+        `host: ${hostname}:${port}`,
+        'content-type: text/csv',
+        'x-graphql-csrf: 1',
+        `authorization: Bearer ${token}`,
+        'connection: close',
+        declareLength ? `content-length: ${size}` : 'transfer-encoding: chunked',
+      ];
+      socket.write(head.join('\r\n') + '\r\n\r\n');
+      const closed = once(socket, 'close');
       const CHUNK = 64 * 1024;
-      const stopped = Promise.race([once(req, 'response'), once(req, 'close')]);
-      for (let at = 0; at < size && !answered && !req.destroyed; at += CHUNK) {
-        if (!req.write(fill(at, Math.min(CHUNK, size - at)))) await Promise.race([once(req, 'drain'), stopped]);
+      for (let at = 0; at < size && !ended && !socket.destroyed && !writeError; at += CHUNK) {
+        const data = fill(at, Math.min(CHUNK, size - at));
+        const framed = declareLength ? data : Buffer.concat([Buffer.from(`${data.length.toString(16)}\r\n`), data, Buffer.from('\r\n')]);
+        if (!socket.write(framed)) await Promise.race([once(socket, 'drain'), closed]);
       }
-      if (!answered && !req.destroyed) req.end();
-    })().catch(reject);
+      // The request is sent (chunked: its last chunk); the answer is read until the server
+      // closes (the request said `connection: close`). No half-close: Node's server would end
+      // the answer with it.
+      if (!declareLength && !ended && !socket.destroyed && !writeError) socket.write('0\r\n\r\n');
+    })().catch((err) => (writeError ||= String(err)));
   });
+}
+
+/** An HTTP/1.1 response's status and body (de-chunked when chunked); status 0 when nothing came back. */
+function parseResponse(raw: Buffer): { status: number; body: string } {
+  const split = raw.indexOf('\r\n\r\n');
+  if (split < 0) return { status: 0, body: '' };
+  const head = raw.subarray(0, split).toString('latin1');
+  const status = Number(/^HTTP\/1\.[01] (\d{3})/.exec(head)?.[1] ?? 0);
+  let body = raw.subarray(split + 4);
+  if (/\r\ntransfer-encoding:\s*chunked/i.test(head)) {
+    const parts: Buffer[] = [];
+    for (let at = 0; ; ) {
+      const eol = body.indexOf('\r\n', at);
+      if (eol < 0) break;
+      const length = parseInt(body.subarray(at, eol).toString('latin1'), 16);
+      if (!length) break;
+      parts.push(body.subarray(eol + 2, eol + 2 + length));
+      at = eol + 2 + length + 2;
+    }
+    body = Buffer.concat(parts);
+  }
+  return { status, body: body.toString('utf8') };
 }
 
 /** A CSV of `bytes` bytes: a header, then rows; every `validEvery`th a valid need (0: none), the rest without a category (rejected). */

@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request, type IncomingMessage } from 'node:http';
 import { once } from 'node:events';
+import { connect } from 'node:net';
 import { parse } from '../../api/node_modules/csv-parse/lib/sync.js';
 import { startServer, type TestServer } from '../helpers/server.ts';
 import { adminClient, createCommunity, createNeed, member } from '../helpers/fixtures.ts';
@@ -144,6 +145,47 @@ describe('CSV import limits', () => {
       message: 'Line 1 is longer than the limit of 65536 bytes: a CSV file has one row per line.',
       extensions: { code: 'PAYLOAD_TOO_LARGE', line: 1, limitBytes: 65536 },
     });
+    await healthAnswers();
+  }, 120_000);
+
+  /** Sends `size` bytes of 'a' to `path` as fast as the connection takes them (a raw socket: it reads only what arrives), until the answer has ended or the socket fails; what came back. */
+  async function sendWithoutWaiting(path: string, headers: Record<string, string>, size: number): Promise<{ status: number; body: unknown }> {
+    const { hostname, port } = new URL(s.url);
+    const socket = connect({ host: hostname, port: Number(port) });
+    socket.on('error', () => {});
+    await once(socket, 'connect');
+    const received: Buffer[] = [];
+    let ended = false;
+    socket.on('data', (d) => received.push(d));
+    socket.on('end', () => (ended = true));
+    const closed = once(socket, 'close');
+    const head = Object.entries({ ...headers, 'content-length': String(size), host: `${hostname}:${port}` }).map(([k, v]) => `${k}: ${v}`);
+    socket.write(`POST ${path} HTTP/1.1\r\n${head.join('\r\n')}\r\n\r\n`);
+    for (let at = 0; at < size && !ended && !socket.destroyed; at += 64 * 1024) {
+      if (!socket.write(Buffer.alloc(64 * 1024, 'a'))) await Promise.race([once(socket, 'drain'), closed]);
+    }
+    await closed;
+    const answer = Buffer.concat(received).toString('utf8');
+    const split = answer.indexOf('\r\n\r\n');
+    return { status: Number(/^HTTP\/1\.1 (\d{3}) /.exec(answer)?.[1] ?? 0), body: split < 0 ? null : JSON.parse(answer.slice(split + 4)) };
+  }
+
+  it('answer a client that goes on sending after a refusal (a browser uploading a file with a long line, an oversized GraphQL body) with the 413, never a reset', async () => {
+    // A file under the size limit, its length declared as a browser declares it, whose first
+    // line is over the line limit: refused once 64 KiB are read, while the client is still
+    // sending megabytes. Closing at once made the sender meet a reset, the answer lost; the
+    // server now reads and drops the rest for a moment after its answer (a lingering close).
+    // The same for a GraphQL request declared over its body limit. Every try counts.
+    for (let i = 0; i < 6; i++) {
+      expect(await sendWithoutWaiting(importPath(), importHeaders(), 6 * 1024 * 1024)).toEqual({
+        status: 413,
+        body: { errors: [{ message: 'Line 1 is longer than the limit of 65536 bytes: a CSV file has one row per line.', extensions: { code: 'PAYLOAD_TOO_LARGE', line: 1, limitBytes: 65536 } }] },
+      });
+      expect(await sendWithoutWaiting('/graphql', { 'content-type': 'application/json' }, 6 * 1024 * 1024)).toEqual({
+        status: 413,
+        body: { errors: [{ message: 'Request body too large.', extensions: { code: 'PAYLOAD_TOO_LARGE' } }] },
+      });
+    }
     await healthAnswers();
   }, 120_000);
 

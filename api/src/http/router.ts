@@ -11,6 +11,7 @@ import { tokenOfRequest } from '../graphql/context.ts';
 import { csrfField, privateExportAllowed } from './exportCsrf.ts';
 import type { Yoga } from '../graphql/yoga.ts';
 import { handleExport, handleImport } from './transfer.ts';
+import { closeLingering } from './lingeringClose.ts';
 import { handleInboundSms, smsIntakeClosed } from './sms.ts';
 import { readinessState } from './health.ts';
 import { originAllowed } from './origins.ts';
@@ -86,9 +87,9 @@ export function createRouter(
     if (url.startsWith('/graphql') || !web) {
       // Refuse before reading the body.
       if (Number(req.headers['content-length'] ?? 0) > MAX_BODY_BYTES) {
-        res.writeHead(413, { 'content-type': 'application/json', connection: 'close' }).end(
-          JSON.stringify({ errors: [{ message: 'Request body too large.', extensions: { code: ErrorCode.PAYLOAD_TOO_LARGE } }] }),
-        );
+        closeLingering(req, res);
+        const body = JSON.stringify({ errors: [{ message: 'Request body too large.', extensions: { code: ErrorCode.PAYLOAD_TOO_LARGE } }] });
+        res.writeHead(413, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), connection: 'close' }).end(body);
         return;
       }
       void yoga(req, res, { req });

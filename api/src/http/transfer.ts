@@ -12,6 +12,7 @@ import { fileTooLarge, importCsv, type ImportKind } from '../domain/imports.ts';
 import { csvText, exportRows, type ExportKind } from '../domain/exports.ts';
 import type { Period } from '../domain/indicators.ts';
 import { keyMayRun } from '../domain/apiKeys.ts';
+import { closeLingering } from './lingeringClose.ts';
 
 /** A community named by its global id (or, from a hand-written URL, by its database id). */
 const decodeId = (g: string) => {
@@ -38,7 +39,7 @@ function fail(res: ServerResponse, status: number, code: ErrorCode, message: str
     res.end(body + '\n');
     return;
   }
-  res.writeHead(status, { 'content-type': 'application/json', ...(status === 413 ? { connection: 'close' } : {}) }).end(body);
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...(status === 413 ? { connection: 'close' } : {}) }).end(body);
 }
 
 const failWith = (res: ServerResponse, err: AppError) => {
@@ -62,7 +63,10 @@ export async function handleImport(s: Services, req: IncomingMessage, res: Serve
     return fail(res, 400, 'BAD_USER_INPUT', 'mapping must be a JSON object of field → column header.');
   }
   // A file declared larger than the limit is refused before a byte of it is read.
-  if (Number(req.headers['content-length'] ?? 0) > s.rules.imports.maxBytes) return failWith(res, fileTooLarge(s.rules.imports.maxBytes));
+  if (Number(req.headers['content-length'] ?? 0) > s.rules.imports.maxBytes) {
+    closeLingering(req, res);
+    return failWith(res, fileTooLarge(s.rules.imports.maxBytes));
+  }
   const communityParam = url.searchParams.get('communityId');
   try {
     const rows = importCsv(s, viewer, kind, req, { communityId: communityParam ? decodeId(communityParam) : undefined, mapping });
@@ -77,8 +81,8 @@ export async function handleImport(s: Services, req: IncomingMessage, res: Serve
     res.end();
   } catch (err) {
     // An upload read only in part (refused midway) leaves bytes no next request could follow:
-    // the connection closes once the answer is out.
-    if (req.readableDidRead && !req.complete) res.once('finish', () => req.socket.destroySoon());
+    // the connection closes once the answer is out (lingering, so the sender reads it).
+    if (req.readableDidRead && !req.complete) closeLingering(req, res);
     if (err instanceof AppError) return failWith(res, err);
     s.log.warn({ cause: (err as Error).message }, 'import: the file could not be read');
     return fail(res, 400, 'BAD_USER_INPUT', `The file could not be read: ${(err as Error).message}`);
