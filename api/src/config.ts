@@ -39,6 +39,11 @@ const schema = z.object({
   DATABASE_URL: z.url().optional(),
   /** Data directory of the embedded database; `memory://` keeps it in memory. */
   PGLITE_DIR: z.string().default(`${repoRoot}.data/pglite`),
+  /**
+   * The embedded database's buffer cache (PostgreSQL's shared_buffers, in the process's memory).
+   * PostgreSQL's default, 128MB, is most of an idle embedded server's footprint (bench:startup).
+   */
+  PGLITE_SHARED_BUFFERS: z.string().regex(/^\d+(kB|MB|GB)$/, 'a size such as 32MB').default('32MB'),
   DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(500).default(10),
   DATABASE_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).default(5_000),
   DATABASE_IDLE_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),

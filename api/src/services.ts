@@ -55,7 +55,9 @@ export function createServices(config: Config, options: ServiceOptions = {}): Se
   const { log, scope } = createLogging(config, options.logDestination);
   const metrics = createMetrics();
   // Outside any request's scope: an idle connection failing belongs to no request (it would otherwise carry the id of the one that opened it).
-  const db = openDatabase(config, { warn: (obj: object, msg: string) => scope.exit(() => log.warn(obj, msg)) });
+  // The embedded database migrates itself at start (db/prepare.ts) unless told not to: a new one
+  // may as well start from the migrated template.
+  const db = openDatabase(config, { warn: (obj: object, msg: string) => scope.exit(() => log.warn(obj, msg)) }, { fromTemplate: config.MIGRATE_ON_START ?? true });
   const bus = createBus(config.REDIS_URL);
   return Object.freeze({
     config,

@@ -1,6 +1,6 @@
 // bench:startup — time from process start to the first answered GraphQL query, idle RSS, and
 // the time from SIGTERM to exit with nothing in flight (graceful shutdown, SHUTDOWN_GRACE_MS 10 s):
-// PGlite on a fresh data directory (migrations applied at start), PGlite again on that
+// PGlite on a fresh data directory (unpacked from the migrated template), PGlite again on that
 // directory, and PostgreSQL (an already migrated database). The API is started exactly as
 // `pnpm start` starts it (`node src/main.ts`: Node strips the types), without the web build step.
 // See bench/README.md.
@@ -14,7 +14,7 @@ const opts = flags({ rounds: 3, warmup: 1, idleSeconds: 5 });
 
 type Variant = 'pglite-fresh' | 'pglite-existing' | 'postgres';
 const names: Record<Variant, string> = {
-  'pglite-fresh': 'PGlite, fresh data directory (migrations at start)',
+  'pglite-fresh': 'PGlite, fresh data directory (from the migrated template, db/template.ts)',
   'pglite-existing': 'PGlite, existing data directory',
   postgres: 'PostgreSQL (migrated)',
 };

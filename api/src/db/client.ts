@@ -7,6 +7,7 @@ import pg from 'pg';
 import { mkdirSync } from 'node:fs';
 import { PrismaClient } from '../generated/prisma/client.ts';
 import type { Config } from '../config.ts';
+import { isFreshDataDir, readTemplate, saveTemplate, templateKey } from './template.ts';
 import type { SqlDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 
 export type Database = {
@@ -18,15 +19,30 @@ export type Database = {
   statements: { count: number };
   /** PostgreSQL pool counts (for metrics); null on the embedded database, one connection. */
   poolStats(): { total: number; idle: number; waiting: number } | null;
+  /**
+   * Set on an embedded database created empty, without a template for the current migrations:
+   * once it is migrated (and holds nothing else), keeps it as that template (db/template.ts).
+   */
+  saveAsTemplate: (() => Promise<void>) | null;
   close(): Promise<void>;
 };
 
-export function openDatabase(config: Pick<Config, 'DATABASE_URL' | 'PGLITE_DIR' | 'DATABASE_POOL_MAX' | 'DATABASE_CONNECT_TIMEOUT_MS' | 'DATABASE_IDLE_TIMEOUT_MS'>, log?: { warn(obj: object, msg: string): void }): Database {
+/**
+ * `options.fromTemplate`: a new embedded database starts migrated, from the template of the
+ * current migrations when there is one (the app, which migrates the embedded database at start
+ * anyway); without it a new database is empty (the migration runner's own tests and tools).
+ */
+export function openDatabase(
+  config: Pick<Config, 'DATABASE_URL' | 'PGLITE_DIR' | 'PGLITE_SHARED_BUFFERS' | 'DATABASE_POOL_MAX' | 'DATABASE_CONNECT_TIMEOUT_MS' | 'DATABASE_IDLE_TIMEOUT_MS'>,
+  log?: { warn(obj: object, msg: string): void },
+  options: { fromTemplate?: boolean } = {},
+): Database {
   const statements = { count: 0 };
   let adapterFactory: SqlDriverAdapterFactory;
   let kind: Database['kind'];
   let closeDriver: () => Promise<void>;
   let poolStats: Database['poolStats'] = () => null;
+  let saveAsTemplate: Database['saveAsTemplate'] = null;
   if (config.DATABASE_URL) {
     kind = 'postgres';
     const pool = new pg.Pool({
@@ -44,7 +60,14 @@ export function openDatabase(config: Pick<Config, 'DATABASE_URL' | 'PGLITE_DIR' 
     kind = 'pglite';
     const dir = config.PGLITE_DIR;
     if (!dir.startsWith('memory://')) mkdirSync(dir, { recursive: true });
-    const client = new PGlite(dir);
+    // A new database starts from the migrated template when there is one (db/template.ts).
+    const key = options.fromTemplate && isFreshDataDir(dir) ? templateKey() : null;
+    const template = key ? readTemplate(key) : null;
+    const client = new PGlite(dir, {
+      postgresqlconf: [`shared_buffers=${config.PGLITE_SHARED_BUFFERS}`],
+      ...(template ? { loadDataDir: new Blob([new Uint8Array(template)]) } : {}),
+    });
+    if (key && !template) saveAsTemplate = () => saveTemplate(client, key);
     adapterFactory = new PrismaPGlite(client) as unknown as SqlDriverAdapterFactory;
     closeDriver = () => client.close();
   }
@@ -64,6 +87,7 @@ export function openDatabase(config: Pick<Config, 'DATABASE_URL' | 'PGLITE_DIR' 
     kind,
     statements,
     poolStats,
+    saveAsTemplate,
     async close() {
       await prisma.$disconnect();
       await closeDriver();

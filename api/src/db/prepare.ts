@@ -14,6 +14,10 @@ export async function prepareDatabase(s: Services): Promise<{ pending: string[] 
   if (migrate) {
     const { applied } = await applyMigrations(db);
     if (applied.length) s.log.info({ applied }, 'database: migrations applied');
+    if (applied.length && db.saveAsTemplate) {
+      await db.saveAsTemplate();
+      s.log.info('database: kept the migrated empty database as the template for new ones');
+    }
   }
   const status = await migrationStatus(db);
   if (status.pending.length) {
