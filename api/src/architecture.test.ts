@@ -39,7 +39,7 @@ describe('the shape of api/src', () => {
       'auth/passwords.ts': 'the dummy hash that makes an unknown e-mail cost what a wrong password does',
       'db/schema-engine.ts': 'the compiled WASM schema engine',
       'events/sharedExecution.ts': 'a counter that names parsed documents',
-      'main.ts': 'the process entry: whether it is already stopping',
+      'run.ts': 'the process itself (after main.ts): whether it is already stopping',
     };
     expect(where((f) => /^let \w+/m.test(text(f)))).toEqual(Object.keys(sameForEveryApp));
   });

@@ -1,36 +1,8 @@
-// Process entry: build the app, listen, and shut down gracefully on SIGINT/SIGTERM.
-import { buildApp } from './server.ts';
+// Process entry. Node's compile cache first (the type-stripped source and V8's compiled code of
+// every module, kept between starts under node_modules/.cache: a start skips most of the work of
+// loading some hundred modules; Node checks each file's content, so an edited file is compiled
+// again), then the process itself (run.ts), loaded after it so that every module is covered.
+import { enableCompileCache } from 'node:module';
 
-const app = await buildApp();
-const { url, metricsPort } = await app.start();
-app.services.log.info(
-  { url, metricsPort, database: app.config.DATABASE_URL ? 'postgres' : 'pglite', redis: !!app.config.REDIS_URL },
-  `api: ${app.config.NODE_ENV} on ${url} (GraphQL ${url}/graphql, database: ${app.config.DATABASE_URL ? 'PostgreSQL' : 'embedded PGlite'}${app.config.REDIS_URL ? ', Redis pub/sub' : ''})`,
-);
-
-// The first signal drains (app.stop(): in-flight requests finish within SHUTDOWN_GRACE_MS); a
-// second one does not wait.
-let stopping = false;
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(signal, () => {
-    if (stopping) {
-      app.services.log.warn({ signal }, 'api: second signal, exiting without waiting');
-      app.services.log.flush();
-      process.exit(1);
-    }
-    stopping = true;
-    app.services.log.info({ signal }, `api: ${signal}, shutting down`);
-    app.stop().then(
-      () => {
-        app.services.log.info('api: stopped');
-        app.services.log.flush();
-        process.exit(0);
-      },
-      (err) => {
-        app.services.log.error({ err }, 'api: stopping failed');
-        app.services.log.flush();
-        process.exit(1);
-      },
-    );
-  });
-}
+enableCompileCache(new URL('../../node_modules/.cache/mutual-aid/node-compile', import.meta.url).pathname);
+await import('./run.ts');

@@ -2,7 +2,7 @@
 // the time from SIGTERM to exit with nothing in flight (graceful shutdown, SHUTDOWN_GRACE_MS 10 s):
 // PGlite on a fresh data directory (unpacked from the migrated template), PGlite again on that
 // directory, and PostgreSQL (an already migrated database). The API is started exactly as
-// `pnpm start` starts it (`node src/main.ts`: Node strips the types), without the web build step.
+// `pnpm start` starts it (`node src/main.ts`: Node strips the types, its compile cache on), without the web build step.
 // See bench/README.md.
 import { mkdirSync, rmSync } from 'node:fs';
 import { apiEnv } from '../lib/api.ts';
