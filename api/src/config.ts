@@ -108,6 +108,8 @@ const schema = z.object({
   /** Outbound SMS provider endpoint (form POST To, From, Body); unset = no replies. */
   SMS_OUTBOUND_URL: z.url().optional(),
   SMS_OUTBOUND_TOKEN: z.string().optional(),
+  /** The number texts to requesters come from when their community has no SMS number of its own. */
+  SMS_FROM: z.string().trim().min(3).optional(),
   /** Inbound SMS: the provider's auth token to verify X-Twilio-Signature, and the public URL it posts to. */
   SMS_AUTH_TOKEN: z.string().optional(),
   SMS_PUBLIC_URL: z.url().optional(),

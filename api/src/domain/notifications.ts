@@ -5,6 +5,11 @@ import { commit, type UnitOfWork } from '../events/unitOfWork.ts';
 import type { NotificationKind } from '../generated/prisma/enums.ts';
 import type { Need } from '../generated/prisma/client.ts';
 import { fromWallClock, toWallClock } from './timezone.ts';
+import { render, text, type Text } from '../shared/i18n/translate.ts';
+import { localeOr } from '../shared/i18n/types.ts';
+
+/** A notification before it is in anyone's language: each recipient reads it in theirs. */
+export type NotificationText = { title: Text; body: Text | null };
 
 /** The first moment outside the user's quiet hours, from `at`. */
 export function afterQuietHours(at: Date, from: number | null, to: number | null): Date {
@@ -25,8 +30,7 @@ export async function notify(
   userIds: string[],
   kind: NotificationKind,
   need: Pick<Need, 'id'> | null,
-  title: string,
-  body: string,
+  message: NotificationText,
   emailEnabled = !!w.s.mail,
 ): Promise<number> {
   if (userIds.length === 0) return 0;
@@ -36,11 +40,15 @@ export async function notify(
   const users = (
     await tx.user.findMany({
       where: { id: { in: userIds.slice(0, s.rules.notifications.maxRecipients) }, notifyInApp: true },
-      select: { id: true, email: true, notifyEmail: true, quietFromHour: true, quietToHour: true, mutedKinds: true },
+      select: { id: true, locale: true, email: true, notifyEmail: true, quietFromHour: true, quietToHour: true, mutedKinds: true },
     })
   ).filter((u) => !u.mutedKinds.includes(kind));
   const now = s.clock.now();
   for (const u of users) {
+    // Written in the recipient's language, times on Israel's clock: the e-mail sends it as stored.
+    const locale = localeOr(u.locale);
+    const title = render(locale, message.title);
+    const body = message.body ? render(locale, message.body) : '';
     const n = await tx.notification.create({ data: { userId: u.id, kind, needId: need?.id ?? null, title, body, createdAt: now } });
     if (emailEnabled && u.notifyEmail && u.email) {
       await tx.notificationDelivery.create({ data: { notificationId: n.id, nextAttemptAt: afterQuietHours(now, u.quietFromHour, u.quietToHour) } });
@@ -104,7 +112,10 @@ export async function warnExpiringClaims(s: Services, now = s.clock.now()): Prom
       const marked = await tx.claim.updateMany({ where: { id: c.id, expiryWarnedAt: null, status: 'ACTIVE' }, data: { expiryWarnedAt: now } });
       if (marked.count === 0) return;
       const minutes = Math.max(1, Math.round((c.expiresAt!.getTime() - now.getTime()) / 60_000));
-      await notify(w, [c.volunteerId], 'CLAIM_EXPIRING', c.need, `Your claim expires in ${minutes} minutes`, `"${c.need.title}": start it or extend it, or the place goes back to the board.`);
+      await notify(w, [c.volunteerId], 'CLAIM_EXPIRING', c.need, {
+        title: text('notify.claimExpiring.title', { count: minutes }),
+        body: text('notify.claimExpiring.body', { title: c.need.title, time: c.expiresAt! }),
+      });
     });
   }
   return due.length;
