@@ -58,6 +58,20 @@ export async function notify(
   return users.length;
 }
 
+/**
+ * A delivery's failed attempt (an e-mail, a text): counted, the cause kept, tried again after a
+ * doubling wait, given up after the rules' number of attempts.
+ */
+export function failedAttempt(s: Pick<Services, 'rules' | 'clock'>, attemptsBefore: number, err: unknown) {
+  const attempts = attemptsBefore + 1;
+  return {
+    attempts,
+    status: attempts >= s.rules.notifications.maxEmailAttempts ? ('FAILED' as const) : ('PENDING' as const),
+    lastError: (err as Error).message.slice(0, 500),
+    nextAttemptAt: new Date(s.clock.now().getTime() + s.rules.notifications.emailRetryBaseMs * 2 ** (attempts - 1)),
+  };
+}
+
 /** Sends due e-mails; each delivery is leased first so that several processes never send one twice. */
 export async function deliverEmails(s: Services, now = s.clock.now()): Promise<{ sent: number; failed: number }> {
   const mail = s.mail;
@@ -82,17 +96,7 @@ export async function deliverEmails(s: Services, now = s.clock.now()): Promise<{
       await s.prisma.notificationDelivery.update({ where: { id }, data: { status: 'SENT', sentAt: s.clock.now(), attempts: { increment: 1 }, lastError: null } });
       sent++;
     } catch (err) {
-      const attempts = d.attempts + 1;
-      const giveUp = attempts >= s.rules.notifications.maxEmailAttempts;
-      await s.prisma.notificationDelivery.update({
-        where: { id },
-        data: {
-          attempts,
-          status: giveUp ? 'FAILED' : 'PENDING',
-          lastError: (err as Error).message.slice(0, 500),
-          nextAttemptAt: new Date(s.clock.now().getTime() + s.rules.notifications.emailRetryBaseMs * 2 ** (attempts - 1)),
-        },
-      });
+      await s.prisma.notificationDelivery.update({ where: { id }, data: failedAttempt(s, d.attempts, err) });
       failed++;
     }
   }

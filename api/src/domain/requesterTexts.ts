@@ -11,6 +11,7 @@ import type { RequesterTextKind } from '../generated/prisma/enums.ts';
 import { render, text, type Text } from '../shared/i18n/translate.ts';
 import { localeOr } from '../shared/i18n/types.ts';
 import { textsRequester, volunteerNameForRequester } from './privacy.ts';
+import { failedAttempt } from './notifications.ts';
 
 /**
  * Which text a need event sends its requester, if any: TAKEN when a volunteer takes a need nobody
@@ -86,18 +87,8 @@ export async function sendRequesterTexts(s: Services, now = s.clock.now()): Prom
       await s.prisma.requesterText.update({ where: { id }, data: { status: 'SENT', sentAt: s.clock.now(), attempts: { increment: 1 }, lastError: null } });
       sent++;
     } catch (err) {
-      const attempts = row.attempts + 1;
-      const giveUp = attempts >= s.rules.notifications.maxEmailAttempts;
-      await s.prisma.requesterText.update({
-        where: { id },
-        data: {
-          attempts,
-          status: giveUp ? 'FAILED' : 'PENDING',
-          // The cause only: the requester's number stays out of the record.
-          lastError: (err as Error).message.slice(0, 500),
-          nextAttemptAt: new Date(s.clock.now().getTime() + s.rules.notifications.emailRetryBaseMs * 2 ** (attempts - 1)),
-        },
-      });
+      // The cause only (the provider's status): the requester's number stays out of the record.
+      await s.prisma.requesterText.update({ where: { id }, data: failedAttempt(s, row.attempts, err) });
       failed++;
     }
   }
