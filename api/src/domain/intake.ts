@@ -17,7 +17,8 @@ import { render, text } from '../shared/i18n/translate.ts';
 import { languageOfText } from '../shared/i18n/detect.ts';
 import { localeOr } from '../shared/i18n/types.ts';
 
-export type InboundSms = { messageId: string; from: string; to: string; body: string };
+/** A text in: by SMS (the default), or a WhatsApp message (http/whatsapp.ts), which lands on the same drafts. */
+export type InboundSms = { messageId: string; from: string; to: string; body: string; source?: 'SMS' | 'WHATSAPP' };
 
 /** The provider's signature: base64 HMAC-SHA1 over the URL and the sorted parameters. */
 export function smsSignature(authToken: string, url: string, params: Record<string, string>): string {
@@ -60,6 +61,7 @@ export async function receiveSms(s: Services, sms: InboundSms): Promise<{ draft:
     const draft = await tx.intakeDraft.create({
       data: {
         providerMessageId: sms.messageId,
+        source: sms.source ?? 'SMS',
         fromNumber: sms.from,
         toNumber: sms.to,
         body,
@@ -71,8 +73,9 @@ export async function receiveSms(s: Services, sms: InboundSms): Promise<{ draft:
     w.draftsChanged(draft.communityId);
     return { draft, repeated: false };
   });
-  // In the language the text was written in (the sender's own), the default without letters.
-  if (!result.repeated) await reply(s, sms.from, sms.to, render(localeOr(languageOfText(body)), text('sms.received')));
+  // In the language the text was written in (the sender's own), the default without letters. A
+  // WhatsApp message is not answered by SMS: the confirmation goes out when a coordinator confirms.
+  if (!result.repeated && (sms.source ?? 'SMS') === 'SMS') await reply(s, sms.from, sms.to, render(localeOr(languageOfText(body)), text('sms.received')));
   return result;
 }
 
