@@ -3,7 +3,7 @@
 import type { Services } from '../services.ts';
 import { commit, type UnitOfWork } from '../events/unitOfWork.ts';
 import type { NotificationKind } from '../generated/prisma/enums.ts';
-import type { Need } from '../generated/prisma/client.ts';
+import { Prisma, type Need } from '../generated/prisma/client.ts';
 import { fromWallClock, toWallClock } from './timezone.ts';
 import { render, text, type Text } from '../shared/i18n/translate.ts';
 import { localeOr } from '../shared/i18n/types.ts';
@@ -72,17 +72,26 @@ export function failedAttempt(s: Pick<Services, 'rules' | 'clock'>, attemptsBefo
   };
 }
 
+/**
+ * Leases up to 50 due PENDING deliveries of a queue (its `nextAttemptAt` moved 5 minutes on), so
+ * that several processes sending at once never take the same one; the leased ids.
+ */
+export function leaseDue(s: Pick<Services, 'prisma'>, queue: 'NotificationDelivery' | 'RequesterText', now: Date): Promise<{ id: string }[]> {
+  const lease = new Date(now.getTime() + 5 * 60_000);
+  const table = Prisma.raw(`"${queue}"`);
+  return s.prisma.$queryRaw<{ id: string }[]>`
+    UPDATE ${table} SET "nextAttemptAt" = ${lease}
+    WHERE id IN (
+      SELECT id FROM ${table} WHERE status = 'PENDING' AND "nextAttemptAt" <= ${now}
+      ORDER BY "nextAttemptAt" LIMIT 50 FOR UPDATE SKIP LOCKED)
+    RETURNING id`;
+}
+
 /** Sends due e-mails; each delivery is leased first so that several processes never send one twice. */
 export async function deliverEmails(s: Services, now = s.clock.now()): Promise<{ sent: number; failed: number }> {
   const mail = s.mail;
   if (!mail) return { sent: 0, failed: 0 };
-  const lease = new Date(now.getTime() + 5 * 60_000);
-  const leased = await s.prisma.$queryRaw<{ id: string }[]>`
-    UPDATE "NotificationDelivery" SET "nextAttemptAt" = ${lease}
-    WHERE id IN (
-      SELECT id FROM "NotificationDelivery" WHERE status = 'PENDING' AND "nextAttemptAt" <= ${now}
-      ORDER BY "nextAttemptAt" LIMIT 50 FOR UPDATE SKIP LOCKED)
-    RETURNING id`;
+  const leased = await leaseDue(s, 'NotificationDelivery', now);
   let sent = 0;
   let failed = 0;
   for (const { id } of leased) {

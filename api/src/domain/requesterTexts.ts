@@ -11,7 +11,7 @@ import type { RequesterTextKind } from '../generated/prisma/enums.ts';
 import { render, text, type Text } from '../shared/i18n/translate.ts';
 import { localeOr } from '../shared/i18n/types.ts';
 import { textsRequester, volunteerNameForRequester } from './privacy.ts';
-import { failedAttempt } from './notifications.ts';
+import { failedAttempt, leaseDue } from './notifications.ts';
 
 /**
  * Which text a need event sends its requester, if any: TAKEN when a volunteer takes a need nobody
@@ -56,13 +56,7 @@ const message = (kind: RequesterTextKind, title: string, volunteerName: string |
 export async function sendRequesterTexts(s: Services, now = s.clock.now()): Promise<{ sent: number; failed: number }> {
   const sms = s.sms;
   if (!sms) return { sent: 0, failed: 0 };
-  const lease = new Date(now.getTime() + 5 * 60_000);
-  const leased = await s.prisma.$queryRaw<{ id: string }[]>`
-    UPDATE "RequesterText" SET "nextAttemptAt" = ${lease}
-    WHERE id IN (
-      SELECT id FROM "RequesterText" WHERE status = 'PENDING' AND "nextAttemptAt" <= ${now}
-      ORDER BY "nextAttemptAt" LIMIT 50 FOR UPDATE SKIP LOCKED)
-    RETURNING id`;
+  const leased = await leaseDue(s, 'RequesterText', now);
   let sent = 0;
   let failed = 0;
   for (const { id } of leased) {
