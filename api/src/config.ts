@@ -113,6 +113,11 @@ const schema = z.object({
   /** Outbound SMS provider endpoint (form POST To, From, Body); unset = no replies. */
   SMS_OUTBOUND_URL: z.url().optional(),
   SMS_OUTBOUND_TOKEN: z.string().optional(),
+  /** WhatsApp Business Cloud API webhook: the verify token of Meta's GET handshake, and the app secret that signs each POST (X-Hub-Signature-256); unset: closed (503). */
+  WHATSAPP_VERIFY_TOKEN: z.string().min(8).optional(),
+  WHATSAPP_APP_SECRET: z.string().min(8).optional(),
+  /** The number texts to requesters come from when their community has no SMS number of its own. */
+  SMS_FROM: z.string().trim().min(3).optional(),
   /** Inbound SMS: the provider's auth token to verify X-Twilio-Signature, and the public URL it posts to. */
   SMS_AUTH_TOKEN: z.string().optional(),
   SMS_PUBLIC_URL: z.url().optional(),

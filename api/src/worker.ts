@@ -10,6 +10,7 @@ import { enqueueWebhookDeliveries, deliverWebhooks } from './domain/webhooks.ts'
 import { eraseExpiredPrivateData } from './domain/retention.ts';
 import { redrawIdDerivedPublicPoints } from './domain/publicPointRedraw.ts';
 import { sendInvitationEmails } from './domain/invitations.ts';
+import { sendRequesterTexts } from './domain/requesterTexts.ts';
 import { purgeExpiredIdempotencyKeys } from './events/idempotencyPurge.ts';
 
 export const JOBS: readonly (readonly [name: string, run: (s: Services) => Promise<unknown>])[] = [
@@ -20,6 +21,7 @@ export const JOBS: readonly (readonly [name: string, run: (s: Services) => Promi
   ['webhook queue', enqueueWebhookDeliveries],
   ['webhook delivery', deliverWebhooks],
   ['e-mail delivery', deliverEmails],
+  ['requester texts', sendRequesterTexts],
   ['retention', eraseExpiredPrivateData],
   ['idempotency keys', purgeExpiredIdempotencyKeys],
   // Once per database (recorded in DataJob); afterwards one lookup per round.

@@ -190,9 +190,10 @@ describe('CSV import', () => {
     expect(lines.map((l) => [l.line, l.status, l.reason ?? null, l.duplicates ?? 0])).toEqual([
       [2, 'ACCEPTED', null, 0],
       [3, 'ACCEPTED', null, 0],
-      [4, 'REJECTED', 'title: Title is required.', 0],
-      [5, 'REJECTED', 'lat: Latitude must be between -90 and 90.', 0],
-      [6, 'REJECTED', 'category: "פיצה" is not a known category.', 0],
+      // In the coordinator's language (Hebrew, as they signed up).
+      [4, 'REJECTED', 'כותרת: שדה חובה.', 0],
+      [5, 'REJECTED', 'קו רוחב: 90 לכל היותר.', 0],
+      [6, 'REJECTED', 'קטגוריה: „פיצה” אינה קטגוריה מוכרת.', 0],
       [8, 'ACCEPTED', null, 1],
       [10, 'ACCEPTED', null, 0],
     ]);

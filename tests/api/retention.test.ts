@@ -85,7 +85,7 @@ describe("the requester's consent to share their contact", () => {
     });
     const lines = (await res.text()).trim().split('\n').map((l) => JSON.parse(l));
     expect(lines.slice(0, 3).map((l) => l.status)).toEqual(['ACCEPTED', 'ACCEPTED', 'REJECTED']);
-    expect(lines[2].reason).toMatch(/consent/);
+    expect(lines[2].reason).toMatch(/הסכמה/);
     const consents = await Promise.all(lines.slice(0, 2).map(async (l) => (await coordinator.ok(`query($id: ID!) { need(id: $id) { contactConsent } }`, { id: l.id })).need.contactConsent));
     expect(consents).toEqual([true, false]);
   });
@@ -114,7 +114,7 @@ describe('a call-back through the coordinator', () => {
     const done = await volunteer.ok(`mutation($id: ID!) { requestCallback(needId: $id) { need { id } } }`, { id: need.id });
     expect(done.requestCallback.need.id).toBe(need.id);
     const notes = (await coordinator.ok(`{ myNotifications { kind title needId } }`)).myNotifications;
-    expect(notes).toContainEqual(expect.objectContaining({ kind: 'CALLBACK_REQUESTED', title: 'Call-back requested: Shopping for an elderly man', needId: need.id }));
+    expect(notes).toContainEqual(expect.objectContaining({ kind: 'CALLBACK_REQUESTED', title: 'בקשה לחזרה טלפונית: Shopping for an elderly man', needId: need.id }));
     const events = (await coordinator.ok(`query($id: ID!) { need(id: $id) { events { edges { node { type } } } } }`, { id: need.id })).need.events.edges.map((e: any) => e.node.type);
     expect(events.at(-1)).toBe('CALLBACK_REQUESTED');
   });

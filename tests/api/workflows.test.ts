@@ -96,6 +96,8 @@ describe('recurring needs', () => {
 describe('notifications', () => {
   it('a new critical need reaches volunteers in the app, live, and by e-mail through SMTP', async () => {
     const v = await member(s.url, admin, community, 'VOLUNTEER');
+    // An English reader (each reads notifications in their own language: tests/api/i18n.test.ts).
+    await v.ok(`mutation { updateProfile(input: { locale: en }) { id } }`);
     const email = (await v.ok(`{ me { email } }`)).me.email;
     const ws = v.ws();
     const live = collect(ws, `subscription { myNotifications { kind title } }`, {}, (items) => items.some((i) => i.myNotifications.length > 0));
@@ -117,7 +119,7 @@ describe('notifications', () => {
     await muted.ok(`mutation { updateProfile(input: { mutedKinds: [NEW_CRITICAL_NEED] }) { id } }`);
     const quiet = await member(s.url, admin, community, 'VOLUNTEER');
     const hour = Number(new Intl.DateTimeFormat('en-US', { timeZone: 'Asia/Jerusalem', hour: 'numeric', hourCycle: 'h23' }).format(new Date()));
-    await quiet.ok(`mutation($f: Int!, $t: Int!) { updateProfile(input: { quietFromHour: $f, quietToHour: $t }) { id } }`, { f: hour, t: (hour + 2) % 24 });
+    await quiet.ok(`mutation($f: Int!, $t: Int!) { updateProfile(input: { quietFromHour: $f, quietToHour: $t, locale: en }) { id } }`, { f: hour, t: (hour + 2) % 24 });
     const quietEmail = (await quiet.ok(`{ me { email } }`)).me.email;
     await createNeed(coordinator, community, { urgency: 'CRITICAL', title: 'Generator for the clinic' });
     expect((await muted.ok(`{ myNotifications { id } }`)).myNotifications).toHaveLength(0);

@@ -209,7 +209,7 @@ describe('CSV import limits', () => {
     expect(fits.status).toBe(200);
     const report = (await fits.text()).trim().split('\n').map((l) => JSON.parse(l));
     expect(report).toEqual([
-      { line: 2, status: 'REJECTED', reason: 'title: Title must be at most 120 characters.' },
+      { line: 2, status: 'REJECTED', reason: 'כותרת: 120 תווים לכל היותר.' },
       { kind: 'needs', rows: 1, accepted: 0, invited: 0, rejected: 1, flaggedDuplicates: 0 },
     ]);
     const over = await postCsv(`${header}${'x'.repeat(65537)}\n`);

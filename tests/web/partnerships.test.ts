@@ -428,10 +428,10 @@ describe('import and export', () => {
     );
     expect(rows.map(({ id: _id, ...r }) => r)).toEqual([
       { line: 2, status: 'ACCEPTED', duplicates: 0, reason: null },
-      { line: 3, status: 'REJECTED', duplicates: 0, reason: 'title: Title is required.' },
+      { line: 3, status: 'REJECTED', duplicates: 0, reason: 'Title: required.' },
       { line: 4, status: 'ACCEPTED', duplicates: 0, reason: null },
       { line: 5, status: 'ACCEPTED', duplicates: 1, reason: null },
-      { line: 6, status: 'REJECTED', duplicates: 0, reason: 'category: "pizza" is not a known category.' },
+      { line: 6, status: 'REJECTED', duplicates: 0, reason: 'category: “pizza” is not a known category.' },
     ]);
     expect(await summary.getAttribute('data-rows')).toBe('5');
     expect(await summary.getAttribute('data-accepted')).toBe('3');

@@ -9,6 +9,7 @@ import type { Viewer } from '../auth/viewer.ts';
 import { lockNeed } from './locks.ts';
 import { liveClaim } from './needStatus.ts';
 import { notify } from './notifications.ts';
+import { text } from '../shared/i18n/translate.ts';
 import { mayRequestCallback } from './privacy.ts';
 
 export async function requestCallback(s: Services, viewer: Viewer, needId: string) {
@@ -26,8 +27,7 @@ export async function requestCallback(s: Services, viewer: Viewer, needId: strin
       coordinators.map((m) => m.userId),
       'CALLBACK_REQUESTED',
       need,
-      `Call-back requested: ${need.title}`,
-      'The volunteer who took this need asks you to put them in touch with the requester, who did not agree to share their phone or e-mail.',
+      { title: text('notify.callback.title', { title: need.title }), body: text('notify.callback.body') },
     );
     const at = s.clock.now();
     await w.event({

@@ -13,6 +13,8 @@ import { lockNeed, lockUser } from './locks.ts';
 import { assertClaimAction, assertNeedAction, statusFromClaims, liveClaim } from './needStatus.ts';
 import { refreshSeriesBoard } from './recurrence.ts';
 import { notify } from './notifications.ts';
+import { text } from '../shared/i18n/translate.ts';
+import { queueRequesterText } from './requesterTexts.ts';
 import { claimExpiresAt } from './rules.ts';
 import { assertQualified } from './vettingRecords.ts';
 
@@ -47,7 +49,7 @@ async function settleNeed(
       doneAt: status === 'DONE' ? at : null,
     },
   });
-  await w.event({
+  const event = await w.event({
     needId: need.id,
     communityId: need.communityId,
     type,
@@ -58,6 +60,7 @@ async function settleNeed(
     at,
     payload,
   });
+  await queueRequesterText(w, updated, event, counts.active);
   if (need.seriesId) await refreshSeriesBoard(w, need.seriesId, at, actorId);
   return updated;
 }
@@ -141,7 +144,10 @@ async function changeClaim(s: Services, viewer: Viewer, claimId: string, change:
     const done = change.done ? await change.done(tx, need) : false;
     const settled = await settleNeed(w, need, change.event, viewer.id, claim.id, at, change.payload, { done });
     if (change.action === 'complete' && settled.status === 'DONE' && need.createdById && need.createdById !== viewer.id) {
-      await notify(w, [need.createdById], 'NEED_COMPLETED', need, `Done: ${need.title}`, 'A need you registered was completed by a volunteer.');
+      await notify(w, [need.createdById], 'NEED_COMPLETED', need, {
+        title: text('notify.needCompleted.title', { title: need.title }),
+        body: text('notify.needCompleted.body'),
+      });
     }
     return tx.claim.findUniqueOrThrow({ where: { id: claimId } });
   });

@@ -9,6 +9,7 @@ import type { NeedEventType } from '../generated/prisma/enums.ts';
 import { isCoordinatorOf, isMemberOf, withinKeyScope, type Viewer } from '../auth/viewer.ts';
 import { lockNeed } from './locks.ts';
 import { notify } from './notifications.ts';
+import { text } from '../shared/i18n/translate.ts';
 import { claimExpiresAt } from './rules.ts';
 import { liveClaim } from './needStatus.ts';
 import { assertQualified, missingFor } from './vettingRecords.ts';
@@ -44,8 +45,10 @@ export async function requestHandover(s: Services, viewer: Viewer, claimId: stri
       needId: need.id, communityId: need.communityId, type: 'HANDOVER_REQUESTED', fromStatus: need.status, toStatus: need.status,
       actorId: viewer.id, claimId, at, payload: { handoverId: request.id },
     });
-    await notify(w, [claim.volunteerId], 'HANDOVER_REQUESTED', need, `${viewer.name} asks to take over "${need.title}"`,
-      `Accept or decline before ${request.respondBy.toISOString()}; without an answer it is handed over then.`);
+    await notify(w, [claim.volunteerId], 'HANDOVER_REQUESTED', need, {
+      title: text('notify.handover.title', { name: viewer.name, title: need.title }),
+      body: text('notify.handover.body', { time: request.respondBy }),
+    });
     return request;
   });
 }

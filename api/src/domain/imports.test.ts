@@ -117,25 +117,26 @@ describe('lineDecoder, limits', () => {
 
 describe('importCsv, rows refused before anything is saved', () => {
   const viewer = (isAdmin = false): Viewer => ({ id: 'u', name: 'U', isAdmin, roles: new Map([['c1', 'COORDINATOR']]), sessionId: 's', sessionExpiresAt: new Date(0) });
-  const run = async (kind: ImportKind, csv: string, opts: { communityId?: string } = { communityId: 'c1' }, who = viewer()) => {
+  const run = async (kind: ImportKind, csv: string, opts: { communityId?: string; locale?: 'en' | 'he' } = { communityId: 'c1' }, who = viewer()) => {
     const out = [];
-    for await (const r of importCsv(NO_SERVICES, who, kind, Readable.from([Buffer.from(csv)]), opts)) out.push(r);
+    // Reasons in English unless a test asks otherwise (the importer's language: tests/api/i18n.test.ts).
+    for await (const r of importCsv(NO_SERVICES, who, kind, Readable.from([Buffer.from(csv)]), { locale: 'en', ...opts })) out.push(r);
     return out;
   };
   const NEED_HEADER = 'title,category,urgency,lat,lng,address,name,phone,email,needed by';
 
   it.each([
-    ['an unknown category', 'Groceries,xyz,,31.5,34.6,Herzl 1,Tamar,,,', 'category: "xyz" is not a known category.'],
-    ['an unknown urgency', 'Groceries,food,urgentish,31.5,34.6,Herzl 1,Tamar,,,', 'urgency: "urgentish" is not a known urgency.'],
+    ['an unknown category', 'Groceries,xyz,,31.5,34.6,Herzl 1,Tamar,,,', 'category: “xyz” is not a known category.'],
+    ['an unknown urgency', 'Groceries,food,urgentish,31.5,34.6,Herzl 1,Tamar,,,', 'urgency: “urgentish” is not a known urgency.'],
     // The category (Hebrew for food) is known: the first problem is further on.
-    ['no latitude', 'Groceries,מזון,,,34.6,Herzl 1,Tamar,,,', 'lat: Latitude is required.'],
+    ['no latitude', 'Groceries,מזון,,,34.6,Herzl 1,Tamar,,,', 'Latitude: required.'],
     // A decimal comma is read as a point: 91,5 is 91.5, out of range.
-    ['a latitude of 91,5', 'Groceries,food,,"91,5",34.6,Herzl 1,Tamar,,,', 'lat: Latitude must be between -90 and 90.'],
-    ['no title', ',food,,31.5,34.6,Herzl 1,Tamar,,,', 'title: Title is required.'],
-    ['a bad phone (with a known Hebrew urgency)', 'Groceries,food,דחוף,31.5,34.6,Herzl 1,Tamar,abc,,', 'requesterPhone: Enter a valid phone number.'],
-    ['a bad e-mail', 'Groceries,food,,31.5,34.6,Herzl 1,Tamar,,nope,', 'requesterEmail: Enter a valid e-mail address.'],
-    ['a needed-by that is not a date', 'Groceries,food,,31.5,34.6,Herzl 1,Tamar,,,someday', 'neededBy: Needed-by is not a date.'],
-    ['no address', 'Groceries,food,,31.5,34.6,,Tamar,,,', 'address: Address is required.'],
+    ['a latitude of 91,5', 'Groceries,food,,"91,5",34.6,Herzl 1,Tamar,,,', 'Latitude: at most 90.'],
+    ['no title', ',food,,31.5,34.6,Herzl 1,Tamar,,,', 'Title: required.'],
+    ['a bad phone (with a known Hebrew urgency)', 'Groceries,food,דחוף,31.5,34.6,Herzl 1,Tamar,abc,,', 'Phone: not valid.'],
+    ['a bad e-mail', 'Groceries,food,,31.5,34.6,Herzl 1,Tamar,,nope,', 'E-mail: not valid.'],
+    ['a needed-by that is not a date', 'Groceries,food,,31.5,34.6,Herzl 1,Tamar,,,someday', 'Needed by: not a date.'],
+    ['no address', 'Groceries,food,,31.5,34.6,,Tamar,,,', 'Address: required.'],
   ])('needs: %s', async (_label, row, reason) => {
     expect(await run('needs', `${NEED_HEADER}\n${row}\n`)).toEqual([
       { line: 2, status: 'REJECTED', reason },
@@ -146,22 +147,25 @@ describe('importCsv, rows refused before anything is saved', () => {
   it('reports every row with its line, then the counts', async () => {
     const rows = await run('volunteers', 'email,name\nnope,Dan\n\nDAN@example.org,\n');
     expect(rows).toEqual([
-      { line: 2, status: 'REJECTED', reason: 'email: Enter a valid e-mail address.' },
-      { line: 4, status: 'REJECTED', reason: 'name: Name is required.' },
+      { line: 2, status: 'REJECTED', reason: 'E-mail: not valid.' },
+      { line: 4, status: 'REJECTED', reason: 'Name: required.' },
       { kind: 'volunteers', rows: 2, accepted: 0, invited: 0, rejected: 2, flaggedDuplicates: 0 },
     ]);
   });
 
-  // As the reasons read today: the slug and kind rules name their field in their message, and
-  // the report names it again in front.
   it.each([
-    ['a slug with a space', 'A B,X,town,North,1,2,IL', 'slug: slug: use 2–60 lowercase letters, digits and dashes.'],
-    ['an unknown kind', 'ab,X,village,North,1,2,IL', 'kind: kind: not a known community kind.'],
-    ['a three-letter country', 'ab,X,town,North,1,2,ISR', 'country: Invalid string: must match pattern /^[A-Z]{2}$/'],
-    ['no name', 'ab,,town,North,1,2,IL', 'name: Name is required.'],
+    ['a slug with a space', 'A B,X,town,North,1,2,IL', 'Slug: use 2–60 lowercase letters, digits and dashes.'],
+    ['an unknown kind', 'ab,X,village,North,1,2,IL', 'Kind: not a known community kind.'],
+    ['a three-letter country', 'ab,X,town,North,1,2,ISR', 'Country: not valid.'],
+    ['no name', 'ab,,town,North,1,2,IL', 'Name: required.'],
   ])('communities: %s', async (_label, row, reason) => {
     const [report] = await run('communities', `slug,name,kind,area,lat,lng,country\n${row}\n`, {}, viewer(true));
     expect(report).toEqual({ line: 2, status: 'REJECTED', reason });
+  });
+
+  it('tells the reasons in the language asked for', async () => {
+    const rows = await run('needs', `${NEED_HEADER}\nGroceries,xyz,,31.5,34.6,Herzl 1,Tamar,,,\n,food,,31.5,34.6,Herzl 1,Tamar,,,\n`, { communityId: 'c1', locale: 'he' });
+    expect(rows.slice(0, 2).map((r) => 'reason' in r && r.reason)).toEqual(['קטגוריה: „xyz” אינה קטגוריה מוכרת.', 'כותרת: שדה חובה.']);
   });
 
   it('stops at a line longer than the rules allow', async () => {

@@ -16,6 +16,9 @@ import { isCoordinatorOf, type Viewer } from '../auth/viewer.ts';
 import { createNeed } from './needs.ts';
 import { invite } from './invitations.ts';
 import { emailRule, needFieldRules, phoneRule } from './needRules.ts';
+import { translator, type ServerKey, type Translate } from '../shared/i18n/translate.ts';
+import { serverEn } from '../shared/i18n/server.ts';
+import { localeOr, type Locale } from '../shared/i18n/types.ts';
 
 export type ImportKind = 'needs' | 'volunteers' | 'communities';
 /** A row's outcome: ACCEPTED (created, with its id), INVITED (a volunteer row: an invitation to the address, nothing else said), REJECTED (why). */
@@ -215,11 +218,37 @@ const needRow = z.object({
   neededBy: z.date({ error: 'Needed-by is not a date.' }).optional(),
 });
 
-function firstIssue(err: z.ZodError): string {
+/**
+ * Why a row was refused, in the importing coordinator's language: the first issue zod found,
+ * told by its kind (missing, too long, out of range, malformed) and the field's name.
+ */
+function firstIssue(t: Translate, err: z.ZodError): string {
   const i = err.issues[0]!;
-  const field = i.path.join('.');
-  return field ? `${field}: ${i.message}` : i.message;
+  const name = String(i.path[0] ?? '');
+  const field = (name && FIELD_KEYS.has(`field.${name}`) ? t(`field.${name}` as ServerKey) : name) || '—';
+  switch (i.code) {
+    case 'invalid_type':
+      if (i.input === undefined) return t('import.required', { field });
+      return t(i.expected === 'number' ? 'import.notNumber' : i.expected === 'date' ? 'import.notDate' : 'import.invalid', { field });
+    case 'too_small':
+      if (i.origin === 'string') return t('import.required', { field });
+      return t('import.tooSmall', { field, min: Number(i.minimum) });
+    case 'too_big':
+      if (i.origin === 'string') return t('import.tooLong', { field, count: Number(i.maximum) });
+      return t('import.tooBig', { field, max: Number(i.maximum) });
+    case 'invalid_value':
+      return t(name === 'kind' ? 'import.unknownKind' : 'import.invalid', { field });
+    case 'invalid_format':
+      return t(name === 'slug' ? 'import.slugFormat' : 'import.invalid', { field });
+    default:
+      return t('import.invalid', { field });
+  }
 }
+
+/** Issues carry the value they refused, so that "missing" and "malformed" read differently. */
+const WITH_INPUT = { reportInput: true } as const;
+
+const FIELD_KEYS = new Set(Object.keys(serverEn).filter((k) => k.startsWith('field.')));
 
 const blankToUndefined = (v: string | undefined) => (v === undefined || v.trim() === '' ? undefined : v.trim());
 
@@ -228,7 +257,7 @@ export async function* importCsv(
   viewer: Viewer,
   kind: ImportKind,
   input: Readable,
-  opts: { communityId?: string; mapping?: Record<string, string> },
+  opts: { communityId?: string; mapping?: Record<string, string>; locale?: Locale },
 ): AsyncGenerator<RowReport | ImportSummary> {
   if (kind === 'communities' ? !viewer.isAdmin : !opts.communityId || !isCoordinatorOf(viewer, opts.communityId)) {
     throw forbidden(kind === 'communities' ? 'import communities' : 'import into this community');
@@ -240,6 +269,10 @@ export async function* importCsv(
   pipeline(decoder, parser, () => {});
   input.on('error', (err) => decoder.destroy(err));
   input.pipe(decoder);
+  // Reasons in the importing coordinator's language: the one the page they import from is read
+  // in when it says (`locale`), else their profile's.
+  const importer = opts.locale ? null : await s.prisma.user.findUnique({ where: { id: viewer.id }, select: { locale: true } });
+  const t = translator(opts.locale ?? localeOr(importer?.locale));
   const summary: ImportSummary = { kind, rows: 0, accepted: 0, invited: 0, rejected: 0, flaggedDuplicates: 0 };
   let columns: Record<string, string> | null = null;
   for await (const { record, info } of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>) {
@@ -248,9 +281,9 @@ export async function* importCsv(
     summary.rows++;
     let report: RowReport;
     try {
-      report = await importRow(s, viewer, kind, get, opts.communityId);
+      report = await importRow(s, viewer, t, kind, get, opts.communityId);
     } catch (err) {
-      report = { line: 0, status: 'REJECTED', reason: err instanceof AppError ? err.message : 'Could not be saved.' };
+      report = { line: 0, status: 'REJECTED', reason: err instanceof AppError ? err.message : t('import.notSaved') };
       if (!(err instanceof AppError)) s.log.error({ err, line: info.lines }, 'import: a row failed unexpectedly');
     }
     report.line = info.lines;
@@ -261,14 +294,14 @@ export async function* importCsv(
   yield summary;
 }
 
-async function importRow(s: Services, viewer: Viewer, kind: ImportKind, get: (f: string) => string | undefined, communityId: string | undefined): Promise<RowReport> {
+async function importRow(s: Services, viewer: Viewer, t: Translate, kind: ImportKind, get: (f: string) => string | undefined, communityId: string | undefined): Promise<RowReport> {
   if (kind === 'needs') {
     const categoryText = get('category');
     const urgencyText = get('urgency');
     const neededByText = get('neededBy');
     const consentText = get('contactConsent');
     const consent = consentText === undefined ? 'no' : fromAliases(CONSENT_ALIASES, consentText);
-    if (!consent) return { line: 0, status: 'REJECTED', reason: `consent: "${consentText}" is neither yes nor no.` };
+    if (!consent) return { line: 0, status: 'REJECTED', reason: t('import.consent', { value: consentText! }) };
     const parsed = needRow.safeParse({
       title: get('title') ?? '',
       description: get('description'),
@@ -282,14 +315,14 @@ async function importRow(s: Services, viewer: Viewer, kind: ImportKind, get: (f:
       requesterPhone: get('requesterPhone'),
       requesterEmail: get('requesterEmail'),
       neededBy: neededByText ? new Date(neededByText) : undefined,
-    });
+    }, WITH_INPUT);
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;
-      if (issue.path[0] === 'category' && categoryText) return { line: 0, status: 'REJECTED', reason: `category: "${categoryText}" is not a known category.` };
-      if (issue.path[0] === 'urgency' && urgencyText) return { line: 0, status: 'REJECTED', reason: `urgency: "${urgencyText}" is not a known urgency.` };
-      return { line: 0, status: 'REJECTED', reason: firstIssue(parsed.error) };
+      if (issue.path[0] === 'category' && categoryText) return { line: 0, status: 'REJECTED', reason: t('import.unknownCategory', { value: categoryText }) };
+      if (issue.path[0] === 'urgency' && urgencyText) return { line: 0, status: 'REJECTED', reason: t('import.unknownUrgency', { value: urgencyText }) };
+      return { line: 0, status: 'REJECTED', reason: firstIssue(t, parsed.error) };
     }
-    if (parsed.data.neededBy && Number.isNaN(parsed.data.neededBy.getTime())) return { line: 0, status: 'REJECTED', reason: 'neededBy: not a date.' };
+    if (parsed.data.neededBy && Number.isNaN(parsed.data.neededBy.getTime())) return { line: 0, status: 'REJECTED', reason: t('import.notDate', { field: t('field.neededBy') }) };
     const need = await createNeed(s, viewer, {
       ...parsed.data,
       category: parsed.data.category as NeedCategory,
@@ -303,8 +336,8 @@ async function importRow(s: Services, viewer: Viewer, kind: ImportKind, get: (f:
   if (kind === 'volunteers') {
     const parsed = z
       .object({ email: emailRule, name: z.string().trim().min(1, 'Name is required.').max(100), phone: phoneRule.optional(), homeArea: z.string().max(100).optional() })
-      .safeParse({ email: get('requesterEmail')?.toLowerCase(), name: get('requesterName') ?? '', phone: get('requesterPhone'), homeArea: get('homeArea') });
-    if (!parsed.success) return { line: 0, status: 'REJECTED', reason: firstIssue(parsed.error) };
+      .safeParse({ email: get('requesterEmail')?.toLowerCase(), name: get('requesterName') ?? '', phone: get('requesterPhone'), homeArea: get('homeArea') }, WITH_INPUT);
+    if (!parsed.success) return { line: 0, status: 'REJECTED', reason: firstIssue(t, parsed.error) };
     // An invitation, never an enrolment, and the same report whether or not the address has an
     // account (no id, no "duplicate"): see invitations.ts.
     await invite(s, viewer, communityId!, parsed.data);
@@ -329,11 +362,11 @@ async function importRow(s: Services, viewer: Viewer, kind: ImportKind, get: (f:
       lat: num(get('lat')),
       lng: num(get('lng')),
       country: get('country')?.toUpperCase(),
-    });
-  if (!parsed.success) return { line: 0, status: 'REJECTED', reason: firstIssue(parsed.error) };
+    }, WITH_INPUT);
+  if (!parsed.success) return { line: 0, status: 'REJECTED', reason: firstIssue(t, parsed.error) };
   const d = parsed.data;
   if (await s.prisma.community.findUnique({ where: { slug: d.slug }, select: { id: true } })) {
-    return { line: 0, status: 'REJECTED', reason: `slug: a community "${d.slug}" already exists.`, duplicates: 1 };
+    return { line: 0, status: 'REJECTED', reason: t('import.slugTaken', { value: d.slug }), duplicates: 1 };
   }
   const c = await s.prisma.community.create({
     data: { slug: d.slug, name: d.name, kind: d.kind as CommunityKind, area: d.area, centerLat: d.lat, centerLng: d.lng, country: d.country ?? 'IL' },

@@ -13,8 +13,12 @@ import { insertNeed, type NeedInput } from './needRecords.ts';
 import { canSeeDraft, communitiesInView, scopeCommunities } from './privacy.ts';
 import type { Selection } from './selection.ts';
 import { reply } from './sms.ts';
+import { render, text } from '../shared/i18n/translate.ts';
+import { languageOfText } from '../shared/i18n/detect.ts';
+import { localeOr } from '../shared/i18n/types.ts';
 
-export type InboundSms = { messageId: string; from: string; to: string; body: string };
+/** A text in: by SMS (the default), or a WhatsApp message (http/whatsapp.ts), which lands on the same drafts. */
+export type InboundSms = { messageId: string; from: string; to: string; body: string; source?: 'SMS' | 'WHATSAPP' };
 
 /** The provider's signature: base64 HMAC-SHA1 over the URL and the sorted parameters. */
 export function smsSignature(authToken: string, url: string, params: Record<string, string>): string {
@@ -57,6 +61,7 @@ export async function receiveSms(s: Services, sms: InboundSms): Promise<{ draft:
     const draft = await tx.intakeDraft.create({
       data: {
         providerMessageId: sms.messageId,
+        source: sms.source ?? 'SMS',
         fromNumber: sms.from,
         toNumber: sms.to,
         body,
@@ -68,7 +73,9 @@ export async function receiveSms(s: Services, sms: InboundSms): Promise<{ draft:
     w.draftsChanged(draft.communityId);
     return { draft, repeated: false };
   });
-  if (!result.repeated) await reply(s, sms.from, sms.to, 'We received your message. A coordinator will call you back soon.');
+  // In the language the text was written in (the sender's own), the default without letters. A
+  // WhatsApp message is not answered by SMS: the confirmation goes out when a coordinator confirms.
+  if (!result.repeated && (sms.source ?? 'SMS') === 'SMS') await reply(s, sms.from, sms.to, render(localeOr(languageOfText(body)), text('sms.received')));
   return result;
 }
 
@@ -118,12 +125,17 @@ export async function confirmDraft(s: Services, viewer: Viewer, draftId: string,
     if (draft.status !== 'PENDING') {
       throw new AppError(ErrorCode.ILLEGAL_TRANSITION, `This draft was already ${draft.status.toLowerCase()}.`, { currentStatus: draft.status });
     }
-    const need = await insertNeed(w, viewer, { ...input, requesterPhone: input.requesterPhone ?? draft.fromNumber });
+    const need = await insertNeed(w, viewer, {
+      ...input,
+      requesterPhone: input.requesterPhone ?? draft.fromNumber,
+      // The texter's language is the one they wrote in, unless the coordinator says otherwise.
+      requesterLocale: input.requesterLocale ?? languageOfText(draft.body),
+    });
     const updated = await tx.intakeDraft.update({ where: { id: draftId }, data: { status: 'CONFIRMED', needId: need.id, decidedAt: s.clock.now() } });
     w.draftsChanged(updated.communityId);
     return { need, draft: updated };
   });
-  await reply(s, draft.fromNumber, draft.toNumber, 'Your request is registered. Volunteers can now see it; we will keep you posted.');
+  await reply(s, draft.fromNumber, draft.toNumber, render(localeOr(need.requesterLocale), text('sms.registered')));
   return need;
 }
 

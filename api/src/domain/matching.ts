@@ -7,6 +7,7 @@ import type { Need, User } from '../generated/prisma/client.ts';
 import { isCoordinatorOf, type Viewer } from '../auth/viewer.ts';
 import { coarseKm, distanceKm } from './geo.ts';
 import { notify } from './notifications.ts';
+import { text } from '../shared/i18n/translate.ts';
 import { ZONE } from './timezone.ts';
 import { liveClaim } from './needStatus.ts';
 import { hasRequirements, missingForNeed, missingLabel, needRequirements, type Missing } from './vetting.ts';
@@ -152,7 +153,10 @@ export async function askVolunteer(s: Services, viewer: Viewer, needId: string, 
   const member = await s.prisma.membership.findUnique({ where: { userId_communityId: { userId: volunteerId, communityId: need.communityId } } });
   if (member?.status !== 'ACTIVE') throw notFound('Volunteer');
   await commit(s, (_tx, w) =>
-    notify(w, [volunteerId], 'ASKED_TO_HELP', need, `${viewer.name} asks if you can help: ${need.title}`, 'Open the need to see the details and claim it.'),
+    notify(w, [volunteerId], 'ASKED_TO_HELP', need, {
+      title: text('notify.askedToHelp.title', { name: viewer.name, title: need.title }),
+      body: text('notify.askedToHelp.body'),
+    }),
   );
   return true;
 }

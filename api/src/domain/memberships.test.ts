@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { coordinatorsOf, viewer } from '../auth/viewers.fixture.ts';
-import { canSeeApplication, cleanText, decisionMessage, mayDecideMemberships, mayMoveTo, statusOnJoin } from './memberships.ts';
+import { render } from '../shared/i18n/translate.ts';
+import { canSeeApplication, cleanText, decisionText, mayDecideMemberships, mayMoveTo, statusOnJoin } from './memberships.ts';
 
 describe('joining a community', () => {
   it('is membership at once in an OPEN community, an application in one that requires APPROVAL', () => {
@@ -36,10 +37,10 @@ describe('deciding an application', () => {
     for (const [, v, decides] of coordinatorsOf('sderot')) expect(canSeeApplication(v, m)).toBe(decides);
   });
 
-  it('tells the applicant in their language, English when it is not known', () => {
-    expect(decisionMessage('he', true, 'שדרות', null).title).toBe('הצטרפת לשדרות');
-    expect(decisionMessage('ru', false, 'Sderot', 'full').body).toBe('Причина: full');
-    expect(decisionMessage('xx', false, 'Sderot', 'Too far away')).toEqual({ title: 'Your application to Sderot was declined', body: 'Reason: Too far away' });
-    expect(decisionMessage('en', false, 'Sderot', null).body).toBe('');
+  it('tells the applicant in their language', () => {
+    expect(render('he', decisionText(true, 'שדרות', null).title)).toBe('הצטרפת לשדרות');
+    expect(render('ru', decisionText(false, 'Sderot', 'full').body!)).toBe('Причина: full');
+    expect(render('en', decisionText(false, 'Sderot', 'Too far away').title)).toBe('Your application to Sderot was declined');
+    expect(decisionText(false, 'Sderot', null).body).toBeNull();
   });
 });

@@ -23,7 +23,8 @@ import { AppError, ErrorCode, forbidden, notFound } from '../errors.ts';
 import type { JoinPolicy, MembershipStatus } from '../generated/prisma/enums.ts';
 import { isCoordinatorOf, type Viewer } from '../auth/viewer.ts';
 import { commit, type UnitOfWork } from '../events/unitOfWork.ts';
-import { notify } from './notifications.ts';
+import { notify, type NotificationText } from './notifications.ts';
+import { text } from '../shared/i18n/translate.ts';
 import type { Selection } from './selection.ts';
 
 /** What an applicant may say about themself, at most. */
@@ -84,31 +85,10 @@ export function applications(s: Services, viewer: Viewer, communityId: string, q
   return s.prisma.membership.findMany({ ...query, ...pendingMembersWhere(communityId) });
 }
 
-const DECISION_TEXT: Record<string, { approved: [string, string]; declined: [string, string] }> = {
-  en: {
-    approved: ['You are now a member of {community}', 'Your application was approved: you can claim its needs.'],
-    declined: ['Your application to {community} was declined', 'Reason: {reason}'],
-  },
-  he: {
-    approved: ['הצטרפת ל{community}', 'הבקשה שלך אושרה: אפשר לקחת את המשימות של הקהילה.'],
-    declined: ['הבקשה להצטרף ל{community} נדחתה', 'סיבה: {reason}'],
-  },
-  ar: {
-    approved: ['أصبحت عضوًا في {community}', 'تمت الموافقة على طلبك: يمكنك الآن تولّي مهامها.'],
-    declined: ['رُفض طلب انضمامك إلى {community}', 'السبب: {reason}'],
-  },
-  ru: {
-    approved: ['Вы приняты в {community}', 'Ваша заявка одобрена: теперь вы можете брать её задачи.'],
-    declined: ['Заявка в {community} отклонена', 'Причина: {reason}'],
-  },
-};
-
-/** The notification of a decision, in the applicant's language (English when theirs is not known). */
-export function decisionMessage(locale: string, approved: boolean, community: string, reason: string | null): { title: string; body: string } {
-  const texts = DECISION_TEXT[locale] ?? DECISION_TEXT.en!;
-  const [title, body] = approved ? texts.approved : texts.declined;
-  const fill = (t: string) => t.replace('{community}', community).replace('{reason}', reason ?? '—');
-  return { title: fill(title), body: approved || reason ? fill(body) : '' };
+/** The notification of a decision; each recipient reads it in their language (notify). */
+export function decisionText(approved: boolean, community: string, reason: string | null): NotificationText {
+  if (approved) return { title: text('notify.membershipApproved.title', { community }), body: text('notify.membershipApproved.body') };
+  return { title: text('notify.membershipDeclined.title', { community }), body: reason ? text('notify.membershipDeclined.body', { reason }) : null };
 }
 
 /**
@@ -138,12 +118,8 @@ async function decide(s: Services, viewer: Viewer, input: { communityId: string;
 }
 
 async function notifyDecision(w: UnitOfWork, userId: string, communityId: string, approved: boolean, reason: string | null) {
-  const [user, community] = await Promise.all([
-    w.tx.user.findUniqueOrThrow({ where: { id: userId }, select: { locale: true } }),
-    w.tx.community.findUniqueOrThrow({ where: { id: communityId }, select: { name: true } }),
-  ]);
-  const { title, body } = decisionMessage(user.locale, approved, community.name, reason);
-  await notify(w, [userId], 'MEMBERSHIP_DECIDED', null, title, body);
+  const community = await w.tx.community.findUniqueOrThrow({ where: { id: communityId }, select: { name: true } });
+  await notify(w, [userId], 'MEMBERSHIP_DECIDED', null, decisionText(approved, community.name, reason));
 }
 
 export const approveMembership = (s: Services, viewer: Viewer, input: { communityId: string; userId: string }, query: Selection = {}) =>

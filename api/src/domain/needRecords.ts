@@ -7,6 +7,8 @@ import type { Viewer } from '../auth/viewer.ts';
 import { bboxAround, distanceKm, publicLocation, publicPointFits, type Point } from './geo.ts';
 import { flagDuplicates } from './duplicates.ts';
 import { notify } from './notifications.ts';
+import { text } from '../shared/i18n/translate.ts';
+import { localeOr } from '../shared/i18n/types.ts';
 import { requirementColumns, type Requirements } from './vetting.ts';
 import { assertKnownTrainings, requirementsFor } from './vettingRecords.ts';
 
@@ -26,6 +28,8 @@ export type NeedInput = {
   requesterEmail?: string | null;
   /** The requester agrees to share phone and e-mail with the volunteer; absent: no. */
   contactConsent?: boolean | null;
+  /** The requester's language (a Locale); absent: the creator's own (`insertNeed`). */
+  requesterLocale?: string | null;
   communityId: string;
   /** Who may take it; absent: what the community asks for the category (vettingRecords.ts). */
   requirements?: Requirements | null;
@@ -61,6 +65,12 @@ export async function publicPointFor(tx: UnitOfWork['tx'], communityId: string, 
   return shared ?? publicLocation(exact);
 }
 
+/** The language of whoever records a need (an operator takes calls in theirs), the default for the requester's. */
+async function creatorLocale(tx: UnitOfWork['tx'], viewer: Viewer): Promise<string> {
+  const user = await tx.user.findUnique({ where: { id: viewer.id }, select: { locale: true } });
+  return localeOr(user?.locale);
+}
+
 /** Records a need and its CREATED event, flags likely duplicates and alerts volunteers to critical ones. */
 export async function insertNeed(
   w: UnitOfWork,
@@ -93,6 +103,7 @@ export async function insertNeed(
       requesterPhone: input.requesterPhone ?? null,
       requesterEmail: input.requesterEmail?.trim().toLowerCase() || null,
       contactConsent: input.contactConsent ?? false,
+      requesterLocale: input.requesterLocale ?? (await creatorLocale(tx, viewer)),
       communityId: input.communityId,
       createdById: viewer.id,
       createdAt: at,
@@ -119,7 +130,10 @@ export async function insertNeed(
       select: { userId: true },
       take: s.rules.notifications.maxRecipients,
     });
-    await notify(w, volunteers.map((m) => m.userId), 'NEW_CRITICAL_NEED', need, `Critical: ${need.title}`, 'A critical need was just posted in your community. Open the board to help.');
+    await notify(w, volunteers.map((m) => m.userId), 'NEW_CRITICAL_NEED', need, {
+      title: text('notify.criticalNeed.title', { title: need.title }),
+      body: need.neededBy ? text('notify.criticalNeed.bodyBy', { by: need.neededBy }) : text('notify.criticalNeed.body'),
+    });
   }
   return need;
 }

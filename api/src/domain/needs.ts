@@ -61,6 +61,7 @@ export async function updateNeed(s: Services, viewer: Viewer, needId: string, pa
         requesterPhone: patch.requesterPhone === undefined ? undefined : patch.requesterPhone,
         requesterEmail: patch.requesterEmail === undefined ? undefined : patch.requesterEmail?.trim().toLowerCase() || null,
         contactConsent: patch.contactConsent ?? undefined,
+        requesterLocale: patch.requesterLocale ?? undefined,
         publicLat: pub.lat,
         publicLng: pub.lng,
         status,

@@ -3,8 +3,13 @@
 import type { Services } from '../services.ts';
 import { commit, type UnitOfWork } from '../events/unitOfWork.ts';
 import type { NotificationKind } from '../generated/prisma/enums.ts';
-import type { Need } from '../generated/prisma/client.ts';
+import { Prisma, type Need } from '../generated/prisma/client.ts';
 import { fromWallClock, toWallClock } from './timezone.ts';
+import { render, text, type Text } from '../shared/i18n/translate.ts';
+import { localeOr } from '../shared/i18n/types.ts';
+
+/** A notification before it is in anyone's language: each recipient reads it in theirs. */
+export type NotificationText = { title: Text; body: Text | null };
 
 /** The first moment outside the user's quiet hours, from `at`. */
 export function afterQuietHours(at: Date, from: number | null, to: number | null): Date {
@@ -25,8 +30,7 @@ export async function notify(
   userIds: string[],
   kind: NotificationKind,
   need: Pick<Need, 'id'> | null,
-  title: string,
-  body: string,
+  message: NotificationText,
   emailEnabled = !!w.s.mail,
 ): Promise<number> {
   if (userIds.length === 0) return 0;
@@ -36,11 +40,15 @@ export async function notify(
   const users = (
     await tx.user.findMany({
       where: { id: { in: userIds.slice(0, s.rules.notifications.maxRecipients) }, notifyInApp: true },
-      select: { id: true, email: true, notifyEmail: true, quietFromHour: true, quietToHour: true, mutedKinds: true },
+      select: { id: true, locale: true, email: true, notifyEmail: true, quietFromHour: true, quietToHour: true, mutedKinds: true },
     })
   ).filter((u) => !u.mutedKinds.includes(kind));
   const now = s.clock.now();
   for (const u of users) {
+    // Written in the recipient's language, times on Israel's clock: the e-mail sends it as stored.
+    const locale = localeOr(u.locale);
+    const title = render(locale, message.title);
+    const body = message.body ? render(locale, message.body) : '';
     const n = await tx.notification.create({ data: { userId: u.id, kind, needId: need?.id ?? null, title, body, createdAt: now } });
     if (emailEnabled && u.notifyEmail && u.email) {
       await tx.notificationDelivery.create({ data: { notificationId: n.id, nextAttemptAt: afterQuietHours(now, u.quietFromHour, u.quietToHour) } });
@@ -50,17 +58,40 @@ export async function notify(
   return users.length;
 }
 
+/**
+ * A delivery's failed attempt (an e-mail, a text): counted, the cause kept, tried again after a
+ * doubling wait, given up after the rules' number of attempts.
+ */
+export function failedAttempt(s: Pick<Services, 'rules' | 'clock'>, attemptsBefore: number, err: unknown) {
+  const attempts = attemptsBefore + 1;
+  return {
+    attempts,
+    status: attempts >= s.rules.notifications.maxEmailAttempts ? ('FAILED' as const) : ('PENDING' as const),
+    lastError: (err as Error).message.slice(0, 500),
+    nextAttemptAt: new Date(s.clock.now().getTime() + s.rules.notifications.emailRetryBaseMs * 2 ** (attempts - 1)),
+  };
+}
+
+/**
+ * Leases up to 50 due PENDING deliveries of a queue (its `nextAttemptAt` moved 5 minutes on), so
+ * that several processes sending at once never take the same one; the leased ids.
+ */
+export function leaseDue(s: Pick<Services, 'prisma'>, queue: 'NotificationDelivery' | 'RequesterText', now: Date): Promise<{ id: string }[]> {
+  const lease = new Date(now.getTime() + 5 * 60_000);
+  const table = Prisma.raw(`"${queue}"`);
+  return s.prisma.$queryRaw<{ id: string }[]>`
+    UPDATE ${table} SET "nextAttemptAt" = ${lease}
+    WHERE id IN (
+      SELECT id FROM ${table} WHERE status = 'PENDING' AND "nextAttemptAt" <= ${now}
+      ORDER BY "nextAttemptAt" LIMIT 50 FOR UPDATE SKIP LOCKED)
+    RETURNING id`;
+}
+
 /** Sends due e-mails; each delivery is leased first so that several processes never send one twice. */
 export async function deliverEmails(s: Services, now = s.clock.now()): Promise<{ sent: number; failed: number }> {
   const mail = s.mail;
   if (!mail) return { sent: 0, failed: 0 };
-  const lease = new Date(now.getTime() + 5 * 60_000);
-  const leased = await s.prisma.$queryRaw<{ id: string }[]>`
-    UPDATE "NotificationDelivery" SET "nextAttemptAt" = ${lease}
-    WHERE id IN (
-      SELECT id FROM "NotificationDelivery" WHERE status = 'PENDING' AND "nextAttemptAt" <= ${now}
-      ORDER BY "nextAttemptAt" LIMIT 50 FOR UPDATE SKIP LOCKED)
-    RETURNING id`;
+  const leased = await leaseDue(s, 'NotificationDelivery', now);
   let sent = 0;
   let failed = 0;
   for (const { id } of leased) {
@@ -74,17 +105,7 @@ export async function deliverEmails(s: Services, now = s.clock.now()): Promise<{
       await s.prisma.notificationDelivery.update({ where: { id }, data: { status: 'SENT', sentAt: s.clock.now(), attempts: { increment: 1 }, lastError: null } });
       sent++;
     } catch (err) {
-      const attempts = d.attempts + 1;
-      const giveUp = attempts >= s.rules.notifications.maxEmailAttempts;
-      await s.prisma.notificationDelivery.update({
-        where: { id },
-        data: {
-          attempts,
-          status: giveUp ? 'FAILED' : 'PENDING',
-          lastError: (err as Error).message.slice(0, 500),
-          nextAttemptAt: new Date(s.clock.now().getTime() + s.rules.notifications.emailRetryBaseMs * 2 ** (attempts - 1)),
-        },
-      });
+      await s.prisma.notificationDelivery.update({ where: { id }, data: failedAttempt(s, d.attempts, err) });
       failed++;
     }
   }
@@ -104,7 +125,10 @@ export async function warnExpiringClaims(s: Services, now = s.clock.now()): Prom
       const marked = await tx.claim.updateMany({ where: { id: c.id, expiryWarnedAt: null, status: 'ACTIVE' }, data: { expiryWarnedAt: now } });
       if (marked.count === 0) return;
       const minutes = Math.max(1, Math.round((c.expiresAt!.getTime() - now.getTime()) / 60_000));
-      await notify(w, [c.volunteerId], 'CLAIM_EXPIRING', c.need, `Your claim expires in ${minutes} minutes`, `"${c.need.title}": start it or extend it, or the place goes back to the board.`);
+      await notify(w, [c.volunteerId], 'CLAIM_EXPIRING', c.need, {
+        title: text('notify.claimExpiring.title', { count: minutes }),
+        body: text('notify.claimExpiring.body', { title: c.need.title, time: c.expiresAt! }),
+      });
     });
   }
   return due.length;

@@ -262,3 +262,27 @@ export async function privateAccessLog(s: Services, viewer: Viewer, requested: s
   const ids = await scopeCommunities(s, viewer, requested);
   return s.prisma.privateAccessLog.findMany({ ...query, where: { need: { communityId: { in: ids } } }, orderBy: [{ at: 'desc' }, { id: 'desc' }] });
 }
+
+// ─── Texts to a requester ────────────────────────────────────────────────────────────────────
+
+/**
+ * Whether a requester is sent texts about their need (a volunteer took it, it is done): only when
+ * they agreed to be contacted (`contactConsent`, the same consent that lets the volunteer call
+ * them) and a phone is on record (not erased).
+ */
+export const textsRequester = (need: Pick<Need, 'contactConsent' | 'requesterPhone' | 'privateErasedAt'>): boolean =>
+  need.contactConsent && !!need.requesterPhone && !need.privateErasedAt;
+
+/**
+ * What a requester may read of the volunteer who took their need: the first name, at most — the
+ * first word of the name they gave, cut to 30 characters; never the rest of the name, their phone
+ * or e-mail. It is what the volunteer says when they call, and tells the requester nothing that
+ * finds them. Null when the name has no word in it.
+ */
+export function volunteerNameForRequester(name: string | null | undefined): string | null {
+  const first = name?.trim().split(/\s+/u)[0];
+  if (!first) return null;
+  // A name typed as an address or number gives nothing (the first word of "050-1234567" is a phone).
+  if (/[@\d]/u.test(first)) return null;
+  return [...first].slice(0, 30).join('');
+}

@@ -13,6 +13,7 @@ import type { Yoga } from '../graphql/yoga.ts';
 import { handleExport, handleImport } from './transfer.ts';
 import { closeLingering } from './lingeringClose.ts';
 import { handleInboundSms, smsIntakeClosed } from './sms.ts';
+import { handleWhatsapp } from './whatsapp.ts';
 import { readinessState } from './health.ts';
 import { originAllowed } from './origins.ts';
 import { observeRequests, type MetricsEndpoint } from '../observability/http.ts';
@@ -78,6 +79,10 @@ export function createRouter(
         s.log.warn({ cause: (err as Error).message }, 'export: failed midway; the connection is cut');
         res.destroy();
       });
+      return;
+    }
+    if (url.split('?')[0] === '/whatsapp/webhook' && (req.method === 'GET' || req.method === 'POST')) {
+      await handleWhatsapp(s, req, res, new URL(url, 'http://localhost'));
       return;
     }
     if (url.startsWith('/sms/inbound') && req.method === 'POST') {

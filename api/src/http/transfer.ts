@@ -9,6 +9,7 @@ import { stringify } from 'csv-stringify';
 import { AppError, type ErrorCode } from '../errors.ts';
 import type { Viewer } from '../auth/viewer.ts';
 import { fileTooLarge, importCsv, type ImportKind } from '../domain/imports.ts';
+import { isLocale, type Locale } from '../shared/i18n/types.ts';
 import { csvText, exportRows, type ExportKind } from '../domain/exports.ts';
 import type { Period } from '../domain/indicators.ts';
 import { keyMayRun } from '../domain/apiKeys.ts';
@@ -69,7 +70,11 @@ export async function handleImport(s: Services, req: IncomingMessage, res: Serve
   }
   const communityParam = url.searchParams.get('communityId');
   try {
-    const rows = importCsv(s, viewer, kind, req, { communityId: communityParam ? decodeId(communityParam) : undefined, mapping });
+    const rows = importCsv(s, viewer, kind, req, {
+      communityId: communityParam ? decodeId(communityParam) : undefined,
+      mapping,
+      locale: isLocale(url.searchParams.get('locale')) ? (url.searchParams.get('locale') as Locale) : undefined,
+    });
     let started = false;
     for await (const row of rows) {
       if (!started) {

@@ -14,7 +14,7 @@ import { historyNeedIds, survivorOf } from '../domain/duplicates.ts';
 import { needFieldRules, phoneRule, windowRule } from '../domain/needRules.ts';
 import { readPrivateDetails, viewerCanSeePrivate } from '../domain/privacy.ts';
 import { openSlots } from '../domain/needStatus.ts';
-import { NeedCategoryEnum, NeedStatusEnum, UrgencyEnum } from './enums.ts';
+import { LocaleEnum, NeedCategoryEnum, NeedStatusEnum, UrgencyEnum } from './enums.ts';
 import { CommunityRef } from './communities.ts';
 import { NeedRequirementsInput } from './vetting.ts';
 import type { Context } from '../context.ts';
@@ -262,6 +262,10 @@ export const CreateNeedInput = builder.inputType('CreateNeedInput', {
       description:
         'The requester agrees that the volunteer who takes the task gets their phone and e-mail. Omitted: false on create (no consent; contact goes through the coordinator), unchanged on update.',
     }),
+    requesterLocale: t.field({
+      type: LocaleEnum,
+      description: "The requester's language: the texts they are sent are written in it. Omitted: on create, the language the text was written in for an SMS draft, else the creator's own; unchanged on update.",
+    }),
     requirements: t.field({ type: NeedRequirementsInput, description: "Who may take it; absent: the community's defaults for the category." }),
   }),
   validate: z
@@ -287,6 +291,10 @@ const UpdateNeedInput = builder.inputType('UpdateNeedInput', {
     contactConsent: t.boolean({
       description:
         'The requester agrees that the volunteer who takes the task gets their phone and e-mail. Omitted: false on create (no consent; contact goes through the coordinator), unchanged on update.',
+    }),
+    requesterLocale: t.field({
+      type: LocaleEnum,
+      description: "The requester's language: the texts they are sent are written in it. Omitted: on create, the language the text was written in for an SMS draft, else the creator's own; unchanged on update.",
     }),
     requirements: t.field({ type: NeedRequirementsInput, description: "Who may take it; absent: the community's defaults for the category." }),
   }),

@@ -3,6 +3,7 @@
 import type { NeedCategory, Urgency } from '#lib/domain.ts';
 import type { NeedInput } from '#lib/graphql/shifts.ts';
 import type { MessageKey } from '#lib/i18n/messages/en.ts';
+import type { Locale } from '#lib/i18n/locales.ts';
 
 export type NeedValues = {
   communityId: string;
@@ -22,6 +23,8 @@ export type NeedValues = {
   requesterEmail: string;
   /** The requester's answer: may the volunteer have their phone and email? Null until asked. */
   contactConsent: boolean | null;
+  /** The requester's language for the texts they are sent; '': not asked (the API decides). */
+  requesterLocale: Locale | '';
   /** Who may take it; null: the community's default for the category (the API applies it). */
   requirements: { identityCheck: boolean; backgroundCheck: boolean; trainings: string[] } | null;
 };
@@ -42,6 +45,7 @@ export const blankNeed = (): NeedValues => ({
   requesterPhone: '',
   requesterEmail: '',
   contactConsent: null,
+  requesterLocale: '',
   requirements: null,
 });
 
@@ -80,6 +84,7 @@ export function needInput(need: NeedValues): NeedInput {
     requesterPhone: orNull(need.requesterPhone),
     requesterEmail: orNull(need.requesterEmail),
     contactConsent: need.contactConsent === true,
+    ...(need.requesterLocale ? { requesterLocale: need.requesterLocale } : {}),
     ...(need.requirements ? { requirements: need.requirements } : {}),
   };
 }

@@ -1,6 +1,7 @@
 // The UI language: which catalogue to read, which direction to lay out, and Intl formatting.
 import { getContext, setContext } from 'svelte';
-import { en, type MessageKey, type Messages, type PluralForms } from './messages/en.ts';
+import { formatMessage } from '@mutual-aid/api/shared/i18n/format.ts';
+import { en, type MessageKey, type Messages } from './messages/en.ts';
 import { he } from './messages/he.ts';
 import { ar } from './messages/ar.ts';
 import { ru } from './messages/ru.ts';
@@ -12,7 +13,6 @@ type Params = Record<string, string | number>;
 
 export class I18n {
   #locale = $state<Locale>(DEFAULT_LOCALE);
-  #plurals = $derived(new Intl.PluralRules(this.#locale));
   #numbers = $derived(new Intl.NumberFormat(this.#locale));
   #relative = $derived(new Intl.RelativeTimeFormat(this.#locale, { numeric: 'auto' }));
   #dateTime = $derived(new Intl.DateTimeFormat(this.#locale, { dateStyle: 'medium', timeStyle: 'short' }));
@@ -38,24 +38,12 @@ export class I18n {
     if (remember) document.cookie = `${LOCALE_COOKIE}=${locale}; Path=/; Max-Age=31536000; SameSite=Lax`;
   }
 
-  t = (key: MessageKey, params: Params = {}): string => {
-    const entry = catalogues[this.#locale][key] ?? en[key];
-    const text = typeof entry === 'string' ? entry : this.#plural(entry as PluralForms, Number(params.count ?? 0));
-    return text.replace(/\{(\w+)\}/g, (_, name: string) => {
-      const value = params[name];
-      if (value === undefined) return `{${name}}`;
-      return typeof value === 'number' ? this.#numbers.format(value) : value;
-    });
-  };
+  /** A message in this locale, filled as the API fills its own (one formatter: @mutual-aid/api/shared/i18n/format.ts). */
+  t = (key: MessageKey, params: Params = {}): string => formatMessage(this.#locale, catalogues[this.#locale][key] ?? en[key], params);
 
   /** Whether a key exists, e.g. a message for one input field reported by the server. */
   has(key: string): key is MessageKey {
     return Object.hasOwn(en, key);
-  }
-
-  #plural(forms: PluralForms, count: number): string {
-    const category = this.#plurals.select(count) as keyof PluralForms;
-    return forms[category] ?? forms.other;
   }
 
   number = (value: number, options?: Intl.NumberFormatOptions): string =>

@@ -6,6 +6,7 @@ import { membersAr } from './members.ts';
 import { vettingAr } from './vetting.ts';
 import { keysAr } from './keys.ts';
 import { reliabilityAr } from './reliability.ts';
+import { requesterLanguageAr } from './requesterLanguage.ts';
 
 export const ar: Messages = {
   'app.name': 'العون المتبادل',
@@ -404,4 +405,5 @@ export const ar: Messages = {
   ...vettingAr,
   ...keysAr,
   ...reliabilityAr,
+  ...requesterLanguageAr,
 };

@@ -5,6 +5,7 @@ import { membersEn } from './members.ts';
 import { vettingEn } from './vetting.ts';
 import { keysEn } from './keys.ts';
 import { reliabilityEn } from './reliability.ts';
+import { requesterLanguageEn } from './requesterLanguage.ts';
 import type { PluralForms, Translation } from './types.ts';
 
 // The English catalogue is the reference: every other locale must provide each key (checked by type).
@@ -378,6 +379,7 @@ export const en = {
   ...vettingEn,
   ...keysEn,
   ...reliabilityEn,
+  ...requesterLanguageEn,
 } as const;
 
 export type MessageKey = keyof typeof en;

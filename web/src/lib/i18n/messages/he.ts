@@ -6,6 +6,7 @@ import { membersHe } from './members.ts';
 import { vettingHe } from './vetting.ts';
 import { keysHe } from './keys.ts';
 import { reliabilityHe } from './reliability.ts';
+import { requesterLanguageHe } from './requesterLanguage.ts';
 
 export const he: Messages = {
   'app.name': 'עזרה הדדית',
@@ -380,4 +381,5 @@ export const he: Messages = {
   ...vettingHe,
   ...keysHe,
   ...reliabilityHe,
+  ...requesterLanguageHe,
 };

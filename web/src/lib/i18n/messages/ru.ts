@@ -6,6 +6,7 @@ import { membersRu } from './members.ts';
 import { vettingRu } from './vetting.ts';
 import { keysRu } from './keys.ts';
 import { reliabilityRu } from './reliability.ts';
+import { requesterLanguageRu } from './requesterLanguage.ts';
 
 export const ru: Messages = {
   'app.name': 'Взаимопомощь',
@@ -386,4 +387,5 @@ export const ru: Messages = {
   ...vettingRu,
   ...keysRu,
   ...reliabilityRu,
+  ...requesterLanguageRu,
 };

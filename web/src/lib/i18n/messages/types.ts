@@ -1,4 +1,2 @@
-// Shapes shared by the catalogues: a feature's messages are written once in English (the reference)
-// and each other locale must translate every key, which the type checks.
-export type PluralForms = { zero?: string; one?: string; two?: string; few?: string; many?: string; other: string };
-export type Translation<T> = { [K in keyof T]: T[K] extends string ? string : PluralForms };
+// The catalogue shapes, one definition for the API's catalogues and these (api/src/shared/i18n/types.ts).
+export type { PluralForms, Translation } from '@mutual-aid/api/shared/i18n/types.ts';
