@@ -11,6 +11,7 @@ import { loadConfig, repoPaths } from '../../api/src/config.ts';
 import { openDatabase, type Database } from '../../api/src/db/client.ts';
 import { applyMigrations } from '../../api/src/db/migrations.ts';
 import { readTemplate, templateKey } from '../../api/src/db/template.ts';
+import { ensureTemplate } from '../../api/src/db/templateBuild.ts';
 import { serverUrl } from '../helpers/db.ts';
 
 const cleanups: (() => Promise<void>)[] = [];
@@ -35,7 +36,9 @@ describe.skipIf(serverUrl)('the embedded database template', () => {
   it('starts a new data directory from the template, without running a migration, as the same database a full migration makes', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'pglite-template-'));
     cleanups.push(() => rm(dir, { recursive: true, force: true }));
-    // The template exists after install (and after any start that migrated a new database).
+    // `pnpm install` builds the template (and any start that migrated a new database keeps it);
+    // after a pull that brought a migration, the first start (here: this) builds it.
+    await ensureTemplate();
     expect(readTemplate(templateKey())).not.toBeNull();
     const lines: string[] = [];
     const app = await buildApp(

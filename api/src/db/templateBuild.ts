@@ -1,0 +1,23 @@
+// Builds the embedded database's template (template.ts) for the current migrations when there
+// is none: a new in-memory PGlite, every migration through the schema engine, then its dump.
+import { PGlite } from '@electric-sql/pglite';
+import { PrismaPGlite } from 'pglite-prisma-adapter';
+import type { SqlDriverAdapterFactory } from '@prisma/driver-adapter-utils';
+import { applyMigrations } from './migrations.ts';
+import { readTemplate, saveTemplate, templateKey } from './template.ts';
+import type { Database } from './client.ts';
+
+/** 'exists' when the template was already there, else the number of migrations it holds. */
+export async function ensureTemplate(): Promise<'exists' | number> {
+  const key = templateKey();
+  if (readTemplate(key)) return 'exists';
+  const client = new PGlite('memory://');
+  try {
+    const db = { adapterFactory: new PrismaPGlite(client) as unknown as SqlDriverAdapterFactory } as Database;
+    const { applied } = await applyMigrations(db);
+    await saveTemplate(client, key);
+    return applied.length;
+  } finally {
+    await client.close();
+  }
+}
