@@ -44,8 +44,14 @@ describe('the shape of api/src', () => {
     expect(where((f) => /^let \w+/m.test(text(f)))).toEqual(Object.keys(sameForEveryApp));
   });
 
-  it('keeps shared/ (which the web imports as it is) free of anything but shared/', () => {
-    expect(where((f) => f.startsWith('shared/') && importsOf(f).some((i) => !/^\.\/[\w-]+\.ts$/.test(i)))).toEqual([]);
+  it('keeps shared/ (which the web imports as it is) free of anything but shared/ and packages the web declares at the same version', () => {
+    const declared = (pkg: string) => {
+      const json = JSON.parse(readFileSync(join(root, pkg), 'utf8')) as { dependencies?: Record<string, string>; devDependencies?: Record<string, string> };
+      return { ...json.dependencies, ...json.devDependencies };
+    };
+    const [api, web] = [declared('../package.json'), declared('../../web/package.json')];
+    const shareable = (i: string) => /^\.\/[\w-]+\.ts$/.test(i) || (!i.startsWith('.') && !i.startsWith('node:') && api[i] !== undefined && api[i] === web[i]);
+    expect(where((f) => f.startsWith('shared/') && importsOf(f).some((i) => !shareable(i)))).toEqual([]);
   });
 
   it('writes no global-id codec by hand (the relay plugin has them)', () => {
