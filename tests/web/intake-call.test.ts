@@ -261,5 +261,9 @@ describe('any value in any field', () => {
     await page.getByTestId('draft-restored').waitFor();
     expect(await page.locator('#requesterName').inputValue()).toBe('زينب 🙂');
     expect(await page.getByTestId('error-page').count()).toBe(0);
+    // Signing out forgets it: the next person at this computer does not find the caller's words.
+    expect(await storedDraft(page)).toHaveLength(1);
+    await page.locator('header .signout').click();
+    await expect.poll(() => storedDraft(page)).toEqual([]);
   });
 });

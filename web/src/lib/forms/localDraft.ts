@@ -3,11 +3,22 @@
 // signed-in user: on a shared operations-centre computer one operator's draft is not another's.
 // Storage that refuses (private mode, full) only means no draft is kept.
 
+const PREFIX = 'ma:draft:';
+
+/** Every draft kept on this device, whoever's: a requester's words do not outlive the session (sign-out). */
+export function forgetLocalDrafts(): void {
+  try {
+    for (const key of Object.keys(localStorage)) if (key.startsWith(PREFIX)) localStorage.removeItem(key);
+  } catch {
+    // Storage that refuses holds nothing to forget.
+  }
+}
+
 export class LocalDraft<T> {
   readonly #key: string;
 
   constructor(name: string, userId: string) {
-    this.#key = `ma:draft:${name}:${userId}`;
+    this.#key = `${PREFIX}${name}:${userId}`;
   }
 
   load(): T | null {
