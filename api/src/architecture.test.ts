@@ -44,10 +44,16 @@ describe('the shape of api/src', () => {
     expect(where((f) => /^let \w+/m.test(text(f)))).toEqual(Object.keys(sameForEveryApp));
   });
 
-  it('keeps shared/ (which the web imports as it is) free of anything but shared/', () => {
-    // Relative imports that resolve inside shared/ (its i18n folder included), nothing else.
-    const outside = (f: string, i: string) => !/^\.\.?\/[\w/.-]+\.ts$/.test(i) || !relative(root, join(root, f, '..', i)).startsWith('shared/');
-    expect(where((f) => f.startsWith('shared/') && importsOf(f).some((i) => outside(f, i)))).toEqual([]);
+  it('keeps shared/ (which the web imports as it is) free of anything but shared/ and packages the web declares at the same version', () => {
+    const declared = (pkg: string) => {
+      const json = JSON.parse(readFileSync(join(root, pkg), 'utf8')) as { dependencies?: Record<string, string>; devDependencies?: Record<string, string> };
+      return { ...json.dependencies, ...json.devDependencies };
+    };
+    const [api, web] = [declared('../package.json'), declared('../../web/package.json')];
+    // Relative imports that resolve inside shared/ (its i18n folder included), or a package both declare at one version.
+    const inside = (f: string, i: string) => /^\.\.?\/[\w/.-]+\.ts$/.test(i) && relative(root, join(root, f, '..', i)).startsWith('shared/');
+    const shareable = (f: string, i: string) => inside(f, i) || (!i.startsWith('.') && !i.startsWith('node:') && api[i] !== undefined && api[i] === web[i]);
+    expect(where((f) => f.startsWith('shared/') && importsOf(f).some((i) => !shareable(f, i)))).toEqual([]);
   });
 
   it('writes no global-id codec by hand (the relay plugin has them)', () => {

@@ -96,6 +96,13 @@ type Case = { args: Record<string, unknown>; depth?: number };
 const CASES: Record<string, () => Case[]> = {
   apiKeys: () => [{ args: {} }],
   boardStats: () => [{ args: {} }, { args: { communityIds: [w.A] } }, { args: { communityIds: [w.B] } }],
+  // A's callers, as first recorded (their phones vary in each run): asked in B, in A (refused), and everywhere.
+  callerNeeds: () =>
+    [...new Set([w.n1, ...w.needsA.slice(0, 3)].map((id) => w.originalNeeds.get(id)!.requesterPhone ?? '+972 50 123 4567'))].flatMap((phone) => [
+      { args: { phone } },
+      { args: { phone, communityIds: [w.A] } },
+      { args: { phone, communityIds: [w.B] } },
+    ]),
   communities: () => [{ args: {} }],
   duplicateCandidates: () => [{ args: {} }, { args: { communityIds: [w.A] } }, { args: { communityIds: [w.B] } }],
   exportToken: () => [{ args: {} }],
@@ -137,6 +144,12 @@ const CASES: Record<string, () => Case[]> = {
       { args: { first: 3, after: w.needsAfter } },
       { args: { last: 3, sort: 'OLDEST' } },
     ];
+  },
+  // A draft with n1's original contact, exact place, category and words: in B (the viewer's own, for coordB) and in A (refused).
+  possibleDuplicates: () => {
+    const exact = w.originalNeeds.get(w.n1)!;
+    const draft = { requesterPhone: exact.requesterPhone, requesterEmail: exact.requesterEmail, lat: exact.lat, lng: exact.lng, category: 'FOOD', title: 'groceries' };
+    return [w.B, w.A].flatMap((communityId) => [{ args: { draft: { communityId, ...draft } } }, { args: { draft: { communityId, lat: exact.lat, lng: exact.lng, category: 'FOOD' } } }]);
   },
   partnershipTotals: () => (['PLEDGED', 'DISBURSED', 'REMAINING'] as const).map((of) => ({ args: { of } })),
   partnerships: () => [{ args: {} }],

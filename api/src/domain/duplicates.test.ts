@@ -176,3 +176,28 @@ describe('scoreDuplicate', () => {
     );
   });
 });
+
+describe('a need still being typed (intake on a call)', () => {
+  const typed = (o: Partial<Pick<Need, 'title' | 'requesterPhone'>> & { category?: Need['category'] | null; lat?: number | null }) => ({
+    seriesId: null,
+    title: o.title ?? '',
+    description: '',
+    category: o.category ?? null,
+    requesterPhone: o.requesterPhone ?? null,
+    requesterEmail: null,
+    lat: o.lat ?? null,
+    lng: o.lat === undefined || o.lat === null ? null : 34.597,
+    createdAt: T0,
+  });
+
+  it('without a place or a category is near nothing, and still found by its phone', () => {
+    expect(scoreDuplicate(need({ title: 'Groceries' }), typed({ title: 'Groceries' }))).toBeNull();
+    expect(scoreDuplicate(need({ phone: '050-123-4567' }), typed({ requesterPhone: '0501234567' }))?.reasons).toEqual(['SAME_PHONE']);
+  });
+
+  it('scores as the saved need will once its place and category are given', () => {
+    const saved = need({ title: 'Groceries for an elderly couple' });
+    const draft = typed({ title: 'Groceries for an elderly couple', category: 'FOOD', lat: 31.525 });
+    expect(scoreDuplicate(saved, draft)).toEqual(scoreDuplicate(saved, need({ title: 'Groceries for an elderly couple' })));
+  });
+});

@@ -1,7 +1,6 @@
 // Duplicates: when a need comes in, score the needs it may repeat; coordinators merge or
 // dismiss, and a dismissed pair is not flagged again.
 import { diceCoefficient } from 'dice-coefficient';
-import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import type { Services } from '../services.ts';
 import { commit, type UnitOfWork } from '../events/unitOfWork.ts';
 import { AppError, ErrorCode, forbidden, notFound } from '../errors.ts';
@@ -12,6 +11,7 @@ import { bboxAround, distanceKm } from './geo.ts';
 import { lockNeed } from './locks.ts';
 import { statusFromClaims, liveClaim } from './needStatus.ts';
 import { missingFor } from './vettingRecords.ts';
+import { validPhone } from '../shared/phone.ts';
 
 export const DUPLICATE_RULES = {
   /** Same requester contact within this many days. */
@@ -29,8 +29,8 @@ export const DUPLICATE_RULES = {
  * digits or more keys on its last nine digits.
  */
 export function phoneKey(phone: string | null | undefined): string | null {
-  const parsed = phone ? parsePhoneNumberFromString(phone, 'IL') : undefined;
-  if (parsed?.isValid()) return parsed.number;
+  const valid = validPhone(phone);
+  if (valid) return valid;
   const digits = (phone ?? '').replace(/\D/g, '');
   return digits.length >= 7 ? digits.slice(-9) : null;
 }
@@ -40,6 +40,14 @@ export function phoneTail(key: string): string {
   return key.replace(/\D/g, '').slice(-7);
 }
 
+/** What scoring reads of a need. */
+type Comparable = Pick<Need, 'seriesId' | 'requesterPhone' | 'requesterEmail' | 'createdAt' | 'title' | 'description'> & {
+  /** Null in a need still being typed at intake (possibleDuplicates): then it is near nothing and of no category. */
+  category: Need['category'] | null;
+  lat: number | null;
+  lng: number | null;
+};
+
 function normalizedText(n: Pick<Need, 'title' | 'description'>): string {
   return `${n.title} ${n.description}`.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
 }
@@ -47,7 +55,7 @@ function normalizedText(n: Pick<Need, 'title' | 'description'>): string {
 export type DuplicateScore = { score: number; reasons: string[] };
 
 /** How likely `b` repeats `a`, or null when not likely. Pure: tests call it directly. */
-export function scoreDuplicate(a: Need, b: Need): DuplicateScore | null {
+export function scoreDuplicate(a: Comparable, b: Comparable): DuplicateScore | null {
   // Shifts of one recurring series share their place, words and requester by design.
   if (a.seriesId && a.seriesId === b.seriesId) return null;
   const reasons: string[] = [];
@@ -55,8 +63,8 @@ export function scoreDuplicate(a: Need, b: Need): DuplicateScore | null {
   const sameEmail = !!a.requesterEmail && a.requesterEmail.trim().toLowerCase() === b.requesterEmail?.trim().toLowerCase();
   if (samePhone) reasons.push('SAME_PHONE');
   if (sameEmail) reasons.push('SAME_EMAIL');
-  const sameCategory = a.category === b.category;
-  const near = distanceKm(a, b) <= DUPLICATE_RULES.radiusKm;
+  const sameCategory = a.category !== null && a.category === b.category;
+  const near = a.lat !== null && a.lng !== null && b.lat !== null && b.lng !== null && distanceKm({ lat: a.lat, lng: a.lng }, { lat: b.lat, lng: b.lng }) <= DUPLICATE_RULES.radiusKm;
   const hours = Math.abs(a.createdAt.getTime() - b.createdAt.getTime()) / 3_600_000;
   const [textA, textB] = [normalizedText(a), normalizedText(b)];
   // Two texts with no letter or digit (a title of only emoji) have nothing to compare: 0, not 0/0.
@@ -74,6 +82,69 @@ export function scoreDuplicate(a: Need, b: Need): DuplicateScore | null {
   return null;
 }
 
+/** What a duplicate check compares: a need, or a need still being typed at intake. */
+export type DuplicateProbe = Comparable & Pick<Need, 'communityId'> & { id: string | null };
+
+/**
+ * The needs of the probe's community with the same requester contact (phone by its key, e-mail)
+ * within `since`, newest first. The SQL filters coarsely on the phone's last seven digits;
+ * the key decides.
+ */
+export async function needsWithContact(
+  db: Tx | Services['prisma'],
+  communityIds: string[],
+  contact: { phone: string | null; email: string | null },
+  since: Date,
+  exceptId: string | null = null,
+): Promise<string[]> {
+  const key = phoneKey(contact.phone);
+  const email = contact.email?.trim().toLowerCase() || null;
+  if ((!key && !email) || communityIds.length === 0) return [];
+  const tail = key ? phoneTail(key) : null;
+  const rows = await db.$queryRaw<{ id: string; requesterPhone: string | null; requesterEmail: string | null }[]>`
+    SELECT id, "requesterPhone", "requesterEmail" FROM "Need"
+    WHERE (${exceptId}::uuid IS NULL OR id <> ${exceptId}::uuid) AND "communityId" = ANY(${communityIds}::uuid[]) AND "mergedIntoId" IS NULL AND "createdAt" >= ${since}
+      AND ((${tail}::text IS NOT NULL AND right(regexp_replace(coalesce("requesterPhone", ''), '\\D', '', 'g'), 7) = ${tail})
+        OR (${email}::text IS NOT NULL AND lower("requesterEmail") = ${email}))
+    ORDER BY "createdAt" DESC, id DESC
+    LIMIT 50`;
+  return rows.filter((r) => (key !== null && phoneKey(r.requesterPhone) === key) || (email !== null && r.requesterEmail?.trim().toLowerCase() === email)).map((r) => r.id);
+}
+
+/**
+ * The needs of the probe's own community it likely repeats, scored (`scoreDuplicate`), most
+ * likely first: those with the same contact within the contact window, and those of the same
+ * category, this near and this recent. Only within the community: see `flagDuplicates`.
+ */
+export async function likelyDuplicates(db: Tx | Services['prisma'], probe: DuplicateProbe): Promise<{ need: Need; score: DuplicateScore }[]> {
+  const since = new Date(probe.createdAt.getTime() - DUPLICATE_RULES.contactWindowDays * 24 * 3_600_000);
+  const place = probe.category !== null && probe.lat !== null && probe.lng !== null ? { category: probe.category, lat: probe.lat, lng: probe.lng } : null;
+  const box = place ? bboxAround(place, DUPLICATE_RULES.radiusKm) : null;
+  const windowStart = new Date(probe.createdAt.getTime() - DUPLICATE_RULES.windowHours * 3_600_000);
+  const contactMatches = await needsWithContact(db, [probe.communityId], { phone: probe.requesterPhone, email: probe.requesterEmail }, since, probe.id);
+  const candidates = await db.need.findMany({
+    where: {
+      ...(probe.id ? { id: { not: probe.id } } : {}),
+      communityId: probe.communityId,
+      mergedIntoId: null,
+      OR: [
+        { id: { in: contactMatches } },
+        ...(place && box
+          ? [{ category: place.category, createdAt: { gte: windowStart }, lat: { gte: box.minLat, lte: box.maxLat }, lng: { gte: box.minLng, lte: box.maxLng } }]
+          : []),
+      ],
+    },
+    orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+    take: 100,
+  });
+  return candidates
+    .flatMap((other) => {
+      const score = scoreDuplicate(other, probe);
+      return score ? [{ need: other, score }] : [];
+    })
+    .sort((a, b) => b.score.score - a.score.score);
+}
+
 /**
  * Records likely duplicates of a new need (inside its creating transaction), compared only
  * with needs of its own community. Across communities the check would be an oracle: a
@@ -84,41 +155,13 @@ export function scoreDuplicate(a: Need, b: Need): DuplicateScore | null {
  * data only, never back to the coordinator who entered the need.
  */
 export async function flagDuplicates(tx: Tx, need: Need): Promise<number> {
-  const since = new Date(need.createdAt.getTime() - DUPLICATE_RULES.contactWindowDays * 24 * 3_600_000);
-  const key = phoneKey(need.requesterPhone);
-  const email = need.requesterEmail?.trim().toLowerCase() || null;
-  const box = bboxAround(need, DUPLICATE_RULES.radiusKm);
-  const windowStart = new Date(need.createdAt.getTime() - DUPLICATE_RULES.windowHours * 3_600_000);
-  const tail = key ? phoneTail(key) : null;
-  const contactMatches = key || email
-    ? await tx.$queryRaw<{ id: string }[]>`
-        SELECT id FROM "Need"
-        WHERE id <> ${need.id}::uuid AND "communityId" = ${need.communityId}::uuid AND "mergedIntoId" IS NULL AND "createdAt" >= ${since}
-          AND ((${tail}::text IS NOT NULL AND right(regexp_replace(coalesce("requesterPhone", ''), '\\D', '', 'g'), 7) = ${tail})
-            OR (${email}::text IS NOT NULL AND lower("requesterEmail") = ${email}))
-        LIMIT 50`
-    : [];
-  const candidates = await tx.need.findMany({
-    where: {
-      id: { not: need.id },
-      communityId: need.communityId,
-      mergedIntoId: null,
-      OR: [
-        { id: { in: contactMatches.map((r) => r.id) } },
-        {
-          category: need.category,
-          createdAt: { gte: windowStart },
-          lat: { gte: box.minLat, lte: box.maxLat },
-          lng: { gte: box.minLng, lte: box.maxLng },
-        },
-      ],
-    },
-    take: 100,
-  });
-  const scored = candidates.flatMap((other) => {
-    const s = scoreDuplicate(other, need);
-    return s ? [{ needId: need.id, otherNeedId: other.id, communityId: need.communityId, score: s.score, reasons: s.reasons }] : [];
-  });
+  const scored = (await likelyDuplicates(tx, need)).map(({ need: other, score: s }) => ({
+    needId: need.id,
+    otherNeedId: other.id,
+    communityId: need.communityId,
+    score: s.score,
+    reasons: s.reasons,
+  }));
   if (scored.length) await tx.duplicateCandidate.createMany({ data: scored, skipDuplicates: true });
   return scored.length;
 }

@@ -55,16 +55,16 @@ function refusal(fn: () => void): AppError {
 // compile until it has its row here.
 machine<NeedAction, NeedStatus>({
   name: 'need',
-  actions: ['claim', 'assign', 'update', 'cancel', 'reopen'],
+  actions: ['claim', 'assign', 'update', 'cancel', 'reopen', 'attachCall'],
   matrix: {
-    //           claim assign update cancel reopen
-    OPEN:        [1,    1,     1,     1,     0],
-    CLAIMED:     [1,    1,     1,     1,     0],
-    IN_PROGRESS: [1,    1,     1,     1,     0],
-    DONE:        [0,    0,     0,     0,     1],
-    CANCELLED:   [0,    0,     0,     0,     1],
+    //           claim assign update cancel reopen attachCall
+    OPEN:        [1,    1,     1,     1,     0,     1],
+    CLAIMED:     [1,    1,     1,     1,     0,     1],
+    IN_PROGRESS: [1,    1,     1,     1,     0,     1],
+    DONE:        [0,    0,     0,     0,     1,     0],
+    CANCELLED:   [0,    0,     0,     0,     1,     0],
   },
-  allowedCells: 14,
+  allowedCells: 17,
   assert: assertNeedAction,
   messages: [
     ['claim', 'DONE', 'Cannot claim a need that is done.'],

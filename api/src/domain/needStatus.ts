@@ -3,7 +3,7 @@
 import { AppError, ErrorCode } from '../errors.ts';
 import type { ClaimStatus, NeedStatus } from '../generated/prisma/enums.ts';
 
-export type NeedAction = 'claim' | 'update' | 'cancel' | 'reopen' | 'assign';
+export type NeedAction = 'claim' | 'update' | 'cancel' | 'reopen' | 'assign' | 'attachCall';
 
 const allowedFrom: Record<NeedAction, readonly NeedStatus[]> = {
   claim: ['OPEN', 'CLAIMED', 'IN_PROGRESS'],
@@ -11,6 +11,8 @@ const allowedFrom: Record<NeedAction, readonly NeedStatus[]> = {
   update: ['OPEN', 'CLAIMED', 'IN_PROGRESS'],
   cancel: ['OPEN', 'CLAIMED', 'IN_PROGRESS'],
   reopen: ['CANCELLED', 'DONE'],
+  /** Another call about a need still being met: a note on it (intake's "attach to existing"). */
+  attachCall: ['OPEN', 'CLAIMED', 'IN_PROGRESS'],
 };
 
 /** Whether the need's state machine allows `action` from `status`. */

@@ -16,6 +16,7 @@ import './series.ts';
 import './notifications.ts';
 import './webhooks.ts';
 import './intake.ts';
+import './callerLookup.ts';
 import './partnerships.ts';
 import './indicators.ts';
 import './retention.ts';

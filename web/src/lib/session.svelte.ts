@@ -6,6 +6,7 @@ import { getContext, setContext } from 'svelte';
 import { MeQuery, ViewerFields } from './graphql/session.ts';
 import { isNetworkError } from './graphql/errors.ts';
 import { readFragment, type ResultOf } from './graphql/graphql.ts';
+import { forgetLocalDrafts } from './forms/localDraft.ts';
 
 export type Viewer = ResultOf<typeof ViewerFields>;
 export type CommunityRef = Viewer['memberships'][number]['community'];
@@ -36,6 +37,7 @@ export class SessionState {
   /** Forgets the signed-in user on this device (sign-out). */
   async forget() {
     this.me = null;
+    forgetLocalDrafts();
     await del(VIEWER_KEY).catch(() => {});
   }
 

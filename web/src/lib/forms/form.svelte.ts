@@ -9,6 +9,8 @@ export type FormOptions = {
   prefix?: string;
   /** The form's own message per field still to fix: sending waits until there is none. */
   check?: () => Record<string, string>;
+  /** Messages shown from the first keystroke, before any attempt (a text over its limit): part of `check` too. */
+  live?: () => Record<string, string>;
   /** A field the API names otherwise, e.g. `{ amount: 'amountMinor' }`. */
   serverNames?: Record<string, string>;
   /** Given: our own message (`invalid.<field>`, translated) replaces the API's where we have one. */
@@ -26,7 +28,7 @@ export class Form {
   #busy = $state(false);
   #done = $state(false);
   #error = $state.raw<UiError | null>(null);
-  #own = $derived.by(() => (this.#attempted && this.#options.check ? this.#options.check() : {}));
+  #own = $derived.by(() => (this.#attempted && this.#options.check ? this.#options.check() : (this.#options.live?.() ?? {})));
 
   constructor(options: FormOptions = {}) {
     this.#options = options;
@@ -53,7 +55,7 @@ export class Form {
   }
   /** The message above the fields: the failure itself, or that fields need fixing. */
   get alert(): UiError | null {
-    return this.general ?? (Object.keys(this.#own).length > 0 || this.#error ? FIX_FIELDS : null);
+    return this.general ?? ((this.#attempted && Object.keys(this.#own).length > 0) || this.#error ? FIX_FIELDS : null);
   }
 
   id = (field: string) => (this.#options.prefix ? `${this.#options.prefix}-${field}` : field);

@@ -2,6 +2,7 @@ import type { Messages } from './en.ts';
 import { coordinationAr } from './coordination.ts';
 import { partnershipsAr } from './partnerships.ts';
 import { retentionAr } from './retention.ts';
+import { intakeCallAr } from './intakeCall.ts';
 import { membersAr } from './members.ts';
 import { vettingAr } from './vetting.ts';
 import { keysAr } from './keys.ts';
@@ -401,6 +402,7 @@ export const ar: Messages = {
   ...coordinationAr,
   ...partnershipsAr,
   ...retentionAr,
+  ...intakeCallAr,
   ...membersAr,
   ...vettingAr,
   ...keysAr,

@@ -1,6 +1,7 @@
 import { coordinationEn } from './coordination.ts';
 import { partnershipsEn } from './partnerships.ts';
 import { retentionEn } from './retention.ts';
+import { intakeCallEn } from './intakeCall.ts';
 import { membersEn } from './members.ts';
 import { vettingEn } from './vetting.ts';
 import { keysEn } from './keys.ts';
@@ -375,6 +376,7 @@ export const en = {
   ...coordinationEn,
   ...partnershipsEn,
   ...retentionEn,
+  ...intakeCallEn,
   ...membersEn,
   ...vettingEn,
   ...keysEn,

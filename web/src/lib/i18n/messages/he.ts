@@ -2,6 +2,7 @@ import type { Messages } from './en.ts';
 import { coordinationHe } from './coordination.ts';
 import { partnershipsHe } from './partnerships.ts';
 import { retentionHe } from './retention.ts';
+import { intakeCallHe } from './intakeCall.ts';
 import { membersHe } from './members.ts';
 import { vettingHe } from './vetting.ts';
 import { keysHe } from './keys.ts';
@@ -377,6 +378,7 @@ export const he: Messages = {
   ...coordinationHe,
   ...partnershipsHe,
   ...retentionHe,
+  ...intakeCallHe,
   ...membersHe,
   ...vettingHe,
   ...keysHe,

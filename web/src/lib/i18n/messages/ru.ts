@@ -2,6 +2,7 @@ import type { Messages } from './en.ts';
 import { coordinationRu } from './coordination.ts';
 import { partnershipsRu } from './partnerships.ts';
 import { retentionRu } from './retention.ts';
+import { intakeCallRu } from './intakeCall.ts';
 import { membersRu } from './members.ts';
 import { vettingRu } from './vetting.ts';
 import { keysRu } from './keys.ts';
@@ -383,6 +384,7 @@ export const ru: Messages = {
   ...coordinationRu,
   ...partnershipsRu,
   ...retentionRu,
+  ...intakeCallRu,
   ...membersRu,
   ...vettingRu,
   ...keysRu,

@@ -1,0 +1,2 @@
+-- AlterEnum
+ALTER TYPE "NeedEventType" ADD VALUE 'CALL_ATTACHED';
