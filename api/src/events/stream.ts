@@ -77,7 +77,12 @@ export class EventStream {
     const last = await this.#prisma.needEvent.findFirst({ orderBy: { seq: 'desc' }, select: { seq: true } });
     this.#head = last?.seq ?? 0n;
     const iterator = this.#bus.pubsub.subscribe('events:committed')[Symbol.asyncIterator]();
-    this.#unsubscribe = () => void iterator.return?.();
+    // Back on Redis after an outage: what other processes committed meanwhile woke nobody here.
+    const offResubscribed = this.#bus.onResubscribed(() => void this.pull());
+    this.#unsubscribe = () => {
+      offResubscribed();
+      void iterator.return?.();
+    };
     void (async () => {
       for (;;) {
         const next = await iterator.next();
@@ -267,19 +272,6 @@ export function mapEvents<T>(source: AsyncIterableIterator<StreamEvent>, fn: (e:
     [Symbol.asyncIterator]: () => iterator,
   };
   return iterator;
-}
-
-/** The values of `source` that pass `keep`, passing return() straight through so nothing leaks. */
-export function only<T>(source: AsyncIterator<T>, keep: (value: T) => boolean): AsyncIterator<T> {
-  return {
-    async next() {
-      for (;;) {
-        const r = await source.next();
-        if (r.done || keep(r.value)) return r;
-      }
-    },
-    return: async () => (await source.return?.()) ?? { done: true, value: undefined },
-  };
 }
 
 /**
