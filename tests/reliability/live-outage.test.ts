@@ -63,9 +63,11 @@ describe('live views opened during a PostgreSQL outage', requires(postgresServer
     signedIn.send({ type: 'subscribe', id: 'notifications', payload: { query: NOTIFICATIONS } });
     await new Promise((r) => setTimeout(r, OUTAGE_MS));
     await cluster.start();
+    const back = Date.now();
 
     // The views that start with a full answer give it once the database is back.
     for (const id of ['stats', 'duplicates', 'drafts', 'notifications']) await firstData(signedIn, id);
+    const firstAnswersMs = Date.now() - back;
     // An event after the outage reaches every event subscription; the need's change reaches needChanged.
     let updated = false;
     while (!updated) {
@@ -78,6 +80,7 @@ describe('live views opened during a PostgreSQL outage', requires(postgresServer
     await firstData(anonymous, 'live', updatedEvent);
     await firstData(signedIn, 'after', updatedEvent);
     expect((await firstData(anonymous, 'changed')).payload.data.needChanged).toMatchObject({ id: need.id, urgency: 'LOW' });
+    const eventsMs = Date.now() - back;
 
     // Same sockets all along: nothing was closed, completed or failed.
     for (const sock of [anonymous, signedIn]) {
@@ -85,5 +88,9 @@ describe('live views opened during a PostgreSQL outage', requires(postgresServer
       expect(sock.ws.readyState).toBe(sock.ws.OPEN);
       sock.close();
     }
+    console.log(
+      `[live outage] 8 subscriptions opened during a ${OUTAGE_MS} ms PostgreSQL outage, none ended; after PostgreSQL started: ` +
+        `the 4 views' first answers within ${firstAnswersMs} ms, the first event after it on all 4 event subscriptions within ${eventsMs} ms`,
+    );
   }, 180_000);
 });
