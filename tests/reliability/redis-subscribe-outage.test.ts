@@ -1,9 +1,12 @@
 // Live views opened on one API process while Redis is away, with the writes made on the other:
 // the subscription does not end, and once Redis is back it delivers what was written meanwhile
 // and after, each event exactly once, on the same socket and without the client subscribing
-// again, anonymous and signed in. The safety-net poll is a minute, so only Redis can carry the
-// other process's writes in time.
+// again, anonymous and signed in. And when only the writing process's link to Redis was down
+// (a relay the test cuts), its wake-ups are sent once the link is back. The safety-net poll is a
+// minute, so only Redis can carry the other process's writes in time.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createServer, connect, type Server, type Socket } from 'node:net';
+import { freePort } from '../helpers/process.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
 import { spawnApi, type ApiProcess } from '../helpers/process.ts';
 import { startRedisServer, type RedisServer } from '../helpers/redisServer.ts';
@@ -31,6 +34,41 @@ async function dataFrame(sock: RawSocket, id: string, accept: (data: any) => boo
   expect(frame.type, JSON.stringify(frame)).toBe('next');
   expect(frame.payload.errors, JSON.stringify(frame)).toBeUndefined();
   return frame;
+}
+
+/** A TCP relay to Redis that the test can cut (every connection through it reset, new ones refused) and restore. */
+async function redisRelay(redisPort: number): Promise<{ url: string; cut(): void; restore(): void; close(): Promise<void> }> {
+  const port = await freePort();
+  const open = new Set<Socket>();
+  let down = false;
+  const server: Server = createServer((client) => {
+    if (down) return void client.destroy();
+    const upstream = connect(redisPort, '127.0.0.1');
+    for (const [from, to] of [[client, upstream], [upstream, client]] as const) {
+      open.add(from);
+      from.pipe(to);
+      from.on('error', () => to.destroy());
+      from.on('close', () => {
+        open.delete(from);
+        to.destroy();
+      });
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    cut() {
+      down = true;
+      for (const s of open) s.resetAndDestroy();
+    },
+    restore() {
+      down = false;
+    },
+    close: () => new Promise<void>((resolve) => {
+      for (const s of open) s.destroy();
+      server.close(() => resolve());
+    }),
+  };
 }
 
 describe('live views opened during a Redis outage', requires(postgresServer, redisServerProgram), () => {
@@ -98,7 +136,8 @@ describe('live views opened during a Redis outage', requires(postgresServer, red
     await dataFrame(coordinating, 'stats', (d) => d.boardStats.open === openBefore + 1);
     const caughtUpMs = Date.now() - back;
 
-    // And A's next write crosses over as usual.
+    // And, once A is connected again too, A's next write crosses over as usual.
+    await expect.poll(() => redisState(a), { timeout: 15_000, interval: 100 }).toBe('up');
     const written = Date.now();
     await createNeed(coordinator, community, { title: 'after the outage', urgency: 'CRITICAL' });
     for (const [sock, id] of [[anonymous, 'live'], [anonymous, 'after'], [signedIn, 'events']] as const) await dataFrame(sock, id, titled('after the outage'));
@@ -124,5 +163,42 @@ describe('live views opened during a Redis outage', requires(postgresServer, red
       `[redis subscribe outage] subscribed on B during a ${outageMs} ms Redis outage; what A wrote meanwhile reached them ${caughtUpMs} ms after Redis was back ` +
         `(no further write, poll a minute); A's next write ${deliveredMs} ms; every event once`,
     );
+  }, 120_000);
+
+  it("deliver what one process wrote while only its own link to Redis was down, once that link is back", async () => {
+    // B's link stays up, so B never re-reads on its own: only A's wake-ups, kept while its link
+    // was down and sent when it is back, can tell B in time (B's poll is a minute).
+    const relay = await redisRelay(Number(new URL(redis.url).port));
+    const db2 = await createTestDatabase();
+    const env = { ...db2.env, MIGRATE_ON_START: '1', EVENT_POLL_MS: '60000' };
+    const viaRelay = await spawnApi({ ...env, REDIS_URL: relay.url });
+    const direct = await spawnApi({ ...env, REDIS_URL: redis.url });
+    try {
+      const w = await buildWorld(viaRelay.url, db2.env.DATABASE_URL!, 1);
+      await createNeed(w.coordinator, w.community, { title: 'before' });
+      const wsUrl = direct.url.replace('http', 'ws') + '/graphql';
+      const signedIn = await openAcknowledged(wsUrl, { authToken: w.volunteers[0]!.token });
+      signedIn.send({ type: 'subscribe', id: 'events', payload: { query: EVENTS, variables: { c: [w.community] } } });
+      signedIn.send({ type: 'subscribe', id: 'notifications', payload: { query: NOTIFICATIONS } });
+      await dataFrame(signedIn, 'notifications', () => true);
+      await expect.poll(async () => (await (await fetch(`${direct.url}/ready`)).json()).subscribers).toBeGreaterThanOrEqual(1);
+
+      relay.cut();
+      await expect.poll(() => redisState(viaRelay), { timeout: 15_000, interval: 100 }).toBe('down');
+      expect(await redisState(direct)).toBe('up');
+      await createNeed(w.coordinator, w.community, { title: 'while A was cut off', urgency: 'CRITICAL' });
+      relay.restore();
+      await expect.poll(() => redisState(viaRelay), { timeout: 15_000, interval: 100 }).toBe('up');
+      await dataFrame(signedIn, 'events', (d) => d.needEvents.need.title === 'while A was cut off');
+      await dataFrame(signedIn, 'notifications', (d) => d.myNotifications.some((n: any) => n.title === 'Critical: while A was cut off'));
+      expect(dataOf(signedIn, 'events').map((d) => d.needEvents.need.title)).toEqual(['while A was cut off']);
+      expect(signedIn.frames.filter((f) => f.type === 'error' || f.type === 'complete' || f.payload?.errors)).toEqual([]);
+      signedIn.close();
+    } finally {
+      await viaRelay.stop();
+      await direct.stop();
+      await relay.close();
+      await db2.drop();
+    }
   }, 120_000);
 });

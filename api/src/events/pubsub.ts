@@ -40,6 +40,8 @@ export type Bus = {
 const RECONNECT_WAITS_MS = [200, 400, 800, 1_600, 2_000] as const;
 /** Subscribed after every (re)connect: its answer comes after those of every SUBSCRIBE sent before it. */
 const CONFIRM_CHANNEL = 'mutual-aid:bus:subscribed';
+/** Wake-ups kept while Redis is away (distinct messages: a user's notifications, a community's drafts…). */
+const MAX_HELD_WAKEUPS = 10_000;
 
 export function createBus(redisUrl: string | undefined): Bus {
   if (!redisUrl) {
@@ -89,9 +91,26 @@ export function createBus(redisUrl: string | undefined): Bus {
     confirmed = false;
   });
   // The event target publishes and forgets the promise: while Redis is away that promise
-  // rejects, and an unhandled rejection ends the process. A lost wake-up is harmless (the
-  // outbox poll delivers), so the publisher it is given swallows the failure.
-  const publisher = { publish: (channel: string, message: string) => publishClient.publish(channel, message).catch(() => 0) };
+  // rejects, and an unhandled rejection ends the process. So the publisher it is given never
+  // fails: a wake-up that cannot go out now is kept (once per distinct message, the newest
+  // MAX_HELD_WAKEUPS) and sent when the connection is back, so that the other processes'
+  // lists hear of what this one committed meanwhile (their event streams would only at the
+  // next poll).
+  const held = new Map<string, [channel: string, message: string]>();
+  const publish = (channel: string, message: string) =>
+    publishClient.publish(channel, message).catch(() => {
+      const key = `${channel}\n${message}`;
+      held.delete(key);
+      held.set(key, [channel, message]);
+      if (held.size > MAX_HELD_WAKEUPS) held.delete(held.keys().next().value!);
+      return 0;
+    });
+  publishClient.on('ready', () => {
+    const pending = [...held.values()];
+    held.clear();
+    for (const [channel, message] of pending) void publish(channel, message);
+  });
+  const publisher = { publish };
   const eventTarget = createRedisEventTarget({ publishClient: publisher as unknown as Redis, subscribeClient });
   const pubsub = createPubSub<Topics>({ eventTarget });
   return {
