@@ -63,21 +63,26 @@ describe('live views opened during a PostgreSQL outage', requires(postgresServer
     signedIn.send({ type: 'subscribe', id: 'notifications', payload: { query: NOTIFICATIONS } });
     await new Promise((r) => setTimeout(r, OUTAGE_MS));
     await cluster.start();
+    const back = Date.now();
 
-    // The views that start with a full answer give it once the database is back.
-    for (const id of ['stats', 'duplicates', 'drafts', 'notifications']) await firstData(signedIn, id);
-    // An event after the outage reaches every event subscription; the need's change reaches needChanged.
+    // A change as soon as the database takes one, while the subscriptions may still be waiting to
+    // try again: it reaches every event subscription, and needChanged, which started (without a
+    // cursor) when the client asked, not when its subscribe got through.
     let updated = false;
     while (!updated) {
       const r = await world.coordinator.gql(`mutation($id: ID!) { updateNeed(id: $id, input: { urgency: LOW }) { need { id } } }`, { id: need.id });
       updated = !!r.data?.updateNeed;
       if (!updated) await new Promise((r) => setTimeout(r, 200));
     }
+    // The views that start with a full answer give it once the database is back.
+    for (const id of ['stats', 'duplicates', 'drafts', 'notifications']) await firstData(signedIn, id);
+    const firstAnswersMs = Date.now() - back;
     const updatedEvent = (d: any) => d.needEvents?.type === 'UPDATED';
     await firstData(anonymous, 'after', updatedEvent);
     await firstData(anonymous, 'live', updatedEvent);
     await firstData(signedIn, 'after', updatedEvent);
     expect((await firstData(anonymous, 'changed')).payload.data.needChanged).toMatchObject({ id: need.id, urgency: 'LOW' });
+    const eventsMs = Date.now() - back;
 
     // Same sockets all along: nothing was closed, completed or failed.
     for (const sock of [anonymous, signedIn]) {
@@ -85,5 +90,9 @@ describe('live views opened during a PostgreSQL outage', requires(postgresServer
       expect(sock.ws.readyState).toBe(sock.ws.OPEN);
       sock.close();
     }
+    console.log(
+      `[live outage] 8 subscriptions opened during a ${OUTAGE_MS} ms PostgreSQL outage, none ended; after PostgreSQL started: ` +
+        `the 4 views' first answers within ${firstAnswersMs} ms, the first event after it on all 4 event subscriptions within ${eventsMs} ms`,
+    );
   }, 180_000);
 });

@@ -54,5 +54,6 @@ describe('the log during a PostgreSQL outage', requires(postgresServer, postgres
     // Each of the nine answers was logged, as a warning with its request id.
     const unavailable = logged.filter((l) => l.level === 40 && (l.outcome === 'SERVICE_UNAVAILABLE' || (l.errorCodes ?? []).includes('SERVICE_UNAVAILABLE')) && l.requestId);
     expect(new Set(unavailable.map((l) => l.requestId)).size).toBeGreaterThanOrEqual(answers.length);
+    console.log(`[outage logs] ${answers.length} SERVICE_UNAVAILABLE answers during the outage: ${unavailable.length} warn lines with request ids, 0 stack frames, 0 error lines (${lines.length} log lines in all)`);
   }, 120_000);
 });

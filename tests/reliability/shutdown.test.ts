@@ -89,7 +89,6 @@ describe('graceful shutdown on SIGTERM', () => {
       else expect([a.status, a.body.errors?.[0]?.extensions?.code]).toEqual([503, 'SHUTTING_DOWN']);
     }
     const done = answers.filter((a) => a.body.data?.signUp).length;
-    console.log(`[shutdown] of 20 sign-ups sent around the SIGTERM ${done} done, ${answers.filter((a) => a.status === 503).length} refused with 503`);
 
     // The 20 held since before the signal finish sending, and are done.
     for (const h of held) h.finish();
@@ -97,9 +96,14 @@ describe('graceful shutdown on SIGTERM', () => {
       expect(answer.status).toBe(200);
       expect(answer.body.data.signUp.user.id).toBeTruthy();
     }
+    const lastAnswered = Date.now();
 
     expect(await socket.closed).toEqual({ code: 1001, reason: 'server shutting down: reconnect' });
     expect(await exited).toBe(0);
+    console.log(
+      `[shutdown] ${db.kind}: of 20 sign-ups sent around the SIGTERM ${done} done, ${answers.filter((a) => a.status === 503).length} refused with 503; ` +
+        `the 20 held in flight all answered 200; exit 0 ${Date.now() - lastAnswered} ms after the last answer`,
+    );
     expect(api.output()).toMatch(/shutdown: nothing in flight/);
   }, 180_000);
 });

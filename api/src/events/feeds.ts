@@ -1,17 +1,37 @@
 // Live lists woken by the bus: a commit publishes who or what changed (notified users, the
 // community of an SMS draft; see unitOfWork.ts), and each subscriber re-reads its own list
 // when a change it watches goes by. Over Redis, a change on one API process wakes
-// subscribers on all of them.
+// subscribers on all of them. A change published while this process was cut off from Redis is
+// lost to it; when the bus is back (Bus.onResubscribed), every list re-reads, so none stays
+// stale until its next change.
+import { Repeater } from 'graphql-yoga';
 import type { Bus, Topics } from './pubsub.ts';
-import { only, refreshOn } from './stream.ts';
+import { refreshOn } from './stream.ts';
 import type { RetryPolicy } from './retry.ts';
+
+/** The messages on `topic` that `keep` accepts, and a wake-up (null) each time the bus is back from an outage. */
+function wakeups<K extends keyof Topics>(bus: Bus, topic: K, keep: (payload: Topics[K][0]) => boolean): AsyncIterator<Topics[K][0] | null> {
+  // (yoga's subscribe types its arguments per topic; for a topic chosen by the caller, say what it yields.)
+  const pubsub = bus.pubsub as unknown as { subscribe(topic: K): AsyncIterable<Topics[K][0]> };
+  return new Repeater<Topics[K][0] | null>(async (push, stop) => {
+    const all = pubsub.subscribe(topic)[Symbol.asyncIterator]();
+    const offResubscribed = bus.onResubscribed(() => void push(null));
+    void stop.then(() => {
+      offResubscribed();
+      void all.return?.();
+    });
+    for (;;) {
+      const next = await all.next();
+      if (next.done) break;
+      if (keep(next.value)) await push(next.value);
+    }
+    stop();
+  })[Symbol.asyncIterator]();
+}
 
 /** `compute()` now, and again after each message on `topic` that `keep` accepts (closer together than `coalesceMs`: one re-read). */
 function feed<K extends keyof Topics, T>(bus: Bus, topic: K, keep: (payload: Topics[K][0]) => boolean, compute: () => Promise<T>, coalesceMs: number, retry: RetryPolicy): AsyncIterableIterator<T> {
-  // (yoga's subscribe types its arguments per topic; for a topic chosen by the caller, say what it yields.)
-  const pubsub = bus.pubsub as unknown as { subscribe(topic: K): AsyncIterable<Topics[K][0]> };
-  const all = pubsub.subscribe(topic)[Symbol.asyncIterator]();
-  return refreshOn(only(all, keep), compute, coalesceMs, retry);
+  return refreshOn(wakeups(bus, topic, keep), compute, coalesceMs, retry);
 }
 
 /** A user's notifications: now, and again when a commit notifies them. */

@@ -4,6 +4,7 @@
 import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
 import { createPubSub, type PubSub } from 'graphql-yoga';
 import { Redis } from 'ioredis';
+import { jitteredWait } from './retry.ts';
 
 export type Topics = {
   /** "There are committed events up to at least `seq`": wakes every process's event stream. */
@@ -21,16 +22,32 @@ export type Topics = {
 
 export type Bus = {
   pubsub: PubSub<Topics>;
-  /** Redis health: 'none' (single process), 'up', or 'down' (serving, cross-process degraded). */
+  /**
+   * Redis health: 'none' (single process), 'up' (connected, and this process's subscriptions
+   * confirmed by Redis), or 'down' (serving, cross-process degraded).
+   */
   redisState(): 'none' | 'up' | 'down';
+  /**
+   * Calls `listener` each time this process's subscriptions are in place again after Redis was
+   * away (or first reached): what the other processes published meanwhile was lost, so every
+   * live view must look again. Returns the way to stop listening.
+   */
+  onResubscribed(listener: () => void): () => void;
   close(): Promise<void>;
 };
 
+/** Waits between reconnects to Redis (the last repeats), jittered so that processes do not come back in step. */
+const RECONNECT_WAITS_MS = [200, 400, 800, 1_600, 2_000] as const;
+/** Subscribed after every (re)connect: its answer comes after those of every SUBSCRIBE sent before it. */
+const CONFIRM_CHANNEL = 'mutual-aid:bus:subscribed';
+/** Wake-ups kept while Redis is away (distinct messages: a user's notifications, a community's drafts…). */
+const MAX_HELD_WAKEUPS = 10_000;
+
 export function createBus(redisUrl: string | undefined): Bus {
   if (!redisUrl) {
-    return { pubsub: createPubSub<Topics>(), redisState: () => 'none', close: async () => {} };
+    return { pubsub: createPubSub<Topics>(), redisState: () => 'none', onResubscribed: () => () => {}, close: async () => {} };
   }
-  const retryStrategy = (times: number) => Math.min(times * 200, 2_000);
+  const retryStrategy = (times: number) => jitteredWait(RECONNECT_WAITS_MS, times - 1);
   // Publishing while Redis is away fails at once (the outbox poll delivers meanwhile)...
   const publishClient = new Redis(redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1, retryStrategy });
   // ...but a SUBSCRIBE must wait for the connection, however long: with no offline queue, one
@@ -47,16 +64,64 @@ export function createBus(redisUrl: string | undefined): Bus {
     retryStrategy,
   });
   for (const c of [publishClient, subscribeClient]) c.on('error', () => {}); // state is read from .status
+  // A topic subscribed while Redis is away waits in the offline queue, and ioredis subscribes
+  // again to the others after a reconnect, so no subscription is lost; but whatever the other
+  // processes published while this one was not subscribed is. Once Redis has confirmed every
+  // SUBSCRIBE sent on connecting, the listeners (the event stream, the live lists) read again
+  // what they would have been told. The confirming SUBSCRIBE goes out on the next tick, after
+  // those ioredis sends in its ready handler, and Redis answers in order.
+  const resubscribed = new Set<() => void>();
+  let confirmed = false;
+  let connection = 0;
+  subscribeClient.on('ready', () => {
+    const current = ++connection;
+    process.nextTick(() => {
+      subscribeClient.subscribe(CONFIRM_CHANNEL).then(
+        () => {
+          if (current !== connection || subscribeClient.status !== 'ready') return;
+          confirmed = true;
+          for (const listener of resubscribed) listener();
+        },
+        () => {}, // the connection dropped again: the next 'ready' confirms
+      );
+    });
+  });
+  subscribeClient.on('close', () => {
+    connection++;
+    confirmed = false;
+  });
   // The event target publishes and forgets the promise: while Redis is away that promise
-  // rejects, and an unhandled rejection ends the process. A lost wake-up is harmless (the
-  // outbox poll delivers), so the publisher it is given swallows the failure.
-  const publisher = { publish: (channel: string, message: string) => publishClient.publish(channel, message).catch(() => 0) };
+  // rejects, and an unhandled rejection ends the process. So the publisher it is given never
+  // fails: a wake-up that cannot go out now is kept (once per distinct message, the newest
+  // MAX_HELD_WAKEUPS) and sent when the connection is back, so that the other processes'
+  // lists hear of what this one committed meanwhile (their event streams would only at the
+  // next poll).
+  const held = new Map<string, [channel: string, message: string]>();
+  const publish = (channel: string, message: string) =>
+    publishClient.publish(channel, message).catch(() => {
+      const key = `${channel}\n${message}`;
+      held.delete(key);
+      held.set(key, [channel, message]);
+      if (held.size > MAX_HELD_WAKEUPS) held.delete(held.keys().next().value!);
+      return 0;
+    });
+  publishClient.on('ready', () => {
+    const pending = [...held.values()];
+    held.clear();
+    for (const [channel, message] of pending) void publish(channel, message);
+  });
+  const publisher = { publish };
   const eventTarget = createRedisEventTarget({ publishClient: publisher as unknown as Redis, subscribeClient });
   const pubsub = createPubSub<Topics>({ eventTarget });
   return {
     pubsub,
-    redisState: () => (publishClient.status === 'ready' && subscribeClient.status === 'ready' ? 'up' : 'down'),
+    redisState: () => (publishClient.status === 'ready' && subscribeClient.status === 'ready' && confirmed ? 'up' : 'down'),
+    onResubscribed(listener) {
+      resubscribed.add(listener);
+      return () => resubscribed.delete(listener);
+    },
     async close() {
+      resubscribed.clear();
       publishClient.disconnect();
       subscribeClient.disconnect();
     },

@@ -2,6 +2,7 @@
 // to every local subscriber. A commit anywhere publishes a wake-up; a slow poll is the
 // safety net when the bus is down. Subscribers that pass a cursor get the stored events
 // after it, then the live ones, with no gap and no duplicate at the seam.
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { AppError, ErrorCode } from '../errors.ts';
 import { retryWhileUnavailable, type RetryPolicy } from './retry.ts';
 import type { Need, NeedEvent, PrismaClient } from '../generated/prisma/client.ts';
@@ -48,6 +49,12 @@ export class EventStream {
   readonly #observers: StreamObservers | undefined;
   /** How a subscriber's replay waits out the database being away. */
   readonly retry: RetryPolicy;
+  /**
+   * Where a subscription without a cursor starts when its subscribe had to wait for the
+   * database (graphql/subscribeRetry.ts): the head when the client asked, not when the database
+   * came back, so the events committed in between are not lost to it.
+   */
+  readonly liveSince = new AsyncLocalStorage<bigint>();
 
   constructor(prisma: PrismaClient, bus: Bus, pollMs = 1_000, observers?: StreamObservers, retry: RetryPolicy = { giveUpAfterMs: 0 }) {
     this.#prisma = prisma;
@@ -77,7 +84,12 @@ export class EventStream {
     const last = await this.#prisma.needEvent.findFirst({ orderBy: { seq: 'desc' }, select: { seq: true } });
     this.#head = last?.seq ?? 0n;
     const iterator = this.#bus.pubsub.subscribe('events:committed')[Symbol.asyncIterator]();
-    this.#unsubscribe = () => void iterator.return?.();
+    // Back on Redis after an outage: what other processes committed meanwhile woke nobody here.
+    const offResubscribed = this.#bus.onResubscribed(() => void this.pull());
+    this.#unsubscribe = () => {
+      offResubscribed();
+      void iterator.return?.();
+    };
     void (async () => {
       for (;;) {
         const next = await iterator.next();
@@ -159,7 +171,9 @@ export class EventStream {
    * The listener is registered and the head captured in one synchronous step, so the
    * replay covers (after, head] and the live feed starts at head + 1.
    */
-  subscribe(filter: EventFilter, after: bigint | null): AsyncIterableIterator<StreamEvent> {
+  subscribe(filter: EventFilter, cursor: bigint | null): AsyncIterableIterator<StreamEvent> {
+    const since = cursor === null ? this.liveSince.getStore() : undefined;
+    const after = since !== undefined && since < this.#head ? since : cursor;
     const queue: StreamEvent[] = [];
     let wake: (() => void) | null = null;
     let closed = false;
@@ -267,19 +281,6 @@ export function mapEvents<T>(source: AsyncIterableIterator<StreamEvent>, fn: (e:
     [Symbol.asyncIterator]: () => iterator,
   };
   return iterator;
-}
-
-/** The values of `source` that pass `keep`, passing return() straight through so nothing leaks. */
-export function only<T>(source: AsyncIterator<T>, keep: (value: T) => boolean): AsyncIterator<T> {
-  return {
-    async next() {
-      for (;;) {
-        const r = await source.next();
-        if (r.done || keep(r.value)) return r;
-      }
-    },
-    return: async () => (await source.return?.()) ?? { done: true, value: undefined },
-  };
 }
 
 /**
