@@ -21,5 +21,6 @@ import './indicators.ts';
 import './retention.ts';
 import './apiKeys.ts';
 import './transfer.ts';
+import './geocoding.ts';
 
 export const schema = builder.toSchema({ sortSchema: true });
