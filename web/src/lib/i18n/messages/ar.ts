@@ -5,6 +5,7 @@ import { retentionAr } from './retention.ts';
 import { membersAr } from './members.ts';
 import { vettingAr } from './vetting.ts';
 import { keysAr } from './keys.ts';
+import { geocodingAr } from './geocoding.ts';
 import { reliabilityAr } from './reliability.ts';
 
 export const ar: Messages = {
@@ -403,5 +404,6 @@ export const ar: Messages = {
   ...membersAr,
   ...vettingAr,
   ...keysAr,
+  ...geocodingAr,
   ...reliabilityAr,
 };

@@ -4,6 +4,7 @@ import { retentionEn } from './retention.ts';
 import { membersEn } from './members.ts';
 import { vettingEn } from './vetting.ts';
 import { keysEn } from './keys.ts';
+import { geocodingEn } from './geocoding.ts';
 import { reliabilityEn } from './reliability.ts';
 import type { PluralForms, Translation } from './types.ts';
 
@@ -377,6 +378,7 @@ export const en = {
   ...membersEn,
   ...vettingEn,
   ...keysEn,
+  ...geocodingEn,
   ...reliabilityEn,
 } as const;
 

@@ -5,6 +5,7 @@ import { retentionHe } from './retention.ts';
 import { membersHe } from './members.ts';
 import { vettingHe } from './vetting.ts';
 import { keysHe } from './keys.ts';
+import { geocodingHe } from './geocoding.ts';
 import { reliabilityHe } from './reliability.ts';
 
 export const he: Messages = {
@@ -379,5 +380,6 @@ export const he: Messages = {
   ...membersHe,
   ...vettingHe,
   ...keysHe,
+  ...geocodingHe,
   ...reliabilityHe,
 };

@@ -5,6 +5,7 @@ import { retentionRu } from './retention.ts';
 import { membersRu } from './members.ts';
 import { vettingRu } from './vetting.ts';
 import { keysRu } from './keys.ts';
+import { geocodingRu } from './geocoding.ts';
 import { reliabilityRu } from './reliability.ts';
 
 export const ru: Messages = {
@@ -385,5 +386,6 @@ export const ru: Messages = {
   ...membersRu,
   ...vettingRu,
   ...keysRu,
+  ...geocodingRu,
   ...reliabilityRu,
 };
