@@ -18,7 +18,7 @@ import { createLogging, type DestinationStream, type Logger, type RequestScope }
 import { createMetrics, type Metrics } from './observability/metrics.ts';
 import type { AsyncLocalStorage } from 'node:async_hooks';
 import { createIdempotency, type Idempotency } from './events/idempotency.ts';
-import type { Geocoding } from './domain/geocoding.ts';
+import type { Geocoding } from './geocoding/geocoder.ts';
 import { createRemoteGeocoder } from './geocoding/remote.ts';
 import { createGazetteer, readLocalities } from './geocoding/gazetteer.ts';
 

@@ -1,37 +1,13 @@
-// Turning what a caller says ("הרצל 12, שדרות") into a place on the map. One interface, any
-// implementation: an address service the operator runs (Nominatim or Photon, geocoding/remote.ts),
+// Turning what a caller says ("הרצל 12, שדרות") into a place on the map. One interface
+// (geocoding/geocoder.ts), any implementation: an address service the operator runs (Nominatim or Photon, geocoding/remote.ts),
 // and always the offline gazetteer shipped with the project (Israeli localities and the
 // communities, to their centres: geocoding/gazetteer.ts). The composition root (services.ts)
-// picks and wires them; this file knows only the interface, so the rule "who may search, how
+// picks and wires them; this file knows only the interface (s.geocoding), so the rule "who may search, how
 // often, and what comes first" is the same whichever service answers.
 import type { Services } from '../services.ts';
 import { badInput, forbidden } from '../errors.ts';
 import { isAnyCoordinator, type Viewer } from '../auth/viewer.ts';
-
-/** How exactly a candidate's point places what was asked: a house, a street, a locality's centre, a community's centre. */
-export const PRECISIONS = ['ADDRESS', 'STREET', 'LOCALITY', 'COMMUNITY'] as const;
-export type Precision = (typeof PRECISIONS)[number];
-
-/** Who answered: the configured address service, or the offline gazetteer. */
-export const GEOCODE_SOURCES = ['SERVICE', 'OFFLINE'] as const;
-export type GeocodeSource = (typeof GEOCODE_SOURCES)[number];
-
-export type GeocodeCandidate = Readonly<{ label: string; lat: number; lng: number; precision: Precision; source: GeocodeSource }>;
-
-export type GeocodeRequest = Readonly<{
-  text: string;
-  /** The viewer's language (he, ar, en, ru): labels in it where the data has them. */
-  language: string;
-  /** The community's centre, to prefer places near it (null: anywhere). */
-  near: Readonly<{ lat: number; lng: number }> | null;
-  limit: number;
-}>;
-
-/** Anything that turns text into candidates. Throws when it cannot answer (down, slow, refused). */
-export type Geocoder = Readonly<{ search(request: GeocodeRequest): Promise<GeocodeCandidate[]> }>;
-
-/** The geocoders of one app: the address service when configured, and the offline gazetteer. */
-export type Geocoding = Readonly<{ service: Geocoder | null; offline: Geocoder }>;
+import type { GeocodeCandidate, GeocodeRequest } from '../geocoding/geocoder.ts';
 
 export const GEOCODE_MAX_TEXT = 200;
 const DEFAULT_LIMIT = 6;

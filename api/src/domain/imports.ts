@@ -17,7 +17,8 @@ import { isCoordinatorOf, type Viewer } from '../auth/viewer.ts';
 import { createNeed } from './needs.ts';
 import { invite } from './invitations.ts';
 import { emailRule, needFieldRules, phoneRule } from './needRules.ts';
-import { resolvePlaces, type Precision } from './geocoding.ts';
+import { resolvePlaces } from './geocoding.ts';
+import type { Precision } from '../geocoding/geocoder.ts';
 
 export type ImportKind = 'needs' | 'volunteers' | 'communities';
 /** A row's outcome: ACCEPTED (created, with its id), INVITED (a volunteer row: an invitation to the address, nothing else said), REJECTED (why). */

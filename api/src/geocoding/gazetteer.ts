@@ -11,7 +11,7 @@ import { createReadStream } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { createRequire } from 'node:module';
 import { createInterface } from 'node:readline';
-import type { Geocoder, GeocodeCandidate, GeocodeRequest, Precision } from '../domain/geocoding.ts';
+import type { Geocoder, GeocodeCandidate, GeocodeRequest, Precision } from './geocoder.ts';
 import { KIND_WORDS, nameWords, normalizeName } from './normalize.ts';
 import { distanceKm } from '../shared/geo.ts';
 

@@ -8,7 +8,7 @@
 import { LRUCache } from 'lru-cache';
 import { z } from 'zod';
 import type { Outbound } from '../domain/outbound.ts';
-import type { Geocoder, GeocodeCandidate, GeocodeRequest, Precision } from '../domain/geocoding.ts';
+import type { Geocoder, GeocodeCandidate, GeocodeRequest, Precision } from './geocoder.ts';
 import { normalizeName } from './normalize.ts';
 
 export type RemoteSettings = Readonly<{

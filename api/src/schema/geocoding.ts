@@ -4,7 +4,8 @@ import { builder } from './builder.ts';
 import { uuidId } from './ids.ts';
 import { LocaleEnum } from './enums.ts';
 import { CommunityRef } from './communities.ts';
-import { GEOCODE_MAX_TEXT, GEOCODE_SOURCES, PRECISIONS, geocode, type GeocodeCandidate } from '../domain/geocoding.ts';
+import { GEOCODE_MAX_TEXT, geocode } from '../domain/geocoding.ts';
+import { GEOCODE_SOURCES, PRECISIONS, type GeocodeCandidate } from '../geocoding/geocoder.ts';
 
 const GeocodePrecisionEnum = builder.enumType('GeocodePrecision', {
   description: "How exactly a candidate's point places what was asked: a house (ADDRESS), a street, a locality's centre, a community's centre.",
