@@ -1,8 +1,8 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createGazetteer, readLocalities } from './gazetteer.ts';
+import { LOCALITIES_FILE, createGazetteer, extractLines, readLocalities } from './gazetteer.ts';
 import { nameWords, normalizeName } from './normalize.ts';
 
 describe('normalizeName', () => {
@@ -65,5 +65,13 @@ describe('the gazetteer', () => {
     for (const text of ['kibbutz nir-oz', 'Nir Oz', 'קיבוץ nir oz']) {
       expect((await search(text, 'en'))[0]).toMatchObject({ label: 'Kibbutz Nir Oz', precision: 'COMMUNITY' });
     }
+  });
+});
+
+describe('the shipped extract (localities.tsv)', () => {
+  it('is exactly the Israeli and Palestinian lines of the pinned GeoNames package (api/scripts/gazetteer.ts)', async () => {
+    const lines = await extractLines();
+    expect(lines.length).toBeGreaterThan(1_000);
+    expect(readFileSync(LOCALITIES_FILE, 'utf8')).toBe(lines.join('\n') + '\n');
   });
 });

