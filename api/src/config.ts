@@ -139,6 +139,23 @@ const schema = z.object({
     .default('')
     .transform((s) => s.split(',').map((h) => h.trim()).filter(Boolean))
     .pipe(z.array(z.string().regex(HOST_PORT, 'host or host:port'))),
+  /**
+   * A Nominatim- or Photon-compatible address service (a self-hosted one, say): its base URL.
+   * Reached through the guarded outbound client, so an internal address needs OUTBOUND_ALLOW_HOSTS.
+   * Unset: the offline gazetteer alone (Israeli localities and the communities, to their centres).
+   */
+  GEOCODER_URL: z.preprocess((v) => v || undefined, z.url().optional()),
+  /** Which API GEOCODER_URL speaks: Nominatim's /search (jsonv2) or Photon's /api (GeoJSON). */
+  GEOCODER_FLAVOR: z.enum(['nominatim', 'photon']).default('nominatim'),
+  /** How long the address service has to answer before the offline gazetteer answers alone. */
+  GEOCODER_TIMEOUT_MS: z.coerce.number().int().min(100).default(3_000),
+  /** How this server names itself to the address service (Nominatim's usage policy asks for one that identifies the application). */
+  GEOCODER_USER_AGENT: z.string().min(3).default('mutual-aid-board/1.0 (+https://github.com/mutual-aid; geocoding for crisis intake)'),
+  /** Answers of the address service kept in memory (least recently used dropped first), and for how long. */
+  GEOCODER_CACHE_SIZE: z.coerce.number().int().min(1).default(2_000),
+  GEOCODER_CACHE_TTL_SECONDS: z.coerce.number().int().min(1).default(24 * 60 * 60),
+  /** Address searches one person (or API key) may make in a minute. */
+  RATE_LIMIT_GEOCODE_PER_MINUTE: z.coerce.number().int().min(1).default(120),
   EMAIL_RETRY_BASE_MS: z.coerce.number().int().min(1).default(30_000),
   EMAIL_MAX_ATTEMPTS: z.coerce.number().int().min(1).default(8),
   /** A CSV import larger than this is refused (HTTP 413), read no further. */

@@ -18,6 +18,9 @@ import { createLogging, type DestinationStream, type Logger, type RequestScope }
 import { createMetrics, type Metrics } from './observability/metrics.ts';
 import type { AsyncLocalStorage } from 'node:async_hooks';
 import { createIdempotency, type Idempotency } from './events/idempotency.ts';
+import type { Geocoding } from './geocoding/geocoder.ts';
+import { createRemoteGeocoder } from './geocoding/remote.ts';
+import { createGazetteer, readLocalities } from './geocoding/gazetteer.ts';
 
 /** Where e-mail goes: SMTP when configured. */
 export type Mailer = { send(message: { to: string; subject: string; text: string }): Promise<void> };
@@ -46,6 +49,8 @@ export type Services = Readonly<{
   metrics: Metrics;
   /** The mutation with an idempotency key being executed, for its units of work (events/idempotency.ts). */
   idempotency: Idempotency;
+  /** Addresses to places: the configured address service (GEOCODER_URL), and the offline gazetteer. */
+  geocoding: Geocoding;
 }>;
 
 /** What a test (or an embedding program) may hand in instead of the defaults. */
@@ -59,6 +64,7 @@ export function createServices(config: Config, options: ServiceOptions = {}): Se
   // may as well start from the migrated template.
   const db = openDatabase(config, { warn: (obj: object, msg: string) => scope.exit(() => log.warn(obj, msg)) }, { fromTemplate: config.MIGRATE_ON_START ?? true });
   const bus = createBus(config.REDIS_URL);
+  const outbound = createOutbound({ allowHosts: config.OUTBOUND_ALLOW_HOSTS });
   return Object.freeze({
     config,
     db,
@@ -78,15 +84,29 @@ export function createServices(config: Config, options: ServiceOptions = {}): Se
       signUpsPerIpPerHour: config.RATE_LIMIT_SIGNUPS_PER_IP_PER_HOUR,
       mutationsPerMinute: config.RATE_LIMIT_MUTATIONS_PER_MINUTE,
       apiKeyOperationsPerMinute: config.RATE_LIMIT_API_KEY_PER_MINUTE,
+      geocodesPerMinute: config.RATE_LIMIT_GEOCODE_PER_MINUTE,
     })),
     mail: config.SMTP_URL ? smtpMailer(config.SMTP_URL, config.MAIL_FROM) : null,
     sms: config.SMS_OUTBOUND_URL ? new HttpSmsSender(config.SMS_OUTBOUND_URL, config.SMS_OUTBOUND_TOKEN) : null,
-    outbound: createOutbound({ allowHosts: config.OUTBOUND_ALLOW_HOSTS }),
+    outbound,
     proxy: proxyTrust(config.TRUST_PROXY),
     log,
     requestScope: scope,
     metrics,
     idempotency: createIdempotency(),
+    geocoding: {
+      service: config.GEOCODER_URL
+        ? createRemoteGeocoder(outbound, {
+            url: config.GEOCODER_URL,
+            flavor: config.GEOCODER_FLAVOR,
+            timeoutMs: config.GEOCODER_TIMEOUT_MS,
+            userAgent: config.GEOCODER_USER_AGENT,
+            cacheSize: config.GEOCODER_CACHE_SIZE,
+            cacheTtlMs: config.GEOCODER_CACHE_TTL_SECONDS * 1000,
+          })
+        : null,
+      offline: createGazetteer(() => readLocalities(), () => db.prisma.community.findMany({ select: { name: true, slug: true, centerLat: true, centerLng: true } })),
+    },
   });
 }
 
@@ -105,6 +125,7 @@ function countRefusals(metrics: Metrics, limits: RateLimits): RateLimits {
     assertSignInAllowed: counted('sign_in', limits.assertSignInAllowed),
     signUp: counted('sign_up', limits.signUp),
     mutation: counted('mutation', limits.mutation),
+    geocode: counted('geocode', limits.geocode),
   };
 }
 

@@ -106,6 +106,8 @@ const CASES: Record<string, () => Case[]> = {
   communities: () => [{ args: {} }],
   duplicateCandidates: () => [{ args: {} }, { args: { communityIds: [w.A] } }, { args: { communityIds: [w.B] } }],
   exportToken: () => [{ args: {} }],
+  // Places come from the gazetteer and the communities' public names and centres, never from a need.
+  geocode: () => [{ args: { text: 'שדרות' } }, { args: { text: 'הרצל 3, בארי', communityId: w.A, language: 'en' } }],
   indicatorNeeds: () =>
     [w.A, w.B].flatMap((communityId) =>
       (['RECEIVED', 'MET', 'CRITICAL_RECEIVED'] as const).map((measure) => ({ args: { communityId, measure, period: 'MONTH', periodStart: w.periodStart } })),

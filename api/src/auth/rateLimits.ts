@@ -32,6 +32,7 @@ export type RateLimitSettings = {
   signUpsPerIpPerHour: number;
   mutationsPerMinute: number;
   apiKeyOperationsPerMinute: number;
+  geocodesPerMinute: number;
 };
 
 export type RateLimits = {
@@ -46,6 +47,8 @@ export type RateLimits = {
   mutation(key: string): Promise<void>;
   /** Every operation (query, mutation, subscribe) and export made with one API key. */
   apiKey(keyId: string): Promise<void>;
+  /** Every address search (it may call an outside service), per person or API key. */
+  geocode(key: string): Promise<void>;
   close(): void;
 };
 
@@ -97,6 +100,7 @@ export function createRateLimits(s: RateLimitSettings): RateLimits {
   const signUps = make('signup-ip', s.signUpsPerIpPerHour, 60 * 60);
   const mutations = make('mutation', s.mutationsPerMinute, 60);
   const apiKeys = make('api-key', s.apiKeyOperationsPerMinute, 60);
+  const geocodes = make('geocode', s.geocodesPerMinute, 60);
   const pair = (email: string, ip: string) => `${email.toLowerCase()}|${ip}`;
 
   /** Counts one more failure of the pair; the wait it now owes, if any, as the limiter's answer. */
@@ -131,6 +135,7 @@ export function createRateLimits(s: RateLimitSettings): RateLimits {
     signUp: (ip) => take(signUps, ip, 'sign-ups from this address'),
     mutation: (key) => take(mutations, key, 'changes'),
     apiKey: (keyId) => take(apiKeys, keyId, 'requests with this API key'),
+    geocode: (key) => take(geocodes, key, 'address searches'),
     close: () => redis?.disconnect(),
   };
 }

@@ -2,7 +2,8 @@
 // Streamed row by row; each line is decoded on its own (UTF-8, else the legacy Hebrew
 // code page or what chardet detects), so files mixing encodings still read; every row is
 // reported accepted or rejected with its reason, nothing silently dropped; duplicates are
-// flagged through the same scoring as intake.
+// flagged through the same scoring as intake. A need row without coordinates is placed by its
+// address and locality (domain/geocoding.ts), and its report says how exactly.
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import { pipeline, Transform, type Readable } from 'node:stream';
 import { parse } from 'csv-parse';
@@ -19,10 +20,13 @@ import { emailRule, needFieldRules, phoneRule } from './needRules.ts';
 import { translator, type ServerKey, type Translate } from '../shared/i18n/translate.ts';
 import { serverEn } from '../shared/i18n/server.ts';
 import { localeOr, type Locale } from '../shared/i18n/types.ts';
+import { resolvePlaces } from './geocoding.ts';
+import type { Precision } from '../geocoding/geocoder.ts';
 
 export type ImportKind = 'needs' | 'volunteers' | 'communities';
 /** A row's outcome: ACCEPTED (created, with its id), INVITED (a volunteer row: an invitation to the address, nothing else said), REJECTED (why). */
-export type RowReport = { line: number; status: 'ACCEPTED' | 'INVITED' | 'REJECTED'; reason?: string; id?: string; duplicates?: number };
+/** A need row placed by its address also says where (`location`) and how exactly (`precision`). */
+export type RowReport = { line: number; status: 'ACCEPTED' | 'INVITED' | 'REJECTED'; reason?: string; id?: string; duplicates?: number; precision?: Precision; location?: string };
 export type ImportSummary = { kind: ImportKind; rows: number; accepted: number; invited: number; rejected: number; flaggedDuplicates: number };
 
 /** The legacy code pages our users' spreadsheets come in, by what chardet calls them. */
@@ -275,13 +279,16 @@ export async function* importCsv(
   const t = translator(opts.locale ?? localeOr(importer?.locale));
   const summary: ImportSummary = { kind, rows: 0, accepted: 0, invited: 0, rejected: 0, flaggedDuplicates: 0 };
   let columns: Record<string, string> | null = null;
+  // Addresses are placed near the community first (read when a row first needs it).
+  let centre: Promise<Point | null> | undefined;
+  const near = () => (centre ??= communityCentre(s, opts.communityId!));
   for await (const { record, info } of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>) {
     columns ??= resolveColumns(Object.keys(record), opts.mapping);
     const get = (field: string) => (columns![field] ? blankToUndefined(record[columns![field]!]) : undefined);
     summary.rows++;
     let report: RowReport;
     try {
-      report = await importRow(s, viewer, t, kind, get, opts.communityId);
+      report = await importRow(s, viewer, t, kind, get, opts.communityId, near);
     } catch (err) {
       report = { line: 0, status: 'REJECTED', reason: err instanceof AppError ? err.message : t('import.notSaved') };
       if (!(err instanceof AppError)) s.log.error({ err, line: info.lines }, 'import: a row failed unexpectedly');
@@ -294,8 +301,38 @@ export async function* importCsv(
   yield summary;
 }
 
-async function importRow(s: Services, viewer: Viewer, t: Translate, kind: ImportKind, get: (f: string) => string | undefined, communityId: string | undefined): Promise<RowReport> {
+type Point = { lat: number; lng: number };
+
+async function communityCentre(s: Services, communityId: string): Promise<Point | null> {
+  const c = await s.prisma.community.findUnique({ where: { id: communityId }, select: { centerLat: true, centerLng: true } });
+  return c && { lat: c.centerLat, lng: c.centerLng };
+}
+
+/**
+ * A row with neither latitude nor longitude: its address (with the locality column, when there
+ * is one) placed by the geocoder, the best candidate taken; null when nothing matches.
+ */
+async function locate(s: Services, get: (f: string) => string | undefined, near: () => Promise<Point | null>) {
+  const text = [get('address'), get('homeArea')].filter(Boolean).join(', ');
+  if (!text) return null;
+  const [best] = await resolvePlaces(s, { text, language: 'he', near: await near(), limit: 1 });
+  return best ?? null;
+}
+
+async function importRow(
+  s: Services,
+  viewer: Viewer,
+  t: Translate,
+  kind: ImportKind,
+  get: (f: string) => string | undefined,
+  communityId: string | undefined,
+  near: () => Promise<Point | null> = async () => null,
+): Promise<RowReport> {
   if (kind === 'needs') {
+    const located = get('lat') === undefined && get('lng') === undefined && get('address') ? await locate(s, get, near) : undefined;
+    if (located === null) {
+      return { line: 0, status: 'REJECTED', reason: t('import.notLocated', { value: [get('address'), get('homeArea')].filter(Boolean).join(', ') }) };
+    }
     const categoryText = get('category');
     const urgencyText = get('urgency');
     const neededByText = get('neededBy');
@@ -308,8 +345,8 @@ async function importRow(s: Services, viewer: Viewer, t: Translate, kind: Import
       category: fromAliases(CATEGORY_ALIASES, categoryText),
       urgency: fromAliases(URGENCY_ALIASES, urgencyText) ?? (urgencyText ? undefined : 'NORMAL'),
       slots: num(get('slots')),
-      lat: num(get('lat')),
-      lng: num(get('lng')),
+      lat: located?.lat ?? num(get('lat')),
+      lng: located?.lng ?? num(get('lng')),
       address: get('address') ?? '',
       requesterName: get('requesterName') ?? '',
       requesterPhone: get('requesterPhone'),
@@ -331,7 +368,8 @@ async function importRow(s: Services, viewer: Viewer, t: Translate, kind: Import
       communityId: communityId!,
     });
     const duplicates = await s.prisma.duplicateCandidate.count({ where: { needId: need.id } });
-    return { line: 0, status: 'ACCEPTED', id: encodeGlobalID('Need', need.id), duplicates };
+    const placed = located ? { precision: located.precision, location: located.label } : {};
+    return { line: 0, status: 'ACCEPTED', id: encodeGlobalID('Need', need.id), duplicates, ...placed };
   }
   if (kind === 'volunteers') {
     const parsed = z

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { blockedRange, createOutbound, OutboundRefused } from './outbound.ts';
+import { blockedRange, createOutbound, OutboundRefused, OutboundTooLarge } from './outbound.ts';
 
 /** The host as the WHATWG URL parser leaves it (what the client sees), then classified. */
 const classify = (url: string) => blockedRange(new URL(url).hostname);
@@ -152,6 +152,21 @@ describe('the guarded client', () => {
     const res = await post(client, target.url);
     expect(res.status).toBe(200);
     expect(res.body.length).toBe(1_000);
+  });
+
+  it('GETs under the same guard: loopback refused unless allow-listed, the whole answer or a refusal past the cap', async () => {
+    const target = await listen((res) => res.end('{"ok":true}'));
+    const big = await listen((res) => res.end('x'.repeat(5_000)));
+    const get = (client: ReturnType<typeof createOutbound>, url: string, maxResponseBytes?: number) =>
+      client.get(url, { headers: { 'user-agent': 'test' }, timeoutMs: 10_000, maxResponseBytes });
+    await expect(get(createOutbound({ allowHosts: [] }), `${target.url}?q=1`)).rejects.toBeInstanceOf(OutboundRefused);
+    expect(target.hits).toEqual([]);
+    const client = createOutbound({ allowHosts: ['127.0.0.1'] });
+    expect(await get(client, `${target.url}?q=1`)).toEqual({ status: 200, body: '{"ok":true}' });
+    expect(target.hits).toEqual(['/hook?q=1']);
+    // Past the cap: refused, never a cut answer (a cut JSON would parse as nothing, or worse).
+    await expect(get(client, big.url, 1_000)).rejects.toBeInstanceOf(OutboundTooLarge);
+    expect((await get(client, big.url, 10_000)).body).toHaveLength(5_000);
   });
 
   it('gives up at the deadline on a peer that never answers', async () => {

@@ -1,4 +1,4 @@
-// Outbound HTTP through one guarded client (webhooks, SMS replies): http and https only; the
+// Outbound HTTP through one guarded client (webhooks, SMS replies, the geocoder): http and https only; the
 // host resolved once and every address it resolves to checked, the connection made to exactly
 // the checked addresses (the check is the socket's own lookup, so there is no second DNS
 // answer to race); no redirects followed; a deadline; at most a few KB of the answer read.
@@ -36,11 +36,19 @@ export function blockedRange(address: string): string | null {
 /** Refused by the guard (the caller reports it like any other failure to connect). */
 export class OutboundRefused extends Error {}
 
+/** A GET whose answer was longer than the caller accepts. */
+export class OutboundTooLarge extends Error {}
+
 export type OutboundResponse = { status: number; body: string };
 
 export type Outbound = Readonly<{
   /** POSTs `body` to `url`; the answer's status and at most the first few KB of its body. */
   post(url: string, init: { headers: Record<string, string>; body: string | URLSearchParams; timeoutMs: number }): Promise<OutboundResponse>;
+  /**
+   * GETs `url` under the same guard; an answer longer than `maxResponseBytes` (default: the
+   * client's cap) fails with OutboundTooLarge rather than coming back cut (a cut JSON is no answer).
+   */
+  get(url: string, init: { headers: Record<string, string>; timeoutMs: number; maxResponseBytes?: number }): Promise<OutboundResponse>;
   /** Visibly refused before any DNS lookup: `localhost`, or a blocked literal address, not allow-listed. */
   refusesOnSight(url: URL): boolean;
 }>;
@@ -93,6 +101,42 @@ export function createOutbound(options: { allowHosts: readonly string[]; maxResp
     return { url, guarded: true };
   }
 
+  /** One request under the guard; the answer cut at `limit` bytes, or refused past it when `whole`. */
+  async function send(method: 'GET' | 'POST', raw: string, headers: Record<string, string>, body: string | null, timeoutMs: number, limit: number, whole: boolean): Promise<OutboundResponse> {
+    const { url, guarded } = target(raw);
+    const request = url.protocol === 'https:' ? httpsRequest : httpRequest;
+    return new Promise<OutboundResponse>((resolve, reject) => {
+      const req = request(url, {
+        method,
+        headers,
+        // A fresh connection each time: no pooled socket outlives its check.
+        agent: false,
+        lookup: guarded ? (lookup as never) : undefined,
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+      req.on('error', reject);
+      req.on('response', (res: IncomingMessage) => {
+        const chunks: Buffer[] = [];
+        let size = 0;
+        const done = () => {
+          resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8').slice(0, limit) });
+          res.destroy();
+        };
+        res.on('data', (chunk: Buffer) => {
+          chunks.push(chunk.subarray(0, Math.max(0, limit - size)));
+          size += chunk.length;
+          if (size > limit && whole) {
+            reject(new OutboundTooLarge(`${url.host} answered more than ${limit} bytes`));
+            res.destroy();
+          } else if (size >= limit && !whole) done();
+        });
+        res.on('end', done);
+        res.on('error', reject);
+      });
+      req.end(body ?? undefined);
+    });
+  }
+
   return Object.freeze({
     refusesOnSight(url: URL) {
       try {
@@ -103,37 +147,13 @@ export function createOutbound(options: { allowHosts: readonly string[]; maxResp
       }
     },
 
-    async post(raw, init) {
-      const { url, guarded } = target(raw);
+    post(raw, init) {
       const body = typeof init.body === 'string' ? init.body : init.body.toString();
-      const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
-      return new Promise<OutboundResponse>((resolve, reject) => {
-        const req = send(url, {
-          method: 'POST',
-          headers: { ...init.headers, 'content-length': String(Buffer.byteLength(body)) },
-          // A fresh connection each time: no pooled socket outlives its check.
-          agent: false,
-          lookup: guarded ? (lookup as never) : undefined,
-          signal: AbortSignal.timeout(init.timeoutMs),
-        });
-        req.on('error', reject);
-        req.on('response', (res: IncomingMessage) => {
-          const chunks: Buffer[] = [];
-          let size = 0;
-          const done = () => {
-            resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8').slice(0, maxBytes) });
-            res.destroy();
-          };
-          res.on('data', (chunk: Buffer) => {
-            chunks.push(chunk.subarray(0, Math.max(0, maxBytes - size)));
-            size += chunk.length;
-            if (size >= maxBytes) done();
-          });
-          res.on('end', done);
-          res.on('error', reject);
-        });
-        req.end(body);
-      });
+      return send('POST', raw, { ...init.headers, 'content-length': String(Buffer.byteLength(body)) }, body, init.timeoutMs, maxBytes, false);
+    },
+
+    get(raw, init) {
+      return send('GET', raw, init.headers, null, init.timeoutMs, init.maxResponseBytes ?? maxBytes, true);
     },
   });
 }

@@ -22,5 +22,6 @@ import './indicators.ts';
 import './retention.ts';
 import './apiKeys.ts';
 import './transfer.ts';
+import './geocoding.ts';
 
 export const schema = builder.toSchema({ sortSchema: true });

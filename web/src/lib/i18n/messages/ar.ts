@@ -6,6 +6,7 @@ import { intakeCallAr } from './intakeCall.ts';
 import { membersAr } from './members.ts';
 import { vettingAr } from './vetting.ts';
 import { keysAr } from './keys.ts';
+import { geocodingAr } from './geocoding.ts';
 import { reliabilityAr } from './reliability.ts';
 import { requesterLanguageAr } from './requesterLanguage.ts';
 
@@ -406,6 +407,7 @@ export const ar: Messages = {
   ...membersAr,
   ...vettingAr,
   ...keysAr,
+  ...geocodingAr,
   ...reliabilityAr,
   ...requesterLanguageAr,
 };

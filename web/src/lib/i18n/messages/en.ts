@@ -5,6 +5,7 @@ import { intakeCallEn } from './intakeCall.ts';
 import { membersEn } from './members.ts';
 import { vettingEn } from './vetting.ts';
 import { keysEn } from './keys.ts';
+import { geocodingEn } from './geocoding.ts';
 import { reliabilityEn } from './reliability.ts';
 import { requesterLanguageEn } from './requesterLanguage.ts';
 import type { PluralForms, Translation } from './types.ts';
@@ -380,6 +381,7 @@ export const en = {
   ...membersEn,
   ...vettingEn,
   ...keysEn,
+  ...geocodingEn,
   ...reliabilityEn,
   ...requesterLanguageEn,
 } as const;

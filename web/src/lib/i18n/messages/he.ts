@@ -6,6 +6,7 @@ import { intakeCallHe } from './intakeCall.ts';
 import { membersHe } from './members.ts';
 import { vettingHe } from './vetting.ts';
 import { keysHe } from './keys.ts';
+import { geocodingHe } from './geocoding.ts';
 import { reliabilityHe } from './reliability.ts';
 import { requesterLanguageHe } from './requesterLanguage.ts';
 
@@ -382,6 +383,7 @@ export const he: Messages = {
   ...membersHe,
   ...vettingHe,
   ...keysHe,
+  ...geocodingHe,
   ...reliabilityHe,
   ...requesterLanguageHe,
 };

@@ -6,6 +6,7 @@ import { intakeCallRu } from './intakeCall.ts';
 import { membersRu } from './members.ts';
 import { vettingRu } from './vetting.ts';
 import { keysRu } from './keys.ts';
+import { geocodingRu } from './geocoding.ts';
 import { reliabilityRu } from './reliability.ts';
 import { requesterLanguageRu } from './requesterLanguage.ts';
 
@@ -388,6 +389,7 @@ export const ru: Messages = {
   ...membersRu,
   ...vettingRu,
   ...keysRu,
+  ...geocodingRu,
   ...reliabilityRu,
   ...requesterLanguageRu,
 };
