@@ -12,7 +12,7 @@ import { openDatabase, type Database } from '../../api/src/db/client.ts';
 import { applyMigrations } from '../../api/src/db/migrations.ts';
 import { readTemplate, templateKey } from '../../api/src/db/template.ts';
 import { ensureTemplate } from '../../api/src/db/templateBuild.ts';
-import { serverUrl } from '../helpers/db.ts';
+import { embeddedDatabase, requires } from '../helpers/skips.ts';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -32,7 +32,7 @@ async function shape(db: Database): Promise<unknown> {
   };
 }
 
-describe.skipIf(serverUrl)('the embedded database template', () => {
+describe('the embedded database template', requires(embeddedDatabase), () => {
   it('starts a new data directory from the template, without running a migration, as the same database a full migration makes', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'pglite-template-'));
     cleanups.push(() => rm(dir, { recursive: true, force: true }));

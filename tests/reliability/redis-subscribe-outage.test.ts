@@ -19,6 +19,8 @@ import { sampleValue, scrape } from '../helpers/prometheus.ts';
 
 const EVENTS = `subscription($after: String, $c: [ID!]) { needEvents(after: $after, filter: { communityIds: $c }) { cursor type need { title } } }`;
 const NOTIFICATIONS = `subscription { myNotifications { id title } }`;
+/** The need a critical-need notification is about: its title after the prefix, which is in the volunteer's language ("Critical: …", "דחוף ביותר: …"). */
+const about = (n: { title: string }) => n.title.slice(n.title.indexOf(': ') + 2);
 const STATS = `subscription($c: [ID!]) { boardStats(communityIds: $c) { open } }`;
 
 const redisState = async (api: ApiProcess) => {
@@ -130,7 +132,7 @@ describe('live views opened during a Redis outage', requires(postgresServer, red
     // B cannot have heard of it, so B must look again when its subscriptions are back in place.
     const back = Date.now();
     const titled = (title: string) => (d: any) => d.needEvents?.need.title === title;
-    const notified = (title: string) => (d: any) => d.myNotifications.some((n: any) => n.title === `Critical: ${title}`);
+    const notified = (title: string) => (d: any) => d.myNotifications.some((n: any) => about(n) === title);
     for (const [sock, id] of [[anonymous, 'live'], [anonymous, 'after'], [signedIn, 'events']] as const) await dataFrame(sock, id, titled('during the outage'));
     await dataFrame(signedIn, 'notifications', notified('during the outage'));
     await dataFrame(coordinating, 'stats', (d) => d.boardStats.open === openBefore + 1);
@@ -151,7 +153,7 @@ describe('live views opened during a Redis outage', requires(postgresServer, red
     for (const [sock, id] of [[anonymous, 'live'], [anonymous, 'after'], [signedIn, 'events']] as const) {
       expect(dataOf(sock, id).map((d) => d.needEvents.cursor), `${id}`).toEqual(stored);
     }
-    expect(dataOf(signedIn, 'notifications').at(-1).myNotifications.map((n: any) => n.title).sort()).toEqual(['Critical: after the outage', 'Critical: during the outage']);
+    expect(dataOf(signedIn, 'notifications').at(-1).myNotifications.map(about).sort()).toEqual(['after the outage', 'during the outage']);
 
     // Same sockets all along: nothing was closed, completed or failed.
     for (const sock of [anonymous, signedIn, coordinating]) {
@@ -190,7 +192,7 @@ describe('live views opened during a Redis outage', requires(postgresServer, red
       relay.restore();
       await expect.poll(() => redisState(viaRelay), { timeout: 15_000, interval: 100 }).toBe('up');
       await dataFrame(signedIn, 'events', (d) => d.needEvents.need.title === 'while A was cut off');
-      await dataFrame(signedIn, 'notifications', (d) => d.myNotifications.some((n: any) => n.title === 'Critical: while A was cut off'));
+      await dataFrame(signedIn, 'notifications', (d) => d.myNotifications.some((n: any) => about(n) === 'while A was cut off'));
       expect(dataOf(signedIn, 'events').map((d) => d.needEvents.need.title)).toEqual(['while A was cut off']);
       expect(signedIn.frames.filter((f) => f.type === 'error' || f.type === 'complete' || f.payload?.errors)).toEqual([]);
       signedIn.close();
