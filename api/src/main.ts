@@ -3,6 +3,8 @@
 // loading some hundred modules; Node checks each file's content, so an edited file is compiled
 // again), then the process itself (run.ts), loaded after it so that every module is covered.
 import { enableCompileCache } from 'node:module';
+import { fileURLToPath } from 'node:url';
 
-enableCompileCache(new URL('../../node_modules/.cache/mutual-aid/node-compile', import.meta.url).pathname);
+// A file path (a URL's pathname would keep %20 for a space in the checkout's path).
+enableCompileCache(fileURLToPath(new URL('../../node_modules/.cache/mutual-aid/node-compile', import.meta.url)));
 await import('./run.ts');

@@ -182,7 +182,7 @@ async function main() {
       rows: variants
         .filter((v) => v !== 'idle')
         .map((v) => [names[v], runs[v][0]!.outcome.status, `${runs[v].filter((x) => x.outcome.complete).length} of ${runs[v].length}`, runs[v][0]!.outcome.result.replace(/\|/g, '\\|')]),
-      note: 'Not answered to the end: the answer stopped before the summary line (the connection closed midway, e.g. by the HTTP server\'s requestTimeout, 300 s).',
+      note: 'Not answered to the end: the answer stopped before the summary line (the connection closed midway, e.g. by the HTTP server\'s request timeout, HTTP_REQUEST_TIMEOUT_SECONDS).',
     };
     const singleLineP99 = Math.max(worst('one-line-declared', 'health', 'p99'), worst('one-line-streamed', 'health', 'p99'));
     await writeResult({

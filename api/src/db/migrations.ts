@@ -70,7 +70,7 @@ async function withEngine<T>(factory: SqlDriverAdapterFactory, use: (engine: Ope
  * migrations (resolve them first) and checks migration_lock.toml's provider. Returns the names
  * of the migrations it applied (none when up to date).
  */
-export async function applyMigrations(db: Database, paths: MigrationPaths = {}): Promise<{ applied: string[] }> {
+export async function applyMigrations(db: Pick<Database, 'adapterFactory'>, paths: MigrationPaths = {}): Promise<{ applied: string[] }> {
   const migrationsList = await listMigrations(paths.migrationsDir);
   return withEngine(db.adapterFactory, async (engine) => {
     const result = await engine.run('applyMigrations', (e) => e.applyMigrations({ migrationsList, filters }));

@@ -5,7 +5,6 @@ import { PrismaPGlite } from 'pglite-prisma-adapter';
 import type { SqlDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import { applyMigrations } from './migrations.ts';
 import { readTemplate, saveTemplate, templateKey } from './template.ts';
-import type { Database } from './client.ts';
 
 /** 'exists' when the template was already there, else the number of migrations it holds. */
 export async function ensureTemplate(): Promise<'exists' | number> {
@@ -13,8 +12,7 @@ export async function ensureTemplate(): Promise<'exists' | number> {
   if (readTemplate(key)) return 'exists';
   const client = new PGlite('memory://');
   try {
-    const db = { adapterFactory: new PrismaPGlite(client) as unknown as SqlDriverAdapterFactory } as Database;
-    const { applied } = await applyMigrations(db);
+    const { applied } = await applyMigrations({ adapterFactory: new PrismaPGlite(client) as unknown as SqlDriverAdapterFactory });
     await saveTemplate(client, key);
     return applied.length;
   } finally {

@@ -32,7 +32,7 @@ const STATUS: Partial<Record<ErrorCode, number>> = { FORBIDDEN: 403, PAYLOAD_TOO
 
 /**
  * The error as JSON with its status; once a report has begun (rows already answered), as its
- * last line instead. A refused upload is read no further: the connection closes after the answer.
+ * last line instead. A refused upload is parsed no further; the connection closes (lingering) after it.
  */
 function fail(res: ServerResponse, status: number, code: ErrorCode, message: string, extensions: Record<string, unknown> = {}) {
   const body = JSON.stringify({ errors: [{ message, extensions: { ...extensions, code } }] });
