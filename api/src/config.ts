@@ -54,6 +54,18 @@ const schema = z.object({
   REDIS_URL: z.url().optional(),
   /** Safety-net poll of the event outbox, for when a wake-up from the bus is lost. */
   EVENT_POLL_MS: z.coerce.number().int().min(50).default(1_000),
+  /**
+   * How far back a cursor may resume, in events: an older one is refused with CURSOR_EXPIRED and
+   * the client loads its view again (one query) instead of replaying more than this, which would
+   * cost the process what thousands of live deliveries do.
+   */
+  REPLAY_WINDOW_EVENTS: z.coerce.number().int().min(1).default(100_000),
+  /**
+   * Stored events per second that all replays of one process share, first come first served;
+   * live events never wait for it. A storm of views resuming at once then costs the process a
+   * bounded share of a core instead of starving live delivery and mutations.
+   */
+  REPLAY_EVENTS_PER_SECOND: z.coerce.number().int().min(1).default(5_000),
   /** How long the first result of a mutation sent with an idempotency key answers its retries. */
   IDEMPOTENCY_TTL_HOURS: z.coerce.number().positive().default(24),
   /** On SIGTERM/SIGINT: how long in-flight requests may take to finish before the process stops anyway. */

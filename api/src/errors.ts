@@ -30,6 +30,8 @@ export const errorCodes = {
   SHUTTING_DOWN: 'The server is shutting down (HTTP 503, `Retry-After`): retry; another process or the restarted one answers.',
   CURSOR_AHEAD:
     'The cursor is newer than the newest stored event (`extensions.latest`): the database was restored from an older backup or the cursor came from elsewhere. Load the view again and subscribe from its new cursor.',
+  CURSOR_EXPIRED:
+    'The cursor is older than the replay window (`extensions.windowEvents` events behind `extensions.latest`): the view was away too long to catch up event by event. Load the view again and subscribe from its new cursor.',
   SUBSCRIBER_TOO_SLOW: 'The subscription fell too far behind and was ended: subscribe again with `after` set to `extensions.cursor`.',
   PAYLOAD_TOO_LARGE:
     'The request body is larger than any operation of this API needs (HTTP 413); refused before reading it. A CSV import: the file or one of its lines is over the limit (`extensions.limitBytes`; `extensions.line`), read no further.',

@@ -59,6 +59,7 @@ async function compose(s: Services): Promise<App> {
       sockets: () => ws.clients.size,
       subscribers: () => s.stream.subscriberCount,
       bufferedEvents: () => s.stream.bufferedEvents,
+      replaysWaiting: () => s.stream.replaysWaiting,
       deliveredSeq: () => s.stream.head,
       committedSeq: async () => (await s.prisma.needEvent.aggregate({ _max: { seq: true } }))._max.seq ?? 0n,
       pool: () => s.db.poolStats(),

@@ -72,7 +72,7 @@ export function createServices(config: Config, options: ServiceOptions = {}): Se
     clock: new Clock(),
     rules: rulesFrom(config),
     bus,
-    stream: new EventStream(db.prisma, bus, config.EVENT_POLL_MS, { metrics, log }, { giveUpAfterMs: config.LIVE_RETRY_MAX_SECONDS * 1000 }),
+    stream: new EventStream(db.prisma, bus, config.EVENT_POLL_MS, { metrics, log }, { giveUpAfterMs: config.LIVE_RETRY_MAX_SECONDS * 1000 }, config.REPLAY_WINDOW_EVENTS, config.REPLAY_EVENTS_PER_SECOND),
     limits: countRefusals(metrics, createRateLimits({
       redisUrl: config.REDIS_URL,
       signInsPerIpPerMinute: config.RATE_LIMIT_SIGNINS_PER_IP_PER_MINUTE,

@@ -3,6 +3,7 @@ import { startServer, type TestServer } from '../helpers/server.ts';
 import { adminClient, createCommunity, createNeed, member } from '../helpers/fixtures.ts';
 import { collect, type Api } from '../helpers/client.ts';
 import { overWs } from '../helpers/transports.ts';
+import { sampleValue, scrape } from '../helpers/prometheus.ts';
 
 const EVENTS = `subscription($after: String, $filter: NeedEventFilter) {
   needEvents(after: $after, filter: $filter) { cursor type toStatus needId need { id title status } }
@@ -80,8 +81,8 @@ describe('needEvents', () => {
 
   describe('a cursor no stored event has reached', () => {
     /** The subscription's first answer over Server-Sent Events (the stream ends after an error). */
-    async function overSse(after: string) {
-      const res = await fetch(`${s.url}/graphql`, {
+    async function overSse(after: string, url = s.url) {
+      const res = await fetch(`${url}/graphql`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
         body: JSON.stringify({ query: EVENTS, variables: { after } }),
@@ -118,6 +119,30 @@ describe('needEvents', () => {
       expect(first.needEvents.need.id).toBe(need.id);
     });
 
+    // A view away so long that replaying would cost more than loading it again (20 dashboards
+    // replaying 5,000 events each pushed live delivery to seconds): refused with CURSOR_EXPIRED,
+    // naming the window, and the client loads its view again; one just inside the window replays.
+    it('is refused with CURSOR_EXPIRED when older than the replay window, over graphql-ws and Server-Sent Events', async () => {
+      const small = await startServer({ REPLAY_WINDOW_EVENTS: '5' });
+      try {
+        const admin2 = await adminClient(small.url, small.app.services.prisma);
+        const c = await createCommunity(admin2);
+        const coord = await member(small.url, admin2, c, 'COORDINATOR');
+        for (let i = 0; i < 8; i++) await createNeed(coord, c, { title: `windowed ${i}` });
+        const latest = BigInt((await coord.ok('{ latestEventCursor }')).latestEventCursor as string);
+        const tooOld = (latest - 6n).toString();
+        const ws = await overWs(small.url, EVENTS, { after: tooOld });
+        expect(codes(ws.errors)).toEqual(['CURSOR_EXPIRED']);
+        expect(ws.errors[0]!.extensions).toMatchObject({ latest: latest.toString(), windowEvents: 5, cursor: tooOld });
+        expect(codes((await overSse(tooOld, small.url)).errors)).toEqual(['CURSOR_EXPIRED']);
+        // Five back is inside the window: those five are replayed.
+        const replay = collect(coord.ws(), EVENTS, { after: (latest - 5n).toString() }, (items) => items.length >= 5);
+        expect((await replay.done).map((d) => BigInt(d.needEvents.cursor))).toEqual([4n, 3n, 2n, 1n, 0n].map((k) => latest - k));
+      } finally {
+        await small.stop();
+      }
+    });
+
     it('is BAD_USER_INPUT when it is no cursor at all (beyond a 64-bit sequence)', async () => {
       for (const cursor of ['9223372036854775808', '9999999999999999999']) {
         const ws = await overWs(s.url, EVENTS, { after: cursor });
@@ -126,6 +151,49 @@ describe('needEvents', () => {
       }
     });
   });
+
+  // 20 dashboards replaying 5,000 events each pushed live delivery to seconds: replays now share
+  // one budget per process (REPLAY_EVENTS_PER_SECOND, first come first served) and live events
+  // never wait for it. Three replays of 150 events at 50 events/s take seconds; an event written
+  // meanwhile reaches a live subscriber while they are still replaying, and each replay still
+  // gets every event once, in order.
+  it('replays share a budget that live events never wait for', async () => {
+    const small = await startServer({ REPLAY_EVENTS_PER_SECOND: '50' });
+    try {
+      const admin2 = await adminClient(small.url, small.app.services.prisma);
+      const c = await createCommunity(admin2);
+      const coord = await member(small.url, admin2, c, 'COORDINATOR');
+      await createNeed(coord, c, { title: 'replayed' });
+      const prisma = small.app.services.prisma;
+      const row = await prisma.need.findFirstOrThrow({ where: { title: 'replayed' }, select: { id: true, communityId: true } });
+      const before = BigInt((await coord.ok('{ latestEventCursor }')).latestEventCursor as string);
+      // 150 stored events at once (the history a resuming dashboard missed).
+      await prisma.needEvent.createMany({ data: Array.from({ length: 150 }, () => ({ needId: row.id, communityId: row.communityId, type: 'UPDATED' as const, toStatus: 'OPEN' as const })) });
+      const latest = (await prisma.needEvent.aggregate({ _max: { seq: true } }))._max.seq!;
+      // A live subscriber (which also starts the process's stream reading the outbox).
+      let freshId: string | null = null;
+      const live = collect(coord.ws(), EVENTS, { filter: { communityIds: [c] } }, (items) => items.some((i) => i.needEvents.need.id === freshId), 60_000);
+      // Written behind the stream's back: read them now rather than at the next poll.
+      await expect.poll(() => small.app.services.stream.pull().then(() => small.app.services.stream.head), { timeout: 20_000 }).toBe(latest);
+
+      const replays = [0, 1, 2].map(() => collect(coord.ws(), EVENTS, { after: before.toString() }, (items) => items.length >= 151, 120_000));
+      let replaysDone = 0;
+      for (const r of replays) void r.done.then(() => replaysDone++);
+      // The replays queue for the budget (the gauge says so) …
+      await expect.poll(async () => sampleValue(await scrape(`${small.url}/metrics`), 'mutual_aid_replays_waiting'), { timeout: 20_000 }).toBeGreaterThan(0);
+      // … while a live event goes straight through.
+      const fresh = await createNeed(coord, c, { title: 'live during the replays' });
+      freshId = fresh.id;
+      await live.done;
+      expect(replaysDone).toBe(0);
+      for (const r of replays) {
+        const cursors = (await r.done).slice(0, 151).map((d) => BigInt(d.needEvents.cursor));
+        expect(cursors.slice(0, 150)).toEqual(Array.from({ length: 150 }, (_, k) => latest - 149n + BigInt(k)));
+      }
+    } finally {
+      await small.stop();
+    }
+  }, 180_000);
 
   it('filters by community, category and status', async () => {
     const other = await createCommunity(admin);

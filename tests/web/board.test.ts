@@ -23,7 +23,8 @@ import {
 import { cursorOf, cuttable, published } from '../helpers/outage.ts';
 
 let stack: Stack;
-const suite = browserSuite();
+// A replay window below the seeded history, so that an old cursor is out of it (CURSOR_EXPIRED).
+const suite = browserSuite({ REPLAY_WINDOW_EVENTS: '1000' });
 let coordinatorToken: string;
 let sderot: Awaited<ReturnType<typeof communityId>>;
 
@@ -128,27 +129,27 @@ describe('the live board', () => {
     const all = await visibleCount(board);
 
     await board.getByTestId('filters-toggle').click();
-    await board.locator('label:has([data-testid="filter-category-FOOD"])').click();
-    await board.waitForURL((u) => u.searchParams.get('category') === 'FOOD');
+    await board.locator('label:has([data-testid="filter-category-MEDICINE"])').click();
+    await board.waitForURL((u) => u.searchParams.get('category') === 'MEDICINE');
     await expect.poll(() => visibleCount(board)).toBeLessThan(all);
     await board.locator('[data-testid="need-card"]').first().waitFor();
     const categories = await board.locator('[data-testid="need-card"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-category')));
     expect(categories.length).toBeGreaterThan(0);
-    expect(new Set(categories)).toEqual(new Set(['FOOD']));
-    expect(new Set((await sourceNeeds(board)).map((n) => n.category))).toEqual(new Set(['FOOD']));
-    const food = await visibleCount(board);
+    expect(new Set(categories)).toEqual(new Set(['MEDICINE']));
+    expect(new Set((await sourceNeeds(board)).map((n) => n.category))).toEqual(new Set(['MEDICINE']));
+    const medicine = await visibleCount(board);
 
     await board.locator('label:has([data-testid="filter-urgency-CRITICAL"])').click();
-    await board.waitForURL((u) => u.searchParams.get('category') === 'FOOD' && u.searchParams.get('urgency') === 'CRITICAL');
-    await expect.poll(() => visibleCount(board)).toBeLessThan(food);
-    expect(new Set((await sourceNeeds(board)).map((n) => `${n.category}/${n.urgency}`))).toEqual(new Set(['FOOD/CRITICAL']));
+    await board.waitForURL((u) => u.searchParams.get('category') === 'MEDICINE' && u.searchParams.get('urgency') === 'CRITICAL');
+    await expect.poll(() => visibleCount(board)).toBeLessThan(medicine);
+    expect(new Set((await sourceNeeds(board)).map((n) => `${n.category}/${n.urgency}`))).toEqual(new Set(['MEDICINE/CRITICAL']));
 
     // The link is the view: opened elsewhere, the same filters and the same needs.
     const shared = board.url();
     const other = await open(new URL(shared).pathname + new URL(shared).search);
     await waitForMap(other);
     await other.getByTestId('filters-toggle').click();
-    expect(await other.getByTestId('filter-category-FOOD').isChecked()).toBe(true);
+    expect(await other.getByTestId('filter-category-MEDICINE').isChecked()).toBe(true);
     expect(await other.getByTestId('filter-urgency-CRITICAL').isChecked()).toBe(true);
     await expect.poll(() => visibleCount(other)).toBe(await visibleCount(board));
 
@@ -156,8 +157,9 @@ describe('the live board', () => {
     await board.waitForURL((u) => !u.searchParams.has('category') && !u.searchParams.has('urgency'));
     await expect.poll(() => visibleCount(board), { timeout: 10_000 }).toBe(all);
 
-    await board.getByTestId('filter-text').fill('insulin');
-    await board.waitForURL((u) => u.searchParams.get('q') === 'insulin');
+    // Searched as an operator would, in Hebrew ("medicines").
+    await board.getByTestId('filter-text').fill('תרופות');
+    await board.waitForURL((u) => u.searchParams.get('q') === 'תרופות');
     await expect.poll(() => visibleCount(board)).toBeLessThan(all);
     const titles = await board.locator('[data-testid="need-card"] .title').allTextContents();
     expect(titles.length).toBeGreaterThan(0);
@@ -252,11 +254,15 @@ describe('a dropped connection', () => {
   });
 });
 
-describe('a cursor the server no longer knows', () => {
+describe('a cursor the server no longer knows or will not replay from', () => {
   // What every open board holds after the database is restored from an older backup: its next
   // subscription is refused with CURSOR_AHEAD, and the board loads itself again and says so
   // (before, the server accepted such a cursor silently and the board looked live, showing nothing).
-  test('makes the board load again by itself, say so, and stay live', async () => {
+  // And a board away for longer than the replay window: CURSOR_EXPIRED, loaded again the same way.
+  test.each([
+    ['9223372036854775807', 'CURSOR_AHEAD'],
+    ['1', 'CURSOR_EXPIRED'],
+  ])('%s makes the board load again by itself, say why, and stay live', async (stale, reason) => {
     const context = await suite.context({});
     const page = await context.newPage();
     let rewriteNext = false;
@@ -267,7 +273,7 @@ describe('a cursor the server no longer knows', () => {
         if (msg.type !== 'subscribe' || !msg.payload?.query?.includes('needEvents')) return message;
         if (rewriteNext && msg.payload.variables) {
           rewriteNext = false;
-          msg.payload.variables.after = '9223372036854775807';
+          msg.payload.variables.after = stale;
         }
         subscribes.push(msg.payload.variables?.after ?? null);
         return JSON.stringify(msg);
@@ -283,9 +289,11 @@ describe('a cursor the server no longer knows', () => {
     await page.getByTestId('connection-banner').waitFor();
     network.restore();
     await page.getByTestId('board-reloaded').waitFor({ timeout: 30_000 });
+    expect(await page.getByTestId('board-reloaded').getAttribute('data-reason')).toBe(reason);
     // Loaded again and subscribed from a cursor the server knows: live once more.
     await expect.poll(() => subscribes.length, { timeout: 30_000 }).toBeGreaterThanOrEqual(3);
-    expect(subscribes.at(-2)).toBe('9223372036854775807');
+    expect(subscribes.at(-2)).toBe(stale);
+    expect(BigInt(subscribes.at(-1)!)).toBeGreaterThan(1n);
     expect(BigInt(subscribes.at(-1)!)).toBeLessThan(9223372036854775807n);
     const after = await createNeed(stack, coordinatorToken, sderot.id, { title: `After the reload ${Date.now()}`, lat: sderot.centerLat, lng: sderot.centerLng });
     await onMap(page, after.id);

@@ -5,6 +5,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { AppError, ErrorCode } from '../errors.ts';
 import { retryWhileUnavailable, type RetryPolicy } from './retry.ts';
+import { ReplayBudget, yieldToOthers } from './replayBudget.ts';
 import type { Need, NeedEvent, PrismaClient } from '../generated/prisma/client.ts';
 import { matchesBoard, type BoardFilter } from '../domain/boardFilter.ts';
 import type { Bus } from './pubsub.ts';
@@ -19,6 +20,8 @@ export type StreamEvent = NeedEvent & { need: Need };
 export type EventFilter = BoardFilter;
 
 const PAGE = 500;
+/** A replay yields to live traffic after this many of its events. */
+const REPLAY_SLICE = 50;
 /** A subscriber this far behind is dropped; it resumes from its cursor. */
 export const MAX_BUFFERED_EVENTS = 10_000;
 
@@ -49,6 +52,9 @@ export class EventStream {
   readonly #observers: StreamObservers | undefined;
   /** How a subscriber's replay waits out the database being away. */
   readonly retry: RetryPolicy;
+  /** How many events back a cursor may resume (REPLAY_WINDOW_EVENTS). */
+  readonly replayWindow: number;
+  readonly #replayBudget: ReplayBudget;
   /**
    * Where a subscription without a cursor starts when its subscribe had to wait for the
    * database (graphql/subscribeRetry.ts): the head when the client asked, not when the database
@@ -56,12 +62,28 @@ export class EventStream {
    */
   readonly liveSince = new AsyncLocalStorage<bigint>();
 
-  constructor(prisma: PrismaClient, bus: Bus, pollMs = 1_000, observers?: StreamObservers, retry: RetryPolicy = { giveUpAfterMs: 0 }) {
+  constructor(
+    prisma: PrismaClient,
+    bus: Bus,
+    pollMs = 1_000,
+    observers?: StreamObservers,
+    retry: RetryPolicy = { giveUpAfterMs: 0 },
+    replayWindow = 100_000,
+    /** Events per second all replays of this process share (REPLAY_EVENTS_PER_SECOND). */
+    replayEventsPerSecond = 5_000,
+  ) {
+    this.replayWindow = replayWindow;
+    this.#replayBudget = new ReplayBudget(replayEventsPerSecond);
     this.#prisma = prisma;
     this.#bus = bus;
     this.#pollMs = pollMs;
     this.#observers = observers;
     this.retry = retry;
+  }
+
+  /** Replays waiting for their share of the replay budget. */
+  get replaysWaiting(): number {
+    return this.#replayBudget.waiting;
   }
 
   get head(): bigint {
@@ -153,15 +175,23 @@ export class EventStream {
    * Refuses a cursor no stored event has reached: after a restore from an older backup every
    * open view holds one, and replaying from it would deliver nothing until the sequence caught
    * up, while the view looked live. The newest stored event decides, not this process's head,
-   * which may lag another process's writes.
+   * which may lag another process's writes. And refuses one further back than the replay window
+   * (CURSOR_EXPIRED): a view away that long loads itself again rather than replay it all.
    */
-  async assertCursorKnown(after: bigint): Promise<void> {
+  async assertCursorReplayable(after: bigint): Promise<void> {
     const newest = await this.#prisma.needEvent.findFirst({ orderBy: { seq: 'desc' }, select: { seq: true } });
     const latest = newest?.seq ?? 0n;
     if (after > latest) {
       throw new AppError(ErrorCode.CURSOR_AHEAD, 'This cursor is newer than any stored event: load the view again.', {
         cursor: after.toString(),
         latest: newest ? latest.toString() : null,
+      });
+    }
+    if (latest - after > BigInt(this.replayWindow)) {
+      throw new AppError(ErrorCode.CURSOR_EXPIRED, `This cursor is more than ${this.replayWindow} events old: load the view again.`, {
+        cursor: after.toString(),
+        latest: latest.toString(),
+        windowEvents: this.replayWindow,
       });
     }
   }
@@ -208,11 +238,16 @@ export class EventStream {
       try {
         if (after !== null && after < replayUpTo) {
           let from = after;
+          let sinceYield = 0;
+          const size = stream.#replayBudget.pageSize(PAGE);
           while (!closed) {
+            // Its turn in the process's replay budget, shared with every other replay.
+            await stream.#replayBudget.take(size);
+            if (closed) break;
             // A page that cannot be read while the database is away is read again (retry.ts):
             // the live events meanwhile wait in the queue, so nothing is lost at the seam.
             const page = (await retryWhileUnavailable(
-              () => stream.#prisma.needEvent.findMany({ where: { seq: { gt: from, lte: replayUpTo } }, orderBy: { seq: 'asc' }, take: PAGE, include: { need: true } }),
+              () => stream.#prisma.needEvent.findMany({ where: { seq: { gt: from, lte: replayUpTo } }, orderBy: { seq: 'asc' }, take: size, include: { need: true } }),
               stream.retry,
               { stopped: () => closed },
             )) as StreamEvent[];
@@ -220,10 +255,14 @@ export class EventStream {
               if (matchesFilter(e, filter)) {
                 stream.#observers?.metrics.eventsReplayed.inc();
                 yield e;
+                if (++sinceYield >= REPLAY_SLICE) {
+                  sinceYield = 0;
+                  await yieldToOthers();
+                }
               }
               lastDelivered = e.seq;
             }
-            if (page.length < PAGE) break;
+            if (page.length < size) break;
             from = page[page.length - 1]!.seq;
           }
           lastDelivered = replayUpTo;

@@ -15,6 +15,8 @@ export type AppState = {
   subscribers(): number;
   /** Events read by the stream but not yet taken by their subscribers (all subscribers together). */
   bufferedEvents(): number;
+  /** Replays waiting for their share of the process's replay budget. */
+  replaysWaiting(): number;
   /** The newest event this process's stream has read and handed out. */
   deliveredSeq(): bigint;
   /** The newest committed event in the outbox; throws while the database is away. */
@@ -82,6 +84,9 @@ export function createMetrics() {
       });
       gauge('mutual_aid_event_stream_buffered_events', 'Events waiting in subscribers\' queues (each is cut past 10,000)', function () {
         this.set(app.bufferedEvents());
+      });
+      gauge('mutual_aid_replays_waiting', "Replays waiting for their turn in the process's replay budget (REPLAY_EVENTS_PER_SECOND)", function () {
+        this.set(app.replaysWaiting());
       });
       // One read of the newest committed seq per scrape serves three gauges, and says whether the database answers.
       let committed: Promise<bigint | null> | null = null;

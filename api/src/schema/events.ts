@@ -86,7 +86,7 @@ builder.subscriptionFields((t) => ({
         bbox: f?.bbox,
       };
       const after = args.after ? BigInt(args.after) : null;
-      if (after !== null) await ctx.services.stream.assertCursorKnown(after);
+      if (after !== null) await ctx.services.stream.assertCursorReplayable(after);
       return ctx.services.stream.subscribe(filter, after);
     },
     resolve: (e: NeedEvent) => e,

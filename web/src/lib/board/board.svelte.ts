@@ -6,7 +6,7 @@ import type { FeatureCollection, Point } from 'geojson';
 import { BoardNeedsQuery, LatestCursorQuery, NeedSummary } from '../graphql/needs.ts';
 import { readFragment, type ResultOf } from '../graphql/graphql.ts';
 import { URGENCY_RANK } from '../domain.ts';
-import { NeedEventStream, type NeedEvent } from '../live/needEvents.svelte.ts';
+import { NeedEventStream, type NeedEvent, type StaleCursor } from '../live/needEvents.svelte.ts';
 import { matchesFilters, toNeedFilter, type BoardFilters, type NeedFilter } from './filters.ts';
 
 export type NeedSummaryData = ResultOf<typeof NeedSummary>;
@@ -37,6 +37,7 @@ export class BoardState {
   lastChange = $state.raw<BoardChange | null>(null);
   /** When the board last loaded itself again because the server no longer knew its cursor. */
   reloadedAt = $state<number | null>(null);
+  reloadReason = $state<StaleCursor | null>(null);
   readonly events = new NeedEventStream();
 
   #needs = new Map<string, NeedSummaryData>();
@@ -95,9 +96,10 @@ export class BoardState {
       },
       cursor,
       (event) => this.#apply(event),
-      () => {
+      (why) => {
         if (generation !== this.#generation) return;
         this.reloadedAt = Date.now();
+        this.reloadReason = why;
         void this.load(client, ws, this.#filters);
       },
     );

@@ -9,7 +9,7 @@ import { BoardStatsFields, BoardStatsSubscription } from '../graphql/dashboard.t
 import { readFragment, type FragmentOf, type ResultOf } from '../graphql/graphql.ts';
 import { NeedSummary } from '../graphql/needs.ts';
 import { toUiErrorFromWs, type UiError } from '../graphql/errors.ts';
-import { NeedEventStream, type NeedEvent } from '../live/needEvents.svelte.ts';
+import { NeedEventStream, type NeedEvent, type StaleCursor } from '../live/needEvents.svelte.ts';
 import { resubscribing } from '../graphql/resubscribe.ts';
 
 export type BoardStatsData = ResultOf<typeof BoardStatsFields>;
@@ -42,6 +42,7 @@ export class DashboardState {
   updatedAt = $state<number | null>(null);
   /** When the dashboard last started again because the server no longer knew its cursor. */
   reloadedAt = $state<number | null>(null);
+  reloadReason = $state<StaleCursor | null>(null);
   readonly events = new NeedEventStream();
   #disposeStats: (() => void) | undefined;
 
@@ -72,8 +73,9 @@ export class DashboardState {
             communityIds ? { communityIds } : null,
             this.stats?.cursor ?? null,
             (event) => this.#push(event),
-            () => {
+            (why) => {
               this.reloadedAt = Date.now();
+              this.reloadReason = why;
               this.start(ws, communityIds);
             },
           );

@@ -39,6 +39,7 @@ const handled: Record<ErrorCode, true> = {
   CONFLICT_PENDING: true,
   SUBSCRIBER_TOO_SLOW: true,
   CURSOR_AHEAD: true,
+  CURSOR_EXPIRED: true,
   PAYLOAD_TOO_LARGE: true,
   GRAPHQL_VALIDATION_FAILED: true,
   OPERATION_RESOLUTION_FAILURE: true,

@@ -11,11 +11,17 @@ import { resubscribing } from '../graphql/resubscribe.ts';
 export type NeedEvent = ResultOf<typeof NeedEventsSubscription>['needEvents'];
 export type NeedEventFilter = NonNullable<VariablesOf<typeof NeedEventsSubscription>['filter']>;
 
-/** The error codes that mean the cursor is of no use any more: load the view again. */
-const STALE_CURSOR = new Set(['CURSOR_AHEAD']);
-/** Whether the server said the cursor is of no use any more (over `next` errors or the `error` sink). */
-const staleCursor = (errors: unknown): boolean =>
-  (Array.isArray(errors) ? errors : [errors]).some((e) => STALE_CURSOR.has((e as { extensions?: { code?: string } } | null)?.extensions?.code ?? ''));
+/**
+ * Why the cursor is of no use any more, so the view loads again: newer than anything the server
+ * holds (a restore from an older backup), or older than its replay window (away too long).
+ */
+export type StaleCursor = 'CURSOR_AHEAD' | 'CURSOR_EXPIRED';
+const STALE_CURSOR = new Set<string>(['CURSOR_AHEAD', 'CURSOR_EXPIRED'] satisfies StaleCursor[]);
+/** The code by which the server said the cursor is of no use any more (over `next` errors or the `error` sink), if it did. */
+const staleCursor = (errors: unknown): StaleCursor | undefined =>
+  (Array.isArray(errors) ? errors : [errors])
+    .map((e) => (e as { extensions?: { code?: string } } | null)?.extensions?.code ?? '')
+    .find((code): code is StaleCursor => STALE_CURSOR.has(code));
 
 export class NeedEventStream {
   /** Cursor of the last event applied (or the one the view was loaded at). */
@@ -25,9 +31,10 @@ export class NeedEventStream {
 
   /**
    * `onStale` runs when the server no longer knows the cursor (a database restored from an
-   * older backup): the view loads its snapshot again and subscribes from the new cursor.
+   * older backup) or will not replay that far back: the view loads its snapshot again and
+   * subscribes from the new cursor.
    */
-  start(ws: WsClient, filter: NeedEventFilter | null, after: string | null, onEvent: (event: NeedEvent) => void, onStale?: () => void) {
+  start(ws: WsClient, filter: NeedEventFilter | null, after: string | null, onEvent: (event: NeedEvent) => void, onStale?: (why: StaleCursor) => void) {
     this.stop();
     this.cursor = after;
     this.error = null;
@@ -46,7 +53,8 @@ export class NeedEventStream {
         next: (result) => {
           const event = result.data?.needEvents;
           if (!event) {
-            if (onStale && staleCursor(result.errors ?? [])) return onStale();
+            const stale = staleCursor(result.errors ?? []);
+            if (onStale && stale) return onStale(stale);
             if (result.errors?.length) this.error = result.errors[0]!.message;
             return;
           }
@@ -54,7 +62,8 @@ export class NeedEventStream {
           this.cursor = event.cursor;
         },
         error: (err) => {
-          if (onStale && staleCursor(err)) return onStale();
+          const stale = staleCursor(err);
+          if (onStale && stale) return onStale(stale);
           this.error = err instanceof Error ? err.message : 'subscription error';
         },
         complete: () => {},

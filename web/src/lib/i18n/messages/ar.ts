@@ -122,6 +122,7 @@ export const ar: Messages = {
   'board.openSlots': { zero: 'لا أماكن شاغرة', one: 'مكان شاغر واحد', two: 'مكانان شاغران', few: '{count} أماكن شاغرة', many: '{count} مكانًا شاغرًا', other: '{count} مكان شاغر' },
   'board.basemapNote': 'بيانات الخريطة: Natural Earth',
   'live.reloaded': 'أُعيد ضبط السجل على الخادم (استُعيد من نسخة احتياطية): أُعيد تحميل هذا العرض.',
+  'live.reloadedExpired': 'مرّ وقت طويل منذ آخر اتصال وتغيّر الكثير في الأثناء: أُعيد تحميل هذا العرض.',
   'map.zoomIn': 'تكبير',
   'map.zoomOut': 'تصغير',
   'map.attribution': 'مصادر الخريطة',
@@ -135,6 +136,7 @@ export const ar: Messages = {
   'errorPage.home': 'العودة إلى الخريطة',
   'errorPage.code': 'خطأ {status}',
   'error.CURSOR_AHEAD': 'أُعيد ضبط السجل على الخادم. أعد تحميل الصفحة.',
+  'error.CURSOR_EXPIRED': 'تغيّر الكثير منذ آخر اتصال. أعد تحميل الصفحة.',
 
   'filter.title': 'التصفية',
   'filter.category': 'الفئة',

@@ -110,6 +110,7 @@ export const en = {
   'board.openSlots': { one: '{count} slot open', other: '{count} slots open' },
   'board.basemapNote': 'Map data: Natural Earth',
   'live.reloaded': 'The server’s history was reset (restored from a backup): this view was loaded again.',
+  'live.reloadedExpired': 'You were away long enough that catching up change by change would take too long: this view was loaded again.',
   'map.zoomIn': 'Zoom in',
   'map.zoomOut': 'Zoom out',
   'map.attribution': 'Map sources',
@@ -123,6 +124,7 @@ export const en = {
   'errorPage.home': 'Back to the map',
   'errorPage.code': 'Error {status}',
   'error.CURSOR_AHEAD': 'The server’s history was reset. Reload the page.',
+  'error.CURSOR_EXPIRED': 'Too much changed while you were away. Reload the page.',
 
   'filter.title': 'Filters',
   'filter.category': 'Category',

@@ -108,6 +108,7 @@ export const he: Messages = {
   'board.openSlots': { one: 'מקום פנוי אחד', two: '{count} מקומות פנויים', other: '{count} מקומות פנויים' },
   'board.basemapNote': 'נתוני מפה: Natural Earth',
   'live.reloaded': 'ההיסטוריה בשרת אופסה (שוחזרה מגיבוי): התצוגה נטענה מחדש.',
+  'live.reloadedExpired': 'עבר זמן רב מאז החיבור האחרון ויותר מדי השתנה בינתיים: התצוגה נטענה מחדש.',
   'map.zoomIn': 'התקרבות',
   'map.zoomOut': 'התרחקות',
   'map.attribution': 'מקורות המפה',
@@ -121,6 +122,7 @@ export const he: Messages = {
   'errorPage.home': 'חזרה למפה',
   'errorPage.code': 'שגיאה {status}',
   'error.CURSOR_AHEAD': 'ההיסטוריה בשרת אופסה. טענו את הדף מחדש.',
+  'error.CURSOR_EXPIRED': 'יותר מדי השתנה מאז החיבור האחרון. טענו את הדף מחדש.',
 
   'filter.title': 'מסננים',
   'filter.category': 'קטגוריה',

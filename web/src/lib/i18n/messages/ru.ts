@@ -108,6 +108,7 @@ export const ru: Messages = {
   'board.openSlots': { one: '{count} свободное место', few: '{count} свободных места', many: '{count} свободных мест', other: '{count} свободного места' },
   'board.basemapNote': 'Данные карты: Natural Earth',
   'live.reloaded': 'История на сервере была сброшена (восстановлена из резервной копии): вид загружен заново.',
+  'live.reloadedExpired': 'Вас долго не было, и изменений накопилось слишком много: вид загружен заново.',
   'map.zoomIn': 'Приблизить',
   'map.zoomOut': 'Отдалить',
   'map.attribution': 'Источники карты',
@@ -121,6 +122,7 @@ export const ru: Messages = {
   'errorPage.home': 'Вернуться к карте',
   'errorPage.code': 'Ошибка {status}',
   'error.CURSOR_AHEAD': 'История на сервере была сброшена. Перезагрузите страницу.',
+  'error.CURSOR_EXPIRED': 'Пока вас не было, изменилось слишком многое. Перезагрузите страницу.',
 
   'filter.title': 'Фильтры',
   'filter.category': 'Категория',
