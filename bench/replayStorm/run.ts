@@ -4,11 +4,11 @@
 // REPLAY_EVENTS_PER_SECOND budget), and the same storm on a process whose budget is unbounded
 // (what every replay did before there was one). Alternating, on PostgreSQL. See bench/README.md.
 import pg from 'pg';
-import WebSocket from 'ws';
 import { startApi, type ApiServer } from '../lib/api.ts';
 import { createBenchDatabase, migrate, seedCommunity } from '../lib/db.ts';
 import { alternate, flags, log, round, sleep, stopAll, summarize, wallNow } from '../lib/harness.ts';
 import { writeResult, type Table } from '../lib/results.ts';
+import { subscribe } from '../lib/wsSubscribe.ts';
 
 const opts = flags({ dashboards: 20, events: 5_000, live: 200, rate: 20, seconds: 15, rounds: 2, warmup: 1, needs: 20 });
 const LIVE = `subscription($c: [ID!]) { needEvents(filter: { communityIds: $c }) { cursor at } }`;
@@ -18,22 +18,6 @@ const UPDATE = 'mutation($id: ID!, $input: UpdateNeedInput!) { updateNeed(id: $i
 type Variant = 'quiet' | 'storm' | 'storm-unbudgeted';
 type Phase = { live: number[]; mutations: number[]; failed: number; replayed: number; replays: number; seconds: number };
 
-/** A socket speaking graphql-transport-ws with one subscription; `onData` gets each event's data. */
-async function subscribe(url: string, query: string, variables: Record<string, unknown>, onData: (data: any) => void): Promise<WebSocket> {
-  const ws = new WebSocket(url, 'graphql-transport-ws', { perMessageDeflate: false });
-  await new Promise((r, j) => (ws.once('open', r), ws.once('error', j)));
-  const acked = new Promise((r) =>
-    ws.on('message', (m) => {
-      const msg = JSON.parse(String(m));
-      if (msg.type === 'connection_ack') r(null);
-      else if (msg.type === 'next' && msg.payload.data) onData(msg.payload.data);
-    }),
-  );
-  ws.send(JSON.stringify({ type: 'connection_init', payload: {} }));
-  await acked;
-  ws.send(JSON.stringify({ type: 'subscribe', id: '1', payload: { query, variables } }));
-  return ws;
-}
 
 async function main() {
   const started = Date.now();

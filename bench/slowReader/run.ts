@@ -9,6 +9,7 @@ import { startApi, type ApiServer } from '../lib/api.ts';
 import { createBenchDatabase, migrate, seedCommunity } from '../lib/db.ts';
 import { alternate, flags, log, round, sleep, stopAll, summarize, wallNow } from '../lib/harness.ts';
 import { writeResult, type Table } from '../lib/results.ts';
+import { subscribe } from '../lib/wsSubscribe.ts';
 
 const opts = flags({ subscribers: 200, rate: 20, seconds: 10, rounds: 2, warmup: 1, needs: 8 });
 const LIGHT = `subscription($c: [ID!]) { needEvents(filter: { communityIds: $c }) { cursor at } }`;
@@ -18,20 +19,6 @@ const UPDATE = 'mutation($id: ID!, $input: UpdateNeedInput!) { updateNeed(id: $i
 type Variant = 'baseline' | 'paused';
 const METRICS_TOKEN = 'bench-metrics-token-0123456789';
 
-/** A socket speaking graphql-transport-ws with one subscription; `onData` gets each event's data. */
-async function subscribe(url: string, query: string, variables: Record<string, unknown>, onData: (data: any) => void): Promise<WebSocket> {
-  const ws = new WebSocket(url, 'graphql-transport-ws', { perMessageDeflate: false });
-  await new Promise((r, j) => (ws.once('open', r), ws.once('error', j)));
-  const acked = new Promise((r) => ws.on('message', (m) => {
-    const msg = JSON.parse(String(m));
-    if (msg.type === 'connection_ack') r(null);
-    else if (msg.type === 'next' && msg.payload.data) onData(msg.payload.data);
-  }));
-  ws.send(JSON.stringify({ type: 'connection_init', payload: {} }));
-  await acked;
-  ws.send(JSON.stringify({ type: 'subscribe', id: '1', payload: { query, variables } }));
-  return ws;
-}
 type Phase = { latencies: number[]; failed: number; closedWith: string | null; closeAfterMs: number | null };
 
 async function main() {
