@@ -391,5 +391,5 @@ async function seedPartnerships(
 }
 
 function viewerOf(id: string, name: string, roles: [string, MembershipRole][]): Viewer {
-  return { id, name, isAdmin: false, roles: new Map(roles), sessionId: '', sessionExpiresAt: new Date(8.64e15) };
+  return { id, name, isAdmin: false, roles: new Map(roles), operatesFor: new Set(), sessionId: '', sessionExpiresAt: new Date(8.64e15) };
 }

@@ -10,13 +10,13 @@ import { lockNeed } from './locks.ts';
 import { liveClaim } from './needStatus.ts';
 import { notify } from './notifications.ts';
 import { text } from '../shared/i18n/translate.ts';
-import { mayRequestCallback } from './privacy.ts';
+import { mayRequestCallback, operatorWindowStart } from './privacy.ts';
 
 export async function requestCallback(s: Services, viewer: Viewer, needId: string) {
   return commit(s, async (tx, w) => {
     const need = await lockNeed(tx, needId);
     const claim = await tx.claim.findFirst({ where: { needId, volunteerId: viewer.id, status: liveClaim }, select: { id: true } });
-    if (!mayRequestCallback(viewer, need, !!claim)) throw forbidden('ask for a call-back on this need');
+    if (!mayRequestCallback(viewer, need, !!claim, operatorWindowStart(s))) throw forbidden('ask for a call-back on this need');
     const coordinators = await tx.membership.findMany({
       where: { communityId: need.communityId, role: 'COORDINATOR' },
       select: { userId: true },
