@@ -140,12 +140,15 @@ const communitiesOf = (ctx: Context, ids: (v: NonNullable<Context['viewer']>) =>
 builder.prismaObjectFields('User', (t) => ({
   coordinatedCommunities: t.prismaField({
     type: ['Community'],
+    // Nullable: asked about someone else (an admin reading a user), it is refused alone, not the whole user.
+    nullable: true,
     authScopes: (u, _a, ctx) => isSelf(u, ctx),
     description: "Yourself only: the communities you coordinate, directly or through an operations centre that covers them (admins: all).",
     resolve: (query, _u, _a, ctx) => communitiesOf(ctx, coordinatedCommunityIds, query),
   }),
   intakeCommunities: t.prismaField({
     type: ['Community'],
+    nullable: true,
     authScopes: (u, _a, ctx) => isSelf(u, ctx),
     description: "Yourself only: the communities whose needs you take in (calls, texts): those you coordinate and those whose hotline you answer (admins: all).",
     resolve: (query, _u, _a, ctx) => communitiesOf(ctx, intakeCommunityIds, query),
