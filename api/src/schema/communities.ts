@@ -129,13 +129,9 @@ builder.mutationField('setCentreCoverage', (t) =>
 /** Only the user themself, signed in (not an API key): what their own roles give them. */
 const isSelf = (u: { id: string }, ctx: Context) => !!ctx.viewer && !ctx.viewer.apiKey && ctx.viewer.id === u.id;
 
-/** The viewer's communities by what they may do there, from auth/roles.ts: an admin's are all. */
+/** The viewer's communities by what they may do there, from auth/roles.ts (an admin's by their roles too: admins reach every community anyway). */
 const communitiesOf = (ctx: Context, ids: (v: NonNullable<Context['viewer']>) => string[], query: object) =>
-  ctx.services.prisma.community.findMany({
-    ...query,
-    where: ctx.viewer!.isAdmin ? {} : { id: { in: ids(ctx.viewer!) } },
-    orderBy: [{ area: 'asc' }, { name: 'asc' }, { id: 'asc' }],
-  });
+  ctx.services.prisma.community.findMany({ ...query, where: { id: { in: ids(ctx.viewer!) } }, orderBy: [{ area: 'asc' }, { name: 'asc' }, { id: 'asc' }] });
 
 builder.prismaObjectFields('User', (t) => ({
   coordinatedCommunities: t.prismaField({
@@ -143,14 +139,14 @@ builder.prismaObjectFields('User', (t) => ({
     // Nullable: asked about someone else (an admin reading a user), it is refused alone, not the whole user.
     nullable: true,
     authScopes: (u, _a, ctx) => isSelf(u, ctx),
-    description: "Yourself only: the communities you coordinate, directly or through an operations centre that covers them (admins: all).",
+    description: "Yourself only (null for anyone else): the communities you coordinate, directly or through an operations centre that covers them. An admin's are those they hold the role in; admins coordinate every community anyway.",
     resolve: (query, _u, _a, ctx) => communitiesOf(ctx, coordinatedCommunityIds, query),
   }),
   intakeCommunities: t.prismaField({
     type: ['Community'],
     nullable: true,
     authScopes: (u, _a, ctx) => isSelf(u, ctx),
-    description: "Yourself only: the communities whose needs you take in (calls, texts): those you coordinate and those whose hotline you answer (admins: all).",
+    description: "Yourself only (null for anyone else): the communities whose needs you take in (calls, texts): those you coordinate and those whose operations centre's hotline you answer.",
     resolve: (query, _u, _a, ctx) => communitiesOf(ctx, intakeCommunityIds, query),
   }),
 }));
