@@ -70,6 +70,18 @@ describe('operations centres', () => {
     expect(me.me.coordinatedCommunities.map((c: { id: string }) => c.id).sort()).toEqual([A, B, C].sort());
   });
 
+  it("tells the centre's coordinators when a volunteer asks for a call-back, once each", async () => {
+    const need = await createNeed(coordA, A, { title: 'Call-back through the centre', contactConsent: false });
+    await volA.ok(`mutation($id: ID!) { claimNeed(needId: $id) { claim { id } } }`, { id: need.id });
+    await volA.ok(`mutation($id: ID!) { requestCallback(needId: $id) { need { id } } }`, { id: need.id });
+    for (const who of [coordA, centreCoord]) {
+      const notes = (await who.ok(`{ myNotifications { kind needId } }`)).myNotifications.filter((n: { kind: string; needId: string }) => n.kind === 'CALLBACK_REQUESTED' && n.needId === need.id);
+      expect(notes).toHaveLength(1);
+    }
+    const toOperator = (await operator.ok(`{ myNotifications { kind needId } }`)).myNotifications.filter((n: { needId: string }) => n.needId === need.id);
+    expect(toOperator).toEqual([]);
+  });
+
   it("scopes the dashboard and the duplicate queue to a centre: the centre's id stands for its area", async () => {
     await createNeed(coordA, A, { title: 'Open in A' });
     await createNeed(centreCoord, B, { title: 'Open in B' });

@@ -52,3 +52,14 @@ export async function coverageOf(s: Services, centreIds: readonly string[]): Pro
   for (const r of rows) coverage.set(r.centreId, [...(coverage.get(r.centreId) ?? []), r.communityId]);
   return coverage;
 }
+
+/**
+ * The memberships whose holders coordinate `communityId`, as a Prisma filter: ACTIVE coordinators of
+ * the community and of every operations centre that covers it (`grantsOf`, read from the other side:
+ * who is told when the community's coordinators are).
+ */
+export const coordinatorsOf = (communityId: string) => ({
+  role: 'COORDINATOR' as const,
+  status: 'ACTIVE' as const,
+  OR: [{ communityId }, { community: { covers: { some: { communityId } } } }],
+});
