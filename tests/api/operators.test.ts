@@ -173,6 +173,14 @@ describe('a hotline operator', () => {
       ['createApiKey', `mutation($c: [ID!]!) { createApiKey(input: { name: "k", communityIds: $c, allowedMutations: [] }) { token } }`, { c: [A] }],
     ];
     for (const [label, query, variables] of refusals) expect(codeOf(await operator.gql(query, variables)), label).toBe('FORBIDDEN');
+    // Nor may they import (a CSV of needs is a coordinator's).
+    const imported = await fetch(`${s.url}/api/import/needs?communityId=${encodeURIComponent(A)}`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/csv', 'x-graphql-csrf': '1', authorization: `Bearer ${operator.token}` },
+      body: 'title,category,urgency,lat,lng,address,requesterName,requesterPhone\nImported,FOOD,HIGH,31.52,34.6,Herzl 1,R,050-111-2233\n',
+    });
+    const importText = await imported.text();
+    expect(importText).toContain('FORBIDDEN');
     // An export gives them no private column.
     const res = await fetch(`${s.url}/api/export/needs.csv?private=1`, { headers: { authorization: `Bearer ${operator.token}` } });
     const csv = await res.text();
