@@ -59,7 +59,7 @@ type Answers = {
   notification: boolean;
   /** A text routed to Sderot, and its number. */
   draft: boolean;
-  /** A text routed nowhere yet: admins only (no operations-centre coordinator role yet). */
+  /** A text routed nowhere yet: admins only (an operations centre's operators see the texts of their centre's communities, not unrouted ones). */
   unroutedDraft: boolean;
   /** The need's private columns in an export. */
   export: boolean;
