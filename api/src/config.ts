@@ -115,6 +115,8 @@ const schema = z.object({
   CLAIM_EXPIRY_WARNING_MINUTES: z.coerce.number().positive().default(30),
   /** A done or cancelled need's requester contact and exact place are erased this many days after it closed. */
   RETENTION_DAYS: z.coerce.number().positive().default(90),
+  /** A hotline operator sees the private details (place, requester, contact) of a need they took in for this many hours after. */
+  OPERATOR_PRIVATE_HOURS: z.coerce.number().positive().default(24),
   /** Recipients of one broadcast notification (a new critical need), at most. */
   NOTIFY_MAX_RECIPIENTS: z.coerce.number().int().min(1).default(500),
   /** Directory of the built web app (SvelteKit adapter-node); served on the same port when present. */

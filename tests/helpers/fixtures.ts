@@ -17,15 +17,22 @@ export async function adminClient(url: string, prisma: PrismaClient): Promise<Ap
   return api;
 }
 
-export async function createCommunity(admin: Api, name = unique('community'), center = { lat: 31.525, lng: 34.5969 }): Promise<string> {
+export async function createCommunity(admin: Api, name = unique('community'), center = { lat: 31.525, lng: 34.5969 }, kind = 'TOWN'): Promise<string> {
   const d = await admin.ok(
     `mutation($input: CreateCommunityInput!) { createCommunity(input: $input) { id } }`,
-    { input: { slug: name.toLowerCase().replace(/[^a-z0-9-]/g, '-').slice(0, 60), name, kind: 'TOWN', area: 'Sderot', centerLat: center.lat, centerLng: center.lng } },
+    { input: { slug: name.toLowerCase().replace(/[^a-z0-9-]/g, '-').slice(0, 60), name, kind, area: 'Sderot', centerLat: center.lat, centerLng: center.lng } },
   );
   return d.createCommunity.id;
 }
 
-export async function member(url: string, admin: Api, communityId: string, role: 'VOLUNTEER' | 'COORDINATOR', label = role.toLowerCase()): Promise<Api & { userId: string }> {
+/** An operations centre covering `covers` (as an admin sets it). */
+export async function createCentre(admin: Api, covers: string[], name = unique('centre')): Promise<string> {
+  const id = await createCommunity(admin, name, undefined, 'OPERATIONS_CENTER');
+  await admin.ok(`mutation($c: ID!, $ids: [ID!]!) { setCentreCoverage(centreId: $c, communityIds: $ids) { id } }`, { c: id, ids: covers });
+  return id;
+}
+
+export async function member(url: string, admin: Api, communityId: string, role: 'VOLUNTEER' | 'COORDINATOR' | 'HOTLINE_OPERATOR', label = role.toLowerCase()): Promise<Api & { userId: string }> {
   const api = new Api(url) as Api & { userId: string };
   api.userId = await api.signUp(`${unique(label)}@example.org`, label);
   await admin.ok(

@@ -1,6 +1,7 @@
 // The authorisation matrix, generated from the schema: every query, mutation and subscription
 // field, for every role (anonymous, volunteer, claimant, coordinator of another community,
-// coordinator, admin). Each query and subscription asks for every restricted field it can
+// coordinator, admin, and an operations centre's coordinator and hotline operator: the centre
+// covers the coordinator's community). Each query and subscription asks for every restricted field it can
 // reach (helpers/authMatrix.ts); each mutation is tried by every role its scope does not
 // admit, and by coordinators of the wrong community. What came back is compared, for each
 // private thing, with exactly the roles that may see it: one role too many is a leak, one too
@@ -8,13 +9,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getNamedType, isAbstractType, isListType, isNonNullType, type GraphQLField, type GraphQLInputType } from 'graphql';
 import { startServer, type TestServer } from '../helpers/server.ts';
-import { adminClient, createCommunity, createNeed, member } from '../helpers/fixtures.ts';
+import { adminClient, createCentre, createCommunity, createNeed, member } from '../helpers/fixtures.ts';
 import { Api } from '../helpers/client.ts';
 import { overHttp, overWs } from '../helpers/transports.ts';
 import { argumentVariants, disclosures, isRestrictedField, matrixSelection, operationWithVariables, reachableRestrictions } from '../helpers/authMatrix.ts';
 import { schema } from '../../api/src/schema/index.ts';
 
-const ROLES = ['anonymous', 'volunteer', 'claimant', 'otherCoordinator', 'coordinator', 'admin'] as const;
+const ROLES = ['anonymous', 'volunteer', 'claimant', 'otherCoordinator', 'coordinator', 'admin', 'centreCoordinator', 'operator'] as const;
 type Role = (typeof ROLES)[number];
 const tag = Math.random().toString(36).slice(2, 8);
 const uuidOf = (globalId: string) => Buffer.from(globalId, 'base64').toString().split(':')[1]!;
@@ -30,6 +31,9 @@ const SECRET = {
   requesterB: `Requester B-${tag}`,
   noteA: `claim note A-${tag}`,
   reasonA: `release reason A-${tag}`,
+  addressO: `3 Operator Lane A-${tag}`,
+  phoneO: '+972-50-333-0003',
+  requesterO: `Requester O-${tag}`,
 };
 
 let s: TestServer;
@@ -57,14 +61,20 @@ beforeAll(async () => {
   const otherCoordinator = await member(s.url, admin, B, 'COORDINATOR', 'othercoordinator');
   const volunteer = await member(s.url, admin, A, 'VOLUNTEER', 'volunteer');
   const claimant = await member(s.url, admin, A, 'VOLUNTEER', 'claimant');
+  // An operations centre covering A: its coordinator coordinates A, its operator takes A's calls in.
+  const C = await createCentre(admin, [A]);
+  const centreCoordinator = await member(s.url, admin, C, 'COORDINATOR', 'centrecoordinator');
+  const operator = await member(s.url, admin, C, 'HOTLINE_OPERATOR', 'operator');
   const adminId = (await admin.ok(`{ me { id } }`)).me.id as string;
-  Object.assign(api, { anonymous: new Api(s.url), volunteer, claimant, otherCoordinator, coordinator, admin: Object.assign(admin, { userId: adminId }) });
+  Object.assign(api, { anonymous: new Api(s.url), volunteer, claimant, otherCoordinator, coordinator, admin: Object.assign(admin, { userId: adminId }), centreCoordinator, operator });
   // Every user gets a phone of their own (a marker, like their e-mail).
   for (const role of ROLES.slice(1)) await s.app.services.prisma.user.update({ where: { id: uuidOf(api[role].userId!) }, data: { phone: `+972-54-${tag.length}00-${ROLES.indexOf(role)}${ROLES.indexOf(role)}` } });
 
   const NA = await createNeed(coordinator, A, { contactConsent: true, address: SECRET.addressA, requesterPhone: SECRET.phoneA, requesterName: SECRET.requesterA, slots: 2, title: 'Matrix need A' });
   const NA2 = await createNeed(coordinator, A, { slots: 2, title: 'Matrix need A2' });
   const NB = await createNeed(otherCoordinator, B, { address: SECRET.addressB, requesterPhone: SECRET.phoneB, requesterName: SECRET.requesterB, title: 'Matrix need B' });
+  // Taken in by the operator on a call: theirs to see for OPERATOR_PRIVATE_HOURS (the test stays well within).
+  const NO = await createNeed(operator, A, { address: SECRET.addressO, requesterPhone: SECRET.phoneO, requesterName: SECRET.requesterO, title: 'Matrix need O' });
   const claimOn = async (needId: string) => (await claimant.ok(`mutation($id: ID!) { claimNeed(needId: $id) { claim { id } } }`, { id: needId })).claimNeed.claim.id as string;
   const CA = await claimOn(NA.id);
   const released = await claimOn(NA2.id);
@@ -75,40 +85,47 @@ beforeAll(async () => {
   // One read of private details in each community, for the access logs.
   await coordinator.ok(`query($id: ID!) { need(id: $id) { privateDetails { address } } }`, { id: NA.id });
   await otherCoordinator.ok(`query($id: ID!) { need(id: $id) { privateDetails { address } } }`, { id: NB.id });
-  Object.assign(ids, { A, B, NA: NA.id, NA2: NA2.id, NB: NB.id, CA, CN, CR: released });
+  Object.assign(ids, { A, B, NA: NA.id, NA2: NA2.id, NB: NB.id, NO: NO.id, CA, CN, CR: released });
 
   const u = (r: Role) => api[r].userId!;
   const emailOf = async (r: Role) => (await s.app.services.prisma.user.findUniqueOrThrow({ where: { id: uuidOf(u(r)) } })).email;
+  // Those who coordinate A: its coordinator, the coordinator of the centre covering it, admins.
+  const coordinatorsOfA: Role[] = ['coordinator', 'centreCoordinator', 'admin'];
   markerRoles = {
-    [SECRET.addressA]: ['claimant', 'coordinator', 'admin'],
-    [SECRET.phoneA]: ['claimant', 'coordinator', 'admin'],
-    [SECRET.requesterA]: ['claimant', 'coordinator', 'admin'],
+    [SECRET.addressA]: ['claimant', ...coordinatorsOfA],
+    [SECRET.phoneA]: ['claimant', ...coordinatorsOfA],
+    [SECRET.requesterA]: ['claimant', ...coordinatorsOfA],
     [SECRET.addressB]: ['otherCoordinator', 'admin'],
     [SECRET.phoneB]: ['otherCoordinator', 'admin'],
     [SECRET.requesterB]: ['otherCoordinator', 'admin'],
-    [SECRET.noteA]: ['claimant', 'coordinator', 'admin'],
-    [SECRET.reasonA]: ['claimant', 'coordinator', 'admin'],
+    [SECRET.noteA]: ['claimant', ...coordinatorsOfA],
+    [SECRET.reasonA]: ['claimant', ...coordinatorsOfA],
+    [SECRET.addressO]: ['operator', ...coordinatorsOfA],
+    [SECRET.phoneO]: ['operator', ...coordinatorsOfA],
+    [SECRET.requesterO]: ['operator', ...coordinatorsOfA],
   };
   // A member's contact details: theirs, admins', and (memberContact, logged) their community's
   // coordinators'; the probe asks for the volunteer of A.
-  const contactRoles = (r: Role): Role[] => (r === 'admin' ? ['admin'] : r === 'volunteer' ? [r, 'coordinator', 'admin'] : [r, 'admin']);
+  const contactRoles = (r: Role): Role[] => (r === 'admin' ? ['admin'] : r === 'volunteer' ? [r, ...coordinatorsOfA] : [r, 'admin']);
   for (const r of ROLES.slice(1)) {
     markerRoles[(await emailOf(r))!] = contactRoles(r);
     markerRoles[(await s.app.services.prisma.user.findUniqueOrThrow({ where: { id: uuidOf(u(r)) } })).phone!] = contactRoles(r);
   }
   const own = (r: Role): Role[] => (r === 'admin' ? ['admin'] : [r, 'admin']);
   expected = {
-    [`privateDetails@${NA.id}`]: ['claimant', 'coordinator', 'admin'],
+    [`privateDetails@${NA.id}`]: ['claimant', ...coordinatorsOfA],
     [`privateDetails@${NB.id}`]: ['otherCoordinator', 'admin'],
-    [`claims@${NA.id}`]: ['coordinator', 'admin'],
+    [`privateDetails@${NO.id}`]: ['operator', ...coordinatorsOfA],
+    [`claims@${NA.id}`]: coordinatorsOfA,
     [`claims@${NB.id}`]: ['otherCoordinator', 'admin'],
-    [`members@${A}`]: ['coordinator', 'admin'],
+    [`claims@${NO.id}`]: coordinatorsOfA,
+    [`members@${A}`]: coordinatorsOfA,
     [`members@${B}`]: ['otherCoordinator', 'admin'],
-    [`Claim@${CA}`]: ['claimant', 'coordinator', 'admin'],
-    [`Claim@${CN}`]: ['claimant', 'coordinator', 'admin'],
-    [`privateAccessLog@${NA.id}`]: ['coordinator', 'admin'],
+    [`Claim@${CA}`]: ['claimant', ...coordinatorsOfA],
+    [`Claim@${CN}`]: ['claimant', ...coordinatorsOfA],
+    [`privateAccessLog@${NA.id}`]: coordinatorsOfA,
     [`privateAccessLog@${NB.id}`]: ['otherCoordinator', 'admin'],
-    [`boardStats@${A}`]: ['coordinator', 'admin'],
+    [`boardStats@${A}`]: coordinatorsOfA,
     [`boardStats@${B}`]: ['otherCoordinator', 'admin'],
   };
   for (const r of ROLES.slice(1)) for (const f of ['email', 'phone', 'memberships']) expected[`${f}@${u(r)}`] = own(r);
@@ -131,7 +148,7 @@ function pick(argName: string, type: GraphQLInputType): unknown[] | undefined {
   const named = getNamedType(type).name;
   const list = isListType(isNonNullType(type) ? type.ofType : type);
   const users = ROLES.slice(1).map((r) => api[r].userId!);
-  const all = [ids.NA, ids.NB, ids.NA2, ids.CA, ids.CN, ids.A, ids.B, ...users];
+  const all = [ids.NA, ids.NB, ids.NA2, ids.NO, ids.CA, ids.CN, ids.A, ids.B, ...users];
   const one = (candidates: string[]) => (list ? candidates.map((c) => [c]) : candidates);
   if (named === 'ID') {
     if (argName === 'ids') return [all];
@@ -139,7 +156,7 @@ function pick(argName: string, type: GraphQLInputType): unknown[] | undefined {
     if (/^communityIds?$/.test(argName)) return list ? [undefined, [ids.A], [ids.B]] : [ids.A, ids.B];
     if (/claim/i.test(argName)) return one([ids.CA, ids.CN]);
     if (/user|volunteer/i.test(argName)) return one(users);
-    if (/need|survivor|duplicate/i.test(argName)) return one([ids.NA, ids.NB]);
+    if (/need|survivor|duplicate/i.test(argName)) return one([ids.NA, ids.NB, ids.NO]);
     return one([ids.NA, ids.NB]);
   }
   if (argName === 'first') return [20];
@@ -274,29 +291,32 @@ describe('subscriptions', () => {
 function entitled(field: GraphQLField<unknown, unknown>, variables: Record<string, unknown>): Role[] | 'public' {
   const scopes = (field.extensions as { pothosOptions?: { authScopes?: Record<string, unknown> } }).pothosOptions?.authScopes ?? {};
   const targets = JSON.stringify(variables);
-  const inA = [ids.A, ids.NA, ids.NA2, ids.CA, ids.CN].some((id) => targets.includes(id!));
+  const inA = [ids.A, ids.NA, ids.NA2, ids.NO, ids.CA, ids.CN].some((id) => targets.includes(id!));
   const holder = targets.includes(ids.CA) || targets.includes(ids.CN);
+  // A's coordinators: its own, the centre's that covers it, admins. The centre's operator takes A's needs in and nothing else.
+  const coordinatorsOfA: Role[] = ['coordinator', 'centreCoordinator', 'admin'];
   const core: Record<string, Role[]> = {
-    createNeed: inA ? ['coordinator', 'admin'] : ['otherCoordinator', 'admin'],
-    updateNeed: inA ? ['coordinator', 'admin'] : ['otherCoordinator', 'admin'],
-    cancelNeed: inA ? ['coordinator', 'admin'] : ['otherCoordinator', 'admin'],
-    reopenNeed: inA ? ['coordinator', 'admin'] : ['otherCoordinator', 'admin'],
-    assignNeed: inA ? ['coordinator', 'admin'] : ['otherCoordinator', 'admin'],
-    unassignClaim: ['coordinator', 'admin'],
-    verifyCompletion: ['coordinator', 'admin'],
+    createNeed: inA ? [...coordinatorsOfA, 'operator'] : ['otherCoordinator', 'admin'],
+    updateNeed: inA ? coordinatorsOfA : ['otherCoordinator', 'admin'],
+    cancelNeed: inA ? coordinatorsOfA : ['otherCoordinator', 'admin'],
+    reopenNeed: inA ? coordinatorsOfA : ['otherCoordinator', 'admin'],
+    assignNeed: inA ? coordinatorsOfA : ['otherCoordinator', 'admin'],
+    unassignClaim: coordinatorsOfA,
+    verifyCompletion: coordinatorsOfA,
     startClaim: holder ? ['claimant'] : [],
     releaseClaim: holder ? ['claimant'] : [],
     extendClaim: holder ? ['claimant'] : [],
-    completeClaim: holder ? ['claimant', 'coordinator', 'admin'] : [],
-    claimNeed: inA ? ['volunteer', 'claimant', 'coordinator', 'admin'] : ['otherCoordinator', 'admin'],
-    setMembershipRole: inA ? ['coordinator', 'admin'] : ['otherCoordinator', 'admin'],
+    completeClaim: holder ? ['claimant', ...coordinatorsOfA] : [],
+    claimNeed: inA ? ['volunteer', 'claimant', ...coordinatorsOfA] : ['otherCoordinator', 'admin'],
+    setMembershipRole: inA ? coordinatorsOfA : ['otherCoordinator', 'admin'],
     createCommunity: ['admin'],
   };
   if (core[field.name]) return core[field.name]!;
   if ('public' in scopes) return 'public';
   if ('admin' in scopes) return ['admin'];
-  if ('anyCoordinator' in scopes) return ['otherCoordinator', 'coordinator', 'admin'];
-  return ['volunteer', 'claimant', 'otherCoordinator', 'coordinator', 'admin'];
+  if ('anyCoordinator' in scopes) return ['otherCoordinator', ...coordinatorsOfA];
+  if ('anyIntake' in scopes) return ['otherCoordinator', ...coordinatorsOfA, 'operator'];
+  return ['volunteer', 'claimant', 'otherCoordinator', 'coordinator', 'admin', 'centreCoordinator', 'operator'];
 }
 
 /**

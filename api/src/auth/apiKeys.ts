@@ -4,6 +4,7 @@
 import type { Services } from '../services.ts';
 import type { Viewer } from './viewer.ts';
 import { LAST_USED_EVERY_MS, hashApiKey, keyRoles } from '../domain/apiKeys.ts';
+import { readGrants } from './roles.ts';
 
 /** The viewer of the key with this token (or, read again, this id), or null once it is unknown, revoked or expired. One query. */
 export async function viewerFromApiKey(s: Services, where: { token: string } | { id: string }): Promise<Viewer | null> {
@@ -24,12 +25,15 @@ export async function viewerFromApiKey(s: Services, where: { token: string } | {
   if (!key || key.revokedAt || (key.expiresAt && key.expiresAt <= now)) return null;
   await touch(s, key.id, key.lastUsedAt, now);
   const creator = key.createdBy;
-  const roles = keyRoles({ isAdmin: creator.globalRole === 'ADMIN', roles: new Map(creator.memberships.map((m) => [m.communityId, m.role])) }, key.communityIds);
+  // The creator's grants as their session has them (an operations centre's coverage included), within the key's communities.
+  const grants = await readGrants(s, creator.memberships);
+  const roles = keyRoles({ isAdmin: creator.globalRole === 'ADMIN', roles: grants.roles }, key.communityIds);
   return {
     id: creator.id,
     name: creator.name,
     isAdmin: false,
     roles,
+    operatesFor: new Set(key.communityIds.filter((id) => grants.operatesFor.has(id))),
     sessionId: `apikey:${key.id}`,
     sessionExpiresAt: key.expiresAt ?? new Date(8.64e15),
     apiKey: { id: key.id, communityIds: new Set(key.communityIds), allowedMutations: new Set(key.allowedMutations) },

@@ -5,6 +5,7 @@ import type { Services } from '../services.ts';
 import type { Viewer } from './viewer.ts';
 import { viewerFromApiKey } from './apiKeys.ts';
 import { isApiKeyToken } from '../domain/apiKeys.ts';
+import { readGrants } from './roles.ts';
 
 export const SESSION_COOKIE = 'ma_session';
 
@@ -34,7 +35,8 @@ export function viewerAgain(s: Services, viewer: Viewer): Promise<Viewer | null>
 
 /**
  * The viewer of a session, read now (its roles as they are now), or null once it was signed out or
- * expired. One query. A long-lived WebSocket asks again at each subscribe and for each event.
+ * expired. One query (two for a coordinator or an operator: the coverage of their centres, auth/roles.ts).
+ * A long-lived WebSocket asks again at each subscribe and for each event.
  */
 export async function viewerFromSession(s: Services, sessionId: string): Promise<Viewer | null> {
   const session = await s.prisma.session.findUnique({
@@ -52,7 +54,7 @@ export async function viewerFromSession(s: Services, sessionId: string): Promise
     id: user.id,
     name: user.name,
     isAdmin: user.globalRole === 'ADMIN',
-    roles: new Map(user.memberships.map((m) => [m.communityId, m.role])),
+    ...(await readGrants(s, user.memberships)),
     sessionId: session.id,
     sessionExpiresAt: session.expiresAt,
   };

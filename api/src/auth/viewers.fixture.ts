@@ -3,7 +3,7 @@ import type { MembershipRole } from '../generated/prisma/enums.ts';
 import type { Viewer } from './viewer.ts';
 
 export const viewer = (roles: [string, MembershipRole][], isAdmin = false, id = 'u'): Viewer => ({
-  id, name: 'U', isAdmin, roles: new Map(roles), sessionId: 's', sessionExpiresAt: new Date(0),
+  id, name: 'U', isAdmin, roles: new Map(roles), operatesFor: new Set(), sessionId: 's', sessionExpiresAt: new Date(0),
 });
 
 /** Who coordinates `communityId` (its coordinators and admins) and who does not, with the answer a coordinators-only rule gives. */

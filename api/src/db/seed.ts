@@ -51,7 +51,9 @@ export async function seedDemoData(s: Services, opts: { needs?: number; voluntee
     const slugs = COMMUNITIES.map((c) => c.slug);
     await prisma.need.deleteMany({ where: { community: { slug: { in: slugs } } } });
     await prisma.community.deleteMany({ where: { slug: { in: slugs } } });
-    await prisma.user.deleteMany({ where: { email: { endsWith: '@example.org' }, OR: [{ email: { startsWith: 'volunteer' } }, { email: { startsWith: 'coordinator.' } }, { email: 'admin@example.org' }] } });
+    await prisma.user.deleteMany({
+      where: { email: { endsWith: '@example.org' }, OR: [{ email: { startsWith: 'volunteer' } }, { email: { startsWith: 'coordinator.' } }, { email: { startsWith: 'operator.' } }, { email: 'admin@example.org' }] },
+    });
   }
 
   const needCount = opts.needs ?? 1_500;
@@ -123,6 +125,7 @@ export async function seedDemoData(s: Services, opts: { needs?: number; voluntee
     for (const c of joined) membersOf.set(c.id, [...(membersOf.get(c.id) ?? []), viewer]);
   }
   void admin;
+  await seedCentres(s, communities, passwordHash);
   await seedVetting(s, membersOf, vetted, coordinators, now);
 
   // A few people waiting for approval in the communities that approve who joins, so that the
@@ -278,6 +281,35 @@ export async function seedDemoData(s: Services, opts: { needs?: number; voluntee
  * training. So the demo's child-care, hosting, elderly and hotline needs have people to take them,
  * and the others show what an unvetted volunteer sees.
  */
+/**
+ * Each operations centre covers the communities of its region (coverage as an admin sets it,
+ * domain/centres.ts), and has two hotline operators, `operator.<centre>@example.org` and
+ * `operator2.<centre>@example.org`. Without the random stream, which the rest continues unchanged.
+ */
+export const CENTRE_COVERAGE: Record<string, string[]> = {
+  'jerusalem-ops': ['jerusalem-students', 'katamon'],
+  'tel-aviv-ops': ['jaffa', 'tau-students', 'ashdod'],
+  'haifa-ops': ['hadar', 'nahariya', 'kiryat-shmona', 'safed', 'tiberias'],
+  'beer-sheva-ops': ['bgu-students', 'sderot', 'ashkelon', 'netivot', 'ofakim', 'eilat-hosting', 'beeri', 'nir-oz', 'kfar-aza', 'nahal-oz'],
+};
+const OPERATOR_NAMES = ['Tamar Levi', 'Nadia Haddad', 'Olga Ivanov', 'Yosef Dahan', 'Miriam Katz', 'Samir Khoury', 'Shira Biton', 'Dmitri Shapiro'];
+
+async function seedCentres(s: Services, communities: { id: string; slug: string }[], passwordHash: string) {
+  const bySlug = new Map(communities.map((c) => [c.slug, c.id]));
+  let n = 0;
+  for (const [centre, covered] of Object.entries(CENTRE_COVERAGE)) {
+    const centreId = bySlug.get(centre);
+    if (!centreId) continue;
+    await s.prisma.centreCoverage.createMany({ data: covered.flatMap((slug) => (bySlug.has(slug) ? [{ centreId, communityId: bySlug.get(slug)! }] : [])) });
+    for (const prefix of ['operator', 'operator2']) {
+      const user = await s.prisma.user.create({
+        data: { email: `${prefix}.${centre}@example.org`, name: OPERATOR_NAMES[n++ % OPERATOR_NAMES.length]!, passwordHash, locale: 'he' },
+      });
+      await s.prisma.membership.create({ data: { userId: user.id, communityId: centreId, role: 'HOTLINE_OPERATOR' } });
+    }
+  }
+}
+
 async function seedVetting(s: Services, membersOf: Map<string, Viewer[]>, vetted: Set<string>, coordinators: Map<string, Viewer>, now: Date) {
   const checkedAt = new Date(now.getTime() - 60 * DAY);
   s.clock.set(checkedAt);
@@ -376,5 +408,5 @@ function rotate(name: string, k: number, side: 'ISRAEL' | 'ABROAD' | 'COORDINATO
 const JEWISH_AGENCY_STAFF = ['Tamar Katz', 'Eitan Biton', 'Yael Shapiro', 'Omer Dahan', 'Maya Friedman'];
 
 function viewerOf(id: string, name: string, roles: [string, MembershipRole][]): Viewer {
-  return { id, name, isAdmin: false, roles: new Map(roles), sessionId: '', sessionExpiresAt: new Date(8.64e15) };
+  return { id, name, isAdmin: false, roles: new Map(roles), operatesFor: new Set(), sessionId: '', sessionExpiresAt: new Date(8.64e15) };
 }

@@ -8,6 +8,7 @@ import { isCoordinatorOf, type Viewer } from '../auth/viewer.ts';
 import { dummyPasswordHash, hashPassword, verifyPassword } from '../auth/passwords.ts';
 import { createSession, revokeSession } from '../auth/sessions.ts';
 import type { Selection } from './selection.ts';
+import { assertRoleFitsCommunity } from './centres.ts';
 
 export type Session = { token: string; expiresAt: Date; userId: string };
 
@@ -104,7 +105,8 @@ export function canManageMembers(viewer: Viewer | null, communityId: string): bo
 /**
  * The membership policy: may `viewer` give `role` in `communityId` to a user whose role there is
  * `current` (null: not a member yet)?
- * - Admins give any role in any community: they alone grant and remove COORDINATOR.
+ * - Admins give any role in any community: they alone grant and remove COORDINATOR and
+ *   HOTLINE_OPERATOR (an operations centre's, domain/centres.ts).
  * - A community's coordinators manage its VOLUNTEER memberships only: they add a user as a
  *   volunteer (a volunteer stays one); granting COORDINATOR, or changing a coordinator's role
  *   (their own included), is not theirs to do.
@@ -124,8 +126,11 @@ export async function setMembershipRole(s: Services, viewer: Viewer, input: { co
   const where = { userId_communityId: { userId: user.id, communityId } };
   const current = await s.prisma.membership.findUnique({ where, select: { role: true } });
   if (!mayGiveRole(viewer, communityId, role, current?.role ?? null)) {
-    throw forbidden(role === 'COORDINATOR' ? 'grant the coordinator role (an admin does)' : "change a coordinator's role (an admin does)");
+    throw forbidden(
+      role === 'COORDINATOR' ? 'grant the coordinator role (an admin does)' : role === 'HOTLINE_OPERATOR' ? "grant the hotline operator's role (an admin does)" : "change a coordinator's role (an admin does)",
+    );
   }
+  await assertRoleFitsCommunity(s, communityId, role);
   // A coordinator only ever adds a volunteer: should an admin have changed the role since it was
   // read, the upsert leaves it as the admin set it. A membership made here is ACTIVE (the column's
   // default: given by a coordinator or admin); an applicant's keeps its status (memberships.ts decides it).

@@ -10,21 +10,23 @@ import { lockNeed } from './locks.ts';
 import { liveClaim } from './needStatus.ts';
 import { notify } from './notifications.ts';
 import { text } from '../shared/i18n/translate.ts';
-import { mayRequestCallback } from './privacy.ts';
+import { mayRequestCallback, operatorWindowStart } from './privacy.ts';
+import { coordinatorsOf } from '../auth/roles.ts';
 
 export async function requestCallback(s: Services, viewer: Viewer, needId: string) {
   return commit(s, async (tx, w) => {
     const need = await lockNeed(tx, needId);
     const claim = await tx.claim.findFirst({ where: { needId, volunteerId: viewer.id, status: liveClaim }, select: { id: true } });
-    if (!mayRequestCallback(viewer, need, !!claim)) throw forbidden('ask for a call-back on this need');
+    if (!mayRequestCallback(viewer, need, !!claim, operatorWindowStart(s))) throw forbidden('ask for a call-back on this need');
     const coordinators = await tx.membership.findMany({
-      where: { communityId: need.communityId, role: 'COORDINATOR' },
+      where: coordinatorsOf(need.communityId),
       select: { userId: true },
       take: s.rules.notifications.maxRecipients,
     });
     await notify(
       w,
-      coordinators.map((m) => m.userId),
+      // One notice each, though a coordinator of the community and of a centre covering it holds two memberships.
+      [...new Set(coordinators.map((m) => m.userId))],
       'CALLBACK_REQUESTED',
       need,
       { title: text('notify.callback.title', { title: need.title }), body: text('notify.callback.body') },

@@ -13,7 +13,7 @@ import type { Services } from '../services.ts';
 import { commit } from '../events/unitOfWork.ts';
 import { forbidden } from '../errors.ts';
 import type { NeedCategory } from '../generated/prisma/enums.ts';
-import { isCoordinatorOf, type Viewer } from '../auth/viewer.ts';
+import { takesIntakeFor, type Viewer } from '../auth/viewer.ts';
 import { LIVE_STATUSES } from '../shared/boardFilter.ts';
 import { validPhone } from '../shared/phone.ts';
 import { likelyDuplicates, needsWithContact } from './duplicates.ts';
@@ -31,11 +31,11 @@ export const CALLER_RULES = {
 
 /**
  * The caller's open needs and recent ones (newest first) in the communities asked for (as
- * `scopeCommunities` allows them: only communities the viewer coordinates), by the number's
+ * `scopeCommunities` allows them: only communities the viewer takes needs in for), by the number's
  * key; nothing until the number is a valid one.
  */
 export async function callerNeeds(s: Services, viewer: Viewer, phone: string, requested: string[] | undefined, query: Selection = {}) {
-  const ids = await scopeCommunities(s, viewer, requested);
+  const ids = await scopeCommunities(s, viewer, requested, 'intake');
   const matching = validPhone(phone) ? await needsWithContact(s.prisma, ids, { phone, email: null }, new Date(0)) : [];
   const recent = new Date(s.clock.now().getTime() - CALLER_RULES.recentDays * 24 * 3_600_000);
   return s.prisma.need.findMany({
@@ -64,7 +64,7 @@ export type NeedDraft = {
  * depends on its needs' private contact and exact place.
  */
 export async function possibleDuplicates(s: Services, viewer: Viewer, draft: NeedDraft) {
-  if (!isCoordinatorOf(viewer, draft.communityId)) throw forbidden('check for duplicates in this community');
+  if (!takesIntakeFor(viewer, draft.communityId)) throw forbidden('check for duplicates in this community');
   const found = await likelyDuplicates(s.prisma, {
     id: null,
     communityId: draft.communityId,
@@ -90,7 +90,7 @@ export async function possibleDuplicates(s: Services, viewer: Viewer, draft: Nee
 export async function attachCall(s: Services, viewer: Viewer, needId: string, note: string) {
   return commit(s, async (tx, w) => {
     const need = await lockNeed(tx, needId);
-    if (!isCoordinatorOf(viewer, need.communityId)) throw forbidden('add a call to this need');
+    if (!takesIntakeFor(viewer, need.communityId)) throw forbidden('add a call to this need');
     assertNeedAction('attachCall', need.status);
     await w.event({
       needId,

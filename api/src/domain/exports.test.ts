@@ -10,7 +10,7 @@ const NO_SERVICES = {} as Services;
 
 // Who may export is decided before the first row is read: these refusals need no database.
 describe('exportRows, who may export', () => {
-  const viewer = (roles: [string, MembershipRole][]): Viewer => ({ id: 'u', name: 'U', isAdmin: false, roles: new Map(roles), sessionId: 's', sessionExpiresAt: new Date(0) });
+  const viewer = (roles: [string, MembershipRole][]): Viewer => ({ id: 'u', name: 'U', isAdmin: false, roles: new Map(roles), operatesFor: new Set(), sessionId: 's', sessionExpiresAt: new Date(0) });
   const first = (v: Viewer, kind: ExportKind, communityIds?: string[]) => exportRows(NO_SERVICES, v, kind, { communityIds }).next();
 
   it.each([

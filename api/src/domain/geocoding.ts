@@ -6,15 +6,15 @@
 // often, and what comes first" is the same whichever service answers.
 import type { Services } from '../services.ts';
 import { badInput, forbidden } from '../errors.ts';
-import { isAnyCoordinator, type Viewer } from '../auth/viewer.ts';
+import { takesAnyIntake, type Viewer } from '../auth/viewer.ts';
 import type { GeocodeCandidate, GeocodeRequest } from '../geocoding/geocoder.ts';
 
 export const GEOCODE_MAX_TEXT = 200;
 const DEFAULT_LIMIT = 6;
 
-/** Who may search addresses: those who take in needs (coordinators, admins). */
+/** Who may search addresses: those who take in needs (coordinators, hotline operators, admins). */
 export function assertMayGeocode(viewer: Viewer | null): asserts viewer is Viewer {
-  if (!viewer || !isAnyCoordinator(viewer)) throw forbidden('search addresses');
+  if (!viewer || !takesAnyIntake(viewer)) throw forbidden('search addresses');
 }
 
 /**

@@ -116,7 +116,7 @@ describe('lineDecoder, limits', () => {
 });
 
 describe('importCsv, rows refused before anything is saved', () => {
-  const viewer = (isAdmin = false): Viewer => ({ id: 'u', name: 'U', isAdmin, roles: new Map([['c1', 'COORDINATOR']]), sessionId: 's', sessionExpiresAt: new Date(0) });
+  const viewer = (isAdmin = false): Viewer => ({ id: 'u', name: 'U', isAdmin, roles: new Map([['c1', 'COORDINATOR']]), operatesFor: new Set(), sessionId: 's', sessionExpiresAt: new Date(0) });
   const run = async (kind: ImportKind, csv: string, opts: { communityId?: string; locale?: 'en' | 'he' } = { communityId: 'c1' }, who = viewer()) => {
     const out = [];
     // Reasons in English unless a test asks otherwise (the importer's language: tests/api/i18n.test.ts).

@@ -7,7 +7,7 @@ import type { Services } from '../services.ts';
 import { commit } from '../events/unitOfWork.ts';
 import { AppError, ErrorCode, forbidden, notFound } from '../errors.ts';
 import type { IntakeDraft } from '../generated/prisma/client.ts';
-import { isCoordinatorOf, type Viewer } from '../auth/viewer.ts';
+import { takesIntakeFor, type Viewer } from '../auth/viewer.ts';
 import { phoneKey } from './duplicates.ts';
 import { insertNeed, type NeedInput } from './needRecords.ts';
 import { canSeeDraft, communitiesInView, scopeCommunities } from './privacy.ts';
@@ -91,7 +91,7 @@ const pendingDraftsOf = (communityIds: string[], unrouted: boolean) => ({
 
 /** The pending drafts of the communities asked for (as `scopeCommunities` allows them) and the unrouted ones the viewer may see. */
 export async function pendingDrafts(s: Services, viewer: Viewer, requested: string[] | undefined, query: Selection = {}) {
-  const ids = await scopeCommunities(s, viewer, requested);
+  const ids = await scopeCommunities(s, viewer, requested, 'intake');
   return s.prisma.intakeDraft.findMany({ ...query, ...pendingDraftsOf(ids, seesUnrouted(viewer)) });
 }
 
@@ -102,13 +102,13 @@ export async function pendingDrafts(s: Services, viewer: Viewer, requested: stri
  * draft changed.
  */
 export async function pendingDraftsView(s: Services, viewer: Viewer, requested: string[] | undefined) {
-  const ids = await scopeCommunities(s, viewer, requested);
-  const everything = communitiesInView(viewer, requested) === null;
+  const ids = await scopeCommunities(s, viewer, requested, 'intake');
+  const everything = communitiesInView(viewer, requested, 'intake') === null;
   const unrouted = seesUnrouted(viewer);
   const watched = new Set(ids);
   return {
     watches: (communityId: string | null) => (communityId === null ? unrouted : everything || watched.has(communityId)),
-    read: async () => s.prisma.intakeDraft.findMany(pendingDraftsOf(everything ? await scopeCommunities(s, viewer, undefined) : ids, unrouted)),
+    read: async () => s.prisma.intakeDraft.findMany(pendingDraftsOf(everything ? await scopeCommunities(s, viewer, undefined, 'intake') : ids, unrouted)),
   };
 }
 
@@ -121,7 +121,7 @@ export async function confirmDraft(s: Services, viewer: Viewer, draftId: string,
     if (rows.length === 0) throw notFound('Draft');
     const draft = await tx.intakeDraft.findUniqueOrThrow({ where: { id: draftId } });
     if (!canDecideDraft(viewer, draft)) throw forbidden('confirm drafts of this community');
-    if (!isCoordinatorOf(viewer, input.communityId)) throw forbidden('create needs in this community');
+    if (!takesIntakeFor(viewer, input.communityId)) throw forbidden('create needs in this community');
     if (draft.status !== 'PENDING') {
       throw new AppError(ErrorCode.ILLEGAL_TRANSITION, `This draft was already ${draft.status.toLowerCase()}.`, { currentStatus: draft.status });
     }

@@ -2,7 +2,7 @@
 import type { Services } from '../services.ts';
 import { commit } from '../events/unitOfWork.ts';
 import { AppError, ErrorCode, forbidden } from '../errors.ts';
-import { isCoordinatorOf, type Viewer } from '../auth/viewer.ts';
+import { isCoordinatorOf, takesIntakeFor, type Viewer } from '../auth/viewer.ts';
 import { lockNeed } from './locks.ts';
 import { insertNeed, publicPointFor, type NeedInput } from './needRecords.ts';
 import { refreshSeriesBoard } from './recurrence.ts';
@@ -11,7 +11,7 @@ import { requirementColumns } from './vetting.ts';
 import { assertKnownTrainings, requirementsFor } from './vettingRecords.ts';
 
 export async function createNeed(s: Services, viewer: Viewer, input: NeedInput) {
-  if (!isCoordinatorOf(viewer, input.communityId)) throw forbidden('create needs in this community');
+  if (!takesIntakeFor(viewer, input.communityId)) throw forbidden('create needs in this community');
   return commit(s, (_tx, w) => insertNeed(w, viewer, input));
 }
 

@@ -88,7 +88,7 @@ describe('subtractByCurrency', () => {
 
 describe('canManagePartnership', () => {
   const viewer = (roles: [string, MembershipRole][], isAdmin = false): Viewer => ({
-    id: 'u', name: 'U', isAdmin, roles: new Map(roles), sessionId: 's', sessionExpiresAt: new Date(0),
+    id: 'u', name: 'U', isAdmin, roles: new Map(roles), operatesFor: new Set(), sessionId: 's', sessionExpiresAt: new Date(0),
   });
   const pair = { israeliCommunityId: 'sderot', abroadCommunityId: 'boston' };
 

@@ -10,7 +10,7 @@ const viewer = (roles: [string, 'VOLUNTEER' | 'COORDINATOR'][], isAdmin = false)
   id: 'u1',
   name: 'Someone',
   isAdmin,
-  roles: new Map(roles),
+  roles: new Map(roles), operatesFor: new Set(),
   sessionId: 's',
   sessionExpiresAt: new Date(0),
 });

@@ -8,15 +8,15 @@ import type { Need } from '../generated/prisma/client.ts';
 import type { ClaimStatus } from '../generated/prisma/enums.ts';
 import { isCoordinatorOf, isMemberOf, withinKeyScope, type Viewer } from '../auth/viewer.ts';
 import { claimActionAllowed, needActionAllowed } from './needStatus.ts';
-import { seesPrivateDetails } from './privacy.ts';
+import { seesPrivateDetails, type IntakeColumns } from './privacy.ts';
 import type { Missing } from './vetting.ts';
 
-/** The columns of a need the rules read. */
-export type PermissionNeed = Pick<Need, 'communityId' | 'status' | 'slots' | 'activeClaims' | 'mergedIntoId'>;
+/** The columns of a need the rules read (who took it in and when: for the operator's window, privacy.ts). */
+export type PermissionNeed = Pick<Need, 'communityId' | 'status' | 'slots' | 'activeClaims' | 'mergedIntoId'> & IntakeColumns;
 /** The viewer's live (ACTIVE or STARTED) claim on the need, or null. */
 export type ViewerClaim = { status: ClaimStatus } | null;
 
-type Facts = { viewer: Viewer | null; need: PermissionNeed; claim: ViewerClaim; coordinator: boolean; member: boolean; vetted: boolean };
+type Facts = { viewer: Viewer | null; need: PermissionNeed; claim: ViewerClaim; coordinator: boolean; member: boolean; vetted: boolean; windowStart: Date | undefined };
 
 const hasOpenSlot = (n: PermissionNeed) => n.activeClaims < n.slots;
 /** The need takes a claim from someone holding none on it: the state machine allows it and a place is free. */
@@ -59,8 +59,9 @@ const rules = {
   },
   merge: { description: 'Merge this need with a duplicate (mergeNeeds): a coordinator of its community, unless it was merged already.', rule: (f: Facts) => f.coordinator && !f.need.mergedIntoId },
   seePrivate: {
-    description: 'See the exact place and the requester (privateDetails): coordinators of its community, and the volunteer holding a live claim on it.',
-    rule: (f: Facts) => seesPrivateDetails(f.viewer, f.need, f.claim !== null),
+    description:
+      'See the exact place and the requester (privateDetails): coordinators of its community, the volunteer holding a live claim on it, and the hotline operator who took it in, for a while after.',
+    rule: (f: Facts) => seesPrivateDetails(f.viewer, f.need, f.claim !== null, f.windowStart),
   },
 } satisfies Record<string, { description: string; rule: (f: Facts) => boolean }>;
 
@@ -71,9 +72,10 @@ export const permissionDescriptions = Object.fromEntries(Object.entries(rules).m
 
 /**
  * What `viewer` may do with `need`, holding `claim` (their live claim on it, or null) and lacking
- * `missing` of what the need requires (domain/vetting.ts missingRequirements).
+ * `missing` of what the need requires (domain/vetting.ts missingRequirements); `windowStart`: the
+ * hotline operator's window now (privacy.ts operatorWindowStart).
  */
-export function needPermissions(viewer: Viewer | null, need: PermissionNeed, claim: ViewerClaim, missing: readonly Missing[] = []): NeedPermissions {
+export function needPermissions(viewer: Viewer | null, need: PermissionNeed, claim: ViewerClaim, missing: readonly Missing[] = [], windowStart?: Date): NeedPermissions {
   const facts: Facts = {
     viewer,
     need,
@@ -82,6 +84,7 @@ export function needPermissions(viewer: Viewer | null, need: PermissionNeed, cla
     coordinator: isCoordinatorOf(viewer, need.communityId),
     member: isMemberOf(viewer, need.communityId),
     vetted: missing.length === 0,
+    windowStart,
   };
   return Object.fromEntries(Object.entries(rules).map(([name, r]) => [name, r.rule(facts)])) as NeedPermissions;
 }

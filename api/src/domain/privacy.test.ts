@@ -15,6 +15,9 @@ import {
   communitiesInView,
   exportPrivateColumns,
   mayEraseRequesterData,
+  operatorWindowStart,
+  seesPrivateDetails,
+  tookInRecently,
   mayRequestCallback,
   privateColumnsFor,
   readMemberContact,
@@ -38,6 +41,8 @@ const coordinator = { viewer: viewer([['sderot', 'COORDINATOR']], false, 'coord'
 const coordinatorElsewhere = { viewer: viewer([['beeri', 'COORDINATOR']], false, 'coord-beeri'), live: NONE };
 const volunteerWithClaim = { viewer: viewer([['sderot', 'VOLUNTEER']], false, 'vol1'), live: new Set(['n1']) as ReadonlySet<string> };
 const volunteerWithoutClaim = { viewer: viewer([['sderot', 'VOLUNTEER']], false, 'vol2'), live: NONE };
+/** A hotline operator of the centre 'ops', which covers Sderot (as auth/roles.ts grants it); the need is not one they took in. */
+const operator = { viewer: { ...viewer([['ops', 'HOTLINE_OPERATOR']], false, 'op1'), operatesFor: new Set(['ops', 'sderot']) }, live: NONE };
 
 type Answers = {
   /** The need's exact place and requester. */
@@ -54,7 +59,7 @@ type Answers = {
   notification: boolean;
   /** A text routed to Sderot, and its number. */
   draft: boolean;
-  /** A text routed nowhere yet: admins only (no operations-centre coordinator role yet). */
+  /** A text routed nowhere yet: admins only (an operations centre's operators see the texts of their centre's communities, not unrouted ones). */
   unroutedDraft: boolean;
   /** The need's private columns in an export. */
   export: boolean;
@@ -67,6 +72,7 @@ const table: [string, { viewer: Viewer | null; live: ReadonlySet<string> }, Answ
   ['a coordinator of another community', coordinatorElsewhere, { private: false, claim: false, handover: false, eventReason: false, personal: false, notification: false, draft: false, unroutedDraft: false, export: false }],
   ['a member volunteer with a live claim', volunteerWithClaim, { private: true, claim: true, handover: true, eventReason: true, personal: true, notification: true, draft: false, unroutedDraft: false, export: false }],
   ['a member volunteer without a live claim', volunteerWithoutClaim, { private: false, claim: false, handover: false, eventReason: false, personal: false, notification: false, draft: false, unroutedDraft: false, export: false }],
+  ["a hotline operator of a centre covering the community (a need they did not take in)", operator, { private: false, claim: false, handover: false, eventReason: false, personal: false, notification: false, draft: true, unroutedDraft: false, export: false }],
 ];
 
 describe.each(table)('%s', (_label, who, answers) => {
@@ -164,6 +170,7 @@ describe('the access log', () => {
     const logged: { needId: string; userId: string; at: Date }[] = [];
     const s = {
       clock: { now: () => at },
+      rules: { intake: { operatorPrivateHours: 24 } },
       prisma: {
         privateAccessLog: {
           create: async ({ data }: { data: (typeof logged)[number] }) => void logged.push(data),
@@ -264,5 +271,53 @@ describe("a member's contact details (vol1, through Sderot)", () => {
     expect(logged).toHaveLength(1);
     await expect(readMemberContact(s, coordinatorElsewhere.viewer, 'sderot', 'vol1')).rejects.toMatchObject({ extensions: { code: 'FORBIDDEN' } });
     expect(logged).toHaveLength(1);
+  });
+});
+
+describe("the hotline operator's window", () => {
+  const now = new Date('2026-03-01T10:00:00Z');
+  const hours = (h: number) => new Date(now.getTime() - h * 3_600_000);
+  const windowStart = operatorWindowStart({ clock: { now: () => now }, rules: { intake: { operatorPrivateHours: 24 } } } as unknown as Services);
+  const tookIn = (createdAt: Date, createdById = 'op1', communityId = 'sderot') => ({ id: 'n9', communityId, createdById, createdAt, contactConsent: false });
+
+  it('starts 24 hours before now, by the domain clock', () => expect(windowStart).toEqual(hours(24)));
+
+  it.each([
+    ['a need they took in a minute ago', operator.viewer, tookIn(hours(0.02)), true],
+    ['a need they took in 23 h 59 min ago', operator.viewer, tookIn(hours(24 - 1 / 60)), true],
+    ['a need they took in exactly 24 h ago', operator.viewer, tookIn(hours(24)), false],
+    ['a need they took in 25 h ago', operator.viewer, tookIn(hours(25)), false],
+    ['a need another operator took in', operator.viewer, tookIn(hours(1), 'op2'), false],
+    ['a need of a community they no longer answer for', operator.viewer, tookIn(hours(1), 'op1', 'beeri'), false],
+    ['after losing the role (no longer operating anywhere)', { ...operator.viewer, operatesFor: new Set<string>() }, tookIn(hours(1)), false],
+    ['a volunteer who created it (no operator)', viewer([['sderot', 'VOLUNTEER']], false, 'op1'), tookIn(hours(1)), false],
+  ])('%s: %s', (_label, v, need, ok) => {
+    expect(tookInRecently(v, need, windowStart)).toBe(ok);
+    expect(seesPrivateDetails(v, need, false, windowStart)).toBe(ok);
+    expect(canSeePrivate(v, need, NONE, windowStart)).toBe(ok);
+    // The caller gave the operator their number: within the window, the contact too, consent or not.
+    expect(seesRequesterContact(v, need, false, windowStart)).toBe(ok);
+  });
+
+  it('opens nothing when the row does not say who took it in, or no window is given', () => {
+    expect(seesPrivateDetails(operator.viewer, { communityId: 'sderot' }, false, windowStart)).toBe(false);
+    expect(seesPrivateDetails(operator.viewer, tookIn(hours(1)), false)).toBe(false);
+  });
+
+  it('never exports them: exports are for coordinators', () => expect(canExportPrivate(operator.viewer, tookIn(hours(1)))).toBe(false));
+
+  it('gives the operator the requester contact in their private columns', () => {
+    const row = { ...tookIn(hours(1)), lat: 31.5, lng: 34.6, address: 'Herzl 1', requesterName: 'R', requesterPhone: '+972500000000', requesterEmail: null };
+    expect(privateColumnsFor(operator.viewer, row, windowStart)).toMatchObject({ requesterPhone: '+972500000000', contactShared: true });
+  });
+});
+
+describe('communitiesInView for intake', () => {
+  it("gives a hotline operator the centre's communities for intake, none to coordinate", () => {
+    expect(communitiesInView(operator.viewer, undefined, 'intake')).toEqual(['ops', 'sderot']);
+    expect(communitiesInView(operator.viewer, undefined, 'coordinate')).toEqual([]);
+    expect(communitiesInView(operator.viewer, ['sderot'], 'intake')).toEqual(['sderot']);
+    expect(() => communitiesInView(operator.viewer, ['sderot'], 'coordinate')).toThrow(expect.objectContaining({ extensions: { code: 'FORBIDDEN' } }));
+    expect(() => communitiesInView(operator.viewer, ['beeri'], 'intake')).toThrow(expect.objectContaining({ extensions: { code: 'FORBIDDEN' } }));
   });
 });

@@ -1,7 +1,8 @@
 // Who may see what, and the log of reads of private details. A requester's exact place and
-// contact reach only the coordinators of their community (and admins) and the volunteer who
-// holds a live claim on the need, and every such read is logged: one at a time on a need's
-// page, in batches in an export.
+// contact reach only the coordinators of their community (and admins), the volunteer who
+// holds a live claim on the need, and the hotline operator who took it in, for a while after
+// (OPERATOR_PRIVATE_HOURS); every such read is logged: one at a time on a need's page, in
+// batches in an export.
 //
 // Each rule is a pure function of the viewer and the row (with whatever else it needs passed
 // in); where deciding may take a query, a `viewer…` function asks the pure rule without it
@@ -10,7 +11,8 @@ import type { Services } from '../services.ts';
 import { forbidden } from '../errors.ts';
 import type { Claim, HandoverRequest, IntakeDraft, Need, NeedEvent, Notification } from '../generated/prisma/client.ts';
 import type { MembershipStatus } from '../generated/prisma/enums.ts';
-import { coordinatedCommunityIds, isCoordinatorOf, withinKeyScope, type Viewer } from '../auth/viewer.ts';
+import { coordinatedCommunityIds, intakeCommunityIds, isCoordinatorOf, takesIntakeFor, withinKeyScope, type Viewer } from '../auth/viewer.ts';
+import { coverageOf } from '../auth/roles.ts';
 import type { Selection } from './selection.ts';
 
 // ─── A need's private details ────────────────────────────────────────────────────────────────
@@ -21,25 +23,61 @@ type LiveClaimNeeds = { has(needId: string): boolean };
 const NO_CLAIMS: LiveClaimNeeds = new Set<string>();
 
 /**
- * A need's private details: coordinators of its community (and admins), and the volunteer holding a live claim on it.
+ * Who took a need in, and when: read for the operator's window. A row without them (a caller
+ * that did not read them) opens no window: the operator is refused, never a stranger admitted.
+ */
+export type IntakeColumns = Partial<Pick<Need, 'createdById' | 'createdAt'>>;
+
+/**
+ * The start of the hotline operator's window now (by the domain clock): a need they took in
+ * after it is still theirs to see (`tookInRecently`).
+ */
+export const operatorWindowStart = (s: Pick<Services, 'clock' | 'rules'>): Date => new Date(s.clock.now().getTime() - s.rules.intake.operatorPrivateHours * 3_600_000);
+
+/**
+ * The hotline operator who took the need in (its creator), while they still answer for its
+ * community and it was taken in after `windowStart` (`operatorWindowStart`): they may call the
+ * requester back about what was said. Their role decides, not having typed it: a coordinator
+ * sees it as a coordinator; a volunteer who lost the operator's role, nothing.
+ */
+export function tookInRecently(viewer: Viewer | null, need: Pick<Need, 'communityId'> & IntakeColumns, windowStart: Date | undefined): boolean {
+  return (
+    !!viewer &&
+    !!windowStart &&
+    !!need.createdById &&
+    need.createdById === viewer.id &&
+    !!need.createdAt &&
+    need.createdAt > windowStart &&
+    viewer.operatesFor.has(need.communityId)
+  );
+}
+
+/**
+ * A need's private details: coordinators of its community (and admins), the volunteer holding a
+ * live claim on it, and the hotline operator who took it in, within their window (`tookInRecently`).
  * An API key: only within its communities (its creator's claims elsewhere included).
  */
-export function seesPrivateDetails(viewer: Viewer | null, need: Pick<Need, 'communityId'>, holdsLiveClaim: boolean): boolean {
-  return !!viewer && withinKeyScope(viewer, need.communityId) && (isCoordinatorOf(viewer, need.communityId) || holdsLiveClaim);
+export function seesPrivateDetails(viewer: Viewer | null, need: Pick<Need, 'communityId'> & IntakeColumns, holdsLiveClaim: boolean, windowStart?: Date): boolean {
+  return (
+    !!viewer &&
+    withinKeyScope(viewer, need.communityId) &&
+    (isCoordinatorOf(viewer, need.communityId) || holdsLiveClaim || tookInRecently(viewer, need, windowStart))
+  );
 }
 
 /** `seesPrivateDetails`, with the ids of the needs on which the viewer holds a live claim. */
-export const canSeePrivate = (viewer: Viewer | null, need: Pick<Need, 'id' | 'communityId'>, liveClaimNeedIds: LiveClaimNeeds): boolean =>
-  seesPrivateDetails(viewer, need, liveClaimNeedIds.has(need.id));
+export const canSeePrivate = (viewer: Viewer | null, need: Pick<Need, 'id' | 'communityId'> & IntakeColumns, liveClaimNeedIds: LiveClaimNeeds, windowStart?: Date): boolean =>
+  seesPrivateDetails(viewer, need, liveClaimNeedIds.has(need.id), windowStart);
 
-/** `canSeePrivate`, loading the viewer's live claims only when their role does not decide. */
+/** `canSeePrivate`, loading the viewer's live claims only when their role (or the operator's window) does not decide. */
 export async function viewerCanSeePrivate(
   viewer: Viewer | null,
-  need: Pick<Need, 'id' | 'communityId'>,
+  need: Pick<Need, 'id' | 'communityId'> & IntakeColumns,
   liveClaimNeedIds: () => Promise<LiveClaimNeeds>,
+  windowStart?: Date,
 ): Promise<boolean> {
   if (!viewer) return false;
-  return canSeePrivate(viewer, need, NO_CLAIMS) || canSeePrivate(viewer, need, await liveClaimNeedIds());
+  return canSeePrivate(viewer, need, NO_CLAIMS, windowStart) || canSeePrivate(viewer, need, await liveClaimNeedIds(), windowStart);
 }
 
 /**
@@ -48,15 +86,16 @@ export async function viewerCanSeePrivate(
  * live claim only when the requester agreed to share them (`contactConsent`, asked at intake;
  * false for needs recorded before it was asked and for API callers that do not say). Without
  * it the volunteer still gets what the task needs (the requester's name, the address, the
- * exact place) and contact goes through the coordinator (`requestCallback`).
+ * exact place) and contact goes through the coordinator (`requestCallback`). The hotline operator
+ * who took the need in, within their window, was given them by the caller: they keep them.
  */
-export function seesRequesterContact(viewer: Viewer | null, need: Pick<Need, 'communityId' | 'contactConsent'>, holdsLiveClaim: boolean): boolean {
-  if (!seesPrivateDetails(viewer, need, holdsLiveClaim)) return false;
-  return isCoordinatorOf(viewer, need.communityId) || need.contactConsent;
+export function seesRequesterContact(viewer: Viewer | null, need: Pick<Need, 'communityId' | 'contactConsent'> & IntakeColumns, holdsLiveClaim: boolean, windowStart?: Date): boolean {
+  if (!seesPrivateDetails(viewer, need, holdsLiveClaim, windowStart)) return false;
+  return isCoordinatorOf(viewer, need.communityId) || tookInRecently(viewer, need, windowStart) || need.contactConsent;
 }
 
 type PrivateColumns = Pick<Need, 'lat' | 'lng' | 'address' | 'requesterName' | 'requesterPhone' | 'requesterEmail'>;
-type PrivateRow = PrivateColumns & Pick<Need, 'id' | 'communityId' | 'contactConsent'>;
+type PrivateRow = PrivateColumns & Pick<Need, 'id' | 'communityId' | 'contactConsent'> & IntakeColumns;
 export type PrivateDetails = PrivateColumns & { needId: string; contactShared: boolean };
 
 /**
@@ -65,8 +104,8 @@ export type PrivateDetails = PrivateColumns & { needId: string; contactShared: b
  * `seesPrivateDetails` admits get here, so the holder of the need's live claim is the only
  * one who may be refused the contact.)
  */
-export function privateColumnsFor(viewer: Viewer, n: PrivateRow): PrivateColumns & { contactShared: boolean } {
-  const contact = seesRequesterContact(viewer, n, true);
+export function privateColumnsFor(viewer: Viewer, n: PrivateRow, windowStart?: Date): PrivateColumns & { contactShared: boolean } {
+  const contact = seesRequesterContact(viewer, n, true, windowStart);
   return {
     lat: n.lat,
     lng: n.lng,
@@ -85,7 +124,7 @@ export function privateColumnsFor(viewer: Viewer, n: PrivateRow): PrivateColumns
  */
 export async function readPrivateDetails(s: Services, viewer: Viewer, need: PrivateRow): Promise<PrivateDetails> {
   await s.prisma.privateAccessLog.create({ data: { needId: need.id, userId: viewer.id, at: s.clock.now() } });
-  return { needId: need.id, ...privateColumnsFor(viewer, need) };
+  return { needId: need.id, ...privateColumnsFor(viewer, need, operatorWindowStart(s)) };
 }
 
 /** In an export, private columns go out only for needs of communities the viewer coordinates. */
@@ -115,8 +154,8 @@ export async function exportPrivateColumns(s: Services, viewer: Viewer, needs: P
  * Who may ask the coordinators for a call-back from a requester: the volunteer holding a live
  * claim on the need who is not given the requester's contact. (Coordinators call themselves.)
  */
-export function mayRequestCallback(viewer: Viewer | null, need: Pick<Need, 'communityId' | 'contactConsent'>, holdsLiveClaim: boolean): boolean {
-  return !!viewer && holdsLiveClaim && !seesRequesterContact(viewer, need, holdsLiveClaim);
+export function mayRequestCallback(viewer: Viewer | null, need: Pick<Need, 'communityId' | 'contactConsent'> & IntakeColumns, holdsLiveClaim: boolean, windowStart?: Date): boolean {
+  return !!viewer && holdsLiveClaim && !seesRequesterContact(viewer, need, holdsLiveClaim, windowStart);
 }
 
 /** Erasing a requester's data at once (a data-protection request): admins only. */
@@ -221,14 +260,13 @@ export function canSeeNotification(viewer: Viewer | null, n: Pick<Notification, 
 
 /**
  * An SMS draft, with the texter's number (the requester's phone) and words (often their
- * address and health): coordinators of the community whose hotline it reached (and admins).
- * An unrouted draft, which reached no community's number: admins only, who route it by
- * confirming it into a community. Coordinators of other communities see neither its number
- * nor that it exists: no coordinator needs them to route it (there is no "operations-centre
- * coordinator" role yet; when there is, it joins the admins here).
+ * address and health): those who take needs in for the community whose hotline it reached
+ * (its coordinators, its hotline operators, admins: `takesIntakeFor`). An unrouted draft, which
+ * reached no community's number: admins only, who route it by confirming it into a community.
+ * Coordinators and operators of other communities see neither its number nor that it exists.
  */
 export function canSeeDraft(viewer: Viewer | null, draft: Pick<IntakeDraft, 'communityId'>): boolean {
-  return draft.communityId ? isCoordinatorOf(viewer, draft.communityId) : !!viewer?.isAdmin;
+  return draft.communityId ? takesIntakeFor(viewer, draft.communityId) : !!viewer?.isAdmin;
 }
 
 /** A draft's sender number for a viewer who may see it (`canSeeDraft`, checked by the caller), and the read logged. */
@@ -240,21 +278,40 @@ export async function readDraftSender(s: Services, viewer: Viewer, draft: Pick<I
 // ─── Coordinators' views: dashboard, drafts, duplicates, indicators, the access log ─────────
 
 /**
- * The communities a coordinator's view covers: those asked for, each of which they must
- * coordinate, or else all they coordinate. Null: every community (an admin asking for none in
- * particular).
+ * What a view is for: coordinating (dashboards, the duplicate queue, indicators, the access log:
+ * the communities the viewer coordinates) or taking needs in (the caller's needs, text drafts:
+ * those too whose hotline they answer, auth/roles.ts).
  */
-export function communitiesInView(viewer: Viewer, requested: string[] | undefined): string[] | null {
+export type ViewPurpose = 'coordinate' | 'intake';
+
+/**
+ * The communities a coordinator's view covers: those asked for, each of which they must
+ * coordinate (for `intake`: take needs in for), or else all they do. Null: every community (an
+ * admin asking for none in particular).
+ */
+export function communitiesInView(viewer: Viewer, requested: string[] | undefined, purpose: ViewPurpose = 'coordinate'): string[] | null {
   if (viewer.isAdmin) return requested?.length ? requested : null;
-  const mine = coordinatedCommunityIds(viewer);
+  const mine = purpose === 'intake' ? intakeCommunityIds(viewer) : coordinatedCommunityIds(viewer);
   if (!requested?.length) return mine;
-  if (requested.some((id) => !mine.includes(id))) throw forbidden("see the dashboard of a community you don't coordinate");
+  if (requested.some((id) => !mine.includes(id))) {
+    throw forbidden(purpose === 'intake' ? "take in needs for a community you don't answer for" : "see the dashboard of a community you don't coordinate");
+  }
   return requested;
 }
 
-/** `communitiesInView`, with every community read when it says all. */
-export async function scopeCommunities(s: Services, viewer: Viewer, requested: string[] | undefined): Promise<string[]> {
-  return communitiesInView(viewer, requested) ?? (await s.prisma.community.findMany({ select: { id: true } })).map((c) => c.id);
+/**
+ * The communities asked for, an operations centre standing for itself and every community it
+ * covers: a view scoped to a centre is the centre's whole area.
+ */
+export async function withCentreCoverage(s: Services, requested: string[] | undefined): Promise<string[] | undefined> {
+  if (!requested?.length) return requested;
+  const coverage = await coverageOf(s, requested);
+  return [...new Set([...requested, ...[...coverage.values()].flat()])];
+}
+
+/** `communitiesInView` of the communities asked for (a centre: with those it covers), with every community read when it says all. */
+export async function scopeCommunities(s: Services, viewer: Viewer, requested: string[] | undefined, purpose: ViewPurpose = 'coordinate'): Promise<string[]> {
+  return communitiesInView(viewer, await withCentreCoverage(s, requested), purpose) ?? (await s.prisma.community.findMany({ select: { id: true } })).map((c) => c.id);
 }
 
 /** Who read private details of needs in these communities (as `scopeCommunities` allows them), newest first. */

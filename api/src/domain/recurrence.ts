@@ -5,7 +5,7 @@ import type { Services } from '../services.ts';
 import { commit, type UnitOfWork } from '../events/unitOfWork.ts';
 import { AppError, ErrorCode, forbidden } from '../errors.ts';
 import type { RecurrenceFrequency } from '../generated/prisma/enums.ts';
-import { isCoordinatorOf, type Viewer } from '../auth/viewer.ts';
+import { takesIntakeFor, type Viewer } from '../auth/viewer.ts';
 import { insertNeed, type NeedInput } from './needRecords.ts';
 import { fromWallClock, toWallClock } from './timezone.ts';
 
@@ -65,7 +65,7 @@ export async function refreshSeriesBoard(w: UnitOfWork, seriesId: string, now = 
 }
 
 export async function createRecurringNeed(s: Services, viewer: Viewer, template: NeedInput, recurrence: Recurrence) {
-  if (!isCoordinatorOf(viewer, template.communityId)) throw forbidden('create needs in this community');
+  if (!takesIntakeFor(viewer, template.communityId)) throw forbidden('create needs in this community');
   const starts = occurrenceStarts(recurrence);
   if (starts.length === 0) throw new AppError(ErrorCode.BAD_USER_INPUT, 'This recurrence has no occurrence.', { field: 'recurrence' });
   return commit(s, async (tx, w) => {

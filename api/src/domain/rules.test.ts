@@ -12,6 +12,7 @@ describe('rules from config', () => {
       webhooks: { maxAttempts: 8, retryBaseMs: 2_000, timeoutMs: 5_000, secretGraceHours: 24 },
       imports: { maxBytes: 10 * 1024 * 1024, maxLineBytes: 64 * 1024 },
       retention: { days: 90 },
+      intake: { operatorPrivateHours: 24 },
     });
   });
 

@@ -31,6 +31,8 @@ export type Rules = Readonly<{
   imports: Readonly<{ maxBytes: number; maxLineBytes: number }>;
   /** A closed need's requester contact and exact place are erased this long after it closed. */
   retention: Readonly<{ days: number }>;
+  /** A hotline operator sees the private details of a need they took in for this long after (domain/privacy.ts). */
+  intake: Readonly<{ operatorPrivateHours: number }>;
 }>;
 
 export function rulesFrom(config: Config): Rules {
@@ -52,6 +54,7 @@ export function rulesFrom(config: Config): Rules {
     },
     imports: { maxBytes: config.IMPORT_MAX_BYTES, maxLineBytes: config.IMPORT_MAX_LINE_BYTES },
     retention: { days: config.RETENTION_DAYS },
+    intake: { operatorPrivateHours: config.OPERATOR_PRIVATE_HOURS },
   });
 }
 

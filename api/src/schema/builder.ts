@@ -10,7 +10,7 @@ import { processSettings } from '../config.ts';
 import type { Context } from '../context.ts';
 import type PrismaTypes from '../generated/pothos-prisma-types.ts';
 import { getDatamodel } from '../generated/pothos-prisma-types.ts';
-import { isAnyCoordinator, isCoordinatorOf, isMemberOf } from '../auth/viewer.ts';
+import { isAnyCoordinator, isCoordinatorOf, isMemberOf, takesAnyIntake, takesIntakeFor } from '../auth/viewer.ts';
 
 export const builder = new SchemaBuilder<{
   Context: Context;
@@ -27,6 +27,10 @@ export const builder = new SchemaBuilder<{
     memberOf: string;
     /** Coordinator of at least one community (or admin). */
     anyCoordinator: boolean;
+    /** Takes needs in for the given community: its coordinators, its hotline operators, admins (auth/roles.ts). */
+    intakeFor: string;
+    /** Takes needs in for at least one community: a coordinator, a hotline operator, or admin. */
+    anyIntake: boolean;
   };
   DefaultFieldNullability: false;
 }>({
@@ -43,6 +47,8 @@ export const builder = new SchemaBuilder<{
       coordinatorOf: (communityId) => isCoordinatorOf(ctx.viewer, communityId),
       memberOf: (communityId) => isMemberOf(ctx.viewer, communityId),
       anyCoordinator: () => isAnyCoordinator(ctx.viewer),
+      intakeFor: (communityId) => takesIntakeFor(ctx.viewer, communityId),
+      anyIntake: () => takesAnyIntake(ctx.viewer),
     }),
     unauthorizedError: (_parent, ctx) =>
       ctx.viewer

@@ -26,20 +26,20 @@ const NeedDraftInput = builder.inputType('NeedDraftInput', {
 
 const PossibleDuplicateRef = builder.objectRef<{ need: Need; score: number; reasons: string[] }>('PossibleDuplicate').implement({
   description: 'A need already recorded that the draft likely repeats.',
-  authScopes: { anyCoordinator: true },
+  authScopes: { anyIntake: true },
   fields: (t) => ({
-    need: t.field({ type: NeedRef, authScopes: { anyCoordinator: true }, resolve: (d) => d.need }),
-    score: t.exposeFloat('score', { authScopes: { anyCoordinator: true }, description: '0–1, as the duplicate queue scores pairs.' }),
-    reasons: t.exposeStringList('reasons', { authScopes: { anyCoordinator: true }, description: 'SAME_PHONE, SAME_EMAIL, SAME_CATEGORY, NEARBY, SIMILAR_TEXT' }),
+    need: t.field({ type: NeedRef, authScopes: { anyIntake: true }, resolve: (d) => d.need }),
+    score: t.exposeFloat('score', { authScopes: { anyIntake: true }, description: '0–1, as the duplicate queue scores pairs.' }),
+    reasons: t.exposeStringList('reasons', { authScopes: { anyIntake: true }, description: 'SAME_PHONE, SAME_EMAIL, SAME_CATEGORY, NEARBY, SIMILAR_TEXT' }),
   }),
 });
 
 builder.queryFields((t) => ({
   callerNeeds: t.prismaField({
     type: ['Need'],
-    authScopes: { anyCoordinator: true },
+    authScopes: { anyIntake: true },
     description:
-      "A caller's open needs and those of the last 90 days, newest first, in the communities the viewer coordinates (those asked for, each of which they must coordinate): empty until `phone` is a valid number (Israeli unless it says otherwise).",
+      "A caller's open needs and those of the last 90 days, newest first, in the communities whose needs the viewer takes in (those asked for, each of which they must take in for; an operations centre stands for the communities it covers): empty until `phone` is a valid number (Israeli unless it says otherwise).",
     args: {
       phone: t.arg.string({ required: true, validate: z.string().max(64) }),
       communityIds: t.arg.globalIDList({ for: CommunityRef, validate: uuidIds(100) }),
@@ -48,9 +48,9 @@ builder.queryFields((t) => ({
   }),
   possibleDuplicates: t.field({
     type: [PossibleDuplicateRef],
-    authScopes: { anyCoordinator: true },
+    authScopes: { anyIntake: true },
     description:
-      "While a need is typed: the still-open needs of its community it likely repeats (same phone or e-mail, or near with similar text in the same category), most likely first. Only for coordinators of the draft's community.",
+      "While a need is typed: the still-open needs of its community it likely repeats (same phone or e-mail, or near with similar text in the same category), most likely first. Only for those who take in needs for the draft's community (its coordinators and hotline operators).",
     args: { draft: t.arg({ type: NeedDraftInput, required: true }) },
     resolve: (_root, { draft }, ctx) =>
       possibleDuplicates(ctx.services, ctx.viewer!, {
@@ -64,7 +64,7 @@ builder.queryFields((t) => ({
 builder.mutationField('attachCall', (t) =>
   t.field({
     type: NeedPayload,
-    authScopes: { anyCoordinator: true },
+    authScopes: { anyIntake: true },
     description:
       "Another call about a need still being met, instead of a second need: the caller's words go into its history as a CALL_ATTACHED event, whose reason only the community's coordinators read.",
     args: {

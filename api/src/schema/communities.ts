@@ -4,6 +4,9 @@ import { uuidId, uuidIds } from './ids.ts';
 import { z } from 'zod';
 import { badInput } from '../errors.ts';
 import { setMembershipRole } from '../domain/accounts.ts';
+import { setCentreCoverage } from '../domain/centres.ts';
+import { coordinatedCommunityIds, intakeCommunityIds } from '../auth/viewer.ts';
+import type { Context } from '../context.ts';
 import { CommunityKindEnum, MembershipRoleEnum } from './enums.ts';
 import { UserRef } from './users.ts';
 
@@ -25,6 +28,20 @@ export const CommunityRef = builder.prismaNode('Community', {
       authScopes: { public: true },
       description: "The viewer's role in this community, if any.",
       resolve: (c, _a, ctx) => ctx.viewer?.roles.get(c.id) ?? null,
+    }),
+    covers: t.prismaField({
+      type: ['Community'],
+      authScopes: { public: true },
+      description: 'An operations centre: the communities it covers (its coordinators coordinate them, its hotline operators take their calls). Empty for any other community.',
+      resolve: (query, c, _a, ctx) =>
+        ctx.services.prisma.community.findMany({ ...query, where: { coveredBy: { some: { centreId: c.id } } }, orderBy: [{ name: 'asc' }, { id: 'asc' }] }),
+    }),
+    coveredBy: t.prismaField({
+      type: ['Community'],
+      authScopes: { public: true },
+      description: 'The operations centres that cover this community.',
+      resolve: (query, c, _a, ctx) =>
+        ctx.services.prisma.community.findMany({ ...query, where: { covers: { some: { communityId: c.id } } }, orderBy: [{ name: 'asc' }, { id: 'asc' }] }),
     }),
     members: t.relatedConnection('memberships', {
       cursor: 'userId_communityId',
@@ -94,3 +111,42 @@ builder.mutationField('setMembershipRole', (t) =>
       setMembershipRole(ctx.services, ctx.viewer!, { communityId: args.communityId.id, userId: args.userId.id, role: args.role }, query),
   }),
 );
+
+builder.mutationField('setCentreCoverage', (t) =>
+  t.prismaField({
+    type: 'Community',
+    authScopes: { admin: true },
+    description:
+      "Admins: the communities an operations centre covers (replacing the list). Its coordinators then coordinate each of them, and its HOTLINE_OPERATORs take their calls and texts in.",
+    args: {
+      centreId: t.arg.globalID({ required: true, for: CommunityRef, validate: uuidId }),
+      communityIds: t.arg.globalIDList({ required: true, for: CommunityRef, validate: uuidIds(200) }),
+    },
+    resolve: (query, _root, args, ctx) => setCentreCoverage(ctx.services, ctx.viewer!, args.centreId.id, args.communityIds.map((c) => c.id), query),
+  }),
+);
+
+/** Only the user themself, signed in (not an API key): what their own roles give them. */
+const isSelf = (u: { id: string }, ctx: Context) => !!ctx.viewer && !ctx.viewer.apiKey && ctx.viewer.id === u.id;
+
+/** The viewer's communities by what they may do there, from auth/roles.ts (an admin's by their roles too: admins reach every community anyway). */
+const communitiesOf = (ctx: Context, ids: (v: NonNullable<Context['viewer']>) => string[], query: object) =>
+  ctx.services.prisma.community.findMany({ ...query, where: { id: { in: ids(ctx.viewer!) } }, orderBy: [{ area: 'asc' }, { name: 'asc' }, { id: 'asc' }] });
+
+builder.prismaObjectFields('User', (t) => ({
+  coordinatedCommunities: t.prismaField({
+    type: ['Community'],
+    // Nullable: asked about someone else (an admin reading a user), it is refused alone, not the whole user.
+    nullable: true,
+    authScopes: (u, _a, ctx) => isSelf(u, ctx),
+    description: "Yourself only (null for anyone else): the communities you coordinate, directly or through an operations centre that covers them. An admin's are those they hold the role in; admins coordinate every community anyway.",
+    resolve: (query, _u, _a, ctx) => communitiesOf(ctx, coordinatedCommunityIds, query),
+  }),
+  intakeCommunities: t.prismaField({
+    type: ['Community'],
+    nullable: true,
+    authScopes: (u, _a, ctx) => isSelf(u, ctx),
+    description: "Yourself only (null for anyone else): the communities whose needs you take in (calls, texts): those you coordinate and those whose operations centre's hotline you answer.",
+    resolve: (query, _u, _a, ctx) => communitiesOf(ctx, intakeCommunityIds, query),
+  }),
+}));

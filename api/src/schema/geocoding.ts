@@ -18,27 +18,27 @@ const GeocodeSourceEnum = builder.enumType('GeocodeSource', {
 });
 
 const GeoPointRef = builder.objectRef<{ lat: number; lng: number }>('GeoPoint').implement({
-  authScopes: { anyCoordinator: true },
+  authScopes: { anyIntake: true },
   fields: (t) => ({
-    lat: t.exposeFloat('lat', { authScopes: { anyCoordinator: true } }),
-    lng: t.exposeFloat('lng', { authScopes: { anyCoordinator: true } }),
+    lat: t.exposeFloat('lat', { authScopes: { anyIntake: true } }),
+    lng: t.exposeFloat('lng', { authScopes: { anyIntake: true } }),
   }),
 });
 
 const GeocodeCandidateRef = builder.objectRef<GeocodeCandidate>('GeocodeCandidate').implement({
-  authScopes: { anyCoordinator: true },
+  authScopes: { anyIntake: true },
   fields: (t) => ({
-    label: t.exposeString('label', { authScopes: { anyCoordinator: true } }),
-    point: t.field({ type: GeoPointRef, authScopes: { anyCoordinator: true }, resolve: (c) => ({ lat: c.lat, lng: c.lng }) }),
-    precision: t.expose('precision', { type: GeocodePrecisionEnum, authScopes: { anyCoordinator: true } }),
-    source: t.expose('source', { type: GeocodeSourceEnum, authScopes: { anyCoordinator: true } }),
+    label: t.exposeString('label', { authScopes: { anyIntake: true } }),
+    point: t.field({ type: GeoPointRef, authScopes: { anyIntake: true }, resolve: (c) => ({ lat: c.lat, lng: c.lng }) }),
+    precision: t.expose('precision', { type: GeocodePrecisionEnum, authScopes: { anyIntake: true } }),
+    source: t.expose('source', { type: GeocodeSourceEnum, authScopes: { anyIntake: true } }),
   }),
 });
 
 builder.queryField('geocode', (t) =>
   t.field({
     type: [GeocodeCandidateRef],
-    authScopes: { anyCoordinator: true },
+    authScopes: { anyIntake: true },
     description:
       'Places for an address as a caller gives it, best first, for those who take in needs: the address service (GEOCODER_URL) when configured, then the offline gazetteer (Israeli localities and the communities, to their centres). Rate limited per person.',
     args: {

@@ -1,4 +1,4 @@
-// Drafts that came in by SMS, for coordinators to confirm or reject.
+// Drafts that came in by SMS or WhatsApp, for those who take needs in (coordinators, hotline operators) to confirm or reject.
 import { z } from 'zod';
 import { builder } from './builder.ts';
 import { uuidId, uuidIds } from './ids.ts';
@@ -15,26 +15,26 @@ const IntakeDraftRef = builder.prismaNode('IntakeDraft', {
   nullable: true,
   authScopes: (d, ctx) => canSeeDraft(ctx.viewer, d),
   fields: (t) => ({
-    source: t.exposeString('source', { authScopes: { anyCoordinator: true } }),
+    source: t.exposeString('source', { authScopes: { anyIntake: true } }),
     fromNumber: t.string({
       description: "The texter's number: a requester's private detail. Each read is logged.",
       authScopes: (d, _args, ctx) => canSeeDraft(ctx.viewer, d),
       resolve: (d, _args, ctx) => readDraftSender(ctx.services, ctx.viewer!, d),
     }),
-    body: t.exposeString('body', { authScopes: { anyCoordinator: true } }),
-    status: t.expose('status', { type: DraftStatusEnum, authScopes: { anyCoordinator: true } }),
-    repeats: t.exposeInt('repeats', { authScopes: { anyCoordinator: true }, description: 'How many more times the same text arrived.' }),
-    receivedAt: t.expose('receivedAt', { type: 'DateTime', authScopes: { anyCoordinator: true } }),
-    rejectReason: t.exposeString('rejectReason', { nullable: true, authScopes: { anyCoordinator: true } }),
-    community: t.relation('community', { nullable: true, authScopes: { anyCoordinator: true } }),
+    body: t.exposeString('body', { authScopes: { anyIntake: true } }),
+    status: t.expose('status', { type: DraftStatusEnum, authScopes: { anyIntake: true } }),
+    repeats: t.exposeInt('repeats', { authScopes: { anyIntake: true }, description: 'How many more times the same text arrived.' }),
+    receivedAt: t.expose('receivedAt', { type: 'DateTime', authScopes: { anyIntake: true } }),
+    rejectReason: t.exposeString('rejectReason', { nullable: true, authScopes: { anyIntake: true } }),
+    community: t.relation('community', { nullable: true, authScopes: { anyIntake: true } }),
   }),
 });
 
 builder.queryField('intakeDrafts', (t) =>
   t.prismaField({
     type: ['IntakeDraft'],
-    authScopes: { anyCoordinator: true },
-    description: 'Pending drafts for the communities the viewer coordinates, and (for admins) unrouted ones.',
+    authScopes: { anyIntake: true },
+    description: 'Pending drafts for the communities whose needs the viewer takes in (coordinates, or answers the hotline of), and (for admins) unrouted ones.',
     args: { communityIds: t.arg.globalIDList({ for: CommunityRef, validate: uuidIds(100) }) },
     resolve: (query, _root, args, ctx) => pendingDrafts(ctx.services, ctx.viewer!, args.communityIds?.map((c) => c.id), query),
   }),
@@ -43,7 +43,7 @@ builder.queryField('intakeDrafts', (t) =>
 builder.subscriptionField('intakeDraftsChanged', (t) =>
   t.field({
     type: [IntakeDraftRef],
-    authScopes: { anyCoordinator: true },
+    authScopes: { anyIntake: true },
     description: 'The pending drafts, as `intakeDrafts` lists them: now, and again whenever one arrives, repeats or is decided.',
     args: { communityIds: t.arg.globalIDList({ for: CommunityRef, validate: uuidIds(100) }) },
     subscribe: async (_root, args, ctx) => {
@@ -57,7 +57,7 @@ builder.subscriptionField('intakeDraftsChanged', (t) =>
 builder.mutationFields((t) => ({
   confirmIntakeDraft: t.field({
     type: NeedRef,
-    authScopes: { anyCoordinator: true },
+    authScopes: { anyIntake: true },
     description: 'Turn a draft into a need (the texter’s number is the requester phone unless given).',
     args: {
       draftId: t.arg.globalID({ required: true, for: IntakeDraftRef, validate: uuidId }),
@@ -67,7 +67,7 @@ builder.mutationFields((t) => ({
   }),
   rejectIntakeDraft: t.prismaField({
     type: 'IntakeDraft',
-    authScopes: { anyCoordinator: true },
+    authScopes: { anyIntake: true },
     args: {
       draftId: t.arg.globalID({ required: true, for: IntakeDraftRef, validate: uuidId }),
       reason: t.arg.string({ description: 'Why the text is not a need, for the record.', validate: z.string().trim().max(500, 'At most 500 characters.') }),

@@ -12,7 +12,7 @@ import { byId, needsUrgentFirst } from '../domain/orders.ts';
 import { cancelNeed, createNeed, reopenNeed, updateNeed } from '../domain/needs.ts';
 import { historyNeedIds, survivorOf } from '../domain/duplicates.ts';
 import { needFieldRules, phoneRule, windowRule } from '../domain/needRules.ts';
-import { readPrivateDetails, viewerCanSeePrivate } from '../domain/privacy.ts';
+import { operatorWindowStart, readPrivateDetails, viewerCanSeePrivate, type IntakeColumns } from '../domain/privacy.ts';
 import { openSlots } from '../domain/needStatus.ts';
 import { LocaleEnum, NeedCategoryEnum, NeedStatusEnum, UrgencyEnum } from './enums.ts';
 import { CommunityRef } from './communities.ts';
@@ -24,9 +24,9 @@ import { Prisma } from '../generated/prisma/client.ts';
 /** Field extensions of a Need field: the need's columns it reads (see columns.ts). */
 export const readsNeed = (...columns: Prisma.NeedScalarFieldEnum[]) => reads(...columns);
 
-/** Coordinators of the need's community, and the volunteer holding a live claim on it. */
-export async function canSeePrivate(need: Pick<Need, 'id' | 'communityId'>, ctx: Context): Promise<boolean> {
-  return viewerCanSeePrivate(ctx.viewer, need, ctx.liveClaims);
+/** Coordinators of the need's community, the volunteer holding a live claim on it, and the operator who took it in (for a while). */
+export async function canSeePrivate(need: Pick<Need, 'id' | 'communityId'> & IntakeColumns, ctx: Context): Promise<boolean> {
+  return viewerCanSeePrivate(ctx.viewer, need, ctx.liveClaims, operatorWindowStart(ctx.services));
 }
 
 type PrivateDetails = { needId: string; lat: number; lng: number; address: string; requesterName: string; requesterPhone: string | null; requesterEmail: string | null; contactShared: boolean };
@@ -77,15 +77,15 @@ export const NeedRef = builder.prismaNode('Need', {
     viewerCanSeePrivate: t.boolean({
       authScopes: { public: true },
       deprecationReason: 'Use viewerCan.seePrivate.',
-      extensions: readsNeed('id', 'communityId'),
+      extensions: readsNeed('id', 'communityId', 'createdById', 'createdAt'),
       resolve: (n, _a, ctx) => canSeePrivate(n, ctx),
     }),
     privateDetails: t.field({
       type: PrivateDetailsRef,
       nullable: true,
-      description: 'Only for coordinators of the community and the volunteer holding a live claim; others get FORBIDDEN.',
+      description: 'Only for coordinators of the community, the volunteer holding a live claim, and the hotline operator who took it in (for OPERATOR_PRIVATE_HOURS); others get FORBIDDEN.',
       authScopes: async (n, _args, ctx) => canSeePrivate(n, ctx),
-      extensions: readsNeed('id', 'communityId', 'contactConsent', 'lat', 'lng', 'address', 'requesterName', 'requesterPhone', 'requesterEmail'),
+      extensions: readsNeed('id', 'communityId', 'contactConsent', 'createdById', 'createdAt', 'lat', 'lng', 'address', 'requesterName', 'requesterPhone', 'requesterEmail'),
       resolve: (n, _a, ctx) => readPrivateDetails(ctx.services, ctx.viewer!, n),
     }),
     claims: t.relation('claims', {
@@ -313,7 +313,7 @@ export const NeedPayload = builder.objectRef<{ need: Need }>('NeedPayload').impl
 builder.mutationFields((t) => ({
   createNeed: t.field({
     type: NeedPayload,
-    authScopes: { anyCoordinator: true },
+    authScopes: { anyIntake: true },
     description: 'Intake: a coordinator or hotline operator records a need on behalf of a requester.',
     args: { input: t.arg({ type: CreateNeedInput, required: true }) },
     resolve: async (_root, { input }, ctx) => ({

@@ -4,6 +4,7 @@ import { builder } from './builder.ts';
 import { readsNeed } from './needs.ts';
 import { viewerMissing } from './vetting.ts';
 import { needPermissions, permissionDescriptions, type NeedPermission, type NeedPermissions } from '../domain/permissions.ts';
+import { operatorWindowStart } from '../domain/privacy.ts';
 
 const NeedPermissionsRef = builder.objectRef<NeedPermissions>('NeedPermissions').implement({
   description:
@@ -20,9 +21,9 @@ builder.prismaObjectFields('Need', (t) => ({
     type: NeedPermissionsRef,
     authScopes: { public: true },
     description: 'What the viewer may do with this need now.',
-    extensions: readsNeed('id', 'communityId', 'status', 'slots', 'activeClaims', 'mergedIntoId', 'requiresIdentityCheck', 'requiresBackgroundCheck', 'requiredTrainings'),
+    extensions: readsNeed('id', 'communityId', 'status', 'slots', 'activeClaims', 'mergedIntoId', 'createdById', 'createdAt', 'requiresIdentityCheck', 'requiresBackgroundCheck', 'requiredTrainings'),
     // The viewer's claims and vetting: one query each per request (and per subscription event), shared with privateDetails and viewerLacks.
     resolve: async (need, _args, ctx) =>
-      needPermissions(ctx.viewer, need, ctx.viewer ? ((await ctx.liveClaims()).get(need.id) ?? null) : null, await viewerMissing(need, ctx)),
+      needPermissions(ctx.viewer, need, ctx.viewer ? ((await ctx.liveClaims()).get(need.id) ?? null) : null, await viewerMissing(need, ctx), operatorWindowStart(ctx.services)),
   }),
 }));

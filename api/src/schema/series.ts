@@ -27,7 +27,7 @@ const RecurrenceInput = builder.inputType('RecurrenceInput', {
 builder.mutationField('createRecurringNeed', (t) =>
   t.field({
     type: [NeedRef],
-    authScopes: { anyCoordinator: true },
+    authScopes: { anyIntake: true },
     description: 'A need that recurs: one need per shift (at most 60, within 120 days), each claimed on its own.',
     args: {
       input: t.arg({ type: CreateNeedInput, required: true }),

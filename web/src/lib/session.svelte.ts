@@ -18,8 +18,13 @@ export class SessionState {
   loaded = $state(false);
   /** True when `me` is the copy kept on this device because the server could not be reached. */
   offline = $state(false);
-  coordinatorCommunities = $derived<CommunityRef[]>(this.me?.memberships.filter((m) => m.role === 'COORDINATOR' && m.status === 'ACTIVE').map((m) => m.community) ?? []);
+  // As the API derives them (auth/roles.ts): a centre's coordinators coordinate the communities it
+  // covers, its hotline operators take their needs in. (A copy kept from before these existed: none.)
+  coordinatorCommunities = $derived<CommunityRef[]>(this.me?.coordinatedCommunities ?? []);
+  intakeCommunities = $derived<CommunityRef[]>(this.me?.intakeCommunities ?? []);
   isCoordinator = $derived(!!this.me && (this.me.isAdmin || this.coordinatorCommunities.length > 0));
+  /** Takes needs in (intake, texts): coordinators, hotline operators, admins. */
+  takesIntake = $derived(!!this.me && (this.me.isAdmin || this.intakeCommunities.length > 0));
 
   async load(client: Client) {
     const result = await client.query(MeQuery, {}, { requestPolicy: 'network-only' }).toPromise();

@@ -13,6 +13,8 @@ export const ViewerFields = graphql(`
       declineReason
       community { id name slug centerLat centerLng }
     }
+    coordinatedCommunities { id name slug centerLat centerLng }
+    intakeCommunities { id name slug centerLat centerLng }
   }
 `);
 

@@ -366,6 +366,7 @@ export const ar: Messages = {
   'profile.joinedNow': 'انضممت إلى {name}.',
   'profile.role.COORDINATOR': 'منسّق',
   'profile.role.VOLUNTEER': 'متطوّع',
+  'profile.role.HOTLINE_OPERATOR': 'مشغّل/ة خط ساخن',
 
   'dash.title': 'لوحة متابعة المنسقين',
   'dash.scope': 'المجتمعات',

@@ -340,6 +340,7 @@ export const en = {
   'profile.joinedNow': 'You joined {name}.',
   'profile.role.COORDINATOR': 'Coordinator',
   'profile.role.VOLUNTEER': 'Volunteer',
+  'profile.role.HOTLINE_OPERATOR': 'Hotline operator',
 
   'dash.title': 'Coordinator dashboard',
   'dash.scope': 'Communities',

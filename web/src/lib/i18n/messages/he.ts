@@ -342,6 +342,7 @@ export const he: Messages = {
   'profile.joinedNow': 'הצטרפת אל {name}.',
   'profile.role.COORDINATOR': 'רכז/ת',
   'profile.role.VOLUNTEER': 'מתנדב/ת',
+  'profile.role.HOTLINE_OPERATOR': 'מוקדן/ית',
 
   'dash.title': 'לוח בקרה לרכזים',
   'dash.scope': 'קהילות',

@@ -348,6 +348,7 @@ export const ru: Messages = {
   'profile.joinedNow': 'Вы присоединились к сообществу «{name}».',
   'profile.role.COORDINATOR': 'Координатор',
   'profile.role.VOLUNTEER': 'Волонтёр',
+  'profile.role.HOTLINE_OPERATOR': 'Оператор горячей линии',
 
   'dash.title': 'Панель координатора',
   'dash.scope': 'Сообщества',
