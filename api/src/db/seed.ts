@@ -52,7 +52,7 @@ export async function seedDemoData(s: Services, opts: { needs?: number; voluntee
     await prisma.need.deleteMany({ where: { community: { slug: { in: slugs } } } });
     await prisma.community.deleteMany({ where: { slug: { in: slugs } } });
     await prisma.user.deleteMany({
-      where: { email: { endsWith: '@example.org' }, OR: [{ email: { startsWith: 'volunteer' } }, { email: { startsWith: 'coordinator.' } }, { email: { startsWith: 'operator.' } }, { email: 'admin@example.org' }] },
+      where: { email: { endsWith: '@example.org' }, OR: [{ email: { startsWith: 'volunteer' } }, { email: { startsWith: 'coordinator.' } }, { email: { startsWith: 'operator' } }, { email: 'admin@example.org' }] },
     });
   }
 
@@ -276,12 +276,6 @@ export async function seedDemoData(s: Services, opts: { needs?: number; voluntee
 }
 
 /**
- * Half the volunteers (volunteer001, 003, …) are vetted in each of their communities, recorded by
- * its coordinator two months ago: identity, a background check valid for a year, every default
- * training. So the demo's child-care, hosting, elderly and hotline needs have people to take them,
- * and the others show what an unvetted volunteer sees.
- */
-/**
  * Each operations centre covers the communities of its region (coverage as an admin sets it,
  * domain/centres.ts), and has two hotline operators, `operator.<centre>@example.org` and
  * `operator2.<centre>@example.org`. Without the random stream, which the rest continues unchanged.
@@ -289,8 +283,12 @@ export async function seedDemoData(s: Services, opts: { needs?: number; voluntee
 export const CENTRE_COVERAGE: Record<string, string[]> = {
   'jerusalem-ops': ['jerusalem-students', 'katamon'],
   'tel-aviv-ops': ['jaffa', 'tau-students', 'ashdod'],
-  'haifa-ops': ['hadar', 'nahariya', 'kiryat-shmona', 'safed', 'tiberias'],
-  'beer-sheva-ops': ['bgu-students', 'sderot', 'ashkelon', 'netivot', 'ofakim', 'eilat-hosting', 'beeri', 'nir-oz', 'kfar-aza', 'nahal-oz'],
+  'haifa-ops': ['hadar', 'nahariya', 'kiryat-shmona', 'safed', 'tiberias', 'metula', 'shlomi', 'manara'],
+  'beer-sheva-ops': [
+    'bgu-students', 'sderot', 'ashkelon', 'netivot', 'ofakim', 'eilat-hosting',
+    // The Gaza border: the kibbutzim of Eshkol, Sha'ar HaNegev, Hof Ashkelon and Sdot Negev.
+    'beeri', 'nir-oz', 'kfar-aza', 'nahal-oz', 'kissufim', 'ein-hashlosha', 'nirim', 'nir-yitzhak', 'holit', 'sufa', 'kerem-shalom', 'reim', 'mefalsim', 'saad', 'erez', 'yad-mordechai', 'zikim', 'alumim',
+  ],
 };
 const OPERATOR_NAMES = ['Tamar Levi', 'Nadia Haddad', 'Olga Ivanov', 'Yosef Dahan', 'Miriam Katz', 'Samir Khoury', 'Shira Biton', 'Dmitri Shapiro'];
 
@@ -310,6 +308,12 @@ async function seedCentres(s: Services, communities: { id: string; slug: string 
   }
 }
 
+/**
+ * Half the volunteers (volunteer001, 003, …) are vetted in each of their communities, recorded by
+ * its coordinator two months ago: identity, a background check valid for a year, every default
+ * training. So the demo's child-care, hosting, elderly and hotline needs have people to take them,
+ * and the others show what an unvetted volunteer sees.
+ */
 async function seedVetting(s: Services, membersOf: Map<string, Viewer[]>, vetted: Set<string>, coordinators: Map<string, Viewer>, now: Date) {
   const checkedAt = new Date(now.getTime() - 60 * DAY);
   s.clock.set(checkedAt);
