@@ -150,7 +150,8 @@ describe('a subscriber that stops reading', () => {
 // are mutations on A, the paused reader and other subscribers are on B (and one more on A). The
 // close must come at the budget, not later: after B has counted the close, more events are
 // written, and the paused reader, reading again, gets none of them before its 4429 (nothing was
-// written to it past its budget); the process logs the close with what it held (within the budget).
+// written to it past its budget); the process logs the close with what it held (within the budget),
+// and ends the reader's subscription at once, before the reader has read its close.
 describe('a subscriber that stops reading, two API processes + Redis', requires(postgresServer, redisServerProgram), () => {
   let db: TestDatabase;
   let pair: ApiPair;
@@ -212,6 +213,10 @@ describe('a subscriber that stops reading, two API processes + Redis', requires(
     for (const f of fast) await expect.poll(() => f.items.length, { timeout: 60_000 }).toBe(stored.length);
     for (const f of fast) expect(f.items.map((d: any) => d.needEvents.cursor)).toEqual(stored);
 
+    // While it still does not read (so cannot answer the close), its subscription is over on B: B
+    // no longer resolves events for it. (Before, it ran until ws gave up the close handshake, 30 s.)
+    await expect.poll(() => subscribersOf(pair.b), { timeout: 10_000 }).toBe(1);
+    expect(sampleValue(await scrape(`${pair.b.url}/metrics`), 'mutual_aid_graphql_subscriptions_active')).toBe(1);
     // It reads again: what B wrote to it before the close, then the close.
     (slow.ws as any)._socket.resume();
     const closed = await slow.closed;

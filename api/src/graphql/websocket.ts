@@ -4,10 +4,14 @@
 // ended one closes the socket with 4403, liveAccess.ts), a subscriber that stops reading is
 // closed with 4429 before the process holds more than its budget unsent (socketPressure.ts),
 // and so is a socket that asks for more than MAX_SUBSCRIPTIONS_PER_SOCKET operations at once.
+// A socket closed for being too slow has its operations ended at once: its client cannot read the
+// close (it is not reading), so the close handshake may take ws's 30 s, and meanwhile its
+// subscriptions would go on resolving every event for frames that are never sent.
 import { AppError, ErrorCode } from '../errors.ts';
 import type { Server } from 'node:http';
 import { WebSocketServer } from 'ws';
 import { useServer } from 'graphql-ws/use/ws';
+import type { WebSocket } from 'ws';
 import { CloseCode } from 'graphql-ws';
 import { getOperationAST, GraphQLError, type ExecutionArgs } from 'graphql';
 import type { Services } from '../services.ts';
@@ -24,8 +28,22 @@ import { retryWhileUnavailable } from '../events/retry.ts';
 /** A socket asking for more live operations than MAX_SUBSCRIPTIONS_PER_SOCKET. */
 export const TOO_MANY_SUBSCRIPTIONS_CLOSE = 4429;
 
+/** graphql-ws's record of a socket's live operations (its Context's `subscriptions`). */
+type Operations = { readonly subscriptions: Record<string, AsyncGenerator<unknown> | AsyncIterable<unknown> | null> };
+
+/** Ends every live operation of a socket, as graphql-ws does once the socket has closed. */
+function endOperations(ctx: Operations | undefined): void {
+  if (!ctx) return;
+  for (const id of Object.keys(ctx.subscriptions)) {
+    const operation = ctx.subscriptions[id];
+    delete ctx.subscriptions[id];
+    if (operation && 'return' in operation && typeof operation.return === 'function') void operation.return(undefined).catch(() => {});
+  }
+}
+
 export function attachWebSocket(s: Services, server: Server, yoga: Yoga, maxPayload: number) {
   const wss = new WebSocketServer({ noServer: true, maxPayload });
+  const operationsOf = new WeakMap<WebSocket, Operations>();
   server.on('upgrade', (req, socket, head) => {
     if (!(req.url ?? '').startsWith('/graphql')) {
       socket.destroy();
@@ -41,6 +59,7 @@ export function attachWebSocket(s: Services, server: Server, yoga: Yoga, maxPayl
       boundOutgoing(ws, { maxBytes: s.config.WS_MAX_PENDING_BYTES, maxFrames: s.config.WS_MAX_PENDING_FRAMES }, (pending) => {
         s.metrics.slowConsumerCloses.inc({ reason: 'socket' });
         s.log.info(pending, 'websocket: closed a subscriber that stopped reading (4429)');
+        endOperations(operationsOf.get(ws));
       });
       wss.emit('connection', ws, req);
     });
@@ -52,6 +71,7 @@ export function attachWebSocket(s: Services, server: Server, yoga: Yoga, maxPayl
       execute: (args) => (args.rootValue as { execute: (a: ExecutionArgs) => unknown }).execute(args) as never,
       subscribe: (args) => (args.rootValue as { subscribe: (a: ExecutionArgs) => unknown }).subscribe(args) as never,
       onConnect: async (ctx) => {
+        operationsOf.set(ctx.extra.socket, ctx);
         const param = ctx.connectionParams?.authToken;
         const token = (typeof param === 'string' ? param : null) ?? tokenFromCookieHeader(ctx.extra.request.headers.cookie);
         let viewer: Viewer | null;
@@ -72,6 +92,8 @@ export function attachWebSocket(s: Services, server: Server, yoga: Yoga, maxPayl
         // graphql-ws records each operation, this one included, until it completes (so a completed
         // one frees its slot); counted before any await, so that a burst of subscribes cannot slip
         // past. One too many closes the socket: its code and reason are what the client sees.
+        // Closing (too slow, too many, shutting down): nothing new starts on it.
+        if (ctx.extra.socket.readyState !== ctx.extra.socket.OPEN) return [new AppError(ErrorCode.SERVICE_UNAVAILABLE, 'This connection is closing; connect again.', { retryable: true })];
         const cap = s.config.MAX_SUBSCRIPTIONS_PER_SOCKET;
         if (Object.keys(ctx.subscriptions).length > cap) {
           s.metrics.tooManySubscriptionCloses.inc();
