@@ -43,10 +43,10 @@ describe('idempotent retry after kill -9, two API processes on PostgreSQL + Redi
   });
 
   it(`${N} keyed claims, killed after the first commit: each retry answers its first result, each claim made once`, async () => {
-    const needs = [];
+    const needs: { id: string }[] = [];
     for (let i = 0; i < N; i++) needs.push(await createNeed(world.coordinator, world.community));
     const { latestEventCursor } = await world.coordinator.ok(`{ latestEventCursor }`);
-    const send = (i: number, url = pair.a.url) => rebase(world.volunteers[i]!, url).gql(CLAIM, { id: needs[i].id }, { 'idempotency-key': `crash-${i}` });
+    const send = (i: number, url = pair.a.url) => rebase(world.volunteers[i]!, url).gql(CLAIM, { id: needs[i]!.id }, { 'idempotency-key': `crash-${i}` });
     // Watching on the process that will survive, from before the claims.
     const watcher = rebase(world.coordinator, pair.b.url).ws();
     const claimed = collect<{ needEvents: { type: string; need: { id: string } } }>(watcher, EVENTS, { after: latestEventCursor, c: [world.community] }, (items) => items.length >= N, 120_000);
@@ -70,10 +70,10 @@ describe('idempotent retry after kill -9, two API processes on PostgreSQL + Redi
     for (let i = 0; i < N; i++) {
       const retry = retries[i]!;
       expect(retry.errors, `claim ${i}`).toBeUndefined();
-      const rows = await query(`SELECT id FROM "Claim" WHERE "needId" = $1`, [uuidOf(needs[i].id)]);
+      const rows = await query(`SELECT id FROM "Claim" WHERE "needId" = $1`, [uuidOf(needs[i]!.id)]);
       expect(rows).toHaveLength(1);
       expect(uuidOf(retry.data.claimNeed.claim.id)).toBe(rows[0].id);
-      const events = await query(`SELECT count(*)::int AS n FROM "NeedEvent" WHERE "needId" = $1 AND type = 'CLAIMED'`, [uuidOf(needs[i].id)]);
+      const events = await query(`SELECT count(*)::int AS n FROM "NeedEvent" WHERE "needId" = $1 AND type = 'CLAIMED'`, [uuidOf(needs[i]!.id)]);
       expect(events[0].n).toBe(1);
       const answer = answers[i]!;
       if (answer !== 'no answer') expect(retry).toEqual(answer); // answered before the kill: the same answer again

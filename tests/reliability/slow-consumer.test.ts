@@ -174,7 +174,7 @@ describe('a subscriber that stops reading, two API processes + Redis', requires(
 
   it('is closed with 4429 at its budget, gets nothing written after it, and resumes on the other process losing nothing', async () => {
     const { coordinator, community } = world;
-    const needs = [];
+    const needs: { id: string }[] = [];
     for (let i = 0; i < NEEDS; i++) needs.push(await createNeed(coordinator, community, { description: `${i}`.padEnd(4_000, '.'), title: `heavy ${i}` }));
     const start = (await coordinator.ok(`{ latestEventCursor }`)).latestEventCursor as string;
     const onB = rebase(coordinator, pair.b.url);
@@ -198,7 +198,7 @@ describe('a subscriber that stops reading, two API processes + Redis', requires(
     const started = Date.now();
     const update = async () => {
       const i = sent++;
-      await coordinator.ok(`mutation($id: ID!, $t: String!) { updateNeed(id: $id, input: { title: $t }) { need { id } } }`, { id: needs[i % NEEDS].id, t: `heavy ${i}` });
+      await coordinator.ok(`mutation($id: ID!, $t: String!) { updateNeed(id: $id, input: { title: $t }) { need { id } } }`, { id: needs[i % NEEDS]!.id, t: `heavy ${i}` });
     };
     while (afterClose < AFTER_CLOSE) {
       if (sent >= MAX_EVENTS) throw new Error(`no 4429 on B after ${sent} events`);
