@@ -4,14 +4,11 @@
 // ended one closes the socket with 4403, liveAccess.ts), a subscriber that stops reading is
 // closed with 4429 before the process holds more than its budget unsent (socketPressure.ts),
 // and so is a socket that asks for more than MAX_SUBSCRIPTIONS_PER_SOCKET operations at once.
-// A socket closed for being too slow has its operations ended at once: its client cannot read the
-// close (it is not reading), so the close handshake may take ws's 30 s, and meanwhile its
-// subscriptions would go on resolving every event for frames that are never sent.
+// A socket closed as too slow has its operations ended at once (socketPressure.ts, endOperations).
 import { AppError, ErrorCode } from '../errors.ts';
 import type { Server } from 'node:http';
-import { WebSocketServer } from 'ws';
+import { WebSocketServer, type WebSocket } from 'ws';
 import { useServer } from 'graphql-ws/use/ws';
-import type { WebSocket } from 'ws';
 import { CloseCode } from 'graphql-ws';
 import { getOperationAST, GraphQLError, type ExecutionArgs } from 'graphql';
 import type { Services } from '../services.ts';
@@ -22,24 +19,11 @@ import type { WsExtra } from './context.ts';
 import type { Yoga } from './yoga.ts';
 import { originAllowed } from '../http/origins.ts';
 import { asDocumentError, asOwnGraphQLError, isForeignGraphQLError } from './errorPolicy.ts';
-import { boundOutgoing, keepAlive } from './socketPressure.ts';
+import { boundOutgoing, endOperations, keepAlive, type Operations } from './socketPressure.ts';
 import { retryWhileUnavailable } from '../events/retry.ts';
 
 /** A socket asking for more live operations than MAX_SUBSCRIPTIONS_PER_SOCKET. */
 export const TOO_MANY_SUBSCRIPTIONS_CLOSE = 4429;
-
-/** graphql-ws's record of a socket's live operations (its Context's `subscriptions`). */
-type Operations = { readonly subscriptions: Record<string, AsyncGenerator<unknown> | AsyncIterable<unknown> | null> };
-
-/** Ends every live operation of a socket, as graphql-ws does once the socket has closed. */
-function endOperations(ctx: Operations | undefined): void {
-  if (!ctx) return;
-  for (const id of Object.keys(ctx.subscriptions)) {
-    const operation = ctx.subscriptions[id];
-    delete ctx.subscriptions[id];
-    if (operation && 'return' in operation && typeof operation.return === 'function') void operation.return(undefined).catch(() => {});
-  }
-}
 
 export function attachWebSocket(s: Services, server: Server, yoga: Yoga, maxPayload: number) {
   const wss = new WebSocketServer({ noServer: true, maxPayload });
