@@ -7,7 +7,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
 import { spawnApi, type ApiProcess } from '../helpers/process.ts';
-import { startRedisServer, type RedisServer } from '../helpers/redisServer.ts';
+import type { RedisServer } from '../helpers/redisServer.ts';
+import { startApiPair, type ApiPair } from '../helpers/apiPair.ts';
 import { collect, type Api } from '../helpers/client.ts';
 import { createNeed } from '../helpers/fixtures.ts';
 import { buildWorld, rebase, uuidOf, type World } from '../helpers/world.ts';
@@ -64,31 +65,27 @@ async function until<T>(what: string, fn: () => Promise<T>, ok: (v: T) => boolea
 }
 
 describe('Redis faults across two API processes', requires(postgresServer, redisServerProgram), () => {
+  let pair: ApiPair;
   let redis: RedisServer;
   let db: TestDatabase;
   let a: ApiProcess;
   let b: ApiProcess;
   let c: ApiProcess | undefined;
-  let env: Record<string, string>;
   let world: World;
   let onB: (api: Api) => Api;
   let query: ReturnType<typeof pgQuery>;
 
   beforeAll(async () => {
-    redis = await startRedisServer();
     db = await createTestDatabase();
-    env = { ...db.env, REDIS_URL: redis.url, MIGRATE_ON_START: '1', EVENT_POLL_MS: '60000' };
-    a = await spawnApi(env);
-    b = await spawnApi(env);
+    pair = await startApiPair(db.env);
+    ({ a, b, redis } = pair);
     world = await buildWorld(a.url, db.env.DATABASE_URL!, 2);
     onB = (api) => rebase(api, b.url);
     query = pgQuery(db.env.DATABASE_URL!);
   }, 180_000);
   afterAll(async () => {
-    await a?.stop();
-    await b?.stop();
     await c?.stop();
-    await redis?.stop();
+    await pair?.stop();
     await query?.end();
     await db?.drop();
   });
@@ -148,7 +145,7 @@ describe('Redis faults across two API processes', requires(postgresServer, redis
     await until('A delivers its own changes live', async () => local.items.filter((d) => d.needEvents.type === 'CREATED').length, (n) => n >= 7, 5_000);
 
     // A third process starts while Redis is still away: it serves, degraded.
-    c = await spawnApi(env);
+    c = await spawnApi({ ...pair.env, MIGRATE_ON_START: '0' });
     expect(await readyOf(c)).toMatchObject({ status: 200, redis: 'down', degraded: true });
     const onC = collect(rebase(coordinator, c.url).ws(), EVENTS, { c: [community] }, () => false, 120_000);
     onC.done.catch(() => {});
