@@ -1,15 +1,20 @@
-// Live views opened while PostgreSQL is down, on a throwaway cluster: every kind of subscription,
-// anonymous and signed in, waits for the database instead of ending, and delivers once it is back,
-// on the same socket and without the client subscribing again. (Before, the subscribe answered one
-// SERVICE_UNAVAILABLE and completed; graphql-ws clients never resubscribe to a completed one, so
-// the view stayed silent for good.)
+// Live views opened while PostgreSQL is down, on a throwaway cluster under two API processes
+// waking each other through Redis: every kind of subscription, anonymous and signed in, opened on
+// one process, waits for the database instead of ending, and delivers once it is back — the change
+// made on the other process, carried by Redis — on the same socket and without the client
+// subscribing again. (Before, the subscribe answered one SERVICE_UNAVAILABLE and completed;
+// graphql-ws clients never resubscribe to a completed one, so the view stayed silent for good.)
+// Both processes' logs during the outage hold no stack trace and no error line: every failure in
+// it is an expected one.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawnApi, type ApiProcess } from '../helpers/process.ts';
+import { startApiPair, type ApiPair } from '../helpers/apiPair.ts';
 import { startPostgresCluster, type PostgresCluster } from '../helpers/postgresCluster.ts';
 import { buildWorld, type World } from '../helpers/world.ts';
 import { createNeed } from '../helpers/fixtures.ts';
 import { openAcknowledged, type Frame, type RawSocket } from '../helpers/rawWs.ts';
-import { requires, postgresServer, postgresPrograms } from '../helpers/skips.ts';
+import { requires, postgresServer, postgresPrograms, redisServerProgram } from '../helpers/skips.ts';
+import { Api } from '../helpers/client.ts';
+import { rebase } from '../helpers/world.ts';
 
 const OUTAGE_MS = 10_000;
 const EVENTS = `subscription($after: String, $c: [ID!]) { needEvents(after: $after, filter: { communityIds: $c }) { cursor type } }`;
@@ -27,30 +32,35 @@ async function firstData(sock: RawSocket, id: string, accept: (data: any) => boo
   return frame;
 }
 
-describe('live views opened during a PostgreSQL outage', requires(postgresServer, postgresPrograms), () => {
+/** A line of a stack trace, as V8 prints them. */
+const STACK_FRAME = /^\s+at .+(:\d+:\d+\)?|\(native\)|<anonymous>\)?)$/m;
+
+describe('live views opened during a PostgreSQL outage, two API processes + Redis', requires(postgresServer, postgresPrograms, redisServerProgram), () => {
   let cluster: PostgresCluster;
-  let api: ApiProcess;
+  let pair: ApiPair;
   let world: World;
 
   beforeAll(async () => {
     cluster = await startPostgresCluster();
     await cluster.sql('CREATE DATABASE app');
-    api = await spawnApi({ DATABASE_URL: cluster.url('app'), MIGRATE_ON_START: '1', EVENT_POLL_MS: '250', DATABASE_CONNECT_TIMEOUT_MS: '2000', LOG_LEVEL: 'error' });
-    world = await buildWorld(api.url, cluster.url('app'), 1);
+    pair = await startApiPair({ DATABASE_URL: cluster.url('app'), DATABASE_CONNECT_TIMEOUT_MS: '2000', LOG_LEVEL: 'info' });
+    world = await buildWorld(pair.a.url, cluster.url('app'), 1);
   }, 120_000);
   afterAll(async () => {
-    await api?.stop();
+    await pair?.stop();
     await cluster?.destroy();
   });
 
   it('deliver after it ends, anonymous and signed in, every kind, without subscribing again', async () => {
     const need = await createNeed(world.coordinator, world.community);
     const cursor = (await world.coordinator.ok(`{ latestEventCursor }`)).latestEventCursor as string;
-    const wsUrl = api.url.replace('http', 'ws') + '/graphql';
+    // The subscriptions on B, the writes on A.
+    const wsUrl = pair.b.url.replace('http', 'ws') + '/graphql';
     // Connected before the outage (a connect during it is refused with 1013, which clients retry).
     const anonymous = await openAcknowledged(wsUrl);
     const signedIn = await openAcknowledged(wsUrl, { authToken: world.coordinator.token });
 
+    const logFrom = [pair.a.output().length, pair.b.output().length];
     await cluster.stop('immediate');
     const c = [world.community];
     anonymous.send({ type: 'subscribe', id: 'after', payload: { query: EVENTS, variables: { after: cursor, c } } });
@@ -61,7 +71,21 @@ describe('live views opened during a PostgreSQL outage', requires(postgresServer
     signedIn.send({ type: 'subscribe', id: 'duplicates', payload: { query: DUPLICATES, variables: { c } } });
     signedIn.send({ type: 'subscribe', id: 'drafts', payload: { query: DRAFTS } });
     signedIn.send({ type: 'subscribe', id: 'notifications', payload: { query: NOTIFICATIONS } });
-    await new Promise((r) => setTimeout(r, OUTAGE_MS));
+    // Meanwhile, on both processes, the queries and mutations clients make get a typed failure.
+    const outageStarted = Date.now();
+    let unavailable = 0;
+    for (const url of [pair.a.url, pair.b.url]) {
+      const answers = [
+        await new Api(url).gql(`query Board { needs(first: 1) { edges { node { id } } } }`), // the operation's own read fails
+        await rebase(world.volunteers[0]!, url).gql(`query Board { needs(first: 1) { edges { node { id } } } }`), // the session read before it fails
+        await rebase(world.coordinator, url).gql(`mutation Reopen($id: ID!) { reopenNeed(id: $id) { need { id } } }`, { id: need.id }),
+      ];
+      for (const r of answers) {
+        expect(r.errors?.[0]?.extensions?.code, JSON.stringify(r)).toBe('SERVICE_UNAVAILABLE');
+        unavailable++;
+      }
+    }
+    await new Promise((r) => setTimeout(r, OUTAGE_MS - (Date.now() - outageStarted)));
     await cluster.start();
     const back = Date.now();
 
@@ -90,9 +114,20 @@ describe('live views opened during a PostgreSQL outage', requires(postgresServer
       expect(sock.ws.readyState).toBe(sock.ws.OPEN);
       sock.close();
     }
+
+    // The logs of the outage (and of the recovery): expected failures only, at warn at most, no stack.
+    const lines = [pair.a, pair.b].flatMap((p, i) => p.output().slice(logFrom[i]).split('\n').filter(Boolean));
+    const output = lines.join('\n');
+    expect(output).not.toMatch(STACK_FRAME);
+    expect(output).not.toMatch(/unexpected error|"outcome":"unexpected"/i);
+    const logged = lines.map((l) => JSON.parse(l) as Record<string, any>);
+    expect(logged.filter((l) => l.level >= 50), JSON.stringify(logged.filter((l) => l.level >= 50))).toEqual([]);
+    const warned = logged.filter((l) => l.level === 40 && (l.outcome === 'SERVICE_UNAVAILABLE' || (l.errorCodes ?? []).includes('SERVICE_UNAVAILABLE')));
+    expect(warned.length).toBeGreaterThanOrEqual(unavailable);
     console.log(
-      `[live outage] 8 subscriptions opened during a ${OUTAGE_MS} ms PostgreSQL outage, none ended; after PostgreSQL started: ` +
-        `the 4 views' first answers within ${firstAnswersMs} ms, the first event after it on all 4 event subscriptions within ${eventsMs} ms`,
+      `[live outage] two processes + Redis: 8 subscriptions opened on one during a ${OUTAGE_MS} ms PostgreSQL outage, none ended; after PostgreSQL started: ` +
+        `the 4 views' first answers within ${firstAnswersMs} ms, the other process's change on all 4 event subscriptions within ${eventsMs} ms; ` +
+        `logs of both during it: ${lines.length} lines, ${warned.length} SERVICE_UNAVAILABLE warnings (${unavailable} answered), 0 stack frames, 0 error lines`,
     );
   }, 180_000);
 });

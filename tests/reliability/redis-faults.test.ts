@@ -2,16 +2,47 @@
 // test's own. Redis is killed: both keep serving and say `degraded`; Redis comes back:
 // events cross processes again, and what was committed meanwhile reaches every subscriber.
 // The safety-net poll is set to a minute, so only Redis can deliver across processes in time.
+// /metrics of each process serves the series issue 15 asks for, says Redis is up, down, up, and
+// shows the outbox lag of the process that hears nothing rise during the outage and return to 0.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
 import { spawnApi, type ApiProcess } from '../helpers/process.ts';
-import { startRedisServer, type RedisServer } from '../helpers/redisServer.ts';
+import type { RedisServer } from '../helpers/redisServer.ts';
+import { startApiPair, type ApiPair } from '../helpers/apiPair.ts';
 import { collect, type Api } from '../helpers/client.ts';
 import { createNeed } from '../helpers/fixtures.ts';
 import { buildWorld, rebase, uuidOf, type World } from '../helpers/world.ts';
 import { pgQuery } from '../helpers/consistency.ts';
 import { requires, postgresServer, redisServerProgram } from '../helpers/skips.ts';
 import { sampleValue, scrape } from '../helpers/prometheus.ts';
+
+/** The series issue 15 asks of every process (a histogram by its base name). */
+const SERIES = [
+  'mutual_aid_graphql_operations_total',
+  'mutual_aid_graphql_operation_duration_seconds',
+  'mutual_aid_graphql_subscriptions_active',
+  'mutual_aid_http_requests_total',
+  'mutual_aid_http_request_duration_seconds',
+  'mutual_aid_websocket_connections',
+  'mutual_aid_event_stream_subscribers',
+  'mutual_aid_events_written_total',
+  'mutual_aid_events_delivered_total',
+  'mutual_aid_events_replayed_total',
+  'mutual_aid_outbox_committed_seq',
+  'mutual_aid_outbox_delivered_seq',
+  'mutual_aid_outbox_lag_events',
+  'mutual_aid_event_stream_buffered_events',
+  'mutual_aid_slow_consumer_closes_total',
+  'mutual_aid_db_pool_connections',
+  'mutual_aid_database_up',
+  'mutual_aid_redis_state',
+  'mutual_aid_worker_job_runs_total',
+  'mutual_aid_worker_job_failures_total',
+  'mutual_aid_worker_job_lag_seconds',
+  'mutual_aid_rate_limit_refusals_total',
+];
+const familiesOf = async (api: ApiProcess) => [...(await (await fetch(`${api.url}/metrics`)).text()).matchAll(/^# TYPE (\S+) /gm)].map((m) => m[1]);
+const metricOf = async (api: ApiProcess, name: string, labels: Record<string, string> = {}) => sampleValue(await scrape(`${api.url}/metrics`), name, labels);
 
 /** What /metrics says of this process's outbox: committed seq minus the seq it has handed out. */
 const lagOf = async (api: ApiProcess) => sampleValue(await scrape(`${api.url}/metrics`), 'mutual_aid_outbox_lag_events') ?? NaN;
@@ -34,31 +65,27 @@ async function until<T>(what: string, fn: () => Promise<T>, ok: (v: T) => boolea
 }
 
 describe('Redis faults across two API processes', requires(postgresServer, redisServerProgram), () => {
+  let pair: ApiPair;
   let redis: RedisServer;
   let db: TestDatabase;
   let a: ApiProcess;
   let b: ApiProcess;
   let c: ApiProcess | undefined;
-  let env: Record<string, string>;
   let world: World;
   let onB: (api: Api) => Api;
   let query: ReturnType<typeof pgQuery>;
 
   beforeAll(async () => {
-    redis = await startRedisServer();
     db = await createTestDatabase();
-    env = { ...db.env, REDIS_URL: redis.url, MIGRATE_ON_START: '1', EVENT_POLL_MS: '60000' };
-    a = await spawnApi(env);
-    b = await spawnApi(env);
+    pair = await startApiPair(db.env);
+    ({ a, b, redis } = pair);
     world = await buildWorld(a.url, db.env.DATABASE_URL!, 2);
     onB = (api) => rebase(api, b.url);
     query = pgQuery(db.env.DATABASE_URL!);
   }, 180_000);
   afterAll(async () => {
-    await a?.stop();
-    await b?.stop();
     await c?.stop();
-    await redis?.stop();
+    await pair?.stop();
     await query?.end();
     await db?.drop();
   });
@@ -68,6 +95,12 @@ describe('Redis faults across two API processes', requires(postgresServer, redis
     const communityUuid = uuidOf(community);
     expect(await readyOf(a)).toMatchObject({ status: 200, redis: 'up', degraded: false });
     expect(await readyOf(b)).toMatchObject({ status: 200, redis: 'up', degraded: false });
+    // Each process serves every series asked of it, and says Redis is up, the database too.
+    for (const api of [a, b]) {
+      expect(await familiesOf(api)).toEqual(expect.arrayContaining(SERIES));
+      expect(await metricOf(api, 'mutual_aid_redis_state', { state: 'up' })).toBe(1);
+      expect(await metricOf(api, 'mutual_aid_database_up')).toBe(1);
+    }
     const start = (await query(`SELECT coalesce(max(seq), 0)::text AS c FROM "NeedEvent"`))[0].c as string;
 
     // A live subscriber on B for the whole test, one that will drop during the outage, and one on A.
@@ -91,6 +124,7 @@ describe('Redis faults across two API processes', requires(postgresServer, redis
     const degradedB = await until('B degraded', () => readyOf(b), (r) => r.degraded === true);
     expect(degradedA.value).toMatchObject({ status: 200, ready: true, redis: 'down', degraded: true });
     expect(degradedB.value).toMatchObject({ status: 200, ready: true, redis: 'down', degraded: true });
+    for (const api of [a, b]) expect(await metricOf(api, 'mutual_aid_redis_state', { state: 'down' })).toBe(1);
 
     // Both keep serving every kind of mutation (a wake-up that cannot be published must not hurt).
     const outage: any[] = [];
@@ -111,7 +145,7 @@ describe('Redis faults across two API processes', requires(postgresServer, redis
     await until('A delivers its own changes live', async () => local.items.filter((d) => d.needEvents.type === 'CREATED').length, (n) => n >= 7, 5_000);
 
     // A third process starts while Redis is still away: it serves, degraded.
-    c = await spawnApi(env);
+    c = await spawnApi({ ...pair.env, MIGRATE_ON_START: '0' });
     expect(await readyOf(c)).toMatchObject({ status: 200, redis: 'down', degraded: true });
     const onC = collect(rebase(coordinator, c.url).ws(), EVENTS, { c: [community] }, () => false, 120_000);
     onC.done.catch(() => {});
@@ -137,6 +171,12 @@ describe('Redis faults across two API processes', requires(postgresServer, redis
     const afterMs = Date.now() - sent;
     expect(staying.items.map((d) => d.needEvents.cursor)).toEqual(all);
     await until('no outbox lag on B once Redis is back', () => lagOf(b), (lag) => lag === 0);
+    await until('no outbox lag on A once Redis is back', () => lagOf(a), (lag) => lag === 0);
+    // Every event was written by one of the two and delivered by each (both started before the first).
+    const total = Number((await query(`SELECT count(*)::int AS n FROM "NeedEvent"`))[0].n);
+    expect((await metricOf(a, 'mutual_aid_events_written_total'))! + (await metricOf(b, 'mutual_aid_events_written_total'))!).toBe(total);
+    for (const api of [a, b]) expect([api.url, await metricOf(api, 'mutual_aid_events_delivered_total')]).toEqual([api.url, total]);
+    for (const api of [a, b]) expect(await metricOf(api, 'mutual_aid_redis_state', { state: 'up' })).toBe(1);
     // C, started without Redis, hears A through Redis now.
     await until('C hears A', async () => onC.items.map((d) => d.needEvents.cursor), (cursors) => cursors.includes(all.at(-1)), 3_000);
 

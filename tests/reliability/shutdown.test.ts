@@ -4,16 +4,23 @@
 // the 20 held ones are done, the others done or refused with a typed 503; meanwhile new
 // requests get 503 with Retry-After, new WebSockets are refused and new operations on open ones
 // get SHUTTING_DOWN; once nothing is in flight the open socket is closed with 1001 and a
-// reason, and the process exits 0.
+// reason, and the process exits 0. On PostgreSQL + Redis it is one of two API processes (as
+// behind the load balancer of deploy/): the other keeps serving throughout, its sockets stay
+// open, and every sign-up the stopping one answered is there, signed into on the other. On the
+// embedded database (one process owns it) the process is alone.
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
 import { spawnApi, type ApiProcess } from '../helpers/process.ts';
 import { openAcknowledged, openRawSocket } from '../helpers/rawWs.ts';
+import { startApiPair, type ApiPair } from '../helpers/apiPair.ts';
+import { redisServerAvailable } from '../helpers/redisServer.ts';
+import { pgQuery } from '../helpers/consistency.ts';
+import { Api } from '../helpers/client.ts';
 
 const SIGN_UP = `mutation($input: SignUpInput!) { signUp(input: $input) { user { id } } }`;
-const signUpBody = (i: number) =>
-  JSON.stringify({ query: SIGN_UP, variables: { input: { email: `drain-${process.pid}-${Date.now()}-${i}@example.org`, name: `Drain ${i}`, password: 'correct horse battery' } } });
+const emailOf = (i: number) => `drain-${process.pid}-${i}@example.org`;
+const signUpBody = (i: number) => JSON.stringify({ query: SIGN_UP, variables: { input: { email: emailOf(i), name: `Drain ${i}`, password: 'correct horse battery' } } });
 
 type Answer = { status: number; retryAfter?: string; body: any };
 
@@ -44,19 +51,27 @@ async function post(url: string, body: string): Promise<Answer> {
 describe('graceful shutdown on SIGTERM', () => {
   let db: TestDatabase;
   let api: ApiProcess;
+  /** The other process of the pair (PostgreSQL + Redis), or null on the embedded database. */
+  let pair: ApiPair | null = null;
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    api = await spawnApi({ ...db.env, MIGRATE_ON_START: '1', SHUTDOWN_GRACE_MS: '120000', LOG_LEVEL: 'info' });
+    const env = { ...db.env, MIGRATE_ON_START: '1', SHUTDOWN_GRACE_MS: '120000', LOG_LEVEL: 'info' };
+    if (db.kind === 'postgres' && redisServerAvailable) {
+      pair = await startApiPair(env);
+      api = pair.a;
+    } else api = await spawnApi(env);
   }, 120_000);
   afterAll(async () => {
     if (api?.child.exitCode === null) await api.stop('SIGKILL');
+    await pair?.stop();
     await db?.drop();
   });
 
   it('answers all 20 in-flight mutations (and those sent around the signal), refuses new work, closes sockets with 1001, exits 0', async () => {
     const wsUrl = api.url.replace('http', 'ws') + '/graphql';
     const socket = await openAcknowledged(wsUrl);
+    const onOther = pair && (await openAcknowledged(pair.b.url.replace('http', 'ws') + '/graphql'));
     const held = Array.from({ length: 20 }, (_, i) => heldRequest(api.url, signUpBody(100 + i)));
     // The held requests' headers went out before this one: once it is answered, the server has them.
     expect((await fetch(`${api.url}/health`)).status).toBe(200);
@@ -75,6 +90,8 @@ describe('graceful shutdown on SIGTERM', () => {
     }
     expect(refused.headers.get('retry-after')).toMatch(/^\d+$/);
     expect((await refused.json()).errors[0].extensions.code).toBe('SHUTTING_DOWN');
+    // The other process serves meanwhile.
+    if (pair) expect((await fetch(`${pair.b.url}/ready`)).status).toBe(200);
     const late = await openRawSocket(wsUrl);
     expect(late).toEqual({ refused: true, status: 503 });
     // A new operation on a socket opened before is refused too, typed.
@@ -101,9 +118,25 @@ describe('graceful shutdown on SIGTERM', () => {
     expect(await socket.closed).toEqual({ code: 1001, reason: 'server shutting down: reconnect' });
     expect(await exited).toBe(0);
     console.log(
-      `[shutdown] ${db.kind}: of 20 sign-ups sent around the SIGTERM ${done} done, ${answers.filter((a) => a.status === 503).length} refused with 503; ` +
+      `[shutdown] ${db.kind}${pair ? ', two API processes + Redis' : ''}: of 20 sign-ups sent around the SIGTERM ${done} done, ${answers.filter((a) => a.status === 503).length} refused with 503; ` +
         `the 20 held in flight all answered 200; exit 0 ${Date.now() - lastAnswered} ms after the last answer`,
     );
     expect(api.output()).toMatch(/shutdown: nothing in flight/);
+
+    if (pair && onOther) {
+      // The other process: still serving, its socket untouched, and what the stopped one
+      // answered is in the database, usable there.
+      expect(onOther.ws.readyState).toBe(onOther.ws.OPEN);
+      const query = pgQuery(db.env.DATABASE_URL!);
+      try {
+        const doneEmails = [...answers.flatMap((a, i) => (a.body.data?.signUp ? [emailOf(i)] : [])), ...held.map((_, i) => emailOf(100 + i))];
+        const stored = await query(`SELECT email FROM "User" WHERE email = ANY($1)`, [doneEmails]);
+        expect(stored).toHaveLength(doneEmails.length);
+      } finally {
+        await query.end();
+      }
+      await new Api(pair.b.url).signIn(emailOf(100), 'correct horse battery');
+      onOther.close();
+    }
   }, 180_000);
 });

@@ -52,6 +52,24 @@ export function boundOutgoing(ws: WebSocket, budget: OutgoingBudget, onSlow: (pe
   }) as typeof ws.send;
 }
 
+/** graphql-ws's record of a socket's live operations (its Context's `subscriptions`). */
+export type Operations = { readonly subscriptions: Record<string, AsyncGenerator<unknown> | AsyncIterable<unknown> | null> };
+
+/**
+ * Ends every live operation of a socket, as graphql-ws does once the socket has closed. For a
+ * socket closed as too slow: its client is not reading, so it cannot answer the close, and ws
+ * waits up to 30 s for it; meanwhile its subscriptions would go on resolving every event for
+ * frames that are never sent.
+ */
+export function endOperations(ctx: Operations | undefined): void {
+  if (!ctx) return;
+  for (const id of Object.keys(ctx.subscriptions)) {
+    const operation = ctx.subscriptions[id];
+    delete ctx.subscriptions[id];
+    if (operation && 'return' in operation && typeof operation.return === 'function') void operation.return(undefined).catch(() => {});
+  }
+}
+
 /**
  * Pings every open socket each `intervalMs`; one that has not answered the previous ping is
  * closed with KEEPALIVE_CLOSE and a reason that says so (graphql-ws's own keep-alive terminates

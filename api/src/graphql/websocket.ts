@@ -4,9 +4,10 @@
 // ended one closes the socket with 4403, liveAccess.ts), a subscriber that stops reading is
 // closed with 4429 before the process holds more than its budget unsent (socketPressure.ts),
 // and so is a socket that asks for more than MAX_SUBSCRIPTIONS_PER_SOCKET operations at once.
+// A socket closed as too slow has its operations ended at once (socketPressure.ts, endOperations).
 import { AppError, ErrorCode } from '../errors.ts';
 import type { Server } from 'node:http';
-import { WebSocketServer } from 'ws';
+import { WebSocketServer, type WebSocket } from 'ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { CloseCode } from 'graphql-ws';
 import { getOperationAST, GraphQLError, type ExecutionArgs } from 'graphql';
@@ -18,7 +19,7 @@ import type { WsExtra } from './context.ts';
 import type { Yoga } from './yoga.ts';
 import { originAllowed } from '../http/origins.ts';
 import { asDocumentError, asOwnGraphQLError, isForeignGraphQLError } from './errorPolicy.ts';
-import { boundOutgoing, keepAlive } from './socketPressure.ts';
+import { boundOutgoing, endOperations, keepAlive, type Operations } from './socketPressure.ts';
 import { retryWhileUnavailable } from '../events/retry.ts';
 
 /** A socket asking for more live operations than MAX_SUBSCRIPTIONS_PER_SOCKET. */
@@ -26,6 +27,7 @@ export const TOO_MANY_SUBSCRIPTIONS_CLOSE = 4429;
 
 export function attachWebSocket(s: Services, server: Server, yoga: Yoga, maxPayload: number) {
   const wss = new WebSocketServer({ noServer: true, maxPayload });
+  const operationsOf = new WeakMap<WebSocket, Operations>();
   server.on('upgrade', (req, socket, head) => {
     if (!(req.url ?? '').startsWith('/graphql')) {
       socket.destroy();
@@ -41,6 +43,7 @@ export function attachWebSocket(s: Services, server: Server, yoga: Yoga, maxPayl
       boundOutgoing(ws, { maxBytes: s.config.WS_MAX_PENDING_BYTES, maxFrames: s.config.WS_MAX_PENDING_FRAMES }, (pending) => {
         s.metrics.slowConsumerCloses.inc({ reason: 'socket' });
         s.log.info(pending, 'websocket: closed a subscriber that stopped reading (4429)');
+        endOperations(operationsOf.get(ws));
       });
       wss.emit('connection', ws, req);
     });
@@ -52,6 +55,7 @@ export function attachWebSocket(s: Services, server: Server, yoga: Yoga, maxPayl
       execute: (args) => (args.rootValue as { execute: (a: ExecutionArgs) => unknown }).execute(args) as never,
       subscribe: (args) => (args.rootValue as { subscribe: (a: ExecutionArgs) => unknown }).subscribe(args) as never,
       onConnect: async (ctx) => {
+        operationsOf.set(ctx.extra.socket, ctx);
         const param = ctx.connectionParams?.authToken;
         const token = (typeof param === 'string' ? param : null) ?? tokenFromCookieHeader(ctx.extra.request.headers.cookie);
         let viewer: Viewer | null;
@@ -72,6 +76,8 @@ export function attachWebSocket(s: Services, server: Server, yoga: Yoga, maxPayl
         // graphql-ws records each operation, this one included, until it completes (so a completed
         // one frees its slot); counted before any await, so that a burst of subscribes cannot slip
         // past. One too many closes the socket: its code and reason are what the client sees.
+        // Closing (too slow, too many, shutting down): nothing new starts on it.
+        if (ctx.extra.socket.readyState !== ctx.extra.socket.OPEN) return [new AppError(ErrorCode.SERVICE_UNAVAILABLE, 'This connection is closing; connect again.', { retryable: true })];
         const cap = s.config.MAX_SUBSCRIPTIONS_PER_SOCKET;
         if (Object.keys(ctx.subscriptions).length > cap) {
           s.metrics.tooManySubscriptionCloses.inc();
