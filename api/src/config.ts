@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import proxyaddr from '@fastify/proxy-addr';
+import { isPmtilesUrl } from './shared/basemap.ts';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -178,7 +179,7 @@ const schema = z.object({
     z
       .url()
       .optional()
-      .refine((url) => url === undefined || /\.pmtiles(\?|$)/.test(url) || ['{z}', '{x}', '{y}'].every((p) => url.includes(p)), 'a {z}/{x}/{y} template or a .pmtiles URL'),
+      .refine((url) => url === undefined || isPmtilesUrl(url) || ['{z}', '{x}', '{y}'].every((p) => url.includes(p)), 'a {z}/{x}/{y} template or a .pmtiles URL'),
   ),
   /** The deepest zoom the tile service has (deeper, the map enlarges its tiles); a PMTiles archive says its own. */
   BASEMAP_MAX_ZOOM: z.coerce.number().int().min(0).max(22).default(15),

@@ -2,15 +2,11 @@
 // the API appearing live, filters that live in the URL, and a dropped WebSocket that is announced and,
 // once back, resumes from the last event received so nothing created meanwhile is missed.
 import { beforeAll, describe, expect, test } from 'vitest';
-import { copyFile, mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import {
   PHONE,
   communityId,
   createNeed,
-  artifactsDir,
-  docsDir,
   horizontalOverflow,
   screenshot,
   seriousViolations,
@@ -170,18 +166,14 @@ describe('the live board', () => {
     await waitForMapIdle(desktop);
     expect(await seriousViolations(desktop)).toEqual([]);
     await screenshot(desktop, 'board-desktop');
-    // The README's picture: closer in, where clusters open into single needs with their category icons.
-    // Saved with the other screenshots; copied over docs/board.png only when asked (UPDATE_DOCS=1), so a
-    // test run leaves the checkout as it was.
+    // Closer in, where clusters open into single needs with their category icons, over the bundled
+    // map (the README's picture is the street map's: tests/web/streetmap.test.ts).
     await desktop.goto(stack.url + '/?at=31.4900,34.5600,11.60');
     await waitForMap(desktop);
     await desktop.waitForFunction(() => Number(document.querySelector('[data-testid="visible-count"]')?.getAttribute('data-count')) > 0);
+    expect(await desktop.getByTestId('board-map').getAttribute('data-basemap')).toBe('bundled');
     await waitForMapIdle(desktop);
-    await screenshot(desktop, 'board-readme');
-    if (process.env.UPDATE_DOCS === '1') {
-      await mkdir(docsDir, { recursive: true });
-      await copyFile(join(artifactsDir, 'board-readme.png'), join(docsDir, 'board.png'));
-    }
+    await screenshot(desktop, 'board-closer');
 
     const phone = await open('/', { viewport: PHONE });
     await waitForMap(phone);

@@ -7,22 +7,14 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { basename, dirname, resolve } from 'node:path';
 import send from 'send';
 import type { Config } from '../config.ts';
-
-export const BASEMAP_ARCHIVE_PATH = '/tiles/basemap.pmtiles';
-export const BASEMAP_INFO_PATH = '/tiles/basemap.json';
-
-/** What the web app draws under the needs: the bundled map, a PMTiles archive, or a tile template. */
-export type BasemapInfo =
-  | { kind: 'bundled' }
-  | { kind: 'pmtiles'; url: string; attribution: string }
-  | { kind: 'tiles'; tiles: string[]; maxzoom: number; attribution: string };
+import { BASEMAP_ARCHIVE_PATH, BASEMAP_INFO_PATH, isPmtilesUrl, type BasemapInfo } from '../shared/basemap.ts';
 
 export function basemapInfo(config: Pick<Config, 'BASEMAP_PMTILES' | 'BASEMAP_TILE_URL' | 'BASEMAP_MAX_ZOOM' | 'BASEMAP_ATTRIBUTION'>): BasemapInfo {
   const attribution = config.BASEMAP_ATTRIBUTION;
   if (config.BASEMAP_PMTILES) return { kind: 'pmtiles', url: BASEMAP_ARCHIVE_PATH, attribution };
   const external = config.BASEMAP_TILE_URL;
   if (!external) return { kind: 'bundled' };
-  if (/\.pmtiles(\?|$)/.test(external)) return { kind: 'pmtiles', url: external, attribution };
+  if (isPmtilesUrl(external)) return { kind: 'pmtiles', url: external, attribution };
   return { kind: 'tiles', tiles: [external], maxzoom: config.BASEMAP_MAX_ZOOM, attribution };
 }
 
