@@ -228,6 +228,10 @@ describe('the need page: where, how far, how to get there', () => {
         { timeout: 20_000 },
       )
       .toEqual([[expect.closeTo(exact.lng, 4), expect.closeTo(exact.lat, 4)]]);
+    // The point, not the circle others see.
+    expect(
+      await page.evaluate((sel) => (document.querySelector(sel) as unknown as { maplibre: any }).maplibre.queryRenderedFeatures({ layers: ['need-area-fill'] }).length, NEED_MAP),
+    ).toBe(0);
     expect(await page.getByTestId('need-directions').getAttribute('href')).toContain(`destination=${exact.lat.toFixed(6)},${exact.lng.toFixed(6)}`);
     // Not located without asking: a button asks.
     expect(await page.getByTestId('need-distance').count()).toBe(0);
