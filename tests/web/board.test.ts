@@ -285,6 +285,17 @@ describe('a cursor the server no longer knows', () => {
 });
 
 describe('near me', () => {
+  test('"Use my location" lists what is around the reader, their position kept in the URL', async () => {
+    const context = await suite.context();
+    await context.grantPermissions(['geolocation'], { origin: stack.url });
+    await context.setGeolocation({ latitude: 31.5148, longitude: 34.5846 });
+    const page = await context.newPage();
+    await page.goto(stack.url + '/near');
+    await page.getByTestId('use-location').click();
+    await page.waitForURL((u) => u.searchParams.get('at') === '31.5148,34.5846');
+    await page.locator('[data-testid="near-list"] > li').first().waitFor();
+  });
+
   test('lists the open needs around a chosen place, nearest first, and keeps the place in the URL', async () => {
     const page = await open('/near');
     await page.getByText('Use your location or choose a place').waitFor();

@@ -35,3 +35,15 @@ export function circleRing(center: LatLng, radiusM: number, steps = 64): [number
 
 /** A link that opens directions to a point in the phone's maps app (or Google Maps on a desktop). */
 export const directionsUrl = (to: LatLng) => `https://www.google.com/maps/dir/?api=1&destination=${to.lat.toFixed(6)},${to.lng.toFixed(6)}`;
+
+/** Where the device is, asked of the browser (which may ask the person first); rejected when it cannot say. */
+export function currentPosition(): Promise<LatLng> {
+  return new Promise((resolve, reject) => {
+    if (!('geolocation' in navigator)) return reject(new Error('No geolocation in this browser'));
+    navigator.geolocation.getCurrentPosition((pos) => resolve({ lat: pos.coords.latitude, lng: pos.coords.longitude }), reject, {
+      enableHighAccuracy: false,
+      timeout: 15_000,
+      maximumAge: 300_000,
+    });
+  });
+}
