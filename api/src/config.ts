@@ -197,6 +197,13 @@ const schema = z.object({
    * its rows are saved). Headers must still arrive within Node's 60 s.
    */
   HTTP_REQUEST_TIMEOUT_SECONDS: z.coerce.number().int().min(1).default(1800),
+  /**
+   * Connections the kernel queues for the server before it accepts them (listen's backlog; the
+   * kernel caps it at net.core.somaxconn). Node's 511 overflows when a few thousand boards
+   * reconnect at once after an outage: the overflow is dropped or answered with SYN cookies, and
+   * some of those connections end in a reset instead of a delay.
+   */
+  LISTEN_BACKLOG: z.coerce.number().int().min(1).max(65_535).default(4_096),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   /** JSON lines, or pino-pretty's coloured lines (when installed); unset: pretty in development, JSON otherwise. */
   LOG_FORMAT: z.enum(['json', 'pretty']).optional(),

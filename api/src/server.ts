@@ -75,7 +75,7 @@ async function compose(s: Services): Promise<App> {
       const metricsPort = await metrics.listen();
       return new Promise((resolve, reject) => {
         server.once('error', reject);
-        server.listen(port, config.HOST, () => {
+        server.listen({ port, host: config.HOST, backlog: config.LISTEN_BACKLOG }, () => {
           const { port: actual } = server.address() as AddressInfo;
           resolve({ port: actual, url: `http://${config.HOST}:${actual}`, metricsPort });
         });

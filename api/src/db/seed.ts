@@ -12,65 +12,14 @@ import { claimNeed, completeClaim, startClaim } from '../domain/claims.ts';
 import { createPartnership } from '../domain/partnerships.ts';
 import { createRecurringNeed } from '../domain/recurrence.ts';
 import type { Viewer } from '../auth/viewer.ts';
-import type { CommunityKind, JoinPolicy, MembershipRole, NeedCategory, Urgency } from '../generated/prisma/enums.ts';
+import type { JoinPolicy, MembershipRole, NeedCategory, Urgency } from '../generated/prisma/enums.ts';
 import { AppError } from '../errors.ts';
 import { recordVetting } from '../domain/vettingRecords.ts';
 import { DEFAULT_TRAININGS } from '../domain/vetting.ts';
+import { linkNeedToGoal } from '../domain/recovery.ts';
+import { addressIn, CATEGORY_WEIGHTS, COMMUNITIES, GOALS, NAMES, NEED_TEXTS, PAIRINGS, TEAM, type CommunitySeed, type Language, type NeedText } from './demoContent.ts';
 
 export const DEMO_PASSWORD = 'demo-password';
-
-type Area = { name: string; lat: number; lng: number };
-const AREAS: Area[] = [
-  { name: 'Jerusalem', lat: 31.7683, lng: 35.2137 },
-  { name: 'Tel Aviv-Yafo', lat: 32.0853, lng: 34.7818 },
-  { name: 'Haifa', lat: 32.794, lng: 34.9896 },
-  { name: "Be'er Sheva", lat: 31.252, lng: 34.7915 },
-  { name: 'Sderot', lat: 31.525, lng: 34.5969 },
-  { name: 'Ashkelon', lat: 31.6688, lng: 34.5743 },
-  { name: 'Ashdod', lat: 31.8014, lng: 34.6435 },
-  { name: 'Netivot', lat: 31.4231, lng: 34.5886 },
-  { name: 'Ofakim', lat: 31.3141, lng: 34.6203 },
-  { name: 'Kiryat Shmona', lat: 33.2073, lng: 35.5702 },
-  { name: 'Nahariya', lat: 33.0059, lng: 35.0941 },
-  { name: 'Safed', lat: 32.9646, lng: 35.496 },
-  { name: 'Tiberias', lat: 32.7922, lng: 35.5312 },
-  { name: 'Eilat', lat: 29.5577, lng: 34.9519 },
-  { name: 'Eshkol (Gaza border)', lat: 31.335, lng: 34.43 },
-];
-
-type CommunitySeed = { slug: string; name: string; kind: CommunityKind; area: string; lat: number; lng: number; country?: string };
-const COMMUNITIES: CommunitySeed[] = [
-  { slug: 'jerusalem-ops', name: 'Jerusalem Operations Centre', kind: 'OPERATIONS_CENTER', area: 'Jerusalem', lat: 31.7767, lng: 35.2345 },
-  { slug: 'jerusalem-students', name: 'Hebrew University Student Community', kind: 'STUDENT', area: 'Jerusalem', lat: 31.7944, lng: 35.2422 },
-  { slug: 'katamon', name: 'Katamon Neighbourhood Community', kind: 'NEIGHBORHOOD', area: 'Jerusalem', lat: 31.7606, lng: 35.2108 },
-  { slug: 'tel-aviv-ops', name: 'Tel Aviv Operations Centre', kind: 'OPERATIONS_CENTER', area: 'Tel Aviv-Yafo', lat: 32.0809, lng: 34.7806 },
-  { slug: 'jaffa', name: 'Jaffa Neighbourhood Community', kind: 'NEIGHBORHOOD', area: 'Tel Aviv-Yafo', lat: 32.0504, lng: 34.7522 },
-  { slug: 'tau-students', name: 'Tel Aviv University Student Community', kind: 'STUDENT', area: 'Tel Aviv-Yafo', lat: 32.1133, lng: 34.8044 },
-  { slug: 'haifa-ops', name: 'Haifa Operations Centre', kind: 'OPERATIONS_CENTER', area: 'Haifa', lat: 32.8156, lng: 34.9892 },
-  { slug: 'hadar', name: 'Hadar HaCarmel Community', kind: 'NEIGHBORHOOD', area: 'Haifa', lat: 32.8092, lng: 34.9997 },
-  { slug: 'beer-sheva-ops', name: "Be'er Sheva Operations Centre", kind: 'OPERATIONS_CENTER', area: "Be'er Sheva", lat: 31.2518, lng: 34.7913 },
-  { slug: 'bgu-students', name: 'Ben-Gurion University Student Community', kind: 'STUDENT', area: "Be'er Sheva", lat: 31.2622, lng: 34.8013 },
-  { slug: 'sderot', name: 'Sderot', kind: 'TOWN', area: 'Sderot', lat: 31.525, lng: 34.5969 },
-  { slug: 'ashkelon', name: 'Ashkelon', kind: 'TOWN', area: 'Ashkelon', lat: 31.6688, lng: 34.5743 },
-  { slug: 'ashdod', name: 'Ashdod Neighbourhood Network', kind: 'NEIGHBORHOOD', area: 'Ashdod', lat: 31.8014, lng: 34.6435 },
-  { slug: 'netivot', name: 'Netivot', kind: 'TOWN', area: 'Netivot', lat: 31.4231, lng: 34.5886 },
-  { slug: 'ofakim', name: 'Ofakim', kind: 'TOWN', area: 'Ofakim', lat: 31.3141, lng: 34.6203 },
-  { slug: 'kiryat-shmona', name: 'Kiryat Shmona', kind: 'TOWN', area: 'Kiryat Shmona', lat: 33.2073, lng: 35.5702 },
-  { slug: 'nahariya', name: 'Nahariya', kind: 'TOWN', area: 'Nahariya', lat: 33.0059, lng: 35.0941 },
-  { slug: 'safed', name: 'Safed', kind: 'TOWN', area: 'Safed', lat: 32.9646, lng: 35.496 },
-  { slug: 'tiberias', name: 'Tiberias', kind: 'TOWN', area: 'Tiberias', lat: 32.7922, lng: 35.5312 },
-  { slug: 'eilat-hosting', name: 'Eilat Hosting Network', kind: 'NEIGHBORHOOD', area: 'Eilat', lat: 29.5577, lng: 34.9519 },
-  { slug: 'beeri', name: "Kibbutz Be'eri", kind: 'KIBBUTZ', area: 'Eshkol (Gaza border)', lat: 31.4247, lng: 34.4917 },
-  { slug: 'nir-oz', name: 'Kibbutz Nir Oz', kind: 'KIBBUTZ', area: 'Eshkol (Gaza border)', lat: 31.3103, lng: 34.4003 },
-  { slug: 'kfar-aza', name: 'Kibbutz Kfar Aza', kind: 'KIBBUTZ', area: 'Eshkol (Gaza border)', lat: 31.4833, lng: 34.5333 },
-  { slug: 'nahal-oz', name: 'Kibbutz Nahal Oz', kind: 'KIBBUTZ', area: 'Eshkol (Gaza border)', lat: 31.4733, lng: 34.4975 },
-  { slug: 'toronto', name: 'Toronto Partner Community', kind: 'PARTNER_ABROAD', area: 'Toronto', country: 'CA', lat: 43.6532, lng: -79.3832 },
-  { slug: 'london', name: 'London Partner Community', kind: 'PARTNER_ABROAD', area: 'London', country: 'GB', lat: 51.5072, lng: -0.1276 },
-  { slug: 'new-york', name: 'New York Partner Community', kind: 'PARTNER_ABROAD', area: 'New York', country: 'US', lat: 40.7128, lng: -74.006 },
-  { slug: 'melbourne', name: 'Melbourne Partner Community', kind: 'PARTNER_ABROAD', area: 'Melbourne', country: 'AU', lat: -37.8136, lng: 144.9631 },
-  { slug: 'buenos-aires', name: 'Buenos Aires Partner Community', kind: 'PARTNER_ABROAD', area: 'Buenos Aires', country: 'AR', lat: -34.6037, lng: -58.3816 },
-  { slug: 'paris', name: 'Paris Partner Community', kind: 'PARTNER_ABROAD', area: 'Paris', country: 'FR', lat: 48.8566, lng: 2.3522 },
-];
 
 /**
  * The demo keeps a mix: operations centres and student communities take anyone at once (large
@@ -80,26 +29,18 @@ const COMMUNITIES: CommunitySeed[] = [
 export const joinPolicyOf = (c: Pick<CommunitySeed, 'slug' | 'kind'>): JoinPolicy =>
   c.kind === 'OPERATIONS_CENTER' || c.kind === 'STUDENT' || c.slug === 'sderot' ? 'OPEN' : 'APPROVAL';
 
-const TITLES: Record<NeedCategory, string[]> = {
-  FOOD: ['Weekly groceries for a family of five', 'Hot meals for evacuated elderly couple', 'Shabbat food package', 'Baby formula and diapers'],
-  MEDICINE: ['Pick up prescription from the pharmacy', 'Insulin delivery', 'Blood pressure medication run', 'Bring inhaler refills'],
-  TRANSPORT: ['Drive to hospital appointment', 'Ride to the evacuation hotel', 'Take children to school', 'Transport donated furniture'],
-  CHILDCARE: ["Babysitting for a reservist's family", 'Afternoon activities for three children', 'Help with homework after school'],
-  HOSTING: ['Host a displaced family for two weeks', 'Room for a mother and baby', 'Short stay for an evacuated couple'],
-  MENTAL_HEALTH: ['Someone to talk to, twice a week', 'Accompany to a support group', 'Check-in calls for a lonely widower'],
-  EQUIPMENT: ['Winter blankets and heaters', 'Laptop for remote schooling', 'Mobility walker needed', 'Generator for a farm'],
-  ELDERLY_SUPPORT: ['Weekly visit to a Holocaust survivor', 'Help setting up video calls', 'Shopping for an elderly neighbour'],
-  AGRICULTURE: ['Harvest help in the orchard', 'Greenhouse work, two days', 'Pick tomatoes before they spoil', 'Feed the chickens mornings'],
-  JOBS: ['CV help for an evacuee', 'Interview practice', 'Temporary shop assistant wanted'],
-  FUNERAL_SHIVA: ['Meals for a shiva house', 'Drive family to the funeral', 'Set up chairs for the shiva'],
-  OTHER: ['Fix a broken window', 'Translate documents to Hebrew', 'Help clean a damaged home'],
-};
-const CATEGORIES = Object.keys(TITLES) as NeedCategory[];
-const STREETS = ['Herzl', 'Ben Yehuda', 'Jabotinsky', 'Rothschild', 'HaNassi', 'Weizmann', 'Bialik', 'HaPalmach', 'Ha-Atzmaut', 'Rabin'];
+const CATEGORIES = Object.keys(CATEGORY_WEIGHTS) as NeedCategory[];
+/** Volunteers' languages by their number: volunteer001 reads Russian, most read Hebrew. */
+const VOLUNTEER_LOCALES = ['he', 'ru', 'he', 'en', 'he', 'ar'] as const;
+const URGENCIES: Urgency[] = ['CRITICAL', 'HIGH', 'NORMAL', 'LOW'];
+
 const FIRST = ['Noa', 'Yael', 'Avi', 'Moshe', 'Miriam', 'Daniel', 'Tamar', 'Yosef', 'Shira', 'Omer', 'Maya', 'Eitan', 'Rivka', 'Amir', 'Lior', 'Nadia', 'Samir', 'Olga', 'Dmitri', 'Hila'];
 const LAST = ['Cohen', 'Levi', 'Mizrahi', 'Peretz', 'Biton', 'Dahan', 'Avraham', 'Friedman', 'Azoulay', 'Katz', 'Haddad', 'Ivanov', 'Khoury', 'Shapiro'];
 
 const DAY = 86_400_000;
+
+/** What the operator adds when the same person calls again. */
+const callAgain: Record<Language, string> = { he: 'התקשרה שוב', ar: 'اتصلت مرة أخرى', ru: 'позвонила ещё раз', en: 'called again' };
 
 export async function seedDemoData(s: Services, opts: { needs?: number; volunteers?: number; seed?: number } = {}): Promise<{ created: boolean }> {
   const prisma = s.prisma;
@@ -161,7 +102,7 @@ export async function seedDemoData(s: Services, opts: { needs?: number; voluntee
         name: `${pick(FIRST)} ${pick(LAST)}`,
         passwordHash,
         phone: `+972-5${int(0, 8)}-${int(100, 999)}-${int(1000, 9999)}`,
-        locale: pick(['he', 'he', 'he', 'en', 'ru', 'ar']),
+        locale: VOLUNTEER_LOCALES[i % VOLUNTEER_LOCALES.length],
         skills: [pick(CATEGORIES), pick(CATEGORIES)].filter((v, j, a) => a.indexOf(v) === j),
         homeArea: home.area,
         homeLat: home.centerLat,
@@ -203,11 +144,28 @@ export async function seedDemoData(s: Services, opts: { needs?: number; voluntee
   const steps: Step[] = [];
   const claimsOf = new Map<number, string>();
   const needIds = new Map<number, string>();
+  const seeds = new Map(COMMUNITIES.map((c) => [c.slug, c]));
+  const weighted = <T extends string>(weights: Partial<Record<T, number>>): T => {
+    const entries = Object.entries(weights) as [T, number][];
+    let r = int(1, entries.reduce((n, [, w]) => n + w, 0));
+    for (const [key, w] of entries) if ((r -= w) <= 0) return key;
+    return entries[0]![0];
+  };
+  /** What the caller said, in their language (Hebrew when the category has nothing in theirs). */
+  const textFor = (category: NeedCategory, lang: Language): NeedText => {
+    const inLang = NEED_TEXTS[category].filter((t) => t.lang === lang);
+    return pick(inLang.length ? inLang : NEED_TEXTS[category].filter((t) => t.lang === 'he'));
+  };
+  const phone = () => `+972-5${pick([0, 2, 3, 4, 8])}-${int(100, 999)}-${int(1000, 9999)}`;
   for (let i = 0; i < needCount; i++) {
     const community = local[i % local.length]!;
+    const seed = seeds.get(community.slug)!;
     const coordinator = coordinators.get(community.id)!;
-    const category = pick(CATEGORIES);
-    const urgency: Urgency = pick(['CRITICAL', 'HIGH', 'HIGH', 'NORMAL', 'NORMAL', 'NORMAL', 'LOW']);
+    const category = weighted(CATEGORY_WEIGHTS);
+    const lang = weighted(seed.languages ?? { he: 1 });
+    const text = textFor(category, lang);
+    // The urgency the request would get, now and then one step less pressing.
+    const urgency = URGENCIES[Math.min(URGENCIES.length - 1, URGENCIES.indexOf(text.urgency) + (float() < 0.2 ? 1 : 0))]!;
     const r = float();
     const fate = r < 0.45 ? 'OPEN' : r < 0.6 ? 'CLAIMED' : r < 0.7 ? 'IN_PROGRESS' : r < 0.95 ? 'DONE' : 'CANCELLED';
     // Live claims are recent (they would have expired otherwise); finished needs are older.
@@ -221,28 +179,35 @@ export async function seedDemoData(s: Services, opts: { needs?: number; voluntee
     const lng = community.centerLng + (dist / (111.32 * Math.cos((community.centerLat * Math.PI) / 180))) * Math.sin(angle);
     const slots = category === 'AGRICULTURE' || category === 'FUNERAL_SHIVA' ? int(1, 4) : 1;
     const input = {
-      title: pick(TITLES[category]),
-      description: `Requested through the ${community.name} hotline.`,
+      title: text.title,
+      description: text.description,
       category,
       urgency,
       slots,
-      neededBy: new Date(createdAt + int(1, 7) * DAY),
+      neededBy: new Date(createdAt + (urgency === 'CRITICAL' ? int(2, 12) * 3_600_000 : int(1, 7) * DAY)),
       lat,
       lng,
-      address: `${pick(STREETS)} ${int(1, 120)}, ${community.area}`,
-      requesterName: `${pick(FIRST)} ${pick(LAST)}`,
-      requesterPhone: `+972-5${int(0, 8)}-${int(100, 999)}-${int(1000, 9999)}`,
+      address: addressIn(seed, int(1, community.kind === 'KIBBUTZ' ? 400 : 120), pick),
+      requesterName: pick(NAMES[lang]),
+      requesterPhone: phone(),
+      requesterLocale: lang,
       // A mix: two in three requesters agree that the volunteer may call them (no draw, so the rest of the seed stays as it was).
       contactConsent: i % 3 !== 0,
       communityId: community.id,
     };
+    // Now and then the same person calls again an hour or two later (the operator did not find
+    // the first call): a true duplicate, 30 m off, for the queue.
+    if (fate === 'OPEN' && i % 150 === 7) {
+      const again = { ...input, lat: lat + 0.0003, description: `${input.description} (${callAgain[lang]})` };
+      steps.push({ at: Math.min(now.getTime() - 60_000, createdAt + int(60, 180) * 60_000), run: async () => void (await createNeed(s, coordinator, again)) });
+    }
     const volunteers = membersOf.get(community.id) ?? [];
     const volunteerIndex = int(0, Math.max(0, volunteers.length - 1));
     const needIndex = i;
     steps.push({ at: createdAt, run: async () => void needIds.set(needIndex, (await createNeed(s, coordinator, input)).id) });
     const idOf = () => needIds.get(needIndex)!;
     if (fate === 'CANCELLED') {
-      steps.push({ at: createdAt + int(30, 2_000) * 60_000, run: async () => void (await cancelNeed(s, coordinator, idOf(), 'Resolved by the family'))});
+      steps.push({ at: createdAt + int(30, 2_000) * 60_000, run: async () => void (await cancelNeed(s, coordinator, idOf(), 'המשפחה הסתדרה'))});
       continue;
     }
     if (fate === 'OPEN' || volunteers.length === 0) continue;
@@ -277,7 +242,7 @@ export async function seedDemoData(s: Services, opts: { needs?: number; voluntee
       at: startAt + int(20, 600) * 60_000,
       run: async () => {
         const v = volunteerOf();
-        if (v && claimsOf.has(needIndex)) await completeClaim(s, v, claimsOf.get(needIndex)!, 'Delivered, thank you!');
+        if (v && claimsOf.has(needIndex)) await completeClaim(s, v, claimsOf.get(needIndex)!, 'נמסר, תודה!');
       },
     });
   }
@@ -290,19 +255,19 @@ export async function seedDemoData(s: Services, opts: { needs?: number; voluntee
   } finally {
     s.clock.reset();
   }
-  await seedPartnerships(s, communities, coordinators, int, pick, now);
+  await seedPartnerships(s, communities, coordinators, int, now);
   // Weekly babysitting shifts for reservists' families, and daily farm days.
   const sderot = communities.find((c) => c.slug === 'sderot')!;
   const nirOz = communities.find((c) => c.slug === 'nir-oz')!;
   const nextWeek = new Date(now.getTime() + 86_400_000);
   nextWeek.setUTCHours(15, 0, 0, 0);
   await createRecurringNeed(s, coordinators.get(sderot.id)!, {
-    title: "Evening babysitting for a reservist's family", description: 'Two children, 4 and 7. Dinner and bedtime.', category: 'CHILDCARE', urgency: 'HIGH',
-    lat: sderot.centerLat + 0.004, lng: sderot.centerLng - 0.003, address: 'Herzl 12, Sderot', requesterName: 'Noa Peretz', requesterPhone: '+972-52-111-2233', communityId: sderot.id,
+    title: 'בייביסיטר בערב למשפחת מילואימניק', description: 'שני ילדים, בני 4 ו-7. ארוחת ערב והשכבה. האבא במילואים.', category: 'CHILDCARE', urgency: 'HIGH',
+    lat: sderot.centerLat + 0.004, lng: sderot.centerLng - 0.003, address: 'הרצל 12, שדרות', requesterName: 'נעמה פרץ', requesterPhone: '+972-52-111-2233', requesterLocale: 'he', communityId: sderot.id,
   }, { frequency: 'WEEKLY', weekdays: [0, 2, 4], startsAt: nextWeek, count: 9, durationMinutes: 240, slotsPerOccurrence: 1 });
   await createRecurringNeed(s, coordinators.get(nirOz.id)!, {
-    title: 'Harvest day in the avocado orchard', description: 'Bring a hat and water. Transport from the gate.', category: 'AGRICULTURE', urgency: 'NORMAL',
-    lat: nirOz.centerLat + 0.002, lng: nirOz.centerLng + 0.004, address: 'Orchard gate, Nir Oz', requesterName: 'Farm office', requesterPhone: '+972-8-999-0000', communityId: nirOz.id,
+    title: 'יום קטיף במטע האבוקדו', description: 'להביא כובע ומים. הסעה מהשער בשש בבוקר.', category: 'AGRICULTURE', urgency: 'NORMAL',
+    lat: nirOz.centerLat + 0.002, lng: nirOz.centerLng + 0.004, address: 'קיבוץ ניר עוז, שער המטעים', requesterName: 'מרכז המשק', requesterPhone: '+972-8-999-0000', requesterLocale: 'he', communityId: nirOz.id,
   }, { frequency: 'DAILY', startsAt: new Date(nextWeek.getTime() - 9 * 3_600_000), count: 10, durationMinutes: 420, slotsPerOccurrence: 8 });
   return { created: true };
 }
@@ -334,61 +299,81 @@ async function seedVetting(s: Services, membersOf: Map<string, Viewer[]>, vetted
   }
 }
 
-/** Communities2Gether-style pairings: a kibbutz or town with a community abroad, three years. */
+/**
+ * The Communities2Gether pairings as the programme describes them: each war-hit community with a
+ * Jewish community abroad for three years, $250,000 pledged a year, a joint team of two
+ * representatives of each side and two of the Jewish Agency, and a road map to recovery whose
+ * milestones fall in order; transfers every quarter so far; and some of the community's immediate
+ * needs linked to the goals they serve.
+ */
 async function seedPartnerships(
   s: Services,
   communities: { id: string; slug: string; kind: string }[],
   coordinators: Map<string, Viewer>,
   int: (min: number, max: number) => number,
-  pick: <T>(xs: readonly T[]) => T,
   now: Date,
 ) {
   const prisma = s.prisma;
-  const pairs: [string, string, string][] = [
-    ['beeri', 'toronto', 'CAD'],
-    ['nir-oz', 'london', 'GBP'],
-    ['kfar-aza', 'new-york', 'USD'],
-    ['nahal-oz', 'melbourne', 'AUD'],
-    ['sderot', 'buenos-aires', 'USD'],
-    ['kiryat-shmona', 'paris', 'EUR'],
-  ];
   const bySlug = new Map(communities.map((c) => [c.slug, c]));
-  const goals: [string, 'HOUSING' | 'EDUCATION' | 'INFRASTRUCTURE' | 'SOCIAL_FABRIC' | 'ECONOMY' | 'HEALTH' | 'AGRICULTURE'][] = [
-    ['Rebuild the homes of the southern neighbourhood', 'HOUSING'],
-    ['Reopen the kindergarten and the after-school club', 'EDUCATION'],
-    ['Repair the water and power networks', 'INFRASTRUCTURE'],
-    ['Community events and a memorial garden', 'SOCIAL_FABRIC'],
-    ['Restart the orchards and the dairy', 'AGRICULTURE'],
-    ['Resilience centre: counselling for families', 'HEALTH'],
-  ];
-  for (const [il, abroad, currency] of pairs) {
+  const yearly = 250_000_00n; // US cents
+  for (const [k, [il, abroad]] of PAIRINGS.entries()) {
     const israeli = bySlug.get(il)!;
     const partner = bySlug.get(abroad)!;
-    const start = new Date(Date.UTC(2024, 5 + int(0, 4), 1));
-    const yearly = BigInt(int(20, 90)) * 10_000_00n; // 200,000–900,000 in the currency, in cents
-    const p = await createPartnership(s, coordinators.get(israeli.id)!, { israeliCommunityId: israeli.id, abroadCommunityId: partner.id, startDate: start, yearlyPledgeMinor: yearly, currency });
-    await prisma.partnershipMember.createMany({
-      data: [
-        { partnershipId: p.id, name: `${pick(['Noa', 'Avi', 'Tamar', 'Eitan'])} ${pick(['Cohen', 'Levi', 'Katz'])}`, role: 'Community lead', side: 'ISRAEL' },
-        { partnershipId: p.id, name: `${pick(['Sarah', 'David', 'Rachel', 'Michael'])} ${pick(['Goldberg', 'Rosen', 'Adler'])}`, role: 'Partnership chair', side: 'ABROAD' },
-        { partnershipId: p.id, name: 'Jewish Agency liaison', role: 'Coordinator', side: 'COORDINATOR' },
-      ],
-    });
-    for (let g = 0; g < 3; g++) {
-      const [title, domain] = goals[(int(0, goals.length - 1) + g) % goals.length]!;
-      const target = new Date(start.getTime() + int(300, 1000) * 86_400_000);
-      const goal = await prisma.recoveryGoal.create({
-        data: { communityId: israeli.id, partnershipId: p.id, title, domain, ownerName: 'Joint team', targetDate: target, budgetMinor: yearly / 2n, currency, status: g === 0 ? 'IN_PROGRESS' : 'PLANNED' },
-      });
-      for (let m = 0; m < 4; m++) {
-        const due = new Date(start.getTime() + (m + 1) * int(60, 200) * 86_400_000);
-        const done = due < now && m < 3 ? new Date(due.getTime() + int(-20, 25) * 86_400_000) : null;
-        await prisma.milestone.create({ data: { goalId: goal.id, title: ['Survey and plan', 'Funding approved', 'Works begin', 'Opening'][m]!, dueDate: due, doneAt: done && done < now ? done : null } });
+    const coordinator = coordinators.get(israeli.id)!;
+    // The programme started in May 2024; pairings were made over the following months.
+    const start = new Date(Date.UTC(2024, 5 + (k % 5), 1));
+    const p = await createPartnership(s, coordinator, { israeliCommunityId: israeli.id, abroadCommunityId: partner.id, startDate: start, yearlyPledgeMinor: yearly, currency: 'USD' });
+    const team = (['ISRAEL', 'ABROAD', 'COORDINATOR'] as const).flatMap((side) => TEAM[side].map(([name, role], j) => ({ partnershipId: p.id, name: rotate(name, k + j * 2, side), role, side })));
+    await prisma.partnershipMember.createMany({ data: team });
+    // Three or four goals, none twice, from a different starting point for each community.
+    const count = 3 + (k % 2);
+    const goals = Array.from({ length: count }, (_, g) => GOALS[(k * 2 + g) % GOALS.length]!);
+    const goalIds: string[] = [];
+    for (const [g, seed] of goals.entries()) {
+      // Milestones spread over the three years, in order, the last at the end of the term; those due
+      // a month before today or earlier are done, around their date.
+      const term = 3 * 365 * DAY;
+      const milestones: { title: string; dueDate: Date; doneAt: Date | null }[] = [];
+      let lastDone = start.getTime();
+      for (const [m, title] of seed.milestones.entries()) {
+        const due = start.getTime() + ((m + 1) * term) / seed.milestones.length - int(0, 45) * DAY;
+        const doneAt = due < now.getTime() - 30 * DAY ? Math.max(lastDone + DAY, due + int(-20, 30) * DAY) : null;
+        if (doneAt !== null && doneAt < now.getTime()) lastDone = doneAt;
+        milestones.push({ title, dueDate: new Date(due), doneAt: doneAt !== null && doneAt < now.getTime() ? new Date(doneAt) : null });
       }
-      await prisma.disbursement.create({ data: { partnershipId: p.id, goalId: goal.id, amountMinor: yearly / BigInt(int(3, 8)), currency, paidAt: new Date(start.getTime() + int(30, 400) * 86_400_000), note: 'Quarterly transfer' } });
+      const doneCount = milestones.filter((m) => m.doneAt).length;
+      const goal = await prisma.recoveryGoal.create({
+        data: {
+          communityId: israeli.id,
+          partnershipId: p.id,
+          title: seed.title,
+          domain: seed.domain,
+          ownerName: 'Joint team',
+          targetDate: milestones.at(-1)!.dueDate,
+          budgetMinor: (yearly * 3n) / BigInt(count),
+          currency: 'USD',
+          status: doneCount === milestones.length ? 'DONE' : doneCount > 0 || g === 0 ? 'IN_PROGRESS' : 'PLANNED',
+          milestones: { create: milestones },
+        },
+      });
+      goalIds.push(goal.id);
+      // The community's immediate needs that serve this goal.
+      const needs = await prisma.need.findMany({ where: { communityId: israeli.id, category: { in: seed.serves } }, select: { id: true }, orderBy: { createdAt: 'asc' }, take: 3 });
+      for (const need of needs) await linkNeedToGoal(s, coordinator, need.id, goal.id);
+    }
+    // A transfer each quarter since the start, to the goals in turn.
+    for (let q = 0, paid = start.getTime() + 45 * DAY; paid < now.getTime(); q++, paid += 91 * DAY) {
+      await prisma.disbursement.create({ data: { partnershipId: p.id, goalId: goalIds[q % goalIds.length]!, amountMinor: yearly / 4n, currency: 'USD', paidAt: new Date(paid), note: `Quarterly transfer ${q + 1}` } });
     }
   }
 }
+
+/** A name for the team member on `side`, moved along by `k` so that each team differs. */
+function rotate(name: string, k: number, side: 'ISRAEL' | 'ABROAD' | 'COORDINATOR'): string {
+  const pool = side === 'ISRAEL' ? NAMES.he : side === 'ABROAD' ? NAMES.en : JEWISH_AGENCY_STAFF;
+  return pool[(pool.indexOf(name) + k + pool.length) % pool.length] ?? name;
+}
+const JEWISH_AGENCY_STAFF = ['Tamar Katz', 'Eitan Biton', 'Yael Shapiro', 'Omer Dahan', 'Maya Friedman'];
 
 function viewerOf(id: string, name: string, roles: [string, MembershipRole][]): Viewer {
   return { id, name, isAdmin: false, roles: new Map(roles), sessionId: '', sessionExpiresAt: new Date(8.64e15) };
