@@ -124,27 +124,27 @@ describe('the live board', () => {
     const all = await visibleCount(board);
 
     await board.getByTestId('filters-toggle').click();
-    await board.locator('label:has([data-testid="filter-category-FOOD"])').click();
-    await board.waitForURL((u) => u.searchParams.get('category') === 'FOOD');
+    await board.locator('label:has([data-testid="filter-category-MEDICINE"])').click();
+    await board.waitForURL((u) => u.searchParams.get('category') === 'MEDICINE');
     await expect.poll(() => visibleCount(board)).toBeLessThan(all);
     await board.locator('[data-testid="need-card"]').first().waitFor();
     const categories = await board.locator('[data-testid="need-card"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-category')));
     expect(categories.length).toBeGreaterThan(0);
-    expect(new Set(categories)).toEqual(new Set(['FOOD']));
-    expect(new Set((await sourceNeeds(board)).map((n) => n.category))).toEqual(new Set(['FOOD']));
-    const food = await visibleCount(board);
+    expect(new Set(categories)).toEqual(new Set(['MEDICINE']));
+    expect(new Set((await sourceNeeds(board)).map((n) => n.category))).toEqual(new Set(['MEDICINE']));
+    const medicine = await visibleCount(board);
 
     await board.locator('label:has([data-testid="filter-urgency-CRITICAL"])').click();
-    await board.waitForURL((u) => u.searchParams.get('category') === 'FOOD' && u.searchParams.get('urgency') === 'CRITICAL');
-    await expect.poll(() => visibleCount(board)).toBeLessThan(food);
-    expect(new Set((await sourceNeeds(board)).map((n) => `${n.category}/${n.urgency}`))).toEqual(new Set(['FOOD/CRITICAL']));
+    await board.waitForURL((u) => u.searchParams.get('category') === 'MEDICINE' && u.searchParams.get('urgency') === 'CRITICAL');
+    await expect.poll(() => visibleCount(board)).toBeLessThan(medicine);
+    expect(new Set((await sourceNeeds(board)).map((n) => `${n.category}/${n.urgency}`))).toEqual(new Set(['MEDICINE/CRITICAL']));
 
     // The link is the view: opened elsewhere, the same filters and the same needs.
     const shared = board.url();
     const other = await open(new URL(shared).pathname + new URL(shared).search);
     await waitForMap(other);
     await other.getByTestId('filters-toggle').click();
-    expect(await other.getByTestId('filter-category-FOOD').isChecked()).toBe(true);
+    expect(await other.getByTestId('filter-category-MEDICINE').isChecked()).toBe(true);
     expect(await other.getByTestId('filter-urgency-CRITICAL').isChecked()).toBe(true);
     await expect.poll(() => visibleCount(other)).toBe(await visibleCount(board));
 
@@ -152,8 +152,8 @@ describe('the live board', () => {
     await board.waitForURL((u) => !u.searchParams.has('category') && !u.searchParams.has('urgency'));
     await expect.poll(() => visibleCount(board), { timeout: 10_000 }).toBe(all);
 
-    await board.getByTestId('filter-text').fill('insulin');
-    await board.waitForURL((u) => u.searchParams.get('q') === 'insulin');
+    await board.getByTestId('filter-text').fill('Groceries');
+    await board.waitForURL((u) => u.searchParams.get('q') === 'Groceries');
     await expect.poll(() => visibleCount(board)).toBeLessThan(all);
     const titles = await board.locator('[data-testid="need-card"] .title').allTextContents();
     expect(titles.length).toBeGreaterThan(0);
