@@ -76,11 +76,14 @@ function labelOf(page: Page, selector: string, layer: string): Promise<string> {
   return page.evaluate(([sel, id]) => JSON.stringify((document.querySelector(sel!) as unknown as { maplibre: any }).maplibre.getLayoutProperty(id, 'text-field')), [selector, layer]);
 }
 
-/** Counts the archive's range answers the page receives. */
-function rangeAnswers(page: Page): { count: number } {
-  const seen = { count: 0 };
+/** Counts the archive's range answers the page receives, and the distinct ranges they were for. */
+function rangeAnswers(page: Page): { count: number; ranges: Set<string> } {
+  const seen = { count: 0, ranges: new Set<string>() };
   page.on('response', (r) => {
-    if (new URL(r.url()).pathname === '/tiles/basemap.pmtiles' && r.status() === 206) seen.count++;
+    if (new URL(r.url()).pathname === '/tiles/basemap.pmtiles' && r.status() === 206) {
+      seen.count++;
+      seen.ranges.add(r.request().headers()['range'] ?? '');
+    }
   });
   return seen;
 }
@@ -153,9 +156,15 @@ describe('the board over the street map', () => {
     await page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
     await page.waitForFunction(() => !!navigator.serviceWorker.controller);
     // Read once through the service worker (online), then again without a network.
+    const ranges = rangeAnswers(page);
     await page.reload();
     await waitForMapIdle(page, BOARD);
     await streetsDrawn(page, BOARD);
+    // The worker keeps each range after answering it: wait until every range read is kept.
+    expect(ranges.ranges.size).toBeGreaterThan(1);
+    await expect
+      .poll(() => page.evaluate(async () => (await (await caches.open('ma-map-tiles')).keys()).length), { timeout: 10_000 })
+      .toBeGreaterThanOrEqual(ranges.ranges.size);
     await context.setOffline(true);
     const offline = await page.goto(stack.url + view);
     expect(offline?.fromServiceWorker()).toBe(true);

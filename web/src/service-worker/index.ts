@@ -56,7 +56,7 @@ self.addEventListener('fetch', (event) => {
   }
 
   if (requestUrl.pathname === BASEMAP_ARCHIVE_PATH) {
-    event.respondWith(archiveRange(request));
+    event.respondWith(archiveRange(request, (work) => event.waitUntil(work)));
     return;
   }
 
@@ -100,25 +100,32 @@ function byteRange(request: Request): { start: number; end: number } | null {
   return m ? { start: Number(m[1]), end: Number(m[2]) } : null;
 }
 
-/** A range of the street map's archive: from the network when there is one (and kept), the kept copy offline. */
-async function archiveRange(request: Request): Promise<Response> {
+/** Ranges of the archive kept, at most (a street-level view reads a few dozen); the oldest go first. */
+const MAX_RANGES = 5_000;
+
+async function keepRange(key: string, response: Response) {
+  const headers = new Headers({ 'content-type': 'application/vnd.pmtiles' });
+  for (const name of ['content-range', 'etag', 'last-modified']) {
+    const value = response.headers.get(name);
+    if (value) headers.set(name, value);
+  }
+  const cache = await caches.open(TILES);
+  await cache.put(key, new Response(await response.arrayBuffer(), { status: 200, headers }));
+  const keys = await cache.keys();
+  for (const old of keys.slice(0, Math.max(0, keys.length - MAX_RANGES))) await cache.delete(old);
+}
+
+/** A range of the street map's archive: from the network when there is one (and kept meanwhile), the kept copy offline. */
+async function archiveRange(request: Request, meanwhile: (work: Promise<unknown>) => void): Promise<Response> {
   const range = byteRange(request);
   if (!range) return fetch(request);
   const key = `${BASEMAP_ARCHIVE_PATH}?bytes=${range.start}-${range.end}`;
-  const cache = await caches.open(TILES);
   try {
     const response = await fetch(request);
-    if (response.status === 206) {
-      const headers = new Headers({ 'content-type': 'application/vnd.pmtiles' });
-      for (const name of ['content-range', 'etag', 'last-modified']) {
-        const value = response.headers.get(name);
-        if (value) headers.set(name, value);
-      }
-      await cache.put(key, new Response(await response.clone().arrayBuffer(), { status: 200, headers }));
-    }
+    if (response.status === 206) meanwhile(keepRange(key, response.clone()).catch(() => {}));
     return response;
   } catch (error) {
-    const kept = await cache.match(key);
+    const kept = await (await caches.open(TILES)).match(key);
     if (!kept) throw error;
     return new Response(kept.body, { status: 206, statusText: 'Partial Content', headers: kept.headers });
   }
