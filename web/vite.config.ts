@@ -3,7 +3,7 @@ import { sveltekit } from '@sveltejs/kit/vite';
 import { defineConfig } from 'vite';
 import { basemap } from './vite/basemap.ts';
 
-// In dev, /graphql (HTTP and WebSocket) goes to the API so the app keeps one origin, as in production.
+// In dev, /graphql (HTTP and WebSocket) and the map's /tiles go to the API so the app keeps one origin, as in production.
 const api = process.env.API_URL ?? 'http://127.0.0.1:4000';
 
 export default defineConfig({
@@ -21,6 +21,7 @@ export default defineConfig({
   server: {
     proxy: {
       '/graphql': { target: api, ws: true, changeOrigin: false },
+      '/tiles': { target: api, changeOrigin: false },
     },
   },
   build: { chunkSizeWarningLimit: 1200 },

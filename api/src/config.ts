@@ -1,7 +1,9 @@
 // Every environment variable the API reads, parsed and validated in one place.
 import { z } from 'zod';
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import proxyaddr from '@fastify/proxy-addr';
+import { isPmtilesUrl } from './shared/basemap.ts';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -170,6 +172,33 @@ const schema = z.object({
   GEOCODER_CACHE_TTL_SECONDS: z.coerce.number().int().min(1).default(24 * 60 * 60),
   /** Address searches one person (or API key) may make in a minute. */
   RATE_LIMIT_GEOCODE_PER_MINUTE: z.coerce.number().int().min(1).default(120),
+  /**
+   * The street map: a PMTiles archive of vector tiles in the Protomaps basemap schema (an extract
+   * of Israel cut from the planet build, see the README), served at /tiles/basemap.pmtiles with
+   * range requests. Wins over BASEMAP_TILE_URL. Neither set: the bundled Natural Earth map.
+   */
+  BASEMAP_PMTILES: z.preprocess(
+    (v) => v || undefined,
+    z
+      .string()
+      .optional()
+      .refine((path) => path === undefined || existsSync(path), 'no such file'),
+  ),
+  /**
+   * An external tile service in the Protomaps basemap schema: a `{z}/{x}/{y}` template of vector
+   * tiles, or the URL of a PMTiles archive (ending in .pmtiles). Fetched by the viewer's browser.
+   */
+  BASEMAP_TILE_URL: z.preprocess(
+    (v) => v || undefined,
+    z
+      .url()
+      .optional()
+      .refine((url) => url === undefined || isPmtilesUrl(url) || ['{z}', '{x}', '{y}'].every((p) => url.includes(p)), 'a {z}/{x}/{y} template or a .pmtiles URL'),
+  ),
+  /** The deepest zoom the tile service has (deeper, the map enlarges its tiles); a PMTiles archive says its own. */
+  BASEMAP_MAX_ZOOM: z.coerce.number().int().min(0).max(22).default(15),
+  /** Credit shown on the map for the tiles' data (OpenStreetMap's licence asks for it). */
+  BASEMAP_ATTRIBUTION: z.string().default('© OpenStreetMap contributors, Protomaps'),
   EMAIL_RETRY_BASE_MS: z.coerce.number().int().min(1).default(30_000),
   EMAIL_MAX_ATTEMPTS: z.coerce.number().int().min(1).default(8),
   /** A CSV import larger than this is refused (HTTP 413), read no further. */

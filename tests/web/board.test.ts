@@ -2,15 +2,11 @@
 // the API appearing live, filters that live in the URL, and a dropped WebSocket that is announced and,
 // once back, resumes from the last event received so nothing created meanwhile is missed.
 import { beforeAll, describe, expect, test } from 'vitest';
-import { copyFile, mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import {
   PHONE,
   communityId,
   createNeed,
-  artifactsDir,
-  docsDir,
   horizontalOverflow,
   screenshot,
   seriousViolations,
@@ -172,18 +168,14 @@ describe('the live board', () => {
     await waitForMapIdle(desktop);
     expect(await seriousViolations(desktop)).toEqual([]);
     await screenshot(desktop, 'board-desktop');
-    // The README's picture: closer in, where clusters open into single needs with their category icons.
-    // Saved with the other screenshots; copied over docs/board.png only when asked (UPDATE_DOCS=1), so a
-    // test run leaves the checkout as it was.
+    // Closer in, where clusters open into single needs with their category icons, over the bundled
+    // map (the README's picture is the street map's: tests/web/streetmap.test.ts).
     await desktop.goto(stack.url + '/?at=31.4900,34.5600,11.60');
     await waitForMap(desktop);
     await desktop.waitForFunction(() => Number(document.querySelector('[data-testid="visible-count"]')?.getAttribute('data-count')) > 0);
+    expect(await desktop.getByTestId('board-map').getAttribute('data-basemap')).toBe('bundled');
     await waitForMapIdle(desktop);
-    await screenshot(desktop, 'board-readme');
-    if (process.env.UPDATE_DOCS === '1') {
-      await mkdir(docsDir, { recursive: true });
-      await copyFile(join(artifactsDir, 'board-readme.png'), join(docsDir, 'board.png'));
-    }
+    await screenshot(desktop, 'board-closer');
 
     const phone = await open('/', { viewport: PHONE });
     await waitForMap(phone);
@@ -301,6 +293,17 @@ describe('a cursor the server no longer knows or will not replay from', () => {
 });
 
 describe('near me', () => {
+  test('"Use my location" lists what is around the reader, their position kept in the URL', async () => {
+    const context = await suite.context();
+    await context.grantPermissions(['geolocation'], { origin: stack.url });
+    await context.setGeolocation({ latitude: 31.5148, longitude: 34.5846 });
+    const page = await context.newPage();
+    await page.goto(stack.url + '/near');
+    await page.getByTestId('use-location').click();
+    await page.waitForURL((u) => u.searchParams.get('at') === '31.5148,34.5846');
+    await page.locator('[data-testid="near-list"] > li').first().waitFor();
+  });
+
   test('lists the open needs around a chosen place, nearest first, and keeps the place in the URL', async () => {
     const page = await open('/near');
     await page.getByText('Use your location or choose a place').waitFor();

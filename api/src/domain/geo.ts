@@ -2,11 +2,11 @@
 // bounding boxes that btree indexes on (lat, lng) can serve.
 import { randomInt } from 'node:crypto';
 
-import { distanceKm, KM_PER_DEGREE, type BBox, type Point } from '../shared/geo.ts';
+import { distanceKm, KM_PER_DEGREE, PUBLIC_OFFSET_M, type BBox, type Point } from '../shared/geo.ts';
 
 const rad = (d: number) => (d * Math.PI) / 180;
 
-export { distanceKm, type BBox, type Point };
+export { distanceKm, PUBLIC_OFFSET_M, type BBox, type Point };
 
 /** The smallest box containing the circle, for an index-served prefilter. */
 export function bboxAround(center: Point, radiusKm: number): BBox {
@@ -21,9 +21,6 @@ export function bboxAround(center: Point, radiusKm: number): BBox {
     maxLng: Math.min(180, center.lng + dLng),
   };
 }
-
-/** How far the public point lies from the exact one, in metres (draws stay 1 m inside). */
-export const PUBLIC_OFFSET_M = { min: 250, max: 500 } as const;
 
 /** A uniform draw in [0, 1) from the CSPRNG. */
 const secureRandom = () => randomInt(0, 2 ** 47) / 2 ** 47;

@@ -1,4 +1,4 @@
-// The HTTP routes of one port: health and readiness, CSV import and export, the SMS webhook,
+// The HTTP routes of one port: health and readiness, CSV import and export, the SMS webhook, the map's tiles,
 // GraphQL (with a body cap before anything is read), and the built web app for the rest.
 // A foreign page's request to the API (an Origin not allowed) is refused before it runs.
 import { ErrorCode } from '../errors.ts';
@@ -14,6 +14,7 @@ import { handleExport, handleImport } from './transfer.ts';
 import { closeLingering } from './lingeringClose.ts';
 import { handleInboundSms, smsIntakeClosed } from './sms.ts';
 import { handleWhatsapp } from './whatsapp.ts';
+import { handleTiles } from './tiles.ts';
 import { readinessState } from './health.ts';
 import { originAllowed } from './origins.ts';
 import { observeRequests, type MetricsEndpoint } from '../observability/http.ts';
@@ -89,6 +90,7 @@ export function createRouter(
       await handleInboundSms(s, req, res);
       return;
     }
+    if (url.startsWith('/tiles/') && handleTiles(s.config, req, res)) return;
     if (url.startsWith('/graphql') || !web) {
       // Refuse before reading the body.
       if (Number(req.headers['content-length'] ?? 0) > MAX_BODY_BYTES) {

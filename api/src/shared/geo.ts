@@ -10,6 +10,12 @@ export const EARTH_RADIUS_KM = 6371.0088;
 export const KM_PER_DEGREE = (Math.PI * EARTH_RADIUS_KM) / 180;
 const rad = (d: number) => (d * Math.PI) / 180;
 
+/**
+ * How far the public point lies from the exact one, in metres (draws stay 1 m inside): the exact
+ * place is within `max` of the public point, the circle the need page draws.
+ */
+export const PUBLIC_OFFSET_M = { min: 250, max: 500 } as const;
+
 /** Great-circle (haversine) distance in kilometres. */
 export function distanceKm(a: Point, b: Point): number {
   const dLat = rad(b.lat - a.lat);

@@ -1,5 +1,5 @@
 // Distances on the board are between public (approximate) locations: shown as a guide only.
-import { distanceKm, type Point as LatLng } from '@mutual-aid/api/shared/geo.ts';
+import { distanceKm, KM_PER_DEGREE, type Point as LatLng } from '@mutual-aid/api/shared/geo.ts';
 
 export { distanceKm, type LatLng };
 
@@ -19,4 +19,31 @@ export function writeNearParams(point: LatLng | null, radiusKm: number): URLSear
   if (point) out.set('at', `${point.lat.toFixed(4)},${point.lng.toFixed(4)}`);
   out.set('r', String(radiusKm));
   return out;
+}
+
+/** A circle of `radiusM` metres around `center` as a polygon ring (lng, lat), for drawing an area on a map. */
+export function circleRing(center: LatLng, radiusM: number, steps = 64): [number, number][] {
+  const dLat = radiusM / (KM_PER_DEGREE * 1000);
+  const dLng = dLat / Math.max(0.01, Math.cos((center.lat * Math.PI) / 180));
+  const ring: [number, number][] = [];
+  for (let i = 0; i <= steps; i++) {
+    const a = (i / steps) * 2 * Math.PI;
+    ring.push([center.lng + dLng * Math.sin(a), center.lat + dLat * Math.cos(a)]);
+  }
+  return ring;
+}
+
+/** A link that opens directions to a point in the phone's maps app (or Google Maps on a desktop). */
+export const directionsUrl = (to: LatLng) => `https://www.google.com/maps/dir/?api=1&destination=${to.lat.toFixed(6)},${to.lng.toFixed(6)}`;
+
+/** Where the device is, asked of the browser (which may ask the person first); rejected when it cannot say. */
+export function currentPosition(): Promise<LatLng> {
+  return new Promise((resolve, reject) => {
+    if (!('geolocation' in navigator)) return reject(new Error('No geolocation in this browser'));
+    navigator.geolocation.getCurrentPosition((pos) => resolve({ lat: pos.coords.latitude, lng: pos.coords.longitude }), reject, {
+      enableHighAccuracy: false,
+      timeout: 15_000,
+      maximumAge: 300_000,
+    });
+  });
 }

@@ -7,6 +7,7 @@ import { membersAr } from './members.ts';
 import { vettingAr } from './vetting.ts';
 import { keysAr } from './keys.ts';
 import { geocodingAr } from './geocoding.ts';
+import { needMapAr } from './needMap.ts';
 import { reliabilityAr } from './reliability.ts';
 import { requesterLanguageAr } from './requesterLanguage.ts';
 
@@ -411,6 +412,7 @@ export const ar: Messages = {
   ...vettingAr,
   ...keysAr,
   ...geocodingAr,
+  ...needMapAr,
   ...reliabilityAr,
   ...requesterLanguageAr,
 };

@@ -6,6 +6,7 @@ import { membersEn } from './members.ts';
 import { vettingEn } from './vetting.ts';
 import { keysEn } from './keys.ts';
 import { geocodingEn } from './geocoding.ts';
+import { needMapEn } from './needMap.ts';
 import { reliabilityEn } from './reliability.ts';
 import { requesterLanguageEn } from './requesterLanguage.ts';
 import type { PluralForms, Translation } from './types.ts';
@@ -385,6 +386,7 @@ export const en = {
   ...vettingEn,
   ...keysEn,
   ...geocodingEn,
+  ...needMapEn,
   ...reliabilityEn,
   ...requesterLanguageEn,
 } as const;

@@ -7,6 +7,7 @@ import { membersHe } from './members.ts';
 import { vettingHe } from './vetting.ts';
 import { keysHe } from './keys.ts';
 import { geocodingHe } from './geocoding.ts';
+import { needMapHe } from './needMap.ts';
 import { reliabilityHe } from './reliability.ts';
 import { requesterLanguageHe } from './requesterLanguage.ts';
 
@@ -387,6 +388,7 @@ export const he: Messages = {
   ...vettingHe,
   ...keysHe,
   ...geocodingHe,
+  ...needMapHe,
   ...reliabilityHe,
   ...requesterLanguageHe,
 };

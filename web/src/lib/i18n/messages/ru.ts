@@ -7,6 +7,7 @@ import { membersRu } from './members.ts';
 import { vettingRu } from './vetting.ts';
 import { keysRu } from './keys.ts';
 import { geocodingRu } from './geocoding.ts';
+import { needMapRu } from './needMap.ts';
 import { reliabilityRu } from './reliability.ts';
 import { requesterLanguageRu } from './requesterLanguage.ts';
 
@@ -393,6 +394,7 @@ export const ru: Messages = {
   ...vettingRu,
   ...keysRu,
   ...geocodingRu,
+  ...needMapRu,
   ...reliabilityRu,
   ...requesterLanguageRu,
 };
