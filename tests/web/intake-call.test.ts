@@ -136,6 +136,40 @@ describe('a call from an existing caller', () => {
 
 describe('the form during a call', () => {
   // "Forms show one error per submit (slots 0, bad phone and bad e-mail take three tries)."
+  // "Remote work (a phone call to an elderly person, homework help online) cannot be entered without a location."
+  test('he at 360 px: remote work is taken in without an address or a pin; its page says so; the board lists it, the map does not draw it', async () => {
+    const page = await openIntake('he', PHONE);
+    const title = `שיחת טלפון לקשיש ${Date.now()}`;
+    await page.locator('#title').fill(title);
+    await page.locator('#category').selectOption('MENTAL_HEALTH');
+    await page.getByTestId('intake-remote').check();
+    // No place to ask for.
+    expect(await page.locator('#address').count()).toBe(0);
+    expect(await page.locator('[data-testid="pin-map"]').count()).toBe(0);
+    await page.locator('#requesterName').fill('דוד לוי');
+    await page.getByTestId('consent-no').check();
+    expect(await horizontalOverflow(page)).toBe(0);
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.getByTestId('intake-submit').click();
+    await page.getByTestId('intake-created').waitFor();
+    const found = await stack.api(token).ok(`query($t: String!) { needs(first: 1, filter: { text: $t }) { edges { node { id remote publicLat publicLng } } } }`, { t: title });
+    const need = found.needs.edges[0].node;
+    expect(need).toMatchObject({ remote: true, publicLat: sderot.centerLat, publicLng: sderot.centerLng });
+
+    await page.goto(`${stack.url}/needs/${encodeURIComponent(need.id)}`);
+    expect(await page.getByTestId('need-remote-where').textContent()).toBe('מרחוק: בטלפון או ברשת, אין לאן להגיע.');
+
+    await page.goto(`${stack.url}/?q=${encodeURIComponent(title)}`);
+    const card = page.locator(`[data-testid="need-card"][data-need-id="${need.id}"]`);
+    await card.waitFor();
+    expect(await card.getByTestId('need-remote').textContent()).toBe('מרחוק');
+    const drawn = await page.evaluate(async () => {
+      const map = (document.querySelector('[data-testid="board-map"]') as unknown as { maplibre: any }).maplibre;
+      return (await map.getSource('needs').getData()).features.map((f: { properties: { id: string } }) => f.properties.id);
+    });
+    expect(drawn).not.toContain(need.id);
+  });
+
   test('every error at once, from one attempt; over-long text is an error with a counter before any attempt, never cut', async () => {
     const page = await openIntake('en', DESK);
     await page.locator('#requesterPhone').fill('050-12');

@@ -42,6 +42,8 @@ export function phoneTail(key: string): string {
 
 /** What scoring reads of a need. */
 type Comparable = Pick<Need, 'seriesId' | 'requesterPhone' | 'requesterEmail' | 'createdAt' | 'title' | 'description'> & {
+  /** Remote work has no place: never near anything (its point is only its community's centre). */
+  remote?: boolean;
   /** Null in a need still being typed at intake (possibleDuplicates): then it is near nothing and of no category. */
   category: Need['category'] | null;
   lat: number | null;
@@ -64,7 +66,7 @@ export function scoreDuplicate(a: Comparable, b: Comparable): DuplicateScore | n
   if (samePhone) reasons.push('SAME_PHONE');
   if (sameEmail) reasons.push('SAME_EMAIL');
   const sameCategory = a.category !== null && a.category === b.category;
-  const near = a.lat !== null && a.lng !== null && b.lat !== null && b.lng !== null && distanceKm({ lat: a.lat, lng: a.lng }, { lat: b.lat, lng: b.lng }) <= DUPLICATE_RULES.radiusKm;
+  const near = !a.remote && !b.remote && a.lat !== null && a.lng !== null && b.lat !== null && b.lng !== null && distanceKm({ lat: a.lat, lng: a.lng }, { lat: b.lat, lng: b.lng }) <= DUPLICATE_RULES.radiusKm;
   const hours = Math.abs(a.createdAt.getTime() - b.createdAt.getTime()) / 3_600_000;
   const [textA, textB] = [normalizedText(a), normalizedText(b)];
   // Two texts with no letter or digit (a title of only emoji) have nothing to compare: 0, not 0/0.
@@ -118,7 +120,7 @@ export async function needsWithContact(
  */
 export async function likelyDuplicates(db: Tx | Services['prisma'], probe: DuplicateProbe): Promise<{ need: Need; score: DuplicateScore }[]> {
   const since = new Date(probe.createdAt.getTime() - DUPLICATE_RULES.contactWindowDays * 24 * 3_600_000);
-  const place = probe.category !== null && probe.lat !== null && probe.lng !== null ? { category: probe.category, lat: probe.lat, lng: probe.lng } : null;
+  const place = probe.category !== null && probe.lat !== null && probe.lng !== null && !probe.remote ? { category: probe.category, lat: probe.lat, lng: probe.lng } : null;
   const box = place ? bboxAround(place, DUPLICATE_RULES.radiusKm) : null;
   const windowStart = new Date(probe.createdAt.getTime() - DUPLICATE_RULES.windowHours * 3_600_000);
   const contactMatches = await needsWithContact(db, [probe.communityId], { phone: probe.requesterPhone, email: probe.requesterEmail }, since, probe.id);

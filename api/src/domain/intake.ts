@@ -9,7 +9,7 @@ import { AppError, ErrorCode, forbidden, notFound } from '../errors.ts';
 import type { IntakeDraft } from '../generated/prisma/client.ts';
 import { takesIntakeFor, type Viewer } from '../auth/viewer.ts';
 import { phoneKey } from './duplicates.ts';
-import { insertNeed, type NeedInput } from './needRecords.ts';
+import { insertNeed, type NeedInput, type RemoteNeedInput } from './needRecords.ts';
 import { canSeeDraft, communitiesInView, scopeCommunities } from './privacy.ts';
 import type { Selection } from './selection.ts';
 import { reply } from './sms.ts';
@@ -115,7 +115,7 @@ export async function pendingDraftsView(s: Services, viewer: Viewer, requested: 
 /** Who confirms or rejects a draft: whoever may see it. */
 export const canDecideDraft = canSeeDraft;
 
-export async function confirmDraft(s: Services, viewer: Viewer, draftId: string, input: NeedInput) {
+export async function confirmDraft(s: Services, viewer: Viewer, draftId: string, input: NeedInput | RemoteNeedInput) {
   const { need, draft } = await commit(s, async (tx, w) => {
     const rows = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM "IntakeDraft" WHERE id = ${draftId}::uuid FOR UPDATE`;
     if (rows.length === 0) throw notFound('Draft');

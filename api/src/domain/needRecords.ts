@@ -33,7 +33,21 @@ export type NeedInput = {
   communityId: string;
   /** Who may take it; absent: what the community asks for the category (vettingRecords.ts). */
   requirements?: Requirements | null;
+  /** Work without a place (see `remoteNeedInput`): lat/lng are the community's centre, the address empty. */
+  remote?: boolean | null;
 };
+
+/** A need taken in without a place: remote work (a phone call, help online). */
+export type RemoteNeedInput = Omit<NeedInput, 'lat' | 'lng' | 'address' | 'remote'> & { remote: true };
+
+/**
+ * A remote need as a need: its point is its community's centre (public anyway, so nothing of the
+ * requester's), its address empty. It is never drawn on the map nor listed as near anything.
+ */
+export async function remoteNeedInput(tx: UnitOfWork['tx'], input: RemoteNeedInput): Promise<NeedInput> {
+  const community = await tx.community.findUniqueOrThrow({ where: { id: input.communityId }, select: { centerLat: true, centerLng: true } });
+  return { ...input, remote: true, lat: community.centerLat, lng: community.centerLng, address: '' };
+}
 
 /** A need at the same place whose public point another may share (`shareable` may refuse it). */
 export type SamePlaceNeed = { id: string; lat: number; lng: number; publicLat: number; publicLng: number };
@@ -75,13 +89,15 @@ async function creatorLocale(tx: UnitOfWork['tx'], viewer: Viewer): Promise<stri
 export async function insertNeed(
   w: UnitOfWork,
   viewer: Viewer,
-  input: NeedInput,
+  given: NeedInput | RemoteNeedInput,
   extra: { seriesId?: string; occurrenceAt?: Date; onBoard?: boolean; alertVolunteers?: boolean } = {},
 ) {
   const { tx, s } = w;
+  const input = given.remote ? await remoteNeedInput(tx, given as RemoteNeedInput) : (given as NeedInput);
   const id = randomUUID();
   const at = s.clock.now();
-  const pub = await publicPointFor(tx, input.communityId, input);
+  // A remote need's point is the community's centre, which is public: no offset to draw.
+  const pub = input.remote ? { lat: input.lat, lng: input.lng } : await publicPointFor(tx, input.communityId, input);
   if (input.requirements) await assertKnownTrainings(tx, input.communityId, input.requirements);
   const requirements = input.requirements ?? (await requirementsFor(tx, input.communityId, input.category));
   const need = await tx.need.create({
@@ -97,6 +113,7 @@ export async function insertNeed(
       lat: input.lat,
       lng: input.lng,
       address: input.address,
+      remote: input.remote ?? false,
       publicLat: pub.lat,
       publicLng: pub.lng,
       requesterName: input.requesterName,

@@ -4,13 +4,13 @@ import { commit } from '../events/unitOfWork.ts';
 import { AppError, ErrorCode, forbidden } from '../errors.ts';
 import { isCoordinatorOf, takesIntakeFor, type Viewer } from '../auth/viewer.ts';
 import { lockNeed } from './locks.ts';
-import { insertNeed, publicPointFor, type NeedInput } from './needRecords.ts';
+import { insertNeed, publicPointFor, type NeedInput, type RemoteNeedInput } from './needRecords.ts';
 import { refreshSeriesBoard } from './recurrence.ts';
 import { assertNeedAction, statusFromClaims, liveClaim } from './needStatus.ts';
 import { requirementColumns } from './vetting.ts';
 import { assertKnownTrainings, requirementsFor } from './vettingRecords.ts';
 
-export async function createNeed(s: Services, viewer: Viewer, input: NeedInput) {
+export async function createNeed(s: Services, viewer: Viewer, input: NeedInput | RemoteNeedInput) {
   if (!takesIntakeFor(viewer, input.communityId)) throw forbidden('create needs in this community');
   return commit(s, (_tx, w) => insertNeed(w, viewer, input));
 }
@@ -57,6 +57,8 @@ export async function updateNeed(s: Services, viewer: Viewer, needId: string, pa
         lat,
         lng,
         address: patch.address ?? undefined,
+        // A remote need given a place is a need at that place from now on.
+        remote: patch.lat !== undefined && patch.lng !== undefined ? false : undefined,
         requesterName: patch.requesterName ?? undefined,
         requesterPhone: patch.requesterPhone === undefined ? undefined : patch.requesterPhone,
         requesterEmail: patch.requesterEmail === undefined ? undefined : patch.requesterEmail?.trim().toLowerCase() || null,

@@ -6,7 +6,7 @@ import { commit, type UnitOfWork } from '../events/unitOfWork.ts';
 import { AppError, ErrorCode, forbidden } from '../errors.ts';
 import type { RecurrenceFrequency } from '../generated/prisma/enums.ts';
 import { takesIntakeFor, type Viewer } from '../auth/viewer.ts';
-import { insertNeed, type NeedInput } from './needRecords.ts';
+import { insertNeed, type NeedInput, type RemoteNeedInput } from './needRecords.ts';
 import { fromWallClock, toWallClock } from './timezone.ts';
 
 const { RRule } = rrulePkg;
@@ -64,7 +64,7 @@ export async function refreshSeriesBoard(w: UnitOfWork, seriesId: string, now = 
   }
 }
 
-export async function createRecurringNeed(s: Services, viewer: Viewer, template: NeedInput, recurrence: Recurrence) {
+export async function createRecurringNeed(s: Services, viewer: Viewer, template: NeedInput | RemoteNeedInput, recurrence: Recurrence) {
   if (!takesIntakeFor(viewer, template.communityId)) throw forbidden('create needs in this community');
   const starts = occurrenceStarts(recurrence);
   if (starts.length === 0) throw new AppError(ErrorCode.BAD_USER_INPUT, 'This recurrence has no occurrence.', { field: 'recurrence' });

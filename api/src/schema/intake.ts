@@ -5,7 +5,7 @@ import { uuidId, uuidIds } from './ids.ts';
 import { confirmDraft, pendingDrafts, pendingDraftsView, rejectDraft } from '../domain/intake.ts';
 import { intakeDraftsFeed } from '../events/feeds.ts';
 import { CommunityRef } from './communities.ts';
-import { CreateNeedInput, NeedRef } from './needs.ts';
+import { CreateNeedInput, NeedRef, needInputOf } from './needs.ts';
 import { canSeeDraft, readDraftSender } from '../domain/privacy.ts';
 
 const DraftStatusEnum = builder.enumType('DraftStatus', { values: ['PENDING', 'CONFIRMED', 'REJECTED'] as const });
@@ -63,7 +63,7 @@ builder.mutationFields((t) => ({
       draftId: t.arg.globalID({ required: true, for: IntakeDraftRef, validate: uuidId }),
       input: t.arg({ type: CreateNeedInput, required: true }),
     },
-    resolve: (_root, { draftId, input }, ctx) => confirmDraft(ctx.services, ctx.viewer!, draftId.id, { ...input, communityId: input.communityId.id }),
+    resolve: (_root, { draftId, input }, ctx) => confirmDraft(ctx.services, ctx.viewer!, draftId.id, needInputOf(input)),
   }),
   rejectIntakeDraft: t.prismaField({
     type: 'IntakeDraft',

@@ -94,6 +94,10 @@ export const NeedRef = builder.prismaNode('Need', {
       query: { orderBy: [{ claimedAt: 'desc' }, { id: 'desc' }] },
     }),
     occurrenceAt: t.expose('occurrenceAt', { type: 'DateTime', nullable: true, authScopes: { public: true }, description: 'For a shift of a recurring need: when it is.' }),
+    remote: t.exposeBoolean('remote', {
+      authScopes: { public: true },
+      description: "Work without a place (a phone call, help online): its public point is only its community's centre; boards list it but do not draw it on the map.",
+    }),
     onBoard: t.exposeBoolean('onBoard', { authScopes: { public: true }, description: 'False for later shifts of a series: the board shows the next open one.' }),
     seriesOccurrences: t.prismaField({
       type: ['Need'],
@@ -217,7 +221,7 @@ builder.queryFields((t) => ({
   nearbyNeeds: t.prismaField({
     type: ['Need'],
     authScopes: { public: true },
-    description: 'Open needs within radiusKm of a point, nearest first (by their public location).',
+    description: 'Open needs within radiusKm of a point, nearest first (by their public location); remote needs, which have no place, are not near anything.',
     args: {
       point: t.arg({ type: PointInput, required: true }),
       radiusKm: t.arg.float({ required: true, validate: z.number().positive('radiusKm must be positive.').max(200, 'radiusKm must be at most 200.') }),
@@ -226,7 +230,7 @@ builder.queryFields((t) => ({
     },
     resolve: async (query, _root, args, ctx, info) => {
       const box = bboxAround(args.point, args.radiusKm);
-      const where = needWhere({ ...args.filter, bbox: box });
+      const where = { ...needWhere({ ...args.filter, bbox: box }), remote: false };
       const rows = await ctx.services.prisma.need.findMany({ ...readingOnlySelected(query, info, [], ['id', 'publicLat', 'publicLng']), where, orderBy: { id: 'asc' }, take: 5_000 });
       return rows
         .map((n) => ({ n, d: distanceKm(args.point, { lat: n.publicLat, lng: n.publicLng }) }))
@@ -252,9 +256,12 @@ export const CreateNeedInput = builder.inputType('CreateNeedInput', {
     slots: t.int({ validate: NeedFields.slots }),
     neededFrom: t.field({ type: 'DateTime' }),
     neededBy: t.field({ type: 'DateTime' }),
-    lat: t.float({ required: true, validate: NeedFields.lat }),
-    lng: t.float({ required: true, validate: NeedFields.lng }),
-    address: t.string({ required: true, validate: NeedFields.address }),
+    lat: t.float({ validate: NeedFields.lat, description: 'Required unless `remote`.' }),
+    lng: t.float({ validate: NeedFields.lng, description: 'Required unless `remote`.' }),
+    address: t.string({ validate: NeedFields.address, description: 'Required unless `remote`.' }),
+    remote: t.boolean({
+      description: "Work without a place (a phone call to an elderly person, homework help online): no lat, lng or address; listed, never drawn on the map or near anything. Its point is its community's centre.",
+    }),
     requesterName: t.string({ required: true, validate: NeedFields.requesterName }),
     requesterPhone: t.string({ validate: phone }),
     requesterEmail: t.string({ validate: z.email('Enter a valid e-mail address.').max(254) }),
@@ -269,9 +276,29 @@ export const CreateNeedInput = builder.inputType('CreateNeedInput', {
     requirements: t.field({ type: NeedRequirementsInput, description: "Who may take it; absent: the community's defaults for the category." }),
   }),
   validate: z
-    .looseObject({ neededFrom: z.date().nullish(), neededBy: z.date().nullish() })
-    .refine(windowRule, { message: 'The window must end after it starts.', path: ['neededBy'] }),
+    .looseObject({ neededFrom: z.date().nullish(), neededBy: z.date().nullish(), remote: z.boolean().nullish(), lat: z.number().nullish(), lng: z.number().nullish(), address: z.string().nullish() })
+    .refine(windowRule, { message: 'The window must end after it starts.', path: ['neededBy'] })
+    .superRefine((input, ctx) => {
+      if (input.remote) {
+        for (const field of ['lat', 'lng', 'address'] as const) {
+          if (input[field] != null) ctx.addIssue({ code: 'custom', message: 'A remote need has no place: leave it out.', path: [field] });
+        }
+        return;
+      }
+      if (input.lat == null) ctx.addIssue({ code: 'custom', message: 'Choose where the need is, or mark it remote.', path: ['lat'] });
+      if (input.lng == null) ctx.addIssue({ code: 'custom', message: 'Choose where the need is, or mark it remote.', path: ['lng'] });
+      if (!input.address?.trim()) ctx.addIssue({ code: 'custom', message: 'Enter the address, or mark the need remote.', path: ['address'] });
+    }),
 });
+
+/**
+ * CreateNeedInput as the domain takes it: a need at a place, or a remote one (the input's rule
+ * has made sure a placed need has its lat, lng and address).
+ */
+export function needInputOf<T extends { communityId: { id: string }; remote?: boolean | null; lat?: number | null; lng?: number | null; address?: string | null }>(input: T) {
+  const { lat, lng, address, remote, communityId, ...rest } = input;
+  return remote ? { ...rest, communityId: communityId.id, remote: true as const } : { ...rest, communityId: communityId.id, lat: lat!, lng: lng!, address: address! };
+}
 
 const UpdateNeedInput = builder.inputType('UpdateNeedInput', {
   fields: (t) => ({
@@ -317,7 +344,7 @@ builder.mutationFields((t) => ({
     description: 'Intake: a coordinator or hotline operator records a need on behalf of a requester.',
     args: { input: t.arg({ type: CreateNeedInput, required: true }) },
     resolve: async (_root, { input }, ctx) => ({
-      need: await createNeed(ctx.services, ctx.viewer!, { ...input, communityId: input.communityId.id }),
+      need: await createNeed(ctx.services, ctx.viewer!, needInputOf(input)),
     }),
   }),
   updateNeed: t.field({

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { builder } from './builder.ts';
 import { createRecurringNeed } from '../domain/recurrence.ts';
-import { CreateNeedInput, NeedRef } from './needs.ts';
+import { CreateNeedInput, NeedRef, needInputOf } from './needs.ts';
 
 const RecurrenceFrequencyEnum = builder.enumType('RecurrenceFrequency', { values: ['DAILY', 'WEEKLY', 'DATES'] as const });
 
@@ -34,7 +34,7 @@ builder.mutationField('createRecurringNeed', (t) =>
       recurrence: t.arg({ type: RecurrenceInput, required: true }),
     },
     resolve: async (_root, { input, recurrence }, ctx) => {
-      const series = await createRecurringNeed(ctx.services, ctx.viewer!, { ...input, communityId: input.communityId.id }, recurrence);
+      const series = await createRecurringNeed(ctx.services, ctx.viewer!, needInputOf(input), recurrence);
       return ctx.services.prisma.need.findMany({ where: { seriesId: series.id }, orderBy: { occurrenceAt: 'asc' } });
     },
   }),

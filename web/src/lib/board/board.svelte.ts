@@ -163,6 +163,8 @@ export class BoardState {
   #rebuild() {
     const features: FeatureCollection<Point, NeedFeatureProps>['features'] = [];
     for (const n of this.#needs.values()) {
+      // Remote work has no place to draw (its point is only its community's centre): listed, not mapped.
+      if (n.remote) continue;
       features.push({
         type: 'Feature',
         geometry: { type: 'Point', coordinates: [n.publicLng, n.publicLat] },

@@ -20,6 +20,8 @@ export type NeedValues = {
   /** `datetime-local` values, in the browser's time zone. */
   neededFrom: string;
   neededBy: string;
+  /** Work without a place (a phone call, help online): no address or pin. */
+  remote: boolean;
   address: string;
   lat: number | null;
   lng: number | null;
@@ -43,6 +45,7 @@ export const blankNeed = (): NeedValues => ({
   slots: '1',
   neededFrom: '',
   neededBy: '',
+  remote: false,
   address: '',
   lat: null,
   lng: null,
@@ -74,6 +77,7 @@ export function needLiveProblems(need: NeedValues, t: T): Record<string, string>
     const count = [...need[field as keyof typeof NEED_LIMITS]].length;
     if (count > max) problems[field] = t('call.tooLong', { max, count });
   }
+  if (need.remote) return problems;
   if (need.lat !== null && !(Math.abs(need.lat) <= 90)) problems.lat = t('call.tooFarLat');
   else if (need.lng !== null && !(Math.abs(need.lng) <= 180)) problems.lat = t('call.tooFarLng');
   return problems;
@@ -89,8 +93,8 @@ export function needProblems(need: NeedValues, t: T): Record<string, string> {
   const slots = slotsOf(need.slots);
   if (!(Number.isInteger(slots) && slots >= 1 && slots <= 500)) problems.slots = t('call.slots');
   if (need.neededFrom && need.neededBy && new Date(need.neededBy) <= new Date(need.neededFrom)) problems.neededBy = t('invalid.neededBy');
-  if (!need.address.trim()) problems.address = required;
-  if (need.lat === null || need.lng === null) problems.lat = t('intake.pinRequired');
+  if (!need.remote && !need.address.trim()) problems.address = required;
+  if (!need.remote && (need.lat === null || need.lng === null)) problems.lat = t('intake.pinRequired');
   if (!need.requesterName.trim()) problems.requesterName = required;
   if (need.requesterPhone.trim() && !validPhone(need.requesterPhone)) problems.requesterPhone = t('invalid.requesterPhone');
   if (need.requesterEmail.trim() && !EMAIL.test(need.requesterEmail.trim())) problems.requesterEmail = t('call.email');
@@ -105,7 +109,7 @@ export function needWarnings(need: NeedValues, community: CommunityRef | undefin
     const at = need[field] ? new Date(need[field]).getTime() : Number.NaN;
     if (at < now) warnings[field] = t('call.pastDate');
   }
-  if (community && need.lat !== null && need.lng !== null && Math.abs(need.lat) <= 90 && Math.abs(need.lng) <= 180) {
+  if (community && !need.remote && need.lat !== null && need.lng !== null && Math.abs(need.lat) <= 90 && Math.abs(need.lng) <= 180) {
     const d = distanceKm({ lat: community.centerLat, lng: community.centerLng }, { lat: need.lat, lng: need.lng });
     if (d > AREA_KM) warnings.lat = t('call.outsideArea', { km: km(d), community: community.name });
   }
@@ -126,9 +130,7 @@ export function needInput(need: NeedValues): NeedInput {
     slots: slotsOf(need.slots),
     neededFrom: isoOf(need.neededFrom),
     neededBy: isoOf(need.neededBy),
-    address: need.address.trim(),
-    lat: need.lat!,
-    lng: need.lng!,
+    ...(need.remote ? { remote: true } : { address: need.address.trim(), lat: need.lat!, lng: need.lng! }),
     requesterName: need.requesterName.trim(),
     // Typed on an Arabic keyboard (٠٥٠…): sent in the digits the API reads.
     requesterPhone: orNull(asciiDigits(need.requesterPhone)),

@@ -12,6 +12,7 @@ export const NeedSummary = graphql(`
     openSlots
     publicLat
     publicLng
+    remote
     createdAt
     occurrenceAt
     community { id name }
@@ -80,6 +81,7 @@ export const NeedDetails = graphql(
     openSlots
     publicLat
     publicLng
+    remote
     neededFrom
     neededBy
     createdAt
