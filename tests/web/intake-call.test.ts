@@ -158,6 +158,8 @@ describe('the form during a call', () => {
 
     await page.goto(`${stack.url}/needs/${encodeURIComponent(need.id)}`);
     expect(await page.getByTestId('need-remote-where').textContent()).toBe('מרחוק: בטלפון או ברשת, אין לאן להגיע.');
+    // No map of a place that is not there.
+    expect(await page.locator('#where-title').count()).toBe(0);
 
     await page.goto(`${stack.url}/?q=${encodeURIComponent(title)}`);
     const card = page.locator(`[data-testid="need-card"][data-need-id="${need.id}"]`);
