@@ -105,7 +105,7 @@ export function createServices(config: Config, options: ServiceOptions = {}): Se
             cacheTtlMs: config.GEOCODER_CACHE_TTL_SECONDS * 1000,
           })
         : null,
-      offline: createGazetteer(() => readLocalities(), () => db.prisma.community.findMany({ select: { name: true, slug: true, centerLat: true, centerLng: true } })),
+      offline: createGazetteer(() => readLocalities(), () => db.prisma.community.findMany({ select: { name: true, slug: true, centerLat: true, centerLng: true, aliases: true } })),
     },
   });
 }

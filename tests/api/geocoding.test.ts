@@ -214,6 +214,31 @@ describe('the offline gazetteer (no address service)', () => {
     expect(found[0]).toMatchObject({ label: name, point: { lat: 31.4733, lng: 34.4975 }, precision: 'COMMUNITY', source: 'OFFLINE' });
   });
 
+  // "…plus every community's own names and aliases, in Hebrew, Arabic and English where the data
+  // has them": a community's coordinators name its place as callers say it, and the offline
+  // geocoder finds it by each name, labelled in the reader's script.
+  it("knows a community by the other names its coordinators give it, labelled in the reader's script", async () => {
+    const place = { lat: 31.4761, lng: 34.5121 };
+    const c = await createCommunity(w.admin, 'Southern Hotline Quarter', place);
+    const coordinator = await member(w.s.url, w.admin, c, 'COORDINATOR');
+    const volunteer = await member(w.s.url, w.admin, c, 'VOLUNTEER');
+    const SET = `mutation($c: ID!, $a: [String!]!) { setCommunityAliases(communityId: $c, names: $a) { aliases } }`;
+    expect((await volunteer.gql(SET, { c, a: ['x'] })).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    const set = await coordinator.ok(SET, { c, a: [' שכונת הדקלים ', 'حي النخيل', 'Пальмовый квартал', 'שכונת  הדקלים'] });
+    expect(set.setCommunityAliases.aliases).toEqual(['שכונת הדקלים', 'حي النخيل', 'Пальмовый квартал']);
+    const cases: [string, string, string][] = [
+      ['שכונת הדקלים', 'he', 'שכונת הדקלים'],
+      ['حي النخيل', 'ar', 'حي النخيل'],
+      ['Пальмовый квартал', 'ru', 'Пальмовый квартал'],
+      ['שכונת הדקלים', 'en', 'Southern Hotline Quarter'],
+    ];
+    for (const [text, language, label] of cases) {
+      const [first] = await w.geocode(coordinator, text, { language, near: false });
+      expect([text, first?.label, first?.precision, first?.point]).toEqual([text, label, 'COMMUNITY', place]);
+    }
+    expect((await coordinator.gql(SET, { c, a: Array.from({ length: 21 }, (_, i) => `name ${i}`) })).errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+  });
+
   it('is for those who take in needs, and rate limited per person', async () => {
     const volunteer = await member(w.s.url, w.admin, w.community, 'VOLUNTEER');
     expect((await volunteer.gql(GEOCODE, { t: 'שדרות' })).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');

@@ -164,6 +164,8 @@ function pick(argName: string, type: GraphQLInputType): unknown[] | undefined {
   if (argName === 'radiusKm') return [100];
   if (argName === 'lat' || argName === 'centerLat') return [31.52];
   if (argName === 'lng' || argName === 'centerLng') return [34.59];
+  // A need at a place (not remote) has an address: a complete input, so that what decides is who asks.
+  if (argName === 'address') return ['matrix'];
   return undefined;
 }
 

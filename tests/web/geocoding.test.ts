@@ -25,8 +25,9 @@ const offline = browserSuite();
 
 const SDEROT_GEONAMES = { lat: 31.525, lng: 34.59693 };
 
+/** Intake as a hotline operator of the centre that covers Sderot. */
 async function intake(suite: typeof online): Promise<Page> {
-  const token = await signIn(suite.stack, 'coordinator.sderot@example.org');
+  const token = await signIn(suite.stack, 'operator.beer-sheva-ops@example.org');
   const page = await suite.page('/intake', { token, locale: 'he', viewport: PHONE });
   await page.waitForSelector('[data-testid="pin-map"][data-ready="true"]', { timeout: 60_000 });
   return page;

@@ -10,6 +10,8 @@ import { PHONE, browserSuite, communityId, horizontalOverflow, screenshot, serio
 const suite = browserSuite();
 let stack: Stack;
 let token: string;
+/** A hotline operator of the Be'er Sheva centre, which covers Sderot: takes the calls below. */
+let operatorToken: string;
 let sderot: { id: string; centerLat: number; centerLng: number };
 const DESK = { width: 1366, height: 800 };
 
@@ -18,6 +20,7 @@ const uuidOf = (g: string) => Buffer.from(g, 'base64').toString().split(':')[1]!
 beforeAll(async () => {
   stack = suite.stack;
   token = await signIn(stack, 'coordinator.sderot@example.org');
+  operatorToken = await signIn(stack, 'operator.beer-sheva-ops@example.org');
   sderot = await communityId(stack, 'sderot');
 }, 300_000);
 
@@ -41,8 +44,8 @@ async function earlierCall(phone: string, title: string, description: string) {
   return d.createNeed.need as { id: string; title: string };
 }
 
-async function openIntake(locale: 'en' | 'he' | 'ar', viewport: { width: number; height: number }) {
-  const page = await suite.page('/intake', { token, locale, viewport });
+async function openIntake(locale: 'en' | 'he' | 'ar', viewport: { width: number; height: number }, as = token) {
+  const page = await suite.page('/intake', { token: as, locale, viewport });
   await page.getByTestId('intake-form').waitFor();
   await page.waitForSelector('[data-testid="pin-map"][data-ready="true"]');
   return page;
@@ -61,13 +64,14 @@ describe('a call from an existing caller', () => {
   for (const call of CALLS) {
     test(`${call.locale} at ${call.viewport.width} px: from the number to the saved need, the caller's needs and the duplicate warning shown before saving`, async () => {
       const before = await earlierCall(call.phone, call.title, call.words);
-      const page = await openIntake(call.locale, call.viewport);
+      const page = await openIntake(call.locale, call.viewport, operatorToken);
       // Keyboard first: the caller's number is where the cursor starts.
       expect(await activeId(page)).toBe('requesterPhone');
       await page.keyboard.type(call.typed);
-      // The number, however written, finds the caller's need at once.
+      // The number, however written, finds the caller's need at once, in any community of the centre.
       const mine = page.getByTestId('caller-needs');
       await mine.getByText(before.title).waitFor();
+      await page.locator('#communityId').selectOption(sderot.id);
       // And the duplicate warning, before anything is saved.
       const dup = page.locator(`[data-testid="possible-duplicate"][data-need="${before.id}"]`);
       await dup.waitFor();

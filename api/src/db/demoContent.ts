@@ -102,6 +102,34 @@ export const COMMUNITIES: CommunitySeed[] = [
   ).map(([slug, city, country, lat, lng]): CommunitySeed => ({ slug, name: `${city} Partner Community`, kind: 'PARTNER_ABROAD', area: city, country, lat, lng })),
 ];
 
+/**
+ * Other names of the communities' places, as callers say them: the offline geocoder finds each
+ * community by them. A kibbutz's Hebrew name with and without "kibbutz"; towns in Hebrew, Arabic
+ * and Russian; neighbourhoods by their local names.
+ */
+export const ALIASES: Record<string, string[]> = {
+  katamon: ['קטמון'],
+  jaffa: ['יפו', 'يافا', 'Яффо'],
+  hadar: ['הדר הכרמל', 'הדר', 'الهدار'],
+  sderot: ['שדרות', 'سديروت', 'Сдерот'],
+  ashkelon: ['אשקלון', 'عسقلان', 'Ашкелон'],
+  netivot: ['נתיבות', 'نتيفوت', 'Нетивот'],
+  ofakim: ['אופקים', 'أوفاكيم', 'Офаким'],
+  'kiryat-shmona': ['קריית שמונה', 'كريات شمونة', 'Кирьят-Шмона'],
+  nahariya: ['נהריה', 'نهاريا', 'Нагария'],
+  safed: ['צפת', 'صفد', 'Цфат'],
+  tiberias: ['טבריה', 'طبريا', 'Тверия'],
+  metula: ['מטולה', 'المطلة', 'Метула'],
+  shlomi: ['שלומי', 'Шломи'],
+  ...Object.fromEntries(
+    [
+      ['beeri', 'בארי'], ['nir-oz', 'ניר עוז'], ['kfar-aza', 'כפר עזה'], ['nahal-oz', 'נחל עוז'], ['kissufim', 'כיסופים'], ['ein-hashlosha', 'עין השלושה'],
+      ['nirim', 'נירים'], ['nir-yitzhak', 'ניר יצחק'], ['holit', 'חולית'], ['sufa', 'סופה'], ['kerem-shalom', 'כרם שלום'], ['reim', 'רעים'], ['mefalsim', 'מפלסים'],
+      ['saad', 'סעד'], ['erez', 'ארז'], ['yad-mordechai', 'יד מרדכי'], ['zikim', 'זיקים'], ['alumim', 'עלומים'], ['manara', 'מנרה'],
+    ].map(([slug, he]) => [slug, [`קיבוץ ${he}`, he]]),
+  ),
+};
+
 /** The 25 Communities2Gether pairings: a war-hit community in Israel and its partner abroad. */
 export const PAIRINGS: [israeli: string, abroad: string][] = [
   ['beeri', 'toronto'],

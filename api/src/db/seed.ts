@@ -17,7 +17,7 @@ import { AppError } from '../errors.ts';
 import { recordVetting } from '../domain/vettingRecords.ts';
 import { DEFAULT_TRAININGS } from '../domain/vetting.ts';
 import { linkNeedToGoal } from '../domain/recovery.ts';
-import { addressIn, CATEGORY_WEIGHTS, COMMUNITIES, GOALS, NAMES, NEED_TEXTS, PAIRINGS, TEAM, type CommunitySeed, type Language, type NeedText } from './demoContent.ts';
+import { addressIn, ALIASES, CATEGORY_WEIGHTS, COMMUNITIES, GOALS, NAMES, NEED_TEXTS, PAIRINGS, TEAM, type CommunitySeed, type Language, type NeedText } from './demoContent.ts';
 
 export const DEMO_PASSWORD = 'demo-password';
 
@@ -71,7 +71,7 @@ export async function seedDemoData(s: Services, opts: { needs?: number; voluntee
   for (const c of COMMUNITIES) {
     communities.push(
       await prisma.community.create({
-        data: { slug: c.slug, name: c.name, kind: c.kind, area: c.area, country: c.country ?? 'IL', centerLat: c.lat, centerLng: c.lng, joinPolicy: joinPolicyOf(c), createdAt: new Date(now.getTime() - 60 * DAY) },
+        data: { slug: c.slug, name: c.name, kind: c.kind, area: c.area, country: c.country ?? 'IL', centerLat: c.lat, centerLng: c.lng, aliases: ALIASES[c.slug] ?? [], joinPolicy: joinPolicyOf(c), createdAt: new Date(now.getTime() - 60 * DAY) },
       }),
     );
   }

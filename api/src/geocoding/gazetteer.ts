@@ -28,8 +28,8 @@ export type Place = Readonly<{
 /** One name of a place: as written, and as the words it is matched by. */
 type Key = Readonly<{ name: string; words: readonly string[] }>;
 
-/** A community as the gazetteer reads it: its name and slug are names of its place. */
-export type CommunityPlace = { name: string; slug: string; centerLat: number; centerLng: number };
+/** A community as the gazetteer reads it: its name, slug and aliases are names of its place. */
+export type CommunityPlace = { name: string; slug: string; centerLat: number; centerLng: number; aliases?: readonly string[] };
 
 const COUNTRIES = new Set(['IL', 'PS']);
 const HEBREW = /[\u05D0-\u05EA]/;
@@ -92,8 +92,14 @@ function placeOf(line: string): Place | null {
 
 export function communityPlaces(communities: readonly CommunityPlace[]): Place[] {
   return communities.map((c) => ({
-    keys: uniqueKeys([c.name, c.slug]),
-    labels: { en: c.name },
+    keys: uniqueKeys([c.name, c.slug, ...(c.aliases ?? [])]),
+    // Shown in the reader's script when the community has a name in it.
+    labels: {
+      en: c.name,
+      he: c.aliases?.find((a) => HEBREW.test(a)),
+      ar: c.aliases?.find((a) => ARABIC.test(a) && !NOT_ARABIC.test(a)),
+      ru: c.aliases?.find((a) => CYRILLIC.test(a)),
+    },
     lat: c.centerLat,
     lng: c.centerLng,
     population: 0,

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { badInput } from '../errors.ts';
 import { setMembershipRole } from '../domain/accounts.ts';
 import { setCentreCoverage } from '../domain/centres.ts';
+import { ALIAS_LIMITS, cleanAliases, setCommunityAliases } from '../domain/communityNames.ts';
 import { coordinatedCommunityIds, intakeCommunityIds } from '../auth/viewer.ts';
 import type { Context } from '../context.ts';
 import { CommunityKindEnum, MembershipRoleEnum } from './enums.ts';
@@ -22,6 +23,7 @@ export const CommunityRef = builder.prismaNode('Community', {
     country: t.exposeString('country', { authScopes: { public: true } }),
     centerLat: t.exposeFloat('centerLat', { authScopes: { public: true } }),
     centerLng: t.exposeFloat('centerLng', { authScopes: { public: true } }),
+    aliases: t.exposeStringList('aliases', { authScopes: { public: true }, description: "Other names of the community's place (Hebrew, Arabic, Russian, a short form): the offline geocoder finds it by each." }),
     viewerRole: t.field({
       type: MembershipRoleEnum,
       nullable: true,
@@ -70,6 +72,10 @@ builder.queryField('communities', (t) =>
   }),
 );
 
+const aliasesRule = z
+  .array(z.string().trim().min(1, 'A name cannot be blank.').max(ALIAS_LIMITS.length, `At most ${ALIAS_LIMITS.length} characters a name.`))
+  .max(ALIAS_LIMITS.count, `At most ${ALIAS_LIMITS.count} names.`);
+
 const CreateCommunityInput = builder.inputType('CreateCommunityInput', {
   fields: (t) => ({
     slug: t.string({ required: true, validate: z.string().regex(/^[a-z0-9-]{2,60}$/, 'Use 2–60 lowercase letters, digits and dashes.') }),
@@ -79,6 +85,7 @@ const CreateCommunityInput = builder.inputType('CreateCommunityInput', {
     country: t.string({ validate: z.string().regex(/^[A-Z]{2}$/, 'Use a two-letter country code.') }),
     centerLat: t.float({ required: true, validate: z.number().min(-90).max(90) }),
     centerLng: t.float({ required: true, validate: z.number().min(-180).max(180) }),
+    aliases: t.stringList({ description: "Other names of the community's place, as people write them.", validate: aliasesRule }),
     smsNumber: t.string({ description: 'Texts to this number become intake drafts for this community.', validate: z.string().trim().regex(/^\+?[0-9 ()-]{6,20}$/, 'Enter a valid phone number.') }),
   }),
 });
@@ -91,8 +98,21 @@ builder.mutationField('createCommunity', (t) =>
     resolve: async (query, _root, { input }, ctx) => {
       const taken = await ctx.services.prisma.community.findUnique({ where: { slug: input.slug }, select: { id: true } });
       if (taken) throw badInput('A community with this slug already exists.', 'slug');
-      return ctx.services.prisma.community.create({ ...query, data: { ...input, country: input.country ?? 'IL' } });
+      return ctx.services.prisma.community.create({ ...query, data: { ...input, country: input.country ?? 'IL', aliases: cleanAliases(input.aliases ?? []) } });
     },
+  }),
+);
+
+builder.mutationField('setCommunityAliases', (t) =>
+  t.prismaField({
+    type: 'Community',
+    authScopes: { anyCoordinator: true },
+    description: "Sets the other names of the community's place (its coordinators and admins); the offline geocoder finds it by each.",
+    args: {
+      communityId: t.arg.globalID({ required: true, for: CommunityRef, validate: uuidId }),
+      names: t.arg.stringList({ required: true, validate: aliasesRule, description: 'Every other name, replacing those it had.' }),
+    },
+    resolve: (query, _root, args, ctx) => setCommunityAliases(ctx.services, ctx.viewer!, args.communityId.id, args.names, query),
   }),
 );
 
