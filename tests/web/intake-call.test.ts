@@ -5,7 +5,7 @@
 // warnings; and hostile values typed into every field never end on an error page.
 import { beforeAll, describe, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
-import { PHONE, browserSuite, communityId, horizontalOverflow, screenshot, seriousViolations, signIn, type Stack } from '../helpers/stack.ts';
+import { PHONE, browserSuite, communityId, horizontalOverflow, screenshot, seriousViolations, signIn, waitForMap, type Stack } from '../helpers/stack.ts';
 
 const suite = browserSuite();
 let stack: Stack;
@@ -169,11 +169,16 @@ describe('the form during a call', () => {
     const card = page.locator(`[data-testid="need-card"][data-need-id="${need.id}"]`);
     await card.waitFor();
     expect(await card.getByTestId('need-remote').textContent()).toBe('מרחוק');
-    const drawn = await page.evaluate(async () => {
-      const map = (document.querySelector('[data-testid="board-map"]') as unknown as { maplibre: any }).maplibre;
-      return (await map.getSource('needs').getData()).features.map((f: { properties: { id: string } }) => f.properties.id);
-    });
-    expect(drawn).not.toContain(need.id);
+    await waitForMap(page);
+    // The map's source is filled for this search, and the remote need is not in it.
+    const drawn = () =>
+      page.evaluate(async () => {
+        const map = (document.querySelector('[data-testid="board-map"]') as unknown as { maplibre?: any }).maplibre;
+        const source = map?.getSource('needs');
+        return source ? ((await source.getData()).features.map((f: { properties: { id: string } }) => f.properties.id) as string[]) : null;
+      });
+    await expect.poll(drawn).not.toBeNull();
+    expect(await drawn()).not.toContain(need.id);
   });
 
   test('every error at once, from one attempt; over-long text is an error with a counter before any attempt, never cut', async () => {
