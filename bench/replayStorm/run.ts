@@ -16,7 +16,7 @@ const DASHBOARD = `subscription($c: [ID!], $after: String) { needEvents(filter: 
 const UPDATE = 'mutation($id: ID!, $input: UpdateNeedInput!) { updateNeed(id: $id, input: $input) { need { id } } }';
 
 type Variant = 'quiet' | 'storm' | 'storm-unbudgeted';
-type Phase = { live: number[]; mutations: number[]; failed: number; replayed: number; replays: number; seconds: number };
+type Phase = { live: number[]; mutations: number[]; failed: number; failures: string[]; replayed: number; replays: number; seconds: number };
 
 
 async function main() {
@@ -87,6 +87,11 @@ async function main() {
       const mutations: number[] = [];
       sink = live;
       let failed = 0;
+      const failures: string[] = [];
+      const fail = (why: string) => {
+        failed++;
+        if (failures.length < 5) failures.push(why);
+      };
       const t0 = wallNow();
       const total = opts.rate * opts.seconds;
       const sends: Promise<void>[] = [];
@@ -105,10 +110,10 @@ async function main() {
           }).then(
             async (r) => {
               const body = await r.json();
-              if (body.errors) failed++;
+              if (body.errors) fail(`${r.status} ${JSON.stringify(body.errors[0]).slice(0, 200)}`);
               else mutations.push(wallNow() - sent);
             },
-            () => void failed++,
+            (err: Error) => fail(err.message),
           ),
         );
       }
@@ -121,7 +126,7 @@ async function main() {
       await Promise.all(dashboards);
       for (const s of liveSockets) s.terminate();
       while ((await api.stats()).subscribers > 0) await sleep(100);
-      return { live, mutations, failed, replayed: replayedInPhase, replays, seconds };
+      return { live, mutations, failed, failures, replayed: replayedInPhase, replays, seconds };
     };
 
     const results = await alternate(['quiet', 'storm', 'storm-unbudgeted'] as const, opts.rounds, opts.warmup, (v) => phase(v));
@@ -131,7 +136,7 @@ async function main() {
       const live = summarize(results[v].flatMap((p) => p.live));
       const mut = summarize(results[v].flatMap((p) => p.mutations));
       const replayRate = round(results[v].reduce((a, p) => a + p.replayed, 0) / results[v].reduce((a, p) => a + p.seconds, 0), 0);
-      summary[v] = { live, mutations: mut, failed: results[v].reduce((a, p) => a + p.failed, 0), replayedPerSecond: replayRate, replaysCompleted: results[v].reduce((a, p) => a + p.replays, 0) };
+      summary[v] = { live, mutations: mut, failed: results[v].reduce((a, p) => a + p.failed, 0), failures: results[v].flatMap((p) => p.failures).slice(0, 5), replayedPerSecond: replayRate, replaysCompleted: results[v].reduce((a, p) => a + p.replays, 0) };
       rowsOut.push([v, live.n, live.median, live.p99, mut.n, mut.median, mut.p99, summary[v].failed, replayRate, summary[v].replaysCompleted]);
     }
     const storm = summary.storm;
