@@ -317,9 +317,9 @@ export const GOALS: GoalSeed[] = [
   { title: 'Jobs and small businesses back on their feet', domain: 'ECONOMY', serves: ['JOBS'], milestones: ['Business owners surveyed', 'Grants fund opened', 'First grants paid', 'Shops reopened'] },
 ];
 
-/** The joint team: two representatives of each side and two of the Jewish Agency. */
+/** The joint team: two representatives of each side and two of the Jewish Agency, with the names each side's are drawn from. */
 export const TEAM = {
-  ISRAEL: [['נועה כהן', 'Community lead'], ['אבי לוי', 'Resilience coordinator']],
-  ABROAD: [['Sarah Goldberg', 'Partnership chair'], ['David Rosen', 'Federation liaison']],
-  COORDINATOR: [['Tamar Katz', 'Jewish Agency partnership manager'], ['Eitan Biton', 'Jewish Agency regional coordinator']],
+  ISRAEL: { roles: ['Community lead', 'Resilience coordinator'], names: NAMES.he },
+  ABROAD: { roles: ['Partnership chair', 'Federation liaison'], names: NAMES.en },
+  COORDINATOR: { roles: ['Jewish Agency partnership manager', 'Jewish Agency regional coordinator'], names: ['Tamar Katz', 'Eitan Biton', 'Yael Shapiro', 'Omer Dahan', 'Maya Friedman'] },
 } as const;

@@ -359,7 +359,7 @@ async function seedPartnerships(
     // The programme started in May 2024; pairings were made over the following months.
     const start = new Date(Date.UTC(2024, 5 + (k % 5), 1));
     const p = await createPartnership(s, coordinator, { israeliCommunityId: israeli.id, abroadCommunityId: partner.id, startDate: start, yearlyPledgeMinor: yearly, currency: 'USD' });
-    const team = (['ISRAEL', 'ABROAD', 'COORDINATOR'] as const).flatMap((side) => TEAM[side].map(([name, role], j) => ({ partnershipId: p.id, name: rotate(name, k + j * 2, side), role, side })));
+    const team = (['ISRAEL', 'ABROAD', 'COORDINATOR'] as const).flatMap((side) => TEAM[side].roles.map((role, j) => ({ partnershipId: p.id, name: nth(TEAM[side].names, k + j * 2), role, side })));
     await prisma.partnershipMember.createMany({ data: team });
     // Three or four goals, none twice, from a different starting point for each community.
     const count = 3 + (k % 2);
@@ -404,12 +404,8 @@ async function seedPartnerships(
   }
 }
 
-/** A name for the team member on `side`, moved along by `k` so that each team differs. */
-function rotate(name: string, k: number, side: 'ISRAEL' | 'ABROAD' | 'COORDINATOR'): string {
-  const pool = side === 'ISRAEL' ? NAMES.he : side === 'ABROAD' ? NAMES.en : JEWISH_AGENCY_STAFF;
-  return pool[(pool.indexOf(name) + k + pool.length) % pool.length] ?? name;
-}
-const JEWISH_AGENCY_STAFF = ['Tamar Katz', 'Eitan Biton', 'Yael Shapiro', 'Omer Dahan', 'Maya Friedman'];
+/** The `k`th of `names`, round and round: each pairing's team has other people. */
+const nth = (names: readonly string[], k: number) => names[k % names.length]!;
 
 function viewerOf(id: string, name: string, roles: [string, MembershipRole][]): Viewer {
   return { id, name, isAdmin: false, roles: new Map(roles), operatesFor: new Set(), sessionId: '', sessionExpiresAt: new Date(8.64e15) };
