@@ -2,6 +2,7 @@
 // GraphQL server, the HTTP routes and the WebSocket transport on one port, and the worker —
 // and returns how to start and stop it. Nothing here is global: two apps can run side by side
 // in one process.
+import { latestSeq } from './events/outbox.ts';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { configFromEnvironment, type Config } from './config.ts';
@@ -61,7 +62,7 @@ async function compose(s: Services): Promise<App> {
       bufferedEvents: () => s.stream.bufferedEvents,
       replaysWaiting: () => s.stream.replaysWaiting,
       deliveredSeq: () => s.stream.head,
-      committedSeq: async () => (await s.prisma.needEvent.aggregate({ _max: { seq: true } }))._max.seq ?? 0n,
+      committedSeq: async () => (await latestSeq(s.prisma)) ?? 0n,
       pool: () => s.db.poolStats(),
       redis: () => s.bus.redisState(),
     },

@@ -10,6 +10,7 @@ import { Clock } from './domain/clock.ts';
 import { rulesFrom, type Rules } from './domain/rules.ts';
 import { createBus, type Bus } from './events/pubsub.ts';
 import { EventStream } from './events/stream.ts';
+import { Sequencer } from './events/outbox.ts';
 import { createRateLimits, type RateLimits } from './auth/rateLimits.ts';
 import { HttpSmsSender, type SmsSender } from './domain/sms.ts';
 import { createOutbound, type Outbound } from './domain/outbound.ts';
@@ -32,6 +33,8 @@ export type Services = Readonly<{
   clock: Clock;
   rules: Rules;
   bus: Bus;
+  /** Gives committed events their place in the stream (`seq`); read paths stamp before reading. */
+  sequencer: Sequencer;
   /** The process's reader of the event outbox; started by the server, idle in a CLI. */
   stream: EventStream;
   limits: RateLimits;
@@ -65,6 +68,7 @@ export function createServices(config: Config, options: ServiceOptions = {}): Se
   const db = openDatabase(config, { warn: (obj: object, msg: string) => scope.exit(() => log.warn(obj, msg)) }, { fromTemplate: config.MIGRATE_ON_START ?? true });
   const bus = createBus(config.REDIS_URL);
   const outbound = createOutbound({ allowHosts: config.OUTBOUND_ALLOW_HOSTS });
+  const sequencer = new Sequencer(db.prisma);
   return Object.freeze({
     config,
     db,
@@ -72,7 +76,17 @@ export function createServices(config: Config, options: ServiceOptions = {}): Se
     clock: new Clock(),
     rules: rulesFrom(config),
     bus,
-    stream: new EventStream(db.prisma, bus, config.EVENT_POLL_MS, { metrics, log }, { giveUpAfterMs: config.LIVE_RETRY_MAX_SECONDS * 1000 }, config.REPLAY_WINDOW_EVENTS, config.REPLAY_EVENTS_PER_SECOND),
+    sequencer,
+    stream: new EventStream({
+      prisma: db.prisma,
+      sequencer,
+      bus,
+      pollMs: config.EVENT_POLL_MS,
+      observers: { metrics, log },
+      retry: { giveUpAfterMs: config.LIVE_RETRY_MAX_SECONDS * 1000 },
+      replayWindowEvents: config.REPLAY_WINDOW_EVENTS,
+      replayEventsPerSecond: config.REPLAY_EVENTS_PER_SECOND,
+    }),
     limits: countRefusals(metrics, createRateLimits({
       redisUrl: config.REDIS_URL,
       signInsPerIpPerMinute: config.RATE_LIMIT_SIGNINS_PER_IP_PER_MINUTE,

@@ -108,7 +108,7 @@ describe('texts to the requester', () => {
       { from: HOTLINE, body: 'הבקשה שלך „קניות לסבתא” בוצעה. שמרו על עצמכם.' },
     ]);
     // Once each: the queue holds exactly these two, both sent; the volunteer's surname and phone went nowhere.
-    const queued = await s.app.services.prisma.requesterText.findMany({ where: { needId: uuidOf(need.id) }, orderBy: { eventSeq: 'asc' } });
+    const queued = await s.app.services.prisma.requesterText.findMany({ where: { needId: uuidOf(need.id) }, orderBy: { eventId: 'asc' } });
     expect(queued.map((t) => [t.kind, t.status])).toEqual([['TAKEN', 'SENT'], ['DONE', 'SENT']]);
     expect(sms.received.some((r) => r.body.includes('Levi') || r.body.includes('9876543'))).toBe(false);
   });

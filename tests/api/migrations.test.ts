@@ -277,8 +277,9 @@ describe('compatibility with prisma migrate', () => {
       "started_at" TIMESTAMPTZ NOT NULL DEFAULT now(), "applied_steps_count" INTEGER NOT NULL DEFAULT 0)`);
     for (const name of names) {
       const script = await readFile(join(repoPaths.migrations, name, 'migration.sql'), 'utf8');
-      // Generated SQL has no semicolons inside literals, so splitting is safe here.
-      for (const statement of script.split(/;\s*\n/).map((s) => s.trim()).filter((s) => s.replace(/--.*$/gm, '').trim())) {
+      // Generated SQL has no semicolons inside literals; hand-written functions keep theirs
+      // between $$ quotes, so a split is taken only where an even number of $$ follows.
+      for (const statement of script.split(/;\s*\n(?=(?:[^$]*\$\$[^$]*\$\$)*[^$]*$)/).map((s) => s.trim()).filter((s) => s.replace(/--.*$/gm, '').trim())) {
         await db.prisma.$executeRawUnsafe(statement);
       }
       await db.prisma.$executeRawUnsafe(

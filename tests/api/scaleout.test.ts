@@ -69,6 +69,37 @@ describe('scale-out on PostgreSQL + Redis', requires(postgresServer), () => {
     await ws.dispose();
   }, 60_000);
 
+  it('concurrent writers on both processes: every subscriber of either gets each event exactly once, in one order', async () => {
+    // The writes take no global lock (events/outbox.ts): both processes commit in parallel and
+    // the sequencer numbers the events; subscribers on each process must still agree on one order.
+    const { onA, onB, userId } = await adminOnBoth();
+    const community = (await onA.ok(`mutation { createCommunity(input: { slug: "writers-${Date.now()}", name: "Writers", kind: TOWN, area: "Sderot", centerLat: 31.5, centerLng: 34.6 }) { id } }`)).createCommunity.id;
+    await onA.ok(`mutation($c: ID!, $u: ID!) { setMembershipRole(communityId: $c, userId: $u, role: COORDINATOR) { role } }`, { c: community, u: userId });
+    const start = (await onA.ok(`{ latestEventCursor }`)).latestEventCursor as string;
+    const WRITES = 60;
+    const query = `subscription($after: String, $c: [ID!]) { needEvents(after: $after, filter: { communityIds: $c }) { cursor type need { title } } }`;
+    const clients = [onA.ws(), onA.ws(), onB.ws(), onB.ws()];
+    const subs = clients.map((ws) => collect(ws, query, { after: start, c: [community] }, (items) => items.length >= WRITES, 60_000));
+    // From the cursor: what commits before a subscription is registered is replayed to it.
+    const create = (api: Api, i: number) =>
+      api.ok(
+        `mutation($c: ID!, $t: String!) { createNeed(input: { communityId: $c, title: $t, category: FOOD, urgency: HIGH, lat: 31.5, lng: 34.6, address: "1 Main St", requesterName: "R" }) { need { id } } }`,
+        { c: community, t: `write ${i}` },
+      );
+    await Promise.all(Array.from({ length: WRITES }, (_, i) => create(i % 2 ? onB : onA, i)));
+    const got = await Promise.all(subs.map((sub) => sub.done));
+    const c = new pg.Client({ connectionString: db.env.DATABASE_URL });
+    await c.connect();
+    const stored = (await c.query(`SELECT seq::text AS cursor FROM "NeedEvent" WHERE "communityId" = $1::uuid AND seq > $2 ORDER BY seq`, [Buffer.from(community, 'base64').toString().split(':')[1], start])).rows.map((r) => r.cursor as string);
+    await c.end();
+    expect(stored).toHaveLength(WRITES);
+    for (const items of got) {
+      expect(items.map((e) => e.needEvents.cursor)).toEqual(stored);
+      expect(new Set(items.map((e) => e.needEvents.need.title)).size).toBe(WRITES);
+    }
+    await Promise.all(clients.map((ws) => ws.dispose()));
+  }, 120_000);
+
   it('a text received by process A reaches a coordinator watching drafts on process B within a second', async () => {
     const { onB } = await adminOnBoth();
     const ws = onB.ws();

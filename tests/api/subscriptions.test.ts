@@ -169,6 +169,8 @@ describe('needEvents', () => {
       const before = BigInt((await coord.ok('{ latestEventCursor }')).latestEventCursor as string);
       // 150 stored events at once (the history a resuming dashboard missed).
       await prisma.needEvent.createMany({ data: Array.from({ length: 150 }, () => ({ needId: row.id, communityId: row.communityId, type: 'UPDATED' as const, toStatus: 'OPEN' as const })) });
+      // Numbered by the sequencer (events/outbox.ts), as a commit elsewhere would have them.
+      await small.app.services.sequencer.stamp();
       const latest = (await prisma.needEvent.aggregate({ _max: { seq: true } }))._max.seq!;
       // A live subscriber (which also starts the process's stream reading the outbox).
       let freshId: string | null = null;

@@ -2,6 +2,7 @@
 // array: rows are read in keyset-paged batches and written with backpressure, so an export
 // of a million events holds one batch in memory, never the whole. Private fields only where
 // privacy.ts allows them (every read of them logged).
+import { sequenced } from '../events/outbox.ts';
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import type { Services } from '../services.ts';
 import { forbidden } from '../errors.ts';
@@ -60,8 +61,9 @@ export async function* exportRows(s: Services, viewer: Viewer, kind: ExportKind,
   }
   if (kind === 'events') {
     let after = 0n;
+    await s.sequencer.stamp();
     for (;;) {
-      const batch = await s.prisma.needEvent.findMany({ where: { seq: { gt: after }, communityId: { in: ids } }, orderBy: { seq: 'asc' }, take: BATCH });
+      const batch = sequenced(await s.prisma.needEvent.findMany({ where: { seq: { gt: after }, communityId: { in: ids } }, orderBy: { seq: 'asc' }, take: BATCH }));
       if (batch.length === 0) return;
       for (const e of batch) {
         yield {

@@ -36,7 +36,7 @@ export async function queueRequesterText(w: UnitOfWork, need: Need, event: NeedE
   await tx.requesterText.create({
     data: {
       needId: need.id,
-      eventSeq: event.seq,
+      eventId: event.id,
       kind,
       volunteerName: volunteerNameForRequester(volunteer?.volunteer.name),
       createdAt: event.at,

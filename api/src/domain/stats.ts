@@ -1,5 +1,6 @@
 // Dashboard figures for a set of communities, in a fixed number of SQL statements
 // whatever the number of needs.
+import { latestSeq } from '../events/outbox.ts';
 import type { Services } from '../services.ts';
 import type { NeedCategory, NeedStatus, Urgency } from '../generated/prisma/enums.ts';
 import { fromWallClock, toWallClock, ZONE } from './timezone.ts';
@@ -36,7 +37,7 @@ export async function boardStats(s: Services, communityIds: string[]): Promise<B
   const since7d = new Date(now.getTime() - 7 * 24 * 3_600_000);
   const ids = communityIds;
   const [cursorRow, groups, doneToday, median, perHour] = await Promise.all([
-    s.prisma.needEvent.findFirst({ orderBy: { seq: 'desc' }, select: { seq: true } }),
+    latestSeq(s.prisma),
     s.prisma.need.groupBy({
       by: ['communityId', 'category', 'urgency', 'status'],
       where: { communityId: { in: ids }, status: { in: LIVE } },
@@ -80,7 +81,7 @@ export async function boardStats(s: Services, communityIds: string[]): Promise<B
   const sortDesc = <K extends string>(m: Map<K, number>) => [...m].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
   return {
     asOf: now,
-    cursor: cursorRow?.seq.toString() ?? null,
+    cursor: cursorRow?.toString() ?? null,
     communityIds: ids,
     open,
     claimed,

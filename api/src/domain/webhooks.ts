@@ -3,6 +3,7 @@
 // HMAC-SHA256, retried with exponential backoff, every attempt in the delivery log.
 // The owner (a coordinator of the webhook's community; admins: every webhook) lists, disables,
 // enables, deletes, rotates the secret of and test-pings a webhook.
+import { sequenced } from '../events/outbox.ts';
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Services } from '../services.ts';
@@ -143,12 +144,13 @@ const CURSOR = 'webhooks';
 
 /** Turns new events into deliveries, under a row lock so one process does it at a time. */
 export async function enqueueWebhookDeliveries(s: Services): Promise<number> {
+  await s.sequencer.stamp();
   return commit(s, async (tx, w) => {
     await tx.$executeRaw`INSERT INTO "OutboxCursor" (name, seq) SELECT ${CURSOR}, coalesce(max(seq), 0) FROM "NeedEvent" ON CONFLICT (name) DO NOTHING`;
     const locked = await tx.$queryRaw<{ seq: bigint }[]>`SELECT seq FROM "OutboxCursor" WHERE name = ${CURSOR} FOR UPDATE SKIP LOCKED`;
     if (locked.length === 0) return 0; // another process is on it
     const from = locked[0]!.seq;
-    const events = await tx.needEvent.findMany({ where: { seq: { gt: from } }, orderBy: { seq: 'asc' }, take: 1_000 });
+    const events = sequenced(await tx.needEvent.findMany({ where: { seq: { gt: from } }, orderBy: { seq: 'asc' }, take: 1_000 }));
     if (events.length === 0) return 0;
     const hooks = await tx.webhook.findMany({ where: { active: true } });
     const rows = events.flatMap((e) =>
@@ -171,7 +173,7 @@ async function payloadFor(s: Services, d: { id: string; webhookId: string; event
   return {
     delivery: deliveryId,
     event: {
-      cursor: e.seq.toString(),
+      cursor: seq.toString(),
       type: e.type,
       fromStatus: e.fromStatus,
       toStatus: e.toStatus,

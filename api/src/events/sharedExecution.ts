@@ -1,11 +1,27 @@
-// Shared execution of subscription events: anonymous WebSocket subscriptions with the same
-// document and the same variables below the root field compute the same payload for the same
-// event, whatever their root arguments (the filter only decides which events they get). So
-// each event is executed once per such group instead of once per subscriber; every member
-// still has its own source stream (filter, cursor replay, slow-consumer guard) and its own
-// frames. Signed-in viewers are never grouped: fields may depend on who is asking.
+// Shared execution of subscription events: WebSocket subscriptions with the same document and
+// the same variables below the root field compute the same payload for the same event, whatever
+// their root arguments (the filter only decides which events they get), when nothing they
+// select depends on who is asking. So each event is executed once per such group instead of
+// once per subscriber; every member still has its own source stream (filter, cursor replay,
+// slow-consumer guard) and its own frames.
+//
+// Who is asking matters unless every field selected is the same for every viewer
+// (`sameForEveryViewer`): anonymous subscriptions always qualify, since they see only that; a
+// signed-in one qualifies when its document selects nothing else, and then shares its group with
+// the anonymous ones. A field is the same for every viewer when it and its type are public
+// (`authScopes: { public: true }`) and it either exposes its own column or says so with
+// `extensions: sameForEveryViewer` (its resolver reads no viewer). Opt-in: a field that says
+// nothing keeps the subscription to itself. Such a subscription needs no per-event access check
+// (events/liveAccess.ts) either: it is delivered what anyone may see.
 import {
+  BREAK,
   Kind,
+  TypeInfo,
+  visit,
+  visitWithTypeInfo,
+  type GraphQLField,
+  type GraphQLNamedType,
+  type GraphQLSchema,
   executeSubscriptionEvent,
   createSourceEventStream,
   mapSourceToResponseEvent,
@@ -19,8 +35,10 @@ import {
 } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { Context } from '../context.ts';
+import type { Metrics } from '../observability/metrics.ts';
 
 type Executed = ReturnType<typeof executeSubscriptionEvent>;
+type Counted = Pick<Metrics['sharedExecutions'], 'inc'>;
 
 const documentIds = new WeakMap<DocumentNode, number>();
 let nextDocumentId = 0;
@@ -53,9 +71,54 @@ function variablesBelowRoot(document: DocumentNode, operation: OperationDefiniti
   return [...names].sort();
 }
 
+/** Field extensions: its value is the same whoever asks (see the top of this file). */
+export const sameForEveryViewer = { sameForEveryViewer: true } as const;
+
+type FieldExtensions = { sameForEveryViewer?: boolean; pothosExposedField?: string; pothosOptions?: { authScopes?: unknown } };
+
+const isPublic = (scopes: unknown) => !!scopes && typeof scopes === 'object' && Object.keys(scopes).length === 1 && (scopes as { public?: unknown }).public === true;
+
+function fieldIsShared(parent: GraphQLNamedType, field: GraphQLField<unknown, unknown>, schema: GraphQLSchema): boolean {
+  const ext = field.extensions as FieldExtensions;
+  const typeScopes = (parent.extensions as FieldExtensions).pothosOptions?.authScopes;
+  // A field without scopes of its own has its type's (a Relay node's id).
+  if (!isPublic(ext.pothosOptions?.authScopes ?? typeScopes)) return false;
+  // A root field is the subscription itself: its own resolver must say so.
+  if (parent === schema.getSubscriptionType()) return ext.sameForEveryViewer === true;
+  if (!isPublic(typeScopes)) return false;
+  return ext.sameForEveryViewer === true || typeof ext.pothosExposedField === 'string';
+}
+
+const sharedDocuments = new WeakMap<DocumentNode, boolean>();
+
+/** Whether everything the document selects (every operation and fragment in it) is the same for every viewer. */
+export function selectsOnlySharedFields(schema: GraphQLSchema, document: DocumentNode): boolean {
+  let known = sharedDocuments.get(document);
+  if (known !== undefined) return known;
+  const typeInfo = new TypeInfo(schema);
+  known = true;
+  visit(
+    document,
+    visitWithTypeInfo(typeInfo, {
+      Field(node) {
+        if (node.name.value === '__typename') return;
+        const parent = typeInfo.getParentType();
+        const field = typeInfo.getFieldDef();
+        if (!parent || !field || !fieldIsShared(parent, field, schema)) {
+          known = false;
+          return BREAK;
+        }
+      },
+    }),
+  );
+  sharedDocuments.set(document, known);
+  return known;
+}
+
 function groupKey(args: ExecutionArgs, validated: ValidatedSubscriptionArgs): string | null {
   const ctx = args.contextValue as Context | undefined;
-  if (!ctx || ctx.transport !== 'ws' || ctx.viewer) return null;
+  if (!ctx || ctx.transport !== 'ws') return null;
+  if (ctx.viewer && !selectsOnlySharedFields(args.schema, args.document)) return null;
   let id = documentIds.get(args.document);
   if (id === undefined) documentIds.set(args.document, (id = nextDocumentId++));
   const raw = (args.variableValues ?? {}) as Record<string, unknown>;
@@ -63,20 +126,21 @@ function groupKey(args: ExecutionArgs, validated: ValidatedSubscriptionArgs): st
   return JSON.stringify([id, validated.operation.name?.value ?? null, used]);
 }
 
-function sharedExecutor(key: string) {
+function sharedExecutor(key: string, counted: Counted) {
   return (perEvent: ValidatedSubscriptionArgs): Executed => {
     const event = perEvent.rootValue;
     if (!event || typeof event !== 'object') return executeSubscriptionEvent(perEvent);
     let byKey = executions.get(event);
     if (!byKey) executions.set(event, (byKey = new Map()));
     let result = byKey.get(key);
+    counted.inc({ outcome: result ? 'reused' : 'executed' });
     if (!result) byKey.set(key, (result = executeSubscriptionEvent(perEvent)));
     return result;
   };
 }
 
-/** Envelop plugin: takes over anonymous WebSocket subscriptions and shares their executions. */
-export function useSharedSubscriptionExecution(): Plugin {
+/** Envelop plugin: takes over WebSocket subscriptions that may share and shares their executions. */
+export function useSharedSubscriptionExecution(counted: Counted): Plugin {
   return {
     onSubscribe({ args, subscribeFn, setSubscribeFn }) {
       const original = subscribeFn;
@@ -88,7 +152,7 @@ export function useSharedSubscriptionExecution(): Plugin {
         if (key === null) return original(a);
         const stream = createSourceEventStream(validated);
         const map = (s: Awaited<typeof stream>) =>
-          Symbol.asyncIterator in (s as object) ? mapSourceToResponseEvent(validated, s as AsyncIterable<unknown>, sharedExecutor(key)) : (s as ExecutionResult);
+          Symbol.asyncIterator in (s as object) ? mapSourceToResponseEvent(validated, s as AsyncIterable<unknown>, sharedExecutor(key, counted)) : (s as ExecutionResult);
         return stream instanceof Promise ? stream.then(map) : map(stream);
       }) as typeof subscribeFn);
       void args;

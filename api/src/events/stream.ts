@@ -9,13 +9,14 @@ import { ReplayBudget, yieldToOthers } from './replayBudget.ts';
 import type { Need, NeedEvent, PrismaClient } from '../generated/prisma/client.ts';
 import { matchesBoard, type BoardFilter } from '../domain/boardFilter.ts';
 import type { Bus } from './pubsub.ts';
+import { latestSeq, sequenced, type Sequenced, type Sequencer } from './outbox.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { Metrics } from '../observability/metrics.ts';
 
 /** Where the stream reports what it does: counters and failures. */
 export type StreamObservers = { metrics: Pick<Metrics, 'eventsDelivered' | 'eventsReplayed' | 'eventReadFailures' | 'slowConsumerCloses'>; log: Pick<Logger, 'warn'> };
 
-export type StreamEvent = NeedEvent & { need: Need };
+export type StreamEvent = Sequenced<NeedEvent> & { need: Need };
 
 export type EventFilter = BoardFilter;
 
@@ -36,6 +37,22 @@ export function matchesFilter(e: StreamEvent, f: EventFilter): boolean {
 
 type Listener = (batch: StreamEvent[]) => void;
 
+export type StreamOptions = {
+  prisma: PrismaClient;
+  /** Gives committed events their seq (events/outbox.ts); the stream stamps before it reads. */
+  sequencer: Sequencer;
+  bus: Bus;
+  /** The safety-net poll, for when a wake-up is lost (EVENT_POLL_MS). */
+  pollMs?: number;
+  observers?: StreamObservers;
+  /** How a subscriber's replay waits out the database being away. */
+  retry?: RetryPolicy;
+  /** How many events back a cursor may resume (REPLAY_WINDOW_EVENTS). */
+  replayWindowEvents?: number;
+  /** Events per second all replays of this process share (REPLAY_EVENTS_PER_SECOND). */
+  replayEventsPerSecond?: number;
+};
+
 export class EventStream {
   #head = 0n;
   #listeners = new Set<Listener>();
@@ -43,10 +60,12 @@ export class EventStream {
   #queues = new Set<StreamEvent[]>();
   #pulling: Promise<void> | null = null;
   #again = false;
+  #stampAgain = false;
   #timer: NodeJS.Timeout | undefined;
   #unsubscribe: (() => void) | undefined;
   #started = false;
   readonly #prisma: PrismaClient;
+  readonly #sequencer: Sequencer;
   readonly #bus: Bus;
   readonly #pollMs: number;
   readonly #observers: StreamObservers | undefined;
@@ -62,23 +81,15 @@ export class EventStream {
    */
   readonly liveSince = new AsyncLocalStorage<bigint>();
 
-  constructor(
-    prisma: PrismaClient,
-    bus: Bus,
-    pollMs = 1_000,
-    observers?: StreamObservers,
-    retry: RetryPolicy = { giveUpAfterMs: 0 },
-    replayWindow = 100_000,
-    /** Events per second all replays of this process share (REPLAY_EVENTS_PER_SECOND). */
-    replayEventsPerSecond = 5_000,
-  ) {
-    this.replayWindow = replayWindow;
-    this.#replayBudget = new ReplayBudget(replayEventsPerSecond);
-    this.#prisma = prisma;
-    this.#bus = bus;
-    this.#pollMs = pollMs;
-    this.#observers = observers;
-    this.retry = retry;
+  constructor(o: StreamOptions) {
+    this.replayWindow = o.replayWindowEvents ?? 100_000;
+    this.#replayBudget = new ReplayBudget(o.replayEventsPerSecond ?? 5_000);
+    this.#prisma = o.prisma;
+    this.#sequencer = o.sequencer;
+    this.#bus = o.bus;
+    this.#pollMs = o.pollMs ?? 1_000;
+    this.#observers = o.observers;
+    this.retry = o.retry ?? { giveUpAfterMs: 0 };
   }
 
   /** Replays waiting for their share of the replay budget. */
@@ -103,8 +114,7 @@ export class EventStream {
 
   async start(): Promise<void> {
     this.#started = true;
-    const last = await this.#prisma.needEvent.findFirst({ orderBy: { seq: 'desc' }, select: { seq: true } });
-    this.#head = last?.seq ?? 0n;
+    this.#head = (await latestSeq(this.#prisma)) ?? 0n;
     const iterator = this.#bus.pubsub.subscribe('events:committed')[Symbol.asyncIterator]();
     // Back on Redis after an outage: what other processes committed meanwhile woke nobody here.
     const offResubscribed = this.#bus.onResubscribed(() => void this.pull());
@@ -130,29 +140,47 @@ export class EventStream {
     this.#listeners.clear();
   }
 
-  /** Called after a commit in this process: read now (when reading), and wake the other processes. */
-  announce(): void {
-    if (this.#started) void this.pull();
+  /**
+   * Called after a commit in this process: stamps its events (resolving once they have their seq,
+   * so whoever committed them can see their cursors), reads them when reading, and wakes the other
+   * processes. A stamp that fails (the database went away just after the commit) is left to the
+   * next wake-up or poll of any process.
+   */
+  async announce(): Promise<void> {
+    const stamped = await this.#sequencer.stamp().then(
+      () => true,
+      (err: Error) => {
+        this.#observers?.log.warn({ cause: err.message }, 'event stream: numbering committed events failed; the next wake-up or poll tries again');
+        return false;
+      },
+    );
+    if (this.#started) void this.pull(!stamped);
     this.#bus.pubsub.publish('events:committed', { seq: null });
   }
 
-  /** Reads every committed event past the head and hands it to the listeners. Single-flight. */
-  pull(): Promise<void> {
+  /**
+   * Reads every committed event past the head and hands it to the listeners, after numbering
+   * what was committed unnumbered (`stamp`: any process's commit, a wake-up or the poll).
+   * Single-flight.
+   */
+  pull(stamp = true): Promise<void> {
     if (this.#pulling) {
       this.#again = true;
+      this.#stampAgain ||= stamp;
       return this.#pulling;
     }
     this.#pulling = (async () => {
       try {
+        let stampNow = stamp;
         do {
           this.#again = false;
+          if (stampNow || this.#stampAgain) await this.#sequencer.stamp();
+          this.#stampAgain = false;
+          stampNow = false;
           for (;;) {
-            const batch = (await this.#prisma.needEvent.findMany({
-              where: { seq: { gt: this.#head } },
-              orderBy: { seq: 'asc' },
-              take: PAGE,
-              include: { need: true },
-            })) as StreamEvent[];
+            const batch: StreamEvent[] = sequenced(
+              await this.#prisma.needEvent.findMany({ where: { seq: { gt: this.#head } }, orderBy: { seq: 'asc' }, take: PAGE, include: { need: true } }),
+            );
             if (batch.length === 0) break;
             this.#head = batch[batch.length - 1]!.seq;
             this.#observers?.metrics.eventsDelivered.inc(batch.length);
@@ -179,12 +207,12 @@ export class EventStream {
    * (CURSOR_EXPIRED): a view away that long loads itself again rather than replay it all.
    */
   async assertCursorReplayable(after: bigint): Promise<void> {
-    const newest = await this.#prisma.needEvent.findFirst({ orderBy: { seq: 'desc' }, select: { seq: true } });
-    const latest = newest?.seq ?? 0n;
+    const newest = await latestSeq(this.#prisma);
+    const latest = newest ?? 0n;
     if (after > latest) {
       throw new AppError(ErrorCode.CURSOR_AHEAD, 'This cursor is newer than any stored event: load the view again.', {
         cursor: after.toString(),
-        latest: newest ? latest.toString() : null,
+        latest: newest === null ? null : latest.toString(),
       });
     }
     if (latest - after > BigInt(this.replayWindow)) {

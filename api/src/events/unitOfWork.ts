@@ -62,14 +62,18 @@ export async function commit<T>(s: Services, work: (tx: Tx, w: UnitOfWork) => Pr
   });
   stored?.();
   s.metrics.eventsWritten.inc(written);
-  publish(s, committed);
+  await publish(s, committed);
   return result;
 }
 
-/** After the commit: wake the event streams, the notification feeds, the draft lists and the applications lists. */
-export function publish(s: Pick<Services, 'stream' | 'bus'>, c: Committed): void {
-  if (c.events) s.stream.announce();
+/**
+ * After the commit: wake the notification feeds, the draft lists and the applications lists, and
+ * the event streams once the new events have their place in the stream (events/outbox.ts): when
+ * the unit of work returns, its events have cursors.
+ */
+export async function publish(s: Pick<Services, 'stream' | 'bus'>, c: Committed): Promise<void> {
   if (c.notified.length) s.bus.pubsub.publish('notifications:changed', { userIds: c.notified });
   for (const communityId of c.drafts) s.bus.pubsub.publish('intakeDrafts:changed', { communityId });
   for (const communityId of c.members ?? []) s.bus.pubsub.publish('members:changed', { communityId });
+  if (c.events) await s.stream.announce();
 }

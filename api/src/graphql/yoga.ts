@@ -107,8 +107,9 @@ export function createGraphQLServer(s: Services, drain = new Drain()) {
       hideSuggestionsPlugin,
       // Signed-in subscriptions decide access again for each event (a sign-out, a released claim).
       useLiveAccess(),
-      // One execution per event for identical anonymous WebSocket subscriptions (fan-out).
-      useSharedSubscriptionExecution(),
+      // One execution per event for WebSocket subscriptions whose payload cannot differ (fan-out):
+      // anonymous ones, and signed-in ones that select only what is the same for every viewer.
+      useSharedSubscriptionExecution(s.metrics.sharedExecutions),
       // Last, so that it wraps every way of subscribing: a subscribe waits out a database that is away.
       useSubscribeRetry(),
     ],

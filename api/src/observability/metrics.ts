@@ -46,6 +46,7 @@ export function createMetrics() {
     httpDuration: histogram('mutual_aid_http_request_duration_seconds', 'Time to answer an HTTP request', ['route']),
     eventsWritten: counter('mutual_aid_events_written_total', 'Need events committed to the outbox by this process'),
     eventsDelivered: counter('mutual_aid_events_delivered_total', "Need events this process's stream read from the outbox and handed to its subscribers"),
+    sharedExecutions: counter('mutual_aid_shared_subscription_executions_total', 'Events executed for a group of WebSocket subscriptions with the same payload (executed), and deliveries that reused that execution (reused)', ['outcome']),
     eventsReplayed: counter('mutual_aid_events_replayed_total', 'Stored need events replayed to subscribers resuming from a cursor'),
     eventReadFailures: counter('mutual_aid_event_read_failures_total', 'Reads of the outbox that failed (the next wake-up or poll tries again)'),
     slowConsumerCloses: counter('mutual_aid_slow_consumer_closes_total', 'Subscribers cut for falling behind: socket (4429, unsent bytes) or queue (SUBSCRIBER_TOO_SLOW, events)', ['reason']),

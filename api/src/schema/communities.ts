@@ -1,4 +1,5 @@
 // Communities and memberships.
+import { sameForEveryViewer } from '../events/sharedExecution.ts';
 import { builder } from './builder.ts';
 import { uuidId, uuidIds } from './ids.ts';
 import { z } from 'zod';
@@ -12,7 +13,7 @@ import { CommunityKindEnum, MembershipRoleEnum } from './enums.ts';
 import { UserRef } from './users.ts';
 
 export const CommunityRef = builder.prismaNode('Community', {
-  id: { field: 'id' },
+  id: { field: 'id', extensions: sameForEveryViewer },
   nullable: true,
   authScopes: { public: true },
   fields: (t) => ({

@@ -1,5 +1,7 @@
 // The event stream: each need's history, and the live subscriptions that replay from a
 // cursor and then follow the outbox (events/stream.ts).
+import { sameForEveryViewer } from '../events/sharedExecution.ts';
+import { latestSeq, seqOf } from '../events/outbox.ts';
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import { z } from 'zod';
 import { builder } from './builder.ts';
@@ -22,8 +24,10 @@ export const NeedEventRef = builder.prismaObject('NeedEvent', {
   fields: (t) => ({
     cursor: t.string({
       authScopes: { public: true },
+      extensions: sameForEveryViewer,
       description: 'Pass as `after` to resume the stream after this event.',
-      resolve: (e) => e.seq.toString(),
+      // Null only between another process's commit and its stamp (events/outbox.ts): stamp it now.
+      resolve: async (e, _args, ctx) => (e.seq ?? (await seqOf(ctx.services, e.id))).toString(),
     }),
     type: t.expose('type', { type: NeedEventTypeEnum, authScopes: { public: true } }),
     fromStatus: t.expose('fromStatus', { type: NeedStatusEnum, nullable: true, authScopes: { public: true } }),
@@ -31,6 +35,7 @@ export const NeedEventRef = builder.prismaObject('NeedEvent', {
     at: t.expose('at', { type: 'DateTime', authScopes: { public: true } }),
     needId: t.string({
       authScopes: { public: true },
+      extensions: sameForEveryViewer,
       description: 'Global id of the need.',
       resolve: (e) => encodeGlobalID('Need', e.needId),
     }),
@@ -44,6 +49,7 @@ export const NeedEventRef = builder.prismaObject('NeedEvent', {
     need: t.field({
       type: NeedRef,
       authScopes: { public: true },
+      extensions: sameForEveryViewer,
       resolve: (e, _args, ctx) => ('need' in e && e.need ? (e as StreamEvent).need : ctx.services.prisma.need.findUniqueOrThrow({ where: { id: e.needId } })),
     }),
   }),
@@ -72,6 +78,8 @@ builder.subscriptionFields((t) => ({
     authScopes: { public: true },
     description:
       'Every change to needs matching the filter. With `after`, first the stored events after that cursor, then live ones: nothing missed, nothing twice.',
+    // The event as it is: which events reach whom is the source stream's business, per subscriber.
+    extensions: sameForEveryViewer,
     args: {
       filter: t.arg({ type: NeedEventFilter }),
       after: t.arg.string({ validate: cursorArg }),
@@ -110,6 +118,6 @@ builder.queryField('latestEventCursor', (t) =>
     nullable: true,
     authScopes: { public: true },
     description: 'The cursor of the newest stored event: load a view, then subscribe with `after` set to this.',
-    resolve: async (_parent, _args, ctx) => (await ctx.services.prisma.needEvent.findFirst({ orderBy: { seq: 'desc' }, select: { seq: true } }))?.seq.toString() ?? null,
+    resolve: async (_parent, _args, ctx) => (await latestSeq(ctx.services.prisma))?.toString() ?? null,
   }),
 );

@@ -1,5 +1,6 @@
 // Needs: the type with its public and private faces, the board queries, intake and edits,
 // and the live subscriptions.
+import { sameForEveryViewer } from '../events/sharedExecution.ts';
 import { z } from 'zod';
 import type { GraphQLObjectType, GraphQLResolveInfo } from 'graphql';
 import { builder } from './builder.ts';
@@ -50,7 +51,7 @@ const PrivateDetailsRef = builder.objectRef<PrivateDetails>('NeedPrivateDetails'
 });
 
 export const NeedRef = builder.prismaNode('Need', {
-  id: { field: 'id', extensions: readsNeed('id') },
+  id: { field: 'id', extensions: { ...readsNeed('id'), ...sameForEveryViewer } },
   // node(id)/nodes(ids) answer null for an id that names nothing, as Relay expects.
   nullable: true,
   authScopes: { public: true },
@@ -65,7 +66,7 @@ export const NeedRef = builder.prismaNode('Need', {
     urgency: t.expose('urgency', { type: UrgencyEnum, authScopes: { public: true } }),
     status: t.expose('status', { type: NeedStatusEnum, authScopes: { public: true } }),
     slots: t.exposeInt('slots', { authScopes: { public: true } }),
-    openSlots: t.int({ authScopes: { public: true }, extensions: readsNeed('status', 'slots', 'activeClaims'), resolve: openSlots }),
+    openSlots: t.int({ authScopes: { public: true }, extensions: { ...readsNeed('status', 'slots', 'activeClaims'), ...sameForEveryViewer }, resolve: openSlots }),
     neededFrom: t.expose('neededFrom', { type: 'DateTime', nullable: true, authScopes: { public: true } }),
     neededBy: t.expose('neededBy', { type: 'DateTime', nullable: true, authScopes: { public: true } }),
     publicLat: t.exposeFloat('publicLat', { authScopes: { public: true }, description: 'Approximate: a few hundred metres from the real place.' }),
@@ -73,7 +74,7 @@ export const NeedRef = builder.prismaNode('Need', {
     createdAt: t.expose('createdAt', { type: 'DateTime', authScopes: { public: true } }),
     updatedAt: t.expose('updatedAt', { type: 'DateTime', authScopes: { public: true } }),
     doneAt: t.expose('doneAt', { type: 'DateTime', nullable: true, authScopes: { public: true } }),
-    community: t.relation('community', { authScopes: { public: true }, extensions: readsNeed('communityId') }),
+    community: t.relation('community', { authScopes: { public: true }, extensions: { ...readsNeed('communityId'), ...sameForEveryViewer } }),
     viewerCanSeePrivate: t.boolean({
       authScopes: { public: true },
       deprecationReason: 'Use viewerCan.seePrivate.',
@@ -114,12 +115,12 @@ export const NeedRef = builder.prismaNode('Need', {
     }),
     events: t.prismaConnection({
       type: 'NeedEvent',
-      cursor: 'seq',
+      cursor: 'id',
       authScopes: { public: true },
       description: "The need's history, oldest first, including the history of needs merged into it.",
       extensions: readsNeed('id'),
       resolve: async (query, n, _args, ctx) =>
-        ctx.services.prisma.needEvent.findMany({ ...query, where: { needId: { in: await historyNeedIds(ctx.services, n.id) } }, orderBy: { seq: 'asc' } }),
+        ctx.services.prisma.needEvent.findMany({ ...query, where: { needId: { in: await historyNeedIds(ctx.services, n.id) } }, orderBy: { id: 'asc' } }),
     }),
   }),
 });

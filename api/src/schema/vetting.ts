@@ -1,5 +1,6 @@
 // Vetting: what a need requires of whoever takes it (public), what the viewer lacks for it, a
 // community's trainings and per-category requirements, its volunteers' records and their audit.
+import { sameForEveryViewer } from '../events/sharedExecution.ts';
 import { z } from 'zod';
 import { builder } from './builder.ts';
 import { reads } from './columns.ts';
@@ -66,7 +67,7 @@ const NeedRequirementsRef = builder.objectRef<Requirements>('NeedRequirements').
     identityCheck: t.exposeBoolean('identityCheck', { authScopes: { public: true } }),
     backgroundCheck: t.exposeBoolean('backgroundCheck', { authScopes: { public: true } }),
     trainings: t.exposeStringList('trainings', { authScopes: { public: true }, description: "Keys of the community's trainings (Community.trainings names them)." }),
-    vettedVolunteer: t.boolean({ authScopes: { public: true }, description: 'True when it asks anything: "needs a vetted volunteer".', resolve: hasRequirements }),
+    vettedVolunteer: t.boolean({ authScopes: { public: true }, extensions: sameForEveryViewer, description: 'True when it asks anything: "needs a vetted volunteer".', resolve: hasRequirements }),
   }),
 });
 
@@ -85,7 +86,7 @@ builder.prismaObjectFields('Need', (t) => ({
   requirements: t.field({
     type: NeedRequirementsRef,
     authScopes: { public: true },
-    extensions: reads(...requirementColumns),
+    extensions: { ...reads(...requirementColumns), ...sameForEveryViewer },
     resolve: needRequirements,
   }),
   viewerLacks: t.field({

@@ -1,0 +1,72 @@
+// Fan-out for signed-in viewers (issue 16). Volunteers and coordinators are signed in; before,
+// their subscriptions were never grouped, so each of 5,000 volunteers watching a community had
+// every event executed for them alone (and their session read again per event). Now a signed-in
+// subscription whose document selects only fields that are the same for every viewer (the web
+// board's own document) shares one execution per event with every identical subscription,
+// anonymous or not; one that selects anything that depends on the viewer (private details, the
+// viewer's own permissions, an event's reason) keeps its own, and nobody else sees what it sees.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startServer, type TestServer } from '../helpers/server.ts';
+import { adminClient, createCommunity, createNeed, member } from '../helpers/fixtures.ts';
+import { Api, collect } from '../helpers/client.ts';
+import { waitFor } from '../helpers/sinks.ts';
+
+// The web board's subscription (web/src/lib/graphql/needs.ts), as the app sends it.
+const BOARD = `subscription NeedEvents($filter: NeedEventFilter, $after: String) {
+  needEvents(filter: $filter, after: $after) { cursor type at fromStatus toStatus needId need { ...NeedSummary description onBoard } }
+}
+fragment NeedSummary on Need { id title category urgency status slots openSlots publicLat publicLng remote createdAt occurrenceAt community { id name } requirements { vettedVolunteer } }`;
+const PRIVATE = `subscription($filter: NeedEventFilter) { needEvents(filter: $filter) { cursor need { id title privateDetails { address requesterPhone } } } }`;
+const OWN = `subscription($filter: NeedEventFilter) { needEvents(filter: $filter) { cursor need { id title viewerCanSeePrivate } } }`;
+const ADDRESS = '4 Quiet Lane, Sderot';
+
+let s: TestServer;
+let admin: Api;
+let community: string;
+
+beforeAll(async () => {
+  s = await startServer();
+  admin = await adminClient(s.url, s.app.services.prisma);
+  community = await createCommunity(admin);
+});
+afterAll(async () => s?.stop());
+
+async function executions() {
+  const { values } = await s.app.services.metrics.sharedExecutions.get();
+  const of = (outcome: string) => values.find((v) => v.labels.outcome === outcome)?.value ?? 0;
+  return { executed: of('executed'), reused: of('reused') };
+}
+
+describe('signed-in subscriptions that cannot differ share one execution per event', () => {
+  it('the board of three volunteers and an anonymous visitor: one execution, four identical payloads; a coordinator asking for private details gets its own', async () => {
+    const coordinator = await member(s.url, admin, community, 'COORDINATOR');
+    const volunteers = await Promise.all([0, 1, 2].map(() => member(s.url, admin, community, 'VOLUNTEER')));
+    const anonymous = new Api(s.url);
+    const filter = { communityIds: [community] };
+    const baseline = s.app.services.stream.subscriberCount;
+    const clients = [...volunteers, anonymous].map((v) => v.ws());
+    const board = clients.map((ws) => collect(ws, BOARD, { filter }, (items) => items.length >= 1));
+    const ownClient = volunteers[0]!.ws();
+    const own = collect(ownClient, OWN, { filter }, (items) => items.length >= 1);
+    const coordClient = coordinator.ws();
+    const privateSub = collect(coordClient, PRIVATE, { filter }, (items) => items.length >= 1);
+    // All six are registered with the event stream before the change is made.
+    await waitFor(() => s.app.services.stream.subscriberCount >= baseline + 6);
+    const before = await executions();
+    await createNeed(coordinator, community, { title: 'Shared', address: ADDRESS });
+    const payloads = (await Promise.all(board.map((sub) => sub.done))).map((items) => items[0]);
+    const [ownItems, privateItems] = await Promise.all([own.done, privateSub.done]);
+    const after = await executions();
+
+    // The four board subscriptions: the same payload, executed once and reused three times.
+    expect(payloads[0].needEvents.need.title).toBe('Shared');
+    for (const p of payloads) expect(p).toEqual(payloads[0]);
+    expect(JSON.stringify(payloads)).not.toContain(ADDRESS);
+    // The viewer-dependent ones are not grouped: not counted here, each executed for its viewer.
+    expect({ executed: after.executed - before.executed, reused: after.reused - before.reused }).toEqual({ executed: 1, reused: 3 });
+    expect(ownItems[0].needEvents.need.viewerCanSeePrivate).toBe(false);
+    expect(privateItems[0].needEvents.need.privateDetails.address).toBe(ADDRESS);
+
+    await Promise.all([...clients, ownClient, coordClient].map((ws) => ws.dispose()));
+  });
+});
