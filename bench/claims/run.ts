@@ -9,7 +9,7 @@ import { createBenchDatabase, migrate, seedCommunity, seedUsers } from '../lib/d
 import { ProcessMeter, alternate, ask, benchDir, flags, log, median, round, spawnNode, stopAll, summarize, waitForMessage } from '../lib/harness.ts';
 import { writeResult, type Table } from '../lib/results.ts';
 
-const opts = flags({ volunteers: 1000, needs: 100, rounds: 3, warmup: 1, poolMax: 10 });
+const opts = flags({ volunteers: 1000, needs: 100, rounds: 3, warmup: 1, poolMax: 10, /** Write a CPU profile of the API process to bench/.work/profiles/. */ profile: false });
 
 type Variant = 'contended' | 'uncontended' | 'floor';
 
@@ -26,7 +26,7 @@ async function main() {
     // Fresh volunteers every round, so nobody reaches the active-claims cap (5) and every claim is a first claim.
     const roundsTotal = (opts.rounds + opts.warmup) * 3;
     const volunteers = await seedUsers(client, 'claims-vol', opts.volunteers * roundsTotal, communityId, 'VOLUNTEER');
-    const api = await startApi({ DATABASE_URL: db.url, DATABASE_POOL_MAX: String(opts.poolMax), MAX_ACTIVE_CLAIMS: '5' }, { label: 'api' });
+    const api = await startApi({ DATABASE_URL: db.url, DATABASE_POOL_MAX: String(opts.poolMax), MAX_ACTIVE_CLAIMS: '5' }, { label: 'api', nodeArgs: opts.profile ? ['--cpu-prof', `--cpu-prof-dir=${benchDir}.work/profiles`] : [] });
     const claimer = spawnNode(`${benchDir}claims/claimer.ts`, [], { ipc: true, label: 'claimer' });
     await waitForMessage(claimer, 'ready');
     const floor = spawnNode(`${benchDir}claims/floor-server.ts`, [], { env: { DATABASE_URL: db.url, PORT: '0', POOL_MAX: String(opts.poolMax), MAX_ACTIVE_CLAIMS: '5' }, ipc: true, label: 'floor' });

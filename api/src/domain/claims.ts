@@ -35,10 +35,10 @@ async function settleNeed(
   claimId: string | null,
   at: Date,
   payload?: Record<string, string | number | boolean | null>,
-  extra: { done?: boolean } = {},
+  extra: { done?: boolean; counts?: { active: number; started: number } } = {},
 ) {
   const { tx } = w;
-  const counts = await liveCounts(tx, need.id);
+  const counts = extra.counts ?? (await liveCounts(tx, need.id));
   const status = extra.done ? 'DONE' : statusFromClaims({ ...counts, slots: need.slots });
   const updated = await tx.need.update({
     where: { id: need.id },
@@ -65,10 +65,11 @@ async function settleNeed(
   return updated;
 }
 
-async function takeSlot(w: UnitOfWork, needId: string, volunteerId: string, actorId: string, type: 'CLAIMED' | 'ASSIGNED') {
+async function takeSlot(w: UnitOfWork, needId: string, volunteerId: string, actorId: string, type: 'CLAIMED' | 'ASSIGNED', authorize: (need: Need) => void = () => {}) {
   const { tx, s } = w;
   await lockUser(tx, volunteerId);
   const need = await lockNeed(tx, needId);
+  authorize(need);
   assertNeedAction(type === 'CLAIMED' ? 'claim' : 'assign', need.status);
   // Under the volunteer's row lock, which vetting writes take too: the vetting as it is now.
   await assertQualified(w, need, volunteerId, type === 'CLAIMED' ? 'you' : 'volunteer');
@@ -82,10 +83,10 @@ async function takeSlot(w: UnitOfWork, needId: string, volunteerId: string, acto
       { currentStatus: need.status, slots: need.slots },
     );
   }
-  const mine = await tx.claim.findFirst({ where: { needId, volunteerId, status: liveClaim }, select: { id: true } });
-  if (mine) throw new AppError(ErrorCode.ALREADY_CLAIMED, 'This volunteer already holds a claim on this need.');
-  const held = await tx.claim.count({ where: { volunteerId, status: liveClaim } });
-  if (held >= s.rules.claims.maxActivePerVolunteer) {
+  // The volunteer's live claims, under their row lock: one on this need already, or the cap.
+  const held = await tx.claim.findMany({ where: { volunteerId, status: liveClaim }, select: { needId: true } });
+  if (held.some((c) => c.needId === needId)) throw new AppError(ErrorCode.ALREADY_CLAIMED, 'This volunteer already holds a claim on this need.');
+  if (held.length >= s.rules.claims.maxActivePerVolunteer) {
     throw new AppError(
       ErrorCode.CLAIM_LIMIT,
       `A volunteer may hold at most ${s.rules.claims.maxActivePerVolunteer} active claims; finish or release one first.`,
@@ -96,16 +97,18 @@ async function takeSlot(w: UnitOfWork, needId: string, volunteerId: string, acto
   const claim = await tx.claim.create({
     data: { needId, volunteerId, claimedAt: at, expiresAt: claimExpiresAt(s.rules, at) },
   });
-  await settleNeed(w, need, type, actorId, claim.id, at);
+  // Under the need's lock the counts are known: the new claim is one more live, not yet started.
+  await settleNeed(w, need, type, actorId, claim.id, at, undefined, { counts: { active: counts.active + 1, started: counts.started } });
   return claim;
 }
 
 export async function claimNeed(s: Services, viewer: Viewer, needId: string): Promise<Claim> {
-  const need = await s.prisma.need.findUnique({ where: { id: needId }, select: { communityId: true } });
-  if (!need) throw notFound('Need');
-  if (!isMemberOf(viewer, need.communityId)) throw forbidden('claim needs of a community you have not joined');
-  const claim = await commit(s, (_tx, w) => takeSlot(w, needId, viewer.id, viewer.id, 'CLAIMED'));
-  return claim;
+  // Who may claim is decided on the locked row: no read of the need before the transaction.
+  return commit(s, (_tx, w) =>
+    takeSlot(w, needId, viewer.id, viewer.id, 'CLAIMED', (need) => {
+      if (!isMemberOf(viewer, need.communityId)) throw forbidden('claim needs of a community you have not joined');
+    }),
+  );
 }
 
 export async function assignNeed(s: Services, viewer: Viewer, needId: string, volunteerId: string): Promise<Claim> {
