@@ -39,6 +39,8 @@ async function main() {
       `INSERT INTO "NeedEvent" ("needId", "communityId", type, "toStatus") SELECT ($1::uuid[])[1 + i % array_length($1::uuid[], 1)], $2, 'UPDATED', 'OPEN' FROM generate_series(1, $3) AS i`,
       [ids, seeded.communityId, opts.events],
     );
+    // Numbered as the API's sequencer numbers what commits (events/outbox.ts).
+    await client.query(`SELECT stamp_need_events($1::int)`, [opts.events]);
     const { rows: seqs } = await client.query(`SELECT min(seq) AS first FROM "NeedEvent"`);
     const replayFrom = (BigInt(seqs[0].first) - 1n).toString();
     const needIds = ids.map((id) => Buffer.from(`Need:${id}`).toString('base64'));

@@ -114,6 +114,8 @@ export class EventStream {
 
   async start(): Promise<void> {
     this.#started = true;
+    // Events written without a unit of work (a seed, a restore) are numbered before the head is read.
+    await this.#sequencer.stamp();
     this.#head = (await latestSeq(this.#prisma)) ?? 0n;
     const iterator = this.#bus.pubsub.subscribe('events:committed')[Symbol.asyncIterator]();
     // Back on Redis after an outage: what other processes committed meanwhile woke nobody here.
