@@ -329,8 +329,8 @@ async function main() {
     const big = summary.find((s) => s.size === 10_000) ?? summary[summary.length - 1]!;
     const ratio = big.api.burstDeliveriesPerSecond / big.raw.burstDeliveriesPerSecond;
     await writeResult({
-      name: 'fanout',
-      title: 'Fan-out latency (bench:fanout)',
+      name: opts.signedIn ? 'fanout-signed-in' : 'fanout',
+      title: opts.signedIn ? 'Fan-out latency, signed-in subscribers (bench:fanout --signedIn)' : 'Fan-out latency (bench:fanout)',
       command: `pnpm bench:fanout ${process.argv.slice(2).join(' ')}`.trim(),
       summary: `Subscribers in ${opts.processes} processes, each socket with one \`needEvents(filter: { bbox })\` subscription (${opts.signedIn ? 'signed-in volunteers' : 'anonymous'}); viewports are random boxes of 40–100 % of the area the ${opts.needs} needs are in, so each event matches about half of them. API on ${opts.pglite ? 'PGlite' : 'PostgreSQL'}; mutations are \`updateNeed\` over HTTP from a separate process.`,
       tables: [table],
@@ -342,7 +342,7 @@ async function main() {
       notes: [`Run took ${Math.round((Date.now() - started) / 1000)} s.`],
       data: { opts, summary, sizes: sizeResults.map((s) => ({ ...s, phases: s.phases.map(({ hist, ...p }) => p) })) },
     });
-    log('wrote bench/results/fanout.json and RESULTS.md');
+    log(`wrote bench/results/${opts.signedIn ? 'fanout-signed-in' : 'fanout'}.json and RESULTS.md`);
   } finally {
     await api?.stop().catch(() => {});
     await client?.end().catch(() => {});

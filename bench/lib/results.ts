@@ -95,7 +95,7 @@ export async function writeResult(result: BenchResult): Promise<string> {
   return file;
 }
 
-const ORDER = ['fanout', 'memory', 'board', 'claims', 'startup', 'web'];
+const ORDER = ['fanout', 'fanout-signed-in', 'memory', 'board', 'claims', 'startup', 'web'];
 
 function cell(v: unknown): string {
   if (v === null || v === undefined) return '–';
