@@ -176,9 +176,10 @@ export class EventStream {
         let stampNow = stamp;
         do {
           this.#again = false;
-          if (stampNow || this.#stampAgain) await this.#sequencer.stamp();
+          const stampThisTime = stampNow || this.#stampAgain;
           this.#stampAgain = false;
           stampNow = false;
+          if (stampThisTime) await this.#sequencer.stamp();
           for (;;) {
             const batch: StreamEvent[] = sequenced(
               await this.#prisma.needEvent.findMany({ where: { seq: { gt: this.#head } }, orderBy: { seq: 'asc' }, take: PAGE, include: { need: true } }),
