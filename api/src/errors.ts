@@ -16,6 +16,8 @@ export const errorCodes = {
   CLAIM_LIMIT: 'The volunteer already holds the maximum number of live claims (`extensions.limit`): finish or release one first.',
   NOT_QUALIFIED:
     'The need asks for vetting the volunteer lacks: `extensions.missing` names each thing (IDENTITY_CHECK, BACKGROUND_CHECK, TRAINING:<key>; "(expired on YYYY-MM-DD)" when it ran out). A coordinator of the community records them.',
+  INSUFFICIENT_STOCK:
+    'A movement would take a collection point’s stock of an item below zero (`extensions.itemId`, `extensions.available`, `extensions.requested`): nothing was recorded.',
   ALREADY_CLAIMED: 'The volunteer already holds a live claim on this need.',
   ILLEGAL_TRANSITION: 'Not allowed from the current state (`extensions.currentStatus`; `extensions.action` for a need or claim).',
   EMAIL_TAKEN: 'An account with this e-mail address already exists (`extensions.field` is `email`).',

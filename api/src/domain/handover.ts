@@ -82,14 +82,15 @@ async function transfer(w: UnitOfWork, request: HandoverRequest, outcome: 'ACCEP
         volunteerId: request.requestedById,
         claimedAt: at,
         status: claim.status,
+        places: claim.places,
         startedAt: claim.status === 'STARTED' ? at : null,
         expiresAt: claim.status === 'ACTIVE' ? claimExpiresAt(s.rules, at) : null,
       },
     });
   }
   await tx.handoverRequest.update({ where: { id: request.id }, data: { status: outcome, decidedAt: at } });
-  const live = await tx.claim.count({ where: { needId: need.id, status: liveClaim } });
-  await tx.need.update({ where: { id: need.id }, data: { activeClaims: live } });
+  const live = await tx.claim.aggregate({ where: { needId: need.id, status: liveClaim }, _sum: { places: true } });
+  await tx.need.update({ where: { id: need.id }, data: { activeClaims: live._sum.places ?? 0 } });
   const type: NeedEventType = outcome === 'ACCEPTED' ? 'HANDOVER_ACCEPTED' : 'HANDOVER_AUTO_APPROVED';
   await w.event({
     needId: need.id, communityId: need.communityId, type, fromStatus: need.status, toStatus: need.status,
