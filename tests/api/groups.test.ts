@@ -69,6 +69,15 @@ describe('a group claim', () => {
     expect((await single.gql(`query($id: ID!) { node(id: $id) { ... on VolunteerGroup { name } } }`, { id: g.id })).data?.node).toBeNull();
     const seenByCoordinator = await coordinator.ok(`query($id: ID!) { node(id: $id) { ... on VolunteerGroup { name size } } }`, { id: g.id });
     expect(seenByCoordinator.node).toEqual({ name: 'Sderot youth movement', size: 10 });
+    // The need's claims show the group's one claim with its places.
+    const claims = await coordinator.ok(`query($id: ID!) { need(id: $id) { claims { places group { name } volunteer { id } } } }`, { id: need.id });
+    expect(claims.need.claims).toContainEqual({ places: 10, group: { name: 'Sderot youth movement' }, volunteer: { id: leader.userId } });
+    // A group's places are not handed over to one volunteer.
+    const handover = await single.gql(`mutation($id: ID!) { requestHandover(claimId: $id) { id } }`, { id: g.claim.id });
+    expect(handover.errors?.[0]?.extensions?.code).toBe('ILLEGAL_TRANSITION');
+    // Released, the group's claim gives all its places back.
+    await leader.ok(`mutation($id: ID!) { releaseClaim(claimId: $id) { claim { status } } }`, { id: g.claim.id });
+    expect((await coordinator.ok(OPEN, { id: need.id })).need.openSlots).toBe(19);
   });
 
   it('two groups of 12 racing for 20 slots: exactly one wins', async () => {

@@ -216,6 +216,7 @@ export async function mergeNeeds(s: Services, viewer: Viewer, survivorId: string
         await tx.claim.update({ where: { id: claim.id }, data: { status: 'RELEASED', releasedAt: at, releaseReason: 'Not vetted for the need it was merged into' } });
       } else {
         await tx.claim.update({ where: { id: claim.id }, data: { needId: survivorId } });
+        await tx.volunteerGroup.updateMany({ where: { claimId: claim.id }, data: { needId: survivorId } });
       }
     }
     const live = await tx.claim.groupBy({ by: ['status'], where: { needId: survivorId, status: liveClaim }, _count: true, _sum: { places: true } });

@@ -26,6 +26,10 @@ export async function requestHandover(s: Services, viewer: Viewer, claimId: stri
     if (claim.status !== 'ACTIVE' && claim.status !== 'STARTED') {
       throw new AppError(ErrorCode.ILLEGAL_TRANSITION, `Cannot hand over a claim that is ${claim.status.toLowerCase()}.`, { currentStatus: claim.status });
     }
+    // A group's places go with its leader and the people they named: not to one volunteer.
+    if (await tx.volunteerGroup.findUnique({ where: { claimId }, select: { id: true } })) {
+      throw new AppError(ErrorCode.ILLEGAL_TRANSITION, 'A group’s claim is not handed over: its leader makes the group smaller or releases it.', { currentStatus: claim.status, action: 'handover' });
+    }
     await assertQualified(w, need, viewer.id, 'you');
     const pending = await tx.handoverRequest.findFirst({ where: { claimId, status: 'PENDING' }, select: { id: true } });
     if (pending) throw new AppError(ErrorCode.CONFLICT_PENDING, 'A handover of this claim is already waiting for an answer.');

@@ -42,6 +42,11 @@ builder.prismaObject('VolunteerGroupMember', {
   }),
 });
 
+builder.prismaObjectFields('Claim', (t) => ({
+  places: t.exposeInt('places', { authScopes: { signedIn: true }, description: 'Slots of the need this claim holds: 1, or a group’s size.' }),
+  group: t.relation('group', { nullable: true, authScopes: { signedIn: true }, description: 'The group whose claim this is (its leader holds it).' }),
+}));
+
 builder.queryField('myGroups', (t) =>
   t.prismaField({
     type: ['VolunteerGroup'],
