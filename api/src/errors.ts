@@ -12,10 +12,12 @@ export const errorCodes = {
   BAD_USER_INPUT:
     'The input breaks a rule. `extensions.issues` lists the problem of each field (`{ field, message }`); a rule about one field names it in `extensions.field`.',
   NOT_FOUND: 'Nothing with this id, or it is gone.',
-  CLAIM_CONFLICT: 'Someone else got there first: every slot of the need is taken (`extensions.slots`, `extensions.currentStatus`).',
+  CLAIM_CONFLICT: 'Someone else got there first: every slot of the need is taken, or fewer are open than a group needs (`extensions.slots`, `extensions.openSlots`, `extensions.currentStatus`).',
   CLAIM_LIMIT: 'The volunteer already holds the maximum number of live claims (`extensions.limit`): finish or release one first.',
   NOT_QUALIFIED:
     'The need asks for vetting the volunteer lacks: `extensions.missing` names each thing (IDENTITY_CHECK, BACKGROUND_CHECK, TRAINING:<key>; "(expired on YYYY-MM-DD)" when it ran out). A coordinator of the community records them.',
+  INSUFFICIENT_STOCK:
+    'A movement would take a collection point’s stock of an item below zero (`extensions.itemId`, `extensions.available`, `extensions.requested`): nothing was recorded.',
   ALREADY_CLAIMED: 'The volunteer already holds a live claim on this need.',
   ILLEGAL_TRANSITION: 'Not allowed from the current state (`extensions.currentStatus`; `extensions.action` for a need or claim).',
   EMAIL_TAKEN: 'An account with this e-mail address already exists (`extensions.field` is `email`).',

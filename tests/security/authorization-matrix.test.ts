@@ -34,6 +34,9 @@ const SECRET = {
   addressO: `3 Operator Lane A-${tag}`,
   phoneO: '+972-50-333-0003',
   requesterO: `Requester O-${tag}`,
+  /** A donor's phone on A's stock ledger, and a name in a group the claimant leads on a need of A. */
+  donorPhone: '+972-50-444-0004',
+  groupMember: `Group member G-${tag}`,
 };
 
 let s: TestServer;
@@ -85,7 +88,13 @@ beforeAll(async () => {
   // One read of private details in each community, for the access logs.
   await coordinator.ok(`query($id: ID!) { need(id: $id) { privateDetails { address } } }`, { id: NA.id });
   await otherCoordinator.ok(`query($id: ID!) { need(id: $id) { privateDetails { address } } }`, { id: NB.id });
-  Object.assign(ids, { A, B, NA: NA.id, NA2: NA2.id, NB: NB.id, NO: NO.id, CA, CN, CR: released });
+  // A collection point of A with a donation whose donor left a phone; a group led by the claimant.
+  const P = (await coordinator.ok(`mutation($i: CreateCollectionPointInput!) { createCollectionPoint(input: $i) { id } }`, { i: { communityId: A, name: 'Matrix point', address: 'Matrix hall', lat: 31.52, lng: 34.59 } })).createCollectionPoint.id as string;
+  const I = (await coordinator.ok(`mutation($c: ID) { createStockItem(communityId: $c, name: "Matrix parcel", unit: PACK) { id } }`, { c: A })).createStockItem.id as string;
+  await coordinator.ok(`mutation($i: RecordDonationInput!) { recordDonation(input: $i) { point { id } } }`, { i: { collectionPointId: P, itemId: I, quantity: 5, donorName: 'Matrix donor', donorPhone: SECRET.donorPhone } });
+  const NG = await createNeed(coordinator, A, { slots: 5, title: 'Matrix need G', category: 'AGRICULTURE' });
+  const G = (await claimant.ok(`mutation($i: ClaimNeedAsGroupInput!) { claimNeedAsGroup(input: $i) { group { id } } }`, { i: { needId: NG.id, name: 'Matrix group', size: 3, members: [{ name: SECRET.groupMember }] } })).claimNeedAsGroup.group.id as string;
+  Object.assign(ids, { A, B, NA: NA.id, NA2: NA2.id, NB: NB.id, NO: NO.id, CA, CN, CR: released, P, I, G });
 
   const u = (r: Role) => api[r].userId!;
   const emailOf = async (r: Role) => (await s.app.services.prisma.user.findUniqueOrThrow({ where: { id: uuidOf(u(r)) } })).email;
@@ -103,6 +112,8 @@ beforeAll(async () => {
     [SECRET.addressO]: ['operator', ...coordinatorsOfA],
     [SECRET.phoneO]: ['operator', ...coordinatorsOfA],
     [SECRET.requesterO]: ['operator', ...coordinatorsOfA],
+    [SECRET.donorPhone]: coordinatorsOfA,
+    [SECRET.groupMember]: ['claimant', ...coordinatorsOfA],
   };
   // A member's contact details: theirs, admins', and (memberContact, logged) their community's
   // coordinators'; the probe asks for the volunteer of A.
@@ -155,6 +166,9 @@ function pick(argName: string, type: GraphQLInputType): unknown[] | undefined {
     if (argName === 'id') return all;
     if (/^communityIds?$/.test(argName)) return list ? [undefined, [ids.A], [ids.B]] : [ids.A, ids.B];
     if (/claim/i.test(argName)) return one([ids.CA, ids.CN]);
+    if (/point/i.test(argName)) return one([ids.P]);
+    if (/item/i.test(argName)) return one([ids.I]);
+    if (/group/i.test(argName)) return one([ids.G]);
     if (/user|volunteer/i.test(argName)) return one(users);
     if (/need|survivor|duplicate/i.test(argName)) return one([ids.NA, ids.NB, ids.NO]);
     return one([ids.NA, ids.NB]);

@@ -86,6 +86,8 @@ const w = {} as {
   /** The newest event of the world as built, and one a dozen events earlier (replayed from). */
   setupEnd: bigint;
   setupCursor: string;
+  /** A collection point of A with stock (its donor's phone on the ledger). */
+  pointA: string;
 };
 
 // ─── The cases: every root field, with arguments worth asking ─────────────────────────────────
@@ -103,6 +105,7 @@ const CASES: Record<string, () => Case[]> = {
       { args: { phone, communityIds: [w.A] } },
       { args: { phone, communityIds: [w.B] } },
     ]),
+  collectionPoints: () => [w.A, w.B].map((communityId) => ({ args: { communityId }, depth: 2 })),
   communities: () => [{ args: {} }],
   duplicateCandidates: () => [{ args: {} }, { args: { communityIds: [w.A] } }, { args: { communityIds: [w.B] } }],
   exportToken: () => [{ args: {} }],
@@ -118,6 +121,7 @@ const CASES: Record<string, () => Case[]> = {
   memberContact: () => [w.A, w.B].flatMap((communityId) => w.homeOwners.map((userId) => ({ args: { communityId, userId } }))),
   membershipApplications: () => [w.A, w.B].map((communityId) => ({ args: { communityId } })),
   myClaims: () => [{ args: {} }, { args: { live: false } }],
+  myGroups: () => [{ args: {} }],
   myHandoverRequests: () => [{ args: {} }],
   myNotifications: () => [{ args: {} }, { args: { unreadOnly: true } }],
   nearbyNeeds: () => {
@@ -157,6 +161,7 @@ const CASES: Record<string, () => Case[]> = {
   partnerships: () => [{ args: {} }],
   privateAccessLog: () => [{ args: {} }, { args: { communityIds: [w.A] } }, { args: { first: 5 } }],
   recoveryRoadmap: () => [{ args: { communityId: w.A } }, { args: { communityId: w.B } }],
+  stockItems: () => [w.A, w.B].map((communityId) => ({ args: { communityId } })),
   suggestedNeeds: () => [{ args: {} }, { args: { first: 100 } }],
   volunteerIndicators: () => [undefined, [w.A], [w.B]].map((communityIds) => ({ args: { ...(communityIds ? { communityIds } : {}), from: w.from, to: w.to, period: 'MONTH' } })),
   volunteerMatches: () => w.allNeeds.map((needId) => ({ args: { needId, first: 100 } })),
@@ -180,6 +185,7 @@ const SUBSCRIPTION_CASES: Record<string, () => SubscriptionCase[]> = {
   membershipApplicationsChanged: () => [w.A, w.B].map((communityId) => ({ args: { communityId }, until: 'first' as const })),
   myNotifications: () => [{ args: {}, until: 'first' }],
   needChanged: () => [{ args: { id: w.n1 }, until: 'n1Twice' }],
+  stockChanged: () => [{ args: { collectionPointId: w.pointA }, until: 'first' }],
   needEvents: () => {
     const pub = w.publicPoints.get(w.n1)!;
     const sentinel = w.publicPoints.get(w.sentinel)!;
@@ -535,6 +541,9 @@ beforeAll(async () => {
   w.periodStart = indicators[indicators.length - 1].periodStart;
   w.from = new Date(now.getTime() - 40 * 86_400_000).toISOString();
   w.to = new Date(now.getTime() + 86_400_000).toISOString();
+  w.pointA = (await w.coordA.ok(`mutation($i: CreateCollectionPointInput!) { createCollectionPoint(input: $i) { id } }`, { i: { communityId: w.A, name: 'Hall', address: '1 Hall St', lat: 31.52, lng: 34.59, openingHours: [{ weekday: 'SUNDAY', opens: '09:00', closes: '12:00' }] } })).createCollectionPoint.id;
+  const item = (await w.coordA.ok(`mutation($c: ID) { createStockItem(communityId: $c, name: "Rice", unit: KG) { id } }`, { c: w.A })).createStockItem.id;
+  await w.coordA.ok(`mutation($i: RecordDonationInput!) { recordDonation(input: $i) { point { id } } }`, { i: { collectionPointId: w.pointA, itemId: item, quantity: 20, donorName: 'Donor', donorPhone: '+972-50-999-0009' } });
   const page = (await new Api(s.url).ok(`{ needs(first: 2) { pageInfo { endCursor } } }`)).needs;
   w.needsAfter = page.pageInfo.endCursor;
   w.setupEnd = BigInt((await new Api(s.url).ok(`{ latestEventCursor }`)).latestEventCursor);

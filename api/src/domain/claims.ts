@@ -19,15 +19,35 @@ import { claimExpiresAt } from './rules.ts';
 import { assertQualified } from './vettingRecords.ts';
 
 
-async function liveCounts(tx: Tx, needId: string) {
-  const grouped = await tx.claim.groupBy({ by: ['status'], where: { needId, status: liveClaim }, _count: true });
+/**
+ * The need's live claims: `active` counts the slots they hold (a group's claim holds its size),
+ * `claims` the claims themselves (the requester is texted once, at the first).
+ */
+export async function liveCounts(tx: Tx, needId: string) {
+  const grouped = await tx.claim.groupBy({ by: ['status'], where: { needId, status: liveClaim }, _count: true, _sum: { places: true } });
   const started = grouped.find((g) => g.status === 'STARTED')?._count ?? 0;
-  const active = grouped.reduce((n, g) => n + g._count, 0);
-  return { active, started };
+  const active = grouped.reduce((n, g) => n + (g._sum.places ?? 0), 0);
+  const claims = grouped.reduce((n, g) => n + g._count, 0);
+  return { active, started, claims };
+}
+
+/** Refuses a claim of `places` slots when fewer are open: the typed error of a full need. */
+export function assertSlotsOpen(need: Need, active: number, places = 1): void {
+  if (active + places <= need.slots) return;
+  const open = Math.max(0, need.slots - active);
+  throw new AppError(
+    ErrorCode.CLAIM_CONFLICT,
+    need.slots === 1
+      ? 'Someone else claimed this need a moment ago.'
+      : places > 1
+        ? `Only ${open} of the ${need.slots} places on this need are open; a group of ${places} does not fit.`
+        : `All ${need.slots} places on this need were taken a moment ago.`,
+    { currentStatus: need.status, slots: need.slots, openSlots: open },
+  );
 }
 
 /** Recomputes the need's status and live-claim count from its claims, and writes the event. */
-async function settleNeed(
+export async function settleNeed(
   w: UnitOfWork,
   need: Need,
   type: NeedEventType,
@@ -35,7 +55,7 @@ async function settleNeed(
   claimId: string | null,
   at: Date,
   payload?: Record<string, string | number | boolean | null>,
-  extra: { done?: boolean; counts?: { active: number; started: number } } = {},
+  extra: { done?: boolean; counts?: Awaited<ReturnType<typeof liveCounts>> } = {},
 ) {
   const { tx } = w;
   const counts = extra.counts ?? (await liveCounts(tx, need.id));
@@ -60,7 +80,7 @@ async function settleNeed(
     at,
     payload,
   });
-  await queueRequesterText(w, updated, event, counts.active);
+  await queueRequesterText(w, updated, event, counts.claims);
   if (need.seriesId) await refreshSeriesBoard(w, need.seriesId, at, actorId);
   return updated;
 }
@@ -74,15 +94,7 @@ async function takeSlot(w: UnitOfWork, needId: string, volunteerId: string, acto
   // Under the volunteer's row lock, which vetting writes take too: the vetting as it is now.
   await assertQualified(w, need, volunteerId, type === 'CLAIMED' ? 'you' : 'volunteer');
   const counts = await liveCounts(tx, needId);
-  if (counts.active >= need.slots) {
-    throw new AppError(
-      ErrorCode.CLAIM_CONFLICT,
-      need.slots === 1
-        ? 'Someone else claimed this need a moment ago.'
-        : `All ${need.slots} places on this need were taken a moment ago.`,
-      { currentStatus: need.status, slots: need.slots },
-    );
-  }
+  assertSlotsOpen(need, counts.active);
   // The volunteer's live claims, under their row lock: one on this need already, or the cap.
   const held = await tx.claim.findMany({ where: { volunteerId, status: liveClaim }, select: { needId: true } });
   if (held.some((c) => c.needId === needId)) throw new AppError(ErrorCode.ALREADY_CLAIMED, 'This volunteer already holds a claim on this need.');
@@ -97,8 +109,8 @@ async function takeSlot(w: UnitOfWork, needId: string, volunteerId: string, acto
   const claim = await tx.claim.create({
     data: { needId, volunteerId, claimedAt: at, expiresAt: claimExpiresAt(s.rules, at) },
   });
-  // Under the need's lock the counts are known: the new claim is one more live, not yet started.
-  await settleNeed(w, need, type, actorId, claim.id, at, undefined, { counts: { active: counts.active + 1, started: counts.started } });
+  // Under the need's lock the counts are known: the new claim holds one more place, not yet started.
+  await settleNeed(w, need, type, actorId, claim.id, at, undefined, { counts: { active: counts.active + 1, started: counts.started, claims: counts.claims + 1 } });
   return claim;
 }
 

@@ -216,10 +216,11 @@ export async function mergeNeeds(s: Services, viewer: Viewer, survivorId: string
         await tx.claim.update({ where: { id: claim.id }, data: { status: 'RELEASED', releasedAt: at, releaseReason: 'Not vetted for the need it was merged into' } });
       } else {
         await tx.claim.update({ where: { id: claim.id }, data: { needId: survivorId } });
+        await tx.volunteerGroup.updateMany({ where: { claimId: claim.id }, data: { needId: survivorId } });
       }
     }
-    const live = await tx.claim.groupBy({ by: ['status'], where: { needId: survivorId, status: liveClaim }, _count: true });
-    const active = live.reduce((n, g) => n + g._count, 0);
+    const live = await tx.claim.groupBy({ by: ['status'], where: { needId: survivorId, status: liveClaim }, _count: true, _sum: { places: true } });
+    const active = live.reduce((n, g) => n + (g._sum.places ?? 0), 0);
     const started = live.find((g) => g.status === 'STARTED')?._count ?? 0;
     const slots = Math.max(survivor.slots, active);
     const survivorStatus = survivor.status === 'DONE' && active === 0 ? 'DONE' : statusFromClaims({ active, started, slots });

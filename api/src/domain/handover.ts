@@ -26,6 +26,10 @@ export async function requestHandover(s: Services, viewer: Viewer, claimId: stri
     if (claim.status !== 'ACTIVE' && claim.status !== 'STARTED') {
       throw new AppError(ErrorCode.ILLEGAL_TRANSITION, `Cannot hand over a claim that is ${claim.status.toLowerCase()}.`, { currentStatus: claim.status });
     }
+    // A group's places go with its leader and the people they named: not to one volunteer.
+    if (await tx.volunteerGroup.findUnique({ where: { claimId }, select: { id: true } })) {
+      throw new AppError(ErrorCode.ILLEGAL_TRANSITION, 'A group’s claim is not handed over: its leader makes the group smaller or releases it.', { currentStatus: claim.status, action: 'handover' });
+    }
     await assertQualified(w, need, viewer.id, 'you');
     const pending = await tx.handoverRequest.findFirst({ where: { claimId, status: 'PENDING' }, select: { id: true } });
     if (pending) throw new AppError(ErrorCode.CONFLICT_PENDING, 'A handover of this claim is already waiting for an answer.');
@@ -82,14 +86,15 @@ async function transfer(w: UnitOfWork, request: HandoverRequest, outcome: 'ACCEP
         volunteerId: request.requestedById,
         claimedAt: at,
         status: claim.status,
+        places: claim.places,
         startedAt: claim.status === 'STARTED' ? at : null,
         expiresAt: claim.status === 'ACTIVE' ? claimExpiresAt(s.rules, at) : null,
       },
     });
   }
   await tx.handoverRequest.update({ where: { id: request.id }, data: { status: outcome, decidedAt: at } });
-  const live = await tx.claim.count({ where: { needId: need.id, status: liveClaim } });
-  await tx.need.update({ where: { id: need.id }, data: { activeClaims: live } });
+  const live = await tx.claim.aggregate({ where: { needId: need.id, status: liveClaim }, _sum: { places: true } });
+  await tx.need.update({ where: { id: need.id }, data: { activeClaims: live._sum.places ?? 0 } });
   const type: NeedEventType = outcome === 'ACCEPTED' ? 'HANDOVER_ACCEPTED' : 'HANDOVER_AUTO_APPROVED';
   await w.event({
     needId: need.id, communityId: need.communityId, type, fromStatus: need.status, toStatus: need.status,

@@ -48,3 +48,8 @@ export function intakeDraftsFeed<T>(bus: Bus, watches: (communityId: string | nu
 export function membersFeed<T>(bus: Bus, communityId: string, compute: () => Promise<T>, retry: RetryPolicy): AsyncIterableIterator<T> {
   return feed(bus, 'members:changed', (p) => p.communityId === communityId, compute, 100, retry);
 }
+
+/** A collection point's stock: now, and again after each movement there. */
+export function stockFeed<T>(bus: Bus, collectionPointId: string, compute: () => Promise<T>, retry: RetryPolicy): AsyncIterableIterator<T> {
+  return feed(bus, 'stock:changed', (p) => p.collectionPointId === collectionPointId, compute, 50, retry);
+}

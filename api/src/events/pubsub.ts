@@ -18,6 +18,8 @@ export type Topics = {
   'intakeDrafts:changed': [{ communityId: string | null }];
   /** The applications (pending memberships) of this community changed: one arrived or was decided. */
   'members:changed': [{ communityId: string }];
+  /** The stock of this collection point changed: a movement was recorded, or a threshold set. */
+  'stock:changed': [{ collectionPointId: string }];
 };
 
 export type Bus = {

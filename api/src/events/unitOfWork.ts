@@ -18,10 +18,12 @@ export type UnitOfWork = {
   draftsChanged(communityId: string | null): void;
   /** The applications (pending memberships) of this community changed in this transaction. */
   membersChanged(communityId: string): void;
+  /** The stock of this collection point changed in this transaction. */
+  stockChanged(collectionPointId: string): void;
 };
 
 /** What a committed unit of work announces. */
-export type Committed = { events: boolean; notified: string[]; drafts: (string | null)[]; members?: string[] };
+export type Committed = { events: boolean; notified: string[]; drafts: (string | null)[]; members?: string[]; stock?: string[] };
 
 export async function commit<T>(s: Services, work: (tx: Tx, w: UnitOfWork) => Promise<T>): Promise<T> {
   // A mutation with an idempotency key (events/idempotency.ts): a unit of work an earlier
@@ -32,7 +34,7 @@ export async function commit<T>(s: Services, work: (tx: Tx, w: UnitOfWork) => Pr
   if (step && 'replay' in step) return step.replay as T;
   const { result, written, committed, stored } = await s.prisma.$transaction(async (tx) => {
     if (run && step) await claimKey(tx, run, step.index, s.clock.now());
-    const recorded = { events: 0, notified: new Set<string>(), drafts: new Set<string | null>(), members: new Set<string>() };
+    const recorded = { events: 0, notified: new Set<string>(), drafts: new Set<string | null>(), members: new Set<string>(), stock: new Set<string>() };
     const w: UnitOfWork = {
       tx,
       s,
@@ -50,6 +52,9 @@ export async function commit<T>(s: Services, work: (tx: Tx, w: UnitOfWork) => Pr
       membersChanged(communityId) {
         recorded.members.add(communityId);
       },
+      stockChanged(collectionPointId) {
+        recorded.stock.add(collectionPointId);
+      },
     };
     const result = await work(tx, w);
     const stored = run && (await storeResult(tx, run, result));
@@ -57,7 +62,7 @@ export async function commit<T>(s: Services, work: (tx: Tx, w: UnitOfWork) => Pr
       result,
       stored,
       written: recorded.events,
-      committed: { events: recorded.events > 0, notified: [...recorded.notified], drafts: [...recorded.drafts], members: [...recorded.members] },
+      committed: { events: recorded.events > 0, notified: [...recorded.notified], drafts: [...recorded.drafts], members: [...recorded.members], stock: [...recorded.stock] },
     };
   });
   stored?.();
@@ -67,13 +72,14 @@ export async function commit<T>(s: Services, work: (tx: Tx, w: UnitOfWork) => Pr
 }
 
 /**
- * After the commit: wake the notification feeds, the draft lists and the applications lists, and
- * the event streams once the new events have their place in the stream (events/outbox.ts): when
- * the unit of work returns, its events have cursors.
+ * After the commit: wake the notification feeds, the draft lists, the applications lists and the
+ * stock views, and the event streams once the new events have their place in the stream
+ * (events/outbox.ts): when the unit of work returns, its events have cursors.
  */
 export async function publish(s: Pick<Services, 'stream' | 'bus'>, c: Committed): Promise<void> {
   if (c.notified.length) s.bus.pubsub.publish('notifications:changed', { userIds: c.notified });
   for (const communityId of c.drafts) s.bus.pubsub.publish('intakeDrafts:changed', { communityId });
   for (const communityId of c.members ?? []) s.bus.pubsub.publish('members:changed', { communityId });
+  for (const collectionPointId of c.stock ?? []) s.bus.pubsub.publish('stock:changed', { collectionPointId });
   if (c.events) await s.stream.announce();
 }

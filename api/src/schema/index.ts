@@ -23,5 +23,7 @@ import './retention.ts';
 import './apiKeys.ts';
 import './transfer.ts';
 import './geocoding.ts';
+import './stock.ts';
+import './groups.ts';
 
 export const schema = builder.toSchema({ sortSchema: true });

@@ -5,6 +5,8 @@
 import type { Translation } from './types.ts';
 
 export const serverEn = {
+  'notify.lowStock.title': 'Low stock: {item} at {point}',
+  'notify.lowStock.body': '{quantity} left (the threshold is {threshold}).',
   'notify.criticalNeed.title': 'Critical: {title}',
   'notify.criticalNeed.body': 'A critical need was just posted in your community. Open the board to help.',
   'notify.criticalNeed.bodyBy': 'A critical need was just posted in your community; it is needed by {by}. Open the board to help.',
@@ -68,6 +70,8 @@ export const serverEn = {
 } as const;
 
 export const serverHe: Translation<typeof serverEn> = {
+  'notify.lowStock.title': 'מלאי נמוך: {item} ב{point}',
+  'notify.lowStock.body': 'נשארו {quantity} (הסף הוא {threshold}).',
   'notify.criticalNeed.title': 'דחוף ביותר: {title}',
   'notify.criticalNeed.body': 'בקשה דחופה ביותר פורסמה עכשיו בקהילה שלך. אפשר לעזור דרך המפה.',
   'notify.criticalNeed.bodyBy': 'בקשה דחופה ביותר פורסמה עכשיו בקהילה שלך; היא נדרשת עד {by}. אפשר לעזור דרך המפה.',
@@ -130,6 +134,8 @@ export const serverHe: Translation<typeof serverEn> = {
 };
 
 export const serverAr: Translation<typeof serverEn> = {
+  'notify.lowStock.title': 'مخزون منخفض: {item} في {point}',
+  'notify.lowStock.body': 'تبقى {quantity} (الحد هو {threshold}).',
   'notify.criticalNeed.title': 'حرج: {title}',
   'notify.criticalNeed.body': 'نُشر للتو طلب حرج في مجتمعك. افتح الخريطة لتساعد.',
   'notify.criticalNeed.bodyBy': 'نُشر للتو طلب حرج في مجتمعك، مطلوب حتى {by}. افتح الخريطة لتساعد.',
@@ -206,6 +212,8 @@ export const serverAr: Translation<typeof serverEn> = {
 };
 
 export const serverRu: Translation<typeof serverEn> = {
+  'notify.lowStock.title': 'Мало на складе: {item} в пункте {point}',
+  'notify.lowStock.body': 'Осталось {quantity} (порог — {threshold}).',
   'notify.criticalNeed.title': 'Срочно: {title}',
   'notify.criticalNeed.body': 'В вашем сообществе только что появилась срочная просьба. Откройте карту, чтобы помочь.',
   'notify.criticalNeed.bodyBy': 'В вашем сообществе только что появилась срочная просьба; помощь нужна до {by}. Откройте карту, чтобы помочь.',

@@ -30,6 +30,7 @@ const handled: Record<ErrorCode, true> = {
   CLAIM_CONFLICT: true,
   CLAIM_LIMIT: true,
   ALREADY_CLAIMED: true,
+  INSUFFICIENT_STOCK: true,
   NOT_QUALIFIED: true,
   ILLEGAL_TRANSITION: true,
   EMAIL_TAKEN: true,

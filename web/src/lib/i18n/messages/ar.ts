@@ -224,6 +224,7 @@ export const ar: Messages = {
   'error.EMAIL_TAKEN': 'يوجد حساب بهذا البريد الإلكتروني. هل تريد تسجيل الدخول بدلًا من ذلك؟',
   'error.CLAIM_LIMIT': 'وصلت إلى الحد الأقصى من المهام. أنجز مهمة أو أعدها أولًا.',
   'error.ALREADY_CLAIMED': 'لقد حجزت هذا الطلب من قبل.',
+  'error.INSUFFICIENT_STOCK': 'لا يكفي المخزون في نقطة التجميع هذه: لم يُسجَّل شيء.',
   'error.ILLEGAL_TRANSITION': 'لا يمكن القيام بذلك الآن: حالة الطلب {status}.',
   'error.UNAUTHENTICATED': 'سجّل الدخول أولًا.',
   'error.FORBIDDEN': 'لا تملك صلاحية القيام بذلك.',

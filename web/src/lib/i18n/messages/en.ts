@@ -212,6 +212,7 @@ export const en = {
   'error.EMAIL_TAKEN': 'An account with this e-mail already exists. Sign in instead?',
   'error.CLAIM_LIMIT': 'You already hold the most tasks you can. Finish or release one first.',
   'error.ALREADY_CLAIMED': 'You have already claimed this need.',
+  'error.INSUFFICIENT_STOCK': 'Not enough in stock at this collection point: nothing was recorded.',
   'error.ILLEGAL_TRANSITION': 'This can’t be done now: the need is {status}.',
   'error.UNAUTHENTICATED': 'Please sign in first.',
   'error.FORBIDDEN': 'You are not allowed to do this.',

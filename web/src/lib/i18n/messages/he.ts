@@ -210,6 +210,7 @@ export const he: Messages = {
   'error.EMAIL_TAKEN': 'כבר קיים חשבון עם כתובת הדוא״ל הזו. אולי להיכנס במקום?',
   'error.CLAIM_LIMIT': 'הגעת למספר המשימות המרבי. סיימו או שחררו משימה קודם.',
   'error.ALREADY_CLAIMED': 'כבר לקחת את הבקשה הזו.',
+  'error.INSUFFICIENT_STOCK': 'אין מספיק במלאי בנקודת האיסוף: דבר לא נרשם.',
   'error.ILLEGAL_TRANSITION': 'אי אפשר לעשות זאת עכשיו: הבקשה במצב {status}.',
   'error.UNAUTHENTICATED': 'יש להיכנס קודם.',
   'error.FORBIDDEN': 'אין לך הרשאה לעשות זאת.',

@@ -51,6 +51,7 @@ export const membersEn = {
   'members.invitedSummary': { one: '{count} invitation sent', other: '{count} invitations sent' },
   'transfer.status.INVITED': 'Invited',
   'notification.MEMBERSHIP_DECIDED': 'A decision on my application',
+  'notification.LOW_STOCK': 'Low stock at a collection point',
 };
 
 export const membersHe: Translation<typeof membersEn> = {
@@ -102,6 +103,7 @@ export const membersHe: Translation<typeof membersEn> = {
   'members.invitedSummary': { one: 'נשלחה הזמנה אחת', two: 'נשלחו {count} הזמנות', other: 'נשלחו {count} הזמנות' },
   'transfer.status.INVITED': 'הוזמן/ה',
   'notification.MEMBERSHIP_DECIDED': 'החלטה על בקשת ההצטרפות שלי',
+  'notification.LOW_STOCK': 'מלאי נמוך בנקודת איסוף',
 };
 
 export const membersAr: Translation<typeof membersEn> = {
@@ -153,6 +155,7 @@ export const membersAr: Translation<typeof membersEn> = {
   'members.invitedSummary': { zero: 'لم تُرسل دعوات', one: 'أُرسلت دعوة واحدة', two: 'أُرسلت دعوتان', few: 'أُرسلت {count} دعوات', many: 'أُرسلت {count} دعوة', other: 'أُرسلت {count} دعوة' },
   'transfer.status.INVITED': 'مدعو',
   'notification.MEMBERSHIP_DECIDED': 'قرار بشأن طلب انضمامي',
+  'notification.LOW_STOCK': 'مخزون منخفض في نقطة تجميع',
 };
 
 export const membersRu: Translation<typeof membersEn> = {
@@ -204,4 +207,5 @@ export const membersRu: Translation<typeof membersEn> = {
   'members.invitedSummary': { one: 'Отправлено {count} приглашение', few: 'Отправлено {count} приглашения', many: 'Отправлено {count} приглашений', other: 'Отправлено {count} приглашения' },
   'transfer.status.INVITED': 'Приглашён',
   'notification.MEMBERSHIP_DECIDED': 'Решение по моей заявке',
+  'notification.LOW_STOCK': 'Мало запасов в пункте сбора',
 };
