@@ -17,6 +17,9 @@ export const errorCodes = {
   NOT_QUALIFIED:
     'The need asks for vetting the volunteer lacks: `extensions.missing` names each thing (IDENTITY_CHECK, BACKGROUND_CHECK, TRAINING:<key>; "(expired on YYYY-MM-DD)" when it ran out). A coordinator of the community records them.',
   ALREADY_CLAIMED: 'The volunteer already holds a live claim on this need.',
+  OFFER_CAPACITY_EXHAUSTED:
+    'The offer has not enough left for this match (`extensions.remaining`: beds, seats, hours or households still free): another match took it first. Nothing was changed.',
+  OFFER_EXPIRED: 'The offer has expired (`extensions.expiresAt`): it is no longer listed nor matched.',
   ILLEGAL_TRANSITION: 'Not allowed from the current state (`extensions.currentStatus`; `extensions.action` for a need or claim).',
   EMAIL_TAKEN: 'An account with this e-mail address already exists (`extensions.field` is `email`).',
   INVALID_CREDENTIALS: 'Wrong e-mail address or password.',

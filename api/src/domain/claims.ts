@@ -65,7 +65,15 @@ async function settleNeed(
   return updated;
 }
 
-async function takeSlot(w: UnitOfWork, needId: string, volunteerId: string, actorId: string, type: 'CLAIMED' | 'ASSIGNED') {
+/**
+ * How a slot is taken: by a volunteer's own claim or a coordinator's assignment (the claim
+ * expires unless started, and counts towards the volunteer's cap), or by an accepted offer
+ * (`offerMatch`: the offerer holds the slot for as long as the offer lasts, with no expiry, and
+ * the cap does not apply: an offer's limit is its own capacity).
+ */
+type SlotTaking = { offerMatch?: { id: string; quantity: number } };
+
+async function takeSlot(w: UnitOfWork, needId: string, volunteerId: string, actorId: string, type: 'CLAIMED' | 'ASSIGNED', how: SlotTaking = {}) {
   const { tx, s } = w;
   await lockUser(tx, volunteerId);
   const need = await lockNeed(tx, needId);
@@ -84,7 +92,7 @@ async function takeSlot(w: UnitOfWork, needId: string, volunteerId: string, acto
   }
   const mine = await tx.claim.findFirst({ where: { needId, volunteerId, status: liveClaim }, select: { id: true } });
   if (mine) throw new AppError(ErrorCode.ALREADY_CLAIMED, 'This volunteer already holds a claim on this need.');
-  const held = await tx.claim.count({ where: { volunteerId, status: liveClaim } });
+  const held = how.offerMatch ? 0 : await tx.claim.count({ where: { volunteerId, status: liveClaim } });
   if (held >= s.rules.claims.maxActivePerVolunteer) {
     throw new AppError(
       ErrorCode.CLAIM_LIMIT,
@@ -94,11 +102,20 @@ async function takeSlot(w: UnitOfWork, needId: string, volunteerId: string, acto
   }
   const at = s.clock.now();
   const claim = await tx.claim.create({
-    data: { needId, volunteerId, claimedAt: at, expiresAt: claimExpiresAt(s.rules, at) },
+    data: { needId, volunteerId, claimedAt: at, expiresAt: how.offerMatch ? null : claimExpiresAt(s.rules, at) },
   });
-  await settleNeed(w, need, type, actorId, claim.id, at);
+  const payload = how.offerMatch ? { offerMatchId: how.offerMatch.id, quantity: how.offerMatch.quantity } : undefined;
+  await settleNeed(w, need, type, actorId, claim.id, at, payload);
   return claim;
 }
+
+/**
+ * The offerer of an accepted offer match takes a slot of the need, by the rules of an
+ * assignment (the need's state, its open slots, vetting, one live claim per person), with the
+ * ASSIGNED event naming the match; inside the caller's unit of work, which reserves the offer.
+ */
+export const takeSlotForOffer = (w: UnitOfWork, needId: string, offererId: string, actorId: string, match: { id: string; quantity: number }) =>
+  takeSlot(w, needId, offererId, actorId, 'ASSIGNED', { offerMatch: match });
 
 export async function claimNeed(s: Services, viewer: Viewer, needId: string): Promise<Claim> {
   const need = await s.prisma.need.findUnique({ where: { id: needId }, select: { communityId: true } });

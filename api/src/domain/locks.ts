@@ -15,3 +15,9 @@ export async function lockUser(tx: Tx, userId: string) {
   const rows = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM "User" WHERE id = ${userId}::uuid FOR UPDATE`;
   if (rows.length === 0) throw notFound('Volunteer');
 }
+
+/** Locks an offer match's row: its acceptances and its status are decided under it. */
+export async function lockOfferMatch(tx: Tx, matchId: string) {
+  const rows = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM "OfferMatch" WHERE id = ${matchId}::uuid FOR UPDATE`;
+  if (rows.length === 0) throw notFound('Offer match');
+}

@@ -35,7 +35,29 @@ export type NeedInput = {
   requirements?: Requirements | null;
   /** Work without a place (see `remoteNeedInput`): lat/lng are the community's centre, the address empty. */
   remote?: boolean | null;
+  /** How many people it is for (a household to host, passengers); absent: not said. */
+  people?: number | null;
+  /** The need asks for a step-free place. */
+  needsStepFree?: boolean | null;
+  /** A TRANSPORT need's destination: exact and private, with a public point drawn for it. */
+  destination?: Place | null;
 };
+
+/** An exact place and its address, both private. */
+export type Place = Point & { address: string };
+
+/** The columns of a destination: the exact place, and a public point like a need's own. */
+export async function destinationColumns(tx: UnitOfWork['tx'], communityId: string, destination: Place | null | undefined) {
+  if (!destination) return {};
+  const pub = await publicPointFor(tx, communityId, destination);
+  return {
+    destinationLat: destination.lat,
+    destinationLng: destination.lng,
+    destinationAddress: destination.address,
+    destinationPublicLat: pub.lat,
+    destinationPublicLng: pub.lng,
+  };
+}
 
 /** A need taken in without a place: remote work (a phone call, help online). */
 export type RemoteNeedInput = Omit<NeedInput, 'lat' | 'lng' | 'address' | 'remote'> & { remote: true };
@@ -127,6 +149,9 @@ export async function insertNeed(
       seriesId: extra.seriesId ?? null,
       occurrenceAt: extra.occurrenceAt ?? null,
       onBoard: extra.onBoard ?? true,
+      people: input.people ?? null,
+      needsStepFree: input.needsStepFree ?? false,
+      ...(await destinationColumns(tx, input.communityId, input.destination)),
       ...requirementColumns(requirements),
     },
   });

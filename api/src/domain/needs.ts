@@ -64,6 +64,8 @@ export async function updateNeed(s: Services, viewer: Viewer, needId: string, pa
         requesterEmail: patch.requesterEmail === undefined ? undefined : patch.requesterEmail?.trim().toLowerCase() || null,
         contactConsent: patch.contactConsent ?? undefined,
         requesterLocale: patch.requesterLocale ?? undefined,
+        people: patch.people === undefined ? undefined : patch.people,
+        needsStepFree: patch.needsStepFree ?? undefined,
         publicLat: pub.lat,
         publicLng: pub.lng,
         status,

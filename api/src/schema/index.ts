@@ -23,5 +23,6 @@ import './retention.ts';
 import './apiKeys.ts';
 import './transfer.ts';
 import './geocoding.ts';
+import './offers.ts';
 
 export const schema = builder.toSchema({ sortSchema: true });

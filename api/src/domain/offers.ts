@@ -1,0 +1,171 @@
+// Offers: help offered in a community — a place to stay, a ride, goods, a professional's hours —
+// by a member, or by a coordinator for an organisation. An offer is private like a need: its
+// public point is approximate (drawn as a need's is, one place one point), its exact place, a
+// ride's destination and the contact phone reach only the offerer, the coordinators of its
+// community (and admins), and the need's side of an accepted match of it. It expires: from
+// `expiresAt` on it is neither listed nor matched.
+import { z } from 'zod';
+import type { Services } from '../services.ts';
+import { commit } from '../events/unitOfWork.ts';
+import { AppError, ErrorCode, badInput, forbidden } from '../errors.ts';
+import type { Offer, Prisma } from '../generated/prisma/client.ts';
+import type { OfferKind } from '../generated/prisma/enums.ts';
+import { isCoordinatorOf, isMemberOf, withinKeyScope, type Viewer } from '../auth/viewer.ts';
+import { destinationColumns, publicPointFor, type Place } from './needRecords.ts';
+import { trimmed } from './needRules.ts';
+
+const count = (label: string, max: number) => z.number().int().min(1, `${label}: at least 1.`).max(max, `${label}: at most ${max}.`);
+
+/** What a valid offer looks like. */
+export const offerFieldRules = {
+  title: trimmed(120, 'Title'),
+  description: z.string().trim().max(4_000, 'Description must be at most 4000 characters.'),
+  organisation: z.string().trim().max(200, 'Organisation must be at most 200 characters.'),
+  beds: count('Beds', 200),
+  seats: count('Seats', 60),
+  hours: count('Hours', 2_000),
+  households: count('Households', 10_000),
+  quantity: count('Quantity', 10_000),
+  item: trimmed(120, 'Item'),
+  itemQuantity: z.number().positive('Quantity must be more than 0.').max(1_000_000, 'Quantity is too large.'),
+  unit: z.string().trim().max(30, 'Unit must be at most 30 characters.'),
+  items: z.array(z.unknown()).min(1, 'List at least one item.').max(100, 'At most 100 items.'),
+  languages: z.array(z.string().regex(/^[a-z]{2,3}$/, 'A language is a lower-case tag such as he, ar, en, ru, am.')).max(20, 'At most 20 languages.'),
+  note: z.string().trim().max(500, 'At most 500 characters.'),
+  service: trimmed(200, 'Service'),
+};
+
+/** An availability window ends after it starts. */
+export const availabilityRule = (v: { availableFrom?: Date | null; availableUntil?: Date | null }) => !v.availableFrom || !v.availableUntil || v.availableUntil > v.availableFrom;
+
+export type OfferItem = { item: string; quantity: number; unit: string };
+
+export type OfferInput = {
+  communityId: string;
+  kind: OfferKind;
+  title: string;
+  description?: string | null;
+  /** A coordinator offering for an organisation names it. */
+  organisation?: string | null;
+  /** Absent: the offerer's own phone. */
+  contactPhone?: string | null;
+  /** The place: the home (HOSTING), where a ride leaves from, where goods are picked up, the practice. */
+  place: Place;
+  /** A ride's destination. */
+  destination?: Place | null;
+  /** Beds, seats, hours or households served, by kind. */
+  capacity: number;
+  availableFrom?: Date | null;
+  availableUntil?: Date | null;
+  /** Absent: `availableUntil`. */
+  expiresAt?: Date | null;
+  stepFree?: boolean | null;
+  petsAllowed?: boolean | null;
+  languages?: string[] | null;
+  recurringNote?: string | null;
+  items?: OfferItem[] | null;
+  service?: string | null;
+};
+
+/** The error of an offer past its `expiresAt`. */
+export const offerExpired = (offer: Pick<Offer, 'expiresAt'>) =>
+  new AppError(ErrorCode.OFFER_EXPIRED, 'This offer has expired.', { expiresAt: offer.expiresAt.toISOString() });
+
+/** The error of a match asking more of an offer than is left (`remaining`). */
+export const capacityExhausted = (remaining: number) =>
+  new AppError(
+    ErrorCode.OFFER_CAPACITY_EXHAUSTED,
+    remaining === 0 ? 'Nothing is left of this offer: another match took it first.' : `Only ${remaining} left of this offer: another match took the rest first.`,
+    { remaining },
+  );
+
+/** Offers still standing at `now`: the only ones listed and matched. */
+export const standingOffers = (now: Date): Prisma.OfferWhereInput => ({ expiresAt: { gt: now } });
+
+export async function createOffer(s: Services, viewer: Viewer, input: OfferInput): Promise<Offer> {
+  if (!isMemberOf(viewer, input.communityId) || !withinKeyScope(viewer, input.communityId)) throw forbidden('offer help in a community you have not joined');
+  if (input.organisation && !isCoordinatorOf(viewer, input.communityId)) throw forbidden('offer help on behalf of an organisation (its coordinators do)');
+  const now = s.clock.now();
+  const expiresAt = input.expiresAt ?? input.availableUntil;
+  if (!expiresAt) throw badInput('Say until when the offer stands: expiresAt or availableUntil.', 'expiresAt');
+  if (expiresAt <= now) throw badInput('The offer must stand until a time still to come.', input.expiresAt ? 'expiresAt' : 'availableUntil');
+  return commit(s, async (tx) => {
+    const pub = await publicPointFor(tx, input.communityId, input.place);
+    const me = input.contactPhone ? null : await tx.user.findUnique({ where: { id: viewer.id }, select: { phone: true } });
+    return tx.offer.create({
+      data: {
+        kind: input.kind,
+        title: input.title,
+        description: input.description ?? '',
+        communityId: input.communityId,
+        offeredById: viewer.id,
+        organisation: input.organisation || null,
+        capacity: input.capacity,
+        remaining: input.capacity,
+        lat: input.place.lat,
+        lng: input.place.lng,
+        address: input.place.address,
+        contactPhone: input.contactPhone ?? me?.phone ?? null,
+        publicLat: pub.lat,
+        publicLng: pub.lng,
+        ...(await destinationColumns(tx, input.communityId, input.destination)),
+        availableFrom: input.availableFrom ?? null,
+        availableUntil: input.availableUntil ?? null,
+        expiresAt,
+        stepFree: input.stepFree ?? false,
+        petsAllowed: input.petsAllowed ?? false,
+        languages: input.languages ?? [],
+        recurringNote: input.recurringNote ?? null,
+        items: input.items ?? undefined,
+        service: input.service ?? null,
+        createdAt: now,
+      },
+    });
+  });
+}
+
+// ─── Who sees an offer's private details ─────────────────────────────────────────────────────
+
+/**
+ * An offer's exact place, destination and contact: its offerer, coordinators of its community
+ * (and admins), and `matchedParty`: the need's side of an accepted match of it (see
+ * `offerMatchedParty`). An API key: only within its communities.
+ */
+export function seesOfferPrivate(viewer: Viewer | null, offer: Pick<Offer, 'communityId' | 'offeredById'>, matchedParty: boolean): boolean {
+  return !!viewer && withinKeyScope(viewer, offer.communityId) && (offer.offeredById === viewer.id || isCoordinatorOf(viewer, offer.communityId) || matchedParty);
+}
+
+/**
+ * Whether the viewer is the need's side of an accepted match of the offer: who accepted for the
+ * need, who took the need in, or a coordinator of the need's community.
+ */
+async function offerMatchedParty(s: Services, viewer: Viewer, offerId: string): Promise<boolean> {
+  const accepted = await s.prisma.offerMatch.findMany({
+    where: { offerId, status: 'ACCEPTED' },
+    select: { needAcceptedById: true, need: { select: { communityId: true, createdById: true } } },
+    take: 1_000,
+  });
+  return accepted.some((m) => m.needAcceptedById === viewer.id || m.need.createdById === viewer.id || isCoordinatorOf(viewer, m.need.communityId));
+}
+
+/** `seesOfferPrivate`, reading the offer's accepted matches only when the viewer's role does not decide. */
+export async function viewerCanSeeOfferPrivate(s: Services, viewer: Viewer | null, offer: Pick<Offer, 'id' | 'communityId' | 'offeredById'>): Promise<boolean> {
+  if (!viewer) return false;
+  return seesOfferPrivate(viewer, offer, false) || (withinKeyScope(viewer, offer.communityId) && seesOfferPrivate(viewer, offer, await offerMatchedParty(s, viewer, offer.id)));
+}
+
+type OfferPrivateRow = Pick<Offer, 'lat' | 'lng' | 'address' | 'contactPhone' | 'destinationLat' | 'destinationLng' | 'destinationAddress' | 'offeredById'>;
+
+/** The private details of an offer, for a viewer `viewerCanSeeOfferPrivate` admitted: the place, the destination, the contact. */
+export async function offerPrivateDetails(s: Services, offer: OfferPrivateRow) {
+  const offerer = await s.prisma.user.findUnique({ where: { id: offer.offeredById }, select: { name: true } });
+  return {
+    lat: offer.lat,
+    lng: offer.lng,
+    address: offer.address,
+    destination:
+      offer.destinationLat != null && offer.destinationLng != null ? { lat: offer.destinationLat, lng: offer.destinationLng, address: offer.destinationAddress ?? '' } : null,
+    contactName: offerer?.name ?? '',
+    contactPhone: offer.contactPhone,
+  };
+}
