@@ -34,6 +34,11 @@ const SECRET = {
   addressO: `3 Operator Lane A-${tag}`,
   phoneO: '+972-50-333-0003',
   requesterO: `Requester O-${tag}`,
+  offerAddressA: `5 Offer Origin A-${tag}`,
+  offerDestinationA: `6 Offer Destination A-${tag}`,
+  offerPhoneA: '+972-52-444-0004',
+  offerAddressB: `8 Offer Home B-${tag}`,
+  offerPhoneB: '+972-52-555-0005',
 };
 
 let s: TestServer;
@@ -85,7 +90,35 @@ beforeAll(async () => {
   // One read of private details in each community, for the access logs.
   await coordinator.ok(`query($id: ID!) { need(id: $id) { privateDetails { address } } }`, { id: NA.id });
   await otherCoordinator.ok(`query($id: ID!) { need(id: $id) { privateDetails { address } } }`, { id: NB.id });
-  Object.assign(ids, { A, B, NA: NA.id, NA2: NA2.id, NB: NB.id, NO: NO.id, CA, CN, CR: released });
+  // Offers: a ride in A by the volunteer, matched (both sides accepted) to a transport need the
+  // operator took in, who is then its need side; a home in B by B's coordinator, unmatched.
+  const createOffer = async (who: Api, input: Record<string, unknown>) =>
+    (await who.ok(`mutation($input: CreateOfferInput!) { createOffer(input: $input) { offer { id } } }`, { input })).createOffer.offer.id as string;
+  const until = new Date(Date.now() + 7 * 86_400_000).toISOString();
+  const OA = await createOffer(volunteer, {
+    communityId: A,
+    kind: 'RIDE',
+    title: 'Matrix ride A',
+    place: { lat: 31.52, lng: 34.59, address: SECRET.offerAddressA },
+    contactPhone: SECRET.offerPhoneA,
+    availableUntil: until,
+    ride: { destination: { lat: 31.25, lng: 34.79, address: SECRET.offerDestinationA }, seats: 3 },
+  });
+  const OB = await createOffer(otherCoordinator, {
+    communityId: B,
+    kind: 'HOSTING',
+    title: 'Matrix home B',
+    organisation: 'Matrix aid society',
+    place: { lat: 31.52, lng: 34.59, address: SECRET.offerAddressB },
+    contactPhone: SECRET.offerPhoneB,
+    availableUntil: until,
+    hosting: { beds: 2 },
+  });
+  const NT = await createNeed(operator, A, { category: 'TRANSPORT', title: 'Matrix ride need', destination: { lat: 31.25, lng: 34.79, address: 'matrix destination' } });
+  const MA = (await coordinator.ok(`mutation($input: ProposeOfferMatchInput!) { proposeOfferMatch(input: $input) { match { id } } }`, { input: { offerId: OA, needId: NT.id, quantity: 1 } }))
+    .proposeOfferMatch.match.id as string;
+  for (const side of [volunteer, operator]) await side.ok(`mutation($id: ID!) { acceptOfferMatch(id: $id) { match { status } } }`, { id: MA });
+  Object.assign(ids, { A, B, NA: NA.id, NA2: NA2.id, NB: NB.id, NO: NO.id, CA, CN, CR: released, OA, OB, MA });
 
   const u = (r: Role) => api[r].userId!;
   const emailOf = async (r: Role) => (await s.app.services.prisma.user.findUniqueOrThrow({ where: { id: uuidOf(u(r)) } })).email;
@@ -103,6 +136,12 @@ beforeAll(async () => {
     [SECRET.addressO]: ['operator', ...coordinatorsOfA],
     [SECRET.phoneO]: ['operator', ...coordinatorsOfA],
     [SECRET.requesterO]: ['operator', ...coordinatorsOfA],
+    // An offer's: its offerer, its community's coordinators, the need side of an accepted match.
+    [SECRET.offerAddressA]: ['volunteer', 'operator', ...coordinatorsOfA],
+    [SECRET.offerDestinationA]: ['volunteer', 'operator', ...coordinatorsOfA],
+    [SECRET.offerPhoneA]: ['volunteer', 'operator', ...coordinatorsOfA],
+    [SECRET.offerAddressB]: ['otherCoordinator', 'admin'],
+    [SECRET.offerPhoneB]: ['otherCoordinator', 'admin'],
   };
   // A member's contact details: theirs, admins', and (memberContact, logged) their community's
   // coordinators'; the probe asks for the volunteer of A.
@@ -127,6 +166,11 @@ beforeAll(async () => {
     [`privateAccessLog@${NB.id}`]: ['otherCoordinator', 'admin'],
     [`boardStats@${A}`]: coordinatorsOfA,
     [`boardStats@${B}`]: ['otherCoordinator', 'admin'],
+    [`privateDetails@${OA}`]: ['volunteer', 'operator', ...coordinatorsOfA],
+    [`privateDetails@${OB}`]: ['otherCoordinator', 'admin'],
+    [`matches@${OA}`]: ['volunteer', ...coordinatorsOfA],
+    [`matches@${OB}`]: ['otherCoordinator', 'admin'],
+    [`OfferMatch@${MA}`]: ['volunteer', 'operator', ...coordinatorsOfA],
   };
   for (const r of ROLES.slice(1)) for (const f of ['email', 'phone', 'memberships']) expected[`${f}@${u(r)}`] = own(r);
 }, 120_000);
@@ -140,7 +184,7 @@ afterAll(async () => {
   await s?.stop();
 });
 
-const RESTRICTED_FIELDS = new Set(['privateDetails', 'claims', 'members', 'email', 'phone', 'memberships']);
+const RESTRICTED_FIELDS = new Set(['privateDetails', 'claims', 'members', 'email', 'phone', 'memberships', 'matches']);
 const SCOPED_ROOTS = new Set(['privateAccessLog', 'boardStats']);
 
 /** Arguments aimed at the fixture: ids by argument name, both communities, every user. */
@@ -155,6 +199,7 @@ function pick(argName: string, type: GraphQLInputType): unknown[] | undefined {
     if (argName === 'id') return all;
     if (/^communityIds?$/.test(argName)) return list ? [undefined, [ids.A], [ids.B]] : [ids.A, ids.B];
     if (/claim/i.test(argName)) return one([ids.CA, ids.CN]);
+    if (/offer/i.test(argName)) return one([ids.OA!, ids.OB!]);
     if (/user|volunteer/i.test(argName)) return one(users);
     if (/need|survivor|duplicate/i.test(argName)) return one([ids.NA, ids.NB, ids.NO]);
     return one([ids.NA, ids.NB]);
@@ -352,6 +397,8 @@ describe('mutations', () => {
       events: await s.app.services.prisma.needEvent.count(),
       memberships: await s.app.services.prisma.membership.findMany({ orderBy: [{ userId: 'asc' }, { communityId: 'asc' }], select: { userId: true, communityId: true, role: true } }),
       communities: await s.app.services.prisma.community.count(),
+      offers: await s.app.services.prisma.offer.findMany({ orderBy: { id: 'asc' }, select: { id: true, remaining: true } }),
+      offerMatches: await s.app.services.prisma.offerMatch.findMany({ orderBy: { id: 'asc' }, select: { id: true, status: true, offerAcceptedAt: true, needAcceptedAt: true } }),
     });
     const before = await count();
     let refused = 0;
