@@ -16,7 +16,7 @@ import { coarseKm, distanceKm, type Point } from './geo.ts';
 import { assertNeedAction, needActionAllowed } from './needStatus.ts';
 import { byId, needsUrgentFirst } from './orders.ts';
 import { takeSlotForOffer } from './claims.ts';
-import { lockOfferMatch } from './locks.ts';
+import { lockOffer, lockOfferMatch } from './locks.ts';
 import { capacityExhausted, offerExpired, standingOffers } from './offers.ts';
 
 export type OfferReason = {
@@ -216,8 +216,8 @@ export async function needsForOffer(s: Services, viewer: Viewer, offerId: string
 /** A coordinator of both the offer's and the need's community proposes the offer (`quantity` of it) for the need. */
 export async function proposeOfferMatch(s: Services, viewer: Viewer, offerId: string, needId: string, quantity: number): Promise<OfferMatch> {
   return commit(s, async (tx) => {
-    const offer = await tx.offer.findUnique({ where: { id: offerId } });
-    if (!offer) throw notFound('Offer');
+    // Under the offer's lock: two coordinators proposing the same pair at once make one match.
+    const offer = await lockOffer(tx, offerId);
     const need = await tx.need.findUnique({ where: { id: needId } });
     if (!need) throw notFound('Need');
     for (const c of [offer.communityId, need.communityId]) {
