@@ -222,7 +222,11 @@ describe('privacy', () => {
     expect(codeOf(anonymous)).toBe('UNAUTHENTICATED');
     expect(JSON.stringify(anonymous)).not.toMatch(/Secret|999-1234/);
 
+    const uuid = Buffer.from(offer.id, 'base64').toString().split(':')[1]!;
+    // A refused read is no read: nothing logged.
+    expect(await s.app.services.prisma.offerAccessLog.count({ where: { offerId: uuid } })).toBe(0);
     const seen = (await coordinator.ok(OFFER_PRIVATE, { id: offer.id })).offer.privateDetails;
+    expect(await s.app.services.prisma.offerAccessLog.count({ where: { offerId: uuid, userId: Buffer.from(coordinator.userId, 'base64').toString().split(':')[1]! } })).toBe(1);
     expect(seen).toMatchObject({ address: '55 Secret Origin St, Sderot', contactPhone: '+972-52-999-1234', destination: { address: '77 Secret Dest St, Beer Sheva' } });
     expect((await driver.ok(OFFER_PRIVATE, { id: offer.id })).offer.privateDetails.address).toBe('55 Secret Origin St, Sderot');
     // Before the match, neither side sees the other's.

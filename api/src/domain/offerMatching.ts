@@ -11,7 +11,8 @@ import { AppError, ErrorCode, badInput, forbidden, notFound } from '../errors.ts
 import type { Need, Offer, OfferMatch, Prisma } from '../generated/prisma/client.ts';
 import type { Tx } from '../events/outbox.ts';
 import { NeedStatus, type NeedCategory, type OfferKind } from '../generated/prisma/enums.ts';
-import { isCoordinatorOf, takesIntakeFor, withinKeyScope, type Viewer } from '../auth/viewer.ts';
+import { isCoordinatorOf, withinKeyScope, type Viewer } from '../auth/viewer.ts';
+import { offerMatchSides } from './privacy.ts';
 import { coarseKm, distanceKm, type Point } from './geo.ts';
 import { assertNeedAction, needActionAllowed } from './needStatus.ts';
 import { byId, needsUrgentFirst } from './orders.ts';
@@ -234,14 +235,6 @@ export async function proposeOfferMatch(s: Services, viewer: Viewer, offerId: st
   });
 }
 
-/** Which sides of a match the viewer answers for: the offerer; the need's coordinators, and whoever took the need in. */
-function sidesOf(viewer: Viewer, offer: Pick<Offer, 'offeredById' | 'communityId'>, need: Pick<Need, 'communityId' | 'createdById'>) {
-  return {
-    offer: offer.offeredById === viewer.id && withinKeyScope(viewer, offer.communityId),
-    need: withinKeyScope(viewer, need.communityId) && (isCoordinatorOf(viewer, need.communityId) || (need.createdById === viewer.id && takesIntakeFor(viewer, need.communityId))),
-  };
-}
-
 /** The match under its row lock, with its offer and what the rules need of its need. */
 async function lockMatch(tx: Tx, matchId: string) {
   await lockOfferMatch(tx, matchId);
@@ -258,7 +251,7 @@ async function lockMatch(tx: Tx, matchId: string) {
 export async function acceptOfferMatch(s: Services, viewer: Viewer, matchId: string): Promise<OfferMatch> {
   return commit(s, async (tx, w) => {
     const match = await lockMatch(tx, matchId);
-    const sides = sidesOf(viewer, match.offer, match.need);
+    const sides = offerMatchSides(viewer, match.offer, match.need);
     if (!sides.offer && !sides.need) throw forbidden('accept this match');
     if (match.status !== 'PROPOSED') throw new AppError(ErrorCode.ILLEGAL_TRANSITION, 'This match is no longer waiting for an answer.', { currentStatus: match.status });
     const now = s.clock.now();
@@ -288,19 +281,9 @@ export async function acceptOfferMatch(s: Services, viewer: Viewer, matchId: str
 export async function declineOfferMatch(s: Services, viewer: Viewer, matchId: string): Promise<OfferMatch> {
   return commit(s, async (tx) => {
     const match = await lockMatch(tx, matchId);
-    const sides = sidesOf(viewer, match.offer, match.need);
+    const sides = offerMatchSides(viewer, match.offer, match.need);
     if (!sides.offer && !sides.need && !(isCoordinatorOf(viewer, match.offer.communityId) && withinKeyScope(viewer, match.offer.communityId))) throw forbidden('decline this match');
     if (match.status !== 'PROPOSED') throw new AppError(ErrorCode.ILLEGAL_TRANSITION, 'This match is no longer waiting for an answer.', { currentStatus: match.status });
     return tx.offerMatch.update({ where: { id: matchId }, data: { status: 'DECLINED', declinedAt: s.clock.now(), declinedById: viewer.id } });
   });
-}
-
-/** A match: the offerer, coordinators of the offer's or the need's community, and whoever accepted for the need or took it in. */
-export function canSeeOfferMatch(
-  viewer: Viewer | null,
-  match: Pick<OfferMatch, 'needAcceptedById'> & { offer: Pick<Offer, 'offeredById' | 'communityId'>; need: Pick<Need, 'communityId' | 'createdById'> },
-): boolean {
-  if (!viewer) return false;
-  const sides = sidesOf(viewer, match.offer, match.need);
-  return sides.offer || sides.need || match.needAcceptedById === viewer.id || (isCoordinatorOf(viewer, match.offer.communityId) && withinKeyScope(viewer, match.offer.communityId));
 }

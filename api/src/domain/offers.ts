@@ -1,9 +1,8 @@
 // Offers: help offered in a community — a place to stay, a ride, goods, a professional's hours —
 // by a member, or by a coordinator for an organisation. An offer is private like a need: its
 // public point is approximate (drawn as a need's is, one place one point), its exact place, a
-// ride's destination and the contact phone reach only the offerer, the coordinators of its
-// community (and admins), and the need's side of an accepted match of it. It expires: from
-// `expiresAt` on it is neither listed nor matched.
+// ride's destination and the contact phone reach only those privacy.ts admits (`seesOfferPrivate`).
+// It expires: from `expiresAt` on it is neither listed nor matched.
 import { z } from 'zod';
 import type { Services } from '../services.ts';
 import { commit } from '../events/unitOfWork.ts';
@@ -122,50 +121,4 @@ export async function createOffer(s: Services, viewer: Viewer, input: OfferInput
       },
     });
   });
-}
-
-// ─── Who sees an offer's private details ─────────────────────────────────────────────────────
-
-/**
- * An offer's exact place, destination and contact: its offerer, coordinators of its community
- * (and admins), and `matchedParty`: the need's side of an accepted match of it (see
- * `offerMatchedParty`). An API key: only within its communities.
- */
-export function seesOfferPrivate(viewer: Viewer | null, offer: Pick<Offer, 'communityId' | 'offeredById'>, matchedParty: boolean): boolean {
-  return !!viewer && withinKeyScope(viewer, offer.communityId) && (offer.offeredById === viewer.id || isCoordinatorOf(viewer, offer.communityId) || matchedParty);
-}
-
-/**
- * Whether the viewer is the need's side of an accepted match of the offer: who accepted for the
- * need, who took the need in, or a coordinator of the need's community.
- */
-async function offerMatchedParty(s: Services, viewer: Viewer, offerId: string): Promise<boolean> {
-  const accepted = await s.prisma.offerMatch.findMany({
-    where: { offerId, status: 'ACCEPTED' },
-    select: { needAcceptedById: true, need: { select: { communityId: true, createdById: true } } },
-    take: 1_000,
-  });
-  return accepted.some((m) => m.needAcceptedById === viewer.id || m.need.createdById === viewer.id || isCoordinatorOf(viewer, m.need.communityId));
-}
-
-/** `seesOfferPrivate`, reading the offer's accepted matches only when the viewer's role does not decide. */
-export async function viewerCanSeeOfferPrivate(s: Services, viewer: Viewer | null, offer: Pick<Offer, 'id' | 'communityId' | 'offeredById'>): Promise<boolean> {
-  if (!viewer) return false;
-  return seesOfferPrivate(viewer, offer, false) || (withinKeyScope(viewer, offer.communityId) && seesOfferPrivate(viewer, offer, await offerMatchedParty(s, viewer, offer.id)));
-}
-
-type OfferPrivateRow = Pick<Offer, 'lat' | 'lng' | 'address' | 'contactPhone' | 'destinationLat' | 'destinationLng' | 'destinationAddress' | 'offeredById'>;
-
-/** The private details of an offer, for a viewer `viewerCanSeeOfferPrivate` admitted: the place, the destination, the contact. */
-export async function offerPrivateDetails(s: Services, offer: OfferPrivateRow) {
-  const offerer = await s.prisma.user.findUnique({ where: { id: offer.offeredById }, select: { name: true } });
-  return {
-    lat: offer.lat,
-    lng: offer.lng,
-    address: offer.address,
-    destination:
-      offer.destinationLat != null && offer.destinationLng != null ? { lat: offer.destinationLat, lng: offer.destinationLng, address: offer.destinationAddress ?? '' } : null,
-    contactName: offerer?.name ?? '',
-    contactPhone: offer.contactPhone,
-  };
 }

@@ -11,13 +11,12 @@ import {
   availabilityRule,
   createOffer,
   offerFieldRules,
-  offerPrivateDetails,
   standingOffers,
-  viewerCanSeeOfferPrivate,
   type OfferInput,
   type OfferItem,
 } from '../domain/offers.ts';
-import { acceptOfferMatch, canSeeOfferMatch, declineOfferMatch, needsForOffer, offersForNeed, proposeOfferMatch, type OfferReason } from '../domain/offerMatching.ts';
+import { canSeeOfferMatch, readOfferPrivateDetails, viewerCanSeeOfferPrivate } from '../domain/privacy.ts';
+import { acceptOfferMatch, declineOfferMatch, needsForOffer, offersForNeed, proposeOfferMatch, type OfferReason } from '../domain/offerMatching.ts';
 import { OfferKind } from '../generated/prisma/enums.ts';
 import type { Offer, OfferMatch, Prisma } from '../generated/prisma/client.ts';
 import type { Context } from '../context.ts';
@@ -40,10 +39,10 @@ const OfferItemRef = builder.objectRef<OfferItem>('OfferItem').implement({
   }),
 });
 
-type OfferPrivate = Awaited<ReturnType<typeof offerPrivateDetails>>;
+type OfferPrivate = Awaited<ReturnType<typeof readOfferPrivateDetails>>;
 
 const OfferPrivateDetailsRef = builder.objectRef<OfferPrivate>('OfferPrivateDetails').implement({
-  description: "The offer's exact place, a ride's destination, and whom to call.",
+  description: "The offer's exact place, a ride's destination, and whom to call. Every read is logged.",
   authScopes: { signedIn: true },
   fields: (t) => ({
     lat: t.exposeFloat('lat', { authScopes: { signedIn: true } }),
@@ -96,7 +95,7 @@ export const OfferRef = builder.prismaNode('Offer', {
       nullable: true,
       description: 'Only for the offerer, coordinators of the community, and the need side of an accepted match; others get FORBIDDEN.',
       authScopes: (o, _args, ctx) => canSeePrivate(o, ctx),
-      resolve: (o, _a, ctx) => offerPrivateDetails(ctx.services, o),
+      resolve: (o, _a, ctx) => readOfferPrivateDetails(ctx.services, ctx.viewer!, o),
     }),
     matches: t.relation('matches', {
       description: 'The matches proposed for this offer, newest first: for its offerer and the coordinators of its community.',
