@@ -96,7 +96,3 @@ ALTER TABLE "OfferMatch" ADD CONSTRAINT "OfferMatch_needId_fkey" FOREIGN KEY ("n
 
 -- AddForeignKey
 ALTER TABLE "OfferMatch" ADD CONSTRAINT "OfferMatch_proposedById_fkey" FOREIGN KEY ("proposedById") REFERENCES "User"("id") ON DELETE SET NULL ON UPDATE CASCADE;
-
--- The last guard of the capacity: an accepted match can never take more than is left.
-ALTER TABLE "Offer" ADD CONSTRAINT "Offer_remaining_check" CHECK ("remaining" >= 0 AND "remaining" <= "capacity");
-ALTER TABLE "OfferMatch" ADD CONSTRAINT "OfferMatch_quantity_check" CHECK ("quantity" > 0);
