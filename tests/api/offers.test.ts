@@ -197,6 +197,12 @@ describe('rides', () => {
     // And the other way: the driver sees the need among those their ride could answer.
     const forRide = (await driverA.ok(`query($id: ID!) { needsForOffer(offerId: $id, first: 50) { need { id } reasons { code } } }`, { id: toBeerSheva.id })).needsForOffer;
     expect(forRide.find((m: any) => m.need.id === need.id).reasons.map((r: any) => r.code)).toContain('DESTINATION');
+    // The destination moves with an edit; a small move keeps its public point.
+    const UPDATE = `mutation($id: ID!, $input: UpdateNeedInput!) { updateNeed(id: $id, input: $input) { need { destinationPublicLat destinationPublicLng privateDetails { destination { address } } } } }`;
+    const moved = (await coordinator.ok(UPDATE, { id: need.id, input: { destination: { lat: BEER_SHEVA.lat + 0.0031, lng: BEER_SHEVA.lng - 0.002, address: 'Soroka, gate 2' } } })).updateNeed.need;
+    expect(moved).toMatchObject({ destinationPublicLat: withDestination.destinationPublicLat, privateDetails: { destination: { address: 'Soroka, gate 2' } } });
+    const cleared = (await coordinator.ok(UPDATE, { id: need.id, input: { destination: null } })).updateNeed.need;
+    expect(cleared).toMatchObject({ destinationPublicLat: null, destinationPublicLng: null, privateDetails: { destination: null } });
     // A destination belongs to TRANSPORT needs only.
     const wrong = await coordinator.gql(`mutation($input: CreateNeedInput!) { createNeed(input: $input) { need { id } } }`, {
       input: { communityId: community, title: 'Food', category: 'FOOD', urgency: 'LOW', ...SDEROT, address: 'x', requesterName: 'R', destination: { ...TEL_AVIV, address: 'y' } },
@@ -308,5 +314,19 @@ describe('expiry', () => {
     expect((await coordinator.ok(OFFERS_FOR_NEED, { id: need.id })).offersForNeed.map((c: any) => c.offer.id)).not.toContain(offer.id);
     expect(codeOf(await coordinator.gql(PROPOSE, { input: { offerId: offer.id, needId: need.id, quantity: 1 } }))).toBe('OFFER_EXPIRED');
     expect((await stranger.ok(`query($id: ID!) { offer(id: $id) { id title } }`, { id: offer.id })).offer.title).toBe('Only for tonight');
+  });
+
+  it('a withdrawn offer: no longer listed, its proposals no longer accepted; only its offerer or a coordinator withdraws it', async () => {
+    const offer = (await host.ok(CREATE_OFFER, { input: hosting({ title: 'Until plans change' }, 2) })).createOffer.offer;
+    const need = await hostingNeed({ title: 'Two people, this week', people: 2 });
+    const match = (await coordinator.ok(PROPOSE, { input: { offerId: offer.id, needId: need.id, quantity: 2 } })).proposeOfferMatch.match;
+    await coordinator.ok(ACCEPT, { id: match.id });
+    const WITHDRAW = `mutation($id: ID!) { withdrawOffer(id: $id) { offer { id expiresAt } } }`;
+    expect(codeOf(await stranger.gql(WITHDRAW, { id: offer.id }))).toBe('FORBIDDEN');
+    await host.ok(WITHDRAW, { id: offer.id });
+    const listed = (await stranger.ok(`query($c: [ID!]) { offers(first: 100, filter: { communityIds: $c }) { edges { node { id } } } }`, { c: [community] })).offers.edges.map((e: any) => e.node.id);
+    expect(listed).not.toContain(offer.id);
+    expect(codeOf(await host.gql(ACCEPT, { id: match.id }))).toBe('OFFER_EXPIRED');
+    expect((await host.ok(`query($id: ID!) { offer(id: $id) { remaining } }`, { id: offer.id })).offer.remaining).toBe(2);
   });
 });

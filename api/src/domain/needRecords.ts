@@ -46,10 +46,13 @@ export type NeedInput = {
 /** An exact place and its address, both private. */
 export type Place = Point & { address: string };
 
-/** The columns of a destination: the exact place, and a public point like a need's own. */
-export async function destinationColumns(tx: UnitOfWork['tx'], communityId: string, destination: Place | null | undefined) {
+/**
+ * The columns of a destination: the exact place, and a public point like a need's own (the
+ * `current` one kept while it still fits, as `publicPointFor` does).
+ */
+export async function destinationColumns(tx: UnitOfWork['tx'], communityId: string, destination: Place | null | undefined, current?: Point) {
   if (!destination) return {};
-  const pub = await publicPointFor(tx, communityId, destination);
+  const pub = await publicPointFor(tx, communityId, destination, current);
   return {
     destinationLat: destination.lat,
     destinationLng: destination.lng,

@@ -267,8 +267,9 @@ export async function acceptOfferMatch(s: Services, viewer: Viewer, matchId: str
         data: { remaining: { decrement: match.quantity } },
       });
       if (reserved.count === 0) {
-        const left = await tx.offer.findUniqueOrThrow({ where: { id: match.offerId }, select: { remaining: true } });
-        throw capacityExhausted(left.remaining);
+        // Another acceptance took what was left, or the offer was withdrawn meanwhile.
+        const current = await tx.offer.findUniqueOrThrow({ where: { id: match.offerId }, select: { remaining: true, expiresAt: true } });
+        throw current.expiresAt <= now ? offerExpired(current) : capacityExhausted(current.remaining);
       }
       const claim = await takeSlotForOffer(w, match.needId, match.offer.offeredById, viewer.id, { id: match.id, quantity: match.quantity });
       Object.assign(data, { status: 'ACCEPTED', acceptedAt: now, claimId: claim.id });

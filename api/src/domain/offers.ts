@@ -12,6 +12,7 @@ import type { OfferKind } from '../generated/prisma/enums.ts';
 import { isCoordinatorOf, isMemberOf, withinKeyScope, type Viewer } from '../auth/viewer.ts';
 import { destinationColumns, publicPointFor, type Place } from './needRecords.ts';
 import { trimmed } from './needRules.ts';
+import { lockOffer } from './locks.ts';
 
 const count = (label: string, max: number) => z.number().int().min(1, `${label}: at least 1.`).max(max, `${label}: at most ${max}.`);
 
@@ -120,5 +121,21 @@ export async function createOffer(s: Services, viewer: Viewer, input: OfferInput
         createdAt: now,
       },
     });
+  });
+}
+
+/**
+ * The offerer (or a coordinator of its community) withdraws an offer: it expires now, so it is
+ * no longer listed, and its proposals waiting for an answer can no longer be accepted
+ * (OFFER_EXPIRED). Accepted matches stand: what they reserved is promised. (The matches are not
+ * written here: an acceptance locks its match before the offer, so this takes the offer alone.)
+ */
+export async function withdrawOffer(s: Services, viewer: Viewer, offerId: string): Promise<Offer> {
+  return commit(s, async (tx) => {
+    const offer = await lockOffer(tx, offerId);
+    if ((offer.offeredById !== viewer.id && !isCoordinatorOf(viewer, offer.communityId)) || !withinKeyScope(viewer, offer.communityId)) throw forbidden('withdraw this offer');
+    const now = s.clock.now();
+    if (offer.expiresAt <= now) return offer;
+    return tx.offer.update({ where: { id: offerId }, data: { expiresAt: now } });
   });
 }

@@ -402,6 +402,7 @@ const UpdateNeedInput = builder.inputType('UpdateNeedInput', {
     requirements: t.field({ type: NeedRequirementsInput, description: "Who may take it; absent: the community's defaults for the category." }),
     people: t.int({ validate: NeedFields.people, description: 'How many people it is for (a household to host, passengers).' }),
     needsStepFree: t.boolean({ description: 'The need asks for a step-free place or vehicle.' }),
+    destination: t.field({ type: PlaceInput, description: 'TRANSPORT only: where to; null clears it. Its public point stays while the place moves only a little.' }),
   }),
   validate: z
     .looseObject({ neededFrom: z.date().nullish(), neededBy: z.date().nullish() })

@@ -10,6 +10,7 @@ import { phoneRule } from '../domain/needRules.ts';
 import {
   availabilityRule,
   createOffer,
+  withdrawOffer,
   offerFieldRules,
   standingOffers,
   type OfferInput,
@@ -302,6 +303,13 @@ builder.mutationFields((t) => ({
     description: 'A member offers help in their community (a coordinator may name an organisation it is offered for).',
     args: { input: t.arg({ type: CreateOfferInput, required: true }) },
     resolve: async (_root, { input }, ctx) => ({ offer: await createOffer(ctx.services, ctx.viewer!, offerInputOf(input)) }),
+  }),
+  withdrawOffer: t.field({
+    type: OfferPayload,
+    authScopes: { signedIn: true },
+    description: 'The offerer, or a coordinator of its community, withdraws an offer: it expires now (no longer listed; its proposals can no longer be accepted); accepted matches stand.',
+    args: { id: t.arg.globalID({ required: true, for: OfferRef, validate: uuidId }) },
+    resolve: async (_root, { id }, ctx) => ({ offer: await withdrawOffer(ctx.services, ctx.viewer!, id.id) }),
   }),
   proposeOfferMatch: t.field({
     type: OfferMatchPayload,
