@@ -107,6 +107,14 @@ describe('a host offer', () => {
     const tooMany = await coordinator.gql(PROPOSE, { input: { offerId: offer.id, needId: another.id, quantity: 2 } });
     expect(codeOf(tooMany)).toBe('OFFER_CAPACITY_EXHAUSTED');
     expect(tooMany.errors![0]!.extensions!.remaining).toBe(1);
+
+    // The host lets the slot go (their claim on the need, released): the beds return to the offer.
+    const claim = (await host.ok(`{ myClaims { id need { id } } }`)).myClaims.find((c: any) => c.need.id === need.id);
+    await host.ok(`mutation($id: ID!) { releaseClaim(claimId: $id, reason: "plans changed") { claim { status } } }`, { id: claim.id });
+    const back = (await host.ok(`query($id: ID!) { offer(id: $id) { remaining matches { status releasedAt } } }`, { id: offer.id })).offer;
+    expect(back.remaining).toBe(4);
+    expect(back.matches).toEqual([expect.objectContaining({ status: 'RELEASED' })]);
+    expect((await coordinator.ok(`query($id: ID!) { need(id: $id) { status } }`, { id: need.id })).need.status).toBe('OPEN');
   });
 
   it("keeps the claim rules: an unvetted host is refused a need that asks for vetting, and nothing is reserved", async () => {

@@ -17,6 +17,7 @@ import { text } from '../shared/i18n/translate.ts';
 import { queueRequesterText } from './requesterTexts.ts';
 import { claimExpiresAt } from './rules.ts';
 import { assertQualified } from './vettingRecords.ts';
+import { releaseOfferMatchOf } from './offers.ts';
 
 
 async function liveCounts(tx: Tx, needId: string) {
@@ -158,6 +159,8 @@ async function changeClaim(s: Services, viewer: Viewer, claimId: string, change:
     assertClaimAction(change.action, claim.status);
     const at = s.clock.now();
     await change.apply(tx, claim, at);
+    // A slot an offer gave back: what the match reserved returns to the offer.
+    if (change.action === 'release' || change.action === 'unassign') await releaseOfferMatchOf(tx, claim.id, at);
     const done = change.done ? await change.done(tx, need) : false;
     const settled = await settleNeed(w, need, change.event, viewer.id, claim.id, at, change.payload, { done });
     if (change.action === 'complete' && settled.status === 'DONE' && need.createdById && need.createdById !== viewer.id) {

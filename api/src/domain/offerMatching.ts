@@ -17,7 +17,7 @@ import { coarseKm, distanceKm, type Point } from './geo.ts';
 import { assertNeedAction, needActionAllowed } from './needStatus.ts';
 import { byId, needsUrgentFirst } from './orders.ts';
 import { takeSlotForOffer } from './claims.ts';
-import { lockOffer, lockOfferMatch } from './locks.ts';
+import { lockNeed, lockOffer, lockOfferMatch, lockUser } from './locks.ts';
 import { capacityExhausted, offerExpired, standingOffers } from './offers.ts';
 
 export type OfferReason = {
@@ -262,6 +262,11 @@ export async function acceptOfferMatch(s: Services, viewer: Viewer, matchId: str
     if (Object.keys(data).length === 0) return match;
     const final = (match.offerAcceptedAt || sides.offer) && (match.needAcceptedAt || sides.need);
     if (final) {
+      // The claim's locks first, in the claim's order (the offerer, then the need), then the
+      // offer's row by the conditional update: a release of another of the offer's claims,
+      // which holds its need and then returns capacity to the offer, never waits on us in a cycle.
+      await lockUser(tx, match.offer.offeredById);
+      await lockNeed(tx, match.needId);
       const reserved = await tx.offer.updateMany({
         where: { id: match.offerId, remaining: { gte: match.quantity }, expiresAt: { gt: now } },
         data: { remaining: { decrement: match.quantity } },

@@ -5,6 +5,7 @@
 // It expires: from `expiresAt` on it is neither listed nor matched.
 import { z } from 'zod';
 import type { Services } from '../services.ts';
+import type { Tx } from '../events/outbox.ts';
 import { commit } from '../events/unitOfWork.ts';
 import { AppError, ErrorCode, badInput, forbidden } from '../errors.ts';
 import type { Offer, Prisma } from '../generated/prisma/client.ts';
@@ -138,4 +139,16 @@ export async function withdrawOffer(s: Services, viewer: Viewer, offerId: string
     if (offer.expiresAt <= now) return offer;
     return tx.offer.update({ where: { id: offerId }, data: { expiresAt: now } });
   });
+}
+
+/**
+ * The claim an accepted match gave the offerer is let go (released, unassigned): the match is
+ * released and its quantity goes back to the offer, in the claim's transaction (under the need's
+ * lock, which an acceptance takes before the offer's).
+ */
+export async function releaseOfferMatchOf(tx: Tx, claimId: string, at: Date): Promise<void> {
+  const match = await tx.offerMatch.findFirst({ where: { claimId, status: 'ACCEPTED' }, select: { id: true, offerId: true, quantity: true } });
+  if (!match) return;
+  await tx.offerMatch.update({ where: { id: match.id }, data: { status: 'RELEASED', releasedAt: at } });
+  await tx.offer.update({ where: { id: match.offerId }, data: { remaining: { increment: match.quantity } } });
 }

@@ -28,6 +28,7 @@ const OfferMatchStatusEnum = builder.enumType('OfferMatchStatus', {
     PROPOSED: { description: 'Waiting for the offerer and the need side to accept.' },
     ACCEPTED: { description: "Both accepted: the offer's quantity is reserved and the offerer holds a slot of the need." },
     DECLINED: {},
+    RELEASED: { description: 'Accepted, then the offerer let the slot go (released, or unassigned by a coordinator): the quantity went back to the offer.' },
   } as const,
 });
 
@@ -126,6 +127,7 @@ export const OfferMatchRef = builder.prismaNode('OfferMatch', {
     needAcceptedAt: t.expose('needAcceptedAt', { type: 'DateTime', nullable: true, authScopes: { signedIn: true } }),
     acceptedAt: t.expose('acceptedAt', { type: 'DateTime', nullable: true, authScopes: { signedIn: true } }),
     declinedAt: t.expose('declinedAt', { type: 'DateTime', nullable: true, authScopes: { signedIn: true } }),
+    releasedAt: t.expose('releasedAt', { type: 'DateTime', nullable: true, authScopes: { signedIn: true } }),
   }),
 });
 

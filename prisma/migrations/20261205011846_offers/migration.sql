@@ -2,7 +2,7 @@
 CREATE TYPE "OfferKind" AS ENUM ('HOSTING', 'RIDE', 'GOODS', 'SKILL');
 
 -- CreateEnum
-CREATE TYPE "OfferMatchStatus" AS ENUM ('PROPOSED', 'ACCEPTED', 'DECLINED');
+CREATE TYPE "OfferMatchStatus" AS ENUM ('PROPOSED', 'ACCEPTED', 'DECLINED', 'RELEASED');
 
 -- AlterTable
 ALTER TABLE "Need" ADD COLUMN     "destinationAddress" TEXT,
@@ -65,6 +65,7 @@ CREATE TABLE "OfferMatch" (
     "acceptedAt" TIMESTAMP(3),
     "declinedAt" TIMESTAMP(3),
     "declinedById" UUID,
+    "releasedAt" TIMESTAMP(3),
     "claimId" UUID,
 
     CONSTRAINT "OfferMatch_pkey" PRIMARY KEY ("id")
