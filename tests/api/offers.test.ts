@@ -223,7 +223,9 @@ describe('privacy', () => {
   it("an offer's exact place and phone: the offerer, coordinators, and the need side once matched; no other volunteer", async () => {
     const driver = await member(s.url, admin, community, 'VOLUNTEER', 'driver-p');
     const offer = (
-      await driver.ok(CREATE_OFFER, { input: ride(BEER_SHEVA, '77 Secret Dest St, Beer Sheva', { place: { ...SDEROT, address: '55 Secret Origin St, Sderot' }, contactPhone: '+972-52-999-1234' }) })
+      await driver.ok(CREATE_OFFER, {
+        input: ride(BEER_SHEVA, '77 Secret Dest St, Beer Sheva', { place: { ...SDEROT, address: '55 Secret Origin St, Sderot' }, contactPhone: '+972-52-999-1234', languages: ['am'] }),
+      })
     ).createOffer.offer;
     // The need was taken in by a hotline operator: they answer for the requester.
     const need = await createNeed(operator, community, { category: 'TRANSPORT', title: 'A ride to Beer Sheva', people: 1, address: '88 Requester Lane, Sderot', destination: { ...BEER_SHEVA, address: 'Soroka' } });
@@ -243,6 +245,13 @@ describe('privacy', () => {
     expect(await s.app.services.prisma.offerAccessLog.count({ where: { offerId: uuid, userId: Buffer.from(coordinator.userId, 'base64').toString().split(':')[1]! } })).toBe(1);
     expect(seen).toMatchObject({ address: '55 Secret Origin St, Sderot', contactPhone: '+972-52-999-1234', destination: { address: '77 Secret Dest St, Beer Sheva' } });
     expect((await driver.ok(OFFER_PRIVATE, { id: offer.id })).offer.privateDetails.address).toBe('55 Secret Origin St, Sderot');
+    // The requester's language is private: the offerer's ranking does not read it, the coordinators' does.
+    const reasonsFor = async (who: Api) =>
+      (await who.ok(`query($id: ID!) { needsForOffer(offerId: $id, first: 100) { need { id } reasons { code } } }`, { id: offer.id })).needsForOffer
+        .find((m: any) => m.need.id === need.id)
+        .reasons.map((r: any) => r.code);
+    expect(await reasonsFor(coordinator)).toContain('NO_COMMON_LANGUAGE');
+    expect((await reasonsFor(driver)).filter((c: string) => /LANGUAGE/.test(c))).toEqual([]);
     // Before the match, neither side sees the other's.
     expect(codeOf(await operator.gql(OFFER_PRIVATE, { id: offer.id }))).toBe('FORBIDDEN');
     expect(codeOf(await driver.gql(NEED_PRIVATE, { id: need.id }))).toBe('FORBIDDEN');
