@@ -275,6 +275,17 @@ describe('privacy', () => {
   });
 });
 
+describe('public points', () => {
+  it("an offer never takes a need's public point (no oracle for guessed addresses); one offerer's offers at one place share theirs", async () => {
+    const at = { lat: 31.5301, lng: 34.6012 };
+    const need = await hostingNeed({ title: 'At a place a volunteer might guess', ...at, address: '3 Guessed St, Sderot' });
+    const probe = (await stranger.ok(CREATE_OFFER, { input: hosting({ title: 'At the guessed place', place: { ...at, address: '3 Guessed St, Sderot' } }) })).createOffer.offer;
+    expect([probe.publicLat, probe.publicLng]).not.toEqual([need.publicLat, need.publicLng]);
+    const again = (await stranger.ok(CREATE_OFFER, { input: hosting({ title: 'Again, same home', place: { lat: at.lat + 0.0001, lng: at.lng, address: '3 Guessed St, Sderot' } }) })).createOffer.offer;
+    expect([again.publicLat, again.publicLng]).toEqual([probe.publicLat, probe.publicLng]);
+  });
+});
+
 describe('bad input', () => {
   it('negative beds, an availability ending before it starts, the wrong details: BAD_USER_INPUT naming the field, nothing written', async () => {
     const before = await s.app.services.prisma.offer.count();
