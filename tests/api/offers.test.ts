@@ -257,6 +257,12 @@ describe('privacy', () => {
     expect(codeOf(await driver.gql(NEED_PRIVATE, { id: need.id }))).toBe('FORBIDDEN');
 
     const match = (await coordinator.ok(PROPOSE, { input: { offerId: offer.id, needId: need.id, quantity: 1 } })).proposeOfferMatch.match;
+    // Each side finds what to answer: the driver among their offers, the operator on the need they took in.
+    const mine = (await driver.ok(`{ myOffers { id matches { id status } } }`)).myOffers.find((o: any) => o.id === offer.id);
+    expect(mine.matches).toEqual([{ id: match.id, status: 'PROPOSED' }]);
+    const NEED_MATCHES = `query($id: ID!) { need(id: $id) { offerMatches { id quantity offer { id } } } }`;
+    expect((await operator.ok(NEED_MATCHES, { id: need.id })).need.offerMatches).toEqual([{ id: match.id, quantity: 1, offer: { id: offer.id } }]);
+    expect(codeOf(await stranger.gql(NEED_MATCHES, { id: need.id }))).toBe('FORBIDDEN');
     await driver.ok(ACCEPT, { id: match.id });
     expect(codeOf(await operator.gql(OFFER_PRIVATE, { id: offer.id }))).toBe('FORBIDDEN');
     expect((await operator.ok(ACCEPT, { id: match.id })).acceptOfferMatch.match.status).toBe('ACCEPTED');
