@@ -19,6 +19,9 @@ export const errorCodes = {
   INSUFFICIENT_STOCK:
     'A movement would take a collection point’s stock of an item below zero (`extensions.itemId`, `extensions.available`, `extensions.requested`): nothing was recorded.',
   ALREADY_CLAIMED: 'The volunteer already holds a live claim on this need.',
+  OFFER_CAPACITY_EXHAUSTED:
+    'The offer has not enough left for this match (`extensions.remaining`: beds, seats, hours or households still free): another match took it first. Nothing was changed.',
+  OFFER_EXPIRED: 'The offer has expired (`extensions.expiresAt`): it is no longer listed nor matched.',
   ILLEGAL_TRANSITION: 'Not allowed from the current state (`extensions.currentStatus`; `extensions.action` for a need or claim).',
   EMAIL_TAKEN: 'An account with this e-mail address already exists (`extensions.field` is `email`).',
   INVALID_CREDENTIALS: 'Wrong e-mail address or password.',

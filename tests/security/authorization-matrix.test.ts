@@ -37,6 +37,11 @@ const SECRET = {
   /** A donor's phone on A's stock ledger, and a name in a group the claimant leads on a need of A. */
   donorPhone: '+972-50-444-0004',
   groupMember: `Group member G-${tag}`,
+  offerAddressA: `5 Offer Origin A-${tag}`,
+  offerDestinationA: `6 Offer Destination A-${tag}`,
+  offerPhoneA: '+972-52-666-0006',
+  offerAddressB: `8 Offer Home B-${tag}`,
+  offerPhoneB: '+972-52-555-0005',
 };
 
 let s: TestServer;
@@ -94,7 +99,35 @@ beforeAll(async () => {
   await coordinator.ok(`mutation($i: RecordDonationInput!) { recordDonation(input: $i) { point { id } } }`, { i: { collectionPointId: P, itemId: I, quantity: 5, donorName: 'Matrix donor', donorPhone: SECRET.donorPhone } });
   const NG = await createNeed(coordinator, A, { slots: 5, title: 'Matrix need G', category: 'AGRICULTURE' });
   const G = (await claimant.ok(`mutation($i: ClaimNeedAsGroupInput!) { claimNeedAsGroup(input: $i) { group { id } } }`, { i: { needId: NG.id, name: 'Matrix group', size: 3, members: [{ name: SECRET.groupMember }] } })).claimNeedAsGroup.group.id as string;
-  Object.assign(ids, { A, B, NA: NA.id, NA2: NA2.id, NB: NB.id, NO: NO.id, CA, CN, CR: released, P, I, G });
+  // Offers: a ride in A by the volunteer, matched (both sides accepted) to a transport need the
+  // operator took in, who is then its need side; a home in B by B's coordinator, unmatched.
+  const createOffer = async (who: Api, input: Record<string, unknown>) =>
+    (await who.ok(`mutation($input: CreateOfferInput!) { createOffer(input: $input) { offer { id } } }`, { input })).createOffer.offer.id as string;
+  const until = new Date(Date.now() + 7 * 86_400_000).toISOString();
+  const OA = await createOffer(volunteer, {
+    communityId: A,
+    kind: 'RIDE',
+    title: 'Matrix ride A',
+    place: { lat: 31.52, lng: 34.59, address: SECRET.offerAddressA },
+    contactPhone: SECRET.offerPhoneA,
+    availableUntil: until,
+    ride: { destination: { lat: 31.25, lng: 34.79, address: SECRET.offerDestinationA }, seats: 3 },
+  });
+  const OB = await createOffer(otherCoordinator, {
+    communityId: B,
+    kind: 'HOSTING',
+    title: 'Matrix home B',
+    organisation: 'Matrix aid society',
+    place: { lat: 31.52, lng: 34.59, address: SECRET.offerAddressB },
+    contactPhone: SECRET.offerPhoneB,
+    availableUntil: until,
+    hosting: { beds: 2 },
+  });
+  const NT = await createNeed(operator, A, { category: 'TRANSPORT', title: 'Matrix ride need', destination: { lat: 31.25, lng: 34.79, address: 'matrix destination' } });
+  const MA = (await coordinator.ok(`mutation($input: ProposeOfferMatchInput!) { proposeOfferMatch(input: $input) { match { id } } }`, { input: { offerId: OA, needId: NT.id, quantity: 1 } }))
+    .proposeOfferMatch.match.id as string;
+  for (const side of [volunteer, operator]) await side.ok(`mutation($id: ID!) { acceptOfferMatch(id: $id) { match { status } } }`, { id: MA });
+  Object.assign(ids, { A, B, NA: NA.id, NA2: NA2.id, NB: NB.id, NO: NO.id, CA, CN, CR: released, P, I, G, OA, OB, MA });
 
   const u = (r: Role) => api[r].userId!;
   const emailOf = async (r: Role) => (await s.app.services.prisma.user.findUniqueOrThrow({ where: { id: uuidOf(u(r)) } })).email;
@@ -114,6 +147,12 @@ beforeAll(async () => {
     [SECRET.requesterO]: ['operator', ...coordinatorsOfA],
     [SECRET.donorPhone]: coordinatorsOfA,
     [SECRET.groupMember]: ['claimant', ...coordinatorsOfA],
+    // An offer's: its offerer, its community's coordinators, the need side of an accepted match.
+    [SECRET.offerAddressA]: ['volunteer', 'operator', ...coordinatorsOfA],
+    [SECRET.offerDestinationA]: ['volunteer', 'operator', ...coordinatorsOfA],
+    [SECRET.offerPhoneA]: ['volunteer', 'operator', ...coordinatorsOfA],
+    [SECRET.offerAddressB]: ['otherCoordinator', 'admin'],
+    [SECRET.offerPhoneB]: ['otherCoordinator', 'admin'],
   };
   // A member's contact details: theirs, admins', and (memberContact, logged) their community's
   // coordinators'; the probe asks for the volunteer of A.
@@ -138,6 +177,16 @@ beforeAll(async () => {
     [`privateAccessLog@${NB.id}`]: ['otherCoordinator', 'admin'],
     [`boardStats@${A}`]: coordinatorsOfA,
     [`boardStats@${B}`]: ['otherCoordinator', 'admin'],
+    [`privateDetails@${OA}`]: ['volunteer', 'operator', ...coordinatorsOfA],
+    [`privateDetails@${OB}`]: ['otherCoordinator', 'admin'],
+    [`matches@${OA}`]: ['volunteer', ...coordinatorsOfA],
+    [`matches@${OB}`]: ['otherCoordinator', 'admin'],
+    [`OfferMatch@${MA}`]: ['volunteer', 'operator', ...coordinatorsOfA],
+    // A need's offer matches: its side (coordinators, and the operator who took it in).
+    [`offerMatches@${NA.id}`]: coordinatorsOfA,
+    [`offerMatches@${NA2.id}`]: coordinatorsOfA,
+    [`offerMatches@${NB.id}`]: ['otherCoordinator', 'admin'],
+    [`offerMatches@${NO.id}`]: ['operator', ...coordinatorsOfA],
   };
   for (const r of ROLES.slice(1)) for (const f of ['email', 'phone', 'memberships']) expected[`${f}@${u(r)}`] = own(r);
 }, 120_000);
@@ -151,7 +200,7 @@ afterAll(async () => {
   await s?.stop();
 });
 
-const RESTRICTED_FIELDS = new Set(['privateDetails', 'claims', 'members', 'email', 'phone', 'memberships']);
+const RESTRICTED_FIELDS = new Set(['privateDetails', 'claims', 'members', 'email', 'phone', 'memberships', 'matches', 'offerMatches']);
 const SCOPED_ROOTS = new Set(['privateAccessLog', 'boardStats']);
 
 /** Arguments aimed at the fixture: ids by argument name, both communities, every user. */
@@ -169,6 +218,7 @@ function pick(argName: string, type: GraphQLInputType): unknown[] | undefined {
     if (/point/i.test(argName)) return one([ids.P]);
     if (/item/i.test(argName)) return one([ids.I]);
     if (/group/i.test(argName)) return one([ids.G]);
+    if (/offer/i.test(argName)) return one([ids.OA!, ids.OB!]);
     if (/user|volunteer/i.test(argName)) return one(users);
     if (/need|survivor|duplicate/i.test(argName)) return one([ids.NA, ids.NB, ids.NO]);
     return one([ids.NA, ids.NB]);
@@ -366,6 +416,8 @@ describe('mutations', () => {
       events: await s.app.services.prisma.needEvent.count(),
       memberships: await s.app.services.prisma.membership.findMany({ orderBy: [{ userId: 'asc' }, { communityId: 'asc' }], select: { userId: true, communityId: true, role: true } }),
       communities: await s.app.services.prisma.community.count(),
+      offers: await s.app.services.prisma.offer.findMany({ orderBy: { id: 'asc' }, select: { id: true, remaining: true } }),
+      offerMatches: await s.app.services.prisma.offerMatch.findMany({ orderBy: { id: 'asc' }, select: { id: true, status: true, offerAcceptedAt: true, needAcceptedAt: true } }),
     });
     const before = await count();
     let refused = 0;

@@ -17,6 +17,7 @@ import { text } from '../shared/i18n/translate.ts';
 import { queueRequesterText } from './requesterTexts.ts';
 import { claimExpiresAt } from './rules.ts';
 import { assertQualified } from './vettingRecords.ts';
+import { releaseOfferMatchOf } from './offers.ts';
 
 
 /**
@@ -85,11 +86,20 @@ export async function settleNeed(
   return updated;
 }
 
-async function takeSlot(w: UnitOfWork, needId: string, volunteerId: string, actorId: string, type: 'CLAIMED' | 'ASSIGNED', authorize: (need: Need) => void = () => {}) {
+/**
+ * How a slot is taken: by a volunteer's own claim or a coordinator's assignment (the claim
+ * expires unless started, and counts towards the volunteer's cap), or by an accepted offer
+ * (`offerMatch`: the offerer holds the slot for as long as the offer lasts, with no expiry, and
+ * the cap does not apply: an offer's limit is its own capacity). `authorize` decides who may,
+ * on the locked row.
+ */
+type SlotTaking = { offerMatch?: { id: string; quantity: number }; authorize?: (need: Need) => void };
+
+async function takeSlot(w: UnitOfWork, needId: string, volunteerId: string, actorId: string, type: 'CLAIMED' | 'ASSIGNED', how: SlotTaking = {}) {
   const { tx, s } = w;
   await lockUser(tx, volunteerId);
   const need = await lockNeed(tx, needId);
-  authorize(need);
+  how.authorize?.(need);
   assertNeedAction(type === 'CLAIMED' ? 'claim' : 'assign', need.status);
   // Under the volunteer's row lock, which vetting writes take too: the vetting as it is now.
   await assertQualified(w, need, volunteerId, type === 'CLAIMED' ? 'you' : 'volunteer');
@@ -98,7 +108,7 @@ async function takeSlot(w: UnitOfWork, needId: string, volunteerId: string, acto
   // The volunteer's live claims, under their row lock: one on this need already, or the cap.
   const held = await tx.claim.findMany({ where: { volunteerId, status: liveClaim }, select: { needId: true } });
   if (held.some((c) => c.needId === needId)) throw new AppError(ErrorCode.ALREADY_CLAIMED, 'This volunteer already holds a claim on this need.');
-  if (held.length >= s.rules.claims.maxActivePerVolunteer) {
+  if (!how.offerMatch && held.length >= s.rules.claims.maxActivePerVolunteer) {
     throw new AppError(
       ErrorCode.CLAIM_LIMIT,
       `A volunteer may hold at most ${s.rules.claims.maxActivePerVolunteer} active claims; finish or release one first.`,
@@ -107,18 +117,29 @@ async function takeSlot(w: UnitOfWork, needId: string, volunteerId: string, acto
   }
   const at = s.clock.now();
   const claim = await tx.claim.create({
-    data: { needId, volunteerId, claimedAt: at, expiresAt: claimExpiresAt(s.rules, at) },
+    data: { needId, volunteerId, claimedAt: at, expiresAt: how.offerMatch ? null : claimExpiresAt(s.rules, at) },
   });
+  const payload = how.offerMatch ? { offerMatchId: how.offerMatch.id, quantity: how.offerMatch.quantity } : undefined;
   // Under the need's lock the counts are known: the new claim holds one more place, not yet started.
-  await settleNeed(w, need, type, actorId, claim.id, at, undefined, { counts: { active: counts.active + 1, started: counts.started, claims: counts.claims + 1 } });
+  await settleNeed(w, need, type, actorId, claim.id, at, payload, { counts: { active: counts.active + 1, started: counts.started, claims: counts.claims + 1 } });
   return claim;
 }
+
+/**
+ * The offerer of an accepted offer match takes a slot of the need, by the rules of an
+ * assignment (the need's state, its open slots, vetting, one live claim per person), with the
+ * ASSIGNED event naming the match; inside the caller's unit of work, which reserves the offer.
+ */
+export const takeSlotForOffer = (w: UnitOfWork, needId: string, offererId: string, actorId: string, match: { id: string; quantity: number }) =>
+  takeSlot(w, needId, offererId, actorId, 'ASSIGNED', { offerMatch: match });
 
 export async function claimNeed(s: Services, viewer: Viewer, needId: string): Promise<Claim> {
   // Who may claim is decided on the locked row: no read of the need before the transaction.
   return commit(s, (_tx, w) =>
-    takeSlot(w, needId, viewer.id, viewer.id, 'CLAIMED', (need) => {
-      if (!isMemberOf(viewer, need.communityId)) throw forbidden('claim needs of a community you have not joined');
+    takeSlot(w, needId, viewer.id, viewer.id, 'CLAIMED', {
+      authorize: (need) => {
+        if (!isMemberOf(viewer, need.communityId)) throw forbidden('claim needs of a community you have not joined');
+      },
     }),
   );
 }
@@ -156,6 +177,8 @@ async function changeClaim(s: Services, viewer: Viewer, claimId: string, change:
     assertClaimAction(change.action, claim.status);
     const at = s.clock.now();
     await change.apply(tx, claim, at);
+    // A slot an offer gave back: what the match reserved returns to the offer.
+    if (change.action === 'release' || change.action === 'unassign') await releaseOfferMatchOf(tx, claim.id, at);
     const done = change.done ? await change.done(tx, need) : false;
     const settled = await settleNeed(w, need, change.event, viewer.id, claim.id, at, change.payload, { done });
     if (change.action === 'complete' && settled.status === 'DONE' && need.createdById && need.createdById !== viewer.id) {

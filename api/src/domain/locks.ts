@@ -15,3 +15,16 @@ export async function lockUser(tx: Tx, userId: string) {
   const rows = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM "User" WHERE id = ${userId}::uuid FOR UPDATE`;
   if (rows.length === 0) throw notFound('Volunteer');
 }
+
+/** Locks an offer match's row: its acceptances and its status are decided under it. */
+export async function lockOfferMatch(tx: Tx, matchId: string) {
+  const rows = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM "OfferMatch" WHERE id = ${matchId}::uuid FOR UPDATE`;
+  if (rows.length === 0) throw notFound('Offer match');
+}
+
+/** Locks an offer's row: proposals for it are checked under it (one live match per need). */
+export async function lockOffer(tx: Tx, offerId: string) {
+  const rows = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM "Offer" WHERE id = ${offerId}::uuid FOR UPDATE`;
+  if (rows.length === 0) throw notFound('Offer');
+  return tx.offer.findUniqueOrThrow({ where: { id: offerId } });
+}

@@ -35,7 +35,32 @@ export type NeedInput = {
   requirements?: Requirements | null;
   /** Work without a place (see `remoteNeedInput`): lat/lng are the community's centre, the address empty. */
   remote?: boolean | null;
+  /** How many people it is for (a household to host, passengers); absent: not said. */
+  people?: number | null;
+  /** The need asks for a step-free place. */
+  needsStepFree?: boolean | null;
+  /** A TRANSPORT need's destination: exact and private, with a public point drawn for it. */
+  destination?: Place | null;
 };
+
+/** An exact place and its address, both private. */
+export type Place = Point & { address: string };
+
+/**
+ * The columns of a destination: the exact place, and a public point like a need's own (the
+ * `current` one kept while it still fits, as `publicPointFor` does).
+ */
+export async function destinationColumns(tx: UnitOfWork['tx'], communityId: string, destination: Place | null | undefined, current?: Point) {
+  if (!destination) return {};
+  const pub = await publicPointFor(tx, communityId, destination, current);
+  return {
+    destinationLat: destination.lat,
+    destinationLng: destination.lng,
+    destinationAddress: destination.address,
+    destinationPublicLat: pub.lat,
+    destinationPublicLng: pub.lng,
+  };
+}
 
 /** A need taken in without a place: remote work (a phone call, help online). */
 export type RemoteNeedInput = Omit<NeedInput, 'lat' | 'lng' | 'address' | 'remote'> & { remote: true };
@@ -53,7 +78,7 @@ export async function remoteNeedInput(tx: UnitOfWork['tx'], input: RemoteNeedInp
 export type SamePlaceNeed = { id: string; lat: number; lng: number; publicLat: number; publicLng: number };
 
 /** Needs of one community this close to each other are one place, with one public point. */
-const SAME_PLACE_KM = 0.025;
+export const SAME_PLACE_KM = 0.025;
 
 /**
  * The public point for a need at `exact`: its current one while it still fits (a small move
@@ -127,6 +152,9 @@ export async function insertNeed(
       seriesId: extra.seriesId ?? null,
       occurrenceAt: extra.occurrenceAt ?? null,
       onBoard: extra.onBoard ?? true,
+      people: input.people ?? null,
+      needsStepFree: input.needsStepFree ?? false,
+      ...(await destinationColumns(tx, input.communityId, input.destination)),
       ...requirementColumns(requirements),
     },
   });

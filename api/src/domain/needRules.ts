@@ -1,7 +1,8 @@
 // What a valid need looks like: one set of rules for the API, imports and the seed.
 import { z } from 'zod';
 
-const trimmed = (max: number, label: string) => z.string().trim().min(1, `${label} is required.`).max(max, `${label} must be at most ${max} characters.`);
+/** A required text, trimmed, at most `max` characters. */
+export const trimmed = (max: number, label: string) => z.string().trim().min(1, `${label} is required.`).max(max, `${label} must be at most ${max} characters.`);
 
 export const phoneRule = z.string().trim().regex(/^\+?[0-9 ()-]{6,20}$/, 'Enter a valid phone number.');
 export const emailRule = z.email('Enter a valid e-mail address.').max(254);
@@ -14,6 +15,7 @@ export const needFieldRules = {
   lng: z.number().min(-180, 'Longitude must be between -180 and 180.').max(180, 'Longitude must be between -180 and 180.'),
   address: trimmed(300, 'Address'),
   requesterName: trimmed(120, 'Requester name'),
+  people: z.number().int().min(1, 'At least one person.').max(500, 'At most 500 people per need.'),
 };
 
 export const windowRule = (v: { neededFrom?: Date | null; neededBy?: Date | null }) => !v.neededFrom || !v.neededBy || v.neededBy > v.neededFrom;

@@ -1,10 +1,11 @@
 // Needs: intake, edits, cancel and reopen. Each runs in one unit of work with its event.
 import type { Services } from '../services.ts';
+import type { Need } from '../generated/prisma/client.ts';
 import { commit } from '../events/unitOfWork.ts';
 import { AppError, ErrorCode, forbidden } from '../errors.ts';
 import { isCoordinatorOf, takesIntakeFor, type Viewer } from '../auth/viewer.ts';
 import { lockNeed } from './locks.ts';
-import { insertNeed, publicPointFor, type NeedInput, type RemoteNeedInput } from './needRecords.ts';
+import { destinationColumns, insertNeed, publicPointFor, type NeedInput, type RemoteNeedInput } from './needRecords.ts';
 import { refreshSeriesBoard } from './recurrence.ts';
 import { assertNeedAction, statusFromClaims, liveClaim } from './needStatus.ts';
 import { requirementColumns } from './vetting.ts';
@@ -41,6 +42,7 @@ export async function updateNeed(s: Services, viewer: Viewer, needId: string, pa
     if (patch.requirements) await assertKnownTrainings(tx, need.communityId, patch.requirements);
     const requirements =
       patch.requirements ?? (patch.category && patch.category !== need.category ? await requirementsFor(tx, need.communityId, patch.category) : null);
+    const destination = await changedDestination(tx, need, patch);
     const started = await tx.claim.count({ where: { needId, status: 'STARTED' } });
     const status = statusFromClaims({ active: need.activeClaims, started, slots });
     const at = s.clock.now();
@@ -64,6 +66,9 @@ export async function updateNeed(s: Services, viewer: Viewer, needId: string, pa
         requesterEmail: patch.requesterEmail === undefined ? undefined : patch.requesterEmail?.trim().toLowerCase() || null,
         contactConsent: patch.contactConsent ?? undefined,
         requesterLocale: patch.requesterLocale ?? undefined,
+        people: patch.people === undefined ? undefined : patch.people,
+        ...destination,
+        needsStepFree: patch.needsStepFree ?? undefined,
         publicLat: pub.lat,
         publicLng: pub.lng,
         status,
@@ -135,4 +140,15 @@ export async function reopenNeed(s: Services, viewer: Viewer, needId: string) {
     if (need.seriesId) await refreshSeriesBoard(w, need.seriesId, s.clock.now(), viewer.id);
     return updated;
   });
+}
+
+/** A TRANSPORT need's destination as the patch changes it: set (its public point kept while it fits), cleared (null), or as it was (absent). */
+async function changedDestination(tx: Parameters<typeof destinationColumns>[0], need: Need, patch: NeedPatch) {
+  if (patch.destination === undefined) return {};
+  if (patch.destination === null) {
+    return { destinationLat: null, destinationLng: null, destinationAddress: null, destinationPublicLat: null, destinationPublicLng: null };
+  }
+  if ((patch.category ?? need.category) !== 'TRANSPORT') throw new AppError(ErrorCode.BAD_USER_INPUT, 'Only a TRANSPORT need has a destination.', { field: 'destination' });
+  const current = need.destinationPublicLat != null && need.destinationPublicLng != null ? { lat: need.destinationPublicLat, lng: need.destinationPublicLng } : undefined;
+  return destinationColumns(tx, need.communityId, patch.destination, current);
 }

@@ -9,7 +9,7 @@
 // first and reads only when the answer depends on it, so that the common case costs nothing.
 import type { Services } from '../services.ts';
 import { forbidden } from '../errors.ts';
-import type { Claim, HandoverRequest, IntakeDraft, Need, NeedEvent, Notification } from '../generated/prisma/client.ts';
+import type { Claim, HandoverRequest, IntakeDraft, Need, NeedEvent, Notification, Offer, OfferMatch } from '../generated/prisma/client.ts';
 import type { MembershipStatus } from '../generated/prisma/enums.ts';
 import { coordinatedCommunityIds, intakeCommunityIds, isCoordinatorOf, takesIntakeFor, withinKeyScope, type Viewer } from '../auth/viewer.ts';
 import { coverageOf } from '../auth/roles.ts';
@@ -161,6 +161,80 @@ export function mayRequestCallback(viewer: Viewer | null, need: Pick<Need, 'comm
 /** Erasing a requester's data at once (a data-protection request): admins only. */
 export function mayEraseRequesterData(viewer: Viewer | null): boolean {
   return !!viewer?.isAdmin;
+}
+
+// ─── Offers and their matches ────────────────────────────────────────────────────────────────
+
+/**
+ * An offer's exact place, destination and contact: its offerer, coordinators of its community
+ * (and admins), and `matchedParty`: the need's side of an accepted match of it (see
+ * `offerMatchedParty`). An API key: only within its communities.
+ */
+export function seesOfferPrivate(viewer: Viewer | null, offer: Pick<Offer, 'communityId' | 'offeredById'>, matchedParty: boolean): boolean {
+  return !!viewer && withinKeyScope(viewer, offer.communityId) && (offer.offeredById === viewer.id || isCoordinatorOf(viewer, offer.communityId) || matchedParty);
+}
+
+/**
+ * Whether the viewer is the need's side of an accepted match of the offer: who accepted for the
+ * need, who took the need in, or a coordinator of the need's community.
+ */
+async function offerMatchedParty(s: Services, viewer: Viewer, offerId: string): Promise<boolean> {
+  const accepted = await s.prisma.offerMatch.findMany({
+    where: { offerId, status: 'ACCEPTED' },
+    select: { needAcceptedById: true, need: { select: { communityId: true, createdById: true } } },
+    take: 1_000,
+  });
+  return accepted.some((m) => m.needAcceptedById === viewer.id || m.need.createdById === viewer.id || isCoordinatorOf(viewer, m.need.communityId));
+}
+
+/** `seesOfferPrivate`, reading the offer's accepted matches only when the viewer's role does not decide. */
+export async function viewerCanSeeOfferPrivate(s: Services, viewer: Viewer | null, offer: Pick<Offer, 'id' | 'communityId' | 'offeredById'>): Promise<boolean> {
+  if (!viewer) return false;
+  return seesOfferPrivate(viewer, offer, false) || (withinKeyScope(viewer, offer.communityId) && seesOfferPrivate(viewer, offer, await offerMatchedParty(s, viewer, offer.id)));
+}
+
+/** Who answers for a need in its offer matches (for the requester): its coordinators, and whoever took it in while they take calls for it. */
+export function answersForNeed(viewer: Viewer | null, need: Pick<Need, 'communityId' | 'createdById'>): boolean {
+  return (
+    !!viewer &&
+    withinKeyScope(viewer, need.communityId) &&
+    (isCoordinatorOf(viewer, need.communityId) || (need.createdById === viewer.id && takesIntakeFor(viewer, need.communityId)))
+  );
+}
+
+/** Which sides of an offer match the viewer answers for: the offer's (its offerer) and the need's (`answersForNeed`). */
+export function offerMatchSides(viewer: Viewer, offer: Pick<Offer, 'offeredById' | 'communityId'>, need: Pick<Need, 'communityId' | 'createdById'>) {
+  return { offer: offer.offeredById === viewer.id && withinKeyScope(viewer, offer.communityId), need: answersForNeed(viewer, need) };
+}
+
+/** A match: its sides (`offerMatchSides`), whoever accepted for the need, and coordinators of the offer's community. */
+export function canSeeOfferMatch(
+  viewer: Viewer | null,
+  match: Pick<OfferMatch, 'needAcceptedById'> & { offer: Pick<Offer, 'offeredById' | 'communityId'>; need: Pick<Need, 'communityId' | 'createdById'> },
+): boolean {
+  if (!viewer) return false;
+  const sides = offerMatchSides(viewer, match.offer, match.need);
+  return sides.offer || sides.need || match.needAcceptedById === viewer.id || (isCoordinatorOf(viewer, match.offer.communityId) && withinKeyScope(viewer, match.offer.communityId));
+}
+
+type OfferPrivateRow = Pick<Offer, 'lat' | 'lng' | 'address' | 'contactPhone' | 'destinationLat' | 'destinationLng' | 'destinationAddress' | 'offeredById'>;
+
+/**
+ * The private details of an offer, for a viewer `viewerCanSeeOfferPrivate` admitted (checked by
+ * the caller before anything is read): the place, the destination, the contact; the read logged.
+ */
+export async function readOfferPrivateDetails(s: Services, viewer: Viewer, offer: OfferPrivateRow & Pick<Offer, 'id'>) {
+  await s.prisma.offerAccessLog.create({ data: { offerId: offer.id, userId: viewer.id, at: s.clock.now() } });
+  const offerer = await s.prisma.user.findUnique({ where: { id: offer.offeredById }, select: { name: true } });
+  return {
+    lat: offer.lat,
+    lng: offer.lng,
+    address: offer.address,
+    destination:
+      offer.destinationLat != null && offer.destinationLng != null ? { lat: offer.destinationLat, lng: offer.destinationLng, address: offer.destinationAddress ?? '' } : null,
+    contactName: offerer?.name ?? '',
+    contactPhone: offer.contactPhone,
+  };
 }
 
 // ─── Claims, handovers, event reasons ────────────────────────────────────────────────────────

@@ -38,8 +38,14 @@ export function dueForErasure(need: Pick<Need, 'status' | 'privateErasedAt'>, cl
 }
 
 /** A need's columns after erasure: no requester, no address, the exact point on the public one. */
-export function erasedNeedColumns(need: Pick<Need, 'publicLat' | 'publicLng'>, at: Date) {
+export function erasedNeedColumns(need: Pick<Need, 'publicLat' | 'publicLng'> & Partial<Pick<Need, 'destinationPublicLat' | 'destinationPublicLng'>>, at: Date) {
+  // A destination goes the same way: its exact point on its public one, no address.
+  const destination =
+    need.destinationPublicLat != null && need.destinationPublicLng != null
+      ? { destinationAddress: '', destinationLat: need.destinationPublicLat, destinationLng: need.destinationPublicLng }
+      : {};
   return {
+    ...destination,
     requesterName: '',
     requesterPhone: null,
     requesterEmail: null,

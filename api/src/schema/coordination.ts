@@ -162,7 +162,10 @@ builder.mutationFields((t) => ({
   }),
 }));
 
-const MatchReasonRef = builder.objectRef<Reason>('MatchReason').implement({
+/** Any reason of a ranking (volunteers for a need, offers for a need, needs for an offer): a code, a text, a weight. */
+type AnyReason = Pick<Reason, 'text' | 'weight'> & { code: string };
+
+export const MatchReasonRef = builder.objectRef<AnyReason>('MatchReason').implement({
   authScopes: { signedIn: true },
   fields: (t) => ({
     code: t.exposeString('code', { authScopes: { signedIn: true } }),
@@ -180,7 +183,7 @@ const VolunteerMatchRef = builder.objectRef<{ subject: User; score: number; reas
   }),
 });
 
-const NeedMatchRef = builder.objectRef<{ subject: Need; score: number; reasons: Reason[] }>('NeedMatch').implement({
+export const NeedMatchRef = builder.objectRef<{ subject: Need; score: number; reasons: AnyReason[] }>('NeedMatch').implement({
   authScopes: { signedIn: true },
   fields: (t) => ({
     need: t.field({ type: NeedRef, authScopes: { signedIn: true }, resolve: (m) => m.subject }),

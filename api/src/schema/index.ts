@@ -25,5 +25,6 @@ import './transfer.ts';
 import './geocoding.ts';
 import './stock.ts';
 import './groups.ts';
+import './offers.ts';
 
 export const schema = builder.toSchema({ sortSchema: true });

@@ -30,7 +30,29 @@ export async function canSeePrivate(need: Pick<Need, 'id' | 'communityId'> & Int
   return viewerCanSeePrivate(ctx.viewer, need, ctx.liveClaims, operatorWindowStart(ctx.services));
 }
 
-type PrivateDetails = { needId: string; lat: number; lng: number; address: string; requesterName: string; requesterPhone: string | null; requesterEmail: string | null; contactShared: boolean };
+type Place = { lat: number; lng: number; address: string };
+type PrivateDetails = {
+  needId: string;
+  lat: number;
+  lng: number;
+  address: string;
+  requesterName: string;
+  requesterPhone: string | null;
+  requesterEmail: string | null;
+  contactShared: boolean;
+  destination: Place | null;
+};
+
+/** An exact place and its address: private wherever it appears (a need's destination, an offer's place). */
+export const PlaceRef = builder.objectRef<Place>('Place').implement({
+  description: 'An exact place and its address: private.',
+  authScopes: { signedIn: true },
+  fields: (t) => ({
+    lat: t.exposeFloat('lat', { authScopes: { signedIn: true } }),
+    lng: t.exposeFloat('lng', { authScopes: { signedIn: true } }),
+    address: t.exposeString('address', { authScopes: { signedIn: true } }),
+  }),
+});
 
 const PrivateDetailsRef = builder.objectRef<PrivateDetails>('NeedPrivateDetails').implement({
   description: 'The exact place and the requester. Every read is logged.',
@@ -46,6 +68,13 @@ const PrivateDetailsRef = builder.objectRef<PrivateDetails>('NeedPrivateDetails'
       authScopes: { signedIn: true },
       description:
         "False when the requester did not agree to share their phone and e-mail with the volunteer: requesterPhone and requesterEmail are null for the volunteer, contact goes through the coordinator (requestCallback). Coordinators always get them.",
+    }),
+    destination: t.field({
+      type: PlaceRef,
+      nullable: true,
+      authScopes: { signedIn: true },
+      description: "A TRANSPORT need's exact destination (null: none given).",
+      resolve: (d) => d.destination,
     }),
   }),
 });
@@ -71,6 +100,14 @@ export const NeedRef = builder.prismaNode('Need', {
     neededBy: t.expose('neededBy', { type: 'DateTime', nullable: true, authScopes: { public: true } }),
     publicLat: t.exposeFloat('publicLat', { authScopes: { public: true }, description: 'Approximate: a few hundred metres from the real place.' }),
     publicLng: t.exposeFloat('publicLng', { authScopes: { public: true } }),
+    destinationPublicLat: t.exposeFloat('destinationPublicLat', {
+      nullable: true,
+      authScopes: { public: true },
+      description: "A TRANSPORT need's destination, approximate like publicLat (null: none given).",
+    }),
+    destinationPublicLng: t.exposeFloat('destinationPublicLng', { nullable: true, authScopes: { public: true } }),
+    people: t.exposeInt('people', { nullable: true, authScopes: { public: true }, description: 'How many people it is for (a household to host, passengers); null: not said.' }),
+    needsStepFree: t.exposeBoolean('needsStepFree', { authScopes: { public: true }, description: 'The need asks for a step-free place or vehicle.' }),
     createdAt: t.expose('createdAt', { type: 'DateTime', authScopes: { public: true } }),
     updatedAt: t.expose('updatedAt', { type: 'DateTime', authScopes: { public: true } }),
     doneAt: t.expose('doneAt', { type: 'DateTime', nullable: true, authScopes: { public: true } }),
@@ -86,8 +123,26 @@ export const NeedRef = builder.prismaNode('Need', {
       nullable: true,
       description: 'Only for coordinators of the community, the volunteer holding a live claim, and the hotline operator who took it in (for OPERATOR_PRIVATE_HOURS); others get FORBIDDEN.',
       authScopes: async (n, _args, ctx) => canSeePrivate(n, ctx),
-      extensions: readsNeed('id', 'communityId', 'contactConsent', 'createdById', 'createdAt', 'lat', 'lng', 'address', 'requesterName', 'requesterPhone', 'requesterEmail'),
-      resolve: (n, _a, ctx) => readPrivateDetails(ctx.services, ctx.viewer!, n),
+      extensions: readsNeed(
+        'id',
+        'communityId',
+        'contactConsent',
+        'createdById',
+        'createdAt',
+        'lat',
+        'lng',
+        'address',
+        'requesterName',
+        'requesterPhone',
+        'requesterEmail',
+        'destinationLat',
+        'destinationLng',
+        'destinationAddress',
+      ),
+      resolve: async (n, _a, ctx) => ({
+        ...(await readPrivateDetails(ctx.services, ctx.viewer!, n)),
+        destination: n.destinationLat != null && n.destinationLng != null ? { lat: n.destinationLat, lng: n.destinationLng, address: n.destinationAddress ?? '' } : null,
+      }),
     }),
     claims: t.relation('claims', {
       authScopes: (n) => ({ coordinatorOf: n.communityId }),
@@ -142,6 +197,14 @@ export const PointInput = builder.inputType('PointInput', {
   fields: (t) => ({
     lat: t.float({ required: true, validate: z.number().min(-90, 'Latitude must be between -90 and 90.').max(90, 'Latitude must be between -90 and 90.') }),
     lng: t.float({ required: true, validate: z.number().min(-180, 'Longitude must be between -180 and 180.').max(180, 'Longitude must be between -180 and 180.') }),
+  }),
+});
+
+export const PlaceInput = builder.inputType('PlaceInput', {
+  fields: (t) => ({
+    lat: t.float({ required: true, validate: needFieldRules.lat }),
+    lng: t.float({ required: true, validate: needFieldRules.lng }),
+    address: t.string({ required: true, validate: needFieldRules.address }),
   }),
 });
 
@@ -275,10 +338,23 @@ export const CreateNeedInput = builder.inputType('CreateNeedInput', {
       description: "The requester's language: the texts they are sent are written in it. Omitted: on create, the language the text was written in for an SMS draft, else the creator's own; unchanged on update.",
     }),
     requirements: t.field({ type: NeedRequirementsInput, description: "Who may take it; absent: the community's defaults for the category." }),
+    people: t.int({ validate: NeedFields.people, description: 'How many people it is for (a household to host, passengers).' }),
+    needsStepFree: t.boolean({ description: 'The need asks for a step-free place or vehicle.' }),
+    destination: t.field({ type: PlaceInput, description: 'TRANSPORT only: where to. Private like the need\'s own place; a public approximate point is drawn for it.' }),
   }),
   validate: z
-    .looseObject({ neededFrom: z.date().nullish(), neededBy: z.date().nullish(), remote: z.boolean().nullish(), lat: z.number().nullish(), lng: z.number().nullish(), address: z.string().nullish() })
+    .looseObject({
+      neededFrom: z.date().nullish(),
+      neededBy: z.date().nullish(),
+      remote: z.boolean().nullish(),
+      lat: z.number().nullish(),
+      lng: z.number().nullish(),
+      address: z.string().nullish(),
+      category: z.string(),
+      destination: z.unknown().nullish(),
+    })
     .refine(windowRule, { message: 'The window must end after it starts.', path: ['neededBy'] })
+    .refine((input) => !input.destination || input.category === 'TRANSPORT', { message: 'Only a TRANSPORT need has a destination.', path: ['destination'] })
     .superRefine((input, ctx) => {
       if (input.remote) {
         for (const field of ['lat', 'lng', 'address'] as const) {
@@ -325,6 +401,9 @@ const UpdateNeedInput = builder.inputType('UpdateNeedInput', {
       description: "The requester's language: the texts they are sent are written in it. Omitted: on create, the language the text was written in for an SMS draft, else the creator's own; unchanged on update.",
     }),
     requirements: t.field({ type: NeedRequirementsInput, description: "Who may take it; absent: the community's defaults for the category." }),
+    people: t.int({ validate: NeedFields.people, description: 'How many people it is for (a household to host, passengers).' }),
+    needsStepFree: t.boolean({ description: 'The need asks for a step-free place or vehicle.' }),
+    destination: t.field({ type: PlaceInput, description: 'TRANSPORT only: where to; null clears it. Its public point stays while the place moves only a little.' }),
   }),
   validate: z
     .looseObject({ neededFrom: z.date().nullish(), neededBy: z.date().nullish() })

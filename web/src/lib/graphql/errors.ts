@@ -31,6 +31,8 @@ const handled: Record<ErrorCode, true> = {
   CLAIM_LIMIT: true,
   ALREADY_CLAIMED: true,
   INSUFFICIENT_STOCK: true,
+  OFFER_CAPACITY_EXHAUSTED: true,
+  OFFER_EXPIRED: true,
   NOT_QUALIFIED: true,
   ILLEGAL_TRANSITION: true,
   EMAIL_TAKEN: true,

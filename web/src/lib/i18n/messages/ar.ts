@@ -225,6 +225,8 @@ export const ar: Messages = {
   'error.CLAIM_LIMIT': 'وصلت إلى الحد الأقصى من المهام. أنجز مهمة أو أعدها أولًا.',
   'error.ALREADY_CLAIMED': 'لقد حجزت هذا الطلب من قبل.',
   'error.INSUFFICIENT_STOCK': 'لا يكفي المخزون في نقطة التجميع هذه: لم يُسجَّل شيء.',
+  'error.OFFER_CAPACITY_EXHAUSTED': 'لم يبقَ ما يكفي من هذا العرض: سبقتك مطابقة أخرى. لم يتغير شيء.',
+  'error.OFFER_EXPIRED': 'انتهت صلاحية هذا العرض.',
   'error.ILLEGAL_TRANSITION': 'لا يمكن القيام بذلك الآن: حالة الطلب {status}.',
   'error.UNAUTHENTICATED': 'سجّل الدخول أولًا.',
   'error.FORBIDDEN': 'لا تملك صلاحية القيام بذلك.',

@@ -213,6 +213,8 @@ export const en = {
   'error.CLAIM_LIMIT': 'You already hold the most tasks you can. Finish or release one first.',
   'error.ALREADY_CLAIMED': 'You have already claimed this need.',
   'error.INSUFFICIENT_STOCK': 'Not enough in stock at this collection point: nothing was recorded.',
+  'error.OFFER_CAPACITY_EXHAUSTED': 'Not enough is left of this offer: another match took it first. Nothing was changed.',
+  'error.OFFER_EXPIRED': 'This offer has expired.',
   'error.ILLEGAL_TRANSITION': 'This can’t be done now: the need is {status}.',
   'error.UNAUTHENTICATED': 'Please sign in first.',
   'error.FORBIDDEN': 'You are not allowed to do this.',

@@ -211,6 +211,8 @@ export const he: Messages = {
   'error.CLAIM_LIMIT': 'הגעת למספר המשימות המרבי. סיימו או שחררו משימה קודם.',
   'error.ALREADY_CLAIMED': 'כבר לקחת את הבקשה הזו.',
   'error.INSUFFICIENT_STOCK': 'אין מספיק במלאי בנקודת האיסוף: דבר לא נרשם.',
+  'error.OFFER_CAPACITY_EXHAUSTED': 'לא נשאר מספיק מההצעה הזו: התאמה אחרת קדמה לך. דבר לא שונה.',
+  'error.OFFER_EXPIRED': 'תוקף ההצעה הזו פג.',
   'error.ILLEGAL_TRANSITION': 'אי אפשר לעשות זאת עכשיו: הבקשה במצב {status}.',
   'error.UNAUTHENTICATED': 'יש להיכנס קודם.',
   'error.FORBIDDEN': 'אין לך הרשאה לעשות זאת.',

@@ -211,6 +211,8 @@ export const ru: Messages = {
   'error.CLAIM_LIMIT': 'У вас уже максимум задач. Сначала выполните или верните одну.',
   'error.ALREADY_CLAIMED': 'Вы уже взяли эту заявку.',
   'error.INSUFFICIENT_STOCK': 'В пункте сбора недостаточно запасов: ничего не записано.',
+  'error.OFFER_CAPACITY_EXHAUSTED': 'От этого предложения осталось недостаточно: другое совпадение было раньше. Ничего не изменено.',
+  'error.OFFER_EXPIRED': 'Срок этого предложения истёк.',
   'error.ILLEGAL_TRANSITION': 'Сейчас это невозможно: заявка в статусе «{status}».',
   'error.UNAUTHENTICATED': 'Сначала войдите.',
   'error.FORBIDDEN': 'У вас нет прав на это действие.',
