@@ -11,6 +11,7 @@ import { text } from '../shared/i18n/translate.ts';
 import { localeOr } from '../shared/i18n/types.ts';
 import { requirementColumns, type Requirements } from './vetting.ts';
 import { assertKnownTrainings, requirementsFor } from './vettingRecords.ts';
+import { householdForNeed } from './households.ts';
 
 export type NeedInput = {
   title: string;
@@ -35,6 +36,8 @@ export type NeedInput = {
   requirements?: Requirements | null;
   /** Work without a place (see `remoteNeedInput`): lat/lng are the community's centre, the address empty. */
   remote?: boolean | null;
+  /** The household it is for (of the same community); absent: the one recorded for the requester's phone, if any (households.ts). */
+  householdId?: string | null;
 };
 
 /** A need taken in without a place: remote work (a phone call, help online). */
@@ -100,6 +103,7 @@ export async function insertNeed(
   const pub = input.remote ? { lat: input.lat, lng: input.lng } : await publicPointFor(tx, input.communityId, input);
   if (input.requirements) await assertKnownTrainings(tx, input.communityId, input.requirements);
   const requirements = input.requirements ?? (await requirementsFor(tx, input.communityId, input.category));
+  const householdId = await householdForNeed(tx, input.communityId, input.householdId, input.requesterPhone);
   const need = await tx.need.create({
     data: {
       id,
@@ -118,6 +122,7 @@ export async function insertNeed(
       publicLng: pub.lng,
       requesterName: input.requesterName,
       requesterPhone: input.requesterPhone ?? null,
+      householdId,
       requesterEmail: input.requesterEmail?.trim().toLowerCase() || null,
       contactConsent: input.contactConsent ?? false,
       requesterLocale: input.requesterLocale ?? (await creatorLocale(tx, viewer)),

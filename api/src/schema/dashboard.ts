@@ -97,7 +97,7 @@ builder.queryField('boardStats', (t) =>
     type: BoardStatsRef,
     authScopes: { anyCoordinator: true },
     args: { communityIds: t.arg.globalIDList({ for: CommunityRef, validate: uuidIds(100) }) },
-    resolve: async (_root, args, ctx) => boardStats(ctx.services, await scopeCommunities(ctx.services, ctx.viewer!, args.communityIds?.map((c) => c.id))),
+    resolve: async (_root, args, ctx) => boardStats(ctx.services, await scopeCommunities(ctx.services, ctx.viewer!, args.communityIds?.map((c) => c.id), 'figures')),
   }),
 );
 
@@ -108,7 +108,7 @@ builder.subscriptionField('boardStats', (t) =>
     description: 'The dashboard figures now, then again whenever a need in these communities changes (at most twice a second).',
     args: { communityIds: t.arg.globalIDList({ for: CommunityRef, validate: uuidIds(100) }) },
     subscribe: async (_root, args, ctx) => {
-      const ids = await scopeCommunities(ctx.services, ctx.viewer!, args.communityIds?.map((c) => c.id));
+      const ids = await scopeCommunities(ctx.services, ctx.viewer!, args.communityIds?.map((c) => c.id), 'figures');
       return refreshOn(ctx.services.stream.subscribe({ communityIds: ids }, null), () => boardStats(ctx.services, ids), 500, ctx.services.stream.retry, ctx.services.log);
     },
     resolve: (s: BoardStats) => s,

@@ -274,6 +274,10 @@ export const CreateNeedInput = builder.inputType('CreateNeedInput', {
       description: "The requester's language: the texts they are sent are written in it. Omitted: on create, the language the text was written in for an SMS draft, else the creator's own; unchanged on update.",
     }),
     requirements: t.field({ type: NeedRequirementsInput, description: "Who may take it; absent: the community's defaults for the category." }),
+    householdId: t.globalID({
+      validate: uuidId,
+      description: "The household it is for (a Household of the same community). Absent: the household recorded for the requester's phone in the community, if any.",
+    }),
   }),
   validate: z
     .looseObject({ neededFrom: z.date().nullish(), neededBy: z.date().nullish(), remote: z.boolean().nullish(), lat: z.number().nullish(), lng: z.number().nullish(), address: z.string().nullish() })
@@ -295,9 +299,13 @@ export const CreateNeedInput = builder.inputType('CreateNeedInput', {
  * CreateNeedInput as the domain takes it: a need at a place, or a remote one (the input's rule
  * has made sure a placed need has its lat, lng and address).
  */
-export function needInputOf<T extends { communityId: { id: string }; remote?: boolean | null; lat?: number | null; lng?: number | null; address?: string | null }>(input: T) {
-  const { lat, lng, address, remote, communityId, ...rest } = input;
-  return remote ? { ...rest, communityId: communityId.id, remote: true as const } : { ...rest, communityId: communityId.id, lat: lat!, lng: lng!, address: address! };
+export function needInputOf<
+  T extends { communityId: { id: string }; remote?: boolean | null; lat?: number | null; lng?: number | null; address?: string | null; householdId?: { id: string; typename: string } | null },
+>(input: T) {
+  const { lat, lng, address, remote, communityId, householdId: household, ...rest } = input;
+  if (household && household.typename !== 'Household') throw badInput('Not a household.', 'householdId');
+  const householdId = household?.id ?? null;
+  return remote ? { ...rest, householdId, communityId: communityId.id, remote: true as const } : { ...rest, householdId, communityId: communityId.id, lat: lat!, lng: lng!, address: address! };
 }
 
 const UpdateNeedInput = builder.inputType('UpdateNeedInput', {
