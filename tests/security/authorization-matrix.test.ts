@@ -34,6 +34,8 @@ const SECRET = {
   addressO: `3 Operator Lane A-${tag}`,
   phoneO: '+972-50-333-0003',
   requesterO: `Requester O-${tag}`,
+  householdA: `Household A-${tag}`,
+  phoneH: '+972-50-444-0004',
 };
 
 let s: TestServer;
@@ -70,7 +72,9 @@ beforeAll(async () => {
   // Every user gets a phone of their own (a marker, like their e-mail).
   for (const role of ROLES.slice(1)) await s.app.services.prisma.user.update({ where: { id: uuidOf(api[role].userId!) }, data: { phone: `+972-54-${tag.length}00-${ROLES.indexOf(role)}${ROLES.indexOf(role)}` } });
 
-  const NA = await createNeed(coordinator, A, { contactConsent: true, address: SECRET.addressA, requesterPhone: SECRET.phoneA, requesterName: SECRET.requesterA, slots: 2, title: 'Matrix need A' });
+  // A household of A (recorded with consent), the one NA is for: A's coordinators and the operator answering for A.
+  const HA = (await coordinator.ok(`mutation($c: ID!, $n: String!, $p: String) { createHousehold(input: { communityId: $c, consent: true, name: $n, phone: $p, size: 3, beneficiaryGroups: [EVACUEES] }) { id } }`, { c: A, n: SECRET.householdA, p: SECRET.phoneH })).createHousehold.id as string;
+  const NA = await createNeed(coordinator, A, { householdId: HA, contactConsent: true, address: SECRET.addressA, requesterPhone: SECRET.phoneA, requesterName: SECRET.requesterA, slots: 2, title: 'Matrix need A' });
   const NA2 = await createNeed(coordinator, A, { slots: 2, title: 'Matrix need A2' });
   const NB = await createNeed(otherCoordinator, B, { address: SECRET.addressB, requesterPhone: SECRET.phoneB, requesterName: SECRET.requesterB, title: 'Matrix need B' });
   // Taken in by the operator on a call: theirs to see for OPERATOR_PRIVATE_HOURS (the test stays well within).
@@ -85,7 +89,7 @@ beforeAll(async () => {
   // One read of private details in each community, for the access logs.
   await coordinator.ok(`query($id: ID!) { need(id: $id) { privateDetails { address } } }`, { id: NA.id });
   await otherCoordinator.ok(`query($id: ID!) { need(id: $id) { privateDetails { address } } }`, { id: NB.id });
-  Object.assign(ids, { A, B, NA: NA.id, NA2: NA2.id, NB: NB.id, NO: NO.id, CA, CN, CR: released });
+  Object.assign(ids, { A, B, HA, NA: NA.id, NA2: NA2.id, NB: NB.id, NO: NO.id, CA, CN, CR: released });
 
   const u = (r: Role) => api[r].userId!;
   const emailOf = async (r: Role) => (await s.app.services.prisma.user.findUniqueOrThrow({ where: { id: uuidOf(u(r)) } })).email;
@@ -103,6 +107,8 @@ beforeAll(async () => {
     [SECRET.addressO]: ['operator', ...coordinatorsOfA],
     [SECRET.phoneO]: ['operator', ...coordinatorsOfA],
     [SECRET.requesterO]: ['operator', ...coordinatorsOfA],
+    [SECRET.householdA]: ['operator', ...coordinatorsOfA],
+    [SECRET.phoneH]: ['operator', ...coordinatorsOfA],
   };
   // A member's contact details: theirs, admins', and (memberContact, logged) their community's
   // coordinators'; the probe asks for the volunteer of A.
@@ -127,6 +133,8 @@ beforeAll(async () => {
     [`privateAccessLog@${NB.id}`]: ['otherCoordinator', 'admin'],
     [`boardStats@${A}`]: coordinatorsOfA,
     [`boardStats@${B}`]: ['otherCoordinator', 'admin'],
+    [`household@${NA.id}`]: ['operator', ...coordinatorsOfA],
+    [`Household@${HA}`]: ['operator', ...coordinatorsOfA],
   };
   for (const r of ROLES.slice(1)) for (const f of ['email', 'phone', 'memberships']) expected[`${f}@${u(r)}`] = own(r);
 }, 120_000);
@@ -140,7 +148,7 @@ afterAll(async () => {
   await s?.stop();
 });
 
-const RESTRICTED_FIELDS = new Set(['privateDetails', 'claims', 'members', 'email', 'phone', 'memberships']);
+const RESTRICTED_FIELDS = new Set(['privateDetails', 'claims', 'members', 'email', 'phone', 'memberships', 'household']);
 const SCOPED_ROOTS = new Set(['privateAccessLog', 'boardStats']);
 
 /** Arguments aimed at the fixture: ids by argument name, both communities, every user. */
@@ -156,6 +164,7 @@ function pick(argName: string, type: GraphQLInputType): unknown[] | undefined {
     if (/^communityIds?$/.test(argName)) return list ? [undefined, [ids.A], [ids.B]] : [ids.A, ids.B];
     if (/claim/i.test(argName)) return one([ids.CA, ids.CN]);
     if (/user|volunteer/i.test(argName)) return one(users);
+    if (/household/i.test(argName)) return one([ids.HA!]);
     if (/need|survivor|duplicate/i.test(argName)) return one([ids.NA, ids.NB, ids.NO]);
     return one([ids.NA, ids.NB]);
   }

@@ -302,8 +302,8 @@ export const CreateNeedInput = builder.inputType('CreateNeedInput', {
 export function needInputOf<
   T extends { communityId: { id: string }; remote?: boolean | null; lat?: number | null; lng?: number | null; address?: string | null; householdId?: { id: string; typename: string } | null },
 >(input: T) {
+  // The household is checked after who is asking (domain/households.ts: of the need's community, else BAD_USER_INPUT).
   const { lat, lng, address, remote, communityId, householdId: household, ...rest } = input;
-  if (household && household.typename !== 'Household') throw badInput('Not a household.', 'householdId');
   const householdId = household?.id ?? null;
   return remote ? { ...rest, householdId, communityId: communityId.id, remote: true as const } : { ...rest, householdId, communityId: communityId.id, lat: lat!, lng: lng!, address: address! };
 }
