@@ -1,6 +1,7 @@
 // Households: the requesters' households, recorded with consent, private to those who take the
 // community's needs in (domain/households.ts); the need's link to its household.
 import { z } from 'zod';
+import { encodeGlobalID } from '@pothos/plugin-relay';
 import { builder } from './builder.ts';
 import { uuidId, uuidIds } from './ids.ts';
 import { phoneRule } from '../domain/needRules.ts';
@@ -143,7 +144,7 @@ builder.mutationFields((t) => ({
     args: { id: t.arg.globalID({ required: true, for: HouseholdRef, validate: uuidId }) },
     resolve: async (_root, { id }, ctx) => {
       await deleteHousehold(ctx.services, ctx.viewer!, id.id);
-      return Buffer.from(`Household:${id.id}`).toString('base64');
+      return encodeGlobalID('Household', id.id);
     },
   }),
   linkNeedToHousehold: t.field({
