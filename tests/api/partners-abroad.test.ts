@@ -145,4 +145,31 @@ describe('a coordinator of a community abroad that is not paired', () => {
     expect(stats.data?.boardStats.open).toBeGreaterThan(0);
     expectNothingPrivate(stats);
   }, 60_000);
+
+  it("an account on the joint team's abroad side that coordinates nothing reads the figures once linked, and nothing private", async () => {
+    const donor = await member(s.url, admin, toronto, 'VOLUNTEER', 'donor');
+    expect(codeOf(await donor.gql(`query($c: [ID!]) { ${STATS} }`, { c: [beeri] }))).toBe('FORBIDDEN');
+    // On the Israeli side of the team, a linked account reads nothing more.
+    await beeriCoordinator.ok(`mutation($p: ID!, $u: ID!) { addTeamMember(partnershipId: $p, name: "Dana", role: "Volunteer lead", side: ISRAEL, userId: $u) { id } }`, { p: partnershipId, u: donor.userId });
+    expect(codeOf(await donor.gql(`query($c: [ID!]) { ${INDICATORS} }`, { c: [beeri] }))).toBe('FORBIDDEN');
+    await beeriCoordinator.ok(`mutation($p: ID!, $u: ID!) { addTeamMember(partnershipId: $p, name: "Dana", role: "Donor liaison", side: ABROAD, userId: $u) { id } }`, { p: partnershipId, u: donor.userId });
+    const stats = await donor.gql(`query($c: [ID!]) { ${STATS} }`, { c: [beeri] });
+    expect(stats.data?.boardStats.open, JSON.stringify(stats)).toBeGreaterThan(0);
+    expectNothingPrivate(stats);
+    const figures = (await donor.ok(`query($c: [ID!]) { ${INDICATORS} }`, { c: [beeri] })).needIndicators;
+    expect(figures.find((f: any) => f.category === null).needsReceived).toBeGreaterThan(0);
+    // Their own view without communities named: the paired community.
+    expect((await donor.ok(`{ boardStats { openByCommunity { community { id } } } }`)).boardStats.openByCommunity.map((c: any) => c.community.id)).toEqual([beeri]);
+    for (const query of [`query($c: [ID!]) { households(communityIds: $c) { name } }`, `query($c: [ID!]) { privateAccessLog(communityIds: $c) { edges { node { at } } } }`]) {
+      const body = await donor.gql(query, { c: [beeri] });
+      expect(codeOf(body), query).toBe('FORBIDDEN');
+      expectNothingPrivate(body);
+    }
+    // A team member's account unknown: BAD_USER_INPUT, nothing added.
+    const unknown = await beeriCoordinator.gql(`mutation($p: ID!, $u: ID!) { addTeamMember(partnershipId: $p, name: "Nobody", role: "x", side: ABROAD, userId: $u) { id } }`, {
+      p: partnershipId,
+      u: Buffer.from('User:00000000-0000-4000-8000-000000000000').toString('base64'),
+    });
+    expect(codeOf(unknown)).toBe('BAD_USER_INPUT');
+  }, 60_000);
 });

@@ -17,32 +17,32 @@ const PeriodEnum = builder.enumType('IndicatorPeriod', { values: ['WEEK', 'MONTH
 const MeasureEnum = builder.enumType('IndicatorMeasure', { values: ['RECEIVED', 'MET', 'CRITICAL_RECEIVED', 'CRITICAL_MET_24H'] as const });
 
 const NeedIndicatorRef = builder.objectRef<IndicatorRow>('NeedIndicator').implement({
-  authScopes: { anyCoordinator: true },
+  authScopes: { figures: true },
   fields: (t) => ({
-    community: t.prismaField({ type: 'Community', authScopes: { anyCoordinator: true }, resolve: (q, r, _args, ctx) => ctx.services.prisma.community.findUniqueOrThrow({ ...q, where: { id: r.communityId } }) }),
-    periodStart: t.expose('periodStart', { type: 'DateTime', authScopes: { anyCoordinator: true } }),
-    category: t.expose('category', { type: NeedCategoryEnum, nullable: true, authScopes: { anyCoordinator: true }, description: 'Null: all categories.' }),
-    needsReceived: t.exposeInt('needsReceived', { authScopes: { anyCoordinator: true } }),
-    needsMet: t.exposeInt('needsMet', { authScopes: { anyCoordinator: true } }),
-    medianMinutesToClaim: t.exposeFloat('medianMinutesToClaim', { nullable: true, authScopes: { anyCoordinator: true } }),
-    medianMinutesToComplete: t.exposeFloat('medianMinutesToComplete', { nullable: true, authScopes: { anyCoordinator: true } }),
-    criticalReceived: t.exposeInt('criticalReceived', { authScopes: { anyCoordinator: true } }),
-    criticalMetWithin24h: t.exposeInt('criticalMetWithin24h', { authScopes: { anyCoordinator: true } }),
+    community: t.prismaField({ type: 'Community', authScopes: { figures: true }, resolve: (q, r, _args, ctx) => ctx.services.prisma.community.findUniqueOrThrow({ ...q, where: { id: r.communityId } }) }),
+    periodStart: t.expose('periodStart', { type: 'DateTime', authScopes: { figures: true } }),
+    category: t.expose('category', { type: NeedCategoryEnum, nullable: true, authScopes: { figures: true }, description: 'Null: all categories.' }),
+    needsReceived: t.exposeInt('needsReceived', { authScopes: { figures: true } }),
+    needsMet: t.exposeInt('needsMet', { authScopes: { figures: true } }),
+    medianMinutesToClaim: t.exposeFloat('medianMinutesToClaim', { nullable: true, authScopes: { figures: true } }),
+    medianMinutesToComplete: t.exposeFloat('medianMinutesToComplete', { nullable: true, authScopes: { figures: true } }),
+    criticalReceived: t.exposeInt('criticalReceived', { authScopes: { figures: true } }),
+    criticalMetWithin24h: t.exposeInt('criticalMetWithin24h', { authScopes: { figures: true } }),
     criticalMetWithin24hShare: t.float({
       nullable: true,
-      authScopes: { anyCoordinator: true },
+      authScopes: { figures: true },
       resolve: (r) => (r.criticalReceived ? r.criticalMetWithin24h / r.criticalReceived : null),
     }),
   }),
 });
 
 const VolunteerIndicatorRef = builder.objectRef<VolunteerRow>('VolunteerIndicator').implement({
-  authScopes: { anyCoordinator: true },
+  authScopes: { figures: true },
   fields: (t) => ({
-    community: t.prismaField({ type: 'Community', authScopes: { anyCoordinator: true }, resolve: (q, r, _args, ctx) => ctx.services.prisma.community.findUniqueOrThrow({ ...q, where: { id: r.communityId } }) }),
-    periodStart: t.expose('periodStart', { type: 'DateTime', authScopes: { anyCoordinator: true } }),
-    active: t.exposeInt('active', { authScopes: { anyCoordinator: true }, description: 'Volunteers who claimed in the period.' }),
-    returning: t.exposeInt('returning', { authScopes: { anyCoordinator: true }, description: 'Of them, those who had claimed in an earlier period.' }),
+    community: t.prismaField({ type: 'Community', authScopes: { figures: true }, resolve: (q, r, _args, ctx) => ctx.services.prisma.community.findUniqueOrThrow({ ...q, where: { id: r.communityId } }) }),
+    periodStart: t.expose('periodStart', { type: 'DateTime', authScopes: { figures: true } }),
+    active: t.exposeInt('active', { authScopes: { figures: true }, description: 'Volunteers who claimed in the period.' }),
+    returning: t.exposeInt('returning', { authScopes: { figures: true }, description: 'Of them, those who had claimed in an earlier period.' }),
   }),
 });
 
@@ -50,18 +50,18 @@ const HouseholdMeasureEnum = builder.enumType('HouseholdMeasure', { values: ['HE
 
 const HouseholdIndicatorRef = builder.objectRef<HouseholdRow>('HouseholdIndicator').implement({
   description: 'Households helped (a need of theirs received in the period and met), each once however many needs it had.',
-  authScopes: { anyCoordinator: true },
+  authScopes: { figures: true },
   fields: (t) => ({
-    community: t.prismaField({ type: 'Community', authScopes: { anyCoordinator: true }, resolve: (q, r, _args, ctx) => ctx.services.prisma.community.findUniqueOrThrow({ ...q, where: { id: r.communityId } }) }),
-    periodStart: t.expose('periodStart', { type: 'DateTime', authScopes: { anyCoordinator: true } }),
-    beneficiaryGroup: t.expose('group', { type: BeneficiaryGroupEnum, nullable: true, authScopes: { anyCoordinator: true }, description: 'Null: all households.' }),
-    householdsHelped: t.exposeInt('householdsHelped', { authScopes: { anyCoordinator: true } }),
-    peopleHelped: t.exposeInt('peopleHelped', { authScopes: { anyCoordinator: true }, description: 'The sizes of the households helped, added up.' }),
-    returningHouseholds: t.exposeInt('returningHouseholds', { authScopes: { anyCoordinator: true }, description: 'Of them, those helped in an earlier period too.' }),
-    peopleAged0to5: t.exposeInt('ages0to5', { authScopes: { anyCoordinator: true } }),
-    peopleAged6to17: t.exposeInt('ages6to17', { authScopes: { anyCoordinator: true } }),
-    peopleAged18to64: t.exposeInt('ages18to64', { authScopes: { anyCoordinator: true } }),
-    peopleAged65plus: t.exposeInt('ages65plus', { authScopes: { anyCoordinator: true } }),
+    community: t.prismaField({ type: 'Community', authScopes: { figures: true }, resolve: (q, r, _args, ctx) => ctx.services.prisma.community.findUniqueOrThrow({ ...q, where: { id: r.communityId } }) }),
+    periodStart: t.expose('periodStart', { type: 'DateTime', authScopes: { figures: true } }),
+    beneficiaryGroup: t.expose('group', { type: BeneficiaryGroupEnum, nullable: true, authScopes: { figures: true }, description: 'Null: all households.' }),
+    householdsHelped: t.exposeInt('householdsHelped', { authScopes: { figures: true } }),
+    peopleHelped: t.exposeInt('peopleHelped', { authScopes: { figures: true }, description: 'The sizes of the households helped, added up.' }),
+    returningHouseholds: t.exposeInt('returningHouseholds', { authScopes: { figures: true }, description: 'Of them, those helped in an earlier period too.' }),
+    peopleAged0to5: t.exposeInt('ages0to5', { authScopes: { figures: true } }),
+    peopleAged6to17: t.exposeInt('ages6to17', { authScopes: { figures: true } }),
+    peopleAged18to64: t.exposeInt('ages18to64', { authScopes: { figures: true } }),
+    peopleAged65plus: t.exposeInt('ages65plus', { authScopes: { figures: true } }),
   }),
 });
 
@@ -81,7 +81,7 @@ builder.queryFields((t) => {
   return {
     needIndicators: t.field({
       type: [NeedIndicatorRef],
-      authScopes: { anyCoordinator: true },
+      authScopes: { figures: true },
       description: 'Needs received and met, medians of time to claim and to done, critical needs met within 24 h: per community, period and category (and all categories).',
       args: figureArgs(),
       validate: fromBeforeTo,
@@ -89,14 +89,14 @@ builder.queryFields((t) => {
     }),
     volunteerIndicators: t.field({
       type: [VolunteerIndicatorRef],
-      authScopes: { anyCoordinator: true },
+      authScopes: { figures: true },
       args: figureArgs(),
       validate: fromBeforeTo,
       resolve: async (_root, a, ctx) => volunteerIndicators(ctx.services, await figuresOf(ctx, a.communityIds), a.period, a.from, a.to),
     }),
     householdIndicators: t.field({
       type: [HouseholdIndicatorRef],
-      authScopes: { anyCoordinator: true },
+      authScopes: { figures: true },
       description: 'Households and people helped, returning households and people by age band: per community and period, for all households and per beneficiary group.',
       args: figureArgs(),
       validate: fromBeforeTo,
