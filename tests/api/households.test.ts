@@ -186,4 +186,19 @@ describe('households', () => {
     await coordinator.ok(`mutation($id: ID!) { deleteHousehold(id: $id) }`, { id: levi.id });
     expect((await coordinator.ok(`query($id: ID!) { need(id: $id) { id household { id } } }`, { id: needs.levi.id })).need).toEqual({ id: needs.levi.id, household: null });
   }, 60_000);
+
+  it("a data-protection request deletes the requester's household (by phone), and nothing of anyone else's", async () => {
+    const other = await createHousehold(coordinator, { name: 'Peretz', phone: '053-222-3333', size: 1 });
+    const erased = (await admin.ok(`mutation { eraseRequesterData(input: { phone: "+972507651234" }) { erasedHouseholds needs { id } } }`)).eraseRequesterData;
+    expect(erased.erasedHouseholds).toBe(1);
+    expect(erased.needs.map((n: any) => n.id)).toContain(needs.cohenMarch1.id);
+    const left = (await coordinator.ok(`query($c: [ID!]) { households(communityIds: $c) { id } }`, { c: [A] })).households.map((h: any) => h.id);
+    expect(left).toEqual([other.id]);
+    expect((await coordinator.ok(`query($id: ID!) { need(id: $id) { household { id } } }`, { id: needs.cohenMarch1.id })).need.household).toBeNull();
+    // A non-number never matches the households recorded without a phone.
+    const noPhone = await createHousehold(coordinator, { name: 'No phone', size: 2 });
+    const bad = await admin.gql(`mutation { eraseRequesterData(input: { email: "nobody@example.org" }) { erasedHouseholds } }`);
+    expect(bad.data?.eraseRequesterData.erasedHouseholds).toBe(0);
+    expect((await coordinator.ok(`query($id: ID!) { node(id: $id) { id } }`, { id: noPhone.id })).node.id).toBe(noPhone.id);
+  }, 60_000);
 });
