@@ -151,6 +151,17 @@ describe('households', () => {
     expect(noConsent.errors?.[0]?.extensions?.field).toBe('consent');
     expect(await s.app.services.prisma.household.count()).toBe(before);
     expect((await coordinator.ok(`query($id: ID!) { node(id: $id) { ... on Household { size } } }`, { id: cohen.id })).node.size).toBe(5);
+    // Recorded after the requester's first call: their earlier need is theirs too.
+    const late = await createHousehold(coordinator, { name: 'Called before', phone: '+972 52 999 0000', size: 2 });
+    expect(late.needs.map((n: any) => n.id)).toEqual([needs.stranger.id]);
+    needs.lateHousehold = late;
+    // Two intakes recording the same phone at once: one household, the other told so.
+    const both = await Promise.all(
+      [coordinator, operator].map((api) => api.gql(`mutation($c: ID!) { createHousehold(input: { communityId: $c, consent: true, name: "Race", size: 1, phone: "054-777-8888" }) { id } }`, { c: A })),
+    );
+    expect(both.filter((r) => r.data?.createHousehold?.id).length).toBe(1);
+    expect(both.map(codeOf).filter(Boolean)).toEqual(['BAD_USER_INPUT']);
+    needs.race = both.find((r) => r.data?.createHousehold?.id)!.data.createHousehold;
     // A household of another community cannot be linked to this one's need.
     const elsewhere = (await otherCoordinator.ok(`mutation($c: ID!) { createHousehold(input: { communityId: $c, consent: true, name: "Elsewhere", size: 1 }) { id } }`, { c: B })).createHousehold;
     const across = await admin.gql(`mutation($n: ID!, $h: ID) { linkNeedToHousehold(needId: $n, householdId: $h) { id } }`, { n: needs.levi.id, h: elsewhere.id });
@@ -193,7 +204,7 @@ describe('households', () => {
     expect(erased.erasedHouseholds).toBe(1);
     expect(erased.needs.map((n: any) => n.id)).toContain(needs.cohenMarch1.id);
     const left = (await coordinator.ok(`query($c: [ID!]) { households(communityIds: $c) { id } }`, { c: [A] })).households.map((h: any) => h.id);
-    expect(left).toEqual([other.id]);
+    expect(left.sort()).toEqual([other.id, needs.lateHousehold.id, needs.race.id].sort());
     expect((await coordinator.ok(`query($id: ID!) { need(id: $id) { household { id } } }`, { id: needs.cohenMarch1.id })).need.household).toBeNull();
     // A non-number never matches the households recorded without a phone.
     const noPhone = await createHousehold(coordinator, { name: 'No phone', size: 2 });

@@ -12,6 +12,7 @@ import type { BeneficiaryGroup } from '../generated/prisma/enums.ts';
 import type { Viewer } from '../auth/viewer.ts';
 import { validPhone } from '../shared/phone.ts';
 import { lockNeed } from './locks.ts';
+import { needsWithContact } from './duplicates.ts';
 import { canSeeHousehold, scopeCommunities } from './privacy.ts';
 import type { Selection } from './selection.ts';
 
@@ -47,10 +48,14 @@ function assertValid(h: Pick<HouseholdFields, 'size' | 'phone'> & AgeBands): voi
   if (problem) throw badInput(problem.message, problem.field);
 }
 
-/** The household of this phone in the community (by its E.164 key), if one was recorded. */
+/**
+ * The household of this phone in the community (by its E.164 key), if one was recorded. Under the
+ * phone's lock: a household recorded at the same moment either is seen here or sees this need.
+ */
 export async function householdByPhone(tx: UnitOfWork['tx'], communityId: string, phone: string | null | undefined) {
   const key = validPhone(phone);
   if (!key) return null;
+  await lockPhone(tx, communityId, key);
   return tx.household.findUnique({ where: { communityId_phoneKey: { communityId, phoneKey: key } }, select: { id: true } });
 }
 
@@ -70,7 +75,10 @@ async function assertHomeCommunity(tx: UnitOfWork['tx'], homeCommunityId: string
   if (homeCommunityId && !(await tx.community.findUnique({ where: { id: homeCommunityId }, select: { id: true } }))) throw badInput('No such community.', 'homeCommunityId');
 }
 
-/** Records a household, with the requester's consent (required), the time and who recorded it. */
+/**
+ * Records a household, with the requester's consent (required), the time and who recorded it; the
+ * requester's earlier needs in the community (by phone) are linked to it.
+ */
 export async function createHousehold(s: Services, viewer: Viewer, input: HouseholdInput, query: Selection = {}) {
   if (!canSeeHousehold(viewer, { communityId: input.communityId })) throw forbidden("record households of this community");
   if (input.consent !== true) throw badInput('A household is recorded only with the requester\'s consent.', 'consent');
@@ -94,7 +102,13 @@ export async function createHousehold(s: Services, viewer: Viewer, input: Househ
     const phoneKey = validPhone(row.phone);
     await assertPhoneFree(tx, communityId, phoneKey, null);
     await assertHomeCommunity(tx, row.homeCommunityId);
-    return tx.household.create({ data: { ...row, phoneKey, communityId, consentAt: s.clock.now(), consentById: viewer.id }, select: { id: true } });
+    const household = await tx.household.create({ data: { ...row, phoneKey, communityId, consentAt: s.clock.now(), consentById: viewer.id }, select: { id: true } });
+    // The requester's earlier needs in the community (by the same phone), not yet linked nor erased: theirs too.
+    if (phoneKey) {
+      const earlier = await needsWithContact(tx, [communityId], { phone: phoneKey, email: null }, new Date(0));
+      if (earlier.length) await tx.need.updateMany({ where: { id: { in: earlier }, householdId: null, privateErasedAt: null }, data: { householdId: household.id } });
+    }
+    return household;
   });
   return s.prisma.household.findUniqueOrThrow({ ...query, where: { id: created.id } });
 }
