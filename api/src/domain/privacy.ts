@@ -293,9 +293,9 @@ export function canSeeHousehold(viewer: Viewer | null, h: { communityId: string 
  * What a view is for: coordinating (the duplicate queue, the access log: the communities the
  * viewer coordinates), taking needs in (the caller's needs, text drafts, households: those too
  * whose hotline they answer, auth/roles.ts), or public figures (the dashboard, indicators: those
- * too that a partner community abroad they coordinate is paired with, `partneredCommunityIds`;
- * what such a view shows of a need beyond counts is its public fields only, each private one
- * asking its own rule above).
+ * too whose partner abroad they coordinate or whose joint team lists them on the abroad side,
+ * `partneredCommunityIds`; what such a view shows of a need beyond counts is its public fields
+ * only, each private one asking its own rule above).
  */
 export type ViewPurpose = 'coordinate' | 'intake' | 'figures';
 
