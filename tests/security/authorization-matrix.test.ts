@@ -42,6 +42,8 @@ const SECRET = {
   offerPhoneA: '+972-52-666-0006',
   offerAddressB: `8 Offer Home B-${tag}`,
   offerPhoneB: '+972-52-555-0005',
+  householdA: `Household A-${tag}`,
+  phoneH: '+972-50-777-0007',
 };
 
 let s: TestServer;
@@ -78,7 +80,9 @@ beforeAll(async () => {
   // Every user gets a phone of their own (a marker, like their e-mail).
   for (const role of ROLES.slice(1)) await s.app.services.prisma.user.update({ where: { id: uuidOf(api[role].userId!) }, data: { phone: `+972-54-${tag.length}00-${ROLES.indexOf(role)}${ROLES.indexOf(role)}` } });
 
-  const NA = await createNeed(coordinator, A, { contactConsent: true, address: SECRET.addressA, requesterPhone: SECRET.phoneA, requesterName: SECRET.requesterA, slots: 2, title: 'Matrix need A' });
+  // A household of A (recorded with consent), the one NA is for: A's coordinators and the operator answering for A.
+  const HA = (await coordinator.ok(`mutation($c: ID!, $n: String!, $p: String) { createHousehold(input: { communityId: $c, consent: true, name: $n, phone: $p, size: 3, beneficiaryGroups: [EVACUEES] }) { id } }`, { c: A, n: SECRET.householdA, p: SECRET.phoneH })).createHousehold.id as string;
+  const NA = await createNeed(coordinator, A, { householdId: HA, contactConsent: true, address: SECRET.addressA, requesterPhone: SECRET.phoneA, requesterName: SECRET.requesterA, slots: 2, title: 'Matrix need A' });
   const NA2 = await createNeed(coordinator, A, { slots: 2, title: 'Matrix need A2' });
   const NB = await createNeed(otherCoordinator, B, { address: SECRET.addressB, requesterPhone: SECRET.phoneB, requesterName: SECRET.requesterB, title: 'Matrix need B' });
   // Taken in by the operator on a call: theirs to see for OPERATOR_PRIVATE_HOURS (the test stays well within).
@@ -127,7 +131,7 @@ beforeAll(async () => {
   const MA = (await coordinator.ok(`mutation($input: ProposeOfferMatchInput!) { proposeOfferMatch(input: $input) { match { id } } }`, { input: { offerId: OA, needId: NT.id, quantity: 1 } }))
     .proposeOfferMatch.match.id as string;
   for (const side of [volunteer, operator]) await side.ok(`mutation($id: ID!) { acceptOfferMatch(id: $id) { match { status } } }`, { id: MA });
-  Object.assign(ids, { A, B, NA: NA.id, NA2: NA2.id, NB: NB.id, NO: NO.id, CA, CN, CR: released, P, I, G, OA, OB, MA });
+  Object.assign(ids, { A, B, HA, NA: NA.id, NA2: NA2.id, NB: NB.id, NO: NO.id, CA, CN, CR: released, P, I, G, OA, OB, MA });
 
   const u = (r: Role) => api[r].userId!;
   const emailOf = async (r: Role) => (await s.app.services.prisma.user.findUniqueOrThrow({ where: { id: uuidOf(u(r)) } })).email;
@@ -153,6 +157,8 @@ beforeAll(async () => {
     [SECRET.offerPhoneA]: ['volunteer', 'operator', ...coordinatorsOfA],
     [SECRET.offerAddressB]: ['otherCoordinator', 'admin'],
     [SECRET.offerPhoneB]: ['otherCoordinator', 'admin'],
+    [SECRET.householdA]: ['operator', ...coordinatorsOfA],
+    [SECRET.phoneH]: ['operator', ...coordinatorsOfA],
   };
   // A member's contact details: theirs, admins', and (memberContact, logged) their community's
   // coordinators'; the probe asks for the volunteer of A.
@@ -187,6 +193,8 @@ beforeAll(async () => {
     [`offerMatches@${NA2.id}`]: coordinatorsOfA,
     [`offerMatches@${NB.id}`]: ['otherCoordinator', 'admin'],
     [`offerMatches@${NO.id}`]: ['operator', ...coordinatorsOfA],
+    [`household@${NA.id}`]: ['operator', ...coordinatorsOfA],
+    [`Household@${HA}`]: ['operator', ...coordinatorsOfA],
   };
   for (const r of ROLES.slice(1)) for (const f of ['email', 'phone', 'memberships']) expected[`${f}@${u(r)}`] = own(r);
 }, 120_000);
@@ -200,7 +208,7 @@ afterAll(async () => {
   await s?.stop();
 });
 
-const RESTRICTED_FIELDS = new Set(['privateDetails', 'claims', 'members', 'email', 'phone', 'memberships', 'matches', 'offerMatches']);
+const RESTRICTED_FIELDS = new Set(['privateDetails', 'claims', 'members', 'email', 'phone', 'memberships', 'matches', 'offerMatches', 'household']);
 const SCOPED_ROOTS = new Set(['privateAccessLog', 'boardStats']);
 
 /** Arguments aimed at the fixture: ids by argument name, both communities, every user. */
@@ -220,6 +228,7 @@ function pick(argName: string, type: GraphQLInputType): unknown[] | undefined {
     if (/group/i.test(argName)) return one([ids.G]);
     if (/offer/i.test(argName)) return one([ids.OA!, ids.OB!]);
     if (/user|volunteer/i.test(argName)) return one(users);
+    if (/household/i.test(argName)) return one([ids.HA!]);
     if (/need|survivor|duplicate/i.test(argName)) return one([ids.NA, ids.NB, ids.NO]);
     return one([ids.NA, ids.NB]);
   }

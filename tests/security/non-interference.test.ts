@@ -111,6 +111,16 @@ const CASES: Record<string, () => Case[]> = {
   exportToken: () => [{ args: {} }],
   // Places come from the gazetteer and the communities' public names and centres, never from a need.
   geocode: () => [{ args: { text: 'שדרות' } }, { args: { text: 'הרצל 3, בארי', communityId: w.A, language: 'en' } }],
+  householdIndicators: () => [undefined, [w.A], [w.B]].map((communityIds) => ({ args: { ...(communityIds ? { communityIds } : {}), from: w.from, to: w.to, period: 'MONTH' } })),
+  // Households are not written by the variations; a phone asked about is one of A's requesters' (varied).
+  households: () => [
+    { args: {} },
+    { args: { communityIds: [w.A] } },
+    { args: { communityIds: [w.B] } },
+    { args: { phone: w.originalNeeds.get(w.n1)!.requesterPhone ?? '+972 50 123 4567' } },
+  ],
+  indicatorHouseholds: () =>
+    [w.A, w.B].flatMap((communityId) => (['HELPED', 'RETURNING'] as const).map((measure) => ({ args: { communityId, measure, period: 'MONTH', periodStart: w.periodStart } }))),
   indicatorNeeds: () =>
     [w.A, w.B].flatMap((communityId) =>
       (['RECEIVED', 'MET', 'CRITICAL_RECEIVED'] as const).map((measure) => ({ args: { communityId, measure, period: 'MONTH', periodStart: w.periodStart } })),

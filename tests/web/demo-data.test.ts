@@ -75,6 +75,15 @@ describe('the demo data', () => {
     for (const a of addresses) expect(a).toMatch(/^קיבוץ בארי, (.+, )?בית \d+$/);
   });
 
+  it('has a few households recorded with consent, each asking for help several times, their needs linked to them', async () => {
+    const { households } = await admin.ok(`{ households { name size beneficiaryGroups consentRecordedBy { id } needs { id } } }`);
+    expect(households.length).toBeGreaterThanOrEqual(3);
+    for (const h of households) {
+      expect(h.needs.length, h.name).toBeGreaterThanOrEqual(2);
+      expect(h.consentRecordedBy, h.name).not.toBeNull();
+    }
+  });
+
   it('holds the 25 Communities2Gether pairings: three years of $250,000, a joint team of two from each side, road maps in order', async () => {
     const { partnerships } = await admin.ok(
       `{ partnerships { id termYears israeliCommunity { id slug } abroadCommunity { kind } pledges { year amount { amountMinor currency } } team { side } } }`,

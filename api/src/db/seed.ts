@@ -10,6 +10,7 @@ import { hashPassword } from '../auth/passwords.ts';
 import { createNeed, cancelNeed } from '../domain/needs.ts';
 import { claimNeed, completeClaim, startClaim } from '../domain/claims.ts';
 import { createPartnership } from '../domain/partnerships.ts';
+import { createHousehold } from '../domain/households.ts';
 import { createRecurringNeed } from '../domain/recurrence.ts';
 import type { Viewer } from '../auth/viewer.ts';
 import type { JoinPolicy, MembershipRole, NeedCategory, Urgency } from '../generated/prisma/enums.ts';
@@ -160,6 +161,7 @@ export async function seedDemoData(s: Services, opts: { needs?: number; voluntee
     return pick(inLang.length ? inLang : NEED_TEXTS[category].filter((t) => t.lang === 'he'));
   };
   const phone = () => `+972-5${pick([0, 2, 3, 4, 8])}-${int(100, 999)}-${int(1000, 9999)}`;
+  const households = await seedHouseholds(s, local, coordinators);
   for (let i = 0; i < needCount; i++) {
     const community = local[i % local.length]!;
     const seed = seeds.get(community.slug)!;
@@ -197,6 +199,8 @@ export async function seedDemoData(s: Services, opts: { needs?: number; voluntee
       // A mix: two in three requesters agree that the volunteer may call them (no draw, so the rest of the seed stays as it was).
       contactConsent: i % 3 !== 0,
       communityId: community.id,
+      // A few requesters ask again and again: their household's phone, which intake finds (drawn above all the same, so the stream is unchanged).
+      ...households.caller(i),
     };
     // Now and then the same person calls again an hour or two later (the operator did not find
     // the first call): a true duplicate, 30 m off, for the queue.
@@ -291,6 +295,36 @@ export const CENTRE_COVERAGE: Record<string, string[]> = {
   ],
 };
 const OPERATOR_NAMES = ['Tamar Levi', 'Nadia Haddad', 'Olga Ivanov', 'Yosef Dahan', 'Miriam Katz', 'Samir Khoury', 'Shira Biton', 'Dmitri Shapiro'];
+
+/**
+ * A few households recorded with consent (domain/households.ts) in the first communities, each of
+ * whose people asks for help three times over the fortnight: intake links those needs to the
+ * household by its phone, and the indicators count it once. `caller(i)`: the requester of the
+ * i-th need when it is one of theirs. No random draw, so the rest of the seed stays as it was.
+ */
+async function seedHouseholds(s: Services, local: { id: string; slug: string }[], coordinators: Map<string, Viewer>) {
+  const families = [
+    { name: 'משפחת אזולאי', size: 5, ages0to5: 1, ages6to17: 2, ages18to64: 2, groups: ['EVACUEES', 'RESERVISTS_FAMILIES'] as const, currentLocation: 'מלון באילת', languages: ['he'] },
+    { name: 'Ivanov family', size: 2, ages65plus: 2, groups: ['ELDERLY'] as const, languages: ['ru', 'he'], accessibilityNeeds: 'Walker; second floor without a lift.' },
+    { name: 'משפחת חדאד', size: 4, ages6to17: 2, ages18to64: 2, groups: ['INJURED'] as const, languages: ['ar', 'he'] },
+  ];
+  const byCommunity = new Map<number, { phone: string; name: string }>();
+  for (const [k, family] of families.entries()) {
+    const community = local[k % local.length]!;
+    const phone = `+972-50-900-${String(k + 1).padStart(4, '0')}`;
+    const evacuatedFrom = (family.groups as readonly string[]).includes('EVACUEES') ? local.find((c) => c.slug === 'nir-oz' && c.id !== community.id)?.id ?? null : null;
+    await createHousehold(s, coordinators.get(community.id)!, { ...family, groups: [...family.groups], phone, communityId: community.id, consent: true, homeCommunityId: evacuatedFrom });
+    byCommunity.set(k, { phone, name: family.name });
+  }
+  return {
+    caller: (i: number) => {
+      const k = i % local.length;
+      const round = Math.floor(i / local.length);
+      const household = byCommunity.get(k);
+      return household && [3, 21, 43].includes(round) ? { requesterPhone: household.phone, requesterName: household.name } : {};
+    },
+  };
+}
 
 async function seedCentres(s: Services, communities: { id: string; slug: string }[], passwordHash: string) {
   const bySlug = new Map(communities.map((c) => [c.slug, c.id]));

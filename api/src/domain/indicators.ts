@@ -1,8 +1,9 @@
 // Outcome indicators per community and period, computed in SQL from the needs, claims and
 // events; each figure can be traced to the needs behind it.
 import type { Services } from '../services.ts';
-import type { NeedCategory } from '../generated/prisma/enums.ts';
-import { ZONE } from './timezone.ts';
+import type { BeneficiaryGroup, NeedCategory } from '../generated/prisma/enums.ts';
+import type { AgeBands } from './households.ts';
+import { fromWallClock, toWallClock, ZONE } from './timezone.ts';
 
 export type Period = 'WEEK' | 'MONTH' | 'QUARTER';
 export type Measure = 'RECEIVED' | 'MET' | 'CRITICAL_RECEIVED' | 'CRITICAL_MET_24H';
@@ -23,6 +24,20 @@ export type VolunteerRow = { communityId: string; periodStart: Date; active: num
 
 const unit = (p: Period) => ({ WEEK: 'week', MONTH: 'month', QUARTER: 'quarter' })[p];
 
+/** SQL: the start of the period (Israel time) in which the timestamp column `column` falls. */
+const periodOf = (p: Period, column: string) => `(date_trunc('${unit(p)}', ${column} AT TIME ZONE 'UTC' AT TIME ZONE '${ZONE}') AT TIME ZONE '${ZONE}')`;
+
+/**
+ * The start of the period (Israel time: weeks from Monday, as PostgreSQL's date_trunc counts
+ * them) in which `instant` falls: any instant inside a period names it.
+ */
+export function periodStartOf(period: Period, instant: Date): Date {
+  const wall = toWallClock(instant);
+  const [y, m, d] = [wall.getUTCFullYear(), wall.getUTCMonth(), wall.getUTCDate()];
+  if (period === 'WEEK') return fromWallClock(new Date(Date.UTC(y, m, d - ((wall.getUTCDay() + 6) % 7))));
+  return fromWallClock(new Date(Date.UTC(y, period === 'QUARTER' ? m - (m % 3) : m, 1)));
+}
+
 /**
  * Needs by the period they came in (Israel time): received; met (done, whenever); medians
  * of time to first claim and to done; critical ones and those met within 24 h. One row per
@@ -33,7 +48,7 @@ export async function needIndicators(s: Services, communityIds: string[], period
     { communityId: string; periodStart: Date; category: NeedCategory | null; received: number; met: number; toClaim: number | null; toComplete: number | null; criticalReceived: number; criticalMet24: number }[]
   >(
     `SELECT n."communityId"::text AS "communityId",
-            (date_trunc('${unit(period)}', n."createdAt" AT TIME ZONE 'UTC' AT TIME ZONE '${ZONE}') AT TIME ZONE '${ZONE}') AS "periodStart",
+            ${periodOf(period, 'n."createdAt"')} AS "periodStart",
             n.category::text AS category,
             count(*)::int AS received,
             count(*) FILTER (WHERE n.status = 'DONE')::int AS met,
@@ -48,7 +63,7 @@ export async function needIndicators(s: Services, communityIds: string[], period
      GROUP BY GROUPING SETS ((1, 2, 3), (1, 2))
      ORDER BY 1, 2, 3 NULLS FIRST`,
     communityIds,
-    from,
+    periodStartOf(period, from),
     to,
   );
   return rows.map((r) => ({
@@ -69,7 +84,7 @@ export async function volunteerIndicators(s: Services, communityIds: string[], p
   const rows = await s.prisma.$queryRawUnsafe<{ communityId: string; periodStart: Date; active: number; returning: number }[]>(
     `WITH c AS (
        SELECT n."communityId", c."volunteerId", c."claimedAt",
-              (date_trunc('${unit(period)}', c."claimedAt" AT TIME ZONE 'UTC' AT TIME ZONE '${ZONE}') AT TIME ZONE '${ZONE}') AS p
+              ${periodOf(period, 'c."claimedAt"')} AS p
        FROM "Claim" c JOIN "Need" n ON n.id = c."needId"
        WHERE n."communityId" = ANY($1::uuid[]))
      SELECT a."communityId"::text AS "communityId", a.p AS "periodStart",
@@ -79,18 +94,18 @@ export async function volunteerIndicators(s: Services, communityIds: string[], p
      FROM c a WHERE a."claimedAt" >= $2 AND a."claimedAt" < $3
      GROUP BY 1, 2 ORDER BY 1, 2`,
     communityIds,
-    from,
+    periodStartOf(period, from),
     to,
   );
   return rows.map((r) => ({ ...r, periodStart: new Date(r.periodStart) }));
 }
 
-/** The needs behind one figure. */
+/** The needs behind one figure (`periodStart`: any instant in the period). */
 export async function needsBehind(s: Services, communityId: string, period: Period, periodStart: Date, measure: Measure, category: NeedCategory | null) {
   const rows = await s.prisma.$queryRawUnsafe<{ id: string }[]>(
     `SELECT id FROM "Need" n
      WHERE n."communityId" = $1::uuid AND n."mergedIntoId" IS NULL
-       AND (date_trunc('${unit(period)}', n."createdAt" AT TIME ZONE 'UTC' AT TIME ZONE '${ZONE}') AT TIME ZONE '${ZONE}') = $2
+       AND ${periodOf(period, 'n."createdAt"')} = $2
        AND ($3::text IS NULL OR n.category::text = $3)
        AND CASE $4
              WHEN 'RECEIVED' THEN true
@@ -100,8 +115,87 @@ export async function needsBehind(s: Services, communityId: string, period: Peri
            END
      ORDER BY n."createdAt" LIMIT 5000`,
     communityId,
-    periodStart,
+    periodStartOf(period, periodStart),
     category,
+    measure,
+  );
+  return rows.map((r) => r.id);
+}
+
+/** Households helped in a period (a household with several needs counts once), for one beneficiary group or all (null). */
+export type HouseholdRow = {
+  communityId: string;
+  periodStart: Date;
+  group: BeneficiaryGroup | null;
+  householdsHelped: number;
+  peopleHelped: number;
+  returningHouseholds: number;
+} & AgeBands;
+
+export type HouseholdMeasure = 'HELPED' | 'RETURNING';
+
+/**
+ * SQL: each household helped in each period (as `needIndicators` counts a need met: received in
+ * the period, done), once however many of its needs were met, with whether it was helped in an
+ * earlier period too. $1: the communities.
+ */
+const householdsHelpedSql = (period: Period) => `
+  WITH h AS (
+    SELECT DISTINCT n."communityId", n."householdId", ${periodOf(period, 'n."createdAt"')} AS p
+    FROM "Need" n
+    WHERE n."communityId" = ANY($1::uuid[]) AND n."householdId" IS NOT NULL AND n.status = 'DONE' AND n."mergedIntoId" IS NULL),
+  helped AS (
+    SELECT a."communityId", a."householdId", a.p,
+           EXISTS (SELECT 1 FROM h b WHERE b."householdId" = a."householdId" AND b.p < a.p) AS returning
+    FROM h a)`;
+
+const householdSums = `count(*)::int AS households, sum(x.size)::int AS people, (count(*) FILTER (WHERE c.returning))::int AS returning,
+       sum(x."ages0to5")::int AS "ages0to5", sum(x."ages6to17")::int AS "ages6to17", sum(x."ages18to64")::int AS "ages18to64", sum(x."ages65plus")::int AS "ages65plus"`;
+
+/**
+ * Households and people helped per community and period, those of them helped in an earlier
+ * period too (returning), and people by age band: for all households (group null) and for each
+ * beneficiary group (a household in two groups counts in each, once in all).
+ */
+export async function householdIndicators(s: Services, communityIds: string[], period: Period, from: Date, to: Date): Promise<HouseholdRow[]> {
+  type Raw = { communityId: string; periodStart: Date; group: BeneficiaryGroup | null; households: number; people: number; returning: number } & AgeBands;
+  const rows = await s.prisma.$queryRawUnsafe<Raw[]>(
+    `${householdsHelpedSql(period)}
+     SELECT * FROM (
+       SELECT c."communityId"::text AS "communityId", c.p AS "periodStart", NULL::text AS "group", ${householdSums}
+       FROM helped c JOIN "Household" x ON x.id = c."householdId" WHERE c.p >= $2 AND c.p < $3 GROUP BY 1, 2
+       UNION ALL
+       SELECT c."communityId"::text, c.p, g.grp::text, ${householdSums}
+       FROM helped c JOIN "Household" x ON x.id = c."householdId" CROSS JOIN LATERAL unnest(x.groups) AS g(grp) WHERE c.p >= $2 AND c.p < $3 GROUP BY 1, 2, 3
+     ) r ORDER BY 1, 2, 3 NULLS FIRST`,
+    communityIds,
+    periodStartOf(period, from),
+    to,
+  );
+  return rows.map((r) => ({
+    communityId: r.communityId,
+    periodStart: new Date(r.periodStart),
+    group: r.group,
+    householdsHelped: r.households,
+    peopleHelped: r.people,
+    returningHouseholds: r.returning,
+    ages0to5: r.ages0to5,
+    ages6to17: r.ages6to17,
+    ages18to64: r.ages18to64,
+    ages65plus: r.ages65plus,
+  }));
+}
+
+/** The households behind one figure of `householdIndicators` (`periodStart`: any instant in the period). */
+export async function householdsBehind(s: Services, communityId: string, period: Period, periodStart: Date, measure: HouseholdMeasure, group: BeneficiaryGroup | null): Promise<string[]> {
+  const rows = await s.prisma.$queryRawUnsafe<{ id: string }[]>(
+    `${householdsHelpedSql(period)}
+     SELECT x.id::text AS id FROM helped c JOIN "Household" x ON x.id = c."householdId"
+     WHERE c.p = $2 AND ($3::text IS NULL OR $3::text = ANY(x.groups::text[])) AND ($4 = 'HELPED' OR c.returning)
+     ORDER BY x.name, x.id LIMIT 5000`,
+    [communityId],
+    periodStartOf(period, periodStart),
+    group,
     measure,
   );
   return rows.map((r) => r.id);

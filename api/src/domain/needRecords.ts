@@ -11,6 +11,7 @@ import { text } from '../shared/i18n/translate.ts';
 import { localeOr } from '../shared/i18n/types.ts';
 import { requirementColumns, type Requirements } from './vetting.ts';
 import { assertKnownTrainings, requirementsFor } from './vettingRecords.ts';
+import { householdForNeed } from './households.ts';
 
 export type NeedInput = {
   title: string;
@@ -41,6 +42,8 @@ export type NeedInput = {
   needsStepFree?: boolean | null;
   /** A TRANSPORT need's destination: exact and private, with a public point drawn for it. */
   destination?: Place | null;
+  /** The household it is for (of the same community); absent: the one recorded for the requester's phone, if any (households.ts). */
+  householdId?: string | null;
 };
 
 /** An exact place and its address, both private. */
@@ -125,6 +128,7 @@ export async function insertNeed(
   const pub = input.remote ? { lat: input.lat, lng: input.lng } : await publicPointFor(tx, input.communityId, input);
   if (input.requirements) await assertKnownTrainings(tx, input.communityId, input.requirements);
   const requirements = input.requirements ?? (await requirementsFor(tx, input.communityId, input.category));
+  const householdId = await householdForNeed(tx, input.communityId, input.householdId, input.requesterPhone);
   const need = await tx.need.create({
     data: {
       id,
@@ -143,6 +147,7 @@ export async function insertNeed(
       publicLng: pub.lng,
       requesterName: input.requesterName,
       requesterPhone: input.requesterPhone ?? null,
+      householdId,
       requesterEmail: input.requesterEmail?.trim().toLowerCase() || null,
       contactConsent: input.contactConsent ?? false,
       requesterLocale: input.requesterLocale ?? (await creatorLocale(tx, viewer)),

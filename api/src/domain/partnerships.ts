@@ -49,6 +49,20 @@ export async function partnershipFor(s: Services, viewer: Viewer, partnershipId:
   return p;
 }
 
+/**
+ * The communities in Israel whose public figures (dashboard, indicators) the viewer reads as a
+ * partner: those of every partnership not ENDED whose community abroad they coordinate, or whose
+ * joint team lists their account on the ABROAD side. Private details stay with the community's own
+ * coordinators (privacy.ts).
+ */
+export async function partneredCommunityIds(s: Services, viewer: Viewer): Promise<string[]> {
+  const rows = await s.prisma.partnership.findMany({
+    where: { status: { not: 'ENDED' }, OR: [{ abroadCommunityId: { in: coordinatedCommunityIds(viewer) } }, { team: { some: { userId: viewer.id, side: 'ABROAD' } } }] },
+    select: { israeliCommunityId: true },
+  });
+  return [...new Set(rows.map((r) => r.israeliCommunityId))];
+}
+
 /** The partnerships of the communities the viewer coordinates (all of them, for admins). */
 export function partnershipsOf(s: Services, viewer: Viewer, query: Selection = {}) {
   const mine = coordinatedCommunityIds(viewer);
@@ -95,9 +109,10 @@ export async function createPartnership(s: Services,
 }
 
 /** A member of the joint team (partnership ↔ member: the viewer manages the partnership). */
-export async function addTeamMember(s: Services, viewer: Viewer, input: { partnershipId: string; name: string; role: string; side: TeamSide }, query: Selection = {}) {
+export async function addTeamMember(s: Services, viewer: Viewer, input: { partnershipId: string; name: string; role: string; side: TeamSide; userId?: string | null }, query: Selection = {}) {
   await partnershipFor(s, viewer, input.partnershipId);
-  return s.prisma.partnershipMember.create({ ...query, data: { partnershipId: input.partnershipId, name: input.name, role: input.role, side: input.side } });
+  if (input.userId && !(await s.prisma.user.findUnique({ where: { id: input.userId }, select: { id: true } }))) throw badInput('No such account.', 'userId');
+  return s.prisma.partnershipMember.create({ ...query, data: { partnershipId: input.partnershipId, name: input.name, role: input.role, side: input.side, userId: input.userId ?? null } });
 }
 
 /** The pledge of one year in one currency, set or changed. */

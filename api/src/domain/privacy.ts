@@ -14,6 +14,7 @@ import type { MembershipStatus } from '../generated/prisma/enums.ts';
 import { coordinatedCommunityIds, intakeCommunityIds, isCoordinatorOf, takesIntakeFor, withinKeyScope, type Viewer } from '../auth/viewer.ts';
 import { coverageOf } from '../auth/roles.ts';
 import type { Selection } from './selection.ts';
+import { partneredCommunityIds } from './partnerships.ts';
 
 // ─── A need's private details ────────────────────────────────────────────────────────────────
 
@@ -349,23 +350,37 @@ export async function readDraftSender(s: Services, viewer: Viewer, draft: Pick<I
   return draft.fromNumber;
 }
 
+// ─── Households ───────────────────────────────────────────────────────────────────────────────
+
+/**
+ * A household (domain/households.ts: who a requester lives with, their phone, their groups): those
+ * who take the community's needs in (its coordinators, the hotline operators answering for it,
+ * admins); an API key only within its communities. No one else, partners abroad included.
+ */
+export function canSeeHousehold(viewer: Viewer | null, h: { communityId: string }): boolean {
+  return !!viewer && withinKeyScope(viewer, h.communityId) && takesIntakeFor(viewer, h.communityId);
+}
+
 // ─── Coordinators' views: dashboard, drafts, duplicates, indicators, the access log ─────────
 
 /**
- * What a view is for: coordinating (dashboards, the duplicate queue, indicators, the access log:
- * the communities the viewer coordinates) or taking needs in (the caller's needs, text drafts:
- * those too whose hotline they answer, auth/roles.ts).
+ * What a view is for: coordinating (the duplicate queue, the access log: the communities the
+ * viewer coordinates), taking needs in (the caller's needs, text drafts, households: those too
+ * whose hotline they answer, auth/roles.ts), or public figures (the dashboard, indicators: those
+ * too whose partner abroad they coordinate or whose joint team lists them on the abroad side,
+ * `partneredCommunityIds`; what such a view shows of a need beyond counts is its public fields
+ * only, each private one asking its own rule above).
  */
-export type ViewPurpose = 'coordinate' | 'intake';
+export type ViewPurpose = 'coordinate' | 'intake' | 'figures';
 
 /**
  * The communities a coordinator's view covers: those asked for, each of which they must
  * coordinate (for `intake`: take needs in for), or else all they do. Null: every community (an
  * admin asking for none in particular).
  */
-export function communitiesInView(viewer: Viewer, requested: string[] | undefined, purpose: ViewPurpose = 'coordinate'): string[] | null {
+export function communitiesInView(viewer: Viewer, requested: string[] | undefined, purpose: ViewPurpose = 'coordinate', partnered: readonly string[] = []): string[] | null {
   if (viewer.isAdmin) return requested?.length ? requested : null;
-  const mine = purpose === 'intake' ? intakeCommunityIds(viewer) : coordinatedCommunityIds(viewer);
+  const mine = purpose === 'intake' ? intakeCommunityIds(viewer) : [...new Set([...coordinatedCommunityIds(viewer), ...(purpose === 'figures' ? partnered : [])])];
   if (!requested?.length) return mine;
   if (requested.some((id) => !mine.includes(id))) {
     throw forbidden(purpose === 'intake' ? "take in needs for a community you don't answer for" : "see the dashboard of a community you don't coordinate");
@@ -385,7 +400,8 @@ export async function withCentreCoverage(s: Services, requested: string[] | unde
 
 /** `communitiesInView` of the communities asked for (a centre: with those it covers), with every community read when it says all. */
 export async function scopeCommunities(s: Services, viewer: Viewer, requested: string[] | undefined, purpose: ViewPurpose = 'coordinate'): Promise<string[]> {
-  return communitiesInView(viewer, await withCentreCoverage(s, requested), purpose) ?? (await s.prisma.community.findMany({ select: { id: true } })).map((c) => c.id);
+  const partnered = purpose === 'figures' && !viewer.isAdmin && !viewer.apiKey ? await partneredCommunityIds(s, viewer) : [];
+  return communitiesInView(viewer, await withCentreCoverage(s, requested), purpose, partnered) ?? (await s.prisma.community.findMany({ select: { id: true } })).map((c) => c.id);
 }
 
 /** Who read private details of needs in these communities (as `scopeCommunities` allows them), newest first. */

@@ -9,8 +9,10 @@
 // daughter on 050…"): the reasons in the need's event payloads, claims' release reasons and
 // completion notes, handover notes. Kept: who read the private details and when
 // (PrivateAccessLog, DraftAccessLog hold no values), the events themselves (the outbox is
-// append-only; only their free-text reasons are blanked). Each erasure is a need event,
-// PRIVATE_DATA_ERASED with the reason RETENTION or REQUEST, published through `commit`.
+// append-only; only their free-text reasons are blanked). A request also deletes the requester's
+// household records (recorded with their consent, which the request withdraws); retention keeps
+// them, as consented records that the indicators of returning households read. Each erasure is
+// a need event, PRIVATE_DATA_ERASED with the reason RETENTION or REQUEST, published through `commit`.
 import type { Services } from '../services.ts';
 import { commit, type UnitOfWork } from '../events/unitOfWork.ts';
 import { badInput, forbidden } from '../errors.ts';
@@ -20,6 +22,7 @@ import type { Viewer } from '../auth/viewer.ts';
 import { lockNeed } from './locks.ts';
 import { phoneKey, phoneTail } from './duplicates.ts';
 import { mayEraseRequesterData } from './privacy.ts';
+import { validPhone } from '../shared/phone.ts';
 
 export type Erasure = 'RETENTION' | 'REQUEST';
 
@@ -127,7 +130,7 @@ export type ErasureRequest = { needId?: string | null; phone?: string | null; em
  * drafts sent from that phone that never became a need. A live need stays on the board
  * without its address: its coordinators decide whether it can still be done.
  */
-export async function eraseRequesterData(s: Services, viewer: Viewer, request: ErasureRequest): Promise<{ needIds: string[]; drafts: number }> {
+export async function eraseRequesterData(s: Services, viewer: Viewer, request: ErasureRequest): Promise<{ needIds: string[]; drafts: number; households: number }> {
   if (!mayEraseRequesterData(viewer)) throw forbidden("erase a requester's data");
   const key = phoneKey(request.phone);
   const email = request.email?.trim().toLowerCase() || null;
@@ -159,6 +162,12 @@ export async function eraseRequesterData(s: Services, viewer: Viewer, request: E
       for (const d of rows) w.draftsChanged(d.communityId);
       drafts = rows.length;
     }
-    return { needIds, drafts };
+    // Their household records too (domain/households.ts), in every community: those of the needs
+    // named and those of the phone. Their needs stay, unlinked (the foreign key sets it null).
+    const householdKey = validPhone(request.phone);
+    const households = await tx.household.deleteMany({
+      where: { OR: [{ needs: { some: { id: { in: ids } } } }, ...(householdKey ? [{ phoneKey: householdKey }] : [])] },
+    });
+    return { needIds, drafts, households: households.count };
   });
 }

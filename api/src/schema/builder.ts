@@ -11,6 +11,7 @@ import type { Context } from '../context.ts';
 import type PrismaTypes from '../generated/pothos-prisma-types.ts';
 import { getDatamodel } from '../generated/pothos-prisma-types.ts';
 import { isAnyCoordinator, isCoordinatorOf, isMemberOf, takesAnyIntake, takesIntakeFor } from '../auth/viewer.ts';
+import { partneredCommunityIds } from '../domain/partnerships.ts';
 
 export const builder = new SchemaBuilder<{
   Context: Context;
@@ -27,6 +28,11 @@ export const builder = new SchemaBuilder<{
     memberOf: string;
     /** Coordinator of at least one community (or admin). */
     anyCoordinator: boolean;
+    /**
+     * Reads figures (dashboard, indicators): a coordinator of any community (or admin), or an account
+     * on the abroad side of a partnership's joint team (domain/partnerships.ts, `partneredCommunityIds`).
+     */
+    figures: boolean;
     /** Takes needs in for the given community: its coordinators, its hotline operators, admins (auth/roles.ts). */
     intakeFor: string;
     /** Takes needs in for at least one community: a coordinator, a hotline operator, or admin. */
@@ -47,6 +53,7 @@ export const builder = new SchemaBuilder<{
       coordinatorOf: (communityId) => isCoordinatorOf(ctx.viewer, communityId),
       memberOf: (communityId) => isMemberOf(ctx.viewer, communityId),
       anyCoordinator: () => isAnyCoordinator(ctx.viewer),
+      figures: async () => isAnyCoordinator(ctx.viewer) || (!!ctx.viewer && !ctx.viewer.apiKey && (await partneredCommunityIds(ctx.services, ctx.viewer)).length > 0),
       intakeFor: (communityId) => takesIntakeFor(ctx.viewer, communityId),
       anyIntake: () => takesAnyIntake(ctx.viewer),
     }),

@@ -10,55 +10,55 @@ import { CommunityRef } from './communities.ts';
 import { needsOldestFirst, needsUrgentFirst } from '../domain/orders.ts';
 
 const CategoryCount = builder.objectRef<{ category: string; count: number }>('CategoryCount').implement({
-  authScopes: { anyCoordinator: true },
+  authScopes: { figures: true },
   fields: (t) => ({
-    category: t.field({ type: NeedCategoryEnum, authScopes: { anyCoordinator: true }, resolve: (c) => c.category as never }),
-    count: t.exposeInt('count', { authScopes: { anyCoordinator: true } }),
+    category: t.field({ type: NeedCategoryEnum, authScopes: { figures: true }, resolve: (c) => c.category as never }),
+    count: t.exposeInt('count', { authScopes: { figures: true } }),
   }),
 });
 const UrgencyCount = builder.objectRef<{ urgency: string; count: number }>('UrgencyCount').implement({
-  authScopes: { anyCoordinator: true },
+  authScopes: { figures: true },
   fields: (t) => ({
-    urgency: t.field({ type: UrgencyEnum, authScopes: { anyCoordinator: true }, resolve: (c) => c.urgency as never }),
-    count: t.exposeInt('count', { authScopes: { anyCoordinator: true } }),
+    urgency: t.field({ type: UrgencyEnum, authScopes: { figures: true }, resolve: (c) => c.urgency as never }),
+    count: t.exposeInt('count', { authScopes: { figures: true } }),
   }),
 });
 const CommunityCount = builder.objectRef<{ communityId: string; count: number }>('CommunityCount').implement({
-  authScopes: { anyCoordinator: true },
+  authScopes: { figures: true },
   fields: (t) => ({
     community: t.prismaField({
       type: 'Community',
-      authScopes: { anyCoordinator: true },
+      authScopes: { figures: true },
       resolve: (query, c, _args, ctx) => ctx.services.prisma.community.findUniqueOrThrow({ ...query, where: { id: c.communityId } }),
     }),
-    count: t.exposeInt('count', { authScopes: { anyCoordinator: true } }),
+    count: t.exposeInt('count', { authScopes: { figures: true } }),
   }),
 });
 const HourCount = builder.objectRef<{ hour: Date; count: number }>('HourCount').implement({
-  authScopes: { anyCoordinator: true },
+  authScopes: { figures: true },
   fields: (t) => ({
-    hour: t.expose('hour', { type: 'DateTime', authScopes: { anyCoordinator: true } }),
-    count: t.exposeInt('count', { authScopes: { anyCoordinator: true } }),
+    hour: t.expose('hour', { type: 'DateTime', authScopes: { figures: true } }),
+    count: t.exposeInt('count', { authScopes: { figures: true } }),
   }),
 });
 
 const BoardStatsRef = builder.objectRef<BoardStats>('BoardStats').implement({
-  authScopes: { anyCoordinator: true },
+  authScopes: { figures: true },
   fields: (t) => ({
-    asOf: t.expose('asOf', { type: 'DateTime', authScopes: { anyCoordinator: true } }),
-    cursor: t.exposeString('cursor', { nullable: true, authScopes: { anyCoordinator: true } }),
-    open: t.exposeInt('open', { authScopes: { anyCoordinator: true } }),
-    claimed: t.exposeInt('claimed', { authScopes: { anyCoordinator: true } }),
-    inProgress: t.exposeInt('inProgress', { authScopes: { anyCoordinator: true } }),
-    doneToday: t.exposeInt('doneToday', { authScopes: { anyCoordinator: true } }),
-    medianMinutesToClaim: t.exposeFloat('medianMinutesToClaim', { nullable: true, authScopes: { anyCoordinator: true } }),
-    openByCategory: t.field({ type: [CategoryCount], authScopes: { anyCoordinator: true }, resolve: (s) => s.openByCategory }),
-    openByUrgency: t.field({ type: [UrgencyCount], authScopes: { anyCoordinator: true }, resolve: (s) => s.openByUrgency }),
-    openByCommunity: t.field({ type: [CommunityCount], authScopes: { anyCoordinator: true }, resolve: (s) => s.openByCommunity }),
-    claimsPerHour: t.field({ type: [HourCount], authScopes: { anyCoordinator: true }, resolve: (s) => s.claimsPerHour }),
+    asOf: t.expose('asOf', { type: 'DateTime', authScopes: { figures: true } }),
+    cursor: t.exposeString('cursor', { nullable: true, authScopes: { figures: true } }),
+    open: t.exposeInt('open', { authScopes: { figures: true } }),
+    claimed: t.exposeInt('claimed', { authScopes: { figures: true } }),
+    inProgress: t.exposeInt('inProgress', { authScopes: { figures: true } }),
+    doneToday: t.exposeInt('doneToday', { authScopes: { figures: true } }),
+    medianMinutesToClaim: t.exposeFloat('medianMinutesToClaim', { nullable: true, authScopes: { figures: true } }),
+    openByCategory: t.field({ type: [CategoryCount], authScopes: { figures: true }, resolve: (s) => s.openByCategory }),
+    openByUrgency: t.field({ type: [UrgencyCount], authScopes: { figures: true }, resolve: (s) => s.openByUrgency }),
+    openByCommunity: t.field({ type: [CommunityCount], authScopes: { figures: true }, resolve: (s) => s.openByCommunity }),
+    claimsPerHour: t.field({ type: [HourCount], authScopes: { figures: true }, resolve: (s) => s.claimsPerHour }),
     unclaimedCritical: t.prismaField({
       type: ['Need'],
-      authScopes: { anyCoordinator: true },
+      authScopes: { figures: true },
       description: 'Open critical needs nobody has claimed, oldest first.',
       args: { first: t.arg.int({ defaultValue: 20, validate: z.number().int().min(1).max(200) }) },
       resolve: (query, s, args, ctx) =>
@@ -71,7 +71,7 @@ const BoardStatsRef = builder.objectRef<BoardStats>('BoardStats').implement({
     }),
     staleNeeds: t.prismaField({
       type: ['Need'],
-      authScopes: { anyCoordinator: true },
+      authScopes: { figures: true },
       description: 'Needs still open after `olderThanHours`, most urgent and oldest first.',
       args: {
         olderThanHours: t.arg.int({ defaultValue: 24, validate: z.number().int().min(1).max(24 * 90) }),
@@ -95,20 +95,20 @@ const BoardStatsRef = builder.objectRef<BoardStats>('BoardStats').implement({
 builder.queryField('boardStats', (t) =>
   t.field({
     type: BoardStatsRef,
-    authScopes: { anyCoordinator: true },
+    authScopes: { figures: true },
     args: { communityIds: t.arg.globalIDList({ for: CommunityRef, validate: uuidIds(100) }) },
-    resolve: async (_root, args, ctx) => boardStats(ctx.services, await scopeCommunities(ctx.services, ctx.viewer!, args.communityIds?.map((c) => c.id))),
+    resolve: async (_root, args, ctx) => boardStats(ctx.services, await scopeCommunities(ctx.services, ctx.viewer!, args.communityIds?.map((c) => c.id), 'figures')),
   }),
 );
 
 builder.subscriptionField('boardStats', (t) =>
   t.field({
     type: BoardStatsRef,
-    authScopes: { anyCoordinator: true },
+    authScopes: { figures: true },
     description: 'The dashboard figures now, then again whenever a need in these communities changes (at most twice a second).',
     args: { communityIds: t.arg.globalIDList({ for: CommunityRef, validate: uuidIds(100) }) },
     subscribe: async (_root, args, ctx) => {
-      const ids = await scopeCommunities(ctx.services, ctx.viewer!, args.communityIds?.map((c) => c.id));
+      const ids = await scopeCommunities(ctx.services, ctx.viewer!, args.communityIds?.map((c) => c.id), 'figures');
       return refreshOn(ctx.services.stream.subscribe({ communityIds: ids }, null), () => boardStats(ctx.services, ids), 500, ctx.services.stream.retry, ctx.services.log);
     },
     resolve: (s: BoardStats) => s,

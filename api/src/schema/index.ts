@@ -18,6 +18,7 @@ import './webhooks.ts';
 import './intake.ts';
 import './callerLookup.ts';
 import './partnerships.ts';
+import './households.ts';
 import './indicators.ts';
 import './retention.ts';
 import './apiKeys.ts';

@@ -341,6 +341,10 @@ export const CreateNeedInput = builder.inputType('CreateNeedInput', {
     people: t.int({ validate: NeedFields.people, description: 'How many people it is for (a household to host, passengers).' }),
     needsStepFree: t.boolean({ description: 'The need asks for a step-free place or vehicle.' }),
     destination: t.field({ type: PlaceInput, description: 'TRANSPORT only: where to. Private like the need\'s own place; a public approximate point is drawn for it.' }),
+    householdId: t.globalID({
+      validate: uuidId,
+      description: "The household it is for (a Household of the same community). Absent: the household recorded for the requester's phone in the community, if any.",
+    }),
   }),
   validate: z
     .looseObject({
@@ -372,9 +376,13 @@ export const CreateNeedInput = builder.inputType('CreateNeedInput', {
  * CreateNeedInput as the domain takes it: a need at a place, or a remote one (the input's rule
  * has made sure a placed need has its lat, lng and address).
  */
-export function needInputOf<T extends { communityId: { id: string }; remote?: boolean | null; lat?: number | null; lng?: number | null; address?: string | null }>(input: T) {
-  const { lat, lng, address, remote, communityId, ...rest } = input;
-  return remote ? { ...rest, communityId: communityId.id, remote: true as const } : { ...rest, communityId: communityId.id, lat: lat!, lng: lng!, address: address! };
+export function needInputOf<
+  T extends { communityId: { id: string }; remote?: boolean | null; lat?: number | null; lng?: number | null; address?: string | null; householdId?: { id: string; typename: string } | null },
+>(input: T) {
+  // The household is checked after who is asking (domain/households.ts: of the need's community, else BAD_USER_INPUT).
+  const { lat, lng, address, remote, communityId, householdId: household, ...rest } = input;
+  const householdId = household?.id ?? null;
+  return remote ? { ...rest, householdId, communityId: communityId.id, remote: true as const } : { ...rest, householdId, communityId: communityId.id, lat: lat!, lng: lng!, address: address! };
 }
 
 const UpdateNeedInput = builder.inputType('UpdateNeedInput', {

@@ -19,6 +19,7 @@ import {
 import { addMilestone, completeMilestone, createRecoveryGoal, linkNeedToGoal, setGoalStatus } from '../domain/recovery.ts';
 import { CommunityRef } from './communities.ts';
 import { NeedRef } from './needs.ts';
+import { UserRef } from './users.ts';
 import type { Context } from '../context.ts';
 import { needsOldestFirst } from '../domain/orders.ts';
 
@@ -84,6 +85,11 @@ builder.prismaObject('PartnershipMember', {
     name: t.exposeString('name', { authScopes: { signedIn: true } }),
     role: t.exposeString('role', { authScopes: { signedIn: true } }),
     side: t.expose('side', { type: TeamSideEnum, authScopes: { signedIn: true } }),
+    user: t.relation('user', {
+      nullable: true,
+      authScopes: { signedIn: true },
+      description: "The member's account, if linked. An ABROAD-side member's account reads the Israeli community's public figures (boardStats, needIndicators) as its partner abroad's coordinators do.",
+    }),
   }),
 });
 
@@ -210,8 +216,9 @@ builder.mutationFields((t) => ({
       name: t.arg.string({ required: true, validate: z.string().trim().min(1).max(120) }),
       role: t.arg.string({ required: true, validate: z.string().trim().min(1).max(120) }),
       side: t.arg({ type: TeamSideEnum, required: true }),
+      userId: t.arg.globalID({ for: UserRef, validate: uuidId, description: "The member's account, if they have one." }),
     },
-    resolve: (query, _root, a, ctx) => addTeamMember(ctx.services, ctx.viewer!, { partnershipId: a.partnershipId.id, name: a.name, role: a.role, side: a.side }, query),
+    resolve: (query, _root, a, ctx) => addTeamMember(ctx.services, ctx.viewer!, { partnershipId: a.partnershipId.id, name: a.name, role: a.role, side: a.side, userId: a.userId?.id ?? null }, query),
   }),
   setPledge: t.prismaField({
     type: 'Pledge',

@@ -32,11 +32,12 @@ const EraseRequesterDataInput = builder.inputType('EraseRequesterDataInput', {
   }),
 });
 
-const EraseRequesterDataPayload = builder.objectRef<{ needs: Need[]; drafts: number }>('EraseRequesterDataPayload').implement({
+const EraseRequesterDataPayload = builder.objectRef<{ needs: Need[]; drafts: number; households: number }>('EraseRequesterDataPayload').implement({
   authScopes: { admin: true },
   fields: (t) => ({
     needs: t.field({ type: [NeedRef], authScopes: { admin: true }, description: 'The needs whose requester data was erased now.', resolve: (p) => p.needs }),
     erasedDrafts: t.int({ authScopes: { admin: true }, description: 'Text-message drafts from that phone whose number and words were erased.', resolve: (p) => p.drafts }),
+    erasedHouseholds: t.int({ authScopes: { admin: true }, description: "Household records of the requester (of the needs named, or of that phone) deleted; their needs stay, unlinked.", resolve: (p) => p.households }),
   }),
 });
 
@@ -57,8 +58,8 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: EraseRequesterDataInput, required: true }) },
     resolve: async (_root, { input }, ctx) => {
       const s = ctx.services;
-      const { needIds, drafts } = await eraseRequesterData(s, ctx.viewer!, { needId: input.needId?.id, phone: input.phone, email: input.email });
-      return { needs: await s.prisma.need.findMany({ where: { id: { in: needIds } }, orderBy: { createdAt: 'asc' } }), drafts };
+      const { needIds, drafts, households } = await eraseRequesterData(s, ctx.viewer!, { needId: input.needId?.id, phone: input.phone, email: input.email });
+      return { needs: await s.prisma.need.findMany({ where: { id: { in: needIds } }, orderBy: { createdAt: 'asc' } }), drafts, households };
     },
   }),
 }));
