@@ -88,6 +88,8 @@ const w = {} as {
   setupCursor: string;
   /** A collection point of A with stock (its donor's phone on the ledger). */
   pointA: string;
+  /** A home offered in A by its coordinator (its exact place and phone private). */
+  offerA: string;
 };
 
 // ─── The cases: every root field, with arguments worth asking ─────────────────────────────────
@@ -106,6 +108,12 @@ const CASES: Record<string, () => Case[]> = {
       { args: { phone, communityIds: [w.B] } },
     ]),
   collectionPoints: () => [w.A, w.B].map((communityId) => ({ args: { communityId }, depth: 2 })),
+  myOffers: () => [{ args: {} }],
+  // Offers are ranked against needs by public values only: a need's exact place must not move them.
+  needsForOffer: () => [{ args: { offerId: w.offerA } }],
+  offer: () => [{ args: { id: w.offerA } }],
+  offers: () => [w.A, w.B].map((c) => ({ args: { first: 20, filter: { communityIds: [c] } } })),
+  offersForNeed: () => w.needsA.slice(0, 3).map((needId) => ({ args: { needId } })),
   communities: () => [{ args: {} }],
   duplicateCandidates: () => [{ args: {} }, { args: { communityIds: [w.A] } }, { args: { communityIds: [w.B] } }],
   exportToken: () => [{ args: {} }],
@@ -554,6 +562,19 @@ beforeAll(async () => {
   w.pointA = (await w.coordA.ok(`mutation($i: CreateCollectionPointInput!) { createCollectionPoint(input: $i) { id } }`, { i: { communityId: w.A, name: 'Hall', address: '1 Hall St', lat: 31.52, lng: 34.59, openingHours: [{ weekday: 'SUNDAY', opens: '09:00', closes: '12:00' }] } })).createCollectionPoint.id;
   const item = (await w.coordA.ok(`mutation($c: ID) { createStockItem(communityId: $c, name: "Rice", unit: KG) { id } }`, { c: w.A })).createStockItem.id;
   await w.coordA.ok(`mutation($i: RecordDonationInput!) { recordDonation(input: $i) { point { id } } }`, { i: { collectionPointId: w.pointA, itemId: item, quantity: 20, donorName: 'Donor', donorPhone: '+972-50-999-0009' } });
+  w.offerA = (
+    await w.coordA.ok(`mutation($input: CreateOfferInput!) { createOffer(input: $input) { offer { id } } }`, {
+      input: {
+        communityId: w.A,
+        kind: 'HOSTING',
+        title: 'A room for a family',
+        place: { lat: 31.526, lng: 34.597, address: '7 Host Lane' },
+        contactPhone: '+972-52-888-0008',
+        availableUntil: new Date(now.getTime() + 30 * 86_400_000).toISOString(),
+        hosting: { beds: 3 },
+      },
+    })
+  ).createOffer.offer.id;
   const page = (await new Api(s.url).ok(`{ needs(first: 2) { pageInfo { endCursor } } }`)).needs;
   w.needsAfter = page.pageInfo.endCursor;
   w.setupEnd = BigInt((await new Api(s.url).ok(`{ latestEventCursor }`)).latestEventCursor);
