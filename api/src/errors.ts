@@ -12,7 +12,7 @@ export const errorCodes = {
   BAD_USER_INPUT:
     'The input breaks a rule. `extensions.issues` lists the problem of each field (`{ field, message }`); a rule about one field names it in `extensions.field`.',
   NOT_FOUND: 'Nothing with this id, or it is gone.',
-  CLAIM_CONFLICT: 'Someone else got there first: every slot of the need is taken (`extensions.slots`, `extensions.currentStatus`).',
+  CLAIM_CONFLICT: 'Someone else got there first: every slot of the need is taken, or fewer are open than a group needs (`extensions.slots`, `extensions.openSlots`, `extensions.currentStatus`).',
   CLAIM_LIMIT: 'The volunteer already holds the maximum number of live claims (`extensions.limit`): finish or release one first.',
   NOT_QUALIFIED:
     'The need asks for vetting the volunteer lacks: `extensions.missing` names each thing (IDENTITY_CHECK, BACKGROUND_CHECK, TRAINING:<key>; "(expired on YYYY-MM-DD)" when it ran out). A coordinator of the community records them.',

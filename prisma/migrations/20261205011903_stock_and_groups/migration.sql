@@ -166,7 +166,3 @@ ALTER TABLE "VolunteerGroupMember" ADD CONSTRAINT "VolunteerGroupMember_groupId_
 
 -- AddForeignKey
 ALTER TABLE "VolunteerGroupMember" ADD CONSTRAINT "VolunteerGroupMember_userId_fkey" FOREIGN KEY ("userId") REFERENCES "User"("id") ON DELETE SET NULL ON UPDATE CASCADE;
-
--- Stock is never negative, whatever writes it (domain/stock.ts refuses first, with a typed error).
-ALTER TABLE "StockLevel" ADD CONSTRAINT "StockLevel_quantity_nonnegative" CHECK ("quantity" >= 0);
-ALTER TABLE "Claim" ADD CONSTRAINT "Claim_places_positive" CHECK ("places" >= 1);
