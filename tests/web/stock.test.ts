@@ -184,7 +184,9 @@ describe('group sign-up', () => {
     await late.getByTestId('group-name').fill('Too many');
     await late.getByTestId('group-size').fill('7');
     await late.getByTestId('group-submit').click();
-    await late.locator('[data-testid="group-error"][data-code="CLAIM_CONFLICT"]').waitFor();
+    const refused = late.locator('[data-testid="group-error"][data-code="CLAIM_CONFLICT"]');
+    await refused.waitFor();
+    expect(await refused.textContent()).toContain('6');
     expect(await horizontalOverflow(late)).toBeLessThanOrEqual(0);
     await screenshot(late, 'group-signup-he-phone', { fullPage: true });
 

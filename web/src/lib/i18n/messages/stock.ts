@@ -67,6 +67,7 @@ export const stockEn = {
   'group.size': 'How many come (you included)',
   'group.sizeHint': { one: 'At most {count}.', other: 'At most {count}.' },
   'group.submit': 'Sign up the group',
+  'group.tooMany': { zero: 'No places are left: nothing was taken.', one: 'Only 1 place is left, too few for this group: nothing was taken.', other: 'Only {count} places are left, too few for this group: nothing was taken.' },
   'group.done': { one: '“{name}” holds {count} place.', other: '“{name}” holds {count} places.' },
 } as const;
 
@@ -135,6 +136,7 @@ export const stockHe: Translation<typeof stockEn> = {
   'group.size': 'כמה מגיעים (כולל אותך)',
   'group.sizeHint': { one: 'לכל היותר {count}.', other: 'לכל היותר {count}.' },
   'group.submit': 'רישום הקבוצה',
+  'group.tooMany': { one: 'נותר רק מקום אחד, מעט מדי לקבוצה הזו: דבר לא נלקח.', two: 'נותרו רק {count} מקומות, מעט מדי לקבוצה הזו: דבר לא נלקח.', other: 'נותרו רק {count} מקומות, מעט מדי לקבוצה הזו: דבר לא נלקח.' },
   'group.done': { one: '„{name}” מחזיקה מקום אחד.', two: '„{name}” מחזיקה {count} מקומות.', other: '„{name}” מחזיקה {count} מקומות.' },
 };
 
@@ -203,6 +205,7 @@ export const stockAr: Translation<typeof stockEn> = {
   'group.size': 'كم شخصًا يأتون (أنت منهم)',
   'group.sizeHint': { other: '{count} على الأكثر.' },
   'group.submit': 'سجّل المجموعة',
+  'group.tooMany': { zero: 'لم تبقَ أماكن: لم يُحجز شيء.', one: 'بقي مكان واحد فقط، وهو أقل مما تحتاجه المجموعة: لم يُحجز شيء.', two: 'بقي مكانان فقط، وهما أقل مما تحتاجه المجموعة: لم يُحجز شيء.', few: 'بقيت {count} أماكن فقط، وهي أقل مما تحتاجه المجموعة: لم يُحجز شيء.', many: 'بقي {count} مكانًا فقط، وهي أقل مما تحتاجه المجموعة: لم يُحجز شيء.', other: 'بقي {count} مكان فقط، وهي أقل مما تحتاجه المجموعة: لم يُحجز شيء.' },
   'group.done': { one: '«{name}» تشغل مكانًا واحدًا.', two: '«{name}» تشغل مكانين.', few: '«{name}» تشغل {count} أماكن.', many: '«{name}» تشغل {count} مكانًا.', other: '«{name}» تشغل {count} مكان.' },
 };
 
@@ -271,5 +274,6 @@ export const stockRu: Translation<typeof stockEn> = {
   'group.size': 'Сколько человек придёт (вместе с вами)',
   'group.sizeHint': { other: 'Не больше {count}.' },
   'group.submit': 'Записать группу',
+  'group.tooMany': { one: 'Осталось только {count} место — мало для этой группы: ничего не занято.', few: 'Осталось только {count} места — мало для этой группы: ничего не занято.', many: 'Осталось только {count} мест — мало для этой группы: ничего не занято.', other: 'Осталось только {count} места — мало для этой группы: ничего не занято.' },
   'group.done': { one: '«{name}» занимает {count} место.', few: '«{name}» занимает {count} места.', many: '«{name}» занимает {count} мест.', other: '«{name}» занимает {count} места.' },
 };
