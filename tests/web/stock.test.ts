@@ -3,7 +3,8 @@
 // screen, and records through its forms a donation of 200 tins, a low-stock threshold, packing 150 of
 // them into parcels and a delivery of parcels to a need: 50 tins left, highlighted as low. Too large a
 // correction is refused (INSUFFICIENT_STOCK, with what is left) and a zero donation too (BAD_USER_INPUT),
-// each shown plainly; a donation another coordinator records through the API appears without a reload.
+// each shown plainly; a donation another coordinator records through the API appears without a reload,
+// in the stock and in the ledger.
 // Then a volunteer signs up a named group of 4 for a need with 10 places, and sees 6 remain; a group of 7
 // after them is refused.
 import { beforeAll, describe, expect, test } from 'vitest';
@@ -154,6 +155,10 @@ describe.each([
     await shows(page, tins, 80, false);
     expect(await page.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(true);
     expect(await page.getByTestId('low-summary').count()).toBe(0);
+    // The ledger, read again after the change: newest first, the refused ones not in it.
+    await expect
+      .poll(() => page.locator('[data-testid="ledger"] [data-testid="movement"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-kind'))))
+      .toEqual(['DONATION', 'DELIVERY', 'PACK', 'DONATION']);
 
     // The screen agrees with the API.
     const stock = (await stack.api().ok(STOCK, { id: point.id })).node.stock as { item: { id: string }; quantity: number; low: boolean }[];

@@ -136,3 +136,29 @@ export const CreateStockItemMutation = graphql(`
     createStockItem(communityId: $communityId, name: $name, unit: $unit) { id name unit global }
   }
 `);
+
+/** The point’s ledger, newest first (the community’s coordinators): ten entries, within the query cost limit. */
+export const PointMovementsQuery = graphql(`
+  query PointMovements($id: ID!) {
+    node(id: $id) {
+      ... on CollectionPoint {
+        id
+        movements(first: 10) {
+          edges {
+            node {
+              id
+              kind
+              at
+              reason
+              drive
+              donorName
+              actor { id name }
+              need { id title }
+              lines { delta balanceAfter item { id name unit } }
+            }
+          }
+        }
+      }
+    }
+  }
+`);
