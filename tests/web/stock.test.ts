@@ -71,6 +71,7 @@ describe.each([
     await card.waitFor();
     expect(await card.getByTestId('opening-hours').textContent()).toContain('09:30–12:00');
     expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
+    expect(await seriousViolations(page)).toEqual([]);
     await card.getByTestId('open-point').click();
     await page.getByTestId('point-name').getByText(name).waitFor();
     await page.getByTestId('stock-empty').waitFor(); // the subscription's first answer: nothing yet
