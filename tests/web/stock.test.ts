@@ -4,7 +4,8 @@
 // them into parcels and a delivery of parcels to a need: 50 tins left, highlighted as low. Too large a
 // correction is refused (INSUFFICIENT_STOCK, with what is left) and a zero donation too (BAD_USER_INPUT),
 // each shown plainly; a donation another coordinator records through the API appears without a reload,
-// in the stock and in the ledger.
+// in the stock and in the ledger. A coordinator makes a new point on the screen (a place from the
+// geocoder's list, opening hours, refusals shown).
 // Then a volunteer signs up a named group of 4 for a need with 10 places, and sees 6 remain; a group of 7
 // after them is refused.
 import { beforeAll, describe, expect, test } from 'vitest';
@@ -69,7 +70,8 @@ describe.each([
     expect(await htmlAttrs(page)).toEqual({ lang: locale, dir });
     const card = page.locator(`[data-testid="collection-point"][data-point-id="${point.id}"]`);
     await card.waitFor();
-    expect(await card.getByTestId('opening-hours').textContent()).toContain('09:30–12:00');
+    const week = await card.getByTestId('opening-hours').textContent();
+    expect(week!.indexOf('16:00–19:00')).toBeLessThan(week!.indexOf('09:30–12:00')); // Sunday before Tuesday
     expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
     expect(await seriousViolations(page)).toEqual([]);
     await card.getByTestId('open-point').click();
@@ -165,6 +167,51 @@ describe.each([
     const stock = (await stack.api().ok(STOCK, { id: point.id })).node.stock as { item: { id: string }; quantity: number; low: boolean }[];
     expect(stock.find((l) => l.item.id === tins)).toMatchObject({ quantity: 80, low: false });
     expect(stock.find((l) => l.item.id === parcels)).toMatchObject({ quantity: 10 });
+  });
+});
+
+describe('a new collection point', () => {
+  test('made on the screen: a place chosen from the list, two openings a week; refused without a place and with hours that close before they open', async () => {
+    const page = await suite.page(`/stock?community=${encodeURIComponent(sderot.id)}`, { token: coordinatorToken, locale: 'en', viewport: PHONE });
+    await page.getByTestId('new-point').click();
+    const form = page.getByTestId('point-form');
+    await form.getByTestId('point-name-input').fill('School gym');
+    await form.locator('#point-address').fill('HaAtzmaut St, Sderot');
+    await form.getByTestId('stock-submit').click();
+    await form.getByTestId('stock-invalid').waitFor(); // typed, not chosen: no point on the map yet
+
+    await form.locator('#point-address').fill('Sderot');
+    await form.getByTestId('geocode-option').first().click();
+    await form.getByTestId('add-hours').click();
+    const second = form.getByTestId('hours-row').nth(1);
+    await second.locator('select').selectOption('TUESDAY');
+    await second.locator('input').nth(0).fill('19:00');
+    await second.locator('input').nth(1).fill('16:00');
+    await form.getByTestId('stock-submit').click();
+    await form.locator('[data-testid="stock-error"][data-code="BAD_USER_INPUT"]').waitFor();
+
+    await second.locator('input').nth(0).fill('16:00');
+    await second.locator('input').nth(1).fill('19:00');
+    await form.getByTestId('stock-submit').click();
+    await form.getByTestId('stock-done').waitFor();
+    const card = page.locator('[data-testid="collection-point"]', { hasText: 'School gym' });
+    await card.waitFor();
+    expect(await card.getByTestId('opening-hours').textContent()).toContain('16:00–19:00');
+    expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
+    expect(await seriousViolations(page)).toEqual([]);
+    await screenshot(page, 'stock-new-point-en-phone', { fullPage: true });
+
+    const points = (await stack.api().ok(`query($c: ID!) { collectionPoints(communityId: $c) { name lat lng openingHours { weekday opens closes } } }`, { c: sderot.id })).collectionPoints as { name: string; lat: number; lng: number; openingHours: unknown[] }[];
+    const made = points.find((p) => p.name === 'School gym')!;
+    expect(made.openingHours).toHaveLength(2);
+    expect(made.openingHours).toEqual(
+      expect.arrayContaining([
+        { weekday: 'SUNDAY', opens: '09:00', closes: '13:00' },
+        { weekday: 'TUESDAY', opens: '16:00', closes: '19:00' },
+      ]),
+    );
+    expect(Math.abs(made.lat - sderot.centerLat)).toBeLessThan(0.05);
+    expect(Math.abs(made.lng - sderot.centerLng)).toBeLessThan(0.05);
   });
 });
 

@@ -30,6 +30,19 @@ export const CollectionPointsQuery = graphql(`
 
 export type CollectionPointSummary = ResultOf<typeof CollectionPointsQuery>['collectionPoints'][number];
 
+export const CreateCollectionPointMutation = graphql(`
+  mutation CreateCollectionPoint($input: CreateCollectionPointInput!) {
+    createCollectionPoint(input: $input) {
+      id
+      name
+      address
+      active
+      openingHours { weekday opens closes }
+      stock { quantity low item { id } }
+    }
+  }
+`);
+
 export const CollectionPointQuery = graphql(
   `
     query CollectionPoint($id: ID!) {
