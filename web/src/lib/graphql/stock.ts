@@ -15,33 +15,37 @@ export const StockLevelFields = graphql(`
 
 export type StockLevelData = ResultOf<typeof StockLevelFields>;
 
-export const CollectionPointsQuery = graphql(`
-  query CollectionPoints($communityId: ID!) {
-    collectionPoints(communityId: $communityId) {
-      id
-      name
-      address
-      active
-      openingHours { weekday opens closes }
-      stock { quantity low item { id } }
-    }
+/** A point as the list of a community's points shows it. */
+export const CollectionPointSummaryFields = graphql(`
+  fragment CollectionPointSummaryFields on CollectionPoint {
+    id
+    name
+    address
+    active
+    openingHours { weekday opens closes }
+    stock { quantity low item { id } }
   }
 `);
 
-export type CollectionPointSummary = ResultOf<typeof CollectionPointsQuery>['collectionPoints'][number];
+export type CollectionPointSummary = ResultOf<typeof CollectionPointSummaryFields>;
 
-export const CreateCollectionPointMutation = graphql(`
-  mutation CreateCollectionPoint($input: CreateCollectionPointInput!) {
-    createCollectionPoint(input: $input) {
-      id
-      name
-      address
-      active
-      openingHours { weekday opens closes }
-      stock { quantity low item { id } }
+export const CollectionPointsQuery = graphql(
+  `
+    query CollectionPoints($communityId: ID!) {
+      collectionPoints(communityId: $communityId) { ...CollectionPointSummaryFields }
     }
-  }
-`);
+  `,
+  [CollectionPointSummaryFields],
+);
+
+export const CreateCollectionPointMutation = graphql(
+  `
+    mutation CreateCollectionPoint($input: CreateCollectionPointInput!) {
+      createCollectionPoint(input: $input) { ...CollectionPointSummaryFields }
+    }
+  `,
+  [CollectionPointSummaryFields],
+);
 
 export const CollectionPointQuery = graphql(
   `
