@@ -1,5 +1,5 @@
-// Drives and stock in Chromium against the real stack, at phone width, in Hebrew (right-to-left) and
-// English: a coordinator opens Sderot's collection points (opening hours shown), then one point's stock
+// Drives and stock in Chromium against the real stack, at phone width, in Hebrew and Arabic (right to
+// left), English and Russian: a coordinator opens Sderot's collection points (opening hours shown), then one point's stock
 // screen, and records through its forms a donation of 200 tins, a low-stock threshold, packing 150 of
 // them into parcels and a delivery of parcels to a need: 50 tins left, highlighted as low. Too large a
 // correction is refused (INSUFFICIENT_STOCK, with what is left) and a zero donation too (BAD_USER_INPUT),
@@ -43,6 +43,8 @@ beforeAll(async () => {
 describe.each([
   ['he', 'rtl'],
   ['en', 'ltr'],
+  ['ar', 'rtl'],
+  ['ru', 'ltr'],
 ] as const)('a collection point’s stock (%s)', (locale, dir) => {
   test('200 donated, 150 packed, parcels delivered: 50 left and low; refusals shown; another coordinator’s donation appears live', async () => {
     const api = stack.api(coordinatorToken);
