@@ -135,6 +135,7 @@ describe.each([
     await delivery.getByTestId('stock-submit').click();
     await shows(page, parcels, 10);
     expect((await api.ok(`query($id: ID!) { need(id: $id) { status } }`, { id: need.id })).need.status).toBe('DONE');
+    expect(await delivery.locator(`[data-testid="delivery-need"] option[value="${need.id}"]`).count()).toBe(0); // done: no longer offered
 
     // A correction below zero: INSUFFICIENT_STOCK, with what is left; nothing written.
     await page.getByTestId('stock-action-adjustment').check();

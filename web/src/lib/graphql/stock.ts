@@ -124,7 +124,7 @@ export const RecordPackingMutation = graphql(
 export const RecordDeliveryMutation = graphql(
   `
     mutation RecordDelivery($input: RecordDeliveryInput!) {
-      recordDelivery(input: $input) { movement { id kind } point { id stock { ...StockLevelFields } } }
+      recordDelivery(input: $input) { movement { id kind need { id status } } point { id stock { ...StockLevelFields } } }
     }
   `,
   [StockLevelFields],
