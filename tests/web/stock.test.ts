@@ -6,8 +6,8 @@
 // each shown plainly; a donation another coordinator records through the API appears without a reload,
 // in the stock and in the ledger. A coordinator makes a new point on the screen (a place from the
 // geocoder's list, opening hours, refusals shown).
-// Then a volunteer signs up a named group of 4 for a need with 10 places, and sees 6 remain; a group of 7
-// after them is refused.
+// Then a volunteer signs up a named group of 4 for a need with 10 places, and sees 6 remain; makes it a
+// group of 3 (7 remain); a group of 8 after them is refused.
 import { beforeAll, describe, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
 import { PHONE, browserSuite, communityId, createNeed, horizontalOverflow, newVolunteer, screenshot, seriousViolations, signIn, type Stack } from '../helpers/stack.ts';
@@ -219,7 +219,7 @@ describe('a new collection point', () => {
 });
 
 describe('group sign-up', () => {
-  test('a volunteer signs up a named group of 4 for a need with 10 places: one claim, 6 places remain; 7 more are refused', async () => {
+  test('a volunteer signs up a named group of 4 for a need with 10 places: one claim, 6 places remain; made smaller, 7; 8 more are refused', async () => {
     const need = await createNeed(stack, coordinatorToken, sderot.id, { title: 'Pepper harvest at Kibbutz Nir Am', category: 'AGRICULTURE', urgency: 'NORMAL', slots: 10, lat: sderot.centerLat, lng: sderot.centerLng });
     const leader = await newVolunteer(stack, 'Group Leader', sderot.id);
     const page = await suite.page(`/needs/${encodeURIComponent(need.id)}`, { token: leader.token, locale: 'en', viewport: PHONE });
@@ -232,21 +232,28 @@ describe('group sign-up', () => {
     await page.locator('[data-testid="open-slots"][data-open="6"]').waitFor();
     expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
 
-    // Another group of 7 when 6 remain: refused (CLAIM_CONFLICT), said plainly, nothing taken.
+    // One cannot come after all: the leader makes the group smaller, its place opens again.
+    await page.locator('[data-testid="my-group"][data-size="4"]').waitFor();
+    await page.getByTestId('group-reduce-size').fill('3');
+    await page.getByTestId('group-reduce').click();
+    await page.locator('[data-testid="my-group"][data-size="3"]').waitFor();
+    await page.locator('[data-testid="open-slots"][data-open="7"]').waitFor();
+
+    // Another group of 8 when 7 remain: refused (CLAIM_CONFLICT), said plainly, nothing taken.
     const other = await newVolunteer(stack, 'Other Leader', sderot.id);
     const late = await suite.page(`/needs/${encodeURIComponent(need.id)}`, { token: other.token, locale: 'he', viewport: PHONE });
-    await late.locator('[data-testid="places-remain"][data-open="6"]').waitFor();
+    await late.locator('[data-testid="places-remain"][data-open="7"]').waitFor();
     await late.getByTestId('group-open').click();
     await late.getByTestId('group-name').fill('Too many');
-    await late.getByTestId('group-size').fill('7');
+    await late.getByTestId('group-size').fill('8');
     await late.getByTestId('group-submit').click();
     const refused = late.locator('[data-testid="group-error"][data-code="CLAIM_CONFLICT"]');
     await refused.waitFor();
-    expect(await refused.textContent()).toContain('6');
+    expect(await refused.textContent()).toContain('7');
     expect(await horizontalOverflow(late)).toBeLessThanOrEqual(0);
     await screenshot(late, 'group-signup-he-phone', { fullPage: true });
 
     const groups = await stack.api(leader.token).ok(`{ myGroups { name size claim { status places } need { id openSlots } } }`);
-    expect(groups.myGroups).toEqual([{ name: 'Sderot youth movement', size: 4, claim: { status: 'ACTIVE', places: 4 }, need: { id: need.id, openSlots: 6 } }]);
+    expect(groups.myGroups).toEqual([{ name: 'Sderot youth movement', size: 3, claim: { status: 'ACTIVE', places: 3 }, need: { id: need.id, openSlots: 7 } }]);
   });
 });

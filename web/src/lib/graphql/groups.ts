@@ -8,3 +8,15 @@ export const ClaimNeedAsGroupMutation = graphql(`
     }
   }
 `);
+
+export const MyGroupsQuery = graphql(`
+  query MyGroups {
+    myGroups { id name size members { name } claim { id status } need { id } }
+  }
+`);
+
+export const ReduceGroupMutation = graphql(`
+  mutation ReduceGroup($groupId: ID!, $size: Int!) {
+    reduceGroup(groupId: $groupId, size: $size) { group { id size need { id openSlots } } }
+  }
+`);

@@ -89,6 +89,10 @@ export const stockEn = {
   'group.size': 'How many come (you included)',
   'group.sizeHint': { one: 'At most {count}.', other: 'At most {count}.' },
   'group.submit': 'Sign up the group',
+  'group.yours': { one: 'Your group “{name}”: {count} place', other: 'Your group “{name}”: {count} places' },
+  'group.newSize': 'Fewer coming? How many now',
+  'group.reduce': 'Make the group smaller',
+  'group.reduced': { one: '“{name}” now holds {count} place; the others are open again.', other: '“{name}” now holds {count} places; the others are open again.' },
   'group.tooMany': { zero: 'No places are left: nothing was taken.', one: 'Only 1 place is left, too few for this group: nothing was taken.', other: 'Only {count} places are left, too few for this group: nothing was taken.' },
   'group.done': { one: '“{name}” holds {count} place.', other: '“{name}” holds {count} places.' },
 } as const;
@@ -180,6 +184,10 @@ export const stockHe: Translation<typeof stockEn> = {
   'group.size': 'כמה מגיעים (כולל אותך)',
   'group.sizeHint': { one: 'לכל היותר {count}.', other: 'לכל היותר {count}.' },
   'group.submit': 'רישום הקבוצה',
+  'group.yours': { one: 'הקבוצה שלך „{name}”: מקום אחד', two: 'הקבוצה שלך „{name}”: {count} מקומות', other: 'הקבוצה שלך „{name}”: {count} מקומות' },
+  'group.newSize': 'מגיעים פחות? כמה עכשיו',
+  'group.reduce': 'הקטנת הקבוצה',
+  'group.reduced': { one: '„{name}” מחזיקה עכשיו מקום אחד; השאר פתוחים שוב.', two: '„{name}” מחזיקה עכשיו {count} מקומות; השאר פתוחים שוב.', other: '„{name}” מחזיקה עכשיו {count} מקומות; השאר פתוחים שוב.' },
   'group.tooMany': { one: 'נותר רק מקום אחד, מעט מדי לקבוצה הזו: דבר לא נלקח.', two: 'נותרו רק {count} מקומות, מעט מדי לקבוצה הזו: דבר לא נלקח.', other: 'נותרו רק {count} מקומות, מעט מדי לקבוצה הזו: דבר לא נלקח.' },
   'group.done': { one: '„{name}” מחזיקה מקום אחד.', two: '„{name}” מחזיקה {count} מקומות.', other: '„{name}” מחזיקה {count} מקומות.' },
 };
@@ -271,6 +279,10 @@ export const stockAr: Translation<typeof stockEn> = {
   'group.size': 'كم شخصًا يأتون (أنت منهم)',
   'group.sizeHint': { other: '{count} على الأكثر.' },
   'group.submit': 'سجّل المجموعة',
+  'group.yours': { one: 'مجموعتك «{name}»: مكان واحد', two: 'مجموعتك «{name}»: مكانان', few: 'مجموعتك «{name}»: {count} أماكن', many: 'مجموعتك «{name}»: {count} مكانًا', other: 'مجموعتك «{name}»: {count} مكان' },
+  'group.newSize': 'سيأتي عدد أقل؟ كم الآن',
+  'group.reduce': 'صغّر المجموعة',
+  'group.reduced': { one: '«{name}» تشغل الآن مكانًا واحدًا؛ والباقي متاح من جديد.', two: '«{name}» تشغل الآن مكانين؛ والباقي متاح من جديد.', few: '«{name}» تشغل الآن {count} أماكن؛ والباقي متاح من جديد.', many: '«{name}» تشغل الآن {count} مكانًا؛ والباقي متاح من جديد.', other: '«{name}» تشغل الآن {count} مكان؛ والباقي متاح من جديد.' },
   'group.tooMany': { zero: 'لم تبقَ أماكن: لم يُحجز شيء.', one: 'بقي مكان واحد فقط، وهو أقل مما تحتاجه المجموعة: لم يُحجز شيء.', two: 'بقي مكانان فقط، وهما أقل مما تحتاجه المجموعة: لم يُحجز شيء.', few: 'بقيت {count} أماكن فقط، وهي أقل مما تحتاجه المجموعة: لم يُحجز شيء.', many: 'بقي {count} مكانًا فقط، وهي أقل مما تحتاجه المجموعة: لم يُحجز شيء.', other: 'بقي {count} مكان فقط، وهي أقل مما تحتاجه المجموعة: لم يُحجز شيء.' },
   'group.done': { one: '«{name}» تشغل مكانًا واحدًا.', two: '«{name}» تشغل مكانين.', few: '«{name}» تشغل {count} أماكن.', many: '«{name}» تشغل {count} مكانًا.', other: '«{name}» تشغل {count} مكان.' },
 };
@@ -362,6 +374,10 @@ export const stockRu: Translation<typeof stockEn> = {
   'group.size': 'Сколько человек придёт (вместе с вами)',
   'group.sizeHint': { other: 'Не больше {count}.' },
   'group.submit': 'Записать группу',
+  'group.yours': { one: 'Ваша группа «{name}»: {count} место', few: 'Ваша группа «{name}»: {count} места', many: 'Ваша группа «{name}»: {count} мест', other: 'Ваша группа «{name}»: {count} места' },
+  'group.newSize': 'Придёт меньше? Сколько теперь',
+  'group.reduce': 'Уменьшить группу',
+  'group.reduced': { one: '«{name}» теперь занимает {count} место; остальные снова свободны.', few: '«{name}» теперь занимает {count} места; остальные снова свободны.', many: '«{name}» теперь занимает {count} мест; остальные снова свободны.', other: '«{name}» теперь занимает {count} места; остальные снова свободны.' },
   'group.tooMany': { one: 'Осталось только {count} место — мало для этой группы: ничего не занято.', few: 'Осталось только {count} места — мало для этой группы: ничего не занято.', many: 'Осталось только {count} мест — мало для этой группы: ничего не занято.', other: 'Осталось только {count} места — мало для этой группы: ничего не занято.' },
   'group.done': { one: '«{name}» занимает {count} место.', few: '«{name}» занимает {count} места.', many: '«{name}» занимает {count} мест.', other: '«{name}» занимает {count} места.' },
 };
