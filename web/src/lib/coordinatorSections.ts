@@ -12,6 +12,7 @@ export const COORDINATOR_SECTIONS: readonly Section[] = [
   { href: '/duplicates', key: 'dup.nav' },
   { href: '/members', key: 'members.nav' },
   { href: '/vetting', key: 'vet.nav' },
+  { href: '/stock', key: 'stock.nav' },
   { href: '/partnerships', key: 'nav.partnerships' },
   { href: '/indicators', key: 'nav.indicators' },
   { href: '/data', key: 'nav.transfer' },

@@ -68,7 +68,16 @@ const networkError = (detail: string): UiError => ({ code: 'network', key: 'erro
 
 function fromGraphQLErrors(errors: readonly ServerError[], fallback: string): UiError {
   const first = errors[0];
-  const ext = (first?.extensions ?? {}) as { code?: string; issues?: { field: string; message: string }[]; field?: string; currentStatus?: string };
+  const ext = (first?.extensions ?? {}) as {
+    code?: string;
+    issues?: { field: string; message: string }[];
+    field?: string;
+    currentStatus?: string;
+    /** INSUFFICIENT_STOCK: which item ran short, what is left, what was asked for. */
+    itemId?: string;
+    available?: number;
+    requested?: number;
+  };
   const code = isKnown(ext.code) ? ext.code : undefined;
   const fields: Record<string, string> = {};
   for (const issue of ext.issues ?? []) {
@@ -81,7 +90,10 @@ function fromGraphQLErrors(errors: readonly ServerError[], fallback: string): Ui
   return {
     code,
     key: `error.${code}`,
-    params: ext.currentStatus ? { status: ext.currentStatus } : {},
+    params: {
+      ...(ext.currentStatus ? { status: ext.currentStatus } : {}),
+      ...(ext.available !== undefined ? { itemId: String(ext.itemId ?? ''), available: String(ext.available), requested: String(ext.requested ?? '') } : {}),
+    },
     fields,
     detail: first?.message ?? '',
   };

@@ -6,6 +6,7 @@ import { intakeCallAr } from './intakeCall.ts';
 import { membersAr } from './members.ts';
 import { vettingAr } from './vetting.ts';
 import { keysAr } from './keys.ts';
+import { stockAr } from './stock.ts';
 import { geocodingAr } from './geocoding.ts';
 import { needMapAr } from './needMap.ts';
 import { reliabilityAr } from './reliability.ts';
@@ -418,6 +419,7 @@ export const ar: Messages = {
   ...membersAr,
   ...vettingAr,
   ...keysAr,
+  ...stockAr,
   ...geocodingAr,
   ...needMapAr,
   ...reliabilityAr,

@@ -5,6 +5,7 @@ import { intakeCallEn } from './intakeCall.ts';
 import { membersEn } from './members.ts';
 import { vettingEn } from './vetting.ts';
 import { keysEn } from './keys.ts';
+import { stockEn } from './stock.ts';
 import { geocodingEn } from './geocoding.ts';
 import { needMapEn } from './needMap.ts';
 import { reliabilityEn } from './reliability.ts';
@@ -392,6 +393,7 @@ export const en = {
   ...membersEn,
   ...vettingEn,
   ...keysEn,
+  ...stockEn,
   ...geocodingEn,
   ...needMapEn,
   ...reliabilityEn,

@@ -6,6 +6,7 @@ import { intakeCallHe } from './intakeCall.ts';
 import { membersHe } from './members.ts';
 import { vettingHe } from './vetting.ts';
 import { keysHe } from './keys.ts';
+import { stockHe } from './stock.ts';
 import { geocodingHe } from './geocoding.ts';
 import { needMapHe } from './needMap.ts';
 import { reliabilityHe } from './reliability.ts';
@@ -394,6 +395,7 @@ export const he: Messages = {
   ...membersHe,
   ...vettingHe,
   ...keysHe,
+  ...stockHe,
   ...geocodingHe,
   ...needMapHe,
   ...reliabilityHe,

@@ -6,6 +6,7 @@ import { intakeCallRu } from './intakeCall.ts';
 import { membersRu } from './members.ts';
 import { vettingRu } from './vetting.ts';
 import { keysRu } from './keys.ts';
+import { stockRu } from './stock.ts';
 import { geocodingRu } from './geocoding.ts';
 import { needMapRu } from './needMap.ts';
 import { reliabilityRu } from './reliability.ts';
@@ -400,6 +401,7 @@ export const ru: Messages = {
   ...membersRu,
   ...vettingRu,
   ...keysRu,
+  ...stockRu,
   ...geocodingRu,
   ...needMapRu,
   ...reliabilityRu,
