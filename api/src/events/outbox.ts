@@ -31,8 +31,12 @@ export async function appendEvent(tx: Tx, event: NewEvent) {
   });
 }
 
-/** Events one stamp numbers at most; a longer backlog takes several. */
-const STAMP_BATCH = 5_000;
+/**
+ * Events one stamp numbers at most; a longer backlog (events inserted in bulk by SQL, a restore)
+ * takes several. Each stamp sorts what is still pending, so batches are large: a million pending
+ * events take ten.
+ */
+const STAMP_BATCH = 100_000;
 
 /**
  * Numbers committed events. Single-flight per process: callers during a stamp share the next one,
