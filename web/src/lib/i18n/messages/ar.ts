@@ -8,6 +8,7 @@ import { vettingAr } from './vetting.ts';
 import { keysAr } from './keys.ts';
 import { geocodingAr } from './geocoding.ts';
 import { needMapAr } from './needMap.ts';
+import { offersAr } from './offers.ts';
 import { reliabilityAr } from './reliability.ts';
 import { requesterLanguageAr } from './requesterLanguage.ts';
 
@@ -419,6 +420,7 @@ export const ar: Messages = {
   ...keysAr,
   ...geocodingAr,
   ...needMapAr,
+  ...offersAr,
   ...reliabilityAr,
   ...requesterLanguageAr,
 };

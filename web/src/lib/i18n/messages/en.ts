@@ -7,6 +7,7 @@ import { vettingEn } from './vetting.ts';
 import { keysEn } from './keys.ts';
 import { geocodingEn } from './geocoding.ts';
 import { needMapEn } from './needMap.ts';
+import { offersEn } from './offers.ts';
 import { reliabilityEn } from './reliability.ts';
 import { requesterLanguageEn } from './requesterLanguage.ts';
 import type { PluralForms, Translation } from './types.ts';
@@ -393,6 +394,7 @@ export const en = {
   ...keysEn,
   ...geocodingEn,
   ...needMapEn,
+  ...offersEn,
   ...reliabilityEn,
   ...requesterLanguageEn,
 } as const;

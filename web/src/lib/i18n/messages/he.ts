@@ -8,6 +8,7 @@ import { vettingHe } from './vetting.ts';
 import { keysHe } from './keys.ts';
 import { geocodingHe } from './geocoding.ts';
 import { needMapHe } from './needMap.ts';
+import { offersHe } from './offers.ts';
 import { reliabilityHe } from './reliability.ts';
 import { requesterLanguageHe } from './requesterLanguage.ts';
 
@@ -395,6 +396,7 @@ export const he: Messages = {
   ...keysHe,
   ...geocodingHe,
   ...needMapHe,
+  ...offersHe,
   ...reliabilityHe,
   ...requesterLanguageHe,
 };

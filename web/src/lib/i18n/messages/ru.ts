@@ -8,6 +8,7 @@ import { vettingRu } from './vetting.ts';
 import { keysRu } from './keys.ts';
 import { geocodingRu } from './geocoding.ts';
 import { needMapRu } from './needMap.ts';
+import { offersRu } from './offers.ts';
 import { reliabilityRu } from './reliability.ts';
 import { requesterLanguageRu } from './requesterLanguage.ts';
 
@@ -401,6 +402,7 @@ export const ru: Messages = {
   ...keysRu,
   ...geocodingRu,
   ...needMapRu,
+  ...offersRu,
   ...reliabilityRu,
   ...requesterLanguageRu,
 };
