@@ -223,7 +223,9 @@ describe('privacy', () => {
   it("an offer's exact place and phone: the offerer, coordinators, and the need side once matched; no other volunteer", async () => {
     const driver = await member(s.url, admin, community, 'VOLUNTEER', 'driver-p');
     const offer = (
-      await driver.ok(CREATE_OFFER, { input: ride(BEER_SHEVA, '77 Secret Dest St, Beer Sheva', { place: { ...SDEROT, address: '55 Secret Origin St, Sderot' }, contactPhone: '+972-52-999-1234' }) })
+      await driver.ok(CREATE_OFFER, {
+        input: ride(BEER_SHEVA, '77 Secret Dest St, Beer Sheva', { place: { ...SDEROT, address: '55 Secret Origin St, Sderot' }, contactPhone: '+972-52-999-1234', languages: ['am'] }),
+      })
     ).createOffer.offer;
     // The need was taken in by a hotline operator: they answer for the requester.
     const need = await createNeed(operator, community, { category: 'TRANSPORT', title: 'A ride to Beer Sheva', people: 1, address: '88 Requester Lane, Sderot', destination: { ...BEER_SHEVA, address: 'Soroka' } });
@@ -243,11 +245,24 @@ describe('privacy', () => {
     expect(await s.app.services.prisma.offerAccessLog.count({ where: { offerId: uuid, userId: Buffer.from(coordinator.userId, 'base64').toString().split(':')[1]! } })).toBe(1);
     expect(seen).toMatchObject({ address: '55 Secret Origin St, Sderot', contactPhone: '+972-52-999-1234', destination: { address: '77 Secret Dest St, Beer Sheva' } });
     expect((await driver.ok(OFFER_PRIVATE, { id: offer.id })).offer.privateDetails.address).toBe('55 Secret Origin St, Sderot');
+    // The requester's language is private: the offerer's ranking does not read it, the coordinators' does.
+    const reasonsFor = async (who: Api) =>
+      (await who.ok(`query($id: ID!) { needsForOffer(offerId: $id, first: 100) { need { id } reasons { code } } }`, { id: offer.id })).needsForOffer
+        .find((m: any) => m.need.id === need.id)
+        .reasons.map((r: any) => r.code);
+    expect(await reasonsFor(coordinator)).toContain('NO_COMMON_LANGUAGE');
+    expect((await reasonsFor(driver)).filter((c: string) => /LANGUAGE/.test(c))).toEqual([]);
     // Before the match, neither side sees the other's.
     expect(codeOf(await operator.gql(OFFER_PRIVATE, { id: offer.id }))).toBe('FORBIDDEN');
     expect(codeOf(await driver.gql(NEED_PRIVATE, { id: need.id }))).toBe('FORBIDDEN');
 
     const match = (await coordinator.ok(PROPOSE, { input: { offerId: offer.id, needId: need.id, quantity: 1 } })).proposeOfferMatch.match;
+    // Each side finds what to answer: the driver among their offers, the operator on the need they took in.
+    const mine = (await driver.ok(`{ myOffers { id matches { id status } } }`)).myOffers.find((o: any) => o.id === offer.id);
+    expect(mine.matches).toEqual([{ id: match.id, status: 'PROPOSED' }]);
+    const NEED_MATCHES = `query($id: ID!) { need(id: $id) { offerMatches { id quantity offer { id } } } }`;
+    expect((await operator.ok(NEED_MATCHES, { id: need.id })).need.offerMatches).toEqual([{ id: match.id, quantity: 1, offer: { id: offer.id } }]);
+    expect(codeOf(await stranger.gql(NEED_MATCHES, { id: need.id }))).toBe('FORBIDDEN');
     await driver.ok(ACCEPT, { id: match.id });
     expect(codeOf(await operator.gql(OFFER_PRIVATE, { id: offer.id }))).toBe('FORBIDDEN');
     expect((await operator.ok(ACCEPT, { id: match.id })).acceptOfferMatch.match.status).toBe('ACCEPTED');
@@ -263,6 +278,17 @@ describe('privacy', () => {
     // Rankings read public values only: the same for everyone who may ask.
     const matches = (await driver.ok(`query($id: ID!) { needsForOffer(offerId: $id) { need { id } } }`, { id: offer.id })).needsForOffer;
     expect(JSON.stringify(matches)).not.toMatch(/Requester Lane/);
+  });
+});
+
+describe('public points', () => {
+  it("an offer never takes a need's public point (no oracle for guessed addresses); one offerer's offers at one place share theirs", async () => {
+    const at = { lat: 31.5301, lng: 34.6012 };
+    const need = await hostingNeed({ title: 'At a place a volunteer might guess', ...at, address: '3 Guessed St, Sderot' });
+    const probe = (await stranger.ok(CREATE_OFFER, { input: hosting({ title: 'At the guessed place', place: { ...at, address: '3 Guessed St, Sderot' } }) })).createOffer.offer;
+    expect([probe.publicLat, probe.publicLng]).not.toEqual([need.publicLat, need.publicLng]);
+    const again = (await stranger.ok(CREATE_OFFER, { input: hosting({ title: 'Again, same home', place: { lat: at.lat + 0.0001, lng: at.lng, address: '3 Guessed St, Sderot' } }) })).createOffer.offer;
+    expect([again.publicLat, again.publicLng]).toEqual([probe.publicLat, probe.publicLng]);
   });
 });
 

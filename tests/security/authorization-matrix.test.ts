@@ -171,6 +171,11 @@ beforeAll(async () => {
     [`matches@${OA}`]: ['volunteer', ...coordinatorsOfA],
     [`matches@${OB}`]: ['otherCoordinator', 'admin'],
     [`OfferMatch@${MA}`]: ['volunteer', 'operator', ...coordinatorsOfA],
+    // A need's offer matches: its side (coordinators, and the operator who took it in).
+    [`offerMatches@${NA.id}`]: coordinatorsOfA,
+    [`offerMatches@${NA2.id}`]: coordinatorsOfA,
+    [`offerMatches@${NB.id}`]: ['otherCoordinator', 'admin'],
+    [`offerMatches@${NO.id}`]: ['operator', ...coordinatorsOfA],
   };
   for (const r of ROLES.slice(1)) for (const f of ['email', 'phone', 'memberships']) expected[`${f}@${u(r)}`] = own(r);
 }, 120_000);
@@ -184,7 +189,7 @@ afterAll(async () => {
   await s?.stop();
 });
 
-const RESTRICTED_FIELDS = new Set(['privateDetails', 'claims', 'members', 'email', 'phone', 'memberships', 'matches']);
+const RESTRICTED_FIELDS = new Set(['privateDetails', 'claims', 'members', 'email', 'phone', 'memberships', 'matches', 'offerMatches']);
 const SCOPED_ROOTS = new Set(['privateAccessLog', 'boardStats']);
 
 /** Arguments aimed at the fixture: ids by argument name, both communities, every user. */

@@ -78,7 +78,7 @@ export async function remoteNeedInput(tx: UnitOfWork['tx'], input: RemoteNeedInp
 export type SamePlaceNeed = { id: string; lat: number; lng: number; publicLat: number; publicLng: number };
 
 /** Needs of one community this close to each other are one place, with one public point. */
-const SAME_PLACE_KM = 0.025;
+export const SAME_PLACE_KM = 0.025;
 
 /**
  * The public point for a need at `exact`: its current one while it still fits (a small move

@@ -73,6 +73,13 @@ describe('scoreOffer', () => {
     expect(a).toEqual(b);
   });
 
+  it("without the requester's language (a viewer who may not know it) no reason and no score depends on it", () => {
+    const hidden = (locale: string) => scoreOffer(need({ requesterLocale: null }), offer({ languages: [locale] }), now);
+    expect(hidden('he')).toEqual(hidden('ar'));
+    expect(codes(hidden('he')).filter((c) => c.includes('LANGUAGE'))).toEqual([]);
+    expect(scoreOffer(need(), offer({ languages: ['he'] }), now)).not.toEqual(scoreOffer(need(), offer({ languages: ['ar'] }), now));
+  });
+
   it('every category is answered by some kind of offer', () => {
     for (const kinds of Object.values(offerKindsFor)) expect(kinds.length).toBeGreaterThan(0);
   });

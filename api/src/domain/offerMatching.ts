@@ -70,8 +70,11 @@ const round = (n: number) => Math.round(n * 1000) / 1000;
 
 export type NeedSide = Pick<
   Need,
-  'category' | 'publicLat' | 'publicLng' | 'remote' | 'neededFrom' | 'neededBy' | 'people' | 'needsStepFree' | 'requesterLocale' | 'destinationPublicLat' | 'destinationPublicLng'
->;
+  'category' | 'publicLat' | 'publicLng' | 'remote' | 'neededFrom' | 'neededBy' | 'people' | 'needsStepFree' | 'destinationPublicLat' | 'destinationPublicLng'
+> & {
+  /** The requester's language: private, so null for a viewer who may not know it (and then no reason depends on it). */
+  requesterLocale: string | null;
+};
 export type OfferSide = Pick<
   Offer,
   'kind' | 'remaining' | 'publicLat' | 'publicLng' | 'availableFrom' | 'availableUntil' | 'expiresAt' | 'stepFree' | 'languages' | 'destinationPublicLat' | 'destinationPublicLng'
@@ -142,8 +145,8 @@ export function scoreOffer(need: NeedSide, offer: OfferSide, now: Date): { score
     }
   }
 
-  if (offer.languages.includes(need.requesterLocale)) reasons.push({ code: 'LANGUAGE', text: `Speaks ${need.requesterLocale}`, weight: WEIGHTS.language });
-  else if (offer.languages.length) reasons.push({ code: 'NO_COMMON_LANGUAGE', text: `Does not list ${need.requesterLocale}`, weight: 0 });
+  if (need.requesterLocale && offer.languages.includes(need.requesterLocale)) reasons.push({ code: 'LANGUAGE', text: `Speaks ${need.requesterLocale}`, weight: WEIGHTS.language });
+  else if (need.requesterLocale && offer.languages.length) reasons.push({ code: 'NO_COMMON_LANGUAGE', text: `Does not list ${need.requesterLocale}`, weight: 0 });
 
   if (need.needsStepFree) {
     if (offer.stepFree) reasons.push({ code: 'STEP_FREE', text: 'Step-free, as needed', weight: WEIGHTS.stepFree });
@@ -186,7 +189,10 @@ export async function offersForNeed(s: Services, viewer: Viewer, needId: string,
     .slice(0, first);
 }
 
-/** Needs of the offer's community it could answer, best first (its coordinators, and the offerer). */
+/**
+ * Needs of the offer's community it could answer, best first: for its coordinators, and for the
+ * offerer, whose ranking reads the needs' public values only.
+ */
 export async function needsForOffer(s: Services, viewer: Viewer, offerId: string, first: number): Promise<Ranked<Need>[]> {
   const offer = await s.prisma.offer.findUnique({ where: { id: offerId } });
   if (!offer) throw notFound('Offer');
@@ -205,9 +211,11 @@ export async function needsForOffer(s: Services, viewer: Viewer, offerId: string
     orderBy: needsUrgentFirst,
     take: 2_000,
   });
+  // The requester's language is private: the offerer's ranking must not depend on it.
+  const knowsRequesters = isCoordinatorOf(viewer, offer.communityId);
   return needs
     .filter((n) => n.activeClaims < n.slots)
-    .map((n) => ({ subject: n, ...scoreOffer(n, offer, now) }))
+    .map((n) => ({ subject: n, ...scoreOffer(knowsRequesters ? n : { ...n, requesterLocale: null }, offer, now) }))
     .sort(best)
     .slice(0, first);
 }

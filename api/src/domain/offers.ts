@@ -11,7 +11,8 @@ import { AppError, ErrorCode, badInput, forbidden } from '../errors.ts';
 import type { Offer, Prisma } from '../generated/prisma/client.ts';
 import type { OfferKind } from '../generated/prisma/enums.ts';
 import { isCoordinatorOf, isMemberOf, withinKeyScope, type Viewer } from '../auth/viewer.ts';
-import { destinationColumns, publicPointFor, type Place } from './needRecords.ts';
+import { SAME_PLACE_KM, type Place } from './needRecords.ts';
+import { bboxAround, distanceKm, publicLocation, publicPointFits, type Point } from './geo.ts';
 import { trimmed } from './needRules.ts';
 import { lockOffer } from './locks.ts';
 
@@ -68,6 +69,33 @@ export type OfferInput = {
   service?: string | null;
 };
 
+/**
+ * The public point of a place an offer names (its place, a ride's destination): the one the
+ * offerer's own offers already show for it while it fits, else a fresh draw. One place, one
+ * point, so nothing to average; and never a need's point, as needs share theirs (needRecords.ts
+ * publicPointFor): anyone may offer, and an offer at a guessed address that came back with a
+ * need's point would tell its offerer that a need is there.
+ */
+async function offerPublicPoint(tx: Tx, offeredById: string, exact: Point): Promise<Point> {
+  const box = bboxAround(exact, SAME_PLACE_KM);
+  const within = { gte: box.minLat, lte: box.maxLat };
+  const across = { gte: box.minLng, lte: box.maxLng };
+  const mine = await tx.offer.findMany({
+    where: { offeredById, OR: [{ lat: within, lng: across }, { destinationLat: within, destinationLng: across }] },
+    select: { lat: true, lng: true, publicLat: true, publicLng: true, destinationLat: true, destinationLng: true, destinationPublicLat: true, destinationPublicLng: true },
+    orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+    take: 100,
+  });
+  const known = mine.flatMap((o) => [
+    { exact: { lat: o.lat, lng: o.lng }, pub: { lat: o.publicLat, lng: o.publicLng } },
+    ...(o.destinationLat != null && o.destinationLng != null && o.destinationPublicLat != null && o.destinationPublicLng != null
+      ? [{ exact: { lat: o.destinationLat, lng: o.destinationLng }, pub: { lat: o.destinationPublicLat, lng: o.destinationPublicLng } }]
+      : []),
+  ]);
+  const shared = known.find((k) => distanceKm(exact, k.exact) <= SAME_PLACE_KM && publicPointFits(exact, k.pub));
+  return shared?.pub ?? publicLocation(exact);
+}
+
 /** The error of an offer past its `expiresAt`. */
 export const offerExpired = (offer: Pick<Offer, 'expiresAt'>) =>
   new AppError(ErrorCode.OFFER_EXPIRED, 'This offer has expired.', { expiresAt: offer.expiresAt.toISOString() });
@@ -91,7 +119,8 @@ export async function createOffer(s: Services, viewer: Viewer, input: OfferInput
   if (!expiresAt) throw badInput('Say until when the offer stands: expiresAt or availableUntil.', 'expiresAt');
   if (expiresAt <= now) throw badInput('The offer must stand until a time still to come.', input.expiresAt ? 'expiresAt' : 'availableUntil');
   return commit(s, async (tx) => {
-    const pub = await publicPointFor(tx, input.communityId, input.place);
+    const pub = await offerPublicPoint(tx, viewer.id, input.place);
+    const to = input.destination && (await offerPublicPoint(tx, viewer.id, input.destination));
     const me = input.contactPhone ? null : await tx.user.findUnique({ where: { id: viewer.id }, select: { phone: true } });
     return tx.offer.create({
       data: {
@@ -109,7 +138,15 @@ export async function createOffer(s: Services, viewer: Viewer, input: OfferInput
         contactPhone: input.contactPhone ?? me?.phone ?? null,
         publicLat: pub.lat,
         publicLng: pub.lng,
-        ...(await destinationColumns(tx, input.communityId, input.destination)),
+        ...(input.destination && to
+          ? {
+              destinationLat: input.destination.lat,
+              destinationLng: input.destination.lng,
+              destinationAddress: input.destination.address,
+              destinationPublicLat: to.lat,
+              destinationPublicLng: to.lng,
+            }
+          : {}),
         availableFrom: input.availableFrom ?? null,
         availableUntil: input.availableUntil ?? null,
         expiresAt,

@@ -193,12 +193,18 @@ export async function viewerCanSeeOfferPrivate(s: Services, viewer: Viewer | nul
   return seesOfferPrivate(viewer, offer, false) || (withinKeyScope(viewer, offer.communityId) && seesOfferPrivate(viewer, offer, await offerMatchedParty(s, viewer, offer.id)));
 }
 
-/** Which sides of an offer match the viewer answers for: the offer's (its offerer); the need's (its coordinators, and whoever took it in while they take calls for it). */
+/** Who answers for a need in its offer matches (for the requester): its coordinators, and whoever took it in while they take calls for it. */
+export function answersForNeed(viewer: Viewer | null, need: Pick<Need, 'communityId' | 'createdById'>): boolean {
+  return (
+    !!viewer &&
+    withinKeyScope(viewer, need.communityId) &&
+    (isCoordinatorOf(viewer, need.communityId) || (need.createdById === viewer.id && takesIntakeFor(viewer, need.communityId)))
+  );
+}
+
+/** Which sides of an offer match the viewer answers for: the offer's (its offerer) and the need's (`answersForNeed`). */
 export function offerMatchSides(viewer: Viewer, offer: Pick<Offer, 'offeredById' | 'communityId'>, need: Pick<Need, 'communityId' | 'createdById'>) {
-  return {
-    offer: offer.offeredById === viewer.id && withinKeyScope(viewer, offer.communityId),
-    need: withinKeyScope(viewer, need.communityId) && (isCoordinatorOf(viewer, need.communityId) || (need.createdById === viewer.id && takesIntakeFor(viewer, need.communityId))),
-  };
+  return { offer: offer.offeredById === viewer.id && withinKeyScope(viewer, offer.communityId), need: answersForNeed(viewer, need) };
 }
 
 /** A match: its sides (`offerMatchSides`), whoever accepted for the need, and coordinators of the offer's community. */

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { builder } from './builder.ts';
 import { uuidId, uuidIds } from './ids.ts';
 import { CommunityRef } from './communities.ts';
-import { NeedRef, PlaceInput, PlaceRef } from './needs.ts';
+import { NeedRef, PlaceInput, PlaceRef, readsNeed } from './needs.ts';
 import { MatchReasonRef, NeedMatchRef } from './coordination.ts';
 import { phoneRule } from '../domain/needRules.ts';
 import {
@@ -16,7 +16,7 @@ import {
   type OfferInput,
   type OfferItem,
 } from '../domain/offers.ts';
-import { canSeeOfferMatch, readOfferPrivateDetails, viewerCanSeeOfferPrivate } from '../domain/privacy.ts';
+import { answersForNeed, canSeeOfferMatch, readOfferPrivateDetails, viewerCanSeeOfferPrivate } from '../domain/privacy.ts';
 import { acceptOfferMatch, declineOfferMatch, needsForOffer, offersForNeed, proposeOfferMatch, type OfferReason } from '../domain/offerMatching.ts';
 import { OfferKind } from '../generated/prisma/enums.ts';
 import type { Offer, OfferMatch, Prisma } from '../generated/prisma/client.ts';
@@ -131,6 +131,15 @@ export const OfferMatchRef = builder.prismaNode('OfferMatch', {
   }),
 });
 
+builder.prismaObjectField('Need', 'offerMatches', (t) =>
+  t.relation('offerMatches', {
+    description: "The offers proposed for this need, newest first: for the need's side (its coordinators, and whoever took it in while they take calls for it).",
+    authScopes: (n, _args, ctx) => answersForNeed(ctx.viewer, n),
+    extensions: readsNeed('communityId', 'createdById'),
+    query: { orderBy: [{ proposedAt: 'desc' }, { id: 'desc' }], take: 200 },
+  }),
+);
+
 const OfferCandidateRef = builder.objectRef<{ subject: Offer; score: number; reasons: OfferReason[] }>('OfferCandidate').implement({
   authScopes: { signedIn: true },
   fields: (t) => ({
@@ -176,6 +185,19 @@ builder.queryFields((t) => ({
       };
       return ctx.services.prisma.offer.findMany({ ...query, where, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] });
     },
+  }),
+  myOffers: t.prismaField({
+    type: ['Offer'],
+    authScopes: { signedIn: true },
+    description: "The viewer's own offers, newest first (expired ones too, with `live: false`).",
+    args: { live: t.arg.boolean({ defaultValue: true, description: 'Only offers that have not expired.' }) },
+    resolve: (query, _root, args, ctx) =>
+      ctx.services.prisma.offer.findMany({
+        ...query,
+        where: { offeredById: ctx.viewer!.id, ...(args.live ? standingOffers(ctx.services.clock.now()) : {}) },
+        orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+        take: 200,
+      }),
   }),
   offersForNeed: t.field({
     type: [OfferCandidateRef],
