@@ -102,7 +102,7 @@ describe('offers', () => {
     expect(await host.getByTestId('offer-beds').getAttribute('aria-invalid')).toBe('true');
     expect(await host.getByTestId('offer-beds').getAttribute('aria-describedby')).toContain('offer-beds-error');
     expect(await host.getByTestId('offer-form-error').isVisible()).toBe(true);
-    expect((await stack.api(volunteer.token).ok(`{ offers(filter: { mine: true }) { edges { node { id } } } }`)).offers.edges).toEqual([]);
+    expect((await stack.api(volunteer.token).ok(`{ myOffers { id } }`)).myOffers).toEqual([]);
     expect(await seriousViolations(host)).toEqual([]);
     await screenshot(host, `offer-form-${locale}`, { fullPage: true });
 
@@ -203,6 +203,6 @@ describe('offers', () => {
     const theirs = stack.api(other.token);
     expect(codeOf(await theirs.gql(`query($id: ID!) { offer(id: $id) { privateDetails { address } } }`, { id: offerId }))).toBe('FORBIDDEN');
     expect(codeOf(await theirs.gql(`query($id: ID!) { need(id: $id) { privateDetails { address } } }`, { id: need.id }))).toBe('FORBIDDEN');
-    expect((await theirs.ok(`{ offers(filter: { mine: true }) { edges { node { id } } } }`)).offers.edges).toEqual([]);
+    expect((await theirs.ok(`{ myOffers { id } }`)).myOffers).toEqual([]);
   });
 });

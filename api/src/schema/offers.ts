@@ -153,7 +153,6 @@ const OfferFilter = builder.inputType('OfferFilter', {
   fields: (t) => ({
     communityIds: t.globalIDList({ for: CommunityRef, validate: uuidIds(50) }),
     kinds: t.field({ type: [OfferKindEnum], validate: z.array(z.string()).max(4) }),
-    mine: t.boolean({ description: "Only the viewer's own offers (signed out: none)." }),
   }),
 });
 
@@ -181,7 +180,6 @@ builder.queryFields((t) => ({
         ...standingOffers(ctx.services.clock.now()),
         ...(filter?.communityIds?.length ? { communityId: { in: filter.communityIds.map((c) => c.id) } } : {}),
         ...(filter?.kinds?.length ? { kind: { in: filter.kinds } } : {}),
-        ...(filter?.mine ? (ctx.viewer ? { offeredById: ctx.viewer.id } : { id: { in: [] } }) : {}),
       };
       return ctx.services.prisma.offer.findMany({ ...query, where, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] });
     },

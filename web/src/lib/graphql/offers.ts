@@ -45,15 +45,11 @@ export const OfferMatchFields = graphql(`
 
 export const MyOffersQuery = graphql(
   `
-    query MyOffers($first: Int!) {
-      offers(first: $first, filter: { mine: true }) {
-        edges {
-          node {
-            ...OfferSummary
-            privateDetails { address contactPhone }
-            matches { ...OfferMatchFields }
-          }
-        }
+    query MyOffers {
+      myOffers {
+        ...OfferSummary
+        privateDetails { address contactPhone }
+        matches { ...OfferMatchFields }
       }
     }
   `,
@@ -81,12 +77,13 @@ export const OffersForNeedQuery = graphql(
   [OfferSummary],
 );
 
-/** The community's standing offers with their matches: the need page keeps those of its need (coordinators). */
-export const CommunityOfferMatchesQuery = graphql(
+/** The offers proposed for a need, for its side (coordinators, whoever took it in). */
+export const NeedOfferMatchesQuery = graphql(
   `
-    query CommunityOfferMatches($communityId: ID!, $first: Int!) {
-      offers(first: $first, filter: { communityIds: [$communityId] }) {
-        edges { node { ...OfferSummary matches { ...OfferMatchFields } } }
+    query NeedOfferMatches($id: ID!) {
+      need(id: $id) {
+        id
+        offerMatches { ...OfferMatchFields offer { ...OfferSummary } }
       }
     }
   `,
