@@ -153,6 +153,7 @@ describe('offers', () => {
     const coord = await suite.page(`/needs/${encodeURIComponent(need.id)}`, { token: coordinatorToken, locale, viewport });
     const candidate = coord.locator(`[data-testid="offer-candidate"][data-offer-id="${offerId}"]`);
     await candidate.waitFor();
+    expect(await coord.getByTestId('need-people').textContent()).toBe('3');
     const codes = await candidate.locator('[data-testid="match-reasons"] li').evaluateAll((els) => els.map((e) => e.getAttribute('data-code')));
     expect(codes).toEqual(expect.arrayContaining(['CAPACITY', 'DISTANCE']));
     expect(await candidate.getByTestId('offer-remaining').textContent()).toBe(free(4, 4));
