@@ -3,7 +3,8 @@
 // error shows next to the field); the board draws it as an offer at its public point only; a coordinator
 // opens a need for a family of 3, sees the offer ranked with its reasons and proposes it; both sides
 // accept; the offer shows 1 bed left, the need its new status; the matched volunteer sees the need's
-// exact address and the coordinator the offer's, while another volunteer sees neither.
+// exact address and the coordinator the offer's, while another volunteer sees neither. A ride asks for its
+// destination before anything is sent.
 import { beforeAll, describe, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
 import { DESKTOP, PHONE, browserSuite, communityId, horizontalOverflow, newVolunteer, screenshot, seriousViolations, signIn, waitForMap, type Stack } from '../helpers/stack.ts';
@@ -208,5 +209,32 @@ describe('offers', () => {
     expect(codeOf(await theirs.gql(`query($id: ID!) { offer(id: $id) { privateDetails { address } } }`, { id: offerId }))).toBe('FORBIDDEN');
     expect(codeOf(await theirs.gql(`query($id: ID!) { need(id: $id) { privateDetails { address } } }`, { id: need.id }))).toBe('FORBIDDEN');
     expect((await theirs.ok(`{ myOffers { id } }`)).myOffers).toEqual([]);
+  });
+  test('a ride: its destination is asked for, then the offer lists its seats', async () => {
+    const volunteer = await newVolunteer(stack, 'Driver', sderot.id);
+    const page = await suite.page('/offers/new', { token: volunteer.token, locale: 'en', viewport: DESKTOP });
+    await page.getByTestId('offer-form').waitFor();
+    await page.getByTestId('offer-kind-RIDE').check();
+    await page.getByTestId('offer-title').fill('A ride to Beersheba');
+    await page.getByTestId('offer-seats').fill('3');
+    await page.getByTestId('offer-until').fill(await localIn(page, 2));
+    await page.locator('#offer-address').fill('3 Origin Road, Sderot');
+    await page.locator('#offer-pin-lat').fill(String(sderot.centerLat));
+    await page.locator('#offer-pin-lng').fill(String(sderot.centerLng));
+    // No destination: said next to it, and nothing is sent.
+    await page.getByTestId('offer-submit').click();
+    await page.locator('#offer-destination-error').waitFor();
+    expect(await page.locator('#offer-destination').getAttribute('aria-invalid')).toBe('true');
+    expect((await stack.api(volunteer.token).ok(`{ myOffers { id } }`)).myOffers).toEqual([]);
+
+    await page.locator('#offer-destination').fill('Central station, Beersheba');
+    await page.locator('#offer-dest-pin-lat').fill('31.2431');
+    await page.locator('#offer-dest-pin-lng').fill('34.7981');
+    await page.getByTestId('offer-submit').click();
+    const card = page.locator('[data-testid="my-offer"][data-kind="RIDE"]');
+    await card.waitFor();
+    expect(await card.getByTestId('offer-remaining').textContent()).toBe('Seats free: 3 of 3');
+    const offer = (await stack.api(volunteer.token).ok(`{ myOffers { kind seats privateDetails { destination { address lat lng } } } }`)).myOffers[0];
+    expect(offer).toEqual({ kind: 'RIDE', seats: 3, privateDetails: { destination: { address: 'Central station, Beersheba', lat: 31.2431, lng: 34.7981 } } });
   });
 });
