@@ -50,6 +50,22 @@ export function writeFilters(params: URLSearchParams, f: BoardFilters): URLSearc
   return out;
 }
 
+/** Which sets the map draws: `show=needs` or `show=offers` keeps one; absent, both. */
+export type BoardLayers = { needs: boolean; offers: boolean };
+
+export function parseLayers(params: URLSearchParams): BoardLayers {
+  const show = params.get('show');
+  return { needs: show !== 'offers', offers: show !== 'needs' };
+}
+
+export function writeLayers(params: URLSearchParams, l: BoardLayers): URLSearchParams {
+  const out = new URLSearchParams(params);
+  if (l.needs && !l.offers) out.set('show', 'needs');
+  else if (l.offers && !l.needs) out.set('show', 'offers');
+  else out.delete('show');
+  return out;
+}
+
 export function writeView(params: URLSearchParams, v: MapView): URLSearchParams {
   const out = new URLSearchParams(params);
   out.set('at', `${v.lat.toFixed(4)},${v.lng.toFixed(4)},${v.zoom.toFixed(2)}`);

@@ -84,6 +84,7 @@ export const NeedDetails = graphql(
     remote
     neededFrom
     neededBy
+    people
     createdAt
     updatedAt
     doneAt

@@ -3,6 +3,7 @@
 import type { ExpressionSpecification, LayerSpecification, SourceSpecification, StyleSpecification } from 'maplibre-gl';
 import type { FeatureCollection } from 'geojson';
 import { URGENCY_COLOR } from '../domain.ts';
+import { OFFER_COLOR } from '../offers.ts';
 
 export const TEXT_FONT = ['Noto Sans Bold', 'DejaVu Sans Bold', 'Arial Bold', 'sans-serif'];
 
@@ -143,6 +144,38 @@ export function needsLayers(source: string): LayerSpecification[] {
       filter: ['!', ['has', 'point_count']],
       layout: {
         'icon-image': ['concat', 'category-', ['get', 'category']],
+        'icon-allow-overlap': true,
+        'icon-ignore-placement': true,
+      },
+    },
+  ];
+}
+
+/** The needs' layers, for showing or hiding them together. */
+export const NEED_LAYER_IDS = ['need-highlight', 'need-clusters', 'need-cluster-count', 'need-points', 'need-icons'];
+export const OFFER_LAYER_IDS = ['offer-points', 'offer-icons'];
+
+/** Offers: white discs ringed in the offers' colour with the kind's icon, unclustered (there are few), drawn under the needs. */
+export function offersLayers(source: string): LayerSpecification[] {
+  return [
+    {
+      id: 'offer-points',
+      type: 'circle',
+      source,
+      paint: {
+        'circle-color': '#ffffff',
+        'circle-radius': 11,
+        'circle-stroke-color': OFFER_COLOR,
+        'circle-stroke-width': 3,
+        'circle-opacity': ['case', ['>', ['get', 'remaining'], 0], 1, 0.5],
+      },
+    },
+    {
+      id: 'offer-icons',
+      type: 'symbol',
+      source,
+      layout: {
+        'icon-image': ['concat', 'offer-', ['get', 'kind']],
         'icon-allow-overlap': true,
         'icon-ignore-placement': true,
       },

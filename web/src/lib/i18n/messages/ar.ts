@@ -9,6 +9,7 @@ import { keysAr } from './keys.ts';
 import { stockAr } from './stock.ts';
 import { geocodingAr } from './geocoding.ts';
 import { needMapAr } from './needMap.ts';
+import { offersAr } from './offers.ts';
 import { reliabilityAr } from './reliability.ts';
 import { requesterLanguageAr } from './requesterLanguage.ts';
 
@@ -422,6 +423,7 @@ export const ar: Messages = {
   ...stockAr,
   ...geocodingAr,
   ...needMapAr,
+  ...offersAr,
   ...reliabilityAr,
   ...requesterLanguageAr,
 };

@@ -8,6 +8,7 @@ import { keysEn } from './keys.ts';
 import { stockEn } from './stock.ts';
 import { geocodingEn } from './geocoding.ts';
 import { needMapEn } from './needMap.ts';
+import { offersEn } from './offers.ts';
 import { reliabilityEn } from './reliability.ts';
 import { requesterLanguageEn } from './requesterLanguage.ts';
 import type { PluralForms, Translation } from './types.ts';
@@ -396,6 +397,7 @@ export const en = {
   ...stockEn,
   ...geocodingEn,
   ...needMapEn,
+  ...offersEn,
   ...reliabilityEn,
   ...requesterLanguageEn,
 } as const;

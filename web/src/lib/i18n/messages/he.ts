@@ -9,6 +9,7 @@ import { keysHe } from './keys.ts';
 import { stockHe } from './stock.ts';
 import { geocodingHe } from './geocoding.ts';
 import { needMapHe } from './needMap.ts';
+import { offersHe } from './offers.ts';
 import { reliabilityHe } from './reliability.ts';
 import { requesterLanguageHe } from './requesterLanguage.ts';
 
@@ -398,6 +399,7 @@ export const he: Messages = {
   ...stockHe,
   ...geocodingHe,
   ...needMapHe,
+  ...offersHe,
   ...reliabilityHe,
   ...requesterLanguageHe,
 };

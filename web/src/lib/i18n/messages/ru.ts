@@ -9,6 +9,7 @@ import { keysRu } from './keys.ts';
 import { stockRu } from './stock.ts';
 import { geocodingRu } from './geocoding.ts';
 import { needMapRu } from './needMap.ts';
+import { offersRu } from './offers.ts';
 import { reliabilityRu } from './reliability.ts';
 import { requesterLanguageRu } from './requesterLanguage.ts';
 
@@ -404,6 +405,7 @@ export const ru: Messages = {
   ...stockRu,
   ...geocodingRu,
   ...needMapRu,
+  ...offersRu,
   ...reliabilityRu,
   ...requesterLanguageRu,
 };
