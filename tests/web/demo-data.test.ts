@@ -84,6 +84,25 @@ describe('the demo data', () => {
     }
   });
 
+  it('has what people offer and what is in stock: homes in Eilat, rides to Soroka, two collection points, a group from abroad on a farm day', async () => {
+    const { communities } = await admin.ok(`{ communities { id slug } }`);
+    const id = (slug: string) => communities.find((c: { slug: string }) => c.slug === slug).id;
+    const { offers } = await admin.ok(`query($first: Int!) { offers(first: $first) { edges { node { kind capacity remaining community { slug } } } } }`, { first: 50 });
+    const kinds = offers.edges.map((e: any) => `${e.node.kind}@${e.node.community.slug}`);
+    expect(kinds.filter((k: string) => k === 'HOSTING@eilat-hosting').length).toBeGreaterThanOrEqual(2);
+    expect(kinds).toContain('RIDE@sderot');
+    for (const slug of ['sderot', 'ashkelon']) {
+      const { collectionPoints } = await admin.ok(`query($c: ID!) { collectionPoints(communityId: $c) { name openingHours { weekday } stock { quantity low item { name } } } }`, { c: id(slug) });
+      expect(collectionPoints, slug).toHaveLength(1);
+      expect(collectionPoints[0].stock.length, slug).toBe(3);
+      expect(collectionPoints[0].openingHours.length, slug).toBe(3);
+    }
+    const sderot = (await admin.ok(`query($c: ID!) { collectionPoints(communityId: $c) { stock { low item { name } } } }`, { c: id('sderot') })).collectionPoints[0];
+    expect(sderot.stock.filter((l: any) => l.low).map((l: any) => l.item.name)).toEqual(['מזרן']);
+    const farm = await admin.ok(`query($c: [ID!]) { needs(first: 50, filter: { communityIds: $c, categories: [AGRICULTURE], allOccurrences: true }) { edges { node { title slots openSlots claims { places } } } } }`, { c: [id('nir-oz')] });
+    expect(farm.needs.edges.some((e: any) => e.node.claims.some((c: { places: number }) => c.places === 6))).toBe(true);
+  });
+
   it('holds the 25 Communities2Gether pairings: three years of $250,000, a joint team of two from each side, road maps in order', async () => {
     const { partnerships } = await admin.ok(
       `{ partnerships { id termYears israeliCommunity { id slug } abroadCommunity { kind } pledges { year amount { amountMinor currency } } team { side } } }`,

@@ -12,6 +12,9 @@ import { claimNeed, completeClaim, startClaim } from '../domain/claims.ts';
 import { createPartnership } from '../domain/partnerships.ts';
 import { createHousehold } from '../domain/households.ts';
 import { createRecurringNeed } from '../domain/recurrence.ts';
+import { createOffer } from '../domain/offers.ts';
+import { createCollectionPoint, createStockItem, recordDonation, setLowStockThreshold } from '../domain/stock.ts';
+import { claimNeedAsGroup } from '../domain/groups.ts';
 import type { Viewer } from '../auth/viewer.ts';
 import type { JoinPolicy, MembershipRole, NeedCategory, Urgency } from '../generated/prisma/enums.ts';
 import { AppError } from '../errors.ts';
@@ -276,7 +279,93 @@ export async function seedDemoData(s: Services, opts: { needs?: number; voluntee
     title: 'יום קטיף במטע האבוקדו', description: 'להביא כובע ומים. הסעה מהשער בשש בבוקר.', category: 'AGRICULTURE', urgency: 'NORMAL',
     lat: nirOz.centerLat + 0.002, lng: nirOz.centerLng + 0.004, address: 'קיבוץ ניר עוז, שער המטעים', requesterName: 'מרכז המשק', requesterPhone: '+972-8-999-0000', requesterLocale: 'he', communityId: nirOz.id,
   }, { frequency: 'DAILY', startsAt: new Date(nextWeek.getTime() - 9 * 3_600_000), count: 10, durationMinutes: 420, slotsPerOccurrence: 8 });
+  await seedOffersAndStock(s, communities, coordinators, membersOf, now);
   return { created: true };
+}
+
+/**
+ * What people offer and what is in stock: homes in Eilat for evacuated families, rides from Sderot
+ * to Soroka hospital, two collection points with stock (one running low on mattresses), and a
+ * group from a partner community abroad on the first farm day at Nir Oz. Without the random
+ * stream, which the rest of the seed continues unchanged.
+ */
+async function seedOffersAndStock(s: Services, communities: { id: string; slug: string }[], coordinators: Map<string, Viewer>, membersOf: Map<string, Viewer[]>, now: Date) {
+  const community = (slug: string) => communities.find((c) => c.slug === slug)!;
+  const at = (slug: string) => COMMUNITIES.find((c) => c.slug === slug)!;
+  const until = new Date(now.getTime() + 30 * DAY);
+  const eilat = community('eilat-hosting');
+  const hosts = (membersOf.get(eilat.id) ?? []).slice(0, 3);
+  const homes = [
+    { beds: 4, address: 'שדרות התמרים 14, אילת', stepFree: true, pets: false },
+    { beds: 2, address: 'רחוב האלמוגים 3, אילת', stepFree: false, pets: true },
+    { beds: 6, address: 'שכונת שחמון, רחוב הים 21, אילת', stepFree: false, pets: false },
+  ];
+  for (const [k, host] of hosts.entries()) {
+    const home = homes[k]!;
+    await createOffer(s, host, {
+      communityId: eilat.id,
+      kind: 'HOSTING',
+      title: `חדר למשפחה מפונה, ${home.beds} מיטות`,
+      description: 'כניסה נפרדת, מטבחון. אפשר לשהות עד חודש.',
+      place: { lat: at('eilat-hosting').lat + 0.004 * (k + 1), lng: at('eilat-hosting').lng - 0.003 * k, address: home.address },
+      capacity: home.beds,
+      availableFrom: now,
+      availableUntil: until,
+      stepFree: home.stepFree,
+      petsAllowed: home.pets,
+      languages: ['he', 'en'],
+    });
+  }
+  const sderot = community('sderot');
+  const soroka = { lat: 31.2589, lng: 34.8003, address: 'המרכז הרפואי סורוקה, שדרות רגר 151, באר שבע' };
+  for (const [k, driver] of (membersOf.get(sderot.id) ?? []).slice(0, 2).entries()) {
+    await createOffer(s, driver, {
+      communityId: sderot.id,
+      kind: 'RIDE',
+      title: 'הסעה לסורוקה בבקרים',
+      place: { lat: at('sderot').lat + 0.002 * (k + 1), lng: at('sderot').lng + 0.002, address: k ? 'רחוב הרצל 40, שדרות' : 'כיכר העצמאות, שדרות' },
+      destination: soroka,
+      capacity: 3,
+      availableFrom: now,
+      availableUntil: until,
+      recurringNote: k ? 'ימי שני ורביעי, יציאה ב-7:30' : 'ימי ראשון ושלישי, יציאה ב-8:00',
+      languages: ['he', 'ru'],
+    });
+  }
+  // Two collection points, their stock from a drive, and a low-stock threshold the mattresses are under.
+  const points = [
+    { slug: 'sderot', name: 'מרכז איסוף – מתנ"ס שדרות', address: 'רחוב הרצל 2, שדרות', stock: { 'סל מזון': 120, 'מזרן': 8, 'ערכת היגיינה': 60 } },
+    { slug: 'ashkelon', name: 'מחסן התרומות – אשקלון', address: 'רחוב הנשיאים 10, אשקלון', stock: { 'סל מזון': 45, 'מזרן': 30, 'ערכת היגיינה': 25 } },
+  ];
+  const units = { 'סל מזון': 'PACK', 'מזרן': 'UNIT', 'ערכת היגיינה': 'PACK' } as const;
+  for (const p of points) {
+    const c = community(p.slug);
+    const coordinator = coordinators.get(c.id)!;
+    const point = await createCollectionPoint(s, coordinator, {
+      communityId: c.id,
+      name: p.name,
+      address: p.address,
+      lat: at(p.slug).lat + 0.001,
+      lng: at(p.slug).lng + 0.001,
+      openingHours: ['SUNDAY', 'TUESDAY', 'THURSDAY'].map((weekday) => ({ weekday: weekday as 'SUNDAY', opens: '09:00', closes: '13:00' })),
+    });
+    for (const [name, quantity] of Object.entries(p.stock)) {
+      const item = await createStockItem(s, coordinator, { communityId: c.id, name, unit: units[name as keyof typeof units] });
+      if (name === 'מזרן') await setLowStockThreshold(s, coordinator, { pointId: point.id, itemId: item.id, threshold: 10 });
+      await recordDonation(s, coordinator, { pointId: point.id, itemId: item.id, quantity, donorName: null, donorPhone: null, drive: 'מבצע חורף' });
+    }
+  }
+  // A group from the partner community abroad: six volunteers on the first farm day.
+  const nirOz = community('nir-oz');
+  const farmDay = await s.prisma.need.findFirst({ where: { communityId: nirOz.id, category: 'AGRICULTURE', seriesId: { not: null } }, orderBy: { occurrenceAt: 'asc' } });
+  for (const leader of farmDay ? (membersOf.get(nirOz.id) ?? []) : []) {
+    try {
+      await claimNeedAsGroup(s, leader, { needId: farmDay!.id, name: 'Volunteers from Toronto', size: 6, languages: ['en', 'he'], members: [] });
+      return;
+    } catch (err) {
+      if (!(err instanceof AppError)) throw err;
+    }
+  }
 }
 
 /**
