@@ -32,6 +32,12 @@ export async function liveCounts(tx: Tx, needId: string) {
   return { active, started, claims };
 }
 
+/** Refuses one more claim to a volunteer who holds `held` live claims already, at the cap. */
+export function assertUnderClaimCap(s: Pick<Services, 'rules'>, held: number): void {
+  const limit = s.rules.claims.maxActivePerVolunteer;
+  if (held >= limit) throw new AppError(ErrorCode.CLAIM_LIMIT, `A volunteer may hold at most ${limit} active claims; finish or release one first.`, { limit });
+}
+
 /** Refuses a claim of `places` slots when fewer are open: the typed error of a full need. */
 export function assertSlotsOpen(need: Need, active: number, places = 1): void {
   if (active + places <= need.slots) return;
@@ -108,13 +114,7 @@ async function takeSlot(w: UnitOfWork, needId: string, volunteerId: string, acto
   // The volunteer's live claims, under their row lock: one on this need already, or the cap.
   const held = await tx.claim.findMany({ where: { volunteerId, status: liveClaim }, select: { needId: true } });
   if (held.some((c) => c.needId === needId)) throw new AppError(ErrorCode.ALREADY_CLAIMED, 'This volunteer already holds a claim on this need.');
-  if (!how.offerMatch && held.length >= s.rules.claims.maxActivePerVolunteer) {
-    throw new AppError(
-      ErrorCode.CLAIM_LIMIT,
-      `A volunteer may hold at most ${s.rules.claims.maxActivePerVolunteer} active claims; finish or release one first.`,
-      { limit: s.rules.claims.maxActivePerVolunteer },
-    );
-  }
+  if (!how.offerMatch) assertUnderClaimCap(s, held.length);
   const at = s.clock.now();
   const claim = await tx.claim.create({
     data: { needId, volunteerId, claimedAt: at, expiresAt: how.offerMatch ? null : claimExpiresAt(s.rules, at) },

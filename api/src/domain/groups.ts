@@ -10,7 +10,7 @@ import { AppError, ErrorCode, badInput, forbidden, notFound } from '../errors.ts
 import { isCoordinatorOf, isMemberOf, withinKeyScope, type Viewer } from '../auth/viewer.ts';
 import { lockNeed, lockUser } from './locks.ts';
 import { assertNeedAction, liveClaim } from './needStatus.ts';
-import { assertSlotsOpen, liveCounts, settleNeed } from './claims.ts';
+import { assertSlotsOpen, assertUnderClaimCap, liveCounts, settleNeed } from './claims.ts';
 import { assertQualified } from './vettingRecords.ts';
 import { hasRequirements, needRequirements } from './vetting.ts';
 import { claimExpiresAt } from './rules.ts';
@@ -47,12 +47,7 @@ export async function claimNeedAsGroup(s: Services, viewer: Viewer, input: Group
     assertSlotsOpen(locked, (await liveCounts(tx, locked.id)).active, input.size);
     const holders = await tx.claim.findFirst({ where: { needId: locked.id, volunteerId: { in: [viewer.id, ...userIds] }, status: liveClaim }, select: { id: true } });
     if (holders) throw new AppError(ErrorCode.ALREADY_CLAIMED, 'The leader or a named member already holds a claim on this need.');
-    const held = await tx.claim.count({ where: { volunteerId: viewer.id, status: liveClaim } });
-    if (held >= s.rules.claims.maxActivePerVolunteer) {
-      throw new AppError(ErrorCode.CLAIM_LIMIT, `A volunteer may hold at most ${s.rules.claims.maxActivePerVolunteer} active claims; finish or release one first.`, {
-        limit: s.rules.claims.maxActivePerVolunteer,
-      });
-    }
+    assertUnderClaimCap(s, await tx.claim.count({ where: { volunteerId: viewer.id, status: liveClaim } }));
     const at = s.clock.now();
     const claim = await tx.claim.create({
       data: { needId: locked.id, volunteerId: viewer.id, places: input.size, claimedAt: at, expiresAt: claimExpiresAt(s.rules, at) },
