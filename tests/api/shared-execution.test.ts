@@ -5,7 +5,7 @@
 // board's own document) shares one execution per event with every identical subscription,
 // anonymous or not; one that selects anything that depends on the viewer (private details, the
 // viewer's own permissions, an event's reason) keeps its own, and nobody else sees what it sees.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startServer, type TestServer } from '../helpers/server.ts';
 import { adminClient, createCommunity, createNeed, member } from '../helpers/fixtures.ts';
 import { Api, collect } from '../helpers/client.ts';
@@ -53,10 +53,20 @@ describe('signed-in subscriptions that cannot differ share one execution per eve
     // All six are registered with the event stream before the change is made.
     await waitFor(() => s.app.services.stream.subscriberCount >= baseline + 6);
     const before = await executions();
+    // The server runs in this process: every JSON text it writes goes through JSON.stringify.
+    const stringify = vi.spyOn(JSON, 'stringify');
     await createNeed(coordinator, community, { title: 'Shared', address: ADDRESS });
     const payloads = (await Promise.all(board.map((sub) => sub.done))).map((items) => items[0]);
     const [ownItems, privateItems] = await Promise.all([own.done, privateSub.done]);
     const after = await executions();
+    // The board's shared result (the only one that selects onBoard) is serialised once for all four sockets.
+    const boardSerialisations = stringify.mock.calls.filter(([v]) => {
+      const value = v as { type?: string; payload?: unknown } | null;
+      const result = (value?.type === 'next' ? value.payload : value) as { data?: { needEvents?: { need?: { onBoard?: boolean } } } } | null;
+      return result?.data?.needEvents?.need?.onBoard !== undefined;
+    }).length;
+    stringify.mockRestore();
+    expect(boardSerialisations).toBe(1);
 
     // The four board subscriptions: the same payload, executed once and reused three times.
     expect(payloads[0].needEvents.need.title).toBe('Shared');

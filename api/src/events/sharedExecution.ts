@@ -126,6 +126,17 @@ function groupKey(args: ExecutionArgs, validated: ValidatedSubscriptionArgs): st
   return JSON.stringify([id, validated.operation.name?.value ?? null, used]);
 }
 
+/** Results of shared executions: the very object every subscription of the group is sent. */
+const sharedResults = new WeakSet<object>();
+
+/** Whether `result` is one shared execution's, sent alike to a group (graphql/sharedFrames.ts serialises it once). */
+export const isSharedResult = (result: unknown): result is object => typeof result === 'object' && result !== null && sharedResults.has(result);
+
+const markShared = <T extends object>(result: T): T => {
+  sharedResults.add(result);
+  return result;
+};
+
 function sharedExecutor(key: string, counted: Counted) {
   return (perEvent: ValidatedSubscriptionArgs): Executed => {
     const event = perEvent.rootValue;
@@ -134,7 +145,10 @@ function sharedExecutor(key: string, counted: Counted) {
     if (!byKey) executions.set(event, (byKey = new Map()));
     let result = byKey.get(key);
     counted.inc({ outcome: result ? 'reused' : 'executed' });
-    if (!result) byKey.set(key, (result = executeSubscriptionEvent(perEvent)));
+    if (!result) {
+      const executed = executeSubscriptionEvent(perEvent);
+      byKey.set(key, (result = executed instanceof Promise ? executed.then(markShared) : markShared(executed)));
+    }
     return result;
   };
 }

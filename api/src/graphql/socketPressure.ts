@@ -7,6 +7,7 @@
 // frame that would cross it is not written, and the socket is closed with 4429 at once. The
 // client resumes each subscription from the cursor of the last event it received, which only
 // it knows (frames the server wrote may still sit unread in the kernel).
+import type { Duplex } from 'node:stream';
 import type { WebSocket, WebSocketServer } from 'ws';
 
 export const SLOW_CONSUMER_CLOSE = 4429;
@@ -19,6 +20,29 @@ export type Pending = { bytes: number; frames: number };
 
 const sizeOf = (data: unknown) => (typeof data === 'string' ? Buffer.byteLength(data) : ((data as { byteLength?: number }).byteLength ?? 0));
 
+/** Sockets corked in this turn of the event loop (`batchWrites`). */
+const corked = new Set<Duplex>();
+
+function uncorkAll(): void {
+  // A write while uncorking (a write callback that sends) starts the next turn's set.
+  const these = [...corked];
+  corked.clear();
+  for (const socket of these) socket.uncork();
+}
+
+/**
+ * Holds `socket`'s writes until this turn of the event loop has run its callbacks and
+ * microtasks, then writes them at once. An event reaches thousands of sockets in one turn, and a
+ * burst several events per socket: one system call per socket per turn instead of one per
+ * frame (ws corks each frame's header and body on its own, which nests inside this).
+ */
+function batchWrites(socket: Duplex): void {
+  if (corked.has(socket)) return;
+  if (corked.size === 0) setImmediate(uncorkAll);
+  socket.cork();
+  corked.add(socket);
+}
+
 /**
  * graphql-ws waits for each frame to be flushed before it takes a subscription's next event, so
  * a client that stops reading would stall its subscription (events piling up in the stream's
@@ -26,7 +50,7 @@ const sizeOf = (data: unknown) => (typeof data === 'string' ? Buffer.byteLength(
  * as pending until ws has written it; the frame that would take the pending bytes or frames
  * over the budget closes the socket with 4429 (`onSlow` first, for metrics and logs).
  */
-export function boundOutgoing(ws: WebSocket, budget: OutgoingBudget, onSlow: (pending: Pending) => void): void {
+export function boundOutgoing(ws: WebSocket, socket: Duplex, budget: OutgoingBudget, onSlow: (pending: Pending) => void): void {
   const send = ws.send.bind(ws);
   const pending: Pending = { bytes: 0, frames: 0 };
   let cut = false;
@@ -44,6 +68,7 @@ export function boundOutgoing(ws: WebSocket, budget: OutgoingBudget, onSlow: (pe
     }
     pending.bytes += size;
     pending.frames++;
+    batchWrites(socket);
     send(data, () => {
       pending.bytes -= size;
       pending.frames--;

@@ -1,10 +1,9 @@
 // GraphQL over WebSocket (graphql-ws) on the HTTP server's /graphql, through yoga's envelop
 // so that plugins, context and error masking are those of HTTP. Origins are checked at the
 // upgrade (cross-site WebSocket hijacking), sessions at each subscribe and at each event (an
-// ended one closes the socket with 4403, liveAccess.ts), a subscriber that stops reading is
-// closed with 4429 before the process holds more than its budget unsent (socketPressure.ts),
-// and so is a socket that asks for more than MAX_SUBSCRIPTIONS_PER_SOCKET operations at once.
-// A socket closed as too slow has its operations ended at once (socketPressure.ts, endOperations).
+// ended one closes the socket with 4403, liveAccess.ts); a subscriber that stops reading is
+// closed with 4429 before the process holds more than its budget unsent, its operations ended
+// at once, and so is a socket with more than MAX_SUBSCRIPTIONS_PER_SOCKET (socketPressure.ts).
 import { AppError, ErrorCode } from '../errors.ts';
 import type { Server } from 'node:http';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -20,6 +19,7 @@ import type { Yoga } from './yoga.ts';
 import { originAllowed } from '../http/origins.ts';
 import { asDocumentError, asOwnGraphQLError, isForeignGraphQLError } from './errorPolicy.ts';
 import { boundOutgoing, endOperations, keepAlive, type Operations } from './socketPressure.ts';
+import { placeholderFor, spliceSharedPayloads } from './sharedFrames.ts'; // a shared payload is serialised once
 import { retryWhileUnavailable } from '../events/retry.ts';
 
 /** A socket asking for more live operations than MAX_SUBSCRIPTIONS_PER_SOCKET. */
@@ -40,20 +40,21 @@ export function attachWebSocket(s: Services, server: Server, yoga: Yoga, maxPayl
       return;
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
-      boundOutgoing(ws, { maxBytes: s.config.WS_MAX_PENDING_BYTES, maxFrames: s.config.WS_MAX_PENDING_FRAMES }, (pending) => {
+      boundOutgoing(ws, socket, { maxBytes: s.config.WS_MAX_PENDING_BYTES, maxFrames: s.config.WS_MAX_PENDING_FRAMES }, (pending) => {
         s.metrics.slowConsumerCloses.inc({ reason: 'socket' });
         s.log.info(pending, 'websocket: closed a subscriber that stopped reading (4429)');
         endOperations(operationsOf.get(ws));
       });
+      spliceSharedPayloads(ws); // outermost: the budget counts the frame as it is written
       wss.emit('connection', ws, req);
     });
   });
-
   const disposable = useServer<Record<string, unknown>, WsExtra>(
     {
       connectionInitWaitTimeout: 5_000,
       execute: (args) => (args.rootValue as { execute: (a: ExecutionArgs) => unknown }).execute(args) as never,
       subscribe: (args) => (args.rootValue as { subscribe: (a: ExecutionArgs) => unknown }).subscribe(args) as never,
+      onNext: (ctx, id, _payload, _args, result) => placeholderFor(ctx.extra.socket, id, result) as never,
       onConnect: async (ctx) => {
         operationsOf.set(ctx.extra.socket, ctx);
         const param = ctx.connectionParams?.authToken;
@@ -119,7 +120,7 @@ export function attachWebSocket(s: Services, server: Server, yoga: Yoga, maxPayl
           contextValue: await contextFactory(),
           rootValue: { execute, subscribe },
         };
-        // graphql-armor's limits throw from validation rather than report; same treatment.
+        // graphql-armor's limits throw from validation rather than report: same treatment.
         try {
           const errors = validate(args.schema, args.document);
           if (errors.length) return errors.map((e: GraphQLError) => (isForeignGraphQLError(e) ? asOwnGraphQLError(e) : e));
@@ -137,7 +138,6 @@ export function attachWebSocket(s: Services, server: Server, yoga: Yoga, maxPayl
     0, // our own keep-alive, whose close says why
   );
   const stopKeepAlive = keepAlive(wss, s.config.WS_KEEPALIVE_MS, () => s.log.info('websocket: closed a socket that did not answer a ping'));
-
   return {
     clients: wss.clients as ReadonlySet<{ close(code: number, reason: string): void }>, // open sockets: metrics, shutdown
     async close() {

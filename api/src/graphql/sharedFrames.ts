@@ -1,0 +1,52 @@
+// One serialisation per shared payload. graphql-ws serialises every message it sends, so an
+// event that one shared execution (events/sharedExecution.ts) answers for 5,000 subscriptions
+// was turned into the same JSON 5,000 times: a tenth of the server's time in a burst, and most
+// of its garbage. For such a result graphql-ws is handed a placeholder payload instead (its
+// `onNext` hook), a few bytes to serialise; the socket's send puts the result's JSON, written
+// once and kept with the result, in its place. Every other message goes out as graphql-ws
+// wrote it.
+import type { WebSocket } from 'ws';
+import { isSharedResult } from '../events/sharedExecution.ts';
+
+/** The placeholder's key: `$` is not in any GraphQL name, so no result's payload has it. */
+const KEY = '$shared';
+const PLACEHOLDER = Object.freeze({ [KEY]: 1 });
+/** How graphql-ws's frame of a placeholder ends (`…,"payload":{"$shared":1}}`). */
+const TAIL = `${JSON.stringify(PLACEHOLDER)}}`;
+
+const serialised = new WeakMap<object, string>();
+/** Per socket: subscription id -> the JSON of the payload its next frame carries. */
+const waiting = new WeakMap<WebSocket, Map<string, string>>();
+
+/**
+ * graphql-ws `onNext`: for a shared result, remembers its JSON for the frame of subscription
+ * `id` on `socket` and returns the placeholder graphql-ws sends instead; otherwise nothing
+ * (graphql-ws sends the result itself).
+ */
+export function placeholderFor(socket: WebSocket, id: string, result: unknown): object | undefined {
+  if (!isSharedResult(result)) return undefined;
+  let json = serialised.get(result);
+  if (json === undefined) serialised.set(result, (json = JSON.stringify(result)));
+  let byId = waiting.get(socket);
+  if (!byId) waiting.set(socket, (byId = new Map()));
+  // graphql-ws sends a subscription's frames one after another (it awaits each), so one slot per id.
+  byId.set(id, json);
+  return PLACEHOLDER;
+}
+
+/** Makes `ws.send` put the remembered JSON in place of a placeholder. Install it outermost. */
+export function spliceSharedPayloads(ws: WebSocket): void {
+  const send = ws.send.bind(ws);
+  ws.send = ((data: unknown, ...rest: unknown[]) => {
+    if (typeof data === 'string' && data.endsWith(TAIL)) {
+      const byId = waiting.get(ws);
+      const id = (JSON.parse(data) as { id: string }).id;
+      const json = byId?.get(id);
+      if (json !== undefined) {
+        byId!.delete(id);
+        data = `${data.slice(0, data.length - TAIL.length)}${json}}`;
+      }
+    }
+    return (send as (...a: unknown[]) => void)(data, ...rest);
+  }) as typeof ws.send;
+}
