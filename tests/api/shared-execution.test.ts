@@ -10,6 +10,7 @@ import { startServer, type TestServer } from '../helpers/server.ts';
 import { adminClient, createCommunity, createNeed, member } from '../helpers/fixtures.ts';
 import { Api, collect } from '../helpers/client.ts';
 import { waitFor } from '../helpers/sinks.ts';
+import { openAcknowledged } from '../helpers/rawWs.ts';
 
 // The web board's subscription (web/src/lib/graphql/needs.ts), as the app sends it.
 const BOARD = `subscription NeedEvents($filter: NeedEventFilter, $after: String) {
@@ -50,8 +51,11 @@ describe('signed-in subscriptions that cannot differ share one execution per eve
     const own = collect(ownClient, OWN, { filter }, (items) => items.length >= 1);
     const coordClient = coordinator.ws();
     const privateSub = collect(coordClient, PRIVATE, { filter }, (items) => items.length >= 1);
-    // All six are registered with the event stream before the change is made.
-    await waitFor(() => s.app.services.stream.subscriberCount >= baseline + 6);
+    // And one more on a socket of our own, to see the frames themselves.
+    const raw = await openAcknowledged(s.wsUrl);
+    raw.send({ type: 'subscribe', id: 'board', payload: { query: BOARD, variables: { filter } } });
+    // All seven are registered with the event stream before the change is made.
+    await waitFor(() => s.app.services.stream.subscriberCount >= baseline + 7);
     const before = await executions();
     // The server runs in this process: every JSON text it writes goes through JSON.stringify.
     const stringify = vi.spyOn(JSON, 'stringify');
@@ -67,13 +71,18 @@ describe('signed-in subscriptions that cannot differ share one execution per eve
     }).length;
     stringify.mockRestore();
     expect(boardSerialisations).toBe(1);
+    // Spliced into graphql-ws's frame, the shared payload is a text frame like any other.
+    const frame = await raw.waitFor((f) => f.type === 'next' && f.id === 'board');
+    expect(frame.payload.data).toEqual(payloads[0]);
+    expect(raw.binaryFrames).toBe(0);
+    raw.close();
 
     // The four board subscriptions: the same payload, executed once and reused three times.
     expect(payloads[0].needEvents.need.title).toBe('Shared');
     for (const p of payloads) expect(p).toEqual(payloads[0]);
     expect(JSON.stringify(payloads)).not.toContain(ADDRESS);
     // The viewer-dependent ones are not grouped: not counted here, each executed for its viewer.
-    expect({ executed: after.executed - before.executed, reused: after.reused - before.reused }).toEqual({ executed: 1, reused: 3 });
+    expect({ executed: after.executed - before.executed, reused: after.reused - before.reused }).toEqual({ executed: 1, reused: 4 });
     expect(ownItems[0].needEvents.need.viewerCanSeePrivate).toBe(false);
     expect(privateItems[0].needEvents.need.privateDetails.address).toBe(ADDRESS);
 

@@ -8,6 +8,8 @@ export type Frame = { type: string; id?: string; payload?: any };
 export type RawSocket = {
   ws: WebSocket;
   frames: Frame[];
+  /** Frames that came as binary (graphql-transport-ws sends text only). */
+  binaryFrames: number;
   send(frame: Frame): void;
   /** Resolves with the first frame (already received or future) that matches. */
   waitFor(match: (f: Frame) => boolean, timeoutMs?: number): Promise<Frame>;
@@ -27,7 +29,9 @@ export function openRawSocket(
     const ws = new WebSocket(wsUrl, protocol ? [protocol] : [], { headers: opts.headers });
     const frames: Frame[] = [];
     const waiters: { match: (f: Frame) => boolean; resolve: (f: Frame) => void }[] = [];
-    ws.on('message', (data) => {
+    let binaryFrames = 0;
+    ws.on('message', (data, isBinary) => {
+      if (isBinary) binaryFrames++;
       const frame = JSON.parse(String(data)) as Frame;
       frames.push(frame);
       for (const w of [...waiters]) {
@@ -47,6 +51,9 @@ export function openRawSocket(
       resolve({
         ws,
         frames,
+        get binaryFrames() {
+          return binaryFrames;
+        },
         send: (frame) => ws.send(JSON.stringify(frame)),
         waitFor: (match, timeoutMs = 10_000) => {
           const found = frames.find(match);

@@ -3,8 +3,8 @@
 // was turned into the same JSON 5,000 times: a tenth of the server's time in a burst, and most
 // of its garbage. For such a result graphql-ws is handed a placeholder payload instead (its
 // `onNext` hook), a few bytes to serialise; the socket's send puts the result's JSON, written
-// once and kept with the result, in its place. Every other message goes out as graphql-ws
-// wrote it.
+// once and kept with the result as bytes, in its place: the frame is those bytes behind a few of
+// its own, with no text to encode per socket. Every other message goes out as graphql-ws wrote it.
 import type { WebSocket } from 'ws';
 import { isSharedResult } from '../events/sharedExecution.ts';
 
@@ -14,9 +14,10 @@ const PLACEHOLDER = Object.freeze({ [KEY]: 1 });
 /** How graphql-ws's frame of a placeholder ends (`…,"payload":{"$shared":1}}`). */
 const TAIL = `${JSON.stringify(PLACEHOLDER)}}`;
 
-const serialised = new WeakMap<object, string>();
+const CLOSE = Buffer.from('}');
+const serialised = new WeakMap<object, Buffer>();
 /** Per socket: subscription id -> the JSON of the payload its next frame carries. */
-const waiting = new WeakMap<WebSocket, Map<string, string>>();
+const waiting = new WeakMap<WebSocket, Map<string, Buffer>>();
 
 /**
  * graphql-ws `onNext`: for a shared result, remembers its JSON for the frame of subscription
@@ -25,12 +26,12 @@ const waiting = new WeakMap<WebSocket, Map<string, string>>();
  */
 export function placeholderFor(socket: WebSocket, id: string, result: unknown): object | undefined {
   if (!isSharedResult(result)) return undefined;
-  let json = serialised.get(result);
-  if (json === undefined) serialised.set(result, (json = JSON.stringify(result)));
+  let bytes = serialised.get(result);
+  if (bytes === undefined) serialised.set(result, (bytes = Buffer.from(JSON.stringify(result))));
   let byId = waiting.get(socket);
   if (!byId) waiting.set(socket, (byId = new Map()));
   // graphql-ws sends a subscription's frames one after another (it awaits each), so one slot per id.
-  byId.set(id, json);
+  byId.set(id, bytes);
   return PLACEHOLDER;
 }
 
@@ -41,10 +42,12 @@ export function spliceSharedPayloads(ws: WebSocket): void {
     if (typeof data === 'string' && data.endsWith(TAIL)) {
       const byId = waiting.get(ws);
       const id = (JSON.parse(data) as { id: string }).id;
-      const json = byId?.get(id);
-      if (json !== undefined) {
+      const bytes = byId?.get(id);
+      if (bytes !== undefined) {
         byId!.delete(id);
-        data = `${data.slice(0, data.length - TAIL.length)}${json}}`;
+        const frame = Buffer.concat([Buffer.from(data.slice(0, data.length - TAIL.length)), bytes, CLOSE]);
+        // Bytes go out as a binary frame unless told otherwise; graphql-ws speaks text.
+        return (send as (...a: unknown[]) => void)(frame, { binary: false }, ...rest.filter((r) => typeof r === 'function'));
       }
     }
     return (send as (...a: unknown[]) => void)(data, ...rest);

@@ -56,6 +56,7 @@ export function boundOutgoing(ws: WebSocket, socket: Duplex, budget: OutgoingBud
   let cut = false;
   ws.send = ((data: Parameters<typeof send>[0], ...rest: unknown[]) => {
     const cb = rest.find((r): r is (err?: Error) => void => typeof r === 'function');
+    const options = (rest.find((r) => typeof r === 'object' && r !== null) ?? {}) as { binary?: boolean };
     if (cut || ws.readyState !== ws.OPEN) return cb?.();
     const size = sizeOf(data);
     // Ours and ws's own count overlap (both hold what is not written yet); the larger decides.
@@ -69,7 +70,7 @@ export function boundOutgoing(ws: WebSocket, socket: Duplex, budget: OutgoingBud
     pending.bytes += size;
     pending.frames++;
     batchWrites(socket);
-    send(data, () => {
+    send(data, options, () => {
       pending.bytes -= size;
       pending.frames--;
     });
