@@ -7,7 +7,7 @@ import { warnExpiringClaims, deliverEmails } from './domain/notifications.ts';
 import { autoApproveHandovers } from './domain/handover.ts';
 import { refreshAllSeries } from './domain/recurrence.ts';
 import { enqueueWebhookDeliveries, deliverWebhooks } from './domain/webhooks.ts';
-import { eraseExpiredPrivateData } from './domain/retention.ts';
+import { eraseExpiredOfferDetails, eraseExpiredPrivateData } from './domain/retention.ts';
 import { redrawIdDerivedPublicPoints } from './domain/publicPointRedraw.ts';
 import { sendInvitationEmails } from './domain/invitations.ts';
 import { sendRequesterTexts } from './domain/requesterTexts.ts';
@@ -23,6 +23,7 @@ export const JOBS: readonly (readonly [name: string, run: (s: Services) => Promi
   ['e-mail delivery', deliverEmails],
   ['requester texts', sendRequesterTexts],
   ['retention', eraseExpiredPrivateData],
+  ['offer retention', eraseExpiredOfferDetails],
   ['idempotency keys', purgeExpiredIdempotencyKeys],
   // Once per database (recorded in DataJob); afterwards one lookup per round.
   ['public point redraw', redrawIdDerivedPublicPoints],

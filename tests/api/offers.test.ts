@@ -6,6 +6,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type TestServer } from '../helpers/server.ts';
 import { adminClient, createCentre, createCommunity, createNeed, member } from '../helpers/fixtures.ts';
 import type { Api } from '../helpers/client.ts';
+import { eraseExpiredOfferDetails } from '../../api/src/domain/retention.ts';
+import { uuidOf } from '../helpers/world.ts';
 
 let s: TestServer;
 let admin: Api;
@@ -362,5 +364,45 @@ describe('expiry', () => {
     expect(listed).not.toContain(offer.id);
     expect(codeOf(await host.gql(ACCEPT, { id: match.id }))).toBe('OFFER_EXPIRED');
     expect((await host.ok(`query($id: ID!) { offer(id: $id) { remaining } }`, { id: offer.id })).offer.remaining).toBe(2);
+  });
+});
+
+describe('retention', () => {
+  it("RETENTION_DAYS after an offer expired, its exact place, destination, address and contact are erased; the public record stays", async () => {
+    const OFFER = `query($id: ID!) { offer(id: $id) { title seats publicLat publicLng destinationPublicLat privateDetails { address lat lng contactPhone destination { address lat lng } } } }`;
+    const expiring = (await host.ok(CREATE_OFFER, { input: ride(BEER_SHEVA, '9 Soroka Ave, Beer Sheva', { contactPhone: '+972-50-765-4321', availableUntil: inDays(1) }) })).createOffer.offer;
+    const standing = (await host.ok(CREATE_OFFER, { input: hosting({ title: 'Standing for long', availableUntil: inDays(400) }) })).createOffer.offer;
+    const read = async (id: string) => (await host.ok(OFFER, { id })).offer;
+    const before = await read(expiring.id);
+    expect(before.privateDetails).toMatchObject({ address: '1 Origin Rd, Sderot', contactPhone: '+972-50-765-4321', destination: { address: '9 Soroka Ave, Beer Sheva' } });
+    const standingBefore = await read(standing.id);
+
+    const days = s.app.services.rules.retention.days;
+    const stored = () => s.app.services.prisma.offer.findUniqueOrThrow({ where: { id: uuidOf(expiring.id) } });
+    // An hour short of RETENTION_DAYS after it expired: kept.
+    s.app.services.clock.advance((1 + days) * DAY - 3_600_000);
+    await eraseExpiredOfferDetails(s.app.services);
+    expect(await stored()).toMatchObject({ address: '1 Origin Rd, Sderot', privateErasedAt: null });
+    s.app.services.clock.advance(2 * 3_600_000);
+    await eraseExpiredOfferDetails(s.app.services);
+    const erasedAt = (await stored()).privateErasedAt;
+    expect(erasedAt).not.toBeNull();
+    // Done once: a later round leaves it as it is.
+    s.app.services.clock.advance(DAY);
+    await eraseExpiredOfferDetails(s.app.services);
+    expect((await stored()).privateErasedAt).toEqual(erasedAt);
+    s.app.services.clock.reset();
+
+    const after = await read(expiring.id);
+    expect(after.privateDetails).toEqual({
+      address: '',
+      lat: before.publicLat,
+      lng: before.publicLng,
+      contactPhone: null,
+      destination: { address: '', lat: before.destinationPublicLat, lng: expect.any(Number) },
+    });
+    expect(after).toMatchObject({ title: before.title, seats: before.seats, publicLat: before.publicLat, publicLng: before.publicLng });
+    // An offer still standing is not touched.
+    expect(await read(standing.id)).toEqual(standingBefore);
   });
 });

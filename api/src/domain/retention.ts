@@ -13,6 +13,7 @@
 // household records (recorded with their consent, which the request withdraws); retention keeps
 // them, as consented records that the indicators of returning households read. Each erasure is
 // a need event, PRIVATE_DATA_ERASED with the reason RETENTION or REQUEST, published through `commit`.
+// An offer's exact place, address and contact go the same way RETENTION_DAYS after it expired.
 import type { Services } from '../services.ts';
 import { commit, type UnitOfWork } from '../events/unitOfWork.ts';
 import { badInput, forbidden } from '../errors.ts';
@@ -119,6 +120,23 @@ export async function eraseExpiredPrivateData(s: Services): Promise<number> {
     if (due.length < BATCH) break;
   }
   return erased;
+}
+
+/**
+ * The worker's job for offers: RETENTION_DAYS after an offer expired (or was withdrawn, which
+ * expires it), its exact place and a ride's exact destination become their public points, and
+ * its address and contact phone are erased. One statement; an erased offer is marked and never
+ * looked at again. What stays is what was public: kind, title, capacity, times, public points.
+ */
+export async function eraseExpiredOfferDetails(s: Services): Promise<number> {
+  const now = s.clock.now();
+  return s.prisma.$executeRaw`
+    UPDATE "Offer" SET
+      address = '', "contactPhone" = NULL, lat = "publicLat", lng = "publicLng",
+      "destinationAddress" = CASE WHEN "destinationAddress" IS NULL THEN NULL ELSE '' END,
+      "destinationLat" = "destinationPublicLat", "destinationLng" = "destinationPublicLng",
+      "privateErasedAt" = ${now}
+    WHERE "privateErasedAt" IS NULL AND "expiresAt" <= ${retentionCutoff(now, s.rules.retention.days)}`;
 }
 
 export type ErasureRequest = { needId?: string | null; phone?: string | null; email?: string | null };
