@@ -132,7 +132,7 @@ describe('never below zero', () => {
     const losers = results.filter((r) => r.errors);
     expect(winners).toHaveLength(1);
     expect(losers).toHaveLength(1);
-    expect(losers[0]!.errors![0]!.extensions).toMatchObject({ code: 'INSUFFICIENT_STOCK', available: 0, requested: 10 });
+    expect(losers[0]!.errors![0]!.extensions).toMatchObject({ code: 'INSUFFICIENT_STOCK', itemId: blankets.id, available: 0, requested: 10 });
     expect(await ledger()).toBe(before + 1);
     expect(await stockOf(point.id, blankets.id)).toBe(0);
     const statuses = await Promise.all([a, b].map(async (n) => (await coordinator.ok(`query($id: ID!) { need(id: $id) { status } }`, { id: n.id })).need.status));
@@ -144,7 +144,7 @@ describe('never below zero', () => {
     const rice = await newItem('Rice', 'KG');
     await coordinator.ok(DONATE, { input: { collectionPointId: point.id, itemId: rice.id, quantity: 7 } });
     const r = await coordinator.gql(ADJUST, { input: { collectionPointId: point.id, itemId: rice.id, delta: -8, reason: 'Counted' } });
-    expect(r.errors?.[0]?.extensions).toMatchObject({ code: 'INSUFFICIENT_STOCK', available: 7, requested: 8 });
+    expect(r.errors?.[0]?.extensions).toMatchObject({ code: 'INSUFFICIENT_STOCK', itemId: rice.id, available: 7, requested: 8 });
     const ok = await coordinator.ok(ADJUST, { input: { collectionPointId: point.id, itemId: rice.id, delta: -2, reason: 'Two bags torn' } });
     expect(ok.adjustStock.movement).toMatchObject({ kind: 'ADJUSTMENT', reason: 'Two bags torn', lines: [{ delta: -2, balanceAfter: 5 }] });
   });

@@ -22,7 +22,8 @@ import { stockFeed } from '../events/feeds.ts';
 import { StockMovementKind, StockUnit } from '../generated/prisma/enums.ts';
 import type { StockMovement } from '../generated/prisma/client.ts';
 import type { Context } from '../context.ts';
-import { notFound } from '../errors.ts';
+import { AppError, ErrorCode, notFound } from '../errors.ts';
+import { encodeGlobalID } from '@pothos/plugin-relay';
 import { isCoordinatorOf } from '../auth/viewer.ts';
 
 export const StockUnitEnum = builder.enumType(StockUnit, { name: 'StockUnit', description: 'What an item is counted in.' });
@@ -274,6 +275,14 @@ const StockMovementPayload = builder.objectRef<StockMovement>('StockMovementPayl
 
 const ids = <T extends { id: unknown }>(g: T) => String(g.id);
 
+/** INSUFFICIENT_STOCK names the item that ran short as the API names it everywhere: by its global ID. */
+const itemByGlobalId = <T>(done: Promise<T>): Promise<T> =>
+  done.catch((err: unknown) => {
+    const ext = err instanceof AppError ? (err.extensions as Record<string, unknown>) : null;
+    if (ext?.code === ErrorCode.INSUFFICIENT_STOCK && typeof ext.itemId === 'string') ext.itemId = encodeGlobalID('StockItem', ext.itemId);
+    throw err;
+  });
+
 builder.mutationFields((t) => ({
   createCollectionPoint: t.prismaField({
     type: 'CollectionPoint',
@@ -349,13 +358,13 @@ builder.mutationFields((t) => ({
     description: 'Items consumed into packs at a point (coordinators). INSUFFICIENT_STOCK when an item runs short.',
     args: { input: t.arg({ type: RecordPackingInput, required: true }) },
     resolve: (_r, { input }, ctx) =>
-      recordPacking(ctx.services, ctx.viewer!, {
+      itemByGlobalId(recordPacking(ctx.services, ctx.viewer!, {
         pointId: ids(input.collectionPointId),
         consumed: input.consumed.map((c) => ({ itemId: ids(c.itemId), quantity: c.quantity })),
         producedItemId: ids(input.producedItemId),
         producedQuantity: input.producedQuantity,
         note: input.note ?? null,
-      }),
+      })),
   }),
   recordDelivery: t.field({
     type: StockMovementPayload,
@@ -363,12 +372,12 @@ builder.mutationFields((t) => ({
     description: 'Goods out of stock for a need (coordinators), with the need’s event. INSUFFICIENT_STOCK when an item runs short.',
     args: { input: t.arg({ type: RecordDeliveryInput, required: true }) },
     resolve: (_r, { input }, ctx) =>
-      recordDelivery(ctx.services, ctx.viewer!, {
+      itemByGlobalId(recordDelivery(ctx.services, ctx.viewer!, {
         pointId: ids(input.collectionPointId),
         needId: ids(input.needId),
         items: input.items.map((c) => ({ itemId: ids(c.itemId), quantity: c.quantity })),
         completesNeed: input.completesNeed ?? true,
-      }),
+      })),
   }),
   adjustStock: t.field({
     type: StockMovementPayload,
@@ -376,6 +385,6 @@ builder.mutationFields((t) => ({
     description: 'A count correction with its reason (coordinators). INSUFFICIENT_STOCK when it would go below zero.',
     args: { input: t.arg({ type: AdjustStockInput, required: true }) },
     resolve: (_r, { input }, ctx) =>
-      adjustStock(ctx.services, ctx.viewer!, { pointId: ids(input.collectionPointId), itemId: ids(input.itemId), delta: input.delta, reason: input.reason }),
+      itemByGlobalId(adjustStock(ctx.services, ctx.viewer!, { pointId: ids(input.collectionPointId), itemId: ids(input.itemId), delta: input.delta, reason: input.reason })),
   }),
 }));
