@@ -4,6 +4,7 @@
 // changed migration set never starts from a stale template. PGlite only.
 import { afterEach, describe, expect, it } from 'vitest';
 import { cp, mkdtemp, rm, writeFile, mkdir } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildApp } from '../../api/src/server.ts';
@@ -59,6 +60,20 @@ describe('the embedded database template', requires(embeddedDatabase), () => {
     const { applied } = await applyMigrations(migrated);
     expect(applied.length).toBeGreaterThan(0);
     expect(await shape(app.services.db)).toEqual(await shape(migrated));
+  }, 120_000);
+
+  it('copies the unpacked template into a new data directory on disk before PGlite opens it, so the archive never passes through its memory', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'pglite-template-copy-'));
+    cleanups.push(() => rm(dir, { recursive: true, force: true }));
+    await ensureTemplate();
+    const db = openDatabase(loadConfig({ PGLITE_DIR: join(dir, 'db'), LOG_LEVEL: 'silent' }), undefined, { fromTemplate: true });
+    cleanups.push(() => db.close());
+    // Already a database when openDatabase returns, before PGlite has started: PGlite opens an
+    // existing directory (handed the archive as well, it would refuse: "Database already exists").
+    expect(existsSync(join(dir, 'db', 'PG_VERSION'))).toBe(true);
+    expect(db.saveAsTemplate).toBeNull();
+    const [{ n }] = await db.prisma.$queryRawUnsafe<{ n: number }[]>('SELECT count(*)::int AS n FROM _prisma_migrations WHERE finished_at IS NOT NULL');
+    expect(n).toBeGreaterThan(0);
   }, 120_000);
 
   it('names the template after every migration, so an added or edited migration never starts from a stale one', async () => {

@@ -7,7 +7,7 @@ import pg from 'pg';
 import { mkdirSync } from 'node:fs';
 import { PrismaClient } from '../generated/prisma/client.ts';
 import type { Config } from '../config.ts';
-import { isFreshDataDir, readTemplate, saveTemplate, templateKey } from './template.ts';
+import { copyTemplate, isFreshDataDir, readTemplate, saveTemplate, templateKey } from './template.ts';
 import type { SqlDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 
 export type Database = {
@@ -60,14 +60,17 @@ export function openDatabase(
     kind = 'pglite';
     const dir = config.PGLITE_DIR;
     if (!dir.startsWith('memory://')) mkdirSync(dir, { recursive: true });
-    // A new database starts from the migrated template when there is one (db/template.ts).
+    // A new database starts from the migrated template when there is one (db/template.ts): on
+    // disk, a copy of its directory that PGlite opens as it is; in memory, unpacked from the archive.
     const key = options.fromTemplate && isFreshDataDir(dir) ? templateKey() : null;
-    const template = key ? readTemplate(key) : null;
+    const inMemory = dir.startsWith('memory://');
+    const copied = key !== null && !inMemory && copyTemplate(key, dir);
+    const archive = key && inMemory ? readTemplate(key) : null;
     const client = new PGlite(dir, {
       postgresqlconf: [`shared_buffers=${config.PGLITE_SHARED_BUFFERS}`],
-      ...(template ? { loadDataDir: new Blob([new Uint8Array(template)]) } : {}),
+      ...(archive ? { loadDataDir: new Blob([new Uint8Array(archive)]) } : {}),
     });
-    if (key && !template) saveAsTemplate = () => saveTemplate(client, key);
+    if (key && !copied && !archive) saveAsTemplate = () => saveTemplate(client, key);
     adapterFactory = new PrismaPGlite(client) as unknown as SqlDriverAdapterFactory;
     closeDriver = () => client.close();
   }

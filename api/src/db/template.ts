@@ -5,11 +5,17 @@
 // migration never starts from a stale one: without a matching template the database is created
 // and migrated as before, and that result becomes the template for next time. `pnpm install`
 // builds it (scripts/pglite-template.ts), so the first `pnpm start` is already fast.
+// It is kept twice: unpacked, a data directory that a new database on disk is copied from before
+// PGlite opens it (PGlite then opens an existing database: handing it the archive instead would
+// unpack some 40 MB through its own memory, which a WebAssembly instance never gives back, and
+// the idle API was 170 MB bigger); and archived, for a database in memory (`memory://`, tests),
+// which has no directory to copy into.
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { createRequire } from 'node:module';
 import type { PGlite } from '@electric-sql/pglite';
+import { extract } from 'tar';
 import { repoPaths } from '../config.ts';
 
 export const templateDir = `${repoPaths.root}node_modules/.cache/mutual-aid`;
@@ -40,14 +46,36 @@ export function templateKey(migrationsDir: string = repoPaths.migrations): strin
 }
 
 const templateFile = (key: string) => join(templateDir, `pglite-${key}.tar.gz`);
+const templateData = (key: string) => join(templateDir, `pglite-${key}`);
+/** A template's two forms; partial ones (being written) have a random part and end otherwise. */
+const TEMPLATE_NAME = /^pglite-([0-9a-f]+)(\.tar\.gz)?$/;
+/** Written last, as PostgreSQL marks a data directory with it: a copy cut short is still fresh. */
+const VERSION_FILE = 'PG_VERSION';
 
-/** The template for `key`, or null when none has been built for these migrations. */
+/** The archived template for `key` (for a database in memory), or null when there is none. */
 export function readTemplate(key: string): Buffer | null {
   try {
     return readFileSync(templateFile(key));
   } catch {
     return null;
   }
+}
+
+/** True when both forms of the template for `key` are there. */
+export function hasTemplate(key: string): boolean {
+  return existsSync(templateFile(key)) && existsSync(join(templateData(key), VERSION_FILE));
+}
+
+/**
+ * Copies the unpacked template for `key` into the data directory `dir` (which holds no database
+ * yet), so that PGlite opens it as an existing database. False when there is no such template.
+ */
+export function copyTemplate(key: string, dir: string): boolean {
+  const source = templateData(key);
+  if (!existsSync(join(source, VERSION_FILE))) return false;
+  cpSync(source, dir, { recursive: true, filter: (from) => from !== join(source, VERSION_FILE) });
+  copyFileSync(join(source, VERSION_FILE), join(dir, VERSION_FILE));
+  return true;
 }
 
 /** True when `dir` holds no database yet (an in-memory one always starts empty). */
@@ -57,8 +85,9 @@ export function isFreshDataDir(dir: string): boolean {
 
 /**
  * Keeps `client`'s data directory as the template for `key`. Call only on a database that holds
- * the migrations and nothing else. Written to a temporary name and renamed, so processes that
- * build it at once (parallel test files) never read half a file; older templates are removed.
+ * the migrations and nothing else. Each form is written under a temporary name and renamed, so
+ * processes that build it at once (parallel test files) never read half of one; older templates
+ * are removed.
  */
 export async function saveTemplate(client: PGlite, key: string): Promise<void> {
   const dump = Buffer.from(await (await client.dumpDataDir('gzip')).arrayBuffer());
@@ -67,7 +96,28 @@ export async function saveTemplate(client: PGlite, key: string): Promise<void> {
   const partial = `${target}.${randomBytes(6).toString('hex')}.partial`;
   writeFileSync(partial, dump);
   renameSync(partial, target);
+  await unpackTemplate(key);
   for (const name of readdirSync(templateDir)) {
-    if (name.startsWith('pglite-') && name.endsWith('.tar.gz') && join(templateDir, name) !== target) rmSync(join(templateDir, name), { force: true });
+    const match = TEMPLATE_NAME.exec(name);
+    if (match && match[1] !== key) rmSync(join(templateDir, name), { recursive: true, force: true });
+  }
+}
+
+/** Unpacks the archived template for `key` into its directory form (a no-op when that is there). */
+export async function unpackTemplate(key: string): Promise<void> {
+  const target = templateData(key);
+  if (existsSync(join(target, VERSION_FILE))) return;
+  const partial = `${target}.${randomBytes(6).toString('hex')}.partial`;
+  mkdirSync(partial, { recursive: true });
+  try {
+    // The archive names its entries from the data directory's root ("/base/1/…").
+    await extract({ file: templateFile(key), cwd: partial, onwarn: () => {} });
+    rmSync(target, { recursive: true, force: true });
+    renameSync(partial, target);
+  } catch (err) {
+    // Another process renamed its copy into place first: theirs is as good.
+    if (!existsSync(join(target, VERSION_FILE))) throw err;
+  } finally {
+    rmSync(partial, { recursive: true, force: true });
   }
 }

@@ -4,12 +4,17 @@ import { PGlite } from '@electric-sql/pglite';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import type { SqlDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import { applyMigrations } from './migrations.ts';
-import { readTemplate, saveTemplate, templateKey } from './template.ts';
+import { hasTemplate, readTemplate, saveTemplate, templateKey, unpackTemplate } from './template.ts';
 
 /** 'exists' when the template was already there, else the number of migrations it holds. */
 export async function ensureTemplate(): Promise<'exists' | number> {
   const key = templateKey();
-  if (readTemplate(key)) return 'exists';
+  if (hasTemplate(key)) return 'exists';
+  // Archived by an earlier version, which kept only that form.
+  if (readTemplate(key)) {
+    await unpackTemplate(key);
+    return 'exists';
+  }
   const client = new PGlite('memory://');
   try {
     const { applied } = await applyMigrations({ adapterFactory: new PrismaPGlite(client) as unknown as SqlDriverAdapterFactory });
