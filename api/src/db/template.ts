@@ -31,9 +31,12 @@ const pgliteVersion = (): string => {
   return 'unknown';
 };
 
-/** The template's name for these migrations (sha-256 of the PGlite version, names and texts). */
+/** How a template is made (saveTemplate): a change makes every template built before stale. */
+const TEMPLATE_FORMAT = 2;
+
+/** The template's name for these migrations (sha-256 of the format, the PGlite version, names and texts). */
 export function templateKey(migrationsDir: string = repoPaths.migrations): string {
-  const hash = createHash('sha256').update(`pglite ${pgliteVersion()}\n`);
+  const hash = createHash('sha256').update(`template ${TEMPLATE_FORMAT}\npglite ${pgliteVersion()}\n`);
   const names = readdirSync(migrationsDir, { withFileTypes: true })
     .filter((e) => e.isDirectory())
     .map((e) => e.name)
@@ -90,6 +93,10 @@ export function isFreshDataDir(dir: string): boolean {
  * are removed.
  */
 export async function saveTemplate(client: PGlite, key: string): Promise<void> {
+  // A copy of a running database starts with crash recovery from its last checkpoint: without
+  // this one, every new database would replay the WAL of every migration (initdb's shutdown
+  // checkpoint is the last one otherwise).
+  await client.exec('CHECKPOINT');
   const dump = Buffer.from(await (await client.dumpDataDir('gzip')).arrayBuffer());
   mkdirSync(templateDir, { recursive: true });
   const target = templateFile(key);
