@@ -108,7 +108,11 @@ describe('texts to the requester', () => {
       { from: HOTLINE, body: 'הבקשה שלך „קניות לסבתא” בוצעה. שמרו על עצמכם.' },
     ]);
     // Once each: the queue holds exactly these two, both sent; the volunteer's surname and phone went nowhere.
-    const queued = await s.app.services.prisma.requesterText.findMany({ where: { needId: uuidOf(need.id) }, orderBy: { eventId: 'asc' } });
+    // (The provider has the text a moment before the job records it as sent: waited for, not raced.)
+    const queued = await waitFor(async () => {
+      const rows = await s.app.services.prisma.requesterText.findMany({ where: { needId: uuidOf(need.id) }, orderBy: { eventId: 'asc' } });
+      return rows.length >= 2 && rows.every((t) => t.status !== 'PENDING') && rows;
+    });
     expect(queued.map((t) => [t.kind, t.status])).toEqual([['TAKEN', 'SENT'], ['DONE', 'SENT']]);
     expect(sms.received.some((r) => r.body.includes('Levi') || r.body.includes('9876543'))).toBe(false);
   });
