@@ -1,0 +1,73 @@
+// Compiled queries (graphql-jit): a query document that runs again is compiled once into a
+// function that walks its selection directly, in place of the executor's per-field work (a
+// resolve info, a path, argument values and a completion step for every field of every row;
+// the board's 500 needs × 7 fields). Resolvers, and so Pothos' scope checks, run as before.
+//
+// Only what graphql-jit serves as graphql 17 does is compiled; everything else runs on the
+// executor as before:
+// - queries only (mutations run serially with their own plugins; subscriptions have their own path);
+// - variables only in the arguments of root fields: graphql-jit hands resolvers its plain
+//   variables as `info.variableValues`, where graphql 17 (and Pothos' selection mapping, which
+//   reads the arguments of nested fields and @skip/@include through it) expects
+//   `{ sources, coerced }`. A root field's arguments are computed by graphql-jit itself.
+// - a schema without isTypeOf: graphql-jit calls it without the context (scope-auth's
+//   `runScopesOnType` is one, so no type here uses it; the schema test checks).
+// A document is compiled the second time it runs, so that one-off documents cost no compilation.
+import type { Plugin } from 'graphql-yoga';
+import { Kind, visit, type ASTNode, type DocumentNode, type ExecutionArgs, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
+import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
+
+/** Types whose isTypeOf graphql-jit would call without the context. */
+export function typesWithIsTypeOf(schema: GraphQLSchema): string[] {
+  return Object.values(schema.getTypeMap())
+    .filter((t) => 'isTypeOf' in t && typeof t.isTypeOf === 'function')
+    .map((t) => t.name);
+}
+
+const variablesIn = (node: ASTNode | readonly ASTNode[] | undefined): number => {
+  let n = 0;
+  for (const each of Array.isArray(node) ? node : node ? [node] : []) {
+    visit(each as ASTNode, {
+      [Kind.VARIABLE]() {
+        n++;
+      },
+    });
+  }
+  return n;
+};
+
+/** A query whose variables are used only as arguments of its root fields. */
+export function compilable(document: DocumentNode, operation: OperationDefinitionNode): boolean {
+  if (operation.operation !== 'query') return false;
+  const used = document.definitions.reduce((n, d) => n + variablesIn(d.kind === Kind.OPERATION_DEFINITION ? { ...d, variableDefinitions: [] } : d), 0);
+  const inRootArguments = operation.selectionSet.selections.reduce((n, s) => n + (s.kind === Kind.FIELD ? variablesIn(s.arguments) : 0), 0);
+  return used === inRootArguments;
+}
+
+type Entry = { runs: number; compiled: CompiledQuery | null };
+
+export function useCompiledQueries(schema: GraphQLSchema): Plugin {
+  const withIsTypeOf = typesWithIsTypeOf(schema);
+  if (withIsTypeOf.length) throw new Error(`Compiled queries: graphql-jit calls isTypeOf without the context; types with one: ${withIsTypeOf.join(', ')}`);
+  /** Per document (yoga's parse cache keeps one object per query text), per operation name. */
+  const entries = new WeakMap<DocumentNode, Map<string, Entry>>();
+  return {
+    onExecute({ args, setExecuteFn }) {
+      const { document, operationName } = args as unknown as ExecutionArgs;
+      let byName = entries.get(document);
+      if (!byName) entries.set(document, (byName = new Map()));
+      const key = operationName ?? '';
+      let entry = byName.get(key);
+      if (!entry) byName.set(key, (entry = { runs: 0, compiled: null }));
+      if (++entry.runs === 2) {
+        const operation = document.definitions.find(
+          (d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION && (!operationName || d.name?.value === operationName),
+        );
+        const result = operation && compilable(document, operation) ? compileQuery(schema, document, operationName ?? undefined) : null;
+        entry.compiled = result && isCompiledQuery(result) ? result : null;
+      }
+      const compiled = entry.compiled;
+      if (compiled) setExecuteFn(((a: ExecutionArgs) => compiled.query(a.rootValue, a.contextValue, a.variableValues ?? {})) as never);
+    },
+  };
+}
