@@ -113,9 +113,14 @@ describe('needs', () => {
     expect(firstBoard.errors).toBeUndefined();
     expect(firstNested.errors).toBeUndefined();
     expect(firstNested.data.need.events.edges.length).toBeGreaterThan(0);
+    // A refused private field: the same error, and the same null, compiled or not.
+    const refused = `query($id: ID!) { need(id: $id) { title privateDetails { address requesterPhone } } }`;
+    const firstRefused = await anon().gql(refused, { id: need.id });
+    expect(firstRefused.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
     for (let i = 0; i < 3; i++) {
       expect(await anon().gql(board, sderot)).toEqual(firstBoard);
       expect(await coordinator.gql(nested, vars)).toEqual(firstNested);
+      expect(await anon().gql(refused, { id: need.id })).toEqual(firstRefused);
     }
   });
 

@@ -14,7 +14,7 @@
 //   `runScopesOnType` is one, so no type here uses it; the schema test checks).
 // A document is compiled the second time it runs, so that one-off documents cost no compilation.
 import type { Plugin } from 'graphql-yoga';
-import { Kind, visit, type ASTNode, type DocumentNode, type ExecutionArgs, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
+import { GraphQLError, Kind, visit, type ASTNode, type DocumentNode, type ExecutionArgs, type ExecutionResult, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
 
 /** Types whose isTypeOf graphql-jit would call without the context. */
@@ -46,6 +46,25 @@ export function compilable(document: DocumentNode, operation: OperationDefinitio
 
 type Entry = { runs: number; compiled: CompiledQuery | null };
 
+/**
+ * A field error as the executor reports it. graphql-jit's errors carry their locations as a
+ * plain property, which yoga drops when it rebuilds an error from its nodes or positions:
+ * rebuilt here from the document's source, with the same message, path, extensions and cause.
+ */
+function locatedAsExecuted(error: GraphQLError, document: DocumentNode): GraphQLError {
+  const source = document.loc?.source;
+  if (!source || !error.locations?.length) return error;
+  const lineStarts = [0];
+  for (const m of source.body.matchAll(/\r\n|[\n\r]/g)) lineStarts.push(m.index + m[0].length);
+  return new GraphQLError(error.message, {
+    source,
+    positions: error.locations.map((l) => (lineStarts[l.line - 1] ?? 0) + l.column - 1),
+    path: error.path,
+    originalError: error.originalError ?? undefined,
+    extensions: error.extensions,
+  });
+}
+
 export function useCompiledQueries(schema: GraphQLSchema): Plugin {
   const withIsTypeOf = typesWithIsTypeOf(schema);
   if (withIsTypeOf.length) throw new Error(`Compiled queries: graphql-jit calls isTypeOf without the context; types with one: ${withIsTypeOf.join(', ')}`);
@@ -67,7 +86,12 @@ export function useCompiledQueries(schema: GraphQLSchema): Plugin {
         entry.compiled = result && isCompiledQuery(result) ? result : null;
       }
       const compiled = entry.compiled;
-      if (compiled) setExecuteFn(((a: ExecutionArgs) => compiled.query(a.rootValue, a.contextValue, a.variableValues ?? {})) as never);
+      if (!compiled) return;
+      const located = (result: ExecutionResult) => (result.errors?.length ? { ...result, errors: result.errors.map((e) => locatedAsExecuted(e, document)) } : result);
+      setExecuteFn(((a: ExecutionArgs) => {
+        const result = compiled.query(a.rootValue, a.contextValue, a.variableValues ?? {});
+        return result instanceof Promise ? result.then(located) : located(result);
+      }) as never);
     },
   };
 }
