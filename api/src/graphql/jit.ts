@@ -12,7 +12,10 @@
 //   `{ sources, coerced }`. A root field's arguments are computed by graphql-jit itself.
 // - a schema without isTypeOf: graphql-jit calls it without the context (scope-auth's
 //   `runScopesOnType` is one, so no type here uses it; the schema test checks).
-// A document is compiled the second time it runs, so that one-off documents cost no compilation.
+// A document is compiled once it has run COMPILE_AFTER_RUNS times: compiling costs tens of
+// milliseconds for a deep document, which only a document that keeps running (a board, a
+// dashboard) pays back, and which a client sending ever new documents must not be able to make
+// the server spend on each.
 import type { Plugin } from 'graphql-yoga';
 import { GraphQLError, Kind, visit, type ASTNode, type DocumentNode, type ExecutionArgs, type ExecutionResult, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
@@ -43,6 +46,9 @@ export function compilable(document: DocumentNode, operation: OperationDefinitio
   const inRootArguments = operation.selectionSet.selections.reduce((n, s) => n + (s.kind === Kind.FIELD ? variablesIn(s.arguments) : 0), 0);
   return used === inRootArguments;
 }
+
+/** Runs of a document before it is compiled. */
+export const COMPILE_AFTER_RUNS = 20;
 
 type Entry = { runs: number; compiled: CompiledQuery | null };
 
@@ -78,7 +84,7 @@ export function useCompiledQueries(schema: GraphQLSchema): Plugin {
       const key = operationName ?? '';
       let entry = byName.get(key);
       if (!entry) byName.set(key, (entry = { runs: 0, compiled: null }));
-      if (++entry.runs === 2) {
+      if (++entry.runs === COMPILE_AFTER_RUNS) {
         const operation = document.definitions.find(
           (d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION && (!operationName || d.name?.value === operationName),
         );
