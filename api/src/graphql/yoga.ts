@@ -21,7 +21,6 @@ import { errorMasker, hideSuggestionsPlugin, typedRejection } from './errorPolic
 import { originAllowed } from '../http/origins.ts';
 import { useOperationObservability } from '../observability/operations.ts';
 import { useIdempotency } from './idempotency.ts';
-import { useCompiledQueries } from './jit.ts';
 import { Drain, useDrain } from '../http/shutdown.ts';
 import { yogaLogger } from '../observability/logger.ts';
 
@@ -113,8 +112,6 @@ export function createGraphQLServer(s: Services, drain = new Drain()) {
       useSharedSubscriptionExecution(s.metrics.sharedExecutions),
       // Last, so that it wraps every way of subscribing: a subscribe waits out a database that is away.
       useSubscribeRetry(),
-      // Queries that run again are compiled (graphql-jit): the executor's per-field cost, off every row of a list.
-      useCompiledQueries(schema),
     ],
     context: contextFactory(s, cookies) as never,
   });
