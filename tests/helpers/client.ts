@@ -1,5 +1,5 @@
 // Real clients: fetch for HTTP, graphql-ws over a real WebSocket.
-import { createClient, type Client } from 'graphql-ws';
+import { createClient, type Client, type ClientOptions } from 'graphql-ws';
 import WebSocket from 'ws';
 
 export type GqlResult<T = any> = { data?: T; errors?: { message: string; path?: string[]; extensions?: Record<string, any> }[] };
@@ -43,7 +43,7 @@ export class Api {
     return d.signIn.user.id;
   }
 
-  ws(extra: { connectionParams?: Record<string, unknown>; headers?: Record<string, string>; retryAttempts?: number } = {}): Client {
+  ws(extra: { connectionParams?: Record<string, unknown>; headers?: Record<string, string>; retryAttempts?: number; on?: ClientOptions['on'] } = {}): Client {
     const wsUrl = this.url.replace('http', 'ws') + '/graphql';
     const headers = extra.headers;
     return createClient({
@@ -52,6 +52,7 @@ export class Api {
       connectionParams: extra.connectionParams ?? (this.token ? { authToken: this.token } : {}),
       retryAttempts: extra.retryAttempts ?? 0,
       lazy: true,
+      on: extra.on,
     });
   }
 }

@@ -11,7 +11,7 @@ import { getNamedType, isAbstractType, isListType, isNonNullType, type GraphQLFi
 import { startServer, type TestServer } from '../helpers/server.ts';
 import { adminClient, createCentre, createCommunity, createNeed, member } from '../helpers/fixtures.ts';
 import { Api } from '../helpers/client.ts';
-import { overHttp, overWs } from '../helpers/transports.ts';
+import { overHttp, overWs, type Outcome } from '../helpers/transports.ts';
 import { argumentVariants, disclosures, isRestrictedField, matrixSelection, operationWithVariables, reachableRestrictions } from '../helpers/authMatrix.ts';
 import { schema } from '../../api/src/schema/index.ts';
 
@@ -326,14 +326,59 @@ describe('queries', () => {
       }
     }
     console.log(`[matrix] ${operations} query operations over ${rootFields('Query').length} fields`);
-  }, 240_000);
+  }, 480_000);
 });
+
+/**
+ * Events delivered to the sentinel: a subscription to every need's changes, opened after all
+ * probes. Its count is the clock of the subscription test: a probe that has been open through
+ * QUIET_EVENTS of them has had its chance, however slowly a loaded machine connects thousands
+ * of sockets and delivers to them (a wall-clock timer read "nothing" there: CI, stop 24).
+ */
+let sentinelEvents = 0;
+const QUIET_EVENTS = 20;
+const onSentinelEvent = new Set<() => void>();
+
+/** A subscription probe's first result; or nothing, once the sentinel has had QUIET_EVENTS since its socket was acknowledged. */
+function liveProbe(operation: string, variables: Record<string, unknown>, token: string | null): Promise<Outcome> {
+  const out: Outcome = { data: null, errors: [] };
+  let from: number | null = null;
+  const client = Object.assign(new Api(s.url), { token }).ws({ on: { connected: () => void (from ??= sentinelEvents) } });
+  return new Promise<Outcome>((resolve) => {
+    const finish = () => {
+      onSentinelEvent.delete(quiet);
+      dispose();
+      void client.dispose();
+      resolve(out);
+    };
+    const quiet = () => {
+      if (from !== null && sentinelEvents - from >= QUIET_EVENTS) finish();
+    };
+    onSentinelEvent.add(quiet);
+    const dispose = client.subscribe(
+      { query: operation, variables },
+      {
+        next: (r) => {
+          if (r.data !== undefined && r.data !== null) out.data = r.data;
+          out.errors.push(...((r.errors ?? []) as Outcome['errors']));
+          finish(); // a subscription's first result is enough
+        },
+        error: (e) => {
+          const list = Array.isArray(e) ? e : [e];
+          out.errors.push(...list.map((x: any) => ({ message: String(x?.message ?? x?.reason ?? x), extensions: x?.extensions })));
+          finish();
+        },
+        complete: finish,
+      },
+    );
+  });
+}
 
 describe('subscriptions', () => {
   it('every subscription field, every role: first result after changes in both communities', async () => {
     // Find every probe first (each search opens short anonymous subscriptions), then open them all
-    // together: a subscription waits for its first result from when it opens, and the changes
-    // below start only once all are open.
+    // together, then the sentinel: the changes below go on until every probe has its first result
+    // or has been open through QUIET_EVENTS of them.
     const probes: Probe[] = [];
     for (const field of rootFields('Subscription')) probes.push(...(await probesFor('subscription', field)));
     const pending: Promise<void>[] = [];
@@ -343,23 +388,41 @@ describe('subscriptions', () => {
         for (const role of ROLES) {
           const label = `${probe.label}(${JSON.stringify(variables)})`;
           pending.push(
-            overWs(s.url, probe.operation, variables, api[role].token ?? null, 60_000).then((out) => {
+            liveProbe(probe.operation, variables, api[role].token ?? null).then((out) => {
               noteResponse('subscription', role, label, out as never);
-              subscriptionOutcomes.push(`${role} ${label}: ${out.data ? 'data' : out.errors.length ? JSON.stringify(out.errors[0]).slice(0, 160) : 'nothing within 60 s'}`);
+              subscriptionOutcomes.push(`${role} ${label}: ${out.data ? 'data' : out.errors.length ? JSON.stringify(out.errors[0]).slice(0, 160) : `nothing through ${QUIET_EVENTS} changes`}`);
             }),
           );
         }
       }
     }
-    // Something happens to a need in each community, again and again until every subscription has had its first result.
+    const sentinel = api.admin.ws();
+    const stopSentinel = sentinel.subscribe(
+      { query: 'subscription { needEvents { __typename } }' },
+      {
+        next: () => {
+          sentinelEvents++;
+          for (const check of [...onSentinelEvent]) check();
+        },
+        error: (e) => expect.fail(`the sentinel subscription failed: ${JSON.stringify(e)}`),
+        complete: () => {},
+      },
+    );
+    // Something happens to a need in each community, again and again until every probe has had its first result or its quiet.
     let done = false;
     const all = Promise.all(pending).then(() => (done = true));
-    for (let k = 0, until = Date.now() + 70_000; !done && Date.now() < until; k++) {
-      await new Promise((r) => setTimeout(r, 250));
-      for (const id of [ids.NA, ids.NB]) await api.admin.ok(`mutation($id: ID!) { updateNeed(id: $id, input: { description: "changed ${tag} ${k}" }) { need { id } } }`, { id });
+    try {
+      for (let k = 0; !done; k++) {
+        await new Promise((r) => setTimeout(r, 250));
+        for (const id of [ids.NA, ids.NB]) await api.admin.ok(`mutation($id: ID!) { updateNeed(id: $id, input: { description: "changed ${tag} ${k}" }) { need { id } } }`, { id });
+      }
+      await all;
+    } finally {
+      stopSentinel();
+      await sentinel.dispose();
     }
-    await all;
-  }, 180_000);
+    console.log(`[matrix] ${pending.length} subscriptions; the sentinel saw ${sentinelEvents} changes`);
+  }, 480_000);
 });
 
 /** Who a mutation's scope admits, and for the core mutations, on which community's objects. */
