@@ -59,11 +59,11 @@ export function openDatabase(
   } else {
     kind = 'pglite';
     const dir = config.PGLITE_DIR;
-    if (!dir.startsWith('memory://')) mkdirSync(dir, { recursive: true });
+    const inMemory = dir.startsWith('memory://');
+    if (!inMemory) mkdirSync(dir, { recursive: true });
     // A new database starts from the migrated template when there is one (db/template.ts): on
     // disk, a copy of its directory that PGlite opens as it is; in memory, unpacked from the archive.
     const key = options.fromTemplate && isFreshDataDir(dir) ? templateKey() : null;
-    const inMemory = dir.startsWith('memory://');
     const copied = key !== null && !inMemory && copyTemplate(key, dir);
     const archive = key && inMemory ? readTemplate(key) : null;
     const client = new PGlite(dir, {

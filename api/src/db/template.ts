@@ -83,7 +83,7 @@ export function copyTemplate(key: string, dir: string): boolean {
 
 /** True when `dir` holds no database yet (an in-memory one always starts empty). */
 export function isFreshDataDir(dir: string): boolean {
-  return dir.startsWith('memory://') || !existsSync(join(dir, 'PG_VERSION'));
+  return dir.startsWith('memory://') || !existsSync(join(dir, VERSION_FILE));
 }
 
 /**

@@ -160,7 +160,10 @@ export const NeedRef = builder.prismaNode('Need', {
       authScopes: { public: true },
       description: 'All shifts of the series this need belongs to, in order (empty for a one-off need).',
       extensions: readsNeed('seriesId'),
-      resolve: (query, n, _args, ctx) => (n.seriesId ? ctx.services.prisma.need.findMany({ ...query, where: { seriesId: n.seriesId }, orderBy: { occurrenceAt: 'asc' } }) : []),
+      resolve: (query, n, _args, ctx) => {
+        const selection = { ...query }; // read on both paths: an unread query is what plugin-prisma warns of
+        return n.seriesId ? ctx.services.prisma.need.findMany({ ...selection, where: { seriesId: n.seriesId }, orderBy: { occurrenceAt: 'asc' } }) : [];
+      },
     }),
     mergedInto: t.relation('mergedInto', {
       nullable: true,
