@@ -61,6 +61,7 @@ async function compose(s: Services): Promise<App> {
       subscribers: () => s.stream.subscriberCount,
       bufferedEvents: () => s.stream.bufferedEvents,
       replaysWaiting: () => s.stream.replaysWaiting,
+      replayShare: () => s.stream.replayShare,
       deliveredSeq: () => s.stream.head,
       committedSeq: async () => (await latestSeq(s.prisma)) ?? 0n,
       pool: () => s.db.poolStats(),

@@ -1,17 +1,30 @@
 // Bench-only entry of the API: buildApp() as in api/src/main.ts, plus an IPC channel (present
 // only when the harness spawns this file with one; nothing is exposed over the network) to
 // force a GC (node --expose-gc), read memory/CPU, and count the SQL statements sent.
+import { AsyncLocalStorage } from 'node:async_hooks';
+import http from 'node:http';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+
+// A request sent with `x-bench-count` runs in this scope: the statements sent on its behalf are
+// counted apart from what background work (the event stream's safety-net poll, the worker's
+// rounds) sends meanwhile.
+const counted = new AsyncLocalStorage<true>();
+const emit = http.Server.prototype.emit;
+http.Server.prototype.emit = function (this: http.Server, event: string, ...args: unknown[]) {
+  if (event === 'request' && (args[0] as http.IncomingMessage).headers['x-bench-count']) return counted.run(true, () => emit.call(this, event, ...args));
+  return emit.call(this, event, ...args);
+} as typeof emit;
 
 // Count every statement that reaches PostgreSQL, at the driver (BEGIN/COMMIT included):
 // patch pg's Client before the API loads it. PGlite is counted by the API's own counter.
 const apiRequire = createRequire(fileURLToPath(new URL('../../api/package.json', import.meta.url)));
 const pg = apiRequire('pg');
-const pgStatements = { count: 0, texts: [] as string[], keepTexts: false };
+const pgStatements = { count: 0, inCountedRequests: 0, texts: [] as string[], keepTexts: false };
 const originalQuery = pg.Client.prototype.query;
 pg.Client.prototype.query = function (this: unknown, config: unknown, ...rest: unknown[]) {
   pgStatements.count++;
+  if (counted.getStore()) pgStatements.inCountedRequests++;
   if (pgStatements.keepTexts && pgStatements.texts.length < 200) {
     const text = typeof config === 'string' ? config : (config as { text?: string })?.text;
     pgStatements.texts.push(String(text).slice(0, 300));
@@ -30,7 +43,7 @@ function stats() {
   return {
     memory: process.memoryUsage(),
     cpu: process.cpuUsage(),
-    statements: { prisma: app.services.db.statements.count, driver: pgStatements.count },
+    statements: { prisma: app.services.db.statements.count, driver: pgStatements.count, inCountedRequests: pgStatements.inCountedRequests },
     subscribers: app.services.stream.subscriberCount,
   };
 }

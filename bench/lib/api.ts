@@ -7,7 +7,7 @@ export type ApiServer = {
   pid: number;
   url: string;
   port: number;
-  stats(): Promise<{ memory: NodeJS.MemoryUsage; cpu: NodeJS.CpuUsage; statements: { prisma: number; driver: number }; subscribers: number }>;
+  stats(): Promise<{ memory: NodeJS.MemoryUsage; cpu: NodeJS.CpuUsage; statements: { prisma: number; driver: number; inCountedRequests: number }; subscribers: number }>;
   gc(): Promise<{ memory: NodeJS.MemoryUsage }>;
   stop(): Promise<void>;
 };

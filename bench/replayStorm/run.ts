@@ -15,14 +15,14 @@ const LIVE = `subscription($c: [ID!]) { needEvents(filter: { communityIds: $c })
 const DASHBOARD = `subscription($c: [ID!], $after: String) { needEvents(filter: { communityIds: $c }, after: $after) { cursor type toStatus at need { id title status urgency category } } }`;
 const UPDATE = 'mutation($id: ID!, $input: UpdateNeedInput!) { updateNeed(id: $id, input: $input) { need { id } } }';
 
-type Variant = 'quiet' | 'storm' | 'storm-unbudgeted';
+type Variant = 'quiet' | 'storm' | 'storm-no-ceiling';
 type Phase = { live: number[]; mutations: number[]; failed: number; failures: string[]; replayed: number; replays: number; seconds: number };
 
 
 async function main() {
   const started = Date.now();
   const db = await createBenchDatabase('replaystorm');
-  const apis: Partial<Record<'budgeted' | 'unbudgeted', ApiServer>> = {};
+  const apis: Partial<Record<'ceiling' | 'noCeiling', ApiServer>> = {};
   const client = new pg.Client({ connectionString: db.url });
   try {
     await migrate(db.url);
@@ -47,12 +47,12 @@ async function main() {
     const community = Buffer.from(`Community:${seeded.communityId}`).toString('base64');
     // The window must hold the history the dashboards replay (and what the phases add to it).
     const common = { DATABASE_URL: db.url, DATABASE_POOL_MAX: '10', REPLAY_WINDOW_EVENTS: '10000000' };
-    apis.budgeted = await startApi(common, { label: 'api-budgeted' });
-    apis.unbudgeted = await startApi({ ...common, REPLAY_EVENTS_PER_SECOND: '1000000000' }, { label: 'api-unbudgeted' });
+    apis.ceiling = await startApi(common, { label: 'api-ceiling' });
+    apis.noCeiling = await startApi({ ...common, REPLAY_EVENTS_PER_SECOND: '1000000000' }, { label: 'api-no-ceiling' });
 
     let k = 0;
     const phase = async (variant: Variant): Promise<Phase> => {
-      const api = variant === 'storm-unbudgeted' ? apis.unbudgeted! : apis.budgeted!;
+      const api = variant === 'storm-no-ceiling' ? apis.noCeiling! : apis.ceiling!;
       const wsUrl = api.url.replace('http', 'ws') + '/graphql';
       let sink: number[] | null = null;
       const liveSockets = await Promise.all(
@@ -131,10 +131,10 @@ async function main() {
       return { live, mutations, failed, failures, replayed: replayedInPhase, replays, seconds };
     };
 
-    const results = await alternate(['quiet', 'storm', 'storm-unbudgeted'] as const, opts.rounds, opts.warmup, (v) => phase(v));
+    const results = await alternate(['quiet', 'storm', 'storm-no-ceiling'] as const, opts.rounds, opts.warmup, (v) => phase(v));
     const rowsOut: Table['rows'] = [];
     const summary: Record<string, any> = {};
-    for (const v of ['quiet', 'storm', 'storm-unbudgeted'] as const) {
+    for (const v of ['quiet', 'storm', 'storm-no-ceiling'] as const) {
       const live = summarize(results[v].flatMap((p) => p.live));
       const mut = summarize(results[v].flatMap((p) => p.mutations));
       const replayRate = round(results[v].reduce((a, p) => a + p.replayed, 0) / results[v].reduce((a, p) => a + p.seconds, 0), 0);
@@ -146,7 +146,7 @@ async function main() {
       name: 'replay-storm',
       title: 'Many views resuming at once (bench:replay-storm)',
       command: `pnpm bench:replay-storm ${process.argv.slice(2).join(' ')}`.trim(),
-      summary: `${opts.live} live needEvents subscribers and ${opts.rate} updateNeed/s for ${opts.seconds} s per phase; in the storm phases ${opts.dashboards} dashboards each replay ${opts.events.toLocaleString('en')} stored events from a cursor, again and again. "storm" is the default replay budget (REPLAY_EVENTS_PER_SECOND), "storm-unbudgeted" a process whose budget never binds (as before there was one). API on PostgreSQL; phases alternate.`,
+      summary: `${opts.live} live needEvents subscribers and ${opts.rate} updateNeed/s for ${opts.seconds} s per phase; in the storm phases ${opts.dashboards} dashboards each replay ${opts.events.toLocaleString('en')} stored events from a cursor, again and again. "storm" is the default replay budget (one slice per turn of the event loop, within the share live traffic leaves, at most REPLAY_EVENTS_PER_SECOND), "storm-no-ceiling" the same on a process whose REPLAY_EVENTS_PER_SECOND never binds: only the share holds replays back. API on PostgreSQL; phases alternate.`,
       tables: [
         {
           title: 'Live delivery and mutations during the phase (ms)',
@@ -163,8 +163,8 @@ async function main() {
       data: { opts, summary },
     });
   } finally {
-    await apis.budgeted?.stop();
-    await apis.unbudgeted?.stop();
+    await apis.ceiling?.stop();
+    await apis.noCeiling?.stop();
     await client.end().catch(() => {});
     await db.drop();
     await stopAll();

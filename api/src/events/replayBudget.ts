@@ -1,18 +1,58 @@
 // Replays share one budget per process, so that many views resuming at once (after an outage,
-// every dashboard with a cursor) cannot starve live delivery: each page of a replay waits for
-// its events' worth of tokens, first come first served (rate-limiter-flexible's queue), and live
-// events never wait for it. Between pages and every few events a replay yields to the event loop,
-// so live deliveries and requests go between its events.
+// every dashboard with a cursor) cannot starve live delivery. Live events never wait for it.
+// - Slices, one at a time: a replay goes on in slices of at most SLICE_MS of its events' work
+//   (or MAX_SLICE_EVENTS), and waits for its turn before each. The process grants one slice per
+//   turn of the event loop, first come first served: twenty replays cannot pile a thousand events
+//   into one turn while a mutation waits for its next database reply behind them.
+// - A share of the event loop that adapts to what everything else needs: every SAMPLE_MS, the
+//   loop's busy time less the replays' own is what live traffic, requests and jobs took; replays
+//   may take what is left below TARGET_UTILISATION (never less than MIN_SHARE, so they end). After
+//   a slice that took t ms, the next is granted t × (1 − share) / share later. So replays use what
+//   the process has spare, on a fast machine or a slow one.
+// - A ceiling: REPLAY_EVENTS_PER_SECOND for all replays together (rate-limiter-flexible's queue),
+//   paid for each slice's events before the same replay's next slice.
+import { performance } from 'node:perf_hooks';
 import { RateLimiterMemory, RateLimiterQueue } from 'rate-limiter-flexible';
 
+/** The longest a replay's slice runs before it waits for its next turn. */
+export const SLICE_MS = 5;
+/** The most events in one slice. */
+export const MAX_SLICE_EVENTS = 50;
+/** How busy replays and everything else together may keep the event loop. */
+export const TARGET_UTILISATION = 0.8;
+/** The least share of the loop replays get, however busy the process: they still end. */
+export const MIN_SHARE = 1 / 64;
+const SAMPLE_MS = 100;
+
+/** The share of the event loop replays may take, when everything else took `others` (0…1) of it. */
+export function shareLeft(others: number): number {
+  return Math.min(1, Math.max(MIN_SHARE, TARGET_UTILISATION - others));
+}
+
+/** How long after a slice that took `busyMs` the next is granted, at `share`. */
+export function pauseAfter(busyMs: number, share: number): number {
+  return (busyMs * (1 - share)) / share;
+}
+
 export class ReplayBudget {
-  readonly #queue: RateLimiterQueue;
+  readonly #ceiling: RateLimiterQueue;
   readonly #perSecond: number;
+  /** Replays waiting for their next slice, first come first served. */
+  readonly #turns: (() => void)[] = [];
+  #granting = false;
+  /** What the slice last granted took, as its replay reports it when it asks again. */
+  #lastBusy = 0;
   #waiting = 0;
+  #share = TARGET_UTILISATION;
+  /** The replays' own busy time since the last sample (ms). */
+  #replayMs = 0;
+  #sampler: NodeJS.Timeout | undefined;
+  #utilisation = performance.eventLoopUtilization();
+  #lastTurn = 0;
 
   constructor(eventsPerSecond: number) {
     this.#perSecond = eventsPerSecond;
-    this.#queue = new RateLimiterQueue(new RateLimiterMemory({ points: eventsPerSecond, duration: 1 }));
+    this.#ceiling = new RateLimiterQueue(new RateLimiterMemory({ points: eventsPerSecond, duration: 1 }));
   }
 
   /** Replays waiting for their turn now (the replay queue's depth). */
@@ -20,21 +60,66 @@ export class ReplayBudget {
     return this.#waiting;
   }
 
-  /** How many events a replay reads at a time: `largest`, or a second's worth when that is less. */
-  pageSize(largest: number): number {
-    return Math.min(largest, this.#perSecond);
+  /** The share of the event loop replays may take now. */
+  get share(): number {
+    return this.#share;
   }
 
-  /** Waits until `events` (at most a page) more events may be replayed. */
-  async take(events: number): Promise<void> {
+  /**
+   * Waits for a replay's next slice. `spent` and `busyMs` are what its last slice delivered and
+   * took: the ceiling is paid for those events, and the next turn is granted in proportion.
+   */
+  async next(spent: number, busyMs: number): Promise<void> {
+    this.#replayMs += busyMs;
+    this.#lastBusy = busyMs;
     this.#waiting++;
     try {
-      await this.#queue.removeTokens(Math.max(1, Math.min(events, this.#perSecond)));
+      if (spent > 0) await this.#ceiling.removeTokens(Math.min(spent, this.#perSecond));
+      await new Promise<void>((resolve) => {
+        this.#turns.push(resolve);
+        this.#grant();
+      });
     } finally {
       this.#waiting--;
     }
   }
-}
 
-/** Lets whatever else is ready run (live deliveries, requests) before going on. */
-export const yieldToOthers = () => new Promise<void>((resolve) => setImmediate(resolve));
+  #grant(): void {
+    if (this.#granting) return;
+    const turn = this.#turns.shift();
+    if (!turn) return;
+    this.#granting = true;
+    this.#sample();
+    turn();
+    // The slice runs in this turn of the loop; the next is granted once the loop has come round,
+    // and after a pause in proportion to the last slice reported.
+    setImmediate(() => {
+      const pause = pauseAfter(this.#lastBusy, this.#share);
+      const go = () => {
+        this.#granting = false;
+        this.#lastTurn = performance.now();
+        this.#grant();
+      };
+      if (pause >= 1) setTimeout(go, pause);
+      else go();
+    });
+  }
+
+  /** Keeps the share current while replays run; stops a second after the last. */
+  #sample(): void {
+    if (this.#sampler) return;
+    this.#utilisation = performance.eventLoopUtilization();
+    this.#sampler = setInterval(() => {
+      const now = performance.eventLoopUtilization();
+      const { active, idle } = performance.eventLoopUtilization(now, this.#utilisation);
+      const others = Math.max(0, active - this.#replayMs) / Math.max(1, active + idle);
+      this.#share = shareLeft(others);
+      this.#utilisation = now;
+      this.#replayMs = 0;
+      if (!this.#granting && this.#turns.length === 0 && performance.now() - this.#lastTurn > 1_000) {
+        clearInterval(this.#sampler);
+        this.#sampler = undefined;
+      }
+    }, SAMPLE_MS).unref();
+  }
+}

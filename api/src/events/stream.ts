@@ -5,7 +5,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { AppError, ErrorCode } from '../errors.ts';
 import { retryWhileUnavailable, type RetryPolicy } from './retry.ts';
-import { ReplayBudget, yieldToOthers } from './replayBudget.ts';
+import { MAX_SLICE_EVENTS, ReplayBudget, SLICE_MS } from './replayBudget.ts';
 import type { Need, NeedEvent, PrismaClient } from '../generated/prisma/client.ts';
 import { matchesBoard, type BoardFilter } from '../domain/boardFilter.ts';
 import type { Bus } from './pubsub.ts';
@@ -21,8 +21,6 @@ export type StreamEvent = Sequenced<NeedEvent> & { need: Need };
 export type EventFilter = BoardFilter;
 
 const PAGE = 500;
-/** A replay yields to live traffic after this many of its events. */
-const REPLAY_SLICE = 50;
 /** A subscriber this far behind is dropped; it resumes from its cursor. */
 export const MAX_BUFFERED_EVENTS = 10_000;
 
@@ -95,6 +93,11 @@ export class EventStream {
   /** Replays waiting for their share of the replay budget. */
   get replaysWaiting(): number {
     return this.#replayBudget.waiting;
+  }
+
+  /** The share of the event loop replays may take now. */
+  get replayShare(): number {
+    return this.#replayBudget.share;
   }
 
   get head(): bigint {
@@ -269,31 +272,32 @@ export class EventStream {
       try {
         if (after !== null && after < replayUpTo) {
           let from = after;
-          let sinceYield = 0;
-          const size = stream.#replayBudget.pageSize(PAGE);
-          while (!closed) {
-            // Its turn in the process's replay budget, shared with every other replay.
-            await stream.#replayBudget.take(size);
-            if (closed) break;
+          // Slices of this replay, each granted by the process's replay budget (replayBudget.ts).
+          let sliceStart = -Infinity;
+          let sliceEvents = 0;
+          replay: while (!closed) {
             // A page that cannot be read while the database is away is read again (retry.ts):
             // the live events meanwhile wait in the queue, so nothing is lost at the seam.
             const page = (await retryWhileUnavailable(
-              () => stream.#prisma.needEvent.findMany({ where: { seq: { gt: from, lte: replayUpTo } }, orderBy: { seq: 'asc' }, take: size, include: { need: true } }),
+              () => stream.#prisma.needEvent.findMany({ where: { seq: { gt: from, lte: replayUpTo } }, orderBy: { seq: 'asc' }, take: PAGE, include: { need: true } }),
               stream.retry,
               { stopped: () => closed },
             )) as StreamEvent[];
             for (const e of page) {
               if (matchesFilter(e, filter)) {
+                if (sliceEvents >= MAX_SLICE_EVENTS || performance.now() - sliceStart >= SLICE_MS) {
+                  await stream.#replayBudget.next(sliceEvents, sliceEvents ? performance.now() - sliceStart : 0);
+                  if (closed) break replay;
+                  sliceStart = performance.now();
+                  sliceEvents = 0;
+                }
+                sliceEvents++;
                 stream.#observers?.metrics.eventsReplayed.inc();
                 yield e;
-                if (++sinceYield >= REPLAY_SLICE) {
-                  sinceYield = 0;
-                  await yieldToOthers();
-                }
               }
               lastDelivered = e.seq;
             }
-            if (page.length < size) break;
+            if (page.length < PAGE) break;
             from = page[page.length - 1]!.seq;
           }
           lastDelivered = replayUpTo;

@@ -17,6 +17,8 @@ export type AppState = {
   bufferedEvents(): number;
   /** Replays waiting for their share of the process's replay budget. */
   replaysWaiting(): number;
+  /** The share of the event loop replays may take now (events/replayBudget.ts). */
+  replayShare(): number;
   /** The newest event this process's stream has read and handed out. */
   deliveredSeq(): bigint;
   /** The newest committed event in the outbox; throws while the database is away. */
@@ -88,6 +90,9 @@ export function createMetrics() {
       });
       gauge('mutual_aid_replays_waiting', "Replays waiting for their turn in the process's replay budget (REPLAY_EVENTS_PER_SECOND)", function () {
         this.set(app.replaysWaiting());
+      });
+      gauge('mutual_aid_replay_share', 'The share of the event loop replays may take now: what live traffic and requests leave, below 0.8', function () {
+        this.set(app.replayShare());
       });
       // One read of the newest committed seq per scrape serves three gauges, and says whether the database answers.
       let committed: Promise<bigint | null> | null = null;
