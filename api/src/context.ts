@@ -4,6 +4,7 @@ import type { Viewer } from './auth/viewer.ts';
 import type { Services } from './services.ts';
 import type { ClaimStatus } from './generated/prisma/enums.ts';
 import type { VettingFacts } from './domain/vetting.ts';
+import type { WebSocket } from 'ws';
 
 export type Context = {
   /** The app's services (database, clock, rules, bus…), the same object for every request. */
@@ -16,6 +17,8 @@ export type Context = {
   /** Client address, for rate limits. */
   clientKey: string;
   transport: 'http' | 'ws';
+  /** A graphql-ws operation's socket and id: where a shared execution sends its frames directly (events/sharedExecution.ts). */
+  liveSink?: { socket: WebSocket; id: string };
   /**
    * The viewer's live claims (active or started), by need: read at most once per context. A
    * subscription executes each event with a context of its own (`forEvent`), so they are read

@@ -89,3 +89,40 @@ describe('signed-in subscriptions that cannot differ share one execution per eve
     await Promise.all([...clients, ownClient, coordClient].map((ws) => ws.dispose()));
   });
 });
+
+describe('live events of a shared subscription go straight from the event stream to the socket', () => {
+  // bench:fanout at 10,000: each delivery took its own chain of async iterators (the stream's,
+  // graphql's, envelop's, graphql-ws's loop): most of the server's time in a burst. A member
+  // that has caught up is now sent its frames by the stream as events arrive.
+  it('every member gets every event once, in order, as frames sent directly; one resuming from a cursor too', async () => {
+    const coordinator = await member(s.url, admin, community, 'COORDINATOR');
+    const filter = { communityIds: [community] };
+    const first = await createNeed(coordinator, community, { title: 'Before the others subscribed' });
+    const cursor = (await coordinator.ok('{ latestEventCursor }')).latestEventCursor as string;
+    await coordinator.ok(`mutation($id: ID!) { updateNeed(id: $id, input: { title: "Missed while away" }) { need { id } } }`, { id: first.id });
+    const baseline = s.app.services.stream.subscriberCount;
+    const titles = ['Direct 1', 'Direct 2', 'Direct 3'];
+    const done = (items: any[]) => items.some((i) => i.needEvents.need.title === titles[2]);
+    const clients = [0, 1, 2, 3].map(() => new Api(s.url).ws());
+    const live = clients.slice(0, 3).map((ws) => collect(ws, BOARD, { filter }, done));
+    const resumed = collect(clients[3]!, BOARD, { filter, after: cursor }, done);
+    await waitFor(() => s.app.services.stream.subscriberCount >= baseline + 4);
+    const sentBefore = (await s.app.services.metrics.directFrames.get()).values[0]?.value ?? 0;
+    for (const title of titles) await createNeed(coordinator, community, { title });
+    const [a, b, c, r] = await Promise.all([...live, resumed].map((sub) => sub.done));
+    const cursors = (items: any[]) => items.map((i) => BigInt(i.needEvents.cursor));
+    for (const items of [a, b, c]) {
+      expect(items.map((i: any) => i.needEvents.need.title)).toEqual(titles);
+      expect(items).toEqual(a);
+    }
+    // The resumed one: what it missed (the update), then the same live events, nothing twice.
+    expect(r.map((i: any) => i.needEvents.type)).toEqual(['UPDATED', 'CREATED', 'CREATED', 'CREATED']);
+    expect(r.slice(1)).toEqual(a);
+    expect(cursors(r)).toEqual([...cursors(r)].sort((x, y) => (x < y ? -1 : x > y ? 1 : 0)));
+    // The three live events of the three caught-up members went out directly; so did the resumed one's, once it had caught up.
+    const sent = ((await s.app.services.metrics.directFrames.get()).values[0]?.value ?? 0) - sentBefore;
+    expect(sent).toBeGreaterThanOrEqual(9);
+    expect(sent).toBeLessThanOrEqual(12);
+    await Promise.all(clients.map((ws) => ws.dispose()));
+  });
+});

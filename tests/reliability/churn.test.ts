@@ -44,8 +44,11 @@ afterAll(async () => s?.stop());
 
 /** What the process holds that a leaked subscriber would keep: counted by kind. */
 async function resources() {
-  const connections = await new Promise<number>((resolve) => s.app.server.getConnections((_e, n) => resolve(n)));
+  // /ready first: its keep-alive connection is then counted every time. Counted before it, a
+  // baseline taken when every earlier keep-alive connection had just timed out read 0, and the
+  // check after the churn (which polls /ready) could not but read 1 (a loaded CI run).
   const ready = await (await fetch(`${s.url}/ready`)).json();
+  const connections = await new Promise<number>((resolve) => s.app.server.getConnections((_e, n) => resolve(n)));
   // On PostgreSQL the pool's own connections (a socket, and an idle timer each but the one
   // asking) come and go with load: counted apart, so that only what the churn left shows.
   const pool =

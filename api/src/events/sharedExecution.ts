@@ -137,24 +137,74 @@ const markShared = <T extends object>(result: T): T => {
   return result;
 };
 
+/** The group's result for `event`: executed by the first member that asks (with `args()`), the same object for the others. */
+function sharedResult(key: string, counted: Counted, event: object, args: () => ValidatedSubscriptionArgs): Executed {
+  let byKey = executions.get(event);
+  if (!byKey) executions.set(event, (byKey = new Map()));
+  let result = byKey.get(key);
+  counted.inc({ outcome: result ? 'reused' : 'executed' });
+  if (!result) {
+    const executed = executeSubscriptionEvent(args());
+    byKey.set(key, (result = executed instanceof Promise ? executed.then(markShared) : markShared(executed)));
+  }
+  return result;
+}
+
 function sharedExecutor(key: string, counted: Counted) {
   return (perEvent: ValidatedSubscriptionArgs): Executed => {
     const event = perEvent.rootValue;
     if (!event || typeof event !== 'object') return executeSubscriptionEvent(perEvent);
-    let byKey = executions.get(event);
-    if (!byKey) executions.set(event, (byKey = new Map()));
-    let result = byKey.get(key);
-    counted.inc({ outcome: result ? 'reused' : 'executed' });
-    if (!result) {
-      const executed = executeSubscriptionEvent(perEvent);
-      byKey.set(key, (result = executed instanceof Promise ? executed.then(markShared) : markShared(executed)));
-    }
-    return result;
+    return sharedResult(key, counted, event, () => perEvent);
   };
 }
 
-/** Envelop plugin: takes over WebSocket subscriptions that may share and shares their executions. */
-export function useSharedSubscriptionExecution(counted: Counted): Plugin {
+/** A graphql-ws operation's socket and id (Context['liveSink']). */
+type Sink = NonNullable<Context['liveSink']>;
+
+/**
+ * How live events reach a member without graphql-ws's loop (graphql/sharedFrames.ts sends the
+ * frame), and where a shared result's errors are reported, once per result.
+ */
+export type DirectDelivery = { send(sink: Sink, result: object): void; failed(result: ExecutionResult | null, err?: unknown): void };
+
+/** A source stream that can hand its live events straight over (events/stream.ts). */
+type DirectSource = AsyncIterable<unknown> & { direct(deliver: (events: object[]) => void): void };
+const isDirectSource = (s: object): s is DirectSource => typeof (s as Partial<DirectSource>).direct === 'function';
+
+/**
+ * A member's live events, delivered in order as frames on its socket: each event's shared result
+ * (executed once for the group) is sent at once when it is ready, with no promise per member;
+ * when one is not ready yet, what follows waits for it.
+ */
+function deliverDirectly(key: string, counted: Counted, validated: ValidatedSubscriptionArgs, sink: Sink, direct: DirectDelivery) {
+  let pending: Promise<void> | null = null;
+  const send = (result: ExecutionResult) => {
+    if (result.errors?.length) direct.failed(result);
+    direct.send(sink, result);
+  };
+  return (events: object[]) => {
+    for (const event of events) {
+      const result = sharedResult(key, counted, event, () => ({ ...validated, rootValue: event }));
+      if (!pending && !(result instanceof Promise)) {
+        send(result);
+        continue;
+      }
+      const sent: Promise<void> = (pending ?? Promise.resolve()).then(() => result).then(send, (err: unknown) => direct.failed(null, err));
+      pending = sent;
+      void sent.then(() => {
+        if (pending === sent) pending = null;
+      });
+    }
+  };
+}
+
+/**
+ * Envelop plugin: takes over WebSocket subscriptions that may share and shares their executions.
+ * With `direct`, a member's live events (once it has caught up) are sent to its socket as they
+ * arrive, without the chain of async iterators (stream, graphql, envelop, graphql-ws) each event
+ * takes otherwise: at 10,000 subscribers that chain was most of the server's time.
+ */
+export function useSharedSubscriptionExecution(counted: Counted, direct?: DirectDelivery): Plugin {
   return {
     onSubscribe({ args, subscribeFn, setSubscribeFn }) {
       const original = subscribeFn;
@@ -165,8 +215,12 @@ export function useSharedSubscriptionExecution(counted: Counted): Plugin {
         const key = groupKey(a, validated);
         if (key === null) return original(a);
         const stream = createSourceEventStream(validated);
-        const map = (s: Awaited<typeof stream>) =>
-          Symbol.asyncIterator in (s as object) ? mapSourceToResponseEvent(validated, s as AsyncIterable<unknown>, sharedExecutor(key, counted)) : (s as ExecutionResult);
+        const sink = (a.contextValue as Context).liveSink;
+        const map = (s: Awaited<typeof stream>) => {
+          if (!(Symbol.asyncIterator in (s as object))) return s as ExecutionResult;
+          if (direct && sink && isDirectSource(s as object)) (s as DirectSource).direct(deliverDirectly(key, counted, validated, sink, direct));
+          return mapSourceToResponseEvent(validated, s as AsyncIterable<unknown>, sharedExecutor(key, counted));
+        };
         return stream instanceof Promise ? stream.then(map) : map(stream);
       }) as typeof subscribeFn);
       void args;

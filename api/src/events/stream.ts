@@ -35,6 +35,14 @@ export function matchesFilter(e: StreamEvent, f: EventFilter): boolean {
 
 type Listener = (batch: StreamEvent[]) => void;
 
+/**
+ * A subscriber's events. `direct(deliver)` asks for its live events to be handed to `deliver`
+ * as they arrive, in order, instead of through the iterator: once the iterator has caught up
+ * (replay done, nothing queued) and waits. Used by shared executions (events/sharedExecution.ts),
+ * which send one frame per subscriber without a promise chain per subscriber and event.
+ */
+export type SubscriberEvents = AsyncIterableIterator<StreamEvent> & { direct(deliver: (events: StreamEvent[]) => void): void };
+
 export type StreamOptions = {
   prisma: PrismaClient;
   /** Gives committed events their seq (events/outbox.ts); the stream stamps before it reads. */
@@ -235,7 +243,7 @@ export class EventStream {
    * The listener is registered and the head captured in one synchronous step, so the
    * replay covers (after, head] and the live feed starts at head + 1.
    */
-  subscribe(filter: EventFilter, cursor: bigint | null): AsyncIterableIterator<StreamEvent> {
+  subscribe(filter: EventFilter, cursor: bigint | null): SubscriberEvents {
     const since = cursor === null ? this.liveSince.getStore() : undefined;
     const after = since !== undefined && since < this.#head ? since : cursor;
     const queue: StreamEvent[] = [];
@@ -245,8 +253,21 @@ export class EventStream {
     const stream = this;
     let lastDelivered = after ?? this.#head;
     const replayUpTo = this.#head;
+    let deliver: ((events: StreamEvent[]) => void) | null = null;
+    /** The iterator has caught up and waits: with `deliver`, live events go straight to it. */
+    let waiting = false;
 
     const listener: Listener = (batch) => {
+      if (deliver && waiting && queue.length === 0) {
+        let matched: StreamEvent[] | null = null;
+        for (const e of batch) {
+          if (e.seq <= lastDelivered || !matchesFilter(e, filter)) continue;
+          (matched ??= []).push(e);
+          lastDelivered = e.seq;
+        }
+        if (matched) deliver(matched);
+        return;
+      }
       for (const e of batch) if (matchesFilter(e, filter)) queue.push(e);
       if (queue.length > MAX_BUFFERED_EVENTS) {
         failure = new AppError(ErrorCode.SUBSCRIBER_TOO_SLOW, 'This subscription fell too far behind; resume from your last cursor.', {
@@ -263,6 +284,7 @@ export class EventStream {
 
     const finish = () => {
       closed = true;
+      deliver = null;
       stream.#listeners.delete(listener);
       stream.#queues.delete(queue);
       wake?.();
@@ -311,7 +333,9 @@ export class EventStream {
             yield next;
             continue;
           }
+          waiting = true;
           await new Promise<void>((resolve) => (wake = resolve));
+          waiting = false;
           wake = null;
         }
       } finally {
@@ -322,7 +346,10 @@ export class EventStream {
     // listener of a subscriber that went away; this wrapper closes at once and wakes it.
     const inner = run();
     const done = { done: true as const, value: undefined };
-    const iterator: AsyncIterableIterator<StreamEvent> = {
+    const iterator: SubscriberEvents = {
+      direct: (to) => {
+        deliver = to;
+      },
       next: () => (closed ? Promise.resolve(done) : inner.next()),
       return: () => {
         finish();

@@ -87,7 +87,7 @@ export class PendingCookies {
 
 export function contextFactory(s: Services, cookies: PendingCookies) {
   const { proxy } = s;
-  return async (initial: { request?: Request; wsExtra?: WsExtra; req?: IncomingMessage }): Promise<Context> => {
+  return async (initial: { request?: Request; wsExtra?: WsExtra; wsOperationId?: string; req?: IncomingMessage }): Promise<Context> => {
     if (initial.wsExtra) {
       const extra = initial.wsExtra;
       const base = {
@@ -96,6 +96,7 @@ export function contextFactory(s: Services, cookies: PendingCookies) {
         sessionToken: extra.token ?? null,
         clientKey: proxy.clientAddress(extra.request),
         transport: 'ws' as const,
+        ...(initial.wsOperationId === undefined ? {} : { liveSink: { socket: extra.socket, id: initial.wsOperationId } }),
       };
       // graphql-ws's "Forbidden": the client must sign in again; what is queued unsent stays unsent.
       return withViewer(s, base, () => extra.socket.close(CloseCode.Forbidden, 'Session ended'));

@@ -6,7 +6,9 @@
 // once and kept with the result as bytes, in its place: the frame is those bytes behind a few of
 // its own, with no text to encode per socket. Every other message goes out as graphql-ws wrote it.
 import type { WebSocket } from 'ws';
-import { isSharedResult } from '../events/sharedExecution.ts';
+import { isSharedResult, type DirectDelivery } from '../events/sharedExecution.ts';
+import type { Logger } from '../observability/logger.ts';
+import type { Context } from '../context.ts';
 
 /** The placeholder's key: `$` is not in any GraphQL name, so no result's payload has it. */
 const KEY = '$shared';
@@ -16,6 +18,29 @@ const TAIL = `${JSON.stringify(PLACEHOLDER)}}`;
 
 const CLOSE = Buffer.from('}');
 const serialised = new WeakMap<object, Buffer>();
+const jsonOf = (result: object): Buffer => {
+  let bytes = serialised.get(result);
+  if (bytes === undefined) serialised.set(result, (bytes = Buffer.from(JSON.stringify(result))));
+  return bytes;
+};
+
+/** Where one graphql-ws operation's frames go. */
+export type LiveSink = NonNullable<Context['liveSink']>;
+/** Per operation: the bytes its `next` frames start with, before the payload. */
+const heads = new WeakMap<LiveSink, Buffer>();
+
+/**
+ * Sends a shared result as operation `sink.id`'s next frame, as graphql-ws would have (a `next`
+ * message, as text), without graphql-ws: for live events delivered straight to the subscriber
+ * (events/sharedExecution.ts). Nothing once the socket is closing.
+ */
+export function sendShared(sink: LiveSink, result: object): boolean {
+  if (sink.socket.readyState !== sink.socket.OPEN) return false;
+  let head = heads.get(sink);
+  if (head === undefined) heads.set(sink, (head = Buffer.from(`{"id":${JSON.stringify(sink.id)},"type":"next","payload":`)));
+  sink.socket.send(Buffer.concat([head, jsonOf(result), CLOSE]), { binary: false });
+  return true;
+}
 /** Per socket: subscription id -> the JSON of the payload its next frame carries. */
 const waiting = new WeakMap<WebSocket, Map<string, Buffer>>();
 
@@ -26,8 +51,7 @@ const waiting = new WeakMap<WebSocket, Map<string, Buffer>>();
  */
 export function placeholderFor(socket: WebSocket, id: string, result: unknown): object | undefined {
   if (!isSharedResult(result)) return undefined;
-  let bytes = serialised.get(result);
-  if (bytes === undefined) serialised.set(result, (bytes = Buffer.from(JSON.stringify(result))));
+  const bytes = jsonOf(result);
   let byId = waiting.get(socket);
   if (!byId) waiting.set(socket, (byId = new Map()));
   // graphql-ws sends a subscription's frames one after another (it awaits each), so one slot per id.
@@ -52,4 +76,23 @@ export function spliceSharedPayloads(ws: WebSocket): void {
     }
     return (send as (...a: unknown[]) => void)(data, ...rest);
   }) as typeof ws.send;
+}
+
+/**
+ * Live events straight to a shared subscription's socket (events/sharedExecution.ts): sent by
+ * `sendShared`; a result with errors (or an execution that threw) is logged once, not once per
+ * subscriber.
+ */
+export function directDelivery(log: Pick<Logger, 'error'>, sent: { inc(): void }): DirectDelivery {
+  const reported = new WeakSet<object>();
+  return {
+    send(sink, result) {
+      if (sendShared(sink, result)) sent.inc();
+    },
+    failed(result, err) {
+      if (result && reported.has(result)) return;
+      if (result) reported.add(result);
+      log.error({ errors: result?.errors, err }, 'graphql subscription event (shared, sent directly): failed');
+    },
+  };
 }

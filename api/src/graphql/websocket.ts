@@ -73,7 +73,7 @@ export function attachWebSocket(s: Services, server: Server, yoga: Yoga, maxPayl
         ctx.extra.token = token;
         return true;
       },
-      onSubscribe: async (ctx, _id, payload) => {
+      onSubscribe: async (ctx, id, payload) => {
         // graphql-ws records each operation, this one included, until it completes (so a completed
         // one frees its slot); counted before any await, so that a burst of subscribes cannot slip
         // past. One too many closes the socket: its code and reason are what the client sees.
@@ -101,7 +101,7 @@ export function attachWebSocket(s: Services, server: Server, yoga: Yoga, maxPayl
         }
         ctx.extra.viewer = fresh;
         const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
-          wsExtra: ctx.extra,
+          wsExtra: ctx.extra, wsOperationId: id, // the operation: where its shared frames go (sharedFrames.ts)
           req: ctx.extra.request,
           params: payload,
         });

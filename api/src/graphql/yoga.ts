@@ -14,6 +14,7 @@ import type { Context } from '../context.ts';
 import { schema } from '../schema/index.ts';
 import { useSharedSubscriptionExecution } from '../events/sharedExecution.ts';
 import { contextFactory, PendingCookies } from './context.ts';
+import { directDelivery } from './sharedFrames.ts';
 import { useLiveAccess } from './liveAccess.ts';
 import { useApiKeyAccess } from './apiKeyAccess.ts';
 import { useSubscribeRetry } from './subscribeRetry.ts';
@@ -109,7 +110,7 @@ export function createGraphQLServer(s: Services, drain = new Drain()) {
       useLiveAccess(),
       // One execution per event for WebSocket subscriptions whose payload cannot differ (fan-out):
       // anonymous ones, and signed-in ones that select only what is the same for every viewer.
-      useSharedSubscriptionExecution(s.metrics.sharedExecutions),
+      useSharedSubscriptionExecution(s.metrics.sharedExecutions, directDelivery(s.log, s.metrics.directFrames)),
       // Last, so that it wraps every way of subscribing: a subscribe waits out a database that is away.
       useSubscribeRetry(),
     ],

@@ -49,6 +49,7 @@ export function createMetrics() {
     eventsWritten: counter('mutual_aid_events_written_total', 'Need events committed to the outbox by this process'),
     eventsDelivered: counter('mutual_aid_events_delivered_total', "Need events this process's stream read from the outbox and handed to its subscribers"),
     sharedExecutions: counter('mutual_aid_shared_subscription_executions_total', 'Events executed for a group of WebSocket subscriptions with the same payload (executed), and deliveries that reused that execution (reused)', ['outcome']),
+    directFrames: counter('mutual_aid_subscription_frames_direct_total', "Live frames of shared subscriptions sent straight from the event stream to the socket, without the subscription's chain of async iterators"),
     eventsReplayed: counter('mutual_aid_events_replayed_total', 'Stored need events replayed to subscribers resuming from a cursor'),
     eventReadFailures: counter('mutual_aid_event_read_failures_total', 'Reads of the outbox that failed (the next wake-up or poll tries again)'),
     slowConsumerCloses: counter('mutual_aid_slow_consumer_closes_total', 'Subscribers cut for falling behind: socket (4429, unsent bytes) or queue (SUBSCRIBER_TOO_SLOW, events)', ['reason']),
