@@ -171,30 +171,78 @@ export type DirectDelivery = { send(sink: Sink, result: object): void; failed(re
 type DirectSource = AsyncIterable<unknown> & { direct(deliver: (events: object[]) => void): void };
 const isDirectSource = (s: object): s is DirectSource => typeof (s as Partial<DirectSource>).direct === 'function';
 
+/** A member's results not sent yet, oldest first; it is sent each as soon as it and all before it are ready. */
+type Backlog = { results: Executed[]; send: (result: ExecutionResult) => void };
+
 /**
- * A member's live events, delivered in order as frames on its socket: each event's shared result
- * (executed once for the group) is sent at once when it is ready, with no promise per member;
- * when one is not ready yet, what follows waits for it.
+ * Sends members' results in order, with no promise per member: a result still being executed is
+ * awaited once, whoever waits for it, and when results settle one pass over the waiting members
+ * sends what each can send.
  */
-function deliverDirectly(key: string, counted: Counted, validated: ValidatedSubscriptionArgs, sink: Sink, direct: DirectDelivery) {
-  let pending: Promise<void> | null = null;
-  const send = (result: ExecutionResult) => {
-    if (result.errors?.length) direct.failed(result);
-    direct.send(sink, result);
+class DirectSender {
+  readonly #waiting = new Set<Backlog>();
+  readonly #settled = new WeakMap<Promise<unknown>, { value?: ExecutionResult; error?: unknown }>();
+  readonly #awaited = new WeakSet<Promise<unknown>>();
+  #flushing = false;
+  readonly direct: DirectDelivery;
+  constructor(direct: DirectDelivery) {
+    this.direct = direct;
+  }
+
+  push(member: Backlog, result: Executed): void {
+    if (member.results.length === 0 && !(result instanceof Promise)) return member.send(result);
+    member.results.push(result);
+    this.#waiting.add(member);
+    if (result instanceof Promise && !this.#awaited.has(result)) {
+      this.#awaited.add(result);
+      result.then(
+        (value) => this.#settle(result, { value }),
+        (error: unknown) => this.#settle(result, { error }),
+      );
+    } else this.#schedule();
+  }
+
+  #settle(result: Promise<unknown>, outcome: { value?: ExecutionResult; error?: unknown }): void {
+    this.#settled.set(result, outcome);
+    this.#schedule();
+  }
+
+  #schedule(): void {
+    if (this.#flushing) return;
+    this.#flushing = true;
+    queueMicrotask(() => {
+      this.#flushing = false;
+      for (const member of this.#waiting) {
+        while (member.results.length) {
+          const next = member.results[0]!;
+          if (next instanceof Promise) {
+            const outcome = this.#settled.get(next);
+            if (!outcome) break;
+            member.results.shift();
+            if ('error' in outcome) this.direct.failed(null, outcome.error);
+            else member.send(outcome.value!);
+          } else {
+            member.results.shift();
+            member.send(next);
+          }
+        }
+        if (member.results.length === 0) this.#waiting.delete(member);
+      }
+    });
+  }
+}
+
+/** A member's live events, delivered in order as frames on its socket; each event's shared result executed once for the group. */
+function deliverDirectly(key: string, counted: Counted, validated: ValidatedSubscriptionArgs, sink: Sink, sender: DirectSender) {
+  const member: Backlog = {
+    results: [],
+    send: (result) => {
+      if (result.errors?.length) sender.direct.failed(result);
+      sender.direct.send(sink, result);
+    },
   };
   return (events: object[]) => {
-    for (const event of events) {
-      const result = sharedResult(key, counted, event, () => ({ ...validated, rootValue: event }));
-      if (!pending && !(result instanceof Promise)) {
-        send(result);
-        continue;
-      }
-      const sent: Promise<void> = (pending ?? Promise.resolve()).then(() => result).then(send, (err: unknown) => direct.failed(null, err));
-      pending = sent;
-      void sent.then(() => {
-        if (pending === sent) pending = null;
-      });
-    }
+    for (const event of events) sender.push(member, sharedResult(key, counted, event, () => ({ ...validated, rootValue: event })));
   };
 }
 
@@ -205,6 +253,7 @@ function deliverDirectly(key: string, counted: Counted, validated: ValidatedSubs
  * takes otherwise: at 10,000 subscribers that chain was most of the server's time.
  */
 export function useSharedSubscriptionExecution(counted: Counted, direct?: DirectDelivery): Plugin {
+  const sender = direct && new DirectSender(direct);
   return {
     onSubscribe({ args, subscribeFn, setSubscribeFn }) {
       const original = subscribeFn;
@@ -218,7 +267,7 @@ export function useSharedSubscriptionExecution(counted: Counted, direct?: Direct
         const sink = (a.contextValue as Context).liveSink;
         const map = (s: Awaited<typeof stream>) => {
           if (!(Symbol.asyncIterator in (s as object))) return s as ExecutionResult;
-          if (direct && sink && isDirectSource(s as object)) (s as DirectSource).direct(deliverDirectly(key, counted, validated, sink, direct));
+          if (sender && sink && isDirectSource(s as object)) (s as DirectSource).direct(deliverDirectly(key, counted, validated, sink, sender));
           return mapSourceToResponseEvent(validated, s as AsyncIterable<unknown>, sharedExecutor(key, counted));
         };
         return stream instanceof Promise ? stream.then(map) : map(stream);
