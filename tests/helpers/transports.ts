@@ -11,18 +11,33 @@ export async function overHttp(url: string, query: string, variables: Record<str
   return { data: r.data ?? null, errors: r.errors ?? [] };
 }
 
-/** Runs the document as one graphql-ws operation; collects everything until it completes or fails. */
-export async function overWs(url: string, query: string, variables: Record<string, unknown> = {}, token: string | null = null, timeoutMs = 5_000): Promise<Outcome> {
+/**
+ * Runs the document as one graphql-ws operation and returns its first result (or error). Gives
+ * up after `wait` ms, or, given a function, once what it returns settles: it is handed a promise
+ * that the socket has been acknowledged, for a wait that counts from there.
+ */
+export async function overWs(
+  url: string,
+  query: string,
+  variables: Record<string, unknown> = {},
+  token: string | null = null,
+  wait: number | ((acknowledged: Promise<void>) => Promise<void>) = 5_000,
+): Promise<Outcome> {
   const api = new Api(url);
   api.token = token;
-  const client = api.ws();
+  let acknowledge!: () => void;
+  const acknowledged = new Promise<void>((resolve) => (acknowledge = resolve));
+  const client = api.ws({ on: { connected: () => acknowledge() } });
   const out: Outcome = { data: null, errors: [] };
   try {
     await new Promise<void>((resolve) => {
-      const timer = setTimeout(() => {
+      let timer: NodeJS.Timeout | undefined;
+      const giveUp = () => {
         dispose();
         resolve();
-      }, timeoutMs);
+      };
+      if (typeof wait === 'number') timer = setTimeout(giveUp, wait);
+      else void wait(acknowledged).then(giveUp);
       const dispose = client.subscribe(
         { query, variables },
         {

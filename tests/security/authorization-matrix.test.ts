@@ -11,7 +11,7 @@ import { getNamedType, isAbstractType, isListType, isNonNullType, type GraphQLFi
 import { startServer, type TestServer } from '../helpers/server.ts';
 import { adminClient, createCentre, createCommunity, createNeed, member } from '../helpers/fixtures.ts';
 import { Api } from '../helpers/client.ts';
-import { overHttp, overWs, type Outcome } from '../helpers/transports.ts';
+import { overHttp, overWs } from '../helpers/transports.ts';
 import { argumentVariants, disclosures, isRestrictedField, matrixSelection, operationWithVariables, reachableRestrictions } from '../helpers/authMatrix.ts';
 import { schema } from '../../api/src/schema/index.ts';
 
@@ -339,40 +339,19 @@ let sentinelEvents = 0;
 const QUIET_EVENTS = 20;
 const onSentinelEvent = new Set<() => void>();
 
-/** A subscription probe's first result; or nothing, once the sentinel has had QUIET_EVENTS since its socket was acknowledged. */
-function liveProbe(operation: string, variables: Record<string, unknown>, token: string | null): Promise<Outcome> {
-  const out: Outcome = { data: null, errors: [] };
-  let from: number | null = null;
-  const client = Object.assign(new Api(s.url), { token }).ws({ on: { connected: () => void (from ??= sentinelEvents) } });
-  return new Promise<Outcome>((resolve) => {
-    const finish = () => {
-      onSentinelEvent.delete(quiet);
-      dispose();
-      void client.dispose();
-      resolve(out);
+/** Settles once the sentinel has had `n` changes in all. */
+const sentinelReached = (n: number) =>
+  new Promise<void>((resolve) => {
+    const check = () => {
+      if (sentinelEvents < n) return;
+      onSentinelEvent.delete(check);
+      resolve();
     };
-    const quiet = () => {
-      if (from !== null && sentinelEvents - from >= QUIET_EVENTS) finish();
-    };
-    onSentinelEvent.add(quiet);
-    const dispose = client.subscribe(
-      { query: operation, variables },
-      {
-        next: (r) => {
-          if (r.data !== undefined && r.data !== null) out.data = r.data;
-          out.errors.push(...((r.errors ?? []) as Outcome['errors']));
-          finish(); // a subscription's first result is enough
-        },
-        error: (e) => {
-          const list = Array.isArray(e) ? e : [e];
-          out.errors.push(...list.map((x: any) => ({ message: String(x?.message ?? x?.reason ?? x), extensions: x?.extensions })));
-          finish();
-        },
-        complete: finish,
-      },
-    );
+    onSentinelEvent.add(check);
   });
-}
+
+/** How long a probe waits for its first result: until the sentinel has had QUIET_EVENTS since its socket was acknowledged. */
+const quiet = (acknowledged: Promise<void>) => acknowledged.then(() => sentinelReached(sentinelEvents + QUIET_EVENTS));
 
 describe('subscriptions', () => {
   it('every subscription field, every role: first result after changes in both communities', async () => {
@@ -388,7 +367,7 @@ describe('subscriptions', () => {
         for (const role of ROLES) {
           const label = `${probe.label}(${JSON.stringify(variables)})`;
           pending.push(
-            liveProbe(probe.operation, variables, api[role].token ?? null).then((out) => {
+            overWs(s.url, probe.operation, variables, api[role].token ?? null, quiet).then((out) => {
               noteResponse('subscription', role, label, out as never);
               subscriptionOutcomes.push(`${role} ${label}: ${out.data ? 'data' : out.errors.length ? JSON.stringify(out.errors[0]).slice(0, 160) : `nothing through ${QUIET_EVENTS} changes`}`);
             }),

@@ -6,9 +6,9 @@
 //   into one turn while a mutation waits for its next database reply behind them.
 // - A share of the event loop that adapts to what everything else needs: every SAMPLE_MS, the
 //   loop's busy time less the replays' own is what live traffic, requests and jobs took; replays
-//   may take what is left below TARGET_UTILISATION (never less than MIN_SHARE, so they end). After
-//   a slice that took t ms, the next is granted t × (1 − share) / share later. So replays use what
-//   the process has spare, on a fast machine or a slow one.
+//   may take what is left below TARGET_UTILISATION (never less than MIN_SHARE, so they end). A
+//   replay whose last slice took t ms is granted its next t × (1 − share) / share later. So
+//   replays use what the process has spare, on a fast machine or a slow one.
 // - A ceiling: REPLAY_EVENTS_PER_SECOND for all replays together (rate-limiter-flexible's queue),
 //   paid for each slice's events before the same replay's next slice.
 import { performance } from 'node:perf_hooks';
@@ -37,11 +37,9 @@ export function pauseAfter(busyMs: number, share: number): number {
 export class ReplayBudget {
   readonly #ceiling: RateLimiterQueue;
   readonly #perSecond: number;
-  /** Replays waiting for their next slice, first come first served. */
-  readonly #turns: (() => void)[] = [];
+  /** Replays waiting for their next slice, first come first served, with what their last one took. */
+  readonly #turns: { go: () => void; busyMs: number }[] = [];
   #granting = false;
-  /** What the slice last granted took, as its replay reports it when it asks again. */
-  #lastBusy = 0;
   #waiting = 0;
   #share = TARGET_UTILISATION;
   /** The replays' own busy time since the last sample (ms). */
@@ -71,12 +69,11 @@ export class ReplayBudget {
    */
   async next(spent: number, busyMs: number): Promise<void> {
     this.#replayMs += busyMs;
-    this.#lastBusy = busyMs;
     this.#waiting++;
     try {
       if (spent > 0) await this.#ceiling.removeTokens(Math.min(spent, this.#perSecond));
-      await new Promise<void>((resolve) => {
-        this.#turns.push(resolve);
+      await new Promise<void>((go) => {
+        this.#turns.push({ go, busyMs });
         this.#grant();
       });
     } finally {
@@ -90,19 +87,19 @@ export class ReplayBudget {
     if (!turn) return;
     this.#granting = true;
     this.#sample();
-    turn();
-    // The slice runs in this turn of the loop; the next is granted once the loop has come round,
-    // and after a pause in proportion to the last slice reported.
-    setImmediate(() => {
-      const pause = pauseAfter(this.#lastBusy, this.#share);
-      const go = () => {
+    const go = () => {
+      turn.go();
+      // The slice runs in this turn of the loop; the next is granted once the loop has come round.
+      setImmediate(() => {
         this.#granting = false;
         this.#lastTurn = performance.now();
         this.#grant();
-      };
-      if (pause >= 1) setTimeout(go, pause);
-      else go();
-    });
+      });
+    };
+    // After a pause in proportion to what this replay's last slice took.
+    const pause = pauseAfter(turn.busyMs, this.#share);
+    if (pause >= 1) setTimeout(go, pause);
+    else go();
   }
 
   /** Keeps the share current while replays run; stops a second after the last. */

@@ -30,6 +30,7 @@ import {
   type DocumentNode,
   type ExecutionArgs,
   type ExecutionResult,
+  type GraphQLError,
   type OperationDefinitionNode,
   type ValidatedSubscriptionArgs,
 } from 'graphql';
@@ -162,47 +163,47 @@ function sharedExecutor(key: string, counted: Counted) {
 type Sink = NonNullable<Context['liveSink']>;
 
 /**
- * How live events reach a member without graphql-ws's loop (graphql/sharedFrames.ts sends the
- * frame), and where a shared result's errors are reported, once per result.
+ * How a result reaches a member's socket without graphql-ws's loop (graphql/sharedFrames.ts:
+ * its errors masked as every other result's, the frame written).
  */
-export type DirectDelivery = { send(sink: Sink, result: object): void; failed(result: ExecutionResult | null, err?: unknown): void };
+export type DirectDelivery = { send(sink: Sink, result: ExecutionResult): void };
 
 /** A source stream that can hand its live events straight over (events/stream.ts). */
 type DirectSource = AsyncIterable<unknown> & { direct(deliver: (events: object[]) => void): void };
 const isDirectSource = (s: object): s is DirectSource => typeof (s as Partial<DirectSource>).direct === 'function';
 
-/** A member's results not sent yet, oldest first; it is sent each as soon as it and all before it are ready. */
-type Backlog = { results: Executed[]; send: (result: ExecutionResult) => void };
+/** A member's socket, and its results not sent yet, oldest first: each is sent once it and all before it are ready. */
+type Member = { sink: Sink; results: Executed[] };
 
 /**
  * Sends members' results in order, with no promise per member: a result still being executed is
  * awaited once, whoever waits for it, and when results settle one pass over the waiting members
- * sends what each can send.
+ * sends what each can send. An execution that threw is sent as its error.
  */
 class DirectSender {
-  readonly #waiting = new Set<Backlog>();
-  readonly #settled = new WeakMap<Promise<unknown>, { value?: ExecutionResult; error?: unknown }>();
-  readonly #awaited = new WeakSet<Promise<unknown>>();
+  readonly #waiting = new Set<Member>();
+  /** Per result being executed: null until it settles, then what it settled as. */
+  readonly #settled = new WeakMap<Promise<ExecutionResult>, ExecutionResult | null>();
   #flushing = false;
-  readonly direct: DirectDelivery;
+  readonly #send: DirectDelivery['send'];
   constructor(direct: DirectDelivery) {
-    this.direct = direct;
+    this.#send = direct.send;
   }
 
-  push(member: Backlog, result: Executed): void {
-    if (member.results.length === 0 && !(result instanceof Promise)) return member.send(result);
+  push(member: Member, result: Executed): void {
+    if (member.results.length === 0 && !(result instanceof Promise)) return this.#send(member.sink, result);
     member.results.push(result);
     this.#waiting.add(member);
-    if (result instanceof Promise && !this.#awaited.has(result)) {
-      this.#awaited.add(result);
-      result.then(
-        (value) => this.#settle(result, { value }),
-        (error: unknown) => this.#settle(result, { error }),
-      );
-    } else this.#schedule();
+    if (!(result instanceof Promise)) return this.#schedule();
+    if (this.#settled.has(result)) return;
+    this.#settled.set(result, null);
+    result.then(
+      (value) => this.#settle(result, value),
+      (error: unknown) => this.#settle(result, { errors: [error as GraphQLError] }),
+    );
   }
 
-  #settle(result: Promise<unknown>, outcome: { value?: ExecutionResult; error?: unknown }): void {
+  #settle(result: Promise<ExecutionResult>, outcome: ExecutionResult): void {
     this.#settled.set(result, outcome);
     this.#schedule();
   }
@@ -213,18 +214,11 @@ class DirectSender {
     queueMicrotask(() => {
       this.#flushing = false;
       for (const member of this.#waiting) {
-        while (member.results.length) {
-          const next = member.results[0]!;
-          if (next instanceof Promise) {
-            const outcome = this.#settled.get(next);
-            if (!outcome) break;
-            member.results.shift();
-            if ('error' in outcome) this.direct.failed(null, outcome.error);
-            else member.send(outcome.value!);
-          } else {
-            member.results.shift();
-            member.send(next);
-          }
+        for (let next = member.results[0]; next !== undefined; next = member.results[0]) {
+          const ready = next instanceof Promise ? this.#settled.get(next) : next;
+          if (!ready) break;
+          member.results.shift();
+          this.#send(member.sink, ready);
         }
         if (member.results.length === 0) this.#waiting.delete(member);
       }
@@ -234,13 +228,7 @@ class DirectSender {
 
 /** A member's live events, delivered in order as frames on its socket; each event's shared result executed once for the group. */
 function deliverDirectly(key: string, counted: Counted, validated: ValidatedSubscriptionArgs, sink: Sink, sender: DirectSender) {
-  const member: Backlog = {
-    results: [],
-    send: (result) => {
-      if (result.errors?.length) sender.direct.failed(result);
-      sender.direct.send(sink, result);
-    },
-  };
+  const member: Member = { sink, results: [] };
   return (events: object[]) => {
     for (const event of events) sender.push(member, sharedResult(key, counted, event, () => ({ ...validated, rootValue: event })));
   };

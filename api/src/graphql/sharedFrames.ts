@@ -7,7 +7,7 @@
 // its own, with no text to encode per socket. Every other message goes out as graphql-ws wrote it.
 import type { WebSocket } from 'ws';
 import { isSharedResult, type DirectDelivery } from '../events/sharedExecution.ts';
-import type { Logger } from '../observability/logger.ts';
+import type { ExecutionResult, GraphQLError } from 'graphql';
 import type { Context } from '../context.ts';
 
 /** The placeholder's key: `$` is not in any GraphQL name, so no result's payload has it. */
@@ -79,20 +79,22 @@ export function spliceSharedPayloads(ws: WebSocket): void {
 }
 
 /**
- * Live events straight to a shared subscription's socket (events/sharedExecution.ts): sent by
- * `sendShared`; a result with errors (or an execution that threw) is logged once, not once per
- * subscriber.
+ * Live events straight to a shared subscription's socket (events/sharedExecution.ts), sent by
+ * `sendShared`. A result with errors is masked first, as yoga masks every result graphql-ws
+ * sends (`maskError`, graphql/errorPolicy.ts, which also logs what it masks): once per result,
+ * however many subscribers it goes to.
  */
-export function directDelivery(log: Pick<Logger, 'error'>, sent: { inc(): void }): DirectDelivery {
-  const reported = new WeakSet<object>();
+export function directDelivery(maskError: (error: unknown, message: string, isDev?: boolean) => Error, sent: { inc(): void }): DirectDelivery {
+  const masked = new WeakMap<ExecutionResult, ExecutionResult>();
+  const asSent = (result: ExecutionResult): ExecutionResult => {
+    if (!result.errors?.length) return result;
+    let out = masked.get(result);
+    if (!out) masked.set(result, (out = { ...result, errors: result.errors.map((e) => maskError(e, 'Unexpected error.', false) as GraphQLError) }));
+    return out;
+  };
   return {
     send(sink, result) {
-      if (sendShared(sink, result)) sent.inc();
-    },
-    failed(result, err) {
-      if (result && reported.has(result)) return;
-      if (result) reported.add(result);
-      log.error({ errors: result?.errors, err }, 'graphql subscription event (shared, sent directly): failed');
+      if (sendShared(sink, asSent(result))) sent.inc();
     },
   };
 }

@@ -65,6 +65,7 @@ export function createGraphQLServer(s: Services, drain = new Drain()) {
   const cookies = new PendingCookies();
   /** Failures the operation log has reported, which the masker then does not log again. */
   const reported = new WeakSet<object>();
+  const maskError = errorMasker(s.log, reported);
   const setCookies: Plugin = {
     onResponse({ request, response }) {
       for (const c of cookies.of(request)) response.headers.append('set-cookie', c);
@@ -75,7 +76,7 @@ export function createGraphQLServer(s: Services, drain = new Drain()) {
     graphqlEndpoint: '/graphql',
     landingPage: false,
     graphiql: !production && { subscriptionsProtocol: 'WS' },
-    maskedErrors: { isDev: false, maskError: errorMasker(s.log, reported) },
+    maskedErrors: { isDev: false, maskError },
     logging: yogaLogger(s.log),
     batching: false,
     // Credentials are granted to the listed origins and our own, never to whoever asks.
@@ -110,7 +111,7 @@ export function createGraphQLServer(s: Services, drain = new Drain()) {
       useLiveAccess(),
       // One execution per event for WebSocket subscriptions whose payload cannot differ (fan-out):
       // anonymous ones, and signed-in ones that select only what is the same for every viewer.
-      useSharedSubscriptionExecution(s.metrics.sharedExecutions, directDelivery(s.log, s.metrics.directFrames)),
+      useSharedSubscriptionExecution(s.metrics.sharedExecutions, directDelivery(maskError, s.metrics.directFrames)),
       // Last, so that it wraps every way of subscribing: a subscribe waits out a database that is away.
       useSubscribeRetry(),
     ],
