@@ -24,6 +24,40 @@ describe('ReplayBudget', () => {
     expect(new Set(grantedIn).size).toBe(grantedIn.length);
   });
 
+  // A CI run (reliability/churn): sixteen replays of the whole history were each granted a slice,
+  // with a pause after each, before a view that had just resumed got its first event (> 10 s).
+  it('grants a replay that has just started before replays that have had slices', async () => {
+    const budget = new ReplayBudget(1_000_000);
+    const granted: string[] = [];
+    let running = true;
+    // Eight long replays, each slice reported as 4 ms of work.
+    const replays = Array.from({ length: 8 }, async (_, r) => {
+      const replay = { served: 0, stopped: () => !running };
+      while (running) {
+        await budget.next(1, 4, replay);
+        replay.served++;
+        granted.push(`long ${r}`);
+      }
+    });
+    await expect.poll(() => granted.length).toBeGreaterThan(24);
+    const before = granted.length;
+    await budget.next(0, 0, { served: 0, stopped: () => false });
+    const ahead = granted.length - before;
+    running = false;
+    await Promise.all(replays);
+    // At most the slice whose pause had begun when it asked.
+    expect(ahead).toBeLessThanOrEqual(1);
+  });
+
+  it('lets a replay whose view has gone go at once, with no pause on its account', async () => {
+    const budget = new ReplayBudget(1_000_000);
+    await budget.next(0, 0);
+    // Its last slice took long enough that its pause would be minutes; but its view has gone.
+    const gone = budget.next(1, 1_000_000, { served: 1, stopped: () => true });
+    const live = budget.next(1, 0, { served: 1, stopped: () => false });
+    await Promise.all([gone, live]);
+  });
+
   it('leaves replays what the rest of the process does not use', async () => {
     const budget = new ReplayBudget(1_000_000);
     let busy = true;

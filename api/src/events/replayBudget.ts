@@ -2,8 +2,13 @@
 // every dashboard with a cursor) cannot starve live delivery. Live events never wait for it.
 // - Slices, one at a time: a replay goes on in slices of at most SLICE_MS of its events' work
 //   (or MAX_SLICE_EVENTS), and waits for its turn before each. The process grants one slice per
-//   turn of the event loop, first come first served: twenty replays cannot pile a thousand events
-//   into one turn while a mutation waits for its next database reply behind them.
+//   turn of the event loop: twenty replays cannot pile a thousand events into one turn while a
+//   mutation waits for its next database reply behind them.
+// - Fewest slices first (least attained service, first come first served among equals): a view
+//   that has just resumed gets its first events at the next grant, not after a slice of every
+//   long replay already running (a CI run: sixteen replays of the whole history ahead of it held
+//   its first event back for over ten seconds). A replay whose view has gone is let go at once,
+//   without a pause on its account.
 // - A share of the event loop that adapts to what everything else needs: every SAMPLE_MS, the
 //   loop's busy time less the replays' own is what live traffic, requests and jobs took; replays
 //   may take what is left below TARGET_UTILISATION (never less than MIN_SHARE, so they end). A
@@ -34,11 +39,18 @@ export function pauseAfter(busyMs: number, share: number): number {
   return (busyMs * (1 - share)) / share;
 }
 
+interface Turn {
+  go: () => void;
+  busyMs: number;
+  served: number;
+  stopped: () => boolean;
+}
+
 export class ReplayBudget {
   readonly #ceiling: RateLimiterQueue;
   readonly #perSecond: number;
-  /** Replays waiting for their next slice, first come first served, with what their last one took. */
-  readonly #turns: { go: () => void; busyMs: number }[] = [];
+  /** Replays waiting for their next slice, fewest slices first, with what their last one took. */
+  readonly #turns: Turn[] = [];
   #granting = false;
   #waiting = 0;
   #share = TARGET_UTILISATION;
@@ -66,14 +78,17 @@ export class ReplayBudget {
   /**
    * Waits for a replay's next slice. `spent` and `busyMs` are what its last slice delivered and
    * took: the ceiling is paid for those events, and the next turn is granted in proportion.
+   * `served` is how many slices this replay has had; `stopped` says that its view has gone.
    */
-  async next(spent: number, busyMs: number): Promise<void> {
+  async next(spent: number, busyMs: number, replay: { served: number; stopped: () => boolean } = { served: 0, stopped: () => false }): Promise<void> {
     this.#replayMs += busyMs;
     this.#waiting++;
     try {
       if (spent > 0) await this.#ceiling.removeTokens(Math.min(spent, this.#perSecond));
       await new Promise<void>((go) => {
-        this.#turns.push({ go, busyMs });
+        const turn: Turn = { go, busyMs, served: replay.served, stopped: replay.stopped };
+        const behind = this.#turns.findIndex((t) => t.served > turn.served);
+        this.#turns.splice(behind === -1 ? this.#turns.length : behind, 0, turn);
         this.#grant();
       });
     } finally {
@@ -83,7 +98,12 @@ export class ReplayBudget {
 
   #grant(): void {
     if (this.#granting) return;
-    const turn = this.#turns.shift();
+    let turn = this.#turns.shift();
+    // Gone views end their replay now; they take no slice and cost no pause.
+    while (turn?.stopped()) {
+      turn.go();
+      turn = this.#turns.shift();
+    }
     if (!turn) return;
     this.#granting = true;
     this.#sample();

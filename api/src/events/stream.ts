@@ -297,6 +297,7 @@ export class EventStream {
           // Slices of this replay, each granted by the process's replay budget (replayBudget.ts).
           let sliceStart = -Infinity;
           let sliceEvents = 0;
+          const slices = { served: 0, stopped: () => closed };
           replay: while (!closed) {
             // A page that cannot be read while the database is away is read again (retry.ts):
             // the live events meanwhile wait in the queue, so nothing is lost at the seam.
@@ -308,8 +309,9 @@ export class EventStream {
             for (const e of page) {
               if (matchesFilter(e, filter)) {
                 if (sliceEvents >= MAX_SLICE_EVENTS || performance.now() - sliceStart >= SLICE_MS) {
-                  await stream.#replayBudget.next(sliceEvents, sliceEvents ? performance.now() - sliceStart : 0);
+                  await stream.#replayBudget.next(sliceEvents, sliceEvents ? performance.now() - sliceStart : 0, slices);
                   if (closed) break replay;
+                  slices.served++;
                   sliceStart = performance.now();
                   sliceEvents = 0;
                 }
