@@ -5,7 +5,7 @@ import type { Services } from '../services.ts';
 import type { Viewer } from './viewer.ts';
 import { viewerFromApiKey } from './apiKeys.ts';
 import { isApiKeyToken } from '../domain/apiKeys.ts';
-import { readGrants } from './roles.ts';
+import { readGrants, type HeldMembership } from './roles.ts';
 
 export const SESSION_COOKIE = 'ma_session';
 
@@ -33,28 +33,28 @@ export function viewerAgain(s: Services, viewer: Viewer): Promise<Viewer | null>
   return viewer.apiKey ? viewerFromApiKey(s, { id: viewer.apiKey.id }) : viewerFromSession(s, viewer.sessionId);
 }
 
+/** A session's row with its user and the user's ACTIVE memberships (a pending or declined applicant holds no role anywhere). */
+type SessionRow = { id: string; expiresAt: Date; userId: string; name: string; globalRole: string; memberships: HeldMembership[] };
+
 /**
  * The viewer of a session, read now (its roles as they are now), or null once it was signed out or
- * expired. One query (two for a coordinator or an operator: the coverage of their centres, auth/roles.ts).
- * A long-lived WebSocket asks again at each subscribe and for each event.
+ * expired. One statement (two for a coordinator or an operator: the coverage of their centres,
+ * auth/roles.ts); Prisma's nested select would send three, on every request and every event of a
+ * signed-in subscription. A long-lived WebSocket asks again at each subscribe and for each event.
  */
 export async function viewerFromSession(s: Services, sessionId: string): Promise<Viewer | null> {
-  const session = await s.prisma.session.findUnique({
-    where: { id: sessionId },
-    select: {
-      id: true,
-      expiresAt: true,
-      // ACTIVE memberships only: a pending or declined applicant holds no role anywhere.
-      user: { select: { id: true, name: true, globalRole: true, memberships: { where: { status: 'ACTIVE' }, select: { communityId: true, role: true } } } },
-    },
-  });
+  const [session] = await s.prisma.$queryRaw<SessionRow[]>`
+    SELECT s.id, s."expiresAt", u.id AS "userId", u.name, u."globalRole"::text AS "globalRole",
+      COALESCE((SELECT json_agg(json_build_object('communityId', m."communityId", 'role', m.role))
+                FROM "Membership" m WHERE m."userId" = u.id AND m.status = 'ACTIVE'), '[]'::json) AS memberships
+    FROM "Session" s JOIN "User" u ON u.id = s."userId"
+    WHERE s.id = ${sessionId}`;
   if (!session || session.expiresAt.getTime() <= Date.now()) return null;
-  const { user } = session;
   return {
-    id: user.id,
-    name: user.name,
-    isAdmin: user.globalRole === 'ADMIN',
-    ...(await readGrants(s, user.memberships)),
+    id: session.userId,
+    name: session.name,
+    isAdmin: session.globalRole === 'ADMIN',
+    ...(await readGrants(s, session.memberships)),
     sessionId: session.id,
     sessionExpiresAt: session.expiresAt,
   };

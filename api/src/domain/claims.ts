@@ -17,6 +17,7 @@ import { text } from '../shared/i18n/translate.ts';
 import { queueRequesterText } from './requesterTexts.ts';
 import { claimExpiresAt } from './rules.ts';
 import { assertQualified } from './vettingRecords.ts';
+import { hasRequirements, needRequirements } from './vetting.ts';
 import { releaseOfferMatchOf } from './offers.ts';
 
 
@@ -133,14 +134,32 @@ async function takeSlot(w: UnitOfWork, needId: string, volunteerId: string, acto
 export const takeSlotForOffer = (w: UnitOfWork, needId: string, offererId: string, actorId: string, match: { id: string; quantity: number }) =>
   takeSlot(w, needId, offererId, actorId, 'ASSIGNED', { offerMatch: match });
 
+/**
+ * What takeSlot refuses first, in its order, on the need's committed row without its lock: a
+ * need that is not there, one the viewer may not take, one whose state allows no claim, and one
+ * whose places are all held (unless it asks for vetting, which takeSlot checks before the places).
+ * Most claims on a popular need come after its last place went: they are answered at once
+ * instead of each queueing for the row's lock behind the winner (and holding a connection).
+ */
+async function refuseWithoutLock(s: Services, needId: string, type: 'CLAIMED' | 'ASSIGNED', how: SlotTaking): Promise<void> {
+  const need = await s.prisma.need.findUnique({ where: { id: needId } });
+  if (!need) throw notFound('Need');
+  how.authorize?.(need);
+  assertNeedAction(type === 'CLAIMED' ? 'claim' : 'assign', need.status);
+  if (!hasRequirements(needRequirements(need))) assertSlotsOpen(need, need.activeClaims);
+}
+
 export async function claimNeed(s: Services, viewer: Viewer, needId: string): Promise<Claim> {
-  // Who may claim is decided on the locked row: no read of the need before the transaction.
-  return commit(s, (_tx, w) =>
-    takeSlot(w, needId, viewer.id, viewer.id, 'CLAIMED', {
-      authorize: (need) => {
-        if (!isMemberOf(viewer, need.communityId)) throw forbidden('claim needs of a community you have not joined');
-      },
-    }),
+  // Who may claim is decided on the need's row: no other read of the need.
+  const how: SlotTaking = {
+    authorize: (need) => {
+      if (!isMemberOf(viewer, need.communityId)) throw forbidden('claim needs of a community you have not joined');
+    },
+  };
+  return commit(
+    s,
+    (_tx, w) => takeSlot(w, needId, viewer.id, viewer.id, 'CLAIMED', how),
+    () => refuseWithoutLock(s, needId, 'CLAIMED', how),
   );
 }
 

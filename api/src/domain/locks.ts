@@ -2,12 +2,13 @@
 // volunteer's load) is checked under them.
 import { notFound } from '../errors.ts';
 import type { Tx } from '../events/outbox.ts';
+import type { Need } from '../generated/prisma/client.ts';
 
-/** Locks the need's row for the rest of the transaction; the basis of every race-free rule. */
-export async function lockNeed(tx: Tx, needId: string) {
-  const rows = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM "Need" WHERE id = ${needId}::uuid FOR UPDATE`;
-  if (rows.length === 0) throw notFound('Need');
-  return tx.need.findUniqueOrThrow({ where: { id: needId } });
+/** Locks the need's row for the rest of the transaction and reads it; the basis of every race-free rule. One statement. */
+export async function lockNeed(tx: Tx, needId: string): Promise<Need> {
+  const [need] = await tx.$queryRaw<Need[]>`SELECT * FROM "Need" WHERE id = ${needId}::uuid FOR UPDATE`;
+  if (!need) throw notFound('Need');
+  return need;
 }
 
 /** Locks the volunteer's row: their claim count is checked under it. */

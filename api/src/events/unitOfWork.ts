@@ -25,13 +25,20 @@ export type UnitOfWork = {
 /** What a committed unit of work announces. */
 export type Committed = { events: boolean; notified: string[]; drafts: (string | null)[]; members?: string[]; stock?: string[] };
 
-export async function commit<T>(s: Services, work: (tx: Tx, w: UnitOfWork) => Promise<T>): Promise<T> {
+/**
+ * `refuseEarly`: what the work would refuse first under its locks, decided beforehand on the
+ * committed state, without a transaction (it may only throw, never write). A refusal there is
+ * the answer the work would have given at that moment; whatever passes is decided again under
+ * the locks. A retry whose earlier attempt committed gets its stored result, never a refusal.
+ */
+export async function commit<T>(s: Services, work: (tx: Tx, w: UnitOfWork) => Promise<T>, refuseEarly?: () => Promise<void>): Promise<T> {
   // A mutation with an idempotency key (events/idempotency.ts): a unit of work an earlier
   // attempt committed is not done again, its stored result is returned; a new one stores its
   // result with the key in its own transaction.
   const run = s.idempotency.getStore();
   const step = run && replayOrIndex(run);
   if (step && 'replay' in step) return step.replay as T;
+  await refuseEarly?.();
   const { result, written, committed, stored } = await s.prisma.$transaction(async (tx) => {
     if (run && step) await claimKey(tx, run, step.index, s.clock.now());
     const recorded = { events: 0, notified: new Set<string>(), drafts: new Set<string | null>(), members: new Set<string>(), stock: new Set<string>() };
