@@ -48,9 +48,20 @@ export const errorCodes = {
 export type ErrorCode = keyof typeof errorCodes;
 export const ErrorCode = Object.fromEntries(Object.keys(errorCodes).map((code) => [code, code])) as { readonly [C in ErrorCode]: C };
 
+/**
+ * An outcome the client is told by its code. It carries no stack: it is expected, its code and
+ * message say what happened, and capturing and then formatting one (graphql copies it into the
+ * located error) cost a contended claim's refusal more than its database read.
+ */
 export class AppError extends GraphQLError {
   constructor(code: ErrorCode, message: string, extra: Record<string, unknown> = {}) {
-    super(message, { extensions: { code, ...extra } });
+    const frames = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
+    try {
+      super(message, { extensions: { code, ...extra } });
+    } finally {
+      Error.stackTraceLimit = frames;
+    }
   }
 }
 

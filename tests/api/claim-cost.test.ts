@@ -61,6 +61,26 @@ describe('what a claim costs the database', () => {
     expect(n).toBe(2);
   });
 
+  // Its own wake-up on the bus made the process number and read again what it had just read:
+  // two more statements after every commit.
+  it('a winning claim, with what its commit sets off, is the viewer, the early check, the transaction and one numbering and read of its event', async () => {
+    const volunteer = await member(s.url, admin, community, 'VOLUNTEER');
+    const needs = [await createNeed(coordinator, community), await createNeed(coordinator, community), await createNeed(coordinator, community)];
+    let fewest = Infinity;
+    for (const need of needs) {
+      await new Promise((r) => setTimeout(r, 300));
+      const before = s.app.services.db.statements.count;
+      await volunteer.ok(CLAIM, { id: need.id });
+      // What the commit sets off runs after the answer.
+      await new Promise((r) => setTimeout(r, 300));
+      fewest = Math.min(fewest, s.app.services.db.statements.count - before);
+    }
+    // The viewer and the early check; the transaction's (row locks, claims, the claim, the need,
+    // the event, the requester's text); then one numbering, and one read of the event and its
+    // need. 16 before: the process's own wake-up numbered and read again.
+    expect(fewest).toBe(13);
+  });
+
   it('reads the locked need as Prisma reads it', async () => {
     const need = await createNeed(coordinator, community, { slots: 3 });
     const { prisma } = s.app.services;

@@ -40,7 +40,7 @@ export function assertUnderClaimCap(s: Pick<Services, 'rules'>, held: number): v
 }
 
 /** Refuses a claim of `places` slots when fewer are open: the typed error of a full need. */
-export function assertSlotsOpen(need: Need, active: number, places = 1): void {
+export function assertSlotsOpen(need: Pick<Need, 'slots' | 'status'>, active: number, places = 1): void {
   if (active + places <= need.slots) return;
   const open = Math.max(0, need.slots - active);
   throw new AppError(
@@ -100,7 +100,7 @@ export async function settleNeed(
  * the cap does not apply: an offer's limit is its own capacity). `authorize` decides who may,
  * on the locked row.
  */
-type SlotTaking = { offerMatch?: { id: string; quantity: number }; authorize?: (need: Need) => void };
+type SlotTaking = { offerMatch?: { id: string; quantity: number }; authorize?: (need: Pick<Need, 'communityId'>) => void };
 
 async function takeSlot(w: UnitOfWork, needId: string, volunteerId: string, actorId: string, type: 'CLAIMED' | 'ASSIGNED', how: SlotTaking = {}) {
   const { tx, s } = w;
@@ -141,8 +141,10 @@ export const takeSlotForOffer = (w: UnitOfWork, needId: string, offererId: strin
  * Most claims on a popular need come after its last place went: they are answered at once
  * instead of each queueing for the row's lock behind the winner (and holding a connection).
  */
+const EARLY_COLUMNS = { id: true, communityId: true, status: true, slots: true, activeClaims: true, requiresIdentityCheck: true, requiresBackgroundCheck: true, requiredTrainings: true } as const;
+
 async function refuseWithoutLock(s: Services, needId: string, type: 'CLAIMED' | 'ASSIGNED', how: SlotTaking): Promise<void> {
-  const need = await s.prisma.need.findUnique({ where: { id: needId } });
+  const need = await s.prisma.need.findUnique({ where: { id: needId }, select: EARLY_COLUMNS });
   if (!need) throw notFound('Need');
   how.authorize?.(need);
   assertNeedAction(type === 'CLAIMED' ? 'claim' : 'assign', need.status);

@@ -7,8 +7,11 @@ import { Redis } from 'ioredis';
 import { jitteredWait } from './retry.ts';
 
 export type Topics = {
-  /** "There are committed events up to at least `seq`": wakes every process's event stream. */
-  'events:committed': [{ seq: string | null }];
+  /**
+   * "There are committed events up to at least `seq`": wakes every process's event stream but
+   * the one that sent it (`from`), which has read them already.
+   */
+  'events:committed': [{ seq: string | null; from?: string }];
   /** These users have new notifications. */
   'notifications:changed': [{ userIds: string[] }];
   /**

@@ -3,6 +3,7 @@
 // safety net when the bus is down. Subscribers that pass a cursor get the stored events
 // after it, then the live ones, with no gap and no duplicate at the seam.
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { randomUUID } from 'node:crypto';
 import { AppError, ErrorCode } from '../errors.ts';
 import { retryWhileUnavailable, type RetryPolicy } from './retry.ts';
 import { MAX_SLICE_EVENTS, ReplayBudget, SLICE_MS } from './replayBudget.ts';
@@ -73,6 +74,8 @@ export class EventStream {
   readonly #prisma: PrismaClient;
   readonly #sequencer: Sequencer;
   readonly #bus: Bus;
+  /** Names this stream's wake-ups on the bus, which it does not answer itself (announce has pulled). */
+  readonly #origin = randomUUID();
   readonly #pollMs: number;
   readonly #observers: StreamObservers | undefined;
   /** How a subscriber's replay waits out the database being away. */
@@ -139,7 +142,7 @@ export class EventStream {
       for (;;) {
         const next = await iterator.next();
         if (next.done) return;
-        this.pull();
+        if (next.value.from !== this.#origin) this.pull();
       }
     })();
     this.#timer = setInterval(() => this.pull(), this.#pollMs);
@@ -168,7 +171,7 @@ export class EventStream {
       },
     );
     if (this.#started) void this.pull(!stamped);
-    this.#bus.pubsub.publish('events:committed', { seq: null });
+    this.#bus.pubsub.publish('events:committed', { seq: null, from: this.#origin });
   }
 
   /**
