@@ -9,7 +9,9 @@ import { startServer, type TestServer } from '../helpers/server.ts';
 import { adminClient, createCommunity, createNeed, member } from '../helpers/fixtures.ts';
 import { Api } from '../helpers/client.ts';
 import { requires, postgresServer } from '../helpers/skips.ts';
+import { createHash } from 'node:crypto';
 import { lockNeed } from '../../api/src/domain/locks.ts';
+import { viewerFromSession } from '../../api/src/auth/sessions.ts';
 
 const uuidOf = (globalId: string) => Buffer.from(globalId, 'base64').toString().split(':')[1]!;
 const CLAIM = `mutation($id: ID!) { claimNeed(needId: $id) { claim { id } } }`;
@@ -48,6 +50,20 @@ describe('what a claim costs the database', () => {
     const volunteer = await member(s.url, admin, community, 'VOLUNTEER');
     expect(await statementsOf(() => new Api(s.url).ok('{ __typename }'))).toBe(0);
     expect(await statementsOf(() => volunteer.ok('{ __typename }'))).toBe(1);
+  });
+
+  // A burst of signed-in requests (a thousand volunteers claiming at once) sent one each.
+  it('sessions asked for in the same turn are read in one statement, each as it is now', async () => {
+    const volunteers = await Promise.all(Array.from({ length: 3 }, () => member(s.url, admin, community, 'VOLUNTEER')));
+    const ids = volunteers.map((v) => createHash('sha256').update(v.token!).digest('hex'));
+    const before = s.app.services.db.statements.count;
+    const viewers = await Promise.all(Array.from({ length: 30 }, (_, i) => viewerFromSession(s.app.services, ids[i % 3]!)));
+    expect(s.app.services.db.statements.count - before).toBe(1);
+    expect(viewers.map((v) => v?.id)).toEqual(Array.from({ length: 30 }, (_, i) => uuidOf(volunteers[i % 3]!.userId)));
+    // Signed out: the next read says so (nothing is kept between reads).
+    await volunteers[0]!.ok('mutation { signOut }');
+    expect(await viewerFromSession(s.app.services, ids[0]!)).toBeNull();
+    expect((await viewerFromSession(s.app.services, ids[1]!))?.id).toBe(uuidOf(volunteers[1]!.userId));
   });
 
   // It took a transaction: BEGIN, the volunteer's and the need's row locks, the need, its claims, ROLLBACK.

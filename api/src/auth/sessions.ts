@@ -1,6 +1,7 @@
 // Sessions: a random bearer token given to the client (cookie or Authorization header);
 // the database keeps only its SHA-256, so a leaked table grants nothing.
 import { createHash, randomBytes } from 'node:crypto';
+import DataLoader from 'dataloader';
 import type { Services } from '../services.ts';
 import type { Viewer } from './viewer.ts';
 import { viewerFromApiKey } from './apiKeys.ts';
@@ -37,18 +38,41 @@ export function viewerAgain(s: Services, viewer: Viewer): Promise<Viewer | null>
 type SessionRow = { id: string; expiresAt: Date; userId: string; name: string; globalRole: string; memberships: HeldMembership[] };
 
 /**
+ * Sessions asked for in one turn of the event loop are read together, in one statement: under a
+ * burst (a thousand volunteers claiming at once) each request's context would otherwise send its
+ * own. Never cached: every read is of the session as it is now.
+ */
+const sessionReaders = new WeakMap<Services['prisma'], DataLoader<string, SessionRow | null>>();
+
+function sessionReader(s: Services): DataLoader<string, SessionRow | null> {
+  let reader = sessionReaders.get(s.prisma);
+  if (!reader) {
+    reader = new DataLoader(
+      async (ids) => {
+        const rows = await s.prisma.$queryRaw<SessionRow[]>`
+          SELECT s.id, s."expiresAt", u.id AS "userId", u.name, u."globalRole"::text AS "globalRole",
+            COALESCE((SELECT json_agg(json_build_object('communityId', m."communityId", 'role', m.role))
+                      FROM "Membership" m WHERE m."userId" = u.id AND m.status = 'ACTIVE'), '[]'::json) AS memberships
+          FROM "Session" s JOIN "User" u ON u.id = s."userId"
+          WHERE s.id = ANY(${ids as string[]}::text[])`;
+        const byId = new Map(rows.map((r) => [r.id, r]));
+        return ids.map((id) => byId.get(id) ?? null);
+      },
+      { cache: false, maxBatchSize: 500, batchScheduleFn: (read) => setImmediate(read) },
+    );
+    sessionReaders.set(s.prisma, reader);
+  }
+  return reader;
+}
+
+/**
  * The viewer of a session, read now (its roles as they are now), or null once it was signed out or
- * expired. One statement (two for a coordinator or an operator: the coverage of their centres,
- * auth/roles.ts); Prisma's nested select would send three, on every request and every event of a
- * signed-in subscription. A long-lived WebSocket asks again at each subscribe and for each event.
+ * expired. One statement, shared with the other sessions read in the same turn (and one more for a
+ * coordinator or an operator: the coverage of their centres, auth/roles.ts); Prisma's nested select
+ * sent three. A long-lived WebSocket asks again at each subscribe and for each event.
  */
 export async function viewerFromSession(s: Services, sessionId: string): Promise<Viewer | null> {
-  const [session] = await s.prisma.$queryRaw<SessionRow[]>`
-    SELECT s.id, s."expiresAt", u.id AS "userId", u.name, u."globalRole"::text AS "globalRole",
-      COALESCE((SELECT json_agg(json_build_object('communityId', m."communityId", 'role', m.role))
-                FROM "Membership" m WHERE m."userId" = u.id AND m.status = 'ACTIVE'), '[]'::json) AS memberships
-    FROM "Session" s JOIN "User" u ON u.id = s."userId"
-    WHERE s.id = ${sessionId}`;
+  const session = await sessionReader(s).load(sessionId);
   if (!session || session.expiresAt.getTime() <= Date.now()) return null;
   return {
     id: session.userId,

@@ -4,7 +4,8 @@
 import { decodeGlobalID } from '@pothos/plugin-relay';
 import { z } from 'zod';
 
-const isUuid = (v: unknown) => z.uuid().safeParse(v).success;
+const UUID = z.uuid();
+const isUuid = (v: unknown) => UUID.safeParse(v).success;
 
 function decodesToUuid(globalId: string): boolean {
   try {
