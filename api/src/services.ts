@@ -12,6 +12,7 @@ import { createBus, type Bus } from './events/pubsub.ts';
 import { EventStream } from './events/stream.ts';
 import { Sequencer } from './events/outbox.ts';
 import { createRateLimits, type RateLimits } from './auth/rateLimits.ts';
+import { createSessionReader, type SessionReader } from './auth/sessionReader.ts';
 import { HttpSmsSender, type SmsSender } from './domain/sms.ts';
 import { createOutbound, type Outbound } from './domain/outbound.ts';
 import { proxyTrust, type ProxyTrust } from './http/proxy.ts';
@@ -37,6 +38,8 @@ export type Services = Readonly<{
   sequencer: Sequencer;
   /** The process's reader of the event outbox; started by the server, idle in a CLI. */
   stream: EventStream;
+  /** Reads sessions as they are now, those asked for in one turn of the loop together. */
+  sessions: SessionReader;
   limits: RateLimits;
   mail: Mailer | null;
   sms: SmsSender | null;
@@ -87,6 +90,7 @@ export function createServices(config: Config, options: ServiceOptions = {}): Se
       replayWindowEvents: config.REPLAY_WINDOW_EVENTS,
       replayEventsPerSecond: config.REPLAY_EVENTS_PER_SECOND,
     }),
+    sessions: createSessionReader(db.prisma),
     limits: countRefusals(metrics, createRateLimits({
       redisUrl: config.REDIS_URL,
       signInsPerIpPerMinute: config.RATE_LIMIT_SIGNINS_PER_IP_PER_MINUTE,
