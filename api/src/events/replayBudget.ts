@@ -4,11 +4,12 @@
 //   (or MAX_SLICE_EVENTS), and waits for its turn before each. The process grants one slice per
 //   turn of the event loop: twenty replays cannot pile a thousand events into one turn while a
 //   mutation waits for its next database reply behind them.
-// - Fewest slices first (least attained service, first come first served among equals): a view
-//   that has just resumed gets its first events at the next grant, not after a slice of every
-//   long replay already running (a CI run: sixteen replays of the whole history ahead of it held
-//   its first event back for over ten seconds). A replay whose view has gone is let go at once,
-//   without a pause on its account.
+// - A replay's first slice first, then the others in turn: a view that has just resumed gets its
+//   first events at the next grant, not after a slice of every long replay already running (a CI
+//   run: sixteen replays of the whole history ahead of it held its first event back for over ten
+//   seconds). Only the first slice jumps the queue: fewest-slices-first let views that resume
+//   again and again hold back the long replays (bench:replay-storm, 26 replays completed against
+//   80). A replay whose view has gone is let go at once, without a pause on its account.
 // - A share of the event loop that adapts to what everything else needs: every SAMPLE_MS, the
 //   loop's busy time less the replays' own is what live traffic, requests and jobs took; replays
 //   may take what is left below TARGET_UTILISATION (never less than MIN_SHARE, so they end). A
@@ -49,7 +50,7 @@ interface Turn {
 export class ReplayBudget {
   readonly #ceiling: RateLimiterQueue;
   readonly #perSecond: number;
-  /** Replays waiting for their next slice, fewest slices first, with what their last one took. */
+  /** Replays waiting for their next slice, first slices first, with what their last one took. */
   readonly #turns: Turn[] = [];
   #granting = false;
   #waiting = 0;
@@ -87,7 +88,8 @@ export class ReplayBudget {
       if (spent > 0) await this.#ceiling.removeTokens(Math.min(spent, this.#perSecond));
       await new Promise<void>((go) => {
         const turn: Turn = { go, busyMs, served: replay.served, stopped: replay.stopped };
-        const behind = this.#turns.findIndex((t) => t.served > turn.served);
+        // A first slice goes ahead of every later one; later ones take their turns in order.
+        const behind = turn.served === 0 ? this.#turns.findIndex((t) => t.served > 0) : -1;
         this.#turns.splice(behind === -1 ? this.#turns.length : behind, 0, turn);
         this.#grant();
       });
