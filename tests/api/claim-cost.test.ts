@@ -12,6 +12,7 @@ import { requires, postgresServer } from '../helpers/skips.ts';
 import { createHash } from 'node:crypto';
 import { lockNeed } from '../../api/src/domain/locks.ts';
 import { viewerFromSession } from '../../api/src/auth/sessions.ts';
+import { claimNeed } from '../../api/src/domain/claims.ts';
 
 const uuidOf = (globalId: string) => Buffer.from(globalId, 'base64').toString().split(':')[1]!;
 const CLAIM = `mutation($id: ID!) { claimNeed(needId: $id) { claim { id } } }`;
@@ -95,6 +96,26 @@ describe('what a claim costs the database', () => {
     // the event, the requester's text); then one numbering, and one read of the event and its
     // need. 16 before: the process's own wake-up numbered and read again.
     expect(fewest).toBe(13);
+  });
+
+  // Review: a retry in another process that began before the first attempt committed read the
+  // need its own first attempt had filled, and said CLAIM_CONFLICT: the volunteer would think
+  // they had lost their claim. The locked path says IDEMPOTENCY_IN_PROGRESS (retry, and get the claim).
+  it('a keyed retry that began before its first attempt committed is not refused for what that attempt did', async () => {
+    const need = await createNeed(coordinator, community);
+    const volunteer = await member(s.url, admin, community, 'VOLUNTEER');
+    const key = `race-${Date.now()}`;
+    const first = await volunteer.gql(CLAIM, { id: need.id }, { 'idempotency-key': key });
+    expect(first.data?.claimNeed?.claim?.id).toBeTruthy();
+    // The retry as another process runs it: its key row read before the first attempt committed.
+    const services = s.app.services;
+    const viewer = (await viewerFromSession(services, createHash('sha256').update(volunteer.token!).digest('hex')))!;
+    const retry = { scope: `user:${viewer.id}`, key, requestHash: 'as the first', exists: false, stored: [], next: 0 };
+    const outcome = await services.idempotency.run(retry, () => claimNeed(services, viewer, uuidOf(need.id))).then(
+      () => 'claimed again',
+      (err: { extensions?: { code?: string } }) => err.extensions?.code,
+    );
+    expect(outcome).toBe('IDEMPOTENCY_IN_PROGRESS');
   });
 
   it('reads the locked need as Prisma reads it', async () => {

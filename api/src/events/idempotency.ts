@@ -70,6 +70,16 @@ export async function claimKey(tx: Tx, run: IdempotentRun, index: number, at: Da
   }
 }
 
+/**
+ * Whether the key's row is there now though it was not when this run began: another attempt with
+ * the same key has committed meanwhile (a retry racing the first attempt), and what it wrote may
+ * be what this one would be refused for (the need's last place, taken by itself).
+ */
+export async function keyTakenSince(prisma: Pick<Tx, 'idempotencyKey'>, run: IdempotentRun): Promise<boolean> {
+  if (run.exists) return false;
+  return (await prisma.idempotencyKey.findUnique({ where: { scope_key: { scope: run.scope, key: run.key } }, select: { key: true } })) !== null;
+}
+
 /** Stores this unit of work's result with the key, in its transaction; `committed` once it is. */
 export async function storeResult(tx: Tx, run: IdempotentRun, result: unknown) {
   const stored = [...run.stored, encodeResult(result)];

@@ -5,7 +5,7 @@
 import type { NeedEvent } from '../generated/prisma/client.ts';
 import type { Services } from '../services.ts';
 import { appendEvent, type NewEvent, type Tx } from './outbox.ts';
-import { claimKey, replayOrIndex, storeResult } from './idempotency.ts';
+import { claimKey, keyTakenSince, replayOrIndex, storeResult } from './idempotency.ts';
 
 export type UnitOfWork = {
   readonly tx: Tx;
@@ -29,7 +29,9 @@ export type Committed = { events: boolean; notified: string[]; drafts: (string |
  * `refuseEarly`: what the work would refuse first under its locks, decided beforehand on the
  * committed state, without a transaction (it may only throw, never write). A refusal there is
  * the answer the work would have given at that moment; whatever passes is decided again under
- * the locks. A retry whose earlier attempt committed gets its stored result, never a refusal.
+ * the locks. A retry whose earlier attempt committed gets its stored result, never a refusal: one
+ * that began before that attempt committed takes the locked path, which says IDEMPOTENCY_IN_PROGRESS
+ * (the attempt's key row commits with its change, so a refusal that saw the change sees the key).
  */
 export async function commit<T>(s: Services, work: (tx: Tx, w: UnitOfWork) => Promise<T>, refuseEarly?: () => Promise<void>): Promise<T> {
   // A mutation with an idempotency key (events/idempotency.ts): a unit of work an earlier
@@ -38,7 +40,13 @@ export async function commit<T>(s: Services, work: (tx: Tx, w: UnitOfWork) => Pr
   const run = s.idempotency.getStore();
   const step = run && replayOrIndex(run);
   if (step && 'replay' in step) return step.replay as T;
-  await refuseEarly?.();
+  if (refuseEarly) {
+    try {
+      await refuseEarly();
+    } catch (err) {
+      if (!run || !(await keyTakenSince(s.prisma, run))) throw err;
+    }
+  }
   const { result, written, committed, stored } = await s.prisma.$transaction(async (tx) => {
     if (run && step) await claimKey(tx, run, step.index, s.clock.now());
     const recorded = { events: 0, notified: new Set<string>(), drafts: new Set<string | null>(), members: new Set<string>(), stock: new Set<string>() };
