@@ -88,7 +88,9 @@ describe('what a claim costs the database', () => {
       await new Promise((r) => setTimeout(r, 300));
       const before = s.app.services.db.statements.count;
       await volunteer.ok(CLAIM, { id: need.id });
-      // What the commit sets off runs after the answer.
+      // What the commit sets off runs after the answer: wait until it has (however loaded the
+      // machine), then a moment more for anything it would set off in turn.
+      await expect.poll(() => s.app.services.db.statements.count - before, { timeout: 15_000 }).toBeGreaterThanOrEqual(13);
       await new Promise((r) => setTimeout(r, 300));
       fewest = Math.min(fewest, s.app.services.db.statements.count - before);
     }
