@@ -9,12 +9,11 @@ import { startServer, type TestServer } from '../helpers/server.ts';
 import { adminClient, createCommunity, createNeed, member } from '../helpers/fixtures.ts';
 import { Api } from '../helpers/client.ts';
 import { requires, postgresServer } from '../helpers/skips.ts';
-import { createHash } from 'node:crypto';
 import { lockNeed } from '../../api/src/domain/locks.ts';
-import { viewerFromSession } from '../../api/src/auth/sessions.ts';
+import { viewerFromToken } from '../../api/src/auth/sessions.ts';
+import { uuidOf } from '../helpers/world.ts';
 import { claimNeed } from '../../api/src/domain/claims.ts';
 
-const uuidOf = (globalId: string) => Buffer.from(globalId, 'base64').toString().split(':')[1]!;
 const CLAIM = `mutation($id: ID!) { claimNeed(needId: $id) { claim { id } } }`;
 
 let s: TestServer;
@@ -56,15 +55,15 @@ describe('what a claim costs the database', () => {
   // A burst of signed-in requests (a thousand volunteers claiming at once) sent one each.
   it('sessions asked for in the same turn are read in one statement, each as it is now', async () => {
     const volunteers = await Promise.all(Array.from({ length: 3 }, () => member(s.url, admin, community, 'VOLUNTEER')));
-    const ids = volunteers.map((v) => createHash('sha256').update(v.token!).digest('hex'));
+    const tokens = volunteers.map((v) => v.token!);
     const before = s.app.services.db.statements.count;
-    const viewers = await Promise.all(Array.from({ length: 30 }, (_, i) => viewerFromSession(s.app.services, ids[i % 3]!)));
+    const viewers = await Promise.all(Array.from({ length: 30 }, (_, i) => viewerFromToken(s.app.services, tokens[i % 3])));
     expect(s.app.services.db.statements.count - before).toBe(1);
     expect(viewers.map((v) => v?.id)).toEqual(Array.from({ length: 30 }, (_, i) => uuidOf(volunteers[i % 3]!.userId)));
     // Signed out: the next read says so (nothing is kept between reads).
     await volunteers[0]!.ok('mutation { signOut }');
-    expect(await viewerFromSession(s.app.services, ids[0]!)).toBeNull();
-    expect((await viewerFromSession(s.app.services, ids[1]!))?.id).toBe(uuidOf(volunteers[1]!.userId));
+    expect(await viewerFromToken(s.app.services, tokens[0])).toBeNull();
+    expect((await viewerFromToken(s.app.services, tokens[1]))?.id).toBe(uuidOf(volunteers[1]!.userId));
   });
 
   // It took a transaction: BEGIN, the volunteer's and the need's row locks, the need, its claims, ROLLBACK.
@@ -111,7 +110,7 @@ describe('what a claim costs the database', () => {
     expect(first.data?.claimNeed?.claim?.id).toBeTruthy();
     // The retry as another process runs it: its key row read before the first attempt committed.
     const services = s.app.services;
-    const viewer = (await viewerFromSession(services, createHash('sha256').update(volunteer.token!).digest('hex')))!;
+    const viewer = (await viewerFromToken(services, volunteer.token))!;
     const retry = { scope: `user:${viewer.id}`, key, requestHash: 'as the first', exists: false, stored: [], next: 0 };
     const outcome = await services.idempotency.run(retry, () => claimNeed(services, viewer, uuidOf(need.id))).then(
       () => 'claimed again',

@@ -134,20 +134,21 @@ async function takeSlot(w: UnitOfWork, needId: string, volunteerId: string, acto
 export const takeSlotForOffer = (w: UnitOfWork, needId: string, offererId: string, actorId: string, match: { id: string; quantity: number }) =>
   takeSlot(w, needId, offererId, actorId, 'ASSIGNED', { offerMatch: match });
 
-/**
- * What takeSlot refuses first, in its order, on the need's committed row without its lock: a
- * need that is not there, one the viewer may not take, one whose state allows no claim, and one
- * whose places are all held (unless it asks for vetting, which takeSlot checks before the places).
- * Most claims on a popular need come after its last place went: they are answered at once
- * instead of each queueing for the row's lock behind the winner (and holding a connection).
- */
+/** The columns the early check of a claim decides on. */
 const EARLY_COLUMNS = { id: true, communityId: true, status: true, slots: true, activeClaims: true, requiresIdentityCheck: true, requiresBackgroundCheck: true, requiredTrainings: true } as const;
 
-async function refuseWithoutLock(s: Services, needId: string, type: 'CLAIMED' | 'ASSIGNED', how: SlotTaking): Promise<void> {
+/**
+ * What takeSlot refuses a claim for first, in its order, on the need's committed row without its
+ * lock: a need that is not there, one the viewer may not take, one whose state allows no claim,
+ * and one whose places are all held (unless it asks for vetting, which takeSlot checks before the
+ * places). Most claims on a popular need come after its last place went: they are answered at
+ * once instead of each queueing for the row's lock behind the winner (and holding a connection).
+ */
+async function refuseClaimWithoutLock(s: Services, needId: string, how: SlotTaking): Promise<void> {
   const need = await s.prisma.need.findUnique({ where: { id: needId }, select: EARLY_COLUMNS });
   if (!need) throw notFound('Need');
   how.authorize?.(need);
-  assertNeedAction(type === 'CLAIMED' ? 'claim' : 'assign', need.status);
+  assertNeedAction('claim', need.status);
   if (!hasRequirements(needRequirements(need))) assertSlotsOpen(need, need.activeClaims);
 }
 
@@ -161,7 +162,7 @@ export async function claimNeed(s: Services, viewer: Viewer, needId: string): Pr
   return commit(
     s,
     (_tx, w) => takeSlot(w, needId, viewer.id, viewer.id, 'CLAIMED', how),
-    () => refuseWithoutLock(s, needId, 'CLAIMED', how),
+    () => refuseClaimWithoutLock(s, needId, how),
   );
 }
 
