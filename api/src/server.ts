@@ -62,6 +62,7 @@ async function compose(s: Services): Promise<App> {
       bufferedEvents: () => s.stream.bufferedEvents,
       replaysWaiting: () => s.stream.replaysWaiting,
       replayShare: () => s.stream.replayShare,
+      writesWaiting: () => s.stream.writes.waiting,
       deliveredSeq: () => s.stream.head,
       committedSeq: async () => (await latestSeq(s.prisma)) ?? 0n,
       pool: () => s.db.poolStats(),

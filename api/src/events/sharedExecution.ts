@@ -180,7 +180,7 @@ type Member = { sink: Sink; results: Executed[] };
  * awaited once, whoever waits for it, and when results settle one pass over the waiting members
  * sends what each can send. An execution that threw is sent as its error.
  */
-class DirectSender {
+export class DirectSender {
   readonly #waiting = new Set<Member>();
   /** Per result being executed: null until it settles, then what it settled as. */
   readonly #settled = new WeakMap<Promise<ExecutionResult>, ExecutionResult | null>();
@@ -191,16 +191,24 @@ class DirectSender {
   }
 
   push(member: Member, result: Executed): void {
-    if (member.results.length === 0 && !(result instanceof Promise)) return this.#send(member.sink, result);
+    // What can be sent now: a result computed at once, or an execution that has settled (a
+    // member reached in a later slice of the same delivery round than the group's first).
+    let ready: ExecutionResult | null = null;
+    if (!(result instanceof Promise)) ready = result;
+    else {
+      const outcome = this.#settled.get(result);
+      if (outcome === undefined) {
+        this.#settled.set(result, null);
+        result.then(
+          (value) => this.#settle(result, value),
+          (error: unknown) => this.#settle(result, { errors: [error as GraphQLError] }),
+        );
+      } else ready = outcome;
+    }
+    if (ready && member.results.length === 0) return this.#send(member.sink, ready);
     member.results.push(result);
     this.#waiting.add(member);
-    if (!(result instanceof Promise)) return this.#schedule();
-    if (this.#settled.has(result)) return;
-    this.#settled.set(result, null);
-    result.then(
-      (value) => this.#settle(result, value),
-      (error: unknown) => this.#settle(result, { errors: [error as GraphQLError] }),
-    );
+    if (ready) this.#schedule();
   }
 
   #settle(result: Promise<ExecutionResult>, outcome: ExecutionResult): void {

@@ -13,6 +13,7 @@ import type { Bus } from './pubsub.ts';
 import { latestSeq, sequenced, type Sequenced, type Sequencer } from './outbox.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { Metrics } from '../observability/metrics.ts';
+import { WriteAdmission } from './writeAdmission.ts';
 
 /** Where the stream reports what it does: counters and failures. */
 export type StreamObservers = { metrics: Pick<Metrics, 'eventsDelivered' | 'eventsReplayed' | 'eventReadFailures' | 'slowConsumerCloses'>; log: Pick<Logger, 'warn'> };
@@ -22,6 +23,11 @@ export type StreamEvent = Sequenced<NeedEvent> & { need: Need };
 export type EventFilter = BoardFilter;
 
 const PAGE = 500;
+/**
+ * The longest a live delivery round runs before it lets the process answer its I/O (a write's
+ * next database reply, a request); at 10,000 sockets one event's fan-out takes ~100 ms.
+ */
+export const LIVE_SLICE_MS = 10;
 /** A subscriber this far behind is dropped; it resumes from its cursor. */
 export const MAX_BUFFERED_EVENTS = 10_000;
 
@@ -89,6 +95,10 @@ export class EventStream {
    * came back, so the events committed in between are not lost to it.
    */
   readonly liveSince = new AsyncLocalStorage<bigint>();
+  /** When writes may begin: one at a time while the fan-out is slow (events/writeAdmission.ts). */
+  readonly writes = new WriteAdmission({ slowRoundMs: LIVE_SLICE_MS });
+  /** Announced commits waiting for the delivery round that reads their events. */
+  #awaitingRound: (() => void)[] = [];
 
   constructor(o: StreamOptions) {
     this.replayWindow = o.replayWindowEvents ?? 100_000;
@@ -162,7 +172,7 @@ export class EventStream {
    * processes. A stamp that fails (the database went away just after the commit) is left to the
    * next wake-up or poll of any process.
    */
-  async announce(): Promise<void> {
+  async announce(): Promise<{ delivered: Promise<void> }> {
     const stamped = await this.#sequencer.stamp().then(
       () => true,
       (err: Error) => {
@@ -170,8 +180,13 @@ export class EventStream {
         return false;
       },
     );
-    if (this.#started) void this.pull(!stamped);
+    let delivered = Promise.resolve();
+    if (this.#started) {
+      delivered = new Promise((resolve) => this.#awaitingRound.push(resolve));
+      void this.pull(!stamped);
+    }
     this.#bus.pubsub.publish('events:committed', { seq: null, from: this.#origin });
+    return { delivered };
   }
 
   /**
@@ -193,16 +208,23 @@ export class EventStream {
           const stampThisTime = stampNow || this.#stampAgain;
           this.#stampAgain = false;
           stampNow = false;
-          if (stampThisTime) await this.#sequencer.stamp();
-          for (;;) {
-            const batch: StreamEvent[] = sequenced(
-              await this.#prisma.needEvent.findMany({ where: { seq: { gt: this.#head } }, orderBy: { seq: 'asc' }, take: PAGE, include: { need: true } }),
-            );
-            if (batch.length === 0) break;
-            this.#head = batch[batch.length - 1]!.seq;
-            this.#observers?.metrics.eventsDelivered.inc(batch.length);
-            for (const listener of this.#listeners) listener(batch);
-            if (batch.length < PAGE) break;
+          // Commits announced from here on may not be read by this round: they wait for the next.
+          const covered = this.#awaitingRound;
+          this.#awaitingRound = [];
+          try {
+            if (stampThisTime) await this.#sequencer.stamp();
+            for (;;) {
+              const batch: StreamEvent[] = sequenced(
+                await this.#prisma.needEvent.findMany({ where: { seq: { gt: this.#head } }, orderBy: { seq: 'asc' }, take: PAGE, include: { need: true } }),
+              );
+              if (batch.length === 0) break;
+              this.#head = batch[batch.length - 1]!.seq;
+              this.#observers?.metrics.eventsDelivered.inc(batch.length);
+              await this.#deliver(batch);
+              if (batch.length < PAGE) break;
+            }
+          } finally {
+            for (const done of covered) done();
           }
         } while (this.#again);
       } catch (err) {
@@ -211,9 +233,33 @@ export class EventStream {
         this.#observers?.log.warn({ cause: (err as Error).message }, 'event stream: reading the outbox failed; the next wake-up or poll tries again');
       } finally {
         this.#pulling = null;
+        // After a failed round: its commits do not hold writes back (the next wake-up or poll delivers them).
+        for (const done of this.#awaitingRound.splice(0)) done();
       }
     })();
     return this.#pulling;
+  }
+
+  /**
+   * Hands `batch` to every listener. When that takes longer than LIVE_SLICE_MS (thousands of
+   * sockets), it goes on in slices with the process's I/O between them, so a write's next
+   * database reply does not wait for the whole fan-out; the listeners are the ones registered
+   * when the round began (one registered later starts after this batch: events/stream.ts
+   * subscribe), each called once.
+   */
+  async #deliver(batch: StreamEvent[]): Promise<void> {
+    const listeners = [...this.#listeners];
+    let busyMs = 0;
+    let sliceStart = performance.now();
+    for (let i = 0; i < listeners.length; i++) {
+      listeners[i]!(batch);
+      if ((i & 63) === 63 && performance.now() - sliceStart >= LIVE_SLICE_MS) {
+        busyMs += performance.now() - sliceStart;
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        sliceStart = performance.now();
+      }
+    }
+    this.writes.delivered(busyMs + performance.now() - sliceStart);
   }
 
   /**
@@ -261,6 +307,8 @@ export class EventStream {
     let waiting = false;
 
     const listener: Listener = (batch) => {
+      // A round hands a batch to the listeners it began with; this one may have gone since.
+      if (closed || failure) return;
       if (deliver && waiting && queue.length === 0) {
         let matched: StreamEvent[] | null = null;
         for (const e of batch) {

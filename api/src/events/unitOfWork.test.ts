@@ -5,6 +5,7 @@ import type { Services } from '../services.ts';
 import { commit } from './unitOfWork.ts';
 import { createMetrics } from '../observability/metrics.ts';
 import { createIdempotency, encodeResult, type IdempotentRun } from './idempotency.ts';
+import { WriteAdmission } from './writeAdmission.ts';
 
 function fakeServices() {
   const published: unknown[][] = [];
@@ -26,7 +27,7 @@ function fakeServices() {
         return result;
       },
     },
-    stream: { announce: () => (announced++, order.push('announced')) },
+    stream: { writes: new WriteAdmission({ slowRoundMs: 10 }), announce: () => (announced++, order.push('announced'), { delivered: Promise.resolve() }) },
     bus: { pubsub: { publish: (...args: unknown[]) => (published.push(args), order.push(`published ${String(args[0])}`)) } },
     metrics: createMetrics(),
     idempotency: createIdempotency(),

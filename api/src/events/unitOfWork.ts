@@ -47,43 +47,50 @@ export async function commit<T>(s: Services, work: (tx: Tx, w: UnitOfWork) => Pr
       if (!run || !(await keyTakenSince(s.prisma, run))) throw err;
     }
   }
-  const { result, written, committed, stored } = await s.prisma.$transaction(async (tx) => {
-    if (run && step) await claimKey(tx, run, step.index, s.clock.now());
-    const recorded = { events: 0, notified: new Set<string>(), drafts: new Set<string | null>(), members: new Set<string>(), stock: new Set<string>() };
-    const w: UnitOfWork = {
-      tx,
-      s,
-      async event(e) {
-        const appended = await appendEvent(tx, e);
-        recorded.events++;
-        return appended;
-      },
-      notified(ids) {
-        for (const id of ids) recorded.notified.add(id);
-      },
-      draftsChanged(communityId) {
-        recorded.drafts.add(communityId);
-      },
-      membersChanged(communityId) {
-        recorded.members.add(communityId);
-      },
-      stockChanged(collectionPointId) {
-        recorded.stock.add(collectionPointId);
-      },
-    };
-    const result = await work(tx, w);
-    const stored = run && (await storeResult(tx, run, result));
-    return {
-      result,
-      stored,
-      written: recorded.events,
-      committed: { events: recorded.events > 0, notified: [...recorded.notified], drafts: [...recorded.drafts], members: [...recorded.members], stock: [...recorded.stock] },
-    };
-  });
-  stored?.();
-  s.metrics.eventsWritten.inc(written);
-  await publish(s, committed);
-  return result;
+  // Live delivery first (events/writeAdmission.ts): held until what this write committed is delivered.
+  const leave = await s.stream.writes.enter();
+  let delivered: Promise<void> = Promise.resolve();
+  try {
+    const { result, written, committed, stored } = await s.prisma.$transaction(async (tx) => {
+      if (run && step) await claimKey(tx, run, step.index, s.clock.now());
+      const recorded = { events: 0, notified: new Set<string>(), drafts: new Set<string | null>(), members: new Set<string>(), stock: new Set<string>() };
+      const w: UnitOfWork = {
+        tx,
+        s,
+        async event(e) {
+          const appended = await appendEvent(tx, e);
+          recorded.events++;
+          return appended;
+        },
+        notified(ids) {
+          for (const id of ids) recorded.notified.add(id);
+        },
+        draftsChanged(communityId) {
+          recorded.drafts.add(communityId);
+        },
+        membersChanged(communityId) {
+          recorded.members.add(communityId);
+        },
+        stockChanged(collectionPointId) {
+          recorded.stock.add(collectionPointId);
+        },
+      };
+      const result = await work(tx, w);
+      const stored = run && (await storeResult(tx, run, result));
+      return {
+        result,
+        stored,
+        written: recorded.events,
+        committed: { events: recorded.events > 0, notified: [...recorded.notified], drafts: [...recorded.drafts], members: [...recorded.members], stock: [...recorded.stock] },
+      };
+    });
+    stored?.();
+    s.metrics.eventsWritten.inc(written);
+    delivered = (await publish(s, committed)).delivered;
+    return result;
+  } finally {
+    void delivered.then(leave);
+  }
 }
 
 /**
@@ -91,10 +98,10 @@ export async function commit<T>(s: Services, work: (tx: Tx, w: UnitOfWork) => Pr
  * stock views, and the event streams once the new events have their place in the stream
  * (events/outbox.ts): when the unit of work returns, its events have cursors.
  */
-export async function publish(s: Pick<Services, 'stream' | 'bus'>, c: Committed): Promise<void> {
+export async function publish(s: Pick<Services, 'stream' | 'bus'>, c: Committed): Promise<{ delivered: Promise<void> }> {
   if (c.notified.length) s.bus.pubsub.publish('notifications:changed', { userIds: c.notified });
   for (const communityId of c.drafts) s.bus.pubsub.publish('intakeDrafts:changed', { communityId });
   for (const communityId of c.members ?? []) s.bus.pubsub.publish('members:changed', { communityId });
   for (const collectionPointId of c.stock ?? []) s.bus.pubsub.publish('stock:changed', { collectionPointId });
-  if (c.events) await s.stream.announce();
+  return c.events ? s.stream.announce() : { delivered: Promise.resolve() };
 }

@@ -19,6 +19,8 @@ export type AppState = {
   replaysWaiting(): number;
   /** The share of the event loop replays may take now (events/replayBudget.ts). */
   replayShare(): number;
+  /** Writes waiting for the fan-out of the write before them (events/writeAdmission.ts). */
+  writesWaiting(): number;
   /** The newest event this process's stream has read and handed out. */
   deliveredSeq(): bigint;
   /** The newest committed event in the outbox; throws while the database is away. */
@@ -91,6 +93,9 @@ export function createMetrics() {
       });
       gauge('mutual_aid_replays_waiting', "Replays waiting for their turn in the process's replay budget (REPLAY_EVENTS_PER_SECOND)", function () {
         this.set(app.replaysWaiting());
+      });
+      gauge('mutual_aid_writes_waiting_for_delivery', 'Writes waiting for the fan-out of the one before them to be delivered (one at a time while fanning out an event takes over 10 ms)', function () {
+        this.set(app.writesWaiting());
       });
       gauge('mutual_aid_replay_share', 'The share of the event loop replays may take now: what live traffic and requests leave, below 0.8', function () {
         this.set(app.replayShare());
