@@ -336,8 +336,19 @@ async function main() {
       tables: [table],
       targets: [
         { what: `lost events at ${big.size} subscribers`, target: '0', value: String(big.api.lost), met: big.api.lost === 0 },
-        { what: `p99 commit-to-delivery at ${big.size}`, target: '≤ 200 ms', value: `${big.api.latency.p99} ms`, met: big.api.latency.p99 <= 200 },
+        {
+          what: `p99 commit-to-delivery at ${big.size} (issue 16: or ≤ 1.5× the floor's, where the floor's is above 130 ms)`,
+          target: '≤ 200 ms',
+          value: `${big.api.latency.p99} ms (floor ${big.raw.latency.p99} ms: ${round(big.api.latency.p99 / big.raw.latency.p99, 2)}×)`,
+          met: big.api.latency.p99 <= 200 || (big.raw.latency.p99 > 130 && big.api.latency.p99 <= 1.5 * big.raw.latency.p99),
+        },
         { what: `deliveries/s at ${big.size} vs raw ws floor`, target: '≥ 0.5×', value: `${round(ratio, 2)}× (${big.api.burstDeliveriesPerSecond} vs ${big.raw.burstDeliveriesPerSecond})`, met: ratio >= 0.5 },
+        {
+          what: `burst p99 at ${big.size} vs raw ws floor (issue 16)`,
+          target: '≤ 3×',
+          value: `${round(big.api.burstLatencyP99 / big.raw.burstLatencyP99, 2)}× (${big.api.burstLatencyP99} vs ${big.raw.burstLatencyP99} ms)`,
+          met: big.api.burstLatencyP99 <= 3 * big.raw.burstLatencyP99,
+        },
       ],
       notes: [`Run took ${Math.round((Date.now() - started) / 1000)} s.`],
       data: { opts, summary, sizes: sizeResults.map((s) => ({ ...s, phases: s.phases.map(({ hist, ...p }) => p) })) },
