@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { setImmediate as settle } from 'node:timers/promises';
 import type { ExecutionResult } from 'graphql';
 import type { Context } from '../context.ts';
 import { DirectSender } from './sharedExecution.ts';
 
 type Sink = NonNullable<Context['liveSink']>;
-const settle = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 describe('DirectSender', () => {
   it("sends a group's execution that has already settled to a member reached after it settled", async () => {

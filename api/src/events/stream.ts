@@ -3,6 +3,7 @@
 // safety net when the bus is down. Subscribers that pass a cursor get the stored events
 // after it, then the live ones, with no gap and no duplicate at the seam.
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { randomUUID } from 'node:crypto';
 import { AppError, ErrorCode } from '../errors.ts';
 import { retryWhileUnavailable, type RetryPolicy } from './retry.ts';
@@ -255,7 +256,7 @@ export class EventStream {
       listeners[i]!(batch);
       if ((i & 63) === 63 && performance.now() - sliceStart >= LIVE_SLICE_MS) {
         busyMs += performance.now() - sliceStart;
-        await new Promise<void>((resolve) => setImmediate(resolve));
+        await nextTurn();
         sliceStart = performance.now();
       }
     }

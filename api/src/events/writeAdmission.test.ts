@@ -1,8 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { setImmediate as settle } from 'node:timers/promises';
 import { WriteAdmission } from './writeAdmission.ts';
-
-/** Lets every settled promise run its callbacks. */
-const settle = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** Enters `n` writes; records the order they are admitted in. */
 function enterAll(gate: WriteAdmission, n: number) {

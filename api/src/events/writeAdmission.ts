@@ -66,11 +66,9 @@ export class WriteAdmission {
       };
       // Waited long enough: goes past the gate (and out of the queue) whatever the fan-out.
       const timer = setTimeout(() => {
-        const i = this.#queue.indexOf(go);
-        if (i < 0) return;
-        this.#queue.splice(i, 1);
+        this.#queue.splice(this.#queue.indexOf(go), 1);
         this.#holders++;
-        resolve(this.#release());
+        go();
       }, this.#maxWaitMs);
       timer.unref?.();
       this.#queue.push(go);
