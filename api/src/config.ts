@@ -68,6 +68,12 @@ const schema = z.object({
    * bounded share of a core instead of starving live delivery and mutations.
    */
   REPLAY_EVENTS_PER_SECOND: z.coerce.number().int().min(1).default(5_000),
+  /**
+   * Runs of a query document before it is compiled (graphql-jit, graphql/jit.ts): compiling costs
+   * tens of milliseconds, which only a document that keeps running (a board, a dashboard) pays
+   * back. 0: never compile, every query runs on the executor (a switch to turn the compiled path off).
+   */
+  GRAPHQL_COMPILE_AFTER_RUNS: z.coerce.number().int().min(0).default(20),
   /** How long the first result of a mutation sent with an idempotency key answers its retries. */
   IDEMPOTENCY_TTL_HOURS: z.coerce.number().positive().default(24),
   /** On SIGTERM/SIGINT: how long in-flight requests may take to finish before the process stops anyway. */

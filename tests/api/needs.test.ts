@@ -100,6 +100,30 @@ describe('needs', () => {
     expect(r.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
   });
 
+  it('answers a query run again (then compiled, api/src/graphql/jit.ts) as the first time, variables beneath its root fields included', async () => {
+    const [need] = (await anon().ok(NEEDS, { first: 1 })).needs.edges.map((e: any) => e.node);
+    // The board's shape, compiled once it has run GRAPHQL_COMPILE_AFTER_RUNS times.
+    const board = `query($bbox: BBoxInput!, $first: Int!) { needs(filter: { bbox: $bbox }, first: $first) { edges { node { id title category urgency status publicLat publicLng createdAt } } } }`;
+    const sderot = { bbox: { minLat: 31.4, maxLat: 31.6, minLng: 34.5, maxLng: 34.7 }, first: 10 };
+    // Variables in a nested field's arguments and a directive: Pothos' selection mapping reads them.
+    const nested = `query($id: ID!, $n: Int, $withEvents: Boolean!) { need(id: $id) { id title events(first: $n) @include(if: $withEvents) { edges { node { type } } } } }`;
+    const vars = { id: need.id, n: 5, withEvents: true };
+    const firstBoard = await anon().gql(board, sderot);
+    const firstNested = await coordinator.gql(nested, vars);
+    expect(firstBoard.errors).toBeUndefined();
+    expect(firstNested.errors).toBeUndefined();
+    expect(firstNested.data.need.events.edges.length).toBeGreaterThan(0);
+    // A refused private field: the same error, and the same null, compiled or not.
+    const refused = `query($id: ID!) { need(id: $id) { title privateDetails { address requesterPhone } } }`;
+    const firstRefused = await anon().gql(refused, { id: need.id });
+    expect(firstRefused.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    for (let i = 0; i < s.app.config.GRAPHQL_COMPILE_AFTER_RUNS + 2; i++) {
+      expect(await anon().gql(board, sderot)).toEqual(firstBoard);
+      expect(await coordinator.gql(nested, vars)).toEqual(firstNested);
+      expect(await anon().gql(refused, { id: need.id })).toEqual(firstRefused);
+    }
+  });
+
   it('answers the board query in one SQL statement whatever the page size', async () => {
     await new Promise((r) => setTimeout(r, 300));
     const count = async (first: number) => {

@@ -4,6 +4,7 @@ import { GraphQLObjectType, isObjectType } from 'graphql';
 import { schema } from '../../api/src/schema/index.ts';
 import { printedSchema } from '../../api/src/schema/print.ts';
 import { columnsReadBy } from '../../api/src/schema/columns.ts';
+import { typesWithIsTypeOf } from '../../api/src/graphql/jit.ts';
 
 describe('the schema', () => {
   it('matches the checked-in api/schema.graphql (run `pnpm schema:print` after a change)', () => {
@@ -36,9 +37,13 @@ describe('the schema', () => {
     expect(silent).toEqual([]);
   });
 
-  it("resolves a need's global id without a promise (one per row of a list adds up; patches/@pothos__plugin-relay)", () => {
+  it("resolves a need's global id without a promise (one per row of a list adds up; schema/syncNodeIds.ts)", () => {
     const id = (schema.getType('Need') as GraphQLObjectType).getFields().id!;
     const value = id.resolve!({ id: '0190a0a0-0000-7000-8000-000000000000' }, {}, { viewer: null }, {} as never);
     expect(value).toBe(Buffer.from('Need:0190a0a0-0000-7000-8000-000000000000').toString('base64'));
+  });
+
+  it('has no isTypeOf, which compiled queries would call without the context (graphql/jit.ts)', () => {
+    expect(typesWithIsTypeOf(schema)).toEqual([]);
   });
 });

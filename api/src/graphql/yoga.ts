@@ -22,6 +22,7 @@ import { errorMasker, hideSuggestionsPlugin, typedRejection } from './errorPolic
 import { originAllowed } from '../http/origins.ts';
 import { useOperationObservability } from '../observability/operations.ts';
 import { useIdempotency } from './idempotency.ts';
+import { useCompiledQueries } from './jit.ts';
 import { Drain, useDrain } from '../http/shutdown.ts';
 import { yogaLogger } from '../observability/logger.ts';
 
@@ -114,6 +115,8 @@ export function createGraphQLServer(s: Services, drain = new Drain()) {
       useSharedSubscriptionExecution(s.metrics.sharedExecutions, directDelivery(maskError, s.metrics.directFrames)),
       // Last, so that it wraps every way of subscribing: a subscribe waits out a database that is away.
       useSubscribeRetry(),
+      // Queries that run again are compiled (graphql-jit): the executor's per-field cost, off every row of a list.
+      useCompiledQueries(schema, s.config.GRAPHQL_COMPILE_AFTER_RUNS),
     ],
     context: contextFactory(s, cookies) as never,
   });

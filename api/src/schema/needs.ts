@@ -84,10 +84,8 @@ export const NeedRef = builder.prismaNode('Need', {
   // node(id)/nodes(ids) answer null for an id that names nothing, as Relay expects.
   nullable: true,
   authScopes: { public: true },
-  // The type's scope once per need, not once per field of it: a board of 500 needs runs it 500
-  // times instead of 3,500. (With a public type scope nothing else changes: what differs is only
-  // how a failing type scope is reported.)
-  runScopesOnType: true,
+  // The type's scope runs with each field (not runScopesOnType: that runs it through isTypeOf,
+  // which compiled queries call without the context; graphql/jit.ts).
   fields: (t) => ({
     title: t.exposeString('title', { authScopes: { public: true } }),
     description: t.exposeString('description', { authScopes: { public: true } }),
