@@ -69,9 +69,10 @@ const schema = z.object({
    */
   REPLAY_EVENTS_PER_SECOND: z.coerce.number().int().min(1).default(5_000),
   /**
-   * Runs of a query document before it is compiled (graphql-jit, graphql/jit.ts): compiling costs
-   * tens of milliseconds, which only a document that keeps running (a board, a dashboard) pays
-   * back. 0: never compile, every query runs on the executor (a switch to turn the compiled path off).
+   * Runs of a query document that selects only public fields before it is compiled (graphql-jit,
+   * graphql/jit.ts): compiling costs tens of milliseconds, which only a document that keeps
+   * running (a board) pays back. 0: never compile, every query runs on the executor (a switch to
+   * turn the compiled path off).
    */
   GRAPHQL_COMPILE_AFTER_RUNS: z.coerce.number().int().min(0).default(20),
   /** How long the first result of a mutation sent with an idempotency key answers its retries. */

@@ -43,6 +43,14 @@ describe('the schema', () => {
     expect(value).toBe(Buffer.from('Need:0190a0a0-0000-7000-8000-000000000000').toString('base64'));
   });
 
+  it('runs no scope check on a public column: it has no resolver at all, while scoped fields keep their check (schema/publicScopes.ts)', () => {
+    const need = (schema.getType('Need') as GraphQLObjectType).getFields();
+    for (const column of ['title', 'category', 'urgency', 'status', 'publicLat', 'publicLng']) expect(need[column]!.resolve, column).toBeUndefined();
+    expect(need.privateDetails!.resolve).toBeTypeOf('function');
+    const privateDetails = (schema.getType('NeedPrivateDetails') as GraphQLObjectType).getFields();
+    for (const column of ['address', 'requesterPhone', 'lat']) expect(privateDetails[column]!.resolve, column).toBeTypeOf('function');
+  });
+
   it('has no isTypeOf, which compiled queries would call without the context (graphql/jit.ts)', () => {
     expect(typesWithIsTypeOf(schema)).toEqual([]);
   });

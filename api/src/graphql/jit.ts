@@ -11,7 +11,12 @@
 //   reads the arguments of nested fields and @skip/@include through it) expects
 //   `{ sources, coerced }`. A root field's arguments are computed by graphql-jit itself.
 // - a schema without isTypeOf: graphql-jit calls it without the context (scope-auth's
-//   `runScopesOnType` is one, so no type here uses it; the schema test checks).
+//   `runScopesOnType` is one, so no type here uses it; the schema test checks);
+// - documents that select only public fields (no scope but `{ public: true }` on a field or its
+//   type; Relay's connection plumbing has none): no viewer is refused anything in them, so
+//   their answers carry no scope errors, and reading them writes nothing (reading private
+//   details is what records an access, domain/privacy.ts). The board is one.
+// An answer with errors (a bad argument, the database away) is the executor's, byte for byte.
 // A document is compiled once it has run GRAPHQL_COMPILE_AFTER_RUNS times (config.ts; 0 turns
 // compiling off): compiling costs tens of milliseconds for a deep document, which only a document
 // that keeps running (a board, a dashboard) pays back, and which a client sending ever new
@@ -19,8 +24,9 @@
 // API, reliability and security suites with every query compiled on its first run (.ci/run), the
 // README's test command with the default: both paths answer every suite.
 import type { Plugin } from 'graphql-yoga';
-import { GraphQLError, Kind, visit, type ASTNode, type DocumentNode, type ExecutionArgs, type ExecutionResult, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
+import { BREAK, Kind, TypeInfo, visit, visitWithTypeInfo, type ASTNode, type DocumentNode, type ExecutionArgs, type ExecutionResult, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
+import { onlyPublic } from '../schema/publicScopes.ts';
 
 /** Types whose isTypeOf graphql-jit would call without the context. */
 export function typesWithIsTypeOf(schema: GraphQLSchema): string[] {
@@ -41,6 +47,32 @@ const variablesIn = (node: ASTNode | readonly ASTNode[] | undefined): number => 
   return n;
 };
 
+type Scoped = { pothosOptions?: { authScopes?: unknown } };
+const publicOrNone = (extensions: unknown) => {
+  const scopes = (extensions as Scoped | undefined)?.pothosOptions?.authScopes;
+  return scopes === undefined || onlyPublic(scopes);
+};
+
+/** Whether every field the document selects (in every operation and fragment) is public, on a public type. */
+export function selectsOnlyPublicFields(schema: GraphQLSchema, document: DocumentNode): boolean {
+  const typeInfo = new TypeInfo(schema);
+  let only = true;
+  visit(
+    document,
+    visitWithTypeInfo(typeInfo, {
+      Field() {
+        const parent = typeInfo.getParentType();
+        const field = typeInfo.getFieldDef();
+        if (!parent || !field || !publicOrNone(parent.extensions) || !publicOrNone(field.extensions)) {
+          only = false;
+          return BREAK;
+        }
+      },
+    }),
+  );
+  return only;
+}
+
 /** A query whose variables are used only as arguments of its root fields. */
 export function compilable(document: DocumentNode, operation: OperationDefinitionNode): boolean {
   if (operation.operation !== 'query') return false;
@@ -52,25 +84,6 @@ export function compilable(document: DocumentNode, operation: OperationDefinitio
 
 type Entry = { runs: number; compiled: CompiledQuery | null };
 
-/**
- * A field error as the executor reports it. graphql-jit's errors carry their locations as a
- * plain property, which yoga drops when it rebuilds an error from its nodes or positions:
- * rebuilt here from the document's source, with the same message, path, extensions and cause.
- */
-function locatedAsExecuted(error: GraphQLError, document: DocumentNode): GraphQLError {
-  const source = document.loc?.source;
-  if (!source || !error.locations?.length) return error;
-  const lineStarts = [0];
-  for (const m of source.body.matchAll(/\r\n|[\n\r]/g)) lineStarts.push(m.index + m[0].length);
-  return new GraphQLError(error.message, {
-    source,
-    positions: error.locations.map((l) => (lineStarts[l.line - 1] ?? 0) + l.column - 1),
-    path: error.path,
-    originalError: error.originalError ?? undefined,
-    extensions: error.extensions,
-  });
-}
-
 /** `afterRuns`: runs of a document before it is compiled; 0, never. */
 export function useCompiledQueries(schema: GraphQLSchema, afterRuns: number): Plugin {
   if (afterRuns === 0) return {};
@@ -79,7 +92,7 @@ export function useCompiledQueries(schema: GraphQLSchema, afterRuns: number): Pl
   /** Per document (yoga's parse cache keeps one object per query text), per operation name. */
   const entries = new WeakMap<DocumentNode, Map<string, Entry>>();
   return {
-    onExecute({ args, setExecuteFn }) {
+    onExecute({ args, executeFn, setExecuteFn }) {
       const { document, operationName } = args as unknown as ExecutionArgs;
       let byName = entries.get(document);
       if (!byName) entries.set(document, (byName = new Map()));
@@ -90,15 +103,19 @@ export function useCompiledQueries(schema: GraphQLSchema, afterRuns: number): Pl
         const operation = document.definitions.find(
           (d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION && (!operationName || d.name?.value === operationName),
         );
-        const result = operation && compilable(document, operation) ? compileQuery(schema, document, operationName ?? undefined) : null;
+        const result = operation && compilable(document, operation) && selectsOnlyPublicFields(schema, document) ? compileQuery(schema, document, operationName ?? undefined) : null;
         entry.compiled = result && isCompiledQuery(result) ? result : null;
       }
       const compiled = entry.compiled;
       if (!compiled) return;
-      const located = (result: ExecutionResult) => (result.errors?.length ? { ...result, errors: result.errors.map((e) => locatedAsExecuted(e, document)) } : result);
+      // An answer with errors is the executor's, byte for byte: graphql-jit reports errors its own
+      // way (also those beneath a null another error made; `{ data, errors }`; locations yoga
+      // drops), and an answer must not change with how often its document has run. A compiled
+      // document reads only public fields, so running it again costs time, never a write.
       setExecuteFn(((a: ExecutionArgs) => {
+        const answer = (result: ExecutionResult) => (result.errors?.length ? executeFn(a) : { data: result.data });
         const result = compiled.query(a.rootValue, a.contextValue, a.variableValues ?? {});
-        return result instanceof Promise ? result.then(located) : located(result);
+        return result instanceof Promise ? result.then(answer) : answer(result);
       }) as never);
     },
   };

@@ -2,9 +2,10 @@
 import SchemaBuilder from '@pothos/core';
 import PrismaPlugin from '@pothos/plugin-prisma';
 import RelayPlugin from '@pothos/plugin-relay';
-import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
 import ValidationPlugin from '@pothos/plugin-validation';
 import SyncNodeIdsPlugin from './syncNodeIds.ts';
+// Scope-auth, without running the checks of `{ public: true }`, which cannot fail (publicScopes.ts).
+import PublicScopeAuthPlugin from './publicScopes.ts';
 import { DateTimeResolver } from 'graphql-scalars';
 import { AppError, ErrorCode } from '../errors.ts';
 import { processSettings } from '../config.ts';
@@ -41,7 +42,7 @@ export const builder = new SchemaBuilder<{
   };
   DefaultFieldNullability: false;
 }>({
-  plugins: [ScopeAuthPlugin, PrismaPlugin, RelayPlugin, ValidationPlugin, SyncNodeIdsPlugin],
+  plugins: [PublicScopeAuthPlugin, PrismaPlugin, RelayPlugin, ValidationPlugin, SyncNodeIdsPlugin],
   defaultFieldNullability: false,
   scopeAuth: {
     authorizeOnSubscribe: true,
