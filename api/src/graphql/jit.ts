@@ -19,7 +19,7 @@
 // An answer with errors (a bad argument, the database away) is the executor's, byte for byte.
 // A document is compiled once it has run GRAPHQL_COMPILE_AFTER_RUNS times (config.ts; 0 turns
 // compiling off): compiling costs tens of milliseconds for a deep document, which only a document
-// that keeps running (a board, a dashboard) pays back, and which a client sending ever new
+// that keeps running (a board) pays back, and which a client sending ever new
 // documents must not be able to make the server spend on each. CI's PostgreSQL step runs the
 // API, reliability and security suites with every query compiled on its first run (.ci/run), the
 // README's test command with the default: both paths answer every suite.
@@ -80,7 +80,6 @@ export function compilable(document: DocumentNode, operation: OperationDefinitio
   const inRootArguments = operation.selectionSet.selections.reduce((n, s) => n + (s.kind === Kind.FIELD ? variablesIn(s.arguments) : 0), 0);
   return used === inRootArguments;
 }
-
 
 type Entry = { runs: number; compiled: CompiledQuery | null };
 

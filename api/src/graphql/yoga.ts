@@ -115,7 +115,7 @@ export function createGraphQLServer(s: Services, drain = new Drain()) {
       useSharedSubscriptionExecution(s.metrics.sharedExecutions, directDelivery(maskError, s.metrics.directFrames)),
       // Last, so that it wraps every way of subscribing: a subscribe waits out a database that is away.
       useSubscribeRetry(),
-      // Queries that run again are compiled (graphql-jit): the executor's per-field cost, off every row of a list.
+      // Queries of public fields that run again are compiled (graphql-jit): the executor's per-field cost, off every row of a list.
       useCompiledQueries(schema, s.config.GRAPHQL_COMPILE_AFTER_RUNS),
     ],
     context: contextFactory(s, cookies) as never,

@@ -84,8 +84,9 @@ export const NeedRef = builder.prismaNode('Need', {
   // node(id)/nodes(ids) answer null for an id that names nothing, as Relay expects.
   nullable: true,
   authScopes: { public: true },
-  // The type's scope runs with each field (not runScopesOnType: that runs it through isTypeOf,
-  // which compiled queries call without the context; graphql/jit.ts).
+  // `{ public: true }` cannot fail, so it is not run at all (schema/publicScopes.ts). Never
+  // runScopesOnType: that runs the type's scope through isTypeOf, which compiled queries call
+  // without the context (graphql/jit.ts).
   fields: (t) => ({
     title: t.exposeString('title', { authScopes: { public: true } }),
     description: t.exposeString('description', { authScopes: { public: true } }),

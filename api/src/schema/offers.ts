@@ -64,7 +64,7 @@ export const OfferRef = builder.prismaNode('Offer', {
   id: { field: 'id' },
   nullable: true,
   authScopes: { public: true },
-  // The type's scope runs with each field, as for Need (graphql/jit.ts: no isTypeOf).
+  // Public, not run (schema/publicScopes.ts); no runScopesOnType, as for Need (graphql/jit.ts: no isTypeOf).
   description: 'Help offered in a community. Public like a need on the board; its exact place and contact only for its offerer, the coordinators and the matched need side.',
   fields: (t) => ({
     kind: t.expose('kind', { type: OfferKindEnum, authScopes: { public: true } }),
