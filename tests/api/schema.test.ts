@@ -4,7 +4,10 @@ import { GraphQLObjectType, isObjectType } from 'graphql';
 import { schema } from '../../api/src/schema/index.ts';
 import { printedSchema } from '../../api/src/schema/print.ts';
 import { columnsReadBy } from '../../api/src/schema/columns.ts';
-import { typesWithIsTypeOf } from '../../api/src/graphql/jit.ts';
+import { parse } from 'graphql';
+import { selectsOnlyPublicFields, typesWithIsTypeOf } from '../../api/src/graphql/jit.ts';
+import { builder } from '../../api/src/schema/builder.ts';
+import type { Context } from '../../api/src/context.ts';
 
 describe('the schema', () => {
   it('matches the checked-in api/schema.graphql (run `pnpm schema:print` after a change)', () => {
@@ -49,6 +52,20 @@ describe('the schema', () => {
     expect(need.privateDetails!.resolve).toBeTypeOf('function');
     const privateDetails = (schema.getType('NeedPrivateDetails') as GraphQLObjectType).getFields();
     for (const column of ['address', 'requesterPhone', 'lat']) expect(privateDetails[column]!.resolve, column).toBeTypeOf('function');
+  });
+
+  it('has a `public` scope that is the constant true, whoever asks (what leaving its check out rests on)', () => {
+    const loaders = builder.options.scopeAuth!.authScopes as (ctx: Context) => { public: unknown };
+    expect(loaders({ viewer: null } as unknown as Context).public).toBe(true);
+    expect(loaders({ viewer: { id: 'u1', isAdmin: false } } as unknown as Context).public).toBe(true);
+  });
+
+  it("compiles only documents of public fields (graphql/jit.ts): the board's query, not one that selects anything scoped", () => {
+    const only = (source: string) => selectsOnlyPublicFields(schema, parse(source));
+    expect(only(`query($bbox: BBoxInput!, $first: Int!) { needs(filter: { bbox: $bbox }, first: $first) { edges { cursor node { id title category urgency status publicLat publicLng } } pageInfo { hasNextPage } } }`)).toBe(true);
+    expect(only(`{ needs(first: 5) { edges { node { id privateDetails { address } } } } }`)).toBe(false);
+    expect(only(`{ needs(first: 5) { edges { node { ...F } } } } fragment F on Need { title privateDetails { requesterPhone } }`)).toBe(false);
+    expect(only(`{ me { id } }`)).toBe(false);
   });
 
   it('has no isTypeOf, which compiled queries would call without the context (graphql/jit.ts)', () => {

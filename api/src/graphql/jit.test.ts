@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Kind, parse, type OperationDefinitionNode } from 'graphql';
-import { compilable, selectsOnlyPublicFields } from './jit.ts';
-import { schema } from '../schema/index.ts';
+import { compilable } from './jit.ts';
 
 const check = (source: string) => {
   const document = parse(source);
@@ -22,19 +21,5 @@ describe('which documents are compiled', () => {
     expect(check(`query($n: Int) { ...F } fragment F on Query { needs(first: $n) { totalCount } }`)).toBe(false);
     expect(check(`mutation { signOut }`)).toBe(false);
     expect(check(`subscription { needChanged { id } }`)).toBe(false);
-  });
-});
-
-describe('which documents are compiled, by what they select', () => {
-  const only = (source: string) => selectsOnlyPublicFields(schema, parse(source));
-
-  it("compiles the board's query: public columns of public types, and Relay's connection plumbing", () => {
-    expect(only(`query($bbox: BBoxInput!, $first: Int!) { needs(filter: { bbox: $bbox }, first: $first) { edges { cursor node { id title category urgency status publicLat publicLng } } pageInfo { hasNextPage } } }`)).toBe(true);
-  });
-
-  it('leaves to the executor a document that selects anything scoped, however deep or in a fragment', () => {
-    expect(only(`{ needs(first: 5) { edges { node { id privateDetails { address } } } } }`)).toBe(false);
-    expect(only(`{ needs(first: 5) { edges { node { ...F } } } } fragment F on Need { title privateDetails { requesterPhone } }`)).toBe(false);
-    expect(only(`{ me { id } }`)).toBe(false);
   });
 });
