@@ -1,10 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { GraphQLObjectType, isObjectType } from 'graphql';
+import { GraphQLObjectType, isObjectType, parse } from 'graphql';
 import { schema } from '../../api/src/schema/index.ts';
 import { printedSchema } from '../../api/src/schema/print.ts';
 import { columnsReadBy } from '../../api/src/schema/columns.ts';
-import { parse } from 'graphql';
 import { selectsOnlyPublicFields, typesWithIsTypeOf } from '../../api/src/graphql/jit.ts';
 import { builder } from '../../api/src/schema/builder.ts';
 import type { Context } from '../../api/src/context.ts';

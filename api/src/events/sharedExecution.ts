@@ -35,6 +35,7 @@ import {
   type ValidatedSubscriptionArgs,
 } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
+import { onlyPublic } from '../schema/publicScopes.ts';
 import type { Context } from '../context.ts';
 import type { Metrics } from '../observability/metrics.ts';
 
@@ -47,7 +48,7 @@ let nextDocumentId = 0;
 const executions = new WeakMap<object, Map<string, Executed>>();
 
 /** Names of the variables used anywhere except in the root fields' own arguments. */
-function variablesBelowRoot(document: DocumentNode, operation: OperationDefinitionNode): string[] {
+export function variablesBelowRoot(document: DocumentNode, operation: OperationDefinitionNode): string[] {
   const names = new Set<string>();
   const visit = (node: unknown, skipArgumentsOfRootFields: boolean) => {
     if (!node || typeof node !== 'object') return;
@@ -77,27 +78,27 @@ export const sameForEveryViewer = { sameForEveryViewer: true } as const;
 
 type FieldExtensions = { sameForEveryViewer?: boolean; pothosExposedField?: string; pothosOptions?: { authScopes?: unknown } };
 
-const isPublic = (scopes: unknown) => !!scopes && typeof scopes === 'object' && Object.keys(scopes).length === 1 && (scopes as { public?: unknown }).public === true;
-
 function fieldIsShared(parent: GraphQLNamedType, field: GraphQLField<unknown, unknown>, schema: GraphQLSchema): boolean {
   const ext = field.extensions as FieldExtensions;
   const typeScopes = (parent.extensions as FieldExtensions).pothosOptions?.authScopes;
   // A field without scopes of its own has its type's (a Relay node's id).
-  if (!isPublic(ext.pothosOptions?.authScopes ?? typeScopes)) return false;
+  if (!onlyPublic(ext.pothosOptions?.authScopes ?? typeScopes)) return false;
   // A root field is the subscription itself: its own resolver must say so.
   if (parent === schema.getSubscriptionType()) return ext.sameForEveryViewer === true;
-  if (!isPublic(typeScopes)) return false;
+  if (!onlyPublic(typeScopes)) return false;
   return ext.sameForEveryViewer === true || typeof ext.pothosExposedField === 'string';
 }
 
 const sharedDocuments = new WeakMap<DocumentNode, boolean>();
 
-/** Whether everything the document selects (every operation and fragment in it) is the same for every viewer. */
-export function selectsOnlySharedFields(schema: GraphQLSchema, document: DocumentNode): boolean {
-  let known = sharedDocuments.get(document);
-  if (known !== undefined) return known;
+/** Whether `accept` holds for every field the document selects, in every operation and fragment (`__typename` aside). */
+export function everySelectedField(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  accept: (parent: GraphQLNamedType, field: GraphQLField<unknown, unknown>) => boolean,
+): boolean {
   const typeInfo = new TypeInfo(schema);
-  known = true;
+  let every = true;
   visit(
     document,
     visitWithTypeInfo(typeInfo, {
@@ -105,14 +106,20 @@ export function selectsOnlySharedFields(schema: GraphQLSchema, document: Documen
         if (node.name.value === '__typename') return;
         const parent = typeInfo.getParentType();
         const field = typeInfo.getFieldDef();
-        if (!parent || !field || !fieldIsShared(parent, field, schema)) {
-          known = false;
+        if (!parent || !field || !accept(parent, field)) {
+          every = false;
           return BREAK;
         }
       },
     }),
   );
-  sharedDocuments.set(document, known);
+  return every;
+}
+
+/** Whether everything the document selects (every operation and fragment in it) is the same for every viewer. */
+export function selectsOnlySharedFields(schema: GraphQLSchema, document: DocumentNode): boolean {
+  let known = sharedDocuments.get(document);
+  if (known === undefined) sharedDocuments.set(document, (known = everySelectedField(schema, document, (parent, field) => fieldIsShared(parent, field, schema))));
   return known;
 }
 

@@ -24,9 +24,10 @@
 // API, reliability and security suites with every query compiled on its first run (.ci/run), the
 // README's test command with the default: both paths answer every suite.
 import type { Plugin } from 'graphql-yoga';
-import { BREAK, Kind, TypeInfo, visit, visitWithTypeInfo, type ASTNode, type DocumentNode, type ExecutionArgs, type ExecutionResult, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
+import { Kind, type DocumentNode, type ExecutionArgs, type ExecutionResult, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
 import { onlyPublic } from '../schema/publicScopes.ts';
+import { everySelectedField, variablesBelowRoot } from '../events/sharedExecution.ts';
 
 /** Types whose isTypeOf graphql-jit would call without the context. */
 export function typesWithIsTypeOf(schema: GraphQLSchema): string[] {
@@ -35,18 +36,6 @@ export function typesWithIsTypeOf(schema: GraphQLSchema): string[] {
     .map((t) => t.name);
 }
 
-const variablesIn = (node: ASTNode | readonly ASTNode[] | undefined): number => {
-  let n = 0;
-  for (const each of Array.isArray(node) ? node : node ? [node] : []) {
-    visit(each as ASTNode, {
-      [Kind.VARIABLE]() {
-        n++;
-      },
-    });
-  }
-  return n;
-};
-
 type Scoped = { pothosOptions?: { authScopes?: unknown } };
 const publicOrNone = (extensions: unknown) => {
   const scopes = (extensions as Scoped | undefined)?.pothosOptions?.authScopes;
@@ -54,32 +43,12 @@ const publicOrNone = (extensions: unknown) => {
 };
 
 /** Whether every field the document selects (in every operation and fragment) is public, on a public type. */
-export function selectsOnlyPublicFields(schema: GraphQLSchema, document: DocumentNode): boolean {
-  const typeInfo = new TypeInfo(schema);
-  let only = true;
-  visit(
-    document,
-    visitWithTypeInfo(typeInfo, {
-      Field() {
-        const parent = typeInfo.getParentType();
-        const field = typeInfo.getFieldDef();
-        if (!parent || !field || !publicOrNone(parent.extensions) || !publicOrNone(field.extensions)) {
-          only = false;
-          return BREAK;
-        }
-      },
-    }),
-  );
-  return only;
-}
+export const selectsOnlyPublicFields = (schema: GraphQLSchema, document: DocumentNode): boolean =>
+  everySelectedField(schema, document, (parent, field) => publicOrNone(parent.extensions) && publicOrNone(field.extensions));
 
 /** A query whose variables are used only as arguments of its root fields. */
-export function compilable(document: DocumentNode, operation: OperationDefinitionNode): boolean {
-  if (operation.operation !== 'query') return false;
-  const used = document.definitions.reduce((n, d) => n + variablesIn(d.kind === Kind.OPERATION_DEFINITION ? { ...d, variableDefinitions: [] } : d), 0);
-  const inRootArguments = operation.selectionSet.selections.reduce((n, s) => n + (s.kind === Kind.FIELD ? variablesIn(s.arguments) : 0), 0);
-  return used === inRootArguments;
-}
+export const compilable = (document: DocumentNode, operation: OperationDefinitionNode): boolean =>
+  operation.operation === 'query' && variablesBelowRoot(document, operation).length === 0;
 
 type Entry = { runs: number; compiled: CompiledQuery | null };
 
