@@ -8,7 +8,8 @@ import { mkdirSync } from 'node:fs';
 import { PrismaClient } from '../generated/prisma/client.ts';
 import type { Config } from '../config.ts';
 import { copyTemplate, isFreshDataDir, readTemplate, saveTemplate, templateKey } from './template.ts';
-import type { SqlDriverAdapterFactory } from '@prisma/driver-adapter-utils';
+import type { SqlDriverAdapter, SqlDriverAdapterFactory } from '@prisma/driver-adapter-utils';
+import { plainFindMany, type FindManyArgs } from './plainFindMany.ts';
 
 export type Database = {
   prisma: PrismaClient;
@@ -17,6 +18,13 @@ export type Database = {
   kind: 'pglite' | 'postgres';
   /** Counts SQL statements sent to the database (for tests and benchmarks). */
   statements: { count: number };
+  /** Calls `listener` with the text of every statement sent, by Prisma or not; returns the unsubscribe. */
+  onStatement(listener: (sql: string) => void): () => void;
+  /**
+   * `findMany(args)` on `model` in one statement straight through the driver adapter, when its
+   * columns are plain and its query simple (db/plainFindMany.ts); null when not: ask Prisma.
+   */
+  findManyPlain<Row>(model: string, args: FindManyArgs): Promise<Row[]> | null;
   /** PostgreSQL pool counts (for metrics); null on the embedded database, one connection. */
   poolStats(): { total: number; idle: number; waiting: number } | null;
   /**
@@ -81,14 +89,42 @@ export function openDatabase(
     // (2 s), a burst of 1,000 claims that the pool clears in ~5 s failed 13 % of them (bench/claims).
     transactionOptions: { maxWait: config.DATABASE_CONNECT_TIMEOUT_MS },
   });
-  prisma.$on('query' as never, () => {
+  const listeners = new Set<(sql: string) => void>();
+  prisma.$on('query' as never, (e: { query: string }) => {
     statements.count++;
+    for (const l of listeners) l(e.query);
   });
+  // Beside Prisma's, on the same driver (pool or embedded database): the factory's adapter for
+  // statements sent without Prisma's client.
+  let adapter: Promise<SqlDriverAdapter> | null = null;
+  const plainAdapter = () =>
+    (adapter ??= adapterFactory.connect().catch((err: unknown) => {
+      adapter = null;
+      throw err;
+    }));
   return {
     prisma,
     adapterFactory,
     kind,
     statements,
+    onStatement(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    findManyPlain<Row>(model: string, args: FindManyArgs) {
+      const statement = plainFindMany(model, args);
+      if (!statement) return null;
+      return plainAdapter().then(async (a) => {
+        statements.count++;
+        for (const l of listeners) l(statement.sql);
+        const { columnNames, rows } = await a.queryRaw(statement);
+        return rows.map((values) => {
+          const row: Record<string, unknown> = {};
+          for (let i = 0; i < columnNames.length; i++) row[columnNames[i]!] = values[i];
+          return row as Row;
+        });
+      });
+    },
     poolStats,
     saveAsTemplate,
     async close() {

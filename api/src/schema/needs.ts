@@ -277,12 +277,11 @@ builder.queryFields((t) => ({
       sort: t.arg({ type: NeedSort, defaultValue: 'URGENCY' }),
     },
     totalCount: (_root, args, ctx) => ctx.services.prisma.need.count({ where: needWhere(args.filter) }),
-    resolve: (query, _root, args, ctx, info) =>
-      ctx.services.prisma.need.findMany({
-        ...readingOnlySelected(query, info, ['edges', 'node'], ['id']),
-        where: needWhere(args.filter),
-        orderBy: sortOrders[args.sort ?? 'URGENCY'],
-      }),
+    resolve: (query, _root, args, ctx, info) => {
+      const findMany = { ...readingOnlySelected(query, info, ['edges', 'node'], ['id']), where: needWhere(args.filter), orderBy: sortOrders[args.sort ?? 'URGENCY'] };
+      // The board's first page of plain columns, without Prisma's passes over each row; any other query through Prisma.
+      return ctx.services.db.findManyPlain<Need>('Need', findMany) ?? ctx.services.prisma.need.findMany(findMany);
+    },
   }),
   nearbyNeeds: t.prismaField({
     type: ['Need'],
