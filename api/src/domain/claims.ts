@@ -26,11 +26,29 @@ import { releaseOfferMatchOf } from './offers.ts';
  * `claims` the claims themselves (the requester is texted once, at the first).
  */
 export async function liveCounts(tx: Tx, needId: string) {
-  const grouped = await tx.claim.groupBy({ by: ['status'], where: { needId, status: liveClaim }, _count: true, _sum: { places: true } });
-  const started = grouped.find((g) => g.status === 'STARTED')?._count ?? 0;
-  const active = grouped.reduce((n, g) => n + (g._sum.places ?? 0), 0);
-  const claims = grouped.reduce((n, g) => n + g._count, 0);
-  return { active, started, claims };
+  return countLive(await tx.claim.findMany({ where: { needId, status: liveClaim }, select: LIVE_COLUMNS }));
+}
+
+const LIVE_COLUMNS = { needId: true, volunteerId: true, status: true, places: true } as const;
+type LiveClaim = Pick<Claim, keyof typeof LIVE_COLUMNS>;
+
+function countLive(live: readonly Pick<LiveClaim, 'status' | 'places'>[]) {
+  let active = 0;
+  let started = 0;
+  for (const c of live) {
+    active += c.places;
+    if (c.status === 'STARTED') started++;
+  }
+  return { active, started, claims: live.length };
+}
+
+/**
+ * In one statement, under the need's and the volunteer's row locks: the need's live claims
+ * counted (liveCounts) and the needs the volunteer holds a live claim on.
+ */
+async function claimLoad(tx: Tx, needId: string, volunteerId: string) {
+  const live = await tx.claim.findMany({ where: { status: liveClaim, OR: [{ needId }, { volunteerId }] }, select: LIVE_COLUMNS });
+  return { counts: countLive(live.filter((c) => c.needId === needId)), held: live.filter((c) => c.volunteerId === volunteerId) };
 }
 
 /** Refuses one more claim to a volunteer who holds `held` live claims already, at the cap. */
@@ -110,10 +128,9 @@ async function takeSlot(w: UnitOfWork, needId: string, volunteerId: string, acto
   assertNeedAction(type === 'CLAIMED' ? 'claim' : 'assign', need.status);
   // Under the volunteer's row lock, which vetting writes take too: the vetting as it is now.
   await assertQualified(w, need, volunteerId, type === 'CLAIMED' ? 'you' : 'volunteer');
-  const counts = await liveCounts(tx, needId);
+  const { counts, held } = await claimLoad(tx, needId, volunteerId);
   assertSlotsOpen(need, counts.active);
   // The volunteer's live claims, under their row lock: one on this need already, or the cap.
-  const held = await tx.claim.findMany({ where: { volunteerId, status: liveClaim }, select: { needId: true } });
   if (held.some((c) => c.needId === needId)) throw new AppError(ErrorCode.ALREADY_CLAIMED, 'This volunteer already holds a claim on this need.');
   if (!how.offerMatch) assertUnderClaimCap(s, held.length);
   const at = s.clock.now();
