@@ -149,7 +149,7 @@ async function main() {
       const readings = [await count(query, variables, token), await count(query, variables, token), await count(query, variables, token)];
       const c = readings.reduce((a, b) => (b.driver < a.driver ? b : a));
       statementRows.push([what, c.driver, c.prisma]);
-      log(`  statements: ${what}: ${c.driver} sent to PostgreSQL (${c.prisma} Prisma queries)`);
+      log(`  statements: ${what}: ${c.driver} sent to PostgreSQL (${c.prisma} counted by the API: Prisma's and db/plainFindMany.ts')`);
     }
 
     // Load, alternating the three servers.
@@ -190,7 +190,7 @@ async function main() {
       ]),
       note: 'CPU: the server process only (PostgreSQL is shared by all three); % of one core.',
     };
-    const stmtTable: Table = { title: 'SQL statements per operation (counted at the API\'s pg driver, BEGIN/COMMIT included)', columns: ['operation', 'statements to PostgreSQL', 'Prisma queries'], rows: statementRows };
+    const stmtTable: Table = { title: 'SQL statements per operation (counted at the API\'s pg driver, BEGIN/COMMIT included)', columns: ['operation', 'statements to PostgreSQL', 'counted by the API (Prisma, plainFindMany)'], rows: statementRows };
     const boardStmts = statementRows.filter((r) => String(r[0]).startsWith('board query')).map((r) => Number(r[1]));
     const statsStmts = statementRows.filter((r) => String(r[0]).startsWith('boardStats')).map((r) => Number(r[1]));
     await writeResult({
