@@ -137,4 +137,16 @@ describe('the board query', () => {
     expect(JSON.stringify(answer)).toBe(JSON.stringify(withText));
     expect(answer.data.needs.edges).toHaveLength(5);
   });
+
+  it('nearbyNeeds reads its needs the same way, and answers as through Prisma', async () => {
+    const query = `query($text: String) { nearbyNeeds(point: { lat: 31.52, lng: 34.6 }, radiusKm: 100, filter: { text: $text }) { id title urgency publicLat publicLng } }`;
+    let prismaQueries = 0;
+    (s.app.services.prisma as unknown as { $on(e: string, f: () => void): void }).$on('query', () => prismaQueries++);
+    const answer = await new Api(s.url).gql(query, {});
+    expect(prismaQueries).toBe(0);
+    const throughPrisma = await new Api(s.url).gql(query, { text: 'NEED' });
+    expect(prismaQueries).toBeGreaterThan(0);
+    expect(answer.data.nearbyNeeds.length).toBeGreaterThan(2);
+    expect(JSON.stringify(answer)).toBe(JSON.stringify(throughPrisma));
+  });
 });

@@ -39,7 +39,7 @@ export type FindManyArgs = {
   [other: string]: unknown;
 };
 
-export type PlainStatement = { sql: string; args: unknown[]; argTypes: ArgType[]; columns: string[] };
+export type PlainStatement = { sql: string; args: unknown[]; argTypes: ArgType[] };
 
 const ranges: Record<string, string> = { equals: '=', gt: '>', gte: '>=', lt: '<', lte: '<=' };
 const isValue = (v: unknown): v is string | number | boolean => typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v));
@@ -86,7 +86,7 @@ export function plainFindMany(model: string, args: FindManyArgs): PlainStatement
     (conditions.length ? ` WHERE ${conditions.join(' AND ')}` : '') +
     (order.length ? ` ORDER BY ${order.join(', ')}` : '') +
     ` LIMIT ${args.take}`;
-  return { sql, ...params, columns: selected };
+  return { sql, ...params };
 }
 
 /** Adds the conditions of `where` to `out`; false when one of them is not an equality, a list or a range on a plain column. */

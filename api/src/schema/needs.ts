@@ -279,7 +279,7 @@ builder.queryFields((t) => ({
     totalCount: (_root, args, ctx) => ctx.services.prisma.need.count({ where: needWhere(args.filter) }),
     resolve: (query, _root, args, ctx, info) => {
       const findMany = { ...readingOnlySelected(query, info, ['edges', 'node'], ['id']), where: needWhere(args.filter), orderBy: sortOrders[args.sort ?? 'URGENCY'] };
-      // The board's first page of plain columns, without Prisma's passes over each row; any other query through Prisma.
+      // A first page of plain columns without Prisma's passes over each row (db/plainFindMany.ts); any other through Prisma.
       return ctx.services.db.findManyPlain<Need>('Need', findMany) ?? ctx.services.prisma.need.findMany(findMany);
     },
   }),
@@ -296,7 +296,8 @@ builder.queryFields((t) => ({
     resolve: async (query, _root, args, ctx, info) => {
       const box = bboxAround(args.point, args.radiusKm);
       const where = { ...needWhere({ ...args.filter, bbox: box }), remote: false };
-      const rows = await ctx.services.prisma.need.findMany({ ...readingOnlySelected(query, info, [], ['id', 'publicLat', 'publicLng']), where, orderBy: { id: 'asc' }, take: 5_000 });
+      const findMany = { ...readingOnlySelected(query, info, [], ['id', 'publicLat', 'publicLng']), where, orderBy: { id: 'asc' as const }, take: 5_000 };
+      const rows = await (ctx.services.db.findManyPlain<Need>('Need', findMany) ?? ctx.services.prisma.need.findMany(findMany));
       return rows
         .map((n) => ({ n, d: distanceKm(args.point, { lat: n.publicLat, lng: n.publicLng }) }))
         .filter((x) => x.d <= args.radiusKm)
