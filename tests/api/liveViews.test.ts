@@ -74,7 +74,8 @@ describe('a live view', () => {
     const started = Date.now();
     await view.return!();
     expect(await next).toEqual({ done: true, value: undefined });
-    expect(Date.now() - started).toBeLessThan(1_000);
+    // At once, not after the retry's 60 s wait (the bound is far from both, for a loaded machine).
+    expect(Date.now() - started).toBeLessThan(30_000);
     expect(returned()).toBe(true);
   });
 });

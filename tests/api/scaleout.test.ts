@@ -17,8 +17,10 @@ describe('scale-out on PostgreSQL + Redis', requires(postgresServer), () => {
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    // The safety-net poll is set to a minute so that only Redis can deliver in time.
-    const env = { ...db.env, REDIS_URL, MIGRATE_ON_START: '1', EVENT_POLL_MS: '60000', SMS_ALLOW_UNSIGNED: '1' };
+    // The safety-net poll is set to an hour, so that only Redis can deliver during the suite:
+    // what arrives at all arrived through it, and no test has to time a delivery (a bound of a
+    // second, under a minute's poll, was a timing assertion on a loaded two-core machine).
+    const env = { ...db.env, REDIS_URL, MIGRATE_ON_START: '1', EVENT_POLL_MS: '3600000', SMS_ALLOW_UNSIGNED: '1' };
     a = await spawnApi(env);
     b = await spawnApi(env);
   }, 180_000);
@@ -43,7 +45,7 @@ describe('scale-out on PostgreSQL + Redis', requires(postgresServer), () => {
     return { onA, onB, userId };
   }
 
-  it('a mutation on process A reaches a subscriber on process B within a second', async () => {
+  it('a mutation on process A reaches a subscriber on process B, through Redis', async () => {
     const { onA, onB, userId } = await adminOnBoth();
     const community = (await onA.ok(`mutation { createCommunity(input: { slug: "scale-${Date.now()}", name: "Scale", kind: TOWN, area: "Sderot", centerLat: 31.5, centerLng: 34.6 }) { id } }`)).createCommunity.id;
     await onA.ok(`mutation($c: ID!, $u: ID!) { setMembershipRole(communityId: $c, userId: $u, role: COORDINATOR) { role } }`, { c: community, u: userId });
@@ -54,7 +56,6 @@ describe('scale-out on PostgreSQL + Redis', requires(postgresServer), () => {
     const ws = onB.ws();
     const sub = collect(ws, `subscription { needEvents { type need { title } } }`, {}, (items) => items.length >= 1, 10_000);
     await new Promise((r) => setTimeout(r, 500));
-    const sent = Date.now();
     await onA.ok(
       `mutation($c: ID!) { createNeed(input: { communityId: $c, title: "Across processes", category: FOOD, urgency: HIGH, lat: 31.5, lng: 34.6, address: "1 Main St", requesterName: "R" }) { need { id } } }`,
       { c: community },
@@ -65,7 +66,6 @@ describe('scale-out on PostgreSQL + Redis', requires(postgresServer), () => {
       throw new Error(`${err.message}\n--- B ready: ${readyB} ${JSON.stringify(q)}\n--- A:\n${a.output()}\n--- B:\n${b.output()}`);
     });
     expect(got.needEvents).toMatchObject({ type: 'CREATED', need: { title: 'Across processes' } });
-    expect(Date.now() - sent).toBeLessThan(1_000);
     await ws.dispose();
   }, 60_000);
 
@@ -100,13 +100,12 @@ describe('scale-out on PostgreSQL + Redis', requires(postgresServer), () => {
     await Promise.all(clients.map((ws) => ws.dispose()));
   }, 120_000);
 
-  it('a text received by process A reaches a coordinator watching drafts on process B within a second', async () => {
+  it('a text received by process A reaches a coordinator watching drafts on process B, through Redis', async () => {
     const { onB } = await adminOnBoth();
     const ws = onB.ws();
     const from = `+97250${String(Date.now()).slice(-7)}`;
     const sub = collect(ws, `subscription { intakeDraftsChanged { fromNumber body } }`, {}, (items) => items.some((i) => i.intakeDraftsChanged.some((d: { fromNumber: string }) => d.fromNumber === from)), 10_000);
     await waitFor(() => sub.items.length >= 1);
-    const sent = Date.now();
     const res = await fetch(`${a.url}/sms/inbound`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
@@ -115,7 +114,6 @@ describe('scale-out on PostgreSQL + Redis', requires(postgresServer), () => {
     expect(res.status).toBe(200);
     const items = await sub.done;
     expect(items.at(-1).intakeDraftsChanged.find((d: { fromNumber: string }) => d.fromNumber === from)).toEqual({ fromNumber: from, body: 'Across processes by text' });
-    expect(Date.now() - sent).toBeLessThan(1_000);
     await ws.dispose();
   }, 60_000);
 });
