@@ -35,7 +35,7 @@ export type FindManyArgs = {
   orderBy?: object | readonly object[];
   take?: number;
   skip?: number;
-  omit?: Record<string, boolean | undefined>;
+  omit?: Record<string, boolean | undefined> | null;
   [other: string]: unknown;
 };
 

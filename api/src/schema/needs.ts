@@ -19,6 +19,7 @@ import { LocaleEnum, NeedCategoryEnum, NeedStatusEnum, UrgencyEnum } from './enu
 import { CommunityRef } from './communities.ts';
 import { NeedRequirementsInput } from './vetting.ts';
 import type { Context } from '../context.ts';
+import type { Services } from '../services.ts';
 import type { Need } from '../generated/prisma/client.ts';
 import { Prisma } from '../generated/prisma/client.ts';
 
@@ -257,6 +258,10 @@ const sortOrders: Record<'URGENCY' | 'NEWEST' | 'OLDEST', Prisma.NeedOrderByWith
   OLDEST: [{ createdAt: 'asc' }, { id: 'asc' }],
 };
 
+/** A first page of plain columns without Prisma's passes over each row (db/plainFindMany.ts); any other through Prisma. */
+const findNeeds = (s: Services, findMany: Prisma.NeedFindManyArgs): Promise<Need[]> =>
+  s.db.findManyPlain<Need>('Need', findMany) ?? s.prisma.need.findMany(findMany);
+
 builder.queryFields((t) => ({
   need: t.prismaField({
     type: 'Need',
@@ -279,8 +284,7 @@ builder.queryFields((t) => ({
     totalCount: (_root, args, ctx) => ctx.services.prisma.need.count({ where: needWhere(args.filter) }),
     resolve: (query, _root, args, ctx, info) => {
       const findMany = { ...readingOnlySelected(query, info, ['edges', 'node'], ['id']), where: needWhere(args.filter), orderBy: sortOrders[args.sort ?? 'URGENCY'] };
-      // A first page of plain columns without Prisma's passes over each row (db/plainFindMany.ts); any other through Prisma.
-      return ctx.services.db.findManyPlain<Need>('Need', findMany) ?? ctx.services.prisma.need.findMany(findMany);
+      return findNeeds(ctx.services, findMany);
     },
   }),
   nearbyNeeds: t.prismaField({
@@ -297,7 +301,7 @@ builder.queryFields((t) => ({
       const box = bboxAround(args.point, args.radiusKm);
       const where = { ...needWhere({ ...args.filter, bbox: box }), remote: false };
       const findMany = { ...readingOnlySelected(query, info, [], ['id', 'publicLat', 'publicLng']), where, orderBy: { id: 'asc' as const }, take: 5_000 };
-      const rows = await (ctx.services.db.findManyPlain<Need>('Need', findMany) ?? ctx.services.prisma.need.findMany(findMany));
+      const rows = await findNeeds(ctx.services, findMany);
       return rows
         .map((n) => ({ n, d: distanceKm(args.point, { lat: n.publicLat, lng: n.publicLng }) }))
         .filter((x) => x.d <= args.radiusKm)
