@@ -13,6 +13,7 @@ import { EventStream } from './events/stream.ts';
 import { Sequencer } from './events/outbox.ts';
 import { createRateLimits, type RateLimits } from './auth/rateLimits.ts';
 import { createSessionReader, type SessionReader } from './auth/sessionReader.ts';
+import { createTurns, type Turns } from './events/turns.ts';
 import { HttpSmsSender, type SmsSender } from './domain/sms.ts';
 import { createOutbound, type Outbound } from './domain/outbound.ts';
 import { proxyTrust, type ProxyTrust } from './http/proxy.ts';
@@ -40,6 +41,8 @@ export type Services = Readonly<{
   stream: EventStream;
   /** Reads sessions as they are now, those asked for in one turn of the loop together. */
   sessions: SessionReader;
+  /** Units of work on one key (a need's places) in this process, one after another (events/turns.ts). */
+  turns: Turns;
   limits: RateLimits;
   mail: Mailer | null;
   sms: SmsSender | null;
@@ -91,6 +94,7 @@ export function createServices(config: Config, options: ServiceOptions = {}): Se
       replayEventsPerSecond: config.REPLAY_EVENTS_PER_SECOND,
     }),
     sessions: createSessionReader(db.prisma),
+    turns: createTurns(),
     limits: countRefusals(metrics, createRateLimits({
       redisUrl: config.REDIS_URL,
       signInsPerIpPerMinute: config.RATE_LIMIT_SIGNINS_PER_IP_PER_MINUTE,

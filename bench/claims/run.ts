@@ -6,7 +6,7 @@
 import pg from 'pg';
 import { startApi } from '../lib/api.ts';
 import { createBenchDatabase, migrate, seedCommunity, seedUsers } from '../lib/db.ts';
-import { ProcessMeter, alternate, ask, benchDir, flags, log, median, round, spawnNode, stopAll, summarize, waitForMessage } from '../lib/harness.ts';
+import { ProcessMeter, alternate, ask, benchDir, databaseCpuSeconds, flags, log, median, round, spawnNode, stopAll, summarize, waitForMessage } from '../lib/harness.ts';
 import { writeResult, type Table } from '../lib/results.ts';
 
 const opts = flags({ volunteers: 1000, needs: 100, rounds: 3, warmup: 1, poolMax: 10, /** Write a CPU profile of the API process to bench/.work/profiles/. */ profile: false });
@@ -53,8 +53,10 @@ async function main() {
       const { url, pid } = servers[v];
       await ask(claimer, { type: 'warm', url, warm: opts.volunteers }, 'warmed');
       const meter = new ProcessMeter([pid, claimer.pid!]);
+      const database0 = databaseCpuSeconds();
       const res = await ask<{ wallMs: number; outcomes: { ms: number; code: string; message?: string }[] }>(claimer, { type: 'claim', url, pairs }, 'done');
       const usage = meter.stop();
+      const databaseCpuMs = Math.round((databaseCpuSeconds() - database0) * 1000);
       const codes: Record<string, number> = {};
       for (const o of res.outcomes) codes[o.code] = (codes[o.code] ?? 0) + 1;
       // The database's view: one live claim per need at most, and the need's own count agreeing.
@@ -81,10 +83,11 @@ async function main() {
         correct,
         serverCpuPercent: usage.cpuPercent[0]!,
         serverMaxRssMB: usage.maxRssMB[0]!,
+        databaseCpuMs,
         otherErrors: [...new Set(res.outcomes.filter((o) => !['WON', 'CLAIM_CONFLICT'].includes(o.code)).map((o) => `${o.code}: ${o.message}`))].slice(0, 3),
       };
       log(
-        `  ${r < 0 ? '(warm-up) ' : ''}${v.padEnd(11)} ${out.wallMs} ms for ${opts.volunteers} claims (${out.claimsPerSecond}/s), p50 ${lat.median} p99 ${lat.p99} ms; ${JSON.stringify(codes)}; db ${JSON.stringify(check)}; ${correct ? 'correct' : 'WRONG'}, server CPU ${out.serverCpuPercent}%` +
+        `  ${r < 0 ? '(warm-up) ' : ''}${v.padEnd(11)} ${out.wallMs} ms for ${opts.volunteers} claims (${out.claimsPerSecond}/s), p50 ${lat.median} p99 ${lat.p99} ms; ${JSON.stringify(codes)}; db ${JSON.stringify(check)}; ${correct ? 'correct' : 'WRONG'}, server CPU ${out.serverCpuPercent}%, database CPU ${databaseCpuMs} ms` +
           (out.otherErrors.length ? `; ${out.otherErrors.join(' | ')}` : ''),
       );
       return out;
@@ -97,6 +100,7 @@ async function main() {
       p50: median(runs[v].map((x) => x.latency.median)),
       p99: median(runs[v].map((x) => x.latency.p99)),
       cpu: median(runs[v].map((x) => x.serverCpuPercent)),
+      databaseCpuMs: median(runs[v].map((x) => x.databaseCpuMs)),
       allCorrect: runs[v].every((x) => x.correct),
       codes: runs[v].map((x) => x.codes),
     });
@@ -104,7 +108,7 @@ async function main() {
     const ofFloor = round(summary.contended.claimsPerSecond / summary.floor.claimsPerSecond, 2);
     const table: Table = {
       title: `${opts.volunteers} claims sent at once (API on PostgreSQL, pool ${opts.poolMax}); medians of ${opts.rounds} rounds`,
-      columns: ['round', 'needs', 'wall ms', 'claims/s', 'p50 ms', 'p99 ms', 'won', 'CLAIM_CONFLICT', 'other', 'database check', 'server CPU %'],
+      columns: ['round', 'needs', 'wall ms', 'claims/s', 'p50 ms', 'p99 ms', 'won', 'CLAIM_CONFLICT', 'other', 'database check', 'server CPU %', 'database CPU ms'],
       rows: (['contended', 'uncontended', 'floor'] as Variant[]).flatMap((v) =>
         runs[v].map((x, i) => [
           `${v} #${i + 1}`,
@@ -118,15 +122,16 @@ async function main() {
           opts.volunteers - (x.codes.WON ?? 0) - (x.codes.CLAIM_CONFLICT ?? 0),
           x.correct ? 'exactly one live claim per need' : `WRONG ${JSON.stringify(x.database)}`,
           x.serverCpuPercent,
+          x.databaseCpuMs,
         ]),
       ),
-      note: 'Latency: from sending a claim to its answer, all claims in flight together (keep-alive connections opened beforehand). Each round uses fresh needs and fresh volunteers. `floor`: the contended round against floor-server.ts (one hand-written SQL statement through pg, then the sequencer; server CPU is that process).',
+      note: 'Latency: from sending a claim to its answer, all claims in flight together (keep-alive connections opened beforehand). Each round uses fresh needs and fresh volunteers. `floor`: the contended round against floor-server.ts (one hand-written SQL statement through pg, then the sequencer; server CPU is that process). Database CPU: what the processes of the PostgreSQL server used during the round, all of them together.',
     };
     await writeResult({
       name: 'claims',
       title: 'Claim contention (bench:claims)',
       command: `pnpm bench:claims ${process.argv.slice(2).join(' ')}`.trim(),
-      summary: `Contended: ${opts.volunteers} volunteers (members of the community, sessions inserted in SQL) claim ${opts.needs} single-slot needs, ${opts.volunteers / opts.needs} per need, all requests in flight at once from a separate process. Uncontended: the same with one need per volunteer. Median contended: ${summary.contended.claimsPerSecond} claims/s, p99 ${summary.contended.p99} ms; uncontended: ${summary.uncontended.claimsPerSecond} claims/s, p99 ${summary.uncontended.p99} ms; the floor (one SQL statement through pg), contended: ${summary.floor.claimsPerSecond} claims/s, p99 ${summary.floor.p99} ms (API ${ofFloor}× the floor).`,
+      summary: `Contended: ${opts.volunteers} volunteers (members of the community, sessions inserted in SQL) claim ${opts.needs} single-slot needs, ${opts.volunteers / opts.needs} per need, all requests in flight at once from a separate process. Uncontended: the same with one need per volunteer. Median contended: ${summary.contended.claimsPerSecond} claims/s, p99 ${summary.contended.p99} ms; uncontended: ${summary.uncontended.claimsPerSecond} claims/s, p99 ${summary.uncontended.p99} ms; the floor (one SQL statement through pg), contended: ${summary.floor.claimsPerSecond} claims/s, p99 ${summary.floor.p99} ms (API ${ofFloor}× the floor). PostgreSQL's CPU per round (medians): contended ${summary.contended.databaseCpuMs} ms, uncontended ${summary.uncontended.databaseCpuMs} ms, floor ${summary.floor.databaseCpuMs} ms.`,
       tables: [table],
       targets: [
         { what: `contended: exactly ${opts.needs} winners and ${opts.volunteers - opts.needs} CLAIM_CONFLICT, every round`, target: 'always', value: summary.contended.allCorrect ? 'yes' : 'no', met: summary.contended.allCorrect },

@@ -3,7 +3,7 @@
 // results file. Runs on the project's Node 24 (type stripping; no build step).
 import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { createServer } from 'node:net';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
@@ -198,6 +198,26 @@ export function rssBytes(pid: number): number {
 }
 
 /** Samples CPU and RSS of some pids while a phase runs. */
+/**
+ * CPU seconds used so far by the local PostgreSQL server: every process named `postgres` (the
+ * postmaster and its backends). A backend that exits between two readings takes its seconds
+ * with it, so read around a phase whose connections stay open (a pool).
+ */
+export function databaseCpuSeconds(): number {
+  let total = 0;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() !== 'postgres') continue;
+    } catch {
+      continue;
+    }
+    const used = cpuSeconds(Number(entry));
+    if (Number.isFinite(used)) total += used;
+  }
+  return total;
+}
+
 export class ProcessMeter {
   #pids: number[];
   #cpu0: number[];

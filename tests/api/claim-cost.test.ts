@@ -77,6 +77,31 @@ describe('what a claim costs the database', () => {
     expect(n).toBe(2);
   });
 
+  // bench:claims: ten volunteers on each need, all at once. Every claim passed the early check
+  // before the first had committed, so each opened a transaction, waited for the need's row lock
+  // holding a pooled connection, and was refused under it: nine transactions rolled back per need.
+  it('claims on one need that arrive together are taken one at a time: only the winner opens a transaction', async () => {
+    const need = await createNeed(coordinator, community);
+    const volunteers = await Promise.all(Array.from({ length: 10 }, () => member(s.url, admin, community, 'VOLUNTEER')));
+    const sent: string[] = [];
+    const stop = s.app.services.db.onStatement((sql) => sent.push(sql.trim().toUpperCase()));
+    let answers: (string | undefined)[];
+    try {
+      answers = await Promise.all(volunteers.map(async (v) => {
+        const res = await v.gql(CLAIM, { id: need.id });
+        return res.errors ? res.errors[0]?.extensions?.code : 'WON';
+      }));
+    } finally {
+      stop();
+    }
+    expect(answers.filter((a) => a === 'WON')).toHaveLength(1);
+    expect(answers.filter((a) => a === 'CLAIM_CONFLICT')).toHaveLength(9);
+    // A transaction's end as Prisma logs it: `COMMIT` on PostgreSQL, `-- Implicit "COMMIT" query via underlying driver` on PGlite.
+    const ends = (word: string) => sent.filter((q) => q === word || q.includes(`"${word}"`));
+    expect(ends('ROLLBACK')).toEqual([]);
+    expect(ends('COMMIT')).toHaveLength(1);
+  });
+
   // Its own wake-up on the bus made the process number and read again what it had just read:
   // two more statements after every commit.
   it('a winning claim, with what its commit sets off, is the viewer, the early check, the transaction and one numbering and read of its event', async () => {
@@ -150,4 +175,39 @@ describe('a claim on a full need while the winner still holds its row (PostgreSQ
       await holder.end();
     }
   }, 20_000);
+});
+
+describe('a burst of claims on one need whose row is held (PostgreSQL, a pool of 3)', requires(postgresServer), () => {
+  // Every claim of the burst passed the early check (the need had a place) and took a pooled
+  // connection to wait for the row's lock: three of them took the whole pool, and a claim on any
+  // other need waited behind them until the first let go.
+  it('waits its turn in the process, not in the pool: a claim on another need is answered meanwhile', async () => {
+    const small = await startServer({ DATABASE_POOL_MAX: '3' });
+    const holder = new pg.Client({ connectionString: small.db.env.DATABASE_URL });
+    try {
+      const smallAdmin = await adminClient(small.url, small.app.services.prisma);
+      const smallCommunity = await createCommunity(smallAdmin);
+      const smallCoordinator = await member(small.url, smallAdmin, smallCommunity, 'COORDINATOR');
+      const [hot, other] = [await createNeed(smallCoordinator, smallCommunity), await createNeed(smallCoordinator, smallCommunity)];
+      const volunteers = await Promise.all(Array.from({ length: 6 }, () => member(small.url, smallAdmin, smallCommunity, 'VOLUNTEER')));
+      await holder.connect();
+      await holder.query('BEGIN');
+      await holder.query(`SELECT id FROM "Need" WHERE id = $1 FOR UPDATE`, [uuidOf(hot.id)]);
+      const burst = volunteers.slice(0, 5).map((v) => v.gql(CLAIM, { id: hot.id }).then((r) => (r.errors ? r.errors[0]?.extensions?.code : 'WON')));
+      // The first claim of the burst is waiting for the row.
+      await expect
+        .poll(async () => (await holder.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()`)).rows[0].n, { timeout: 15_000 })
+        .toBeGreaterThanOrEqual(1);
+      // The row is still held: this answer comes only if the burst left it a connection.
+      expect((await volunteers[5]!.gql(CLAIM, { id: other.id })).data?.claimNeed?.claim?.id).toBeTruthy();
+      await holder.query('ROLLBACK');
+      const answers = await Promise.all(burst);
+      expect(answers.filter((a) => a === 'WON')).toHaveLength(1);
+      expect(answers.filter((a) => a === 'CLAIM_CONFLICT')).toHaveLength(4);
+    } finally {
+      await holder.query('ROLLBACK').catch(() => {});
+      await holder.end().catch(() => {});
+      await small.stop();
+    }
+  }, 60_000);
 });

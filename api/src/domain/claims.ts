@@ -176,11 +176,11 @@ export async function claimNeed(s: Services, viewer: Viewer, needId: string): Pr
       if (!isMemberOf(viewer, need.communityId)) throw forbidden('claim needs of a community you have not joined');
     },
   };
-  return commit(
-    s,
-    (_tx, w) => takeSlot(w, needId, viewer.id, viewer.id, 'CLAIMED', how),
-    () => refuseClaimWithoutLock(s, needId, how),
-  );
+  return commit(s, (_tx, w) => takeSlot(w, needId, viewer.id, viewer.id, 'CLAIMED', how), {
+    refuseEarly: () => refuseClaimWithoutLock(s, needId, how),
+    // Claims on one need from this process wait their turn here, not for the row's lock.
+    turn: `need:${needId}`,
+  });
 }
 
 export async function assignNeed(s: Services, viewer: Viewer, needId: string, volunteerId: string): Promise<Claim> {
