@@ -3,6 +3,8 @@
 // process, variants alternating), and SQL statements per operation for the board query and
 // the dashboard (boardStats). See bench/README.md.
 import pg from 'pg';
+import { print } from 'graphql';
+import { BoardNeedsQuery } from '../../web/src/lib/graphql/needs.ts';
 import { startApi } from '../lib/api.ts';
 import { createBenchDatabase, migrate, seedUsers } from '../lib/db.ts';
 import { ProcessMeter, alternate, ask, benchDir, flags, log, median, round, spawnNode, stopAll, waitForMessage, type Child } from '../lib/harness.ts';
@@ -26,9 +28,11 @@ const API_QUERY = `query Board($bbox: BBoxInput!, $first: Int!) { needs(filter: 
 const PGL_QUERY = `query Board($minLat: Float!, $minLng: Float!, $maxLat: Float!, $maxLng: Float!) {
   boardNeeds(minLat: $minLat, minLng: $minLng, maxLat: $maxLat, maxLng: $maxLng, first: 1000) { nodes { id title category urgency status publicLat publicLng } }
 }`;
+// The web app's own board query (its map and list, web/src/lib/board/): more fields than a partner's flat map, dates, the community, the requirements, the total.
+const WEB_QUERY = print(BoardNeedsQuery as never);
 const STATS_QUERY = `{ boardStats { open claimed inProgress doneToday medianMinutesToClaim openByCategory { category count } openByUrgency { urgency count } openByCommunity { count } claimsPerHour { hour count } } }`;
 
-type Variant = 'api' | 'postgraphile' | 'floor';
+type Variant = 'api' | 'web' | 'postgraphile' | 'floor';
 type Box = { minLat: number; minLng: number; maxLat: number; maxLng: number };
 
 async function main() {
@@ -104,6 +108,7 @@ async function main() {
     const [pglReady, floorReady] = await Promise.all([waitForMessage<{ url: string }>(pgl, 'ready', 120_000), waitForMessage<{ url: string }>(floor, 'ready')]);
     const servers: Record<Variant, { url: string; pid: number; body: string }> = {
       api: { url: `${api.url}/graphql`, pid: api.pid, body: JSON.stringify({ query: API_QUERY, variables: { bbox: box, first: 1000 } }) },
+      web: { url: `${api.url}/graphql`, pid: api.pid, body: JSON.stringify({ query: WEB_QUERY, variables: { filter: { bbox: box }, first: 1000 } }) },
       postgraphile: { url: `${pglReady.url}/graphql`, pid: pgl.pid!, body: JSON.stringify({ query: PGL_QUERY, variables: box }) },
       floor: { url: `${floorReady.url}/graphql`, pid: floor.pid!, body: JSON.stringify({ query: API_QUERY, variables: { bbox: box, first: 1000 } }) },
     };
@@ -141,6 +146,7 @@ async function main() {
       [`board query, ${smallCount} needs`, API_QUERY, { bbox: smallBox, first: 1000 }, undefined],
       [`board query, ${boxCount} needs`, API_QUERY, { bbox: box, first: 1000 }, undefined],
       ['board query, first 10', API_QUERY, { bbox: box, first: 10 }, undefined],
+      [`the web app's board query, ${boxCount} needs`, WEB_QUERY, { filter: { bbox: box }, first: 1000 }, undefined],
       ['boardStats, 1 community', STATS_QUERY, {}, one!.token],
       ['boardStats, 30 communities', STATS_QUERY, {}, all!.token],
     ] as [string, string, Record<string, unknown>, string | undefined][]) {
@@ -155,7 +161,7 @@ async function main() {
     // Load, alternating the three servers.
     const loader: Child = spawnNode(`${benchDir}lib/autocannon-child.ts`, [], { ipc: true, label: 'autocannon' });
     await waitForMessage(loader, 'ready');
-    const runs = await alternate(['api', 'postgraphile', 'floor'] as const, opts.rounds, 1, async (v, r) => {
+    const runs = await alternate(['api', 'web', 'postgraphile', 'floor'] as const, opts.rounds, 1, async (v, r) => {
       const s = servers[v];
       const meter = new ProcessMeter([s.pid, loader.pid!]);
       const res = await ask(loader, { url: s.url, body: s.body, connections: opts.connections, duration: r < 0 ? opts.warmupSeconds : opts.seconds }, 'result');
@@ -172,12 +178,12 @@ async function main() {
       cpu: median(runs[v].map((x) => x.serverCpuPercent)),
       rss: Math.max(...runs[v].map((x) => x.serverMaxRssMB)),
     });
-    const summary = { api: agg('api'), postgraphile: agg('postgraphile'), floor: agg('floor') };
-    const names: Record<Variant, string> = { api: 'our API (yoga + Pothos + Prisma)', postgraphile: 'PostGraphile 5.1.5', floor: 'hand-written pg + JSON' };
+    const summary = { api: agg('api'), web: agg('web'), postgraphile: agg('postgraphile'), floor: agg('floor') };
+    const names: Record<Variant, string> = { api: 'our API (yoga + Pothos + Prisma)', web: "our API, the web app's board query", postgraphile: 'PostGraphile 5.1.5', floor: 'hand-written pg + JSON' };
     const loadTable: Table = {
       title: `Board query: ${boxCount} needs in a box out of ${opts.needs}; ${opts.connections} connections, ${opts.seconds}s × ${opts.rounds} rounds per server (medians)`,
       columns: ['server', 'req/s', 'p50 ms', 'p99 ms', 'vs floor', 'errors', 'server CPU %', 'server RSS MB', 'response bytes'],
-      rows: (['api', 'postgraphile', 'floor'] as Variant[]).map((v) => [
+      rows: (['api', 'web', 'postgraphile', 'floor'] as Variant[]).map((v) => [
         names[v],
         summary[v].requestsPerSecond,
         summary[v].p50,
@@ -188,7 +194,7 @@ async function main() {
         summary[v].rss,
         answers[v]!.bytes,
       ]),
-      note: 'CPU: the server process only (PostgreSQL is shared by all three); % of one core.',
+      note: "CPU: the server process only (PostgreSQL is shared by all); % of one core. The web app's board query (web/src/lib/graphql/needs.ts, BoardNeeds) asks for the same needs with what the map and the list show: slots, open slots, remote, dates, the community's name, the requirements, and the total; it has no peer here, and no target.",
     };
     const stmtTable: Table = { title: 'SQL statements per operation (counted at the API\'s pg driver, BEGIN/COMMIT included)', columns: ['operation', 'statements to PostgreSQL', 'counted by the API (Prisma, plainFindMany)'], rows: statementRows };
     const boardStmts = statementRows.filter((r) => String(r[0]).startsWith('board query')).map((r) => Number(r[1]));
@@ -197,7 +203,7 @@ async function main() {
       name: 'board',
       title: 'Board query (bench:board)',
       command: `pnpm bench:board ${process.argv.slice(2).join(' ')}`.trim(),
-      summary: `A fresh PostgreSQL database migrated with the API's runner, ${opts.needs} needs inserted with generate_series (deterministic), ANALYZEd. The query asks for id, title, category, urgency, status, publicLat, publicLng of the live needs in a box (sorted by urgency, then age), anonymously. PostGraphile serves the same rows through a bench-only SQL function \`board_needs(min_lat, min_lng, max_lat, max_lng)\`; the floor is one \`pg\` query serialised to the API's JSON shape. Same needs in the same order from all three: ${sameCount ? 'yes' : 'NO'} (${Object.entries(answers).map(([v, a]) => `${v} ${a.count}`).join(', ')}).`,
+      summary: `A fresh PostgreSQL database migrated with the API's runner, ${opts.needs} needs inserted with generate_series (deterministic), ANALYZEd. The board query asks for id, title, category, urgency, status, publicLat, publicLng of the live needs in a box (sorted by urgency, then age), anonymously. PostGraphile serves the same rows through a bench-only SQL function \`board_needs(min_lat, min_lng, max_lat, max_lng)\`; the floor is one \`pg\` query serialised to the API's JSON shape. Same needs in the same order from all of them, the web app's query included: ${sameCount ? 'yes' : 'NO'} (${Object.entries(answers).map(([v, a]) => `${v} ${a.count}`).join(', ')}).`,
       tables: [loadTable, stmtTable],
       targets: [
         { what: 'board query vs PostGraphile (req/s)', target: '≥ 1×', value: `${round(summary.api.requestsPerSecond / summary.postgraphile.requestsPerSecond, 2)}×`, met: summary.api.requestsPerSecond >= summary.postgraphile.requestsPerSecond },
