@@ -14,6 +14,7 @@ import { Sequencer } from './events/outbox.ts';
 import { createRateLimits, type RateLimits } from './auth/rateLimits.ts';
 import { createSessionReader, type SessionReader } from './auth/sessionReader.ts';
 import { createTurns, type Turns } from './events/turns.ts';
+import { createCommunityReader, type CommunityReader } from './domain/communityReader.ts';
 import { HttpSmsSender, type SmsSender } from './domain/sms.ts';
 import { createOutbound, type Outbound } from './domain/outbound.ts';
 import { proxyTrust, type ProxyTrust } from './http/proxy.ts';
@@ -43,6 +44,8 @@ export type Services = Readonly<{
   sessions: SessionReader;
   /** Units of work on one key (a need's places) in this process, one after another (events/turns.ts). */
   turns: Turns;
+  /** Reads communities as they are now, those asked for in one turn of the loop together (a board's needs). */
+  communities: CommunityReader;
   limits: RateLimits;
   mail: Mailer | null;
   sms: SmsSender | null;
@@ -95,6 +98,7 @@ export function createServices(config: Config, options: ServiceOptions = {}): Se
     }),
     sessions: createSessionReader(db.prisma),
     turns: createTurns(),
+    communities: createCommunityReader(db.prisma),
     limits: countRefusals(metrics, createRateLimits({
       redisUrl: config.REDIS_URL,
       signInsPerIpPerMinute: config.RATE_LIMIT_SIGNINS_PER_IP_PER_MINUTE,

@@ -111,7 +111,13 @@ export const NeedRef = builder.prismaNode('Need', {
     createdAt: t.expose('createdAt', { type: 'DateTime', authScopes: { public: true } }),
     updatedAt: t.expose('updatedAt', { type: 'DateTime', authScopes: { public: true } }),
     doneAt: t.expose('doneAt', { type: 'DateTime', nullable: true, authScopes: { public: true } }),
-    community: t.relation('community', { authScopes: { public: true }, extensions: { ...readsNeed('communityId'), ...sameForEveryViewer } }),
+    // Not a Prisma relation: read with the other needs' communities in one statement (domain/communityReader.ts).
+    community: t.field({
+      type: CommunityRef,
+      authScopes: { public: true },
+      extensions: { ...readsNeed('communityId'), ...sameForEveryViewer },
+      resolve: (need, _args, ctx) => ctx.services.communities.read(need.communityId),
+    }),
     viewerCanSeePrivate: t.boolean({
       authScopes: { public: true },
       deprecationReason: 'Use viewerCan.seePrivate.',
