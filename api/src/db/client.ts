@@ -112,8 +112,9 @@ export function openDatabase(
       return () => listeners.delete(listener);
     },
     findManyPlain<Row>(model: string, args: FindManyArgs) {
-      const statement = plainFindMany(model, args);
-      if (!statement) return null;
+      const read = plainFindMany(model, args);
+      if (!read) return null;
+      const { statement, dates } = read;
       return plainAdapter().then(async (a) => {
         statements.count++;
         for (const l of listeners) l(statement.sql);
@@ -121,6 +122,7 @@ export function openDatabase(
         return rows.map((values) => {
           const row: Record<string, unknown> = {};
           for (let i = 0; i < columnNames.length; i++) row[columnNames[i]!] = values[i];
+          for (const i of dates) if (values[i] !== null) row[columnNames[i]!] = new Date(values[i] as string);
           return row as Row;
         });
       });

@@ -1,16 +1,18 @@
 // A Prisma `findMany` of plain columns, said as one SQL statement and sent straight through the
 // driver adapter. Prisma's client passes over every row it returns twice (its data map, then its
 // typed values): on the board's 500 needs that was the largest cost of the query (bench:board).
-// Only what reads back exactly as Prisma reads it: columns of text, numbers, booleans and enums
-// (not lists, dates, decimals or JSON), a `where` of equalities, lists (`in`) and ranges joined by
-// AND, an `orderBy` of columns, a first page (`take`, no cursor). For anything else the SQL is
-// null and the caller asks Prisma. tests/api/plainFindMany.test.ts holds the two to each other.
+// Only what reads back exactly as Prisma reads it: columns of text, numbers, booleans, enums,
+// dates and lists of text (not other lists, decimals or JSON), a `where` of equalities, lists
+// (`in`) and ranges of text, numbers, booleans and enums joined by AND, an `orderBy` of columns,
+// a first page (`take`, no cursor). For anything else the SQL is null and the caller asks Prisma.
+// tests/api/plainFindMany.test.ts holds the two to each other.
 import type { ArgScalarType, ArgType } from '@prisma/driver-adapter-utils';
 import { getDatamodel } from '../generated/pothos-prisma-types.ts';
 
-type Column = { name: string; argType: ArgType; plain: boolean };
+/** `plain`: read back as Prisma reads it; `date`: read as a Date (both adapters give ISO text); `filtered`: may be compared in a where. */
+type Column = { name: string; argType: ArgType; plain: boolean; date: boolean; filtered: boolean };
 
-const scalarTypes: Record<string, ArgScalarType> = { String: 'string', Int: 'int', Float: 'float', Boolean: 'boolean' };
+const scalarTypes: Record<string, ArgScalarType> = { String: 'string', Int: 'int', Float: 'float', Boolean: 'boolean', DateTime: 'datetime' };
 const identifier = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /** Per model (no model maps its table or columns: their names are the model's), its scalar columns. */
@@ -24,7 +26,9 @@ function columnsOf(model: string): Map<string, Column> | undefined {
   for (const f of fields) {
     if (f.kind !== 'scalar' && f.kind !== 'enum') continue;
     const scalarType: ArgScalarType = f.kind === 'enum' ? 'enum' : (scalarTypes[f.type] ?? 'unknown');
-    columns.set(f.name, { name: f.name, argType: { scalarType, arity: 'scalar' }, plain: !f.isList && scalarType !== 'unknown' && identifier.test(f.name) });
+    const date = scalarType === 'datetime';
+    const known = identifier.test(f.name) && scalarType !== 'unknown' && (!f.isList || scalarType === 'string');
+    columns.set(f.name, { name: f.name, argType: { scalarType, arity: f.isList ? 'list' : 'scalar' }, plain: known, date: date && !f.isList, filtered: known && !f.isList && !date });
   }
   models.set(model, columns);
   return columns;
@@ -40,6 +44,8 @@ export type FindManyArgs = {
 };
 
 export type PlainStatement = { sql: string; args: unknown[]; argTypes: ArgType[] };
+/** The statement, and the positions of the columns it reads that are dates (to be read as Date). */
+export type PlainRead = { statement: PlainStatement; dates: number[] };
 
 const ranges: Record<string, string> = { equals: '=', gt: '>', gte: '>=', lt: '<', lte: '<=' };
 const isValue = (v: unknown): v is string | number | boolean => typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v));
@@ -49,7 +55,7 @@ const isValue = (v: unknown): v is string | number | boolean => typeof v === 'st
  * exactly: another key than where/orderBy/take/skip 0/omit, or in them anything but the above.
  * The columns are those `omit` leaves (every plain column when it omits none of the others).
  */
-export function plainFindMany(model: string, args: FindManyArgs): PlainStatement | null {
+export function plainFindMany(model: string, args: FindManyArgs): PlainRead | null {
   const columns = columnsOf(model);
   if (!columns) return null;
   for (const [key, value] of Object.entries(args)) {
@@ -59,9 +65,11 @@ export function plainFindMany(model: string, args: FindManyArgs): PlainStatement
   if (args.skip !== undefined && args.skip !== 0) return null;
   if (args.take === undefined || !Number.isSafeInteger(args.take) || args.take <= 0) return null;
   const selected: string[] = [];
+  const dates: number[] = [];
   for (const c of columns.values()) {
     if (args.omit?.[c.name]) continue;
     if (!c.plain) return null;
+    if (c.date) dates.push(selected.length);
     selected.push(c.name);
   }
   const params: { args: unknown[]; argTypes: ArgType[] } = { args: [], argTypes: [] };
@@ -78,7 +86,7 @@ export function plainFindMany(model: string, args: FindManyArgs): PlainStatement
     if (entries.length !== 1) return null;
     const [name, direction] = entries[0]!;
     const c = columns.get(name);
-    if (!c || !identifier.test(name) || (direction !== 'asc' && direction !== 'desc')) return null;
+    if (!c?.plain || c.argType.arity !== 'scalar' || (direction !== 'asc' && direction !== 'desc')) return null;
     order.push(`"${name}" ${direction.toUpperCase()}`);
   }
   const sql =
@@ -86,7 +94,7 @@ export function plainFindMany(model: string, args: FindManyArgs): PlainStatement
     (conditions.length ? ` WHERE ${conditions.join(' AND ')}` : '') +
     (order.length ? ` ORDER BY ${order.join(', ')}` : '') +
     ` LIMIT ${args.take}`;
-  return { sql, ...params };
+  return { statement: { sql, ...params }, dates };
 }
 
 /** Adds the conditions of `where` to `out`; false when one of them is not an equality, a list or a range on a plain column. */
@@ -98,7 +106,7 @@ function whereSql(columns: Map<string, Column>, where: object, out: string[], pa
       continue;
     }
     const c = columns.get(key);
-    if (!c?.plain) return false;
+    if (!c?.filtered) return false;
     const column = `"${key}"`;
     if (value === null) out.push(`${column} IS NULL`);
     else if (isValue(value)) out.push(`${column} = ${param(c, value)}`);
