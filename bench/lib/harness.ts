@@ -197,7 +197,6 @@ export function rssBytes(pid: number): number {
   }
 }
 
-/** Samples CPU and RSS of some pids while a phase runs. */
 /**
  * CPU seconds used so far by the local PostgreSQL server: every process named `postgres` (the
  * postmaster and its backends). A backend that exits between two readings takes its seconds
@@ -218,6 +217,7 @@ export function databaseCpuSeconds(): number {
   return total;
 }
 
+/** Samples CPU and RSS of some pids while a phase runs. */
 export class ProcessMeter {
   #pids: number[];
   #cpu0: number[];

@@ -26,9 +26,10 @@ function columnsOf(model: string): Map<string, Column> | undefined {
   for (const f of fields) {
     if (f.kind !== 'scalar' && f.kind !== 'enum') continue;
     const scalarType: ArgScalarType = f.kind === 'enum' ? 'enum' : (scalarTypes[f.type] ?? 'unknown');
+    // Lists only of text; a date only read (Prisma sends a compared one typed, as text that differs by adapter).
+    const plain = identifier.test(f.name) && scalarType !== 'unknown' && (!f.isList || scalarType === 'string');
     const date = scalarType === 'datetime';
-    const known = identifier.test(f.name) && scalarType !== 'unknown' && (!f.isList || scalarType === 'string');
-    columns.set(f.name, { name: f.name, argType: { scalarType, arity: f.isList ? 'list' : 'scalar' }, plain: known, date: date && !f.isList, filtered: known && !f.isList && !date });
+    columns.set(f.name, { name: f.name, argType: { scalarType, arity: f.isList ? 'list' : 'scalar' }, plain, date, filtered: plain && !f.isList && !date });
   }
   models.set(model, columns);
   return columns;
