@@ -1,6 +1,7 @@
 // Starts the API (bench entry, run by Node as `pnpm start` runs it) as a separate process on a free
 // loopback port, and talks to its IPC channel.
 import { ask, apiDir, benchDir, freePort, spawnNode, waitForMessage, type Child } from './harness.ts';
+import { SERVER_ENV } from '../../api/src/runtime.ts';
 
 export type ApiServer = {
   child: Child;
@@ -32,7 +33,8 @@ export async function startApi(env: Record<string, string | undefined>, opts: { 
   const port = await freePort();
   const child = spawnNode(`${benchDir}lib/api-entry.ts`, [], {
     nodeArgs: ['--expose-gc', ...(opts.nodeArgs ?? [])],
-    env: apiEnv({ PORT: String(port), ...env }),
+    // With the environment api/src/main.ts gives a server (runtime.ts), as `pnpm start` runs it.
+    env: apiEnv({ PORT: String(port), ...SERVER_ENV, ...env }),
     ipc: true,
     cwd: apiDir,
     label: opts.label ?? 'api',
