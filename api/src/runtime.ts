@@ -24,13 +24,18 @@ export function missingServerEnv(env: NodeJS.ProcessEnv): Record<string, string>
 
 /**
  * Executes this process again with the server settings it lacks, and does not return when it
- * does. It returns (and the process runs as it is) when it has them all, on Windows (no execve),
- * and under a parent that talks to it over an IPC channel (tsx watch), whose descriptor a new
- * program image would not take over.
+ * does. It returns (and the process runs as it is) when it has them all, where execve is missing
+ * or refused (Windows, some sandboxes), and under a parent that talks to it over an IPC channel,
+ * whose descriptor a new program image would not take over.
  */
 export function execWithServerEnv(entry: string): void {
   if (typeof process.execve !== 'function' || process.channel) return;
   const missing = missingServerEnv(process.env);
   if (Object.keys(missing).length === 0) return;
-  process.execve(process.execPath, [process.execPath, ...process.execArgv, entry, ...process.argv.slice(2)], { ...process.env, ...missing });
+  try {
+    process.execve(process.execPath, [process.execPath, ...process.execArgv, entry, ...process.argv.slice(2)], { ...process.env, ...missing });
+  } catch (err) {
+    // Refused by the platform or a sandbox: the process runs on as it is, and says so once.
+    process.stderr.write(`runtime: could not start again with ${Object.keys(missing).join(', ')} (${(err as Error).message}); running without\n`);
+  }
 }
