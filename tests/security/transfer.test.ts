@@ -247,3 +247,33 @@ describe('CSV import limits', () => {
     expect(lines.at(-1)).toEqual({ kind: 'needs', rows: 1, accepted: 1, invited: 0, rejected: 0, flaggedDuplicates: 0 });
   });
 });
+
+describe('GraphQL request bodies', () => {
+  /** POSTs `body` to /graphql in 16 KiB chunks without declaring its length (Transfer-Encoding: chunked). */
+  function postChunked(body: string): Promise<{ status: number; body: any }> {
+    return new Promise((resolve, reject) => {
+      const req = request(`${s.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' } });
+      req.on('response', async (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (d) => (text += d));
+        await once(res, 'end').catch(() => {});
+        resolve({ status: res.statusCode!, body: JSON.parse(text) });
+      });
+      // Once the server has answered a refusal, the rest has nowhere to go.
+      req.on('error', reject);
+      const bytes = Buffer.from(body);
+      for (let at = 0; at < bytes.length; at += 16 * 1024) req.write(bytes.subarray(at, at + 16 * 1024));
+      req.end();
+    });
+  }
+  const padded = (padBytes: number) => JSON.stringify({ query: '{ __typename }', extensions: { pad: 'a'.repeat(padBytes) } });
+
+  it('hold one sent without a length to the limit a declared one has (256 KiB): refused with 413 PAYLOAD_TOO_LARGE; one under it answered', async () => {
+    expect(await postChunked(padded(100 * 1024))).toEqual({ status: 200, body: { data: { __typename: 'Query' } } });
+    // Accepted up to 25 MB before (yoga's own default), where a declared length over 256 KiB is refused unread.
+    const over = await postChunked(padded(1024 * 1024));
+    expect(over).toEqual({ status: 413, body: { errors: [{ message: 'Request body too large.', extensions: { code: 'PAYLOAD_TOO_LARGE' } }] } });
+    await healthAnswers();
+  });
+});

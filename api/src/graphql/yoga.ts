@@ -23,6 +23,7 @@ import { originAllowed } from '../http/origins.ts';
 import { useOperationObservability } from '../observability/operations.ts';
 import { useIdempotency } from './idempotency.ts';
 import { useCompiledQueries } from './jit.ts';
+import { limitUndeclaredBody, MAX_BODY_BYTES } from './bodyLimit.ts';
 import { Drain, useDrain } from '../http/shutdown.ts';
 import { yogaLogger } from '../observability/logger.ts';
 
@@ -80,6 +81,8 @@ export function createGraphQLServer(s: Services, drain = new Drain()) {
     maskedErrors: { isDev: false, maskError },
     logging: yogaLogger(s.log),
     batching: false,
+    // Counted by limitUndeclaredBody instead (graphql/bodyLimit.ts).
+    maxRequestBodySize: false,
     // Credentials are granted to the listed origins and our own, never to whoever asks.
     cors: (request) => {
       const origin = request.headers.get('origin');
@@ -117,6 +120,8 @@ export function createGraphQLServer(s: Services, drain = new Drain()) {
       useSubscribeRetry(),
       // Queries of public fields that run again are compiled (graphql-jit): the executor's per-field cost, off every row of a list.
       useCompiledQueries(schema, s.config.GRAPHQL_COMPILE_AFTER_RUNS),
+      // A body sent without a length is held to the limit the router puts on a declared one.
+      limitUndeclaredBody(MAX_BODY_BYTES),
     ],
     context: contextFactory(s, cookies) as never,
   });

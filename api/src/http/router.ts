@@ -8,6 +8,7 @@ import { pathToFileURL } from 'node:url';
 import type { Services } from '../services.ts';
 import { tokenFromCookieHeader, viewerFromToken } from '../auth/sessions.ts';
 import { tokenOfRequest } from '../graphql/context.ts';
+import { MAX_BODY_BYTES } from '../graphql/bodyLimit.ts';
 import { csrfField, privateExportAllowed } from './exportCsrf.ts';
 import type { Yoga } from '../graphql/yoga.ts';
 import { handleExport, handleImport } from './transfer.ts';
@@ -19,8 +20,6 @@ import { readinessState } from './health.ts';
 import { originAllowed } from './origins.ts';
 import { observeRequests, type MetricsEndpoint } from '../observability/http.ts';
 
-/** No GraphQL operation of ours needs more than this. */
-export const MAX_BODY_BYTES = 256 * 1024;
 
 type WebHandler = (req: IncomingMessage, res: ServerResponse, next: () => void) => void;
 
