@@ -4,9 +4,10 @@
 // a length and chunks). So only a body sent without a length (chunked) is counted here as it
 // arrives, and refused with PAYLOAD_TOO_LARGE once it passes the same limit.
 //
-// Replaces yoga's own limit (`maxRequestBodySize`), which passed every body through a stream
-// transform, 4 % of a small mutation's processor time in a burst of a thousand (Node's stream
-// pipeline builds an AbortError each time one finishes), and let a chunked body reach 25 MB.
+// Replaces yoga's own limit (`maxRequestBodySize`), which let a chunked body reach 25 MB and
+// passed every body through a stream transform (web streams over Node's, whose pipeline builds an
+// AbortError each time one finishes): a burst of 1,000 small mutations cost the API 0.35-0.42 ms of
+// processor time each with it, 0.22-0.26 ms without (anonymous; signed in 0.62-0.80 and 0.45-0.56).
 import type { Plugin } from 'graphql-yoga';
 import { AppError, ErrorCode } from '../errors.ts';
 

@@ -20,7 +20,6 @@ import { readinessState } from './health.ts';
 import { originAllowed } from './origins.ts';
 import { observeRequests, type MetricsEndpoint } from '../observability/http.ts';
 
-
 type WebHandler = (req: IncomingMessage, res: ServerResponse, next: () => void) => void;
 
 /** The SvelteKit adapter-node handler, when the web app has been built. */
