@@ -282,9 +282,9 @@ export function summarize(values: ArrayLike<number>, digits = 2): Summary {
 
 /** The median of a few rounds' figures: of an even count, the mean of the middle two (the lower one alone flattered a latency of two rounds). */
 export function median(xs: number[]): number {
+  if (xs.length === 0) return NaN;
   const sorted = Float64Array.from(xs).sort();
   const mid = sorted.length >> 1;
-  if (sorted.length === 0) return NaN;
   return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
