@@ -1,7 +1,9 @@
 // The process: build the app, listen, and shut down gracefully on SIGINT/SIGTERM (entry: main.ts).
+import { collectStartGarbage } from './runtime.ts';
 import { buildApp } from './server.ts';
 
 const app = await buildApp();
+collectStartGarbage();
 const { url, metricsPort } = await app.start();
 app.services.log.info(
   { url, metricsPort, database: app.config.DATABASE_URL ? 'postgres' : 'pglite', redis: !!app.config.REDIS_URL },

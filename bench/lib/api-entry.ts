@@ -33,9 +33,11 @@ pg.Client.prototype.query = function (this: unknown, config: unknown, ...rest: u
 };
 
 const { buildApp } = await import('../../api/src/server.ts');
+const { collectStartGarbage } = await import('../../api/src/runtime.ts');
 
 const t0 = performance.now();
 const app = await buildApp();
+collectStartGarbage(); // as api/src/run.ts does before it listens
 const { url, port } = await app.start();
 const gc = (globalThis as { gc?: () => void }).gc;
 
