@@ -5,7 +5,7 @@
 // /proc/<pid>/environ, which shows the environment the process's current program started with.
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SERVER_ENV } from '../../api/src/runtime.ts';
+import { COMPILE_CACHE_DIR, SERVER_ENV } from '../../api/src/runtime.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
 import { spawnApi, type ApiProcess } from '../helpers/process.ts';
 import { requires } from '../helpers/skips.ts';
@@ -43,9 +43,13 @@ describe('the server process', requires(procEnviron), () => {
 
   it("runs with glibc's trim threshold, under the pid it was spawned with, and stops on that pid's SIGTERM", async () => {
     expect(process.env.MALLOC_TRIM_THRESHOLD_, 'the test runner itself must not set it').toBeUndefined();
+    expect(process.env.NODE_COMPILE_CACHE, 'nor this').toBeUndefined();
     const environ = await environOfServer({});
     expect(environ.MALLOC_TRIM_THRESHOLD_).toBe(SERVER_ENV.MALLOC_TRIM_THRESHOLD_);
     expect(SERVER_ENV.MALLOC_TRIM_THRESHOLD_).toBe('131072');
+    // Node's compile cache from the first line on: with every module's stripped source in it, Node
+    // never loads its TypeScript stripper (about 7 MB of WebAssembly).
+    expect(environ.NODE_COMPILE_CACHE).toBe(COMPILE_CACHE_DIR);
   }, 180_000);
 
   it("collects the garbage of starting before it takes traffic: V8's young generation is back to its first size", async () => {
