@@ -1,9 +1,16 @@
 // The process: build the app, listen, and shut down gracefully on SIGINT/SIGTERM (entry: main.ts).
-import { collectStartGarbage } from './runtime.ts';
+import { collectStartGarbage, collectWhileIdle } from './runtime.ts';
 import { buildApp } from './server.ts';
+
+/** Idle: no HTTP request or WebSocket opened for this long, and no live subscription. */
+const IDLE_AFTER_MS = 60_000;
 
 const app = await buildApp();
 collectStartGarbage();
+let lastClientAt = performance.now();
+const clientSeen = () => void (lastClientAt = performance.now());
+app.server.on('request', clientSeen).on('upgrade', clientSeen);
+collectWhileIdle(() => performance.now() - lastClientAt >= IDLE_AFTER_MS && app.services.stream.subscriberCount === 0);
 const { url, metricsPort } = await app.start();
 app.services.log.info(
   { url, metricsPort, database: app.config.DATABASE_URL ? 'postgres' : 'pglite', redis: !!app.config.REDIS_URL },

@@ -23,10 +23,11 @@
 // starting (the migrated template unpacked, the schema built, Prisma's and PGlite's WebAssembly
 // compiled) grows V8's young generation to its largest and leaves it full of garbage that an idle
 // server would carry for minutes. Collected once, with V8's memory-reducing flavour, the young
-// generation shrinks back to its first size and grows again only if traffic asks for it.
+// generation shrinks back to its first size. And while the server is idle (collectWhileIdle), the
+// same collection each time the heap has grown by 8 MB since the last.
 
 import { fileURLToPath } from 'node:url';
-import { setFlagsFromString } from 'node:v8';
+import { getHeapStatistics, setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 
 /** Node's compile cache of this checkout: kept between starts; Node checks each file's content, so an edited file is compiled again. */
@@ -58,12 +59,44 @@ export function execWithServerEnv(entry: string): void {
   }
 }
 
-/** V8's full collection, reducing memory: the garbage of starting, collected once before the server takes traffic. */
-export function collectStartGarbage(): void {
+type Collect = () => void;
+
+/** V8's full collection with its memory-reducing flavour (what it runs itself under memory pressure). */
+function memoryReducingCollection(): Collect {
   // V8 installs `gc` in contexts made while --expose-gc is on; the flag is off again at once, so
   // nothing else (no dependency) sees a global gc.
   setFlagsFromString('--expose-gc');
   const gc = runInNewContext('gc') as (options: { type: 'major'; execution: 'sync'; flavor: 'last-resort' }) => void;
   setFlagsFromString('--no-expose-gc');
-  gc({ type: 'major', execution: 'sync', flavor: 'last-resort' });
+  return () => gc({ type: 'major', execution: 'sync', flavor: 'last-resort' });
+}
+
+/** The garbage of starting, collected once before the server takes traffic. */
+export function collectStartGarbage(): void {
+  memoryReducingCollection()();
+}
+
+/**
+ * An idle server's heap still grows: the worker's rounds every few seconds allocate, and each
+ * young-generation collection that keeps a little makes V8 enlarge the young generation, step by
+ * step up to 128 MB, with no full collection to shrink it again (bench:startup's idle watch: 243
+ * to 272 MB in 3 minutes after the start's collection). So while `isIdle()`, one memory-reducing
+ * collection each time V8's heap has grown by `growthBytes` since the last one; never otherwise.
+ * Returns how to stop it.
+ */
+export function collectWhileIdle(
+  isIdle: () => boolean,
+  o: { everyMs?: number; growthBytes?: number; heapBytes?: () => number; collect?: Collect } = {},
+): () => void {
+  const growthBytes = o.growthBytes ?? 8 * 2 ** 20;
+  const heapBytes = o.heapBytes ?? (() => getHeapStatistics().total_physical_size);
+  const collect = o.collect ?? memoryReducingCollection();
+  let after = heapBytes();
+  const timer = setInterval(() => {
+    if (heapBytes() - after < growthBytes || !isIdle()) return;
+    collect();
+    after = heapBytes();
+  }, o.everyMs ?? 15_000);
+  timer.unref();
+  return () => clearInterval(timer);
 }

@@ -96,7 +96,7 @@ async function main() {
     }
     const peak = watch.reduce((a, b) => (b.rssMB > a.rssMB ? b : a), watch[0] ?? { atSeconds: 0, rssMB: NaN });
     const last = watch.slice(-6);
-    const settledMB = last.length ? median(last.map((w) => w.rssMB)) : NaN;
+    const settledMB = last.length ? round(median(last.map((w) => w.rssMB)), 1) : NaN;
     const table: Table = {
       title: `Start to first answered query, and RSS after ${opts.idleSeconds} s idle (medians of ${opts.rounds} rounds)`,
       columns: ['database', 'first query ms (median)', 'worst ms', 'idle RSS MB', 'SIGTERM to exit ms (idle)'],
