@@ -25,8 +25,13 @@ export function bboxAround(center: Point, radiusKm: number): BBox {
 /** A uniform draw in [0, 1) from the CSPRNG. */
 const secureRandom = () => randomInt(0, 2 ** 47) / 2 ** 47;
 
+/** Needs (or offers) of one community this close to each other are one place, with one public point. */
+export const SAME_PLACE_KM = 0.025;
+
 /**
- * The location everyone may see: the exact point moved 251–499 m in a random direction.
+ * The location everyone may see: the exact point moved 275–475 m in a random direction: the
+ * 250–500 m band less SAME_PLACE_KM at each end, so that the point also fits every other need
+ * of the same place (at most 25 m away), which then shares it.
  * The offset is drawn (never derived from anything public such as the need's id, from which
  * anyone could recompute it and subtract it), and drawn once per place: callers reuse a
  * public point while it still fits (publicPointFits), so repeated draws around one address
@@ -34,7 +39,8 @@ const secureRandom = () => randomInt(0, 2 ** 47) / 2 ** 47;
  */
 export function publicLocation(exact: Point, random: () => number = secureRandom): Point {
   const angle = random() * 2 * Math.PI;
-  const distanceM = PUBLIC_OFFSET_M.min + 1 + random() * (PUBLIC_OFFSET_M.max - PUBLIC_OFFSET_M.min - 2);
+  const margin = SAME_PLACE_KM * 1000;
+  const distanceM = PUBLIC_OFFSET_M.min + margin + random() * (PUBLIC_OFFSET_M.max - PUBLIC_OFFSET_M.min - 2 * margin);
   const mPerDegree = KM_PER_DEGREE * 1000;
   const dLat = (distanceM * Math.cos(angle)) / mPerDegree;
   const dLng = (distanceM * Math.sin(angle)) / (mPerDegree * Math.max(0.01, Math.cos(rad(exact.lat))));

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { UnitOfWork } from '../events/unitOfWork.ts';
 import type { NeedCategory, Urgency } from '../generated/prisma/enums.ts';
 import type { Viewer } from '../auth/viewer.ts';
-import { bboxAround, distanceKm, publicLocation, publicPointFits, type Point } from './geo.ts';
+import { bboxAround, distanceKm, publicLocation, publicPointFits, SAME_PLACE_KM, type Point } from './geo.ts';
 import { flagDuplicates } from './duplicates.ts';
 import { notify } from './notifications.ts';
 import { text } from '../shared/i18n/translate.ts';
@@ -80,8 +80,6 @@ export async function remoteNeedInput(tx: UnitOfWork['tx'], input: RemoteNeedInp
 /** A need at the same place whose public point another may share (`shareable` may refuse it). */
 export type SamePlaceNeed = { id: string; lat: number; lng: number; publicLat: number; publicLng: number };
 
-/** Needs of one community this close to each other are one place, with one public point. */
-export const SAME_PLACE_KM = 0.025;
 
 /**
  * The public point for a need at `exact`: its current one while it still fits (a small move

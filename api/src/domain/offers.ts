@@ -11,8 +11,8 @@ import { AppError, ErrorCode, badInput, forbidden } from '../errors.ts';
 import type { Offer, Prisma } from '../generated/prisma/client.ts';
 import type { OfferKind } from '../generated/prisma/enums.ts';
 import { isCoordinatorOf, isMemberOf, withinKeyScope, type Viewer } from '../auth/viewer.ts';
-import { SAME_PLACE_KM, type Place } from './needRecords.ts';
-import { bboxAround, distanceKm, publicLocation, publicPointFits, type Point } from './geo.ts';
+import type { Place } from './needRecords.ts';
+import { bboxAround, distanceKm, publicLocation, publicPointFits, SAME_PLACE_KM, type Point } from './geo.ts';
 import { trimmed } from './needRules.ts';
 import { lockOffer } from './locks.ts';
 
