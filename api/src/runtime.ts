@@ -33,7 +33,7 @@ import { runInNewContext } from 'node:vm';
 /** Node's compile cache of this checkout: kept between starts; Node checks each file's content, so an edited file is compiled again. */
 export const COMPILE_CACHE_DIR = fileURLToPath(new URL('../../node_modules/.cache/mutual-aid/node-compile', import.meta.url));
 
-/** Environment of a server process that the C library reads at start. */
+/** Environment of a server process that glibc and Node read only at start. */
 export const SERVER_ENV: Readonly<Record<string, string>> = { MALLOC_TRIM_THRESHOLD_: '131072', NODE_COMPILE_CACHE: COMPILE_CACHE_DIR };
 
 /** What of SERVER_ENV a process with `env` lacks: nothing when it has them all. */
