@@ -29,9 +29,11 @@ const secureRandom = () => randomInt(0, 2 ** 47) / 2 ** 47;
 export const SAME_PLACE_KM = 0.025;
 
 /**
- * The location everyone may see: the exact point moved 275–475 m in a random direction: the
- * 250–500 m band less SAME_PLACE_KM at each end, so that the point also fits every other need
- * of the same place (at most 25 m away), which then shares it.
+ * The location everyone may see: the exact point moved 276–474 m in a random direction: the
+ * 250–500 m band less SAME_PLACE_KM and a metre of slack at each end, so that the point also
+ * fits every other need of the same place (at most 25 m away), which then shares it. The slack
+ * covers the 6-decimal grid (up to 8 cm) and the flat-earth step measured by haversine: without
+ * it, a need 24.99 m away could miss the point by centimetres.
  * The offset is drawn (never derived from anything public such as the need's id, from which
  * anyone could recompute it and subtract it), and drawn once per place: callers reuse a
  * public point while it still fits (publicPointFits), so repeated draws around one address
@@ -39,7 +41,7 @@ export const SAME_PLACE_KM = 0.025;
  */
 export function publicLocation(exact: Point, random: () => number = secureRandom): Point {
   const angle = random() * 2 * Math.PI;
-  const margin = SAME_PLACE_KM * 1000;
+  const margin = SAME_PLACE_KM * 1000 + 1;
   const distanceM = PUBLIC_OFFSET_M.min + margin + random() * (PUBLIC_OFFSET_M.max - PUBLIC_OFFSET_M.min - 2 * margin);
   const mPerDegree = KM_PER_DEGREE * 1000;
   const dLat = (distanceM * Math.cos(angle)) / mPerDegree;
