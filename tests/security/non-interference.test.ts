@@ -397,7 +397,13 @@ function differences(baseline: Answers, now: Answers): { key: string; baseline: 
   const out = [];
   for (const [key, b] of baseline) {
     const n = now.get(key);
-    if (n !== b) out.push({ key, baseline: b.slice(0, 3_000), now: (n ?? '<missing>').slice(0, 3_000) });
+    if (n === b) continue;
+    // Where they part (long answers would be cut before it), with some context on each side.
+    const other = n ?? '<missing>';
+    let at = 0;
+    while (at < b.length && b[at] === other[at]) at++;
+    const from = Math.max(0, at - 1_000);
+    out.push({ key, at, baseline: b.slice(from, at + 1_000), now: other.slice(from, at + 1_000) });
   }
   return out;
 }
