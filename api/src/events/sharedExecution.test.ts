@@ -47,4 +47,21 @@ describe('DirectSender', () => {
     await settle();
     expect(sent).toEqual([{ data: { n: 1 } }, { data: { n: 2 } }]);
   });
+
+  it('reports how long each pass sending settled results took: fan-out work outside the stream\'s rounds', async () => {
+    const spent: number[] = [];
+    const busy = (ms: number) => {
+      const until = performance.now() + ms;
+      while (performance.now() < until);
+    };
+    const sender = new DirectSender({ send: () => busy(2), spent: (ms) => spent.push(ms) });
+    let finish!: (r: ExecutionResult) => void;
+    const execution = new Promise<ExecutionResult>((resolve) => (finish = resolve));
+    for (let i = 0; i < 3; i++) sender.push({ sink: {} as Sink, results: [] }, execution);
+    expect(spent).toEqual([]);
+    finish({ data: { n: 1 } });
+    await settle();
+    expect(spent).toHaveLength(1);
+    expect(spent[0]).toBeGreaterThanOrEqual(6);
+  });
 });

@@ -173,7 +173,11 @@ type Sink = NonNullable<Context['liveSink']>;
  * How a result reaches a member's socket without graphql-ws's loop (graphql/sharedFrames.ts:
  * its errors masked as every other result's, the frame written).
  */
-export type DirectDelivery = { send(sink: Sink, result: ExecutionResult): void };
+export type DirectDelivery = {
+  send(sink: Sink, result: ExecutionResult): void;
+  /** Told how long each pass sending settled results took: fan-out work outside the stream's rounds (events/writeAdmission.ts). */
+  spent?(ms: number): void;
+};
 
 /** A source stream that can hand its live events straight over (events/stream.ts). */
 type DirectSource = AsyncIterable<unknown> & { direct(deliver: (events: object[]) => void): void };
@@ -193,8 +197,10 @@ export class DirectSender {
   readonly #settled = new WeakMap<Promise<ExecutionResult>, ExecutionResult | null>();
   #flushing = false;
   readonly #send: DirectDelivery['send'];
+  readonly #spent: DirectDelivery['spent'];
   constructor(direct: DirectDelivery) {
     this.#send = direct.send;
+    this.#spent = direct.spent;
   }
 
   push(member: Member, result: Executed): void {
@@ -228,6 +234,7 @@ export class DirectSender {
     this.#flushing = true;
     queueMicrotask(() => {
       this.#flushing = false;
+      const start = performance.now();
       for (const member of this.#waiting) {
         for (let next = member.results[0]; next !== undefined; next = member.results[0]) {
           const ready = next instanceof Promise ? this.#settled.get(next) : next;
@@ -237,6 +244,7 @@ export class DirectSender {
         }
         if (member.results.length === 0) this.#waiting.delete(member);
       }
+      this.#spent?.(performance.now() - start);
     });
   }
 }

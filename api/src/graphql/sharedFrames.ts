@@ -84,7 +84,11 @@ export function spliceSharedPayloads(ws: WebSocket): void {
  * sends (`maskError`, graphql/errorPolicy.ts, which also logs what it masks): once per result,
  * however many subscribers it goes to.
  */
-export function directDelivery(maskError: (error: unknown, message: string, isDev?: boolean) => Error, sent: { inc(): void }): DirectDelivery {
+export function directDelivery(
+  maskError: (error: unknown, message: string, isDev?: boolean) => Error,
+  sent: { inc(): void },
+  spent?: DirectDelivery['spent'],
+): DirectDelivery {
   const masked = new WeakMap<ExecutionResult, ExecutionResult>();
   const asSent = (result: ExecutionResult): ExecutionResult => {
     if (!result.errors?.length) return result;
@@ -96,5 +100,6 @@ export function directDelivery(maskError: (error: unknown, message: string, isDe
     send(sink, result) {
       if (sendShared(sink, asSent(result))) sent.inc();
     },
+    spent,
   };
 }

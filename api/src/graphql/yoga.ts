@@ -115,7 +115,8 @@ export function createGraphQLServer(s: Services, drain = new Drain()) {
       useLiveAccess(),
       // One execution per event for WebSocket subscriptions whose payload cannot differ (fan-out):
       // anonymous ones, and signed-in ones that select only what is the same for every viewer.
-      useSharedSubscriptionExecution(s.metrics.sharedExecutions, directDelivery(maskError, s.metrics.directFrames)),
+      // The frames it sends count as fan-out work for the write gate (events/writeAdmission.ts).
+      useSharedSubscriptionExecution(s.metrics.sharedExecutions, directDelivery(maskError, s.metrics.directFrames, (ms) => s.stream.writes.spent(ms))),
       // Last, so that it wraps every way of subscribing: a subscribe waits out a database that is away.
       useSubscribeRetry(),
       // Queries of public fields that run again are compiled (graphql-jit): the executor's per-field cost, off every row of a list.
