@@ -194,7 +194,16 @@ const NOT_COVERED: Record<string, string> = {
   nodes: 'as node, all the ids at once',
 };
 
-type SubscriptionCase = { args: Record<string, unknown>; depth?: number; until: 'first' | 'n1Twice' | 'sentinel' };
+/** One of the public events each run triggers: which need, and its status after. */
+type RunEvent = { needId: string; toStatus: 'CLAIMED' | 'OPEN' };
+
+type SubscriptionCase = {
+  args: Record<string, unknown>;
+  depth?: number;
+  until: 'first' | 'n1Twice' | 'sentinel';
+  /** Which of the run's events it is sent (all of them unless said). */
+  receives?: (e: RunEvent) => boolean;
+};
 
 const SUBSCRIPTION_CASES: Record<string, () => SubscriptionCase[]> = {
   boardStats: () => [{ args: {}, until: 'first' }, { args: { communityIds: [w.B] }, until: 'first' }],
@@ -202,7 +211,7 @@ const SUBSCRIPTION_CASES: Record<string, () => SubscriptionCase[]> = {
   intakeDraftsChanged: () => [{ args: {}, until: 'first' }],
   membershipApplicationsChanged: () => [w.A, w.B].map((communityId) => ({ args: { communityId }, until: 'first' as const })),
   myNotifications: () => [{ args: {}, until: 'first' }],
-  needChanged: () => [{ args: { id: w.n1 }, until: 'n1Twice' }],
+  needChanged: () => [{ args: { id: w.n1 }, until: 'n1Twice', receives: (e) => e.needId === w.n1 }],
   stockChanged: () => [{ args: { collectionPointId: w.pointA }, until: 'first' }],
   needEvents: () => {
     const pub = w.publicPoints.get(w.n1)!;
@@ -213,7 +222,7 @@ const SUBSCRIPTION_CASES: Record<string, () => SubscriptionCase[]> = {
     return [
       { args: {}, until: 'sentinel' },
       { args: { filter: { needIds: [w.n1, w.sentinel] } }, until: 'sentinel' },
-      { args: { filter: { bbox: east } }, until: 'sentinel' },
+      { args: { filter: { bbox: east } }, until: 'sentinel', receives: (e) => e.needId === w.sentinel },
       { args: { filter: { communityIds: [w.A], statuses: ['OPEN', 'CLAIMED'] } }, until: 'sentinel' },
       // Replayed from the world's history, then live.
       { args: { after: w.setupCursor }, until: 'sentinel' },
@@ -733,20 +742,20 @@ describe('non-interference', () => {
       // First those that answer at once (the current dashboard, queue, drafts, notifications)…
       for (const viewer of viewers) {
         const client = viewer.api.ws();
-        for (const { key, c, query } of ops(viewer.name).filter((o) => o.c.until === 'first')) answers.set(`${viewer.name}: ${key}`, await follow(client, query, c, start));
+        for (const { key, c, query } of ops(viewer.name).filter((o) => o.c.until === 'first')) answers.set(`${viewer.name}: ${key}`, await follow(client, query, c, start).answer);
         await client.dispose();
       }
       await expect.poll(() => stream.subscriberCount, { timeout: 20_000 }).toBe(idle);
       // …then those that wait for events: every one listening before the events happen.
       const clients: Client[] = [];
-      const pending: Promise<[string, string]>[] = [];
+      const pending: { key: string; c: SubscriptionCase; followed: Followed }[] = [];
       for (const viewer of viewers) {
         const client = viewer.api.ws();
         clients.push(client);
         for (const { key, c, query } of ops(viewer.name).filter((o) => o.c.until !== 'first')) {
           // One at a time, each listening before the next is opened (and before the events).
           const listening = stream.subscriberCount + 1;
-          pending.push(follow(client, query, c, start).then((a) => [`${viewer.name}: ${key}`, a]));
+          pending.push({ key: `${viewer.name}: ${key}`, c, followed: follow(client, query, c, start) });
           await expect.poll(() => stream.subscriberCount, { timeout: 20_000, message: `${viewer.name}: ${key} never listened` }).toBe(listening);
         }
       }
@@ -754,20 +763,30 @@ describe('non-interference', () => {
       const claims: string[] = [];
       // Each event read by the stream before the next change: an event carries its need as it
       // was when the stream read it, which must not depend on how fast that was.
-      const read = async () => {
+      // And each event received, by every subscription it is sent to, before the next change:
+      // a payload may also hold what a resolver reads when it runs (the claims others hold on the
+      // need, for a member), which must not depend on whether it ran before the next change (on
+      // a busy machine the replaying subscription's did not: a CI flake, not a leak).
+      const happened: RunEvent[] = [];
+      const read = async (e: RunEvent) => {
         const latest = BigInt((await new Api(s.url).ok(`{ latestEventCursor }`)).latestEventCursor);
         await expect.poll(() => stream.head >= latest, { timeout: 20_000 }).toBe(true);
+        happened.push(e);
+        for (const { key, c, followed } of pending) {
+          const sent = happened.filter(c.receives ?? (() => true)).length;
+          await expect.poll(() => followed.finished() || followed.received() >= sent, { timeout: 20_000, message: `${key} never received ${JSON.stringify(e)}` }).toBe(true);
+        }
       };
       for (const id of [w.n1, w.sentinel]) {
         const claim = (await w.actor.ok(CLAIM, { id })).claimNeed.claim.id;
         claims.push(claim);
-        await read();
+        await read({ needId: id, toStatus: 'CLAIMED' });
         await w.actor.ok(RELEASE, { id: claim, r: 'Something came up' });
-        await read();
+        await read({ needId: id, toStatus: 'OPEN' });
       }
       // The claims of this run are new rows: their ids become their place in the run.
       const sameClaims = (a: string) => claims.reduce((text, id, i) => text.replaceAll(id, `<this run's claim ${i + 1}>`), a);
-      for (const [key, a] of await Promise.all(pending)) answers.set(key, sameClaims(a));
+      for (const { key, followed } of pending) answers.set(key, sameClaims(await followed.answer));
       for (const client of clients) await client.dispose();
       await expect.poll(() => stream.subscriberCount, { timeout: 20_000 }).toBe(idle);
       return answers;
@@ -791,6 +810,15 @@ describe('non-interference', () => {
   });
 });
 
+type Followed = {
+  /** Its results once its case is satisfied, in canonical form. */
+  answer: Promise<string>;
+  /** How many results of this run's events it has received. */
+  received: () => number;
+  /** Whether it has ended (its case satisfied, refused, or failed). */
+  finished: () => boolean;
+};
+
 /**
  * One subscription's results until its case is satisfied, in canonical form. Normalised, because
  * each run's events are new rows, written at another moment: a cursor past the world as built
@@ -800,14 +828,15 @@ describe('non-interference', () => {
  * before this run but after the world was built (the previous runs' own) are left out. Nothing
  * else is touched.
  */
-function follow(client: Client, query: string, c: SubscriptionCase, start: bigint): Promise<string> {
+function follow(client: Client, query: string, c: SubscriptionCase, start: bigint): Followed {
   const items: unknown[] = [];
-  return new Promise((resolve, reject) => {
+  let ofThisRun = 0;
+  let ended = false;
+  const answer = new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`timed out: ${query} ${JSON.stringify(items)}`)), 30_000);
-    let finished = false;
     const finish = () => {
-      if (finished) return;
-      finished = true;
+      if (ended) return;
+      ended = true;
       clearTimeout(timer);
       dispose();
       resolve(items.map((i) => normalise(JSON.stringify(i), start)).join('\n'));
@@ -819,6 +848,8 @@ function follow(client: Client, query: string, c: SubscriptionCase, start: bigin
           const e = (r.data as any)?.needEvents;
           if (e && BigInt(e.cursor) > w.setupEnd && BigInt(e.cursor) <= start) return;
           items.push(r);
+          // An event of this run's (needChanged has no cursor and no history: each is).
+          if (e?.cursor === undefined || BigInt(e.cursor) > start) ofThisRun++;
           if (c.until === 'first') return finish();
           if (c.until === 'n1Twice' && items.length === 2) return finish();
           if (c.until === 'sentinel' && e?.needId === w.sentinel && e.type === 'RELEASED') return finish();
@@ -833,6 +864,9 @@ function follow(client: Client, query: string, c: SubscriptionCase, start: bigin
       },
     );
   });
+  // Awaited once the events have happened; a timeout before then is not left unhandled meanwhile.
+  answer.catch(() => {});
+  return { answer, received: () => ofThisRun, finished: () => ended };
 }
 
 function normalise(json: string, start: bigint): string {
