@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { bboxAround, coarseKm, COARSE_KM_STEP, distanceKm, publicLocation, publicPointFits, SAME_PLACE_KM, type Point } from './geo.ts';
+import { bboxAround, coarseKm, COARSE_KM_STEP, distanceKm, movedBy, publicLocation, publicPointFits, SAME_PLACE_KM, type Point } from './geo.ts';
 import { KM_PER_DEGREE } from '../shared/geo.ts';
 
 const ORIGIN = { lat: 0, lng: 0 };
@@ -133,12 +133,7 @@ describe('publicLocation', () => {
     fc.assert(
       fc.property(point, unit, unit, unit, fc.double({ min: 0, max: 1, noNaN: true }), (exact, a, d, bearing, share) => {
         const p = publicLocation(exact, draws(a, d));
-        const m = share * SAME_PLACE_KM * 1000 * 0.999;
-        const angle = bearing * 2 * Math.PI;
-        const near = {
-          lat: exact.lat + (m * Math.cos(angle)) / (KM_PER_DEGREE * 1000),
-          lng: exact.lng + (m * Math.sin(angle)) / (KM_PER_DEGREE * 1000 * Math.max(0.01, Math.cos((exact.lat * Math.PI) / 180))),
-        };
+        const near = movedBy(exact, share * SAME_PLACE_KM * 1000 * 0.999, bearing * 2 * Math.PI);
         fc.pre(distanceKm(exact, near) <= SAME_PLACE_KM);
         expect(publicPointFits(near, p)).toBe(true);
       }),

@@ -28,6 +28,9 @@ const secureRandom = () => randomInt(0, 2 ** 47) / 2 ** 47;
 /** Needs (or offers) of one community this close to each other are one place, with one public point. */
 export const SAME_PLACE_KM = 0.025;
 
+/** The slack a drawn distance keeps at each end of the band (see publicLocation). */
+const DRAW_SLACK_M = 1;
+
 /**
  * The location everyone may see: the exact point moved 276–474 m in a random direction: the
  * 250–500 m band less SAME_PLACE_KM and a metre of slack at each end, so that the point also
@@ -41,12 +44,19 @@ export const SAME_PLACE_KM = 0.025;
  */
 export function publicLocation(exact: Point, random: () => number = secureRandom): Point {
   const angle = random() * 2 * Math.PI;
-  const margin = SAME_PLACE_KM * 1000 + 1;
+  const margin = SAME_PLACE_KM * 1000 + DRAW_SLACK_M;
   const distanceM = PUBLIC_OFFSET_M.min + margin + random() * (PUBLIC_OFFSET_M.max - PUBLIC_OFFSET_M.min - 2 * margin);
+  const moved = movedBy(exact, distanceM, angle);
+  return { lat: round6(moved.lat), lng: round6(moved.lng) };
+}
+
+/** `from` moved `metres` on the bearing `angle` (radians from north), by the flat-earth step: exact enough over a few hundred metres. */
+export function movedBy(from: Point, metres: number, angle: number): Point {
   const mPerDegree = KM_PER_DEGREE * 1000;
-  const dLat = (distanceM * Math.cos(angle)) / mPerDegree;
-  const dLng = (distanceM * Math.sin(angle)) / (mPerDegree * Math.max(0.01, Math.cos(rad(exact.lat))));
-  return { lat: round6(exact.lat + dLat), lng: round6(exact.lng + dLng) };
+  return {
+    lat: from.lat + (metres * Math.cos(angle)) / mPerDegree,
+    lng: from.lng + (metres * Math.sin(angle)) / (mPerDegree * Math.max(0.01, Math.cos(rad(from.lat)))),
+  };
 }
 
 /** Whether a public point may stand for this exact point: 250–500 m from it. */

@@ -80,7 +80,6 @@ export async function remoteNeedInput(tx: UnitOfWork['tx'], input: RemoteNeedInp
 /** A need at the same place whose public point another may share (`shareable` may refuse it). */
 export type SamePlaceNeed = { id: string; lat: number; lng: number; publicLat: number; publicLng: number };
 
-
 /**
  * The public point for a need at `exact`: its current one while it still fits (a small move
  * keeps it), else that of a need of the same community at the same place (all shifts of a
